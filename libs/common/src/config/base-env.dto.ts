@@ -1,0 +1,37 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+export const LogLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Variables every service reads. Each app extends this with its own. */
+export class BaseEnvDto {
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL: string;
+
+  @Matches(/^(nats|tls):\/\/[^,]+(,(nats|tls):\/\/[^,]+)*$/, { message: 'NATS_URL must be nats://host:port (comma-separated for a cluster)' })
+  NATS_URL: string;
+
+  @IsOptional()
+  @IsIn(LogLevels)
+  LOG_LEVEL: (typeof LogLevels)[number] = 'info';
+
+  /** The library's time zone: due dates and closed days are computed in it. */
+  @IsOptional()
+  @IsString()
+  LIBRARY_TIMEZONE = 'Asia/Shanghai';
+
+  /** Timeout for every NATS request this service sends. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(120000)
+  NATS_REQUEST_TIMEOUT_MS = 5000;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DB_POOL_SIZE = 10;
+}

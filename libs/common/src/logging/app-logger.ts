@@ -1,0 +1,48 @@
+import { LoggerService } from '@nestjs/common';
+import pino, { Logger } from 'pino';
+import { requestContext } from './request-context';
+
+/**
+ * Structured JSON logs (pino) with the correlation id of the current request mixed into every line.
+ * Also a Nest LoggerService so framework messages come out as the same JSON.
+ */
+export function createLogger(service: string, level = 'info'): Logger {
+  return pino({
+    level,
+    base: { service, pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    mixin() {
+      const correlationId = requestContext.correlationId();
+      return correlationId ? { correlationId } : {};
+    },
+    redact: { paths: ['pin', '*.pin', 'password', '*.password', 'apiKey', '*.apiKey'], censor: '[redacted]' },
+  });
+}
+
+export class AppLogger implements LoggerService {
+  constructor(readonly pino: Logger) {}
+
+  log(message: unknown, context?: string): void {
+    this.write('info', message, context);
+  }
+  error(message: unknown, trace?: string, context?: string): void {
+    this.pino.error({ context, trace }, String(message));
+  }
+  warn(message: unknown, context?: string): void {
+    this.write('warn', message, context);
+  }
+  debug(message: unknown, context?: string): void {
+    this.write('debug', message, context);
+  }
+  verbose(message: unknown, context?: string): void {
+    this.write('trace', message, context);
+  }
+  fatal(message: unknown, context?: string): void {
+    this.write('fatal', message, context);
+  }
+
+  private write(level: 'info' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, context?: string): void {
+    if (typeof message === 'object' && message !== null) this.pino[level]({ context, ...message });
+    else this.pino[level]({ context }, String(message));
+  }
+}

@@ -1,0 +1,38 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { connect, NatsConnection } from 'nats';
+
+export const NATS_OPTIONS = Symbol('NATS_OPTIONS');
+export interface NatsConnectionOptions {
+  servers: string;
+  name: string;
+}
+
+/**
+ * One raw `nats` connection per process for outgoing requests, JetStream publishing and health.
+ * (Incoming handlers use Nest's NATS transport, which keeps its own connection.)
+ */
+@Injectable()
+export class NatsConnectionProvider implements OnApplicationShutdown {
+  private connection?: Promise<NatsConnection>;
+
+  constructor(@Inject(NATS_OPTIONS) private readonly options: NatsConnectionOptions) {}
+
+  get(): Promise<NatsConnection> {
+    this.connection ??= connect({
+      servers: this.options.servers.split(','),
+      name: this.options.name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+    }).catch((err) => {
+      this.connection = undefined;
+      throw err;
+    });
+    return this.connection;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const pending = this.connection;
+    this.connection = undefined;
+    if (pending) await (await pending.catch(() => undefined))?.drain().catch(() => undefined);
+  }
+}

@@ -1,0 +1,50 @@
+import { Client } from 'pg';
+import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+
+export interface ServiceDatabaseOptions {
+  url: string;
+  /** the PostgreSQL schema this service owns; nothing else writes to it */
+  schema: string;
+  entities: MixedList<Function | string | EntitySchema>;
+  migrations: MixedList<Function | string>;
+  poolSize?: number;
+  /** run pending migrations at boot (default true) */
+  migrate?: boolean;
+  applicationName?: string;
+}
+
+/** Schemas are created before TypeORM starts, because its migrations table lives inside the schema. */
+export async function ensureSchema(url: string, schema: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '')}"`);
+  } catch (err) {
+    // two replicas racing on first boot: the loser sees a unique violation and the schema exists
+    if ((err as { code?: string }).code !== '23505') throw err;
+  } finally {
+    await client.end();
+  }
+}
+
+export function buildDataSourceOptions(opts: ServiceDatabaseOptions): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: opts.url,
+    schema: opts.schema,
+    entities: opts.entities,
+    migrations: opts.migrations,
+    migrationsTableName: 'migrations',
+    migrationsRun: opts.migrate ?? true,
+    // each migration in its own transaction, so a failure leaves the schema at a known version
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error', 'migration'],
+    applicationName: opts.applicationName ?? opts.schema,
+    extra: {
+      max: opts.poolSize ?? 10,
+      // timestamps are stored and compared in UTC; local dates are computed in code with the library TZ
+      options: `-c timezone=UTC -c search_path="${opts.schema}",public`,
+    },
+  };
+}

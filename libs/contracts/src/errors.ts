@@ -1,0 +1,75 @@
+/**
+ * Stable error codes that cross NATS and HTTP. Clients (gateway, SIP2 adapter, partners) switch on these,
+ * so a code is never renamed; add new ones instead.
+ */
+export enum ErrorCode {
+  ValidationFailed = 'VALIDATION_FAILED',
+  NotFound = 'NOT_FOUND',
+  Conflict = 'CONFLICT',
+  Unauthorized = 'UNAUTHORIZED',
+  Forbidden = 'FORBIDDEN',
+  Timeout = 'TIMEOUT',
+  ServiceUnavailable = 'SERVICE_UNAVAILABLE',
+  Internal = 'INTERNAL',
+  // circulation refusals
+  PatronUnknown = 'PATRON_UNKNOWN',
+  PatronBlocked = 'PATRON_BLOCKED',
+  CardLost = 'CARD_LOST',
+  CardExpired = 'CARD_EXPIRED',
+  PinInvalid = 'PIN_INVALID',
+  PinThrottled = 'PIN_THROTTLED',
+  TooManyItems = 'TOO_MANY_ITEMS',
+  ItemUnknown = 'ITEM_UNKNOWN',
+  ItemNotLoanable = 'ITEM_NOT_LOANABLE',
+  ItemAlreadyOnLoan = 'ITEM_ALREADY_ON_LOAN',
+  ItemNotOnLoan = 'ITEM_NOT_ON_LOAN',
+  LoanNotFound = 'LOAN_NOT_FOUND',
+  RenewalLimitReached = 'RENEWAL_LIMIT_REACHED',
+  RenewalRefusedHolds = 'RENEWAL_REFUSED_HOLDS',
+  AgencyUnknown = 'AGENCY_UNKNOWN',
+  BranchUnknown = 'BRANCH_UNKNOWN',
+}
+
+/** The payload of every error that crosses NATS (as an RpcException) or HTTP (as the JSON body). */
+export interface ErrorPayload {
+  code: ErrorCode | string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export function isErrorPayload(value: unknown): value is ErrorPayload {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ErrorPayload).code === 'string' &&
+    typeof (value as ErrorPayload).message === 'string'
+  );
+}
+
+/** HTTP status for each code, used by the gateway's exception filter. */
+export const ERROR_HTTP_STATUS: Record<string, number> = {
+  [ErrorCode.ValidationFailed]: 400,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.Conflict]: 409,
+  [ErrorCode.Unauthorized]: 401,
+  [ErrorCode.Forbidden]: 403,
+  [ErrorCode.Timeout]: 504,
+  [ErrorCode.ServiceUnavailable]: 503,
+  [ErrorCode.Internal]: 500,
+  [ErrorCode.PatronUnknown]: 404,
+  [ErrorCode.ItemUnknown]: 404,
+  [ErrorCode.LoanNotFound]: 404,
+  [ErrorCode.AgencyUnknown]: 404,
+  [ErrorCode.BranchUnknown]: 404,
+  [ErrorCode.PatronBlocked]: 409,
+  [ErrorCode.CardLost]: 409,
+  [ErrorCode.CardExpired]: 409,
+  [ErrorCode.PinInvalid]: 403,
+  [ErrorCode.PinThrottled]: 429,
+  [ErrorCode.TooManyItems]: 409,
+  [ErrorCode.ItemNotLoanable]: 409,
+  [ErrorCode.ItemAlreadyOnLoan]: 409,
+  [ErrorCode.ItemNotOnLoan]: 409,
+  [ErrorCode.RenewalLimitReached]: 409,
+  [ErrorCode.RenewalRefusedHolds]: 409,
+};

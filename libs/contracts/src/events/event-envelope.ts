@@ -1,0 +1,38 @@
+import type { CirculationChannel } from '../loans/loan.dto';
+
+/**
+ * Every domain event published to JetStream has this envelope. `id` is the outbox row id and the
+ * JetStream message id, so a relay that publishes twice after a crash is de-duplicated by the stream.
+ */
+export interface EventEnvelope<T = unknown> {
+  id: string;
+  type: string;
+  source: string;
+  occurredAt: string;
+  correlationId?: string;
+  data: T;
+}
+
+export interface LoanEventData {
+  loanId: string;
+  patron: { agency: string; barcode: string };
+  item: { agency: string; barcode: string };
+  branch: string;
+  channel: CirculationChannel;
+  dueAt: string;
+  returnedAt?: string;
+}
+
+export interface ItemEventData {
+  itemId: string;
+  agency: string;
+  barcode: string;
+  status: string;
+}
+
+export interface PatronEventData {
+  patronId: string;
+  agency: string;
+  barcode: string;
+  blocks?: string[];
+}

@@ -1,0 +1,161 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { BRANCH_CODE_PATTERN } from '../common/identity';
+import { ItemRefDto } from '../catalog/catalog.dto';
+import { PatronRefDto } from '../patrons/patron.dto';
+
+/** Where a transaction came from: staff desk, SIP2 kiosk/locker, O2O delivery, NCIP partner. */
+export const CirculationChannels = ['desk', 'sip2', 'o2o', 'ncip', 'api'] as const;
+export type CirculationChannel = (typeof CirculationChannels)[number];
+
+export class CheckoutDto {
+  @ApiProperty({ type: PatronRefDto })
+  @ValidateNested()
+  @Type(() => PatronRefDto)
+  patron: PatronRefDto;
+
+  @ApiProperty({ type: ItemRefDto })
+  @ValidateNested()
+  @Type(() => ItemRefDto)
+  item: ItemRefDto;
+
+  @ApiProperty({ example: 'KSL-MAIN', description: 'branch where the checkout happens' })
+  @Matches(BRANCH_CODE_PATTERN)
+  branch: string;
+
+  @ApiPropertyOptional({ description: 'when given, the PIN is verified before the checkout' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  pin?: string;
+
+  @ApiPropertyOptional({ enum: CirculationChannels, default: 'api' })
+  @IsOptional()
+  @IsIn(CirculationChannels)
+  channel?: CirculationChannel;
+}
+
+export class CheckinDto {
+  @ApiProperty({ type: ItemRefDto })
+  @ValidateNested()
+  @Type(() => ItemRefDto)
+  item: ItemRefDto;
+
+  @ApiProperty({ example: 'KSL-ZS', description: 'branch, 24-hour library or locker where the item is returned' })
+  @Matches(BRANCH_CODE_PATTERN)
+  branch: string;
+
+  @ApiPropertyOptional({ enum: CirculationChannels, default: 'api' })
+  @IsOptional()
+  @IsIn(CirculationChannels)
+  channel?: CirculationChannel;
+}
+
+export class RenewDto {
+  @ApiProperty({ type: PatronRefDto })
+  @ValidateNested()
+  @Type(() => PatronRefDto)
+  patron: PatronRefDto;
+
+  @ApiProperty({ type: ItemRefDto })
+  @ValidateNested()
+  @Type(() => ItemRefDto)
+  item: ItemRefDto;
+
+  @ApiPropertyOptional({ example: 'KSL-MAIN' })
+  @IsOptional()
+  @Matches(BRANCH_CODE_PATTERN)
+  branch?: string;
+
+  @ApiPropertyOptional({ enum: CirculationChannels, default: 'api' })
+  @IsOptional()
+  @IsIn(CirculationChannels)
+  channel?: CirculationChannel;
+}
+
+export const LoanListStatuses = ['open', 'closed', 'all'] as const;
+
+export class PatronLoansDto {
+  @ApiProperty({ type: PatronRefDto })
+  @ValidateNested()
+  @Type(() => PatronRefDto)
+  patron: PatronRefDto;
+
+  @ApiPropertyOptional({ enum: LoanListStatuses, default: 'open' })
+  @IsOptional()
+  @IsIn(LoanListStatuses)
+  status?: (typeof LoanListStatuses)[number];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
+}
+
+export class PatronSummaryDto {
+  @ApiProperty({ type: PatronRefDto })
+  @ValidateNested()
+  @Type(() => PatronRefDto)
+  patron: PatronRefDto;
+}
+
+export interface LoanView {
+  id: string;
+  patron: { agency: string; barcode: string };
+  item: { agency: string; barcode: string };
+  title: string;
+  itemType: string;
+  checkoutBranch: string;
+  channel: CirculationChannel;
+  checkedOutAt: string;
+  /** the moment the loan is due, UTC ISO-8601 (end of the due day in the library time zone) */
+  dueAt: string;
+  /** the due day in the library time zone, YYYY-MM-DD: what is printed on the receipt */
+  dueDate: string;
+  renewals: number;
+  returnedAt: string | null;
+  returnBranch: string | null;
+  status: 'open' | 'closed';
+  overdue: boolean;
+}
+
+export interface CheckoutResult {
+  loan: LoanView;
+  /** the rule that set the due date, so staff can see why */
+  rule: { id: string; loanDays: number; maxItems: number; maxRenewals: number };
+}
+
+export interface CheckinResult {
+  /** false when the item was not on loan: still answered, not an error */
+  wasOnLoan: boolean;
+  loan: LoanView | null;
+  item: { agency: string; barcode: string; title: string; homeBranch: string; itemType: string };
+  /** where the item should go next: its home branch, or stays here */
+  destination: string;
+  /** true when the item must travel (returned away from its destination) */
+  transit: boolean;
+  alerts: string[];
+}
+
+export interface RenewResult {
+  loan: LoanView;
+}
+
+export interface PatronSummary {
+  patron: { agency: string; barcode: string };
+  openLoans: number;
+  overdueLoans: number;
+  holds: number;
+  finesFen: number;
+}

@@ -1,0 +1,223 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsBoolean,
+  IsDateString,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { BARCODE_PATTERN, BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
+
+export const PatronTypes = ['adult', 'child', 'senior', 'student', 'visually_impaired', 'staff', 'partner_library'] as const;
+export type PatronType = (typeof PatronTypes)[number];
+
+export const PatronStatuses = ['active', 'inactive'] as const;
+export type PatronStatus = (typeof PatronStatuses)[number];
+
+/** Blocks are independent flags; any one of them stops circulation. `expired` is derived from card expiry. */
+export const PatronBlockKinds = ['card_lost', 'manual', 'fines', 'overdue'] as const;
+export type PatronBlockKind = (typeof PatronBlockKinds)[number];
+
+export class CreatePatronDto {
+  @ApiProperty({ example: 'CN-320583-1-KSL' })
+  @Matches(ISIL_PATTERN, { message: 'agency must be an ISIL such as CN-320583-1-KSL' })
+  agency: string;
+
+  @ApiProperty({ example: 'P0000001', description: 'library card barcode, unique within the agency' })
+  @Matches(BARCODE_PATTERN)
+  barcode: string;
+
+  @ApiProperty({ example: '张三' })
+  @IsString()
+  @Length(1, 120)
+  name: string;
+
+  @ApiProperty({ enum: PatronTypes, example: 'adult' })
+  @IsIn(PatronTypes)
+  patronType: PatronType;
+
+  @ApiProperty({ example: 'KSL-MAIN' })
+  @Matches(BRANCH_CODE_PATTERN)
+  homeBranch: string;
+
+  @ApiProperty({ example: '2028-12-31', description: 'card expiry date (library time zone)' })
+  @IsDateString({ strict: true })
+  cardExpiresOn: string;
+
+  @ApiProperty({ example: '1234', description: 'PIN, 4-16 characters; stored as a scrypt hash' })
+  @IsString()
+  @MinLength(4)
+  @MaxLength(16)
+  pin: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsEmail()
+  email?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  phone?: string;
+
+  @ApiPropertyOptional({ enum: PatronBlockKinds, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @IsIn(PatronBlockKinds, { each: true })
+  blocks?: PatronBlockKind[];
+}
+
+
+export class UpdatePatronDto {
+  @ApiProperty()
+  @Matches(ISIL_PATTERN)
+  agency: string;
+
+  @ApiProperty()
+  @Matches(BARCODE_PATTERN)
+  barcode: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 120)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: PatronTypes })
+  @IsOptional()
+  @IsIn(PatronTypes)
+  patronType?: PatronType;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(BRANCH_CODE_PATTERN)
+  homeBranch?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsDateString({ strict: true })
+  cardExpiresOn?: string;
+
+  @ApiPropertyOptional({ enum: PatronStatuses })
+  @IsOptional()
+  @IsIn(PatronStatuses)
+  status?: PatronStatus;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MinLength(4)
+  @MaxLength(16)
+  pin?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsEmail()
+  email?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  phone?: string;
+}
+
+export class PatronRefDto {
+  @ApiProperty({ example: 'CN-320583-1-KSL' })
+  @Matches(ISIL_PATTERN)
+  agency: string;
+
+  @ApiProperty({ example: 'P0000001' })
+  @Matches(BARCODE_PATTERN)
+  barcode: string;
+}
+
+export class VerifyPinDto extends PatronRefDto {
+  @ApiProperty()
+  @IsString()
+  @MaxLength(64)
+  pin: string;
+}
+
+export class SetPatronBlockDto extends PatronRefDto {
+  @ApiProperty({ enum: PatronBlockKinds })
+  @IsIn(PatronBlockKinds)
+  block: PatronBlockKind;
+
+  @ApiProperty({ description: 'true to set the block, false to lift it' })
+  @IsBoolean()
+  active: boolean;
+
+  @ApiPropertyOptional({ description: 'why (shown to staff)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  reason?: string;
+}
+
+export class SearchPatronsDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(ISIL_PATTERN)
+  agency?: string;
+
+  @ApiPropertyOptional({ description: 'name or barcode prefix' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(120)
+  q?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
+}
+
+/** What other services see of a patron: never the PIN hash. */
+export interface PatronView {
+  id: string;
+  agency: string;
+  barcode: string;
+  name: string;
+  patronType: PatronType;
+  homeBranch: string;
+  cardExpiresOn: string;
+  status: PatronStatus;
+  blocks: PatronBlockKind[];
+  /** true when the card expiry date has passed in the library time zone */
+  expired: boolean;
+  /** true when any block applies or the card is expired or inactive: circulation must refuse */
+  circulationBlocked: boolean;
+  email: string | null;
+  phone: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface VerifyPinResult {
+  valid: boolean;
+  /** set when too many wrong PINs were tried recently; the PIN was not checked */
+  throttled?: boolean;
+  patron: PatronView;
+}
