@@ -10,7 +10,13 @@ const codec = JSONCodec<EventEnvelope>();
 export interface ConsumeOptions {
   /** durable consumer name; replicas of one service share it and so share the work */
   durable: string;
-  filterSubjects: string[];
+  /**
+   * one subject, wildcards allowed (`events.loans.>`). nats-server 2.9 (Debian's) has no multi-filter
+   * consumers, so narrow further with `subjects`.
+   */
+  filterSubject: string;
+  /** only these subjects reach the handler; others are acked and skipped */
+  subjects?: string[];
   handler: (event: EventEnvelope) => Promise<void>;
 }
 
@@ -35,9 +41,7 @@ export class EventConsumerService implements OnApplicationShutdown {
       deliver_policy: DeliverPolicy.All,
       ack_wait: 30_000_000_000,
       max_deliver: -1,
-      ...(opts.filterSubjects.length === 1
-        ? { filter_subject: opts.filterSubjects[0] }
-        : { filter_subjects: opts.filterSubjects }),
+      filter_subject: opts.filterSubject,
     };
     try {
       await jsm.consumers.info(EVENT_STREAM, opts.durable);
@@ -50,6 +54,10 @@ export class EventConsumerService implements OnApplicationShutdown {
     this.running.push(messages);
     void (async () => {
       for await (const m of messages) {
+        if (opts.subjects && !opts.subjects.includes(m.subject)) {
+          m.ack();
+          continue;
+        }
         let event: EventEnvelope;
         try {
           event = codec.decode(m.data);

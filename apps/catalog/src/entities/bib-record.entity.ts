@@ -1,0 +1,31 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+@Entity({ name: 'records' })
+export class BibRecordEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text')
+  title: string;
+
+  @Column('text', { nullable: true })
+  author: string | null;
+
+  @Column('text', { nullable: true })
+  isbn: string | null;
+
+  @Column('text', { nullable: true })
+  publisher: string | null;
+
+  @Column('int', { nullable: true })
+  year: number | null;
+
+  @Column('text', { name: 'clc_call_number', nullable: true })
+  clcCallNumber: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz', name: 'updated_at' })
+  updatedAt: Date;
+}
