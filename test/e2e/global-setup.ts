@@ -1,0 +1,2 @@
+// placeholder replaced by the e2e harness below
+export default async function globalSetup(): Promise<void> {}
