@@ -32,7 +32,12 @@ export interface Sip2Message<C extends Sip2MessageCode = Sip2MessageCode> {
 /** Discriminated union over `code`: `if (m.code === '11') m.fixed.nbDueDate` type-checks. */
 export type AnySip2Message = { [C in Sip2MessageCode]: Sip2Message<C> }[Sip2MessageCode];
 
-export type Sip2ParseErrorReason = 'empty' | 'invalid-code' | 'unknown-code' | 'short-fixed';
+/**
+ * empty: nothing but junk; invalid-code: first two chars not digits; unknown-code: not in MESSAGE_SPECS;
+ * short-fixed: fewer chars than the fixed part needs; invalid-fixed: the fixed part contains the delimiter
+ * or a CR/LF (i.e. a fixed field is missing and the variable part starts too early).
+ */
+export type Sip2ParseErrorReason = 'empty' | 'invalid-code' | 'unknown-code' | 'short-fixed' | 'invalid-fixed';
 
 export class Sip2ParseError extends Error {
   override readonly name = 'Sip2ParseError';
@@ -98,6 +103,10 @@ export function parseMessage(input: string, options: Sip2ParseOptions = {}): Any
     );
   }
 
+  const fixedText = text.slice(2, varStart);
+  if (fixedText.includes(delimiter) || /[\r\n\0]/.test(fixedText)) {
+    throw new Sip2ParseError('invalid-fixed', `fixed part of ${code} contains a delimiter or line break`, code);
+  }
   const fixed: Record<string, string> = {};
   let pos = 2;
   for (const fs of fixedSpecs) {
