@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { DynamicModule, INestMicroservice } from '@nestjs/common';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -1,0 +1,3 @@
+import { BaseEnvDto } from '@app/common';
+
+export class FederationEnvDto extends BaseEnvDto {}
