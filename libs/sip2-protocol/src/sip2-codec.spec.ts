@@ -21,7 +21,7 @@ function sampleMessage(code: Sip2MessageCode, seq?: string): AnySip2Message {
     const fspec: FieldSpec = FIELD_SPECS[id];
     fields[fspec.name] = fspec.repeatable ? [`${id}-1`, `${id} two`] : `value ${id}`;
   }
-  return createMessage(code, fixed as never, fields as Sip2Fields, seq === undefined ? {} : { sequence: seq });
+  return createMessage(code, fixed as never, fields as Sip2Fields, seq === undefined ? {} : { sequence: seq }) as AnySip2Message;
 }
 
 describe('message table', () => {
