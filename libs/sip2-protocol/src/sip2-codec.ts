@@ -258,6 +258,19 @@ export function isMessage<C extends Sip2MessageCode>(msg: Sip2Message<Sip2Messag
   return msg.code === code;
 }
 
+/** Narrow or throw: `asMessage(exchange.response, '94').fixed.ok`. Throws Sip2CodeMismatchError. */
+export function asMessage<C extends Sip2MessageCode>(msg: Sip2Message<Sip2MessageCode>, code: C): Sip2Message<C> {
+  if (msg.code !== code) throw new Sip2CodeMismatchError(code, msg.code);
+  return msg as Sip2Message<C>;
+}
+
+export class Sip2CodeMismatchError extends Error {
+  override readonly name = 'Sip2CodeMismatchError';
+  constructor(readonly expected: string, readonly actual: string) {
+    super(`expected SIP2 message ${expected}, got ${actual}`);
+  }
+}
+
 /** Human-readable lines (CLI, logs): message name, fixed fields, then "ID name: value" per field. */
 export function describeMessage(msg: Sip2Message<Sip2MessageCode>): string[] {
   const spec: MessageSpec = MESSAGE_SPECS[msg.code];
