@@ -71,3 +71,14 @@ function toRemoteError(err: unknown, subject: string): RemoteError {
   const code = /no matching message handler/i.test(message) ? ErrorCode.ServiceUnavailable : ErrorCode.Internal;
   return new RemoteError(code, `${subject}: ${message}`, undefined, subject);
 }
+
+/** An RPC client outside Nest (launcher, seeding, benchmark tools). */
+export function createStandaloneRpcClient(
+  natsUrl: string,
+  name: string,
+  timeoutMs = 5000,
+): { client: NatsRpcClient; close: () => Promise<void> } {
+  const options = { servers: natsUrl, name };
+  const connection = new NatsConnectionProvider(options);
+  return { client: new NatsRpcClient(connection, options, timeoutMs), close: () => connection.onApplicationShutdown() };
+}
