@@ -1,0 +1,13 @@
+/**
+ * Container entry point: one image for every service, the app chosen by argument
+ * (`docker run circulation catalog`). Keeps the Dockerfile free of per-service variants.
+ */
+import * as path from 'node:path';
+
+const APPS = ['gateway', 'patrons', 'catalog', 'loans', 'delivery', 'federation', 'sip2', 'launcher'];
+const app = process.argv[2];
+if (!app || !APPS.includes(app)) {
+  process.stderr.write(`usage: run-app <${APPS.join('|')}>\n`);
+  process.exit(64);
+}
+require(path.resolve(__dirname, '../..', app, 'src/main.js'));
