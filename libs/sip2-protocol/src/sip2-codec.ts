@@ -278,7 +278,8 @@ export function describeMessage(msg: Sip2Message<Sip2MessageCode>): string[] {
   const fixedValues = msg.fixed as Record<string, string>;
   for (const fs of spec.fixed as readonly FixedFieldSpec[]) lines.push(`  ${fs.name}: ${JSON.stringify(fixedValues[fs.name])}`);
   const values = msg.fields as Record<string, string | string[] | undefined>;
-  for (const id of FIELD_IDS) {
+  // Same order as on the wire: the message's own field list, then any other known field.
+  for (const id of new Set<Sip2FieldId>([...spec.fields, ...FIELD_IDS])) {
     const v = values[FIELD_SPECS[id].name];
     if (v === undefined) continue;
     for (const item of Array.isArray(v) ? v : [v]) lines.push(`  ${id} ${FIELD_SPECS[id].name}: ${item}`);
