@@ -8,9 +8,10 @@ export class ConfigError extends Error {
   }
 }
 
-function describe(errors: ValidationError[]): string[] {
+function describe(errors: ValidationError[], raw: Record<string, unknown>): string[] {
   return errors.flatMap((e) => {
-    const shown = /PASSWORD|SECRET|KEY/i.test(e.property) ? '(hidden)' : JSON.stringify(e.value);
+    // show what the operator typed (not the converted value: "eighty" became NaN)
+    const shown = /PASSWORD|SECRET|KEY/i.test(e.property) ? '(hidden)' : JSON.stringify(raw[e.property] ?? null);
     return Object.values(e.constraints ?? {}).map((m) => `${e.property}=${shown}: ${m}`);
   });
 }
@@ -33,6 +34,6 @@ export function loadConfig<T extends object>(cls: new () => T, env: NodeJS.Proce
   }
   const instance = plainToInstance(cls, plain, { exposeDefaultValues: true });
   const errors = validateSync(instance, { forbidUnknownValues: false });
-  if (errors.length > 0) throw new ConfigError(describe(errors));
+  if (errors.length > 0) throw new ConfigError(describe(errors, plain));
   return Object.freeze(instance);
 }
