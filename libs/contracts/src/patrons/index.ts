@@ -1,1 +1,2 @@
 export * from './patron.dto';
+export * from './patron-events';

@@ -18,6 +18,9 @@ import {
 } from 'class-validator';
 import { BARCODE_PATTERN, BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
 
+/** A calendar date without time or zone, e.g. 2028-12-31. */
+export const PLAIN_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
 export const PatronTypes = ['adult', 'child', 'senior', 'student', 'visually_impaired', 'staff', 'partner_library'] as const;
 export type PatronType = (typeof PatronTypes)[number];
 
@@ -50,8 +53,9 @@ export class CreatePatronDto {
   @Matches(BRANCH_CODE_PATTERN)
   homeBranch: string;
 
-  @ApiProperty({ example: '2028-12-31', description: 'card expiry date (library time zone)' })
+  @ApiProperty({ example: '2028-12-31', description: 'card expiry date YYYY-MM-DD (library time zone); the card is valid through this day' })
   @IsDateString({ strict: true })
+  @Matches(PLAIN_DATE_PATTERN, { message: 'cardExpiresOn must be a calendar date YYYY-MM-DD' })
   cardExpiresOn: string;
 
   @ApiProperty({ example: '1234', description: 'PIN, 4-16 characters; stored as a scrypt hash' })
@@ -104,9 +108,10 @@ export class UpdatePatronDto {
   @Matches(BRANCH_CODE_PATTERN)
   homeBranch?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: '2028-12-31', description: 'card expiry date YYYY-MM-DD (library time zone)' })
   @IsOptional()
   @IsDateString({ strict: true })
+  @Matches(PLAIN_DATE_PATTERN, { message: 'cardExpiresOn must be a calendar date YYYY-MM-DD' })
   cardExpiresOn?: string;
 
   @ApiPropertyOptional({ enum: PatronStatuses })
@@ -164,6 +169,20 @@ export class SetPatronBlockDto extends PatronRefDto {
   @IsString()
   @MaxLength(255)
   reason?: string;
+
+  @ApiPropertyOptional({ description: 'who sets or lifts the block (staff id or service name), kept with the block' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  actor?: string;
+}
+
+/** Who set a block, when and why (kept for staff; circulation only needs `blocks`). */
+export interface PatronBlockDetail {
+  reason: string | null;
+  actor: string | null;
+  /** ISO timestamp when the block was set */
+  since: string;
 }
 
 export class SearchPatronsDto {
@@ -209,6 +228,8 @@ export interface PatronView {
   expired: boolean;
   /** true when any block applies or the card is expired or inactive: circulation must refuse */
   circulationBlocked: boolean;
+  /** reason/actor/time per active block, where known */
+  blockDetails?: Partial<Record<PatronBlockKind, PatronBlockDetail>>;
   email: string | null;
   phone: string | null;
   createdAt: string;
