@@ -1,0 +1,38 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ServiceCoreModule } from '@app/common';
+import { PatronsEnvDto } from './config/patrons-env.dto';
+import { PatronsController } from './controllers/patrons.controller';
+import { PatronEntity } from './entities/patron.entity';
+import { CreatePatronsSchema1764230400000 } from './migrations/1764230400000-create-patrons-schema';
+import { PatronRepository } from './repositories/patron.repository';
+import { LibraryClock } from './services/library-clock.service';
+import { PatronService } from './services/patron.service';
+import { PinHasher } from './services/pin-hasher.service';
+import { PinVerificationService } from './services/pin-verification.service';
+import { VerifiedPinCache } from './services/verified-pin-cache.service';
+
+const entities = [PatronEntity];
+export const PATRONS_MIGRATIONS = [CreatePatronsSchema1764230400000];
+
+@Module({})
+export class PatronsModule {
+  static register(env: PatronsEnvDto): DynamicModule {
+    return {
+      module: PatronsModule,
+      imports: [
+        ServiceCoreModule.forRoot({ name: 'patrons', env, envClass: PatronsEnvDto, schema: 'patrons', entities, migrations: PATRONS_MIGRATIONS }),
+        TypeOrmModule.forFeature(entities),
+      ],
+      controllers: [PatronsController],
+      providers: [
+        PatronRepository,
+        PatronService,
+        PinVerificationService,
+        { provide: PinHasher, useValue: new PinHasher() },
+        { provide: VerifiedPinCache, useValue: new VerifiedPinCache(env.PATRON_PIN_CACHE_TTL_SECONDS * 1000) },
+        { provide: LibraryClock, useValue: new LibraryClock(env.LIBRARY_TIMEZONE) },
+      ],
+    };
+  }
+}
