@@ -39,7 +39,8 @@ export function buildDataSourceOptions(opts: ServiceDatabaseOptions): DataSource
     // each migration in its own transaction, so a failure leaves the schema at a known version
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error', 'migration'],
+    // not 'error': TypeORM would print failed queries with their parameters (PIN hashes, names)
+    logging: ['migration'],
     applicationName: opts.applicationName ?? opts.schema,
     extra: {
       max: opts.poolSize ?? 10,
