@@ -11,6 +11,8 @@ export interface E2eEnv {
   dataDir: string;
 }
 
+/** env var naming the JSON file globalSetup wrote (jest workers inherit the parent's env) */
+export const E2E_ENV_VAR = 'CIRCULATION_E2E_ENV_FILE';
 
 export function e2eEnv(): E2eEnv {
   const file = process.env[E2E_ENV_VAR];
