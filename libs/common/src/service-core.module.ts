@@ -13,7 +13,8 @@ import { OutboxRelayService } from './outbox/outbox-relay.service';
 import { OUTBOX_SOURCE, OutboxService } from './outbox/outbox.service';
 
 export interface ServiceCoreOptions<E extends BaseEnvDto> {
-  name: ServiceName;
+  /** 'gateway' too: the HTTP gateway reuses the core (config, schema, NATS client, health) */
+  name: ServiceName | 'gateway';
   env: E;
   /** the env class, so services can inject their typed config by class */
   envClass: new () => E;

@@ -4,7 +4,7 @@ import { healthSubject, pingSubject, PingReply, ServiceHealth, ServiceName } fro
 import { HealthService } from './health.service';
 
 /** Health and ping handlers on `<service>.health.v1` / `<service>.ping.v1`. */
-export function createHealthController(service: ServiceName): Type<unknown> {
+export function createHealthController(service: ServiceName | 'gateway'): Type<unknown> {
   @Controller()
   class HealthController {
     constructor(private readonly health: HealthService) {}
