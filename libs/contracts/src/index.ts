@@ -8,3 +8,4 @@ export * from './patrons';
 export * from './catalog';
 export * from './loans';
 export * from './events/event-envelope';
+export * from './gateway';
