@@ -1,0 +1,38 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { DomainError } from '@app/common';
+import { ApiKeyRole, ErrorCode } from '@app/contracts';
+import { GatewayRequest } from '../http/gateway-request';
+import { ApiKeyService, roleSatisfies } from '../services/api-key.service';
+import { PUBLIC_ROUTE, REQUIRED_ROLE } from './auth.decorators';
+
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+
+/** Global guard (APP_GUARD): every HTTP route needs `Authorization: Bearer <key>` unless @Public(). */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly keys: ApiKeyService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    // the gateway's own NATS handlers (health, ping) are not behind API keys
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+
+    const req = context.switchToHttp().getRequest<GatewayRequest>();
+    const key = BEARER.exec(req.headers.authorization ?? '')?.[1];
+    if (!key) throw new DomainError(ErrorCode.Unauthorized, 'an API key is required: send Authorization: Bearer <key>');
+    const principal = await this.keys.authenticate(key);
+    if (!principal) throw new DomainError(ErrorCode.Unauthorized, 'the API key is invalid or has been revoked');
+    req.apiKey = principal;
+
+    const need = this.reflector.getAllAndOverride<ApiKeyRole>(REQUIRED_ROLE, targets) ?? 'staff';
+    if (!roleSatisfies(principal.role, need)) {
+      throw new DomainError(ErrorCode.Forbidden, `this endpoint needs an ${need} key; "${principal.name}" is a ${principal.role} key`);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,22 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiKeyRole, ErrorResponseDto } from '@app/contracts';
+
+export const PUBLIC_ROUTE = 'gateway:public';
+export const REQUIRED_ROLE = 'gateway:role';
+
+/** No API key needed (health probes). */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+
+/** Every /api route needs a key; this raises the minimum role (default `staff`) and documents it. */
+export function RequireRole(role: ApiKeyRole): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    SetMetadata(REQUIRED_ROLE, role),
+    ApiForbiddenResponse({ description: `needs an ${role} key`, type: ErrorResponseDto }),
+  );
+}
+
+/** OpenAPI: bearer auth and the 401 answer, on every authenticated controller. */
+export function ApiKeyAuth(): ClassDecorator {
+  return applyDecorators(ApiBearerAuth(), ApiUnauthorizedResponse({ description: 'missing, invalid or revoked API key', type: ErrorResponseDto }));
+}

@@ -1,0 +1,37 @@
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CheckinDto, CheckinResult, CheckoutDto, CheckoutResult, ErrorResponseDto, RenewDto, RenewResult } from '@app/contracts';
+import { ApiKeyAuth } from '../auth/auth.decorators';
+import { CirculationApiService } from '../services/circulation-api.service';
+
+@ApiTags('circulation')
+@ApiKeyAuth()
+@Controller('api/circulation')
+export class CirculationController {
+  constructor(private readonly circulation: CirculationApiService) {}
+
+  @Post('checkout')
+  @ApiOperation({ summary: 'Lend an item to a patron' })
+  @ApiCreatedResponse({ description: 'CheckoutResult: loan.dueAt (UTC) and loan.dueDate (library-local day) and the rule applied' })
+  @ApiConflictResponse({ description: 'a refusal: PATRON_BLOCKED, CARD_EXPIRED, TOO_MANY_ITEMS, ITEM_ALREADY_ON_LOAN …', type: ErrorResponseDto })
+  checkout(@Body() dto: CheckoutDto): Promise<CheckoutResult> {
+    return this.circulation.checkout(dto);
+  }
+
+  @Post('checkin')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Return an item (answered even when it was not on loan)' })
+  @ApiOkResponse({ description: 'CheckinResult with the destination and transit flag' })
+  checkin(@Body() dto: CheckinDto): Promise<CheckinResult> {
+    return this.circulation.checkin(dto);
+  }
+
+  @Post('renew')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Renew a loan' })
+  @ApiOkResponse({ description: 'RenewResult with the new due date' })
+  @ApiConflictResponse({ description: 'RENEWAL_LIMIT_REACHED, RENEWAL_REFUSED_HOLDS …', type: ErrorResponseDto })
+  renew(@Body() dto: RenewDto): Promise<RenewResult> {
+    return this.circulation.renew(dto);
+  }
+}

@@ -1,0 +1,45 @@
+import { Transport } from '@nestjs/microservices';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppLogger, createLogger, createValidationPipe } from '@app/common';
+import { GatewayEnvDto } from './config/gateway-env.dto';
+import { GatewayModule } from './gateway.module';
+import { bodyParserErrorsMiddleware } from './http/body-parser-errors.middleware';
+import { correlationMiddleware } from './http/correlation.middleware';
+import { HttpExceptionsFilter } from './http/http-exception.filter';
+import { setupOpenApi } from './http/openapi';
+import { RequestContextInterceptor } from './http/request-context.interceptor';
+
+/**
+ * Build, start and listen: the HTTP API on env.PORT (0 = a free port, for tests) plus the gateway's
+ * own NATS handlers (`gateway.health.v1`, `gateway.ping.v1`). Used by main.ts and by specs; close it
+ * with `app.close()`.
+ */
+export async function createGatewayApp(env: GatewayEnvDto): Promise<NestExpressApplication> {
+  const logger = createLogger('gateway', env.LOG_LEVEL);
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(env), {
+    logger: new AppLogger(logger),
+    bufferLogs: false,
+    bodyParser: false, // registered below, after the correlation middleware, with its errors typed
+  });
+  app.disable('x-powered-by');
+  // order matters: correlation id + request log first, so even parser errors are logged and tagged
+  app.use(correlationMiddleware(logger));
+  app.useBodyParser('json', { limit: env.BODY_LIMIT });
+  app.use(bodyParserErrorsMiddleware());
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpExceptionsFilter(logger));
+  app.useGlobalInterceptors(new RequestContextInterceptor());
+  app.enableShutdownHooks();
+  setupOpenApi(app);
+
+  app.connectMicroservice({
+    transport: Transport.NATS,
+    options: { servers: env.NATS_URL.split(','), queue: 'gateway', name: 'gateway-server', maxReconnectAttempts: -1 },
+  });
+  await app.startAllMicroservices();
+  await app.listen(env.PORT);
+  const address = app.getHttpServer().address();
+  logger.info({ event: 'ready', port: typeof address === 'object' && address ? address.port : env.PORT }, 'gateway listening');
+  return app;
+}

@@ -1,0 +1,58 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ServiceCoreModule } from '@app/common';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { GatewayEnvDto } from './config/gateway-env.dto';
+import { AgenciesController } from './controllers/agencies.controller';
+import { ApiKeysController } from './controllers/api-keys.controller';
+import { CirculationController } from './controllers/circulation.controller';
+import { GatewayHealthController } from './controllers/health.controller';
+import { ItemsController } from './controllers/items.controller';
+import { PatronsController } from './controllers/patrons.controller';
+import { RecordsController } from './controllers/records.controller';
+import { ApiKeyEntity } from './entities/api-key.entity';
+import { CreateGatewaySchema1764316800000 } from './migrations/1764316800000-create-gateway-schema';
+import { ApiKeyRepository } from './repositories/api-key.repository';
+import { ApiKeyService } from './services/api-key.service';
+import { BootstrapKeyService } from './services/bootstrap-key.service';
+import { CatalogApiService } from './services/catalog-api.service';
+import { CirculationApiService } from './services/circulation-api.service';
+import { HealthReportService } from './services/health-report.service';
+import { PatronsApiService } from './services/patrons-api.service';
+
+const entities = [ApiKeyEntity];
+export const GATEWAY_MIGRATIONS = [CreateGatewaySchema1764316800000];
+
+@Module({})
+export class GatewayModule {
+  static register(env: GatewayEnvDto): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        // same core as the services: typed config, schema `gateway` + migrations, NATS RPC client, health
+        ServiceCoreModule.forRoot({ name: 'gateway', env, envClass: GatewayEnvDto, schema: 'gateway', entities, migrations: GATEWAY_MIGRATIONS }),
+        TypeOrmModule.forFeature(entities),
+      ],
+      controllers: [
+        GatewayHealthController,
+        ApiKeysController,
+        AgenciesController,
+        RecordsController,
+        ItemsController,
+        PatronsController,
+        CirculationController,
+      ],
+      providers: [
+        ApiKeyRepository,
+        ApiKeyService,
+        BootstrapKeyService,
+        CatalogApiService,
+        PatronsApiService,
+        CirculationApiService,
+        HealthReportService,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+      ],
+    };
+  }
+}

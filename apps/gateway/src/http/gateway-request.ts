@@ -1,0 +1,14 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiKeyPrincipal } from '../services/api-key.service';
+
+/** The parts of an Express request the gateway uses (@types/express is not installed). */
+export interface GatewayRequest extends IncomingMessage {
+  originalUrl: string;
+  correlationId?: string;
+  apiKey?: ApiKeyPrincipal;
+}
+
+export interface GatewayResponse extends ServerResponse {
+  status(code: number): this;
+  json(body: unknown): this;
+}

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { NatsRpcClient } from '@app/common';
+import {
+  AgencyView,
+  BranchView,
+  CatalogSubjects,
+  CreateItemDto,
+  CreateRecordDto,
+  ItemRefDto,
+  ItemView,
+  Page,
+  RecordView,
+  SearchItemsDto,
+  SearchRecordsDto,
+  UpdateItemBodyDto,
+  UpdateItemDto,
+  UpdateRecordBodyDto,
+  UpdateRecordDto,
+  UpsertAgencyBodyDto,
+  UpsertAgencyDto,
+  UpsertBranchBodyDto,
+  UpsertBranchDto,
+} from '@app/contracts';
+
+/** Agencies, branches, records and items: forwarded to the catalog service over NATS. */
+@Injectable()
+export class CatalogApiService {
+  constructor(private readonly rpc: NatsRpcClient) {}
+
+  listAgencies(): Promise<AgencyView[]> {
+    return this.rpc.request(CatalogSubjects.listAgencies, {});
+  }
+
+  upsertAgency(isil: string, body: UpsertAgencyBodyDto): Promise<AgencyView> {
+    return this.rpc.request<AgencyView, UpsertAgencyDto>(CatalogSubjects.upsertAgency, { ...body, isil });
+  }
+
+  upsertBranch(code: string, body: UpsertBranchBodyDto): Promise<BranchView> {
+    return this.rpc.request<BranchView, UpsertBranchDto>(CatalogSubjects.upsertBranch, { ...body, code });
+  }
+
+  createRecord(dto: CreateRecordDto): Promise<RecordView> {
+    return this.rpc.request(CatalogSubjects.createRecord, dto);
+  }
+
+  getRecord(id: string): Promise<RecordView> {
+    return this.rpc.request(CatalogSubjects.getRecord, { id });
+  }
+
+  /**
+   * The catalog's update replaces every field (absent = NULL), while HTTP PATCH changes only what is
+   * sent, so the current record is read and merged first. Two concurrent PATCHes of one record may
+   * race (last write wins), which is acceptable for bibliographic edits.
+   */
+  async patchRecord(id: string, body: UpdateRecordBodyDto): Promise<RecordView> {
+    const current = await this.getRecord(id);
+    const { id: _id, createdAt: _c, updatedAt: _u, ...fields } = current;
+    const merged = { ...fields, ...withoutUndefined(body), id };
+    return this.rpc.request<RecordView, UpdateRecordDto>(CatalogSubjects.updateRecord, dropNulls(merged) as UpdateRecordDto);
+  }
+
+  searchRecords(query: SearchRecordsDto): Promise<Page<RecordView>> {
+    return this.rpc.request(CatalogSubjects.searchRecords, query);
+  }
+
+  createItem(dto: CreateItemDto): Promise<ItemView> {
+    return this.rpc.request(CatalogSubjects.createItem, dto);
+  }
+
+  getItem(ref: ItemRefDto): Promise<ItemView> {
+    return this.rpc.request(CatalogSubjects.getItem, { agency: ref.agency, barcode: ref.barcode });
+  }
+
+  updateItem(ref: ItemRefDto, body: UpdateItemBodyDto): Promise<ItemView> {
+    return this.rpc.request<ItemView, UpdateItemDto>(CatalogSubjects.updateItem, { ...body, agency: ref.agency, barcode: ref.barcode });
+  }
+
+  searchItems(query: SearchItemsDto): Promise<Page<ItemView>> {
+    return this.rpc.request(CatalogSubjects.searchItems, query);
+  }
+}
+
+function withoutUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The catalog treats an absent optional field as NULL; sending null explicitly would fail its validators. */
+function dropNulls<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
+}
