@@ -1,0 +1,130 @@
+/**
+ * Calendar arithmetic in the library's time zone, with Intl only (no tz library).
+ *
+ * A local date is a 'YYYY-MM-DD' string: it is what a receipt prints and what a patron understands
+ * as "due on". Instants are JS Dates (UTC). Conversions go through the zone's UTC offset at the
+ * instant concerned, so they stay correct across DST changes in zones that have them.
+ */
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    // throws RangeError for an unknown zone, which is what we want at boot/first use
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+interface WallTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+function wallTime(instant: Date, timeZone: string): WallTime {
+  const parts: Record<string, number> = {};
+  for (const p of formatter(timeZone).formatToParts(instant)) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute, second: parts.second };
+}
+
+const wallAsUtcMs = (w: WallTime): number => Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+
+/** The zone's offset from UTC at `instant`, in ms (Asia/Shanghai: +8 h). Sub-second precision dropped. */
+export function zoneOffsetMs(instant: Date, timeZone: string): number {
+  const whole = Math.floor(instant.getTime() / 1000) * 1000;
+  return wallAsUtcMs(wallTime(new Date(whole), timeZone)) - whole;
+}
+
+/** Throws when `timeZone` is not an IANA zone the runtime knows. */
+export function assertTimeZone(timeZone: string): void {
+  formatter(timeZone);
+}
+
+function parseDate(date: string): { y: number; m: number; d: number } {
+  const m = DATE_RE.exec(date);
+  if (!m) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const check = new Date(Date.UTC(y, mo - 1, d));
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) {
+    throw new RangeError(`not a calendar date: ${date}`);
+  }
+  return { y, m: mo, d };
+}
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+/** The local calendar date of an instant in `timeZone`. */
+export function localDate(instant: Date, timeZone: string): string {
+  const w = wallTime(instant, timeZone);
+  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`;
+}
+
+/** Pure calendar arithmetic: no time zone is involved in counting days. */
+export function addDays(date: string, days: number): string {
+  const { y, m, d } = parseDate(date);
+  const t = new Date(Date.UTC(y, m - 1, d) + days * DAY_MS);
+  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+}
+
+/**
+ * The first instant of a local date. When midnight does not exist (a DST gap at 00:00, as in
+ * America/Santiago) the day starts when the clocks jump, i.e. at the end of the gap.
+ */
+export function startOfLocalDay(date: string, timeZone: string): Date {
+  const { y, m, d } = parseDate(date);
+  const guess = Date.UTC(y, m - 1, d); // the wall time read as if it were UTC
+  // offsets just before and after any transition near that wall time (zones are within ±14 h of UTC)
+  const before = zoneOffsetMs(new Date(guess - DAY_MS), timeZone);
+  const after = zoneOffsetMs(new Date(guess + DAY_MS), timeZone);
+  // a candidate is right when its own offset maps it back to exactly local midnight
+  const candidates = [guess - before, guess - after].filter((t) => zoneOffsetMs(new Date(t), timeZone) === guess - t);
+  if (candidates.length > 0) return new Date(Math.min(...candidates));
+  // midnight falls in a gap: the day begins at the transition, which is `guess` read with the old offset
+  return new Date(guess - before);
+}
+
+/** The last second of a local date (23:59:59 local wherever that exists), as a UTC instant. */
+export function endOfLocalDay(date: string, timeZone: string): Date {
+  return new Date(startOfLocalDay(addDays(date, 1), timeZone).getTime() - 1000);
+}
+
+/** Later of two YYYY-MM-DD dates (string order is calendar order). */
+export const maxDate = (a: string, b: string): string => (a >= b ? a : b);
+
+export interface DueDate {
+  /** YYYY-MM-DD in the library time zone: what the receipt prints */
+  dueDate: string;
+  /** end of that local day, as a UTC instant */
+  dueAt: Date;
+}
+
+/** Due `days` after the local date of `from`, at the end of that local day. */
+export function dueAfter(from: Date, days: number, timeZone: string): DueDate {
+  const dueDate = addDays(localDate(from, timeZone), days);
+  return { dueDate, dueAt: endOfLocalDay(dueDate, timeZone) };
+}
+
+/** A due date for an explicit local date (e.g. "never earlier than the current due date"). */
+export function dueOn(dueDate: string, timeZone: string): DueDate {
+  return { dueDate, dueAt: endOfLocalDay(dueDate, timeZone) };
+}
