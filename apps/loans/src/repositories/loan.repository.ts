@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { CirculationChannel, ItemRef } from '@app/contracts';
+import { EntityManager, IsNull, Not, Repository } from 'typeorm';
+import { LoanEntity } from '../entities/loan.entity';
+
+export type LoanListStatus = 'open' | 'closed' | 'all';
+
+/** Column list for raw statements, aliased to entity properties (due_date as text: pg would make it a Date). */
+const LOAN_COLUMNS = `id, patron_agency AS "patronAgency", patron_barcode AS "patronBarcode", patron_type AS "patronType",
+  item_agency AS "itemAgency", item_barcode AS "itemBarcode", item_id AS "itemId", title, item_type AS "itemType",
+  owning_branch AS "owningBranch", checkout_branch AS "checkoutBranch", channel, rule_id AS "ruleId",
+  checked_out_at AS "checkedOutAt", due_at AS "dueAt", due_date::text AS "dueDate", renewals,
+  last_renewed_at AS "lastRenewedAt", returned_at AS "returnedAt", return_branch AS "returnBranch",
+  return_channel AS "returnChannel"`;
+
+const toEntity = (row: Record<string, unknown>): LoanEntity => Object.assign(new LoanEntity(), row);
+
+@Injectable()
+export class LoanRepository {
+  constructor(@InjectRepository(LoanEntity) private readonly loans: Repository<LoanEntity>) {}
+
+  /**
+   * Serialise checkouts of one patron until the caller's transaction ends, so two kiosks cannot both
+   * count N-1 open loans and both pass the limit. Hash collisions only make unrelated patrons wait.
+   */
+  async lockPatron(m: EntityManager, agency: string, barcode: string): Promise<void> {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2))`, [agency, barcode]);
+  }
+
+  /** Uses loans_open_patron_idx. */
+  async countOpenForPatron(m: EntityManager, agency: string, barcode: string): Promise<number> {
+    const [row] = await m.query(
+      `SELECT count(*)::int AS n FROM loans.loans WHERE patron_agency = $1 AND patron_barcode = $2 AND returned_at IS NULL`,
+      [agency, barcode],
+    );
+    return row.n;
+  }
+
+  /**
+   * Insert the loan unless the item already has an open one. The partial unique index
+   * loans_open_item_key decides (ON CONFLICT DO NOTHING waits for a racing insert to commit or roll
+   * back), so exactly one of N concurrent checkouts wins and the others get `false` without an
+   * aborted transaction.
+   */
+  async insertIfItemFree(m: EntityManager, l: LoanEntity): Promise<boolean> {
+    const rows = await m.query(
+      `INSERT INTO loans.loans (id, patron_agency, patron_barcode, patron_type, item_agency, item_barcode, item_id, title,
+         item_type, owning_branch, checkout_branch, channel, rule_id, checked_out_at, due_at, due_date, renewals)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0)
+       ON CONFLICT (item_agency, item_barcode) WHERE returned_at IS NULL DO NOTHING
+       RETURNING id`,
+      [
+        l.id, l.patronAgency, l.patronBarcode, l.patronType, l.itemAgency, l.itemBarcode, l.itemId, l.title,
+        l.itemType, l.owningBranch, l.checkoutBranch, l.channel, l.ruleId, l.checkedOutAt, l.dueAt, l.dueDate,
+      ],
+    );
+    return rows.length === 1;
+  }
+
+  /** Close the item's open loan in one statement; null when the item was not on loan. */
+  async closeOpenLoan(m: EntityManager, item: ItemRef, at: Date, branch: string, channel: CirculationChannel): Promise<LoanEntity | null> {
+    const [rows] = await m.query(
+      `UPDATE loans.loans SET returned_at = $3, return_branch = $4, return_channel = $5
+       WHERE item_agency = $1 AND item_barcode = $2 AND returned_at IS NULL
+       RETURNING ${LOAN_COLUMNS}`,
+      [item.agency, item.barcode, at, branch, channel],
+    );
+    return rows.length > 0 ? toEntity(rows[0]) : null;
+  }
+
+  /** The item's open loan (via loans_open_item_key); `lock` holds it for the caller's transaction. */
+  async findOpenByItem(item: ItemRef, m?: EntityManager, lock = false): Promise<LoanEntity | null> {
+    const rows = await (m ?? this.loans.manager).query(
+      `SELECT ${LOAN_COLUMNS} FROM loans.loans
+       WHERE item_agency = $1 AND item_barcode = $2 AND returned_at IS NULL${lock ? ' FOR UPDATE' : ''}`,
+      [item.agency, item.barcode],
+    );
+    return rows.length > 0 ? toEntity(rows[0]) : null;
+  }
+
+  async saveRenewal(m: EntityManager, id: string, dueAt: Date, dueDate: string, renewals: number, at: Date): Promise<void> {
+    await m.query(`UPDATE loans.loans SET due_at = $2, due_date = $3, renewals = $4, last_renewed_at = $5 WHERE id = $1`, [
+      id,
+      dueAt,
+      dueDate,
+      renewals,
+      at,
+    ]);
+  }
+
+  /** Newest first; uses loans_patron_history_idx (or loans_open_patron_idx for open loans). */
+  listForPatron(agency: string, barcode: string, status: LoanListStatus, limit: number, offset: number): Promise<[LoanEntity[], number]> {
+    const returnedAt = status === 'open' ? IsNull() : status === 'closed' ? Not(IsNull()) : undefined;
+    return this.loans.findAndCount({
+      where: { patronAgency: agency, patronBarcode: barcode, ...(returnedAt ? { returnedAt } : {}) },
+      order: { checkedOutAt: 'DESC', id: 'DESC' },
+      take: limit,
+      skip: offset,
+    });
+  }
+
+  /** Open and overdue counts in one pass over loans_open_patron_idx. */
+  async openCounts(agency: string, barcode: string, now: Date): Promise<{ open: number; overdue: number }> {
+    const [row] = await this.loans.query(
+      `SELECT count(*)::int AS open, count(*) FILTER (WHERE due_at < $3)::int AS overdue
+       FROM loans.loans WHERE patron_agency = $1 AND patron_barcode = $2 AND returned_at IS NULL`,
+      [agency, barcode, now],
+    );
+    return row;
+  }
+}
