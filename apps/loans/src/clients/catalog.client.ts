@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import { NatsRpcClient } from '@app/common';
+import { CatalogSubjects, ErrorCode, ItemRef, ItemRefDto, ItemView } from '@app/contracts';
+import { remapRemoteError } from './remote-errors';
+
+const ITEM_ERRORS = { [ErrorCode.NotFound]: ErrorCode.ItemUnknown, [ErrorCode.ItemUnknown]: ErrorCode.ItemUnknown };
+
+@Injectable()
+export class CatalogClient {
+  constructor(private readonly rpc: NatsRpcClient) {}
+
+  async getItem(ref: ItemRef): Promise<ItemView> {
+    try {
+      return await this.rpc.request<ItemView, ItemRefDto>(CatalogSubjects.getItem, { agency: ref.agency, barcode: ref.barcode });
+    } catch (err) {
+      remapRemoteError(err, ITEM_ERRORS);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { NatsRpcClient } from '@app/common';
+import { ErrorCode, PatronRefDto, PatronSubjects, PatronView, VerifyPinDto, VerifyPinResult } from '@app/contracts';
+import { remapRemoteError } from './remote-errors';
+
+export interface PatronForCirculation {
+  patron: PatronView;
+  /** present when a PIN was given and checked (or refused as throttled) */
+  pin?: { valid: boolean; throttled?: boolean };
+}
+
+const PATRON_ERRORS = { [ErrorCode.NotFound]: ErrorCode.PatronUnknown, [ErrorCode.PatronUnknown]: ErrorCode.PatronUnknown };
+
+/** The loans service's only way to the patrons service: one request per call. */
+@Injectable()
+export class PatronsClient {
+  constructor(private readonly rpc: NatsRpcClient) {}
+
+  /** With a PIN, verify-pin answers with the patron too, so it is still one round trip. */
+  async forCirculation(ref: PatronRefDto, pin?: string): Promise<PatronForCirculation> {
+    try {
+      if (pin === undefined) {
+        return { patron: await this.rpc.request<PatronView, PatronRefDto>(PatronSubjects.get, { agency: ref.agency, barcode: ref.barcode }) };
+      }
+      const r = await this.rpc.request<VerifyPinResult, VerifyPinDto>(PatronSubjects.verifyPin, { agency: ref.agency, barcode: ref.barcode, pin });
+      return { patron: r.patron, pin: { valid: r.valid, throttled: r.throttled } };
+    } catch (err) {
+      remapRemoteError(err, PATRON_ERRORS);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsTimeZone, Max, Min } from 'class-validator';
+import { BaseEnvDto } from '@app/common';
+
+export class LoansEnvDto extends BaseEnvDto {
+  /** Due dates are computed in this zone, so a typo must stop the service at boot, not at checkout. */
+  @IsOptional()
+  @IsTimeZone()
+  override LIBRARY_TIMEZONE = 'Asia/Shanghai';
+
+  /** How long a resolved loan rule is reused before it is read again (rules change rarely). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  LOAN_RULES_CACHE_TTL_MS = 30_000;
+}

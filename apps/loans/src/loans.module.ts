@@ -1,0 +1,45 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ServiceCoreModule } from '@app/common';
+import { CatalogClient } from './clients/catalog.client';
+import { PatronsClient } from './clients/patrons.client';
+import { LoansEnvDto } from './config/loans-env.dto';
+import { LoansController } from './controllers/loans.controller';
+import { LoanRuleEntity } from './entities/loan-rule.entity';
+import { LoanEntity } from './entities/loan.entity';
+import { CreateLoansSchema1764144000000 } from './migrations/1764144000000-create-loans-schema';
+import { LoanRuleRepository } from './repositories/loan-rule.repository';
+import { LoanRepository } from './repositories/loan.repository';
+import { LoanPolicyService } from './services/loan-policy.service';
+import { LoanQueryService } from './services/loan-query.service';
+import { CheckinItemUseCase } from './usecases/checkin-item.usecase';
+import { CheckoutItemUseCase } from './usecases/checkout-item.usecase';
+import { RenewLoanUseCase } from './usecases/renew-loan.usecase';
+
+const entities = [LoanEntity, LoanRuleEntity];
+export const LOANS_MIGRATIONS = [CreateLoansSchema1764144000000];
+
+@Module({})
+export class LoansModule {
+  static register(env: LoansEnvDto): DynamicModule {
+    return {
+      module: LoansModule,
+      imports: [
+        ServiceCoreModule.forRoot({ name: 'loans', env, envClass: LoansEnvDto, schema: 'loans', entities, migrations: LOANS_MIGRATIONS }),
+        TypeOrmModule.forFeature(entities),
+      ],
+      controllers: [LoansController],
+      providers: [
+        PatronsClient,
+        CatalogClient,
+        LoanRepository,
+        LoanRuleRepository,
+        LoanPolicyService,
+        LoanQueryService,
+        CheckoutItemUseCase,
+        CheckinItemUseCase,
+        RenewLoanUseCase,
+      ],
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { ItemRefDto, LoanView, Page, PatronLoansDto, PatronSummary, PatronSummaryDto } from '@app/contracts';
+import { LoanRepository } from '../repositories/loan.repository';
+import { toLoanView } from './loan.mapper';
+
+/** Read side: answered from the loans schema alone, without calling other services. */
+@Injectable()
+export class LoanQueryService {
+  constructor(private readonly loans: LoanRepository) {}
+
+  async patronLoans(dto: PatronLoansDto): Promise<Page<LoanView>> {
+    const limit = dto.limit ?? 50;
+    const offset = dto.offset ?? 0;
+    const [rows, total] = await this.loans.listForPatron(dto.patron.agency, dto.patron.barcode, dto.status ?? 'open', limit, offset);
+    const now = new Date();
+    return { items: rows.map((l) => toLoanView(l, now)), total, limit, offset };
+  }
+
+  async itemLoan(dto: ItemRefDto): Promise<LoanView | null> {
+    const loan = await this.loans.findOpenByItem(dto);
+    return loan ? toLoanView(loan, new Date()) : null;
+  }
+
+  /** Unknown patrons get zeros: this is a count of loans, not a patron lookup. */
+  async patronSummary(dto: PatronSummaryDto): Promise<PatronSummary> {
+    const { open, overdue } = await this.loans.openCounts(dto.patron.agency, dto.patron.barcode, new Date());
+    // holds and fines do not exist yet; their services will fill these in
+    return { patron: { agency: dto.patron.agency, barcode: dto.patron.barcode }, openLoans: open, overdueLoans: overdue, holds: 0, finesFen: 0 };
+  }
+}

@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, OutboxService } from '@app/common';
+import { CheckoutDto, CheckoutResult, ErrorCode, EventSubjects, LoanEventData } from '@app/contracts';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { CatalogClient } from '../clients/catalog.client';
+import { PatronsClient } from '../clients/patrons.client';
+import { LoansEnvDto } from '../config/loans-env.dto';
+import { itemRefusal, patronRefusal } from '../domain/circulation-checks';
+import { dueAfter, localDate } from '../domain/local-date';
+import { LoanEntity } from '../entities/loan.entity';
+import { LoanRepository } from '../repositories/loan.repository';
+import { LoanPolicyService } from '../services/loan-policy.service';
+import { toLoanEventData, toLoanView } from '../services/loan.mapper';
+import { refuse } from './refuse';
+
+/**
+ * Checkout is the hot path (SIP2 kiosks): one request to patrons and one to catalog in parallel,
+ * then one short transaction (patron lock, count, insert, outbox). The database, not a prior read,
+ * decides whether the item is already out.
+ */
+@Injectable()
+export class CheckoutItemUseCase {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly patrons: PatronsClient,
+    private readonly catalog: CatalogClient,
+    private readonly policy: LoanPolicyService,
+    private readonly loans: LoanRepository,
+    private readonly outbox: OutboxService,
+    private readonly env: LoansEnvDto,
+  ) {}
+
+  async execute(dto: CheckoutDto): Promise<CheckoutResult> {
+    const [patronResult, itemResult] = await Promise.allSettled([
+      this.patrons.forCirculation(dto.patron, dto.pin),
+      this.catalog.getItem(dto.item),
+    ]);
+    // patron problems are reported before item problems, whichever answer arrived first
+    if (patronResult.status === 'rejected') throw patronResult.reason;
+    if (itemResult.status === 'rejected') throw itemResult.reason;
+    const { patron, pin } = patronResult.value;
+    const item = itemResult.value;
+
+    const now = new Date();
+    const tz = this.env.LIBRARY_TIMEZONE;
+    refuse(patronRefusal(patron, localDate(now, tz), pin));
+    refuse(itemRefusal(item));
+
+    const rule = await this.policy.resolve({ owningBranch: item.homeBranch, agency: item.agency, patronType: patron.patronType, itemType: item.itemType });
+    const due = dueAfter(now, rule.loanDays, tz);
+    const loan = Object.assign(new LoanEntity(), {
+      id: randomUUID(),
+      patronAgency: patron.agency,
+      patronBarcode: patron.barcode,
+      patronType: patron.patronType,
+      itemAgency: item.agency,
+      itemBarcode: item.barcode,
+      itemId: item.id,
+      title: item.title,
+      itemType: item.itemType,
+      owningBranch: item.homeBranch,
+      checkoutBranch: dto.branch,
+      channel: dto.channel ?? 'api',
+      ruleId: rule.id,
+      checkedOutAt: now,
+      dueAt: due.dueAt,
+      dueDate: due.dueDate,
+      renewals: 0,
+      lastRenewedAt: null,
+      returnedAt: null,
+      returnBranch: null,
+      returnChannel: null,
+    } satisfies LoanEntity);
+
+    await this.dataSource.transaction(async (m) => {
+      await this.loans.lockPatron(m, loan.patronAgency, loan.patronBarcode);
+      const open = await this.loans.countOpenForPatron(m, loan.patronAgency, loan.patronBarcode);
+      if (open >= rule.maxItems) {
+        throw new DomainError(ErrorCode.TooManyItems, `patron ${patron.agency}/${patron.barcode} already has ${open} items out (limit ${rule.maxItems})`, {
+          openLoans: open,
+          maxItems: rule.maxItems,
+          ruleId: rule.id,
+        });
+      }
+      if (!(await this.loans.insertIfItemFree(m, loan))) {
+        const holder = await this.loans.findOpenByItem(item, m);
+        throw new DomainError(ErrorCode.ItemAlreadyOnLoan, `item ${item.agency}/${item.barcode} is already on loan`, {
+          // lets a kiosk offer a renewal instead, without saying who has the item
+          loanedToThisPatron: holder?.patronAgency === loan.patronAgency && holder?.patronBarcode === loan.patronBarcode,
+        });
+      }
+      await this.outbox.add<LoanEventData>(m, EventSubjects.loanCreated, toLoanEventData(loan, loan.checkoutBranch, loan.channel), now);
+    });
+    this.outbox.notifyCommitted();
+
+    return {
+      loan: toLoanView(loan, now),
+      rule: { id: rule.id, loanDays: rule.loanDays, maxItems: rule.maxItems, maxRenewals: rule.maxRenewals },
+    };
+  }
+}

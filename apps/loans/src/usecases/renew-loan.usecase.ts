@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, OutboxService } from '@app/common';
+import { ErrorCode, EventSubjects, LoanEventData, RenewDto, RenewResult } from '@app/contracts';
+import { DataSource } from 'typeorm';
+import { PatronsClient } from '../clients/patrons.client';
+import { LoansEnvDto } from '../config/loans-env.dto';
+import { patronRefusal } from '../domain/circulation-checks';
+import { addDays, dueOn, localDate, maxDate } from '../domain/local-date';
+import { LoanEntity } from '../entities/loan.entity';
+import { LoanRepository } from '../repositories/loan.repository';
+import { LoanPolicyService } from '../services/loan-policy.service';
+import { toLoanEventData, toLoanView } from '../services/loan.mapper';
+import { refuse } from './refuse';
+
+/**
+ * Renewal: the open loan must be this patron's; the patron must be in good standing; the rule for
+ * (owning branch, patron type, item type) caps the count. Overdue loans may be renewed. The new due
+ * date counts from today and never moves earlier than the current one.
+ */
+@Injectable()
+export class RenewLoanUseCase {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly patrons: PatronsClient,
+    private readonly policy: LoanPolicyService,
+    private readonly loans: LoanRepository,
+    private readonly outbox: OutboxService,
+    private readonly env: LoansEnvDto,
+  ) {}
+
+  async execute(dto: RenewDto): Promise<RenewResult> {
+    const [patronResult, loanResult] = await Promise.allSettled([this.patrons.forCirculation(dto.patron), this.loans.findOpenByItem(dto.item)]);
+    if (patronResult.status === 'rejected') throw patronResult.reason;
+    if (loanResult.status === 'rejected') throw loanResult.reason;
+    const { patron } = patronResult.value;
+    const isTheirs = (l: LoanEntity | null): l is LoanEntity => !!l && l.patronAgency === patron.agency && l.patronBarcode === patron.barcode;
+    const notFound = () =>
+      new DomainError(ErrorCode.LoanNotFound, `no open loan of ${dto.item.agency}/${dto.item.barcode} for patron ${dto.patron.agency}/${dto.patron.barcode}`);
+    const current = loanResult.value;
+    if (!isTheirs(current)) throw notFound();
+
+    const now = new Date();
+    const tz = this.env.LIBRARY_TIMEZONE;
+    const today = localDate(now, tz);
+    refuse(patronRefusal(patron, today));
+    const rule = await this.policy.resolve({ owningBranch: current.owningBranch, agency: current.itemAgency, patronType: patron.patronType, itemType: current.itemType });
+
+    const renewed = await this.dataSource.transaction(async (m) => {
+      // re-read under lock: a checkin or another renewal may have happened since the first read
+      const loan = await this.loans.findOpenByItem(dto.item, m, true);
+      if (!isTheirs(loan) || loan.id !== current.id) throw notFound();
+      if (loan.renewals >= rule.maxRenewals) {
+        throw new DomainError(ErrorCode.RenewalLimitReached, `loan already renewed ${loan.renewals} time(s) (limit ${rule.maxRenewals})`, {
+          renewals: loan.renewals,
+          maxRenewals: rule.maxRenewals,
+          ruleId: rule.id,
+        });
+      }
+      const due = dueOn(maxDate(addDays(today, rule.renewalDays), loan.dueDate), tz);
+      loan.dueAt = due.dueAt;
+      loan.dueDate = due.dueDate;
+      loan.renewals += 1;
+      loan.lastRenewedAt = now;
+      await this.loans.saveRenewal(m, loan.id, loan.dueAt, loan.dueDate, loan.renewals, now);
+      await this.outbox.add<LoanEventData>(m, EventSubjects.loanRenewed, toLoanEventData(loan, dto.branch ?? loan.checkoutBranch, dto.channel ?? 'api'), now);
+      return loan;
+    });
+    this.outbox.notifyCommitted();
+    return { loan: toLoanView(renewed, now) };
+  }
+}
