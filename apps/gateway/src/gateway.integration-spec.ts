@@ -7,6 +7,10 @@ import { createRpcTestClient, createTestDatabase, createTestEnvironment, RpcTest
 // importing another app is allowed in spec files only
 import { CatalogModule } from '../../catalog/src/catalog.module';
 import { CatalogEnvDto } from '../../catalog/src/config/catalog-env.dto';
+import { LoansEnvDto } from '../../loans/src/config/loans-env.dto';
+import { LoansModule } from '../../loans/src/loans.module';
+import { PatronsEnvDto } from '../../patrons/src/config/patrons-env.dto';
+import { PatronsModule } from '../../patrons/src/patrons.module';
 import { GatewayEnvDto } from './config/gateway-env.dto';
 import { createGatewayApp } from './gateway-app.factory';
 
@@ -15,6 +19,7 @@ describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', 
   const BOOTSTRAP_KEY = `test-bootstrap-${randomBytes(16).toString('hex')}`;
   let env: TestEnvironment;
   let catalog: INestMicroservice;
+  const laterServices: INestMicroservice[] = [];
   let gateway: INestApplication;
   let rpc: RpcTestClient;
   let staffKey: string;
@@ -34,6 +39,7 @@ describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', 
   afterAll(async () => {
     await rpc?.close();
     await gateway?.close();
+    for (const app of laterServices) await app.close();
     await catalog?.close();
     await env?.stop();
   });
@@ -245,6 +251,7 @@ describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', 
       const ui = await http().get('/api/docs/');
       expect(ui.status).toBe(200);
       expect(ui.text).toMatch(/swagger/i);
+      expect((await http().get('/api/docs/swagger-ui-bundle.js')).status).toBe(200);
     });
 
     it('reports health: catalog up, absent services down, 503 degraded', async () => {
@@ -304,6 +311,73 @@ describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', 
         await first?.close();
         await second?.close();
       }
+    });
+  });
+
+  // last: booting patrons and loans changes what /health reports above
+  describe('circulation through HTTP (patrons + loans in-process)', () => {
+    const P1 = { agency: KSL, barcode: 'P0000001' };
+    const B1 = { agency: KSL, barcode: 'B0000001' };
+    let opsKey: string;
+    const asDesk = (r: request.Test) => r.set('Authorization', `Bearer ${opsKey}`);
+
+    beforeAll(async () => {
+      laterServices.push(await startTestService({ name: 'patrons', envClass: PatronsEnvDto, env: env.env(), register: PatronsModule.register }));
+      laterServices.push(await startTestService({ name: 'loans', envClass: LoansEnvDto, env: env.env(), register: LoansModule.register }));
+      opsKey = (await asOps(http().post('/api/api-keys')).send({ name: 'desk-2', role: 'ops' })).body.key;
+    });
+
+    it('registers a patron and sets and lifts a block', async () => {
+      const created = await asDesk(http().post('/api/patrons')).send({
+        ...P1,
+        name: '张三',
+        patronType: 'adult',
+        homeBranch: 'KSL-MAIN',
+        cardExpiresOn: '2099-12-31',
+        pin: '1234',
+      });
+      expect(created.status).toBe(201);
+      expect(JSON.stringify(created.body)).not.toContain('1234');
+      expect((await asDesk(http().get(`/api/patrons/${KSL}/P0000001`))).body).toMatchObject({ name: '张三', circulationBlocked: false });
+
+      const blocked = await asDesk(http().put(`/api/patrons/${KSL}/P0000001/blocks/manual`)).send({ reason: 'test' });
+      expect(blocked.status).toBe(200);
+      expect(blocked.body).toMatchObject({ blocks: ['manual'], circulationBlocked: true });
+      const refused = await asDesk(http().post('/api/circulation/checkout')).send({ patron: P1, item: B1, branch: 'KSL-MAIN' });
+      expect(refused.status).toBe(409);
+      expect(refused.body.code).toBe('PATRON_BLOCKED');
+
+      const lifted = await asDesk(http().delete(`/api/patrons/${KSL}/P0000001/blocks/manual`));
+      expect(lifted.status).toBe(200);
+      expect(lifted.body).toMatchObject({ blocks: [], circulationBlocked: false });
+
+      const found = await asDesk(http().get('/api/patrons').query({ q: '张' }));
+      expect(found.body.items.map((p: { barcode: string }) => p.barcode)).toContain('P0000001');
+    });
+
+    it('checks out (201 with the due date), lists, renews and checks in', async () => {
+      const out = await asDesk(http().post('/api/circulation/checkout')).send({ patron: P1, item: B1, branch: 'KSL-MAIN' });
+      expect(out.status).toBe(201);
+      expect(out.body.loan).toMatchObject({ item: B1, patron: P1, status: 'open', dueDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+      expect(new Date(out.body.loan.dueAt).getTime()).toBeGreaterThan(Date.now());
+
+      const loans = await asDesk(http().get(`/api/patrons/${KSL}/P0000001/loans`).query({ status: 'open' }));
+      expect(loans.status).toBe(200);
+      expect(JSON.stringify(loans.body)).toContain('B0000001');
+      const summary = await asDesk(http().get(`/api/patrons/${KSL}/P0000001/summary`));
+      expect(summary.body).toMatchObject({ openLoans: 1 });
+
+      const renewed = await asDesk(http().post('/api/circulation/renew')).send({ patron: P1, item: B1 });
+      expect(renewed.status).toBe(200);
+      expect(renewed.body.loan.renewals).toBe(1);
+
+      const back = await asDesk(http().post('/api/circulation/checkin')).send({ item: B1, branch: 'KSL-MAIN' });
+      expect(back.status).toBe(200);
+      expect(back.body).toMatchObject({ wasOnLoan: true });
+
+      const nested = await asDesk(http().post('/api/circulation/checkout')).send({ patron: { agency: 'KSL', barcode: 'P0000001' }, item: B1, branch: 'KSL-MAIN' });
+      expect(nested.status).toBe(400);
+      expect(nested.body.message).toMatch(/patron\.agency/);
     });
   });
 });
