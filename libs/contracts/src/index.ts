@@ -8,4 +8,5 @@ export * from './patrons';
 export * from './catalog';
 export * from './loans';
 export * from './events/event-envelope';
+export * from './sip2';
 export * from './gateway';

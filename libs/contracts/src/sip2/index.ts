@@ -1,0 +1,3 @@
+export * from './sip2.subjects';
+export * from './sip2-terminal.dto';
+export * from './sip2-metrics.dto';
