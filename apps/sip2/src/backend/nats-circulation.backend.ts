@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { NatsRpcClient } from '@app/common';
+import {
+  AgencyView,
+  CatalogSubjects,
+  CheckinDto,
+  CheckinResult,
+  CheckoutDto,
+  CheckoutResult,
+  ItemView,
+  LoanSubjects,
+  LoanView,
+  Page,
+  PatronBlockKind,
+  PatronSubjects,
+  PatronSummary,
+  PatronView,
+  RenewDto,
+  RenewResult,
+  VerifyPinResult,
+} from '@app/contracts';
+import { CirculationBackend, Ref } from './circulation-backend';
+
+const AGENCY_NAMES_TTL_MS = 5 * 60_000;
+
+/** One NATS request per call (each with the client's timeout); nothing here logs a PIN. */
+@Injectable()
+export class NatsCirculationBackend implements CirculationBackend {
+  private agencyNames?: { names: Map<string, string>; until: number };
+
+  constructor(private readonly rpc: NatsRpcClient) {}
+
+  getPatron(ref: Ref): Promise<PatronView> {
+    return this.rpc.request(PatronSubjects.get, { agency: ref.agency, barcode: ref.barcode });
+  }
+
+  verifyPin(ref: Ref, pin: string): Promise<VerifyPinResult> {
+    return this.rpc.request(PatronSubjects.verifyPin, { agency: ref.agency, barcode: ref.barcode, pin });
+  }
+
+  setPatronBlock(ref: Ref, block: PatronBlockKind, active: boolean, reason: string | undefined, actor: string): Promise<PatronView> {
+    return this.rpc.request(PatronSubjects.setBlock, {
+      agency: ref.agency, barcode: ref.barcode, block, active, ...(reason ? { reason: reason.slice(0, 255) } : {}), actor,
+    });
+  }
+
+  patronSummary(ref: Ref): Promise<PatronSummary> {
+    return this.rpc.request(LoanSubjects.patronSummary, { patron: { agency: ref.agency, barcode: ref.barcode } });
+  }
+
+  async openLoans(ref: Ref, limit: number): Promise<LoanView[]> {
+    const page = await this.rpc.request<Page<LoanView>>(LoanSubjects.patronLoans, {
+      patron: { agency: ref.agency, barcode: ref.barcode }, status: 'open', limit: Math.min(limit, 500),
+    });
+    return page.items;
+  }
+
+  getItem(ref: Ref): Promise<ItemView> {
+    return this.rpc.request(CatalogSubjects.getItem, { agency: ref.agency, barcode: ref.barcode });
+  }
+
+  itemLoan(ref: Ref): Promise<LoanView | null> {
+    return this.rpc.request<LoanView | null>(LoanSubjects.itemLoan, { agency: ref.agency, barcode: ref.barcode }).then((l) => l ?? null);
+  }
+
+  checkout(patron: Ref, item: Ref, branch: string, pin?: string): Promise<CheckoutResult> {
+    const dto: CheckoutDto = { patron, item, branch, channel: 'sip2', ...(pin !== undefined ? { pin } : {}) };
+    return this.rpc.request(LoanSubjects.checkout, dto);
+  }
+
+  checkin(item: Ref, branch: string): Promise<CheckinResult> {
+    const dto: CheckinDto = { item, branch, channel: 'sip2' };
+    return this.rpc.request(LoanSubjects.checkin, dto);
+  }
+
+  renew(patron: Ref, item: Ref, branch: string): Promise<RenewResult> {
+    const dto: RenewDto = { patron, item, branch, channel: 'sip2' };
+    return this.rpc.request(LoanSubjects.renew, dto);
+  }
+
+  /** Cached for a few minutes: 98 is sent every few minutes by every kiosk. */
+  async agencyName(isil: string): Promise<string | undefined> {
+    if (!this.agencyNames || this.agencyNames.until < Date.now()) {
+      try {
+        const agencies = await this.rpc.request<AgencyView[]>(CatalogSubjects.listAgencies, {}, { timeoutMs: 2000 });
+        this.agencyNames = { names: new Map(agencies.map((a) => [a.isil, a.name])), until: Date.now() + AGENCY_NAMES_TTL_MS };
+      } catch {
+        return this.agencyNames?.names.get(isil);
+      }
+    }
+    return this.agencyNames.names.get(isil);
+  }
+}

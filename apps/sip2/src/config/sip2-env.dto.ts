@@ -1,0 +1,101 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { BaseEnvDto } from '@app/common';
+
+const Int = () => Type(() => Number);
+
+export class Sip2EnvDto extends BaseEnvDto {
+  @IsOptional()
+  @IsString()
+  SIP2_HOST = '0.0.0.0';
+
+  /** plain TCP listener (kiosks, or stunnel in front of them); 0 picks a free port */
+  @IsOptional()
+  @Int()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  SIP2_PORT = 6001;
+
+  @IsOptional()
+  @Int()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  SIP2_TLS_PORT = 6002;
+
+  /** PEM files; when both are absent a self-signed demo pair is generated and cached in SIP2_TLS_DIR */
+  @IsOptional()
+  @IsString()
+  SIP2_TLS_CERT?: string;
+
+  @IsOptional()
+  @IsString()
+  SIP2_TLS_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  SIP2_TLS_DIR = '.data/sip2-tls';
+
+  /** seconds a new connection may take to log in (before the terminal is known) */
+  @IsOptional()
+  @Int()
+  @IsInt()
+  @Min(5)
+  @Max(3600)
+  SIP2_LOGIN_TIMEOUT_SECONDS = 60;
+
+  @IsOptional()
+  @Int()
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  SIP2_MAX_CONNECTIONS = 2000;
+
+  @IsOptional()
+  @Int()
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  SIP2_MAX_CONNECTIONS_PER_ADDRESS = 64;
+
+  /** a frame longer than this is discarded and answered with 96 */
+  @IsOptional()
+  @Int()
+  @IsInt()
+  @Min(256)
+  @Max(1048576)
+  SIP2_MAX_FRAME_BYTES = 8192;
+
+  /** wrong terminal passwords per remote address per minute before logins are refused */
+  @IsOptional()
+  @Int()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  SIP2_LOGIN_FAILURES_PER_MINUTE = 5;
+
+  /** wrong patron PINs per terminal per minute before PIN checks are refused (patrons also throttles per patron) */
+  @IsOptional()
+  @Int()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  SIP2_PIN_FAILURES_PER_TERMINAL_PER_MINUTE = 10;
+
+  /** wrong patron PINs per connection per minute */
+  @IsOptional()
+  @Int()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  SIP2_PIN_FAILURES_PER_CONNECTION_PER_MINUTE = 5;
+
+  /** how long terminal accounts stay cached in memory (seconds) */
+  @IsOptional()
+  @Int()
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  SIP2_ACCOUNT_CACHE_SECONDS = 30;
+}

@@ -1,0 +1,116 @@
+import { ErrorCode } from '@app/contracts';
+import { createMessage, Sip2Fields } from '@app/sip2-protocol';
+import { errorCodeOf } from '../backend/circulation-backend';
+import { magneticMedia, mediaType } from '../mapping/item-status';
+import { messageKeyForError } from '../mapping/screen-messages';
+import { agencyFor, branchOf, cleanBarcode, isUnavailable, pinOf, say, sipDate, txDate } from './handler-helpers';
+import { defineHandler, HandlerContext } from './sip2-handler';
+
+function failed(ctx: HandlerContext, req: { fields: Sip2Fields }, agency: string, message: string, extra: Sip2Fields = {}) {
+  return createMessage(
+    '12',
+    { ok: '0', renewalOk: 'N', magneticMedia: 'U', desensitize: 'N', transactionDate: txDate(ctx) },
+    {
+      institutionId: agency,
+      patronIdentifier: req.fields.patronIdentifier ?? '',
+      itemIdentifier: req.fields.itemIdentifier ?? '',
+      titleIdentifier: '',
+      dueDate: '',
+      ...extra,
+      screenMessage: [message],
+    },
+  );
+}
+
+/**
+ * 11 Checkout → 12 via loans.checkout (the PIN, when given, is verified by loans in the same call).
+ * Success: AJ title, AH due date (18-char SIP date, local), CK media type, desensitize Y.
+ */
+export const checkoutHandler = defineHandler({
+  code: '11',
+  async handle(req, ctx) {
+    const agency = agencyFor(req.fields.institutionId, ctx);
+    const patronBc = cleanBarcode(req.fields.patronIdentifier);
+    const itemBc = cleanBarcode(req.fields.itemIdentifier);
+    if (!patronBc) return { response: failed(ctx, req, agency, say(ctx, ErrorCode.PatronUnknown), { validPatron: 'N' }), outcome: ErrorCode.PatronUnknown };
+    if (!itemBc) return { response: failed(ctx, req, agency, say(ctx, ErrorCode.ItemUnknown)), outcome: ErrorCode.ItemUnknown };
+    const patron = { agency, barcode: patronBc };
+    const item = { agency, barcode: itemBc };
+    if (req.fields.cancel === 'Y') return cancelCheckout(ctx, req, agency, patron, item);
+
+    const pin = pinOf(req.fields.patronPassword);
+    if (pin !== undefined && ctx.pins.isThrottled(ctx.session)) {
+      ctx.pinEvents.pinThrottled();
+      return { response: failed(ctx, req, agency, say(ctx, ErrorCode.PinThrottled), { validPatronPassword: 'N' }), outcome: ErrorCode.PinThrottled };
+    }
+    try {
+      const { loan } = await ctx.backend.checkout(patron, item, branchOf(ctx), pin);
+      return {
+        response: createMessage(
+          '12',
+          { ok: '1', renewalOk: 'N', magneticMedia: magneticMedia(loan.itemType), desensitize: 'Y', transactionDate: txDate(ctx) },
+          {
+            institutionId: agency,
+            patronIdentifier: req.fields.patronIdentifier ?? '',
+            itemIdentifier: req.fields.itemIdentifier ?? '',
+            titleIdentifier: loan.title,
+            dueDate: sipDate(loan.dueAt, ctx),
+            mediaType: mediaType(loan.itemType),
+            validPatron: 'Y',
+            ...(pin !== undefined ? { validPatronPassword: 'Y' } : {}),
+            screenMessage: [say(ctx, 'checkedOut', { due: loan.dueDate })],
+          },
+        ),
+        outcome: 'ok',
+      };
+    } catch (err) {
+      if (isUnavailable(err)) throw err;
+      const code = errorCodeOf(err)!;
+      if (code === ErrorCode.PinInvalid) {
+        ctx.pins.recordFailure(ctx.session);
+        ctx.pinEvents.pinFailed();
+      }
+      if (code === ErrorCode.PinThrottled) ctx.pinEvents.pinThrottled();
+      const extra: Sip2Fields = {};
+      if (code === ErrorCode.PatronUnknown) extra.validPatron = 'N';
+      if (code === ErrorCode.PinInvalid || code === ErrorCode.PinThrottled) extra.validPatronPassword = 'N';
+      return { response: failed(ctx, req, agency, say(ctx, messageKeyForError(code)), extra), outcome: code };
+    }
+  },
+  refuse(req, ctx, reason) {
+    return failed(ctx, req, agencyFor(req.fields.institutionId, ctx), say(ctx, reason));
+  },
+});
+
+/**
+ * BI=Y: the kiosk could not complete a checkout it asked for (e.g. desensitising failed) and cancels it.
+ * Undo = check the item back in, but only if it is on loan to this very patron.
+ */
+async function cancelCheckout(
+  ctx: HandlerContext,
+  req: { fields: Sip2Fields },
+  agency: string,
+  patron: { agency: string; barcode: string },
+  item: { agency: string; barcode: string },
+) {
+  const loan = await ctx.backend.itemLoan(item);
+  if (!loan || loan.patron.agency !== patron.agency || loan.patron.barcode !== patron.barcode) {
+    return { response: failed(ctx, req, agency, say(ctx, ErrorCode.LoanNotFound)), outcome: 'cancel-no-loan' };
+  }
+  await ctx.backend.checkin(item, branchOf(ctx));
+  return {
+    response: createMessage(
+      '12',
+      { ok: '1', renewalOk: 'N', magneticMedia: magneticMedia(loan.itemType), desensitize: 'N', transactionDate: txDate(ctx) },
+      {
+        institutionId: agency,
+        patronIdentifier: req.fields.patronIdentifier ?? '',
+        itemIdentifier: req.fields.itemIdentifier ?? '',
+        titleIdentifier: loan.title,
+        dueDate: '',
+        screenMessage: [say(ctx, 'checkoutCancelled')],
+      },
+    ),
+    outcome: 'cancelled',
+  };
+}

@@ -1,0 +1,92 @@
+import { BARCODE_PATTERN, ErrorCode, ISIL_PATTERN, PatronView } from '@app/contracts';
+import { formatSip2Date } from '@app/sip2-protocol';
+import { errorCodeOf, Ref } from '../backend/circulation-backend';
+import { ScreenMessageKey, screenMessage } from '../mapping/screen-messages';
+import { HandlerContext } from './sip2-handler';
+
+/** 18-char transaction date, local wall time of the library. */
+export const txDate = (ctx: HandlerContext): string => formatSip2Date(ctx.now(), ctx.timeZone);
+
+export const sipDate = (iso: string, ctx: HandlerContext): string => formatSip2Date(new Date(iso), ctx.timeZone);
+
+/** The agency for (agency, barcode) identities: the message's AO when it is an ISIL, else the terminal's. */
+export function agencyFor(ao: string | undefined, ctx: HandlerContext): string {
+  const v = ao?.trim();
+  if (v && ISIL_PATTERN.test(v)) return v;
+  return ctx.session.terminal?.institutionId ?? v ?? '';
+}
+
+/** Barcodes arrive with stray spaces (FOLIO SIP2-98); anything not barcode-shaped is never sent onward. */
+export function cleanBarcode(v: string | undefined): string | undefined {
+  const t = v?.trim();
+  return t && BARCODE_PATTERN.test(t) ? t : undefined;
+}
+
+export const say = (ctx: HandlerContext, key: ScreenMessageKey, vars?: Record<string, string | number>): string =>
+  screenMessage(key, ctx.session.language, vars);
+
+export const branchOf = (ctx: HandlerContext): string => ctx.session.terminal?.location ?? '';
+
+const NOT_FOUND = new Set<string>([ErrorCode.PatronUnknown, ErrorCode.NotFound, ErrorCode.ValidationFailed]);
+const UNAVAILABLE = new Set<string>([ErrorCode.Timeout, ErrorCode.ServiceUnavailable, ErrorCode.Internal]);
+
+/** Backend failures (timeout, no responders, internal) that the dispatcher turns into a refusal. */
+export function isUnavailable(err: unknown): boolean {
+  const code = errorCodeOf(err);
+  return code === undefined || UNAVAILABLE.has(code);
+}
+
+export type PinCheck = 'valid' | 'invalid' | 'throttled';
+
+export interface PatronLookup {
+  patron: PatronView | null;
+  /** set when a PIN (AD) was given */
+  pin?: PinCheck;
+}
+
+/** Non-empty AD only: an empty AD means the kiosk did not ask for a PIN. */
+export const pinOf = (ad: string | undefined): string | undefined => (ad !== undefined && ad !== '' ? ad : undefined);
+
+async function patronOrNull(ctx: HandlerContext, ref: Ref): Promise<PatronView | null> {
+  try {
+    return await ctx.backend.getPatron(ref);
+  } catch (err) {
+    if (NOT_FOUND.has(errorCodeOf(err) ?? '')) return null;
+    throw err;
+  }
+}
+
+/**
+ * The patron, and the PIN verdict when a PIN is given. Wrong PINs (and PIN attempts on unknown cards,
+ * i.e. barcode guessing) count against the terminal and the connection; once throttled, no PIN is
+ * checked at all until the window passes.
+ */
+export async function lookupPatron(ctx: HandlerContext, ref: Ref | undefined, pin: string | undefined): Promise<PatronLookup> {
+  if (!ref) return { patron: null, ...(pin !== undefined ? { pin: 'invalid' as const } : {}) };
+  if (pin === undefined) return { patron: await patronOrNull(ctx, ref) };
+  if (ctx.pins.isThrottled(ctx.session)) {
+    ctx.pinEvents.pinThrottled();
+    return { patron: await patronOrNull(ctx, ref), pin: 'throttled' };
+  }
+  try {
+    const r = await ctx.backend.verifyPin(ref, pin);
+    if (r.throttled) {
+      ctx.pinEvents.pinThrottled();
+      return { patron: r.patron, pin: 'throttled' };
+    }
+    if (!r.valid) {
+      ctx.pins.recordFailure(ctx.session);
+      ctx.pinEvents.pinFailed();
+      return { patron: r.patron, pin: 'invalid' };
+    }
+    return { patron: r.patron, pin: 'valid' };
+  } catch (err) {
+    if (!NOT_FOUND.has(errorCodeOf(err) ?? '')) throw err;
+    ctx.pins.recordFailure(ctx.session);
+    ctx.pinEvents.pinFailed();
+    return { patron: null, pin: 'invalid' };
+  }
+}
+
+/** Resolve to undefined instead of rejecting: for optional, independent calls (summary counts). */
+export const optional = <T>(p: Promise<T>): Promise<T | undefined> => p.catch(() => undefined);

@@ -1,0 +1,55 @@
+import { ErrorCode, ItemView } from '@app/contracts';
+import { createMessage } from '@app/sip2-protocol';
+import { errorCodeOf } from '../backend/circulation-backend';
+import { circulationStatus, CirculationStatus, FEE_TYPE_OTHER, mediaType, SECURITY_MARKER_OTHER } from '../mapping/item-status';
+import { agencyFor, cleanBarcode, optional, say, sipDate, txDate } from './handler-helpers';
+import { defineHandler, Sip2Handler } from './sip2-handler';
+
+/** 17 Item Information → 18: catalog item and open loan (and hold queue) in parallel. */
+export const itemInformationHandler: Sip2Handler<'17'> = defineHandler({
+  code: '17',
+  async handle(req, ctx) {
+    const agency = agencyFor(req.fields.institutionId, ctx);
+    const barcode = cleanBarcode(req.fields.itemIdentifier);
+    if (!barcode) return { response: itemInformationHandler.refuse(req, ctx, ErrorCode.ItemUnknown), outcome: ErrorCode.ItemUnknown };
+    const ref = { agency, barcode };
+    const [item, loan, queue] = await Promise.all([
+      ctx.backend.getItem(ref).catch((err: unknown) => {
+        if (errorCodeOf(err) === ErrorCode.ItemUnknown || errorCodeOf(err) === ErrorCode.NotFound) return null;
+        throw err;
+      }),
+      ctx.backend.itemLoan(ref),
+      ctx.holds.supported ? optional(ctx.holds.queueLength(ref)) : Promise.resolve(undefined),
+    ]);
+    if (!item) return { response: itemInformationHandler.refuse(req, ctx, ErrorCode.ItemUnknown), outcome: ErrorCode.ItemUnknown };
+    return {
+      response: createMessage(
+        '18',
+        { circulationStatus: circulationStatus(item, loan), securityMarker: SECURITY_MARKER_OTHER, feeType: FEE_TYPE_OTHER, transactionDate: txDate(ctx) },
+        {
+          itemIdentifier: req.fields.itemIdentifier ?? '',
+          titleIdentifier: item.title,
+          ...(queue !== undefined ? { holdQueueLength: String(queue) } : {}),
+          ...(loan ? { dueDate: sipDate(loan.dueAt, ctx) } : {}),
+          owner: item.agency,
+          mediaType: mediaType(item.itemType),
+          permanentLocation: item.homeBranch,
+          currentLocation: item.currentLocation,
+          ...callNumber(item),
+        },
+      ),
+      outcome: 'ok',
+    };
+  },
+  refuse(req, ctx, reason) {
+    // Evergreen's answer for an unknown item: 18 01 01 01 <date> AB<echo>|AJ|
+    return createMessage(
+      '18',
+      { circulationStatus: CirculationStatus.other, securityMarker: '01', feeType: FEE_TYPE_OTHER, transactionDate: txDate(ctx) },
+      { itemIdentifier: req.fields.itemIdentifier ?? '', titleIdentifier: '', screenMessage: [say(ctx, reason)] },
+    );
+  },
+});
+
+/** CS call number (3M extension): the CLC call number, when catalogued. */
+const callNumber = (item: ItemView) => (item.clcCallNumber ? { callNumber: item.clcCallNumber } : {});

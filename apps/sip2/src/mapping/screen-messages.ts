@@ -1,0 +1,80 @@
+import { ErrorCode } from '@app/contracts';
+
+/** Which language(s) screen messages (AF) are written in. */
+export type ScreenLanguage = 'zh' | 'en' | 'both';
+
+/** SIP2 language codes (fixed field, 3 digits): 000 unknown, 001 English, 019 Chinese. */
+export const SIP2_LANGUAGE = { unknown: '000', english: '001', chinese: '019' } as const;
+
+/** The language a request asked for; anything else keeps the session's current choice. */
+export function screenLanguageOf(sip2Language: string | undefined, current: ScreenLanguage): ScreenLanguage {
+  if (sip2Language === SIP2_LANGUAGE.english) return 'en';
+  if (sip2Language === SIP2_LANGUAGE.chinese) return 'zh';
+  return current;
+}
+
+/** Language we report for a patron (no per-patron preference is stored): Chinese at Chinese agencies. */
+export function patronLanguage(agency: string): string {
+  return agency.startsWith('CN-') ? SIP2_LANGUAGE.chinese : SIP2_LANGUAGE.unknown;
+}
+
+type Text = readonly [zh: string, en: string];
+
+/** Every text a kiosk may show, in one table (Chinese, English). `{x}` placeholders are filled in. */
+export const SCREEN_MESSAGES = {
+  // refusals from the loans/patrons error codes
+  [ErrorCode.PatronUnknown]: ['读者证号无效', 'Patron not found'],
+  [ErrorCode.PatronBlocked]: ['读者证已暂停使用，请到服务台咨询', 'Your library account is blocked; please see staff'],
+  [ErrorCode.CardLost]: ['该读者证已挂失', 'This card has been reported lost'],
+  [ErrorCode.CardExpired]: ['读者证已过期，请到服务台续期', 'Your library card has expired; please see staff'],
+  [ErrorCode.PinInvalid]: ['密码错误', 'Wrong PIN'],
+  [ErrorCode.PinThrottled]: ['密码错误次数过多，请稍后再试', 'Too many wrong PINs; please try again later'],
+  [ErrorCode.TooManyItems]: ['已达到最大借阅数量', 'You have reached your loan limit'],
+  [ErrorCode.ItemUnknown]: ['无法识别该图书条码', 'Item not found'],
+  [ErrorCode.ItemNotLoanable]: ['该书不可外借', 'This item cannot be borrowed'],
+  [ErrorCode.ItemAlreadyOnLoan]: ['该书已被借出', 'This item is already on loan'],
+  [ErrorCode.ItemNotOnLoan]: ['该书未被借出', 'This item is not on loan'],
+  [ErrorCode.LoanNotFound]: ['未找到该书的借阅记录', 'No loan found for this item'],
+  [ErrorCode.RenewalLimitReached]: ['已达到续借次数上限', 'Renewal limit reached'],
+  [ErrorCode.RenewalRefusedHolds]: ['该书已被他人预约，不能续借', 'Another patron is waiting for this item; it cannot be renewed'],
+  [ErrorCode.ValidationFailed]: ['条码格式无效', 'Invalid barcode'],
+  [ErrorCode.BranchUnknown]: ['终端位置配置错误，请联系工作人员', 'Terminal location is misconfigured; please see staff'],
+  [ErrorCode.AgencyUnknown]: ['机构代码无效', 'Unknown institution'],
+  unavailable: ['系统暂时无法处理，请稍后再试或联系工作人员', 'The system is temporarily unavailable; please try again or see staff'],
+  // session
+  notLoggedIn: ['终端未登录', 'Terminal is not logged in'],
+  barcodeRequired: ['请提供图书条码', 'An item barcode is required'],
+  // successes
+  checkedOut: ['借书成功，应还日期 {due}', 'Checked out; due {due}'],
+  checkedIn: ['还书成功', 'Checked in'],
+  checkedInNotOnLoan: ['还书完成（该书未被借出）', 'Checked in (the item was not on loan)'],
+  transit: ['请将此书送往 {dest}', 'Please route this item to {dest}'],
+  renewed: ['续借成功，应还日期 {due}', 'Renewed; due {due}'],
+  renewAll: ['续借成功 {renewed} 册，未续借 {unrenewed} 册', '{renewed} renewed, {unrenewed} not renewed'],
+  goodbye: ['谢谢使用，再见', 'Thank you, goodbye'],
+  blocked: ['读者证已暂停使用', 'Card blocked'],
+  enabled: ['读者证已恢复使用', 'Card re-enabled'],
+  checkoutCancelled: ['借书已取消', 'Checkout cancelled'],
+  // not (yet) supported, answered truthfully
+  holdsNotSupported: ['本终端暂不支持预约，请到服务台办理', 'Holds cannot be placed here yet; please see staff'],
+  feesNotSupported: ['暂无应缴费用，本终端不接受缴费', 'No fees are owed; payments are not accepted here'],
+  itemPropertiesNotStored: ['系统不保存物品属性', 'Item properties are not stored by the library system'],
+} as const satisfies Record<string, Text>;
+
+export type ScreenMessageKey = keyof typeof SCREEN_MESSAGES;
+
+const UNAVAILABLE_CODES: ReadonlySet<string> = new Set([ErrorCode.Timeout, ErrorCode.ServiceUnavailable, ErrorCode.Internal]);
+
+/** The message key for an error code from loans/patrons/catalog (unknown codes read as "unavailable"). */
+export function messageKeyForError(code: string | undefined): ScreenMessageKey {
+  if (code && !UNAVAILABLE_CODES.has(code) && Object.prototype.hasOwnProperty.call(SCREEN_MESSAGES, code)) return code as ScreenMessageKey;
+  return 'unavailable';
+}
+
+export function screenMessage(key: ScreenMessageKey, language: ScreenLanguage, vars: Record<string, string | number> = {}): string {
+  const [zh, en] = SCREEN_MESSAGES[key] as Text;
+  const fill = (s: string) => s.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+  if (language === 'zh') return fill(zh);
+  if (language === 'en') return fill(en);
+  return `${fill(zh)} / ${fill(en)}`;
+}
