@@ -233,7 +233,7 @@ describe('Sip2 handlers', () => {
     expect(unknown).toMatchObject({ fixed: { patronStatus: 'YYYY' + ' '.repeat(10) }, fields: { validPatron: 'N', personalName: '', screenMessage: ['读者证号无效'] } });
     h.backend.addPatron(fakePatron({ barcode: 'P2', blocks: ['card_lost'], circulationBlocked: true }));
     const lost = await h.send(ps('P2'));
-    expect(lost.fixed.patronStatus).toBe('YYYYY' + ' '.repeat(9));
+    expect((lost.fixed as { patronStatus: string }).patronStatus).toBe('YYYYY' + ' '.repeat(9));
     expect(lost.fields.screenMessage).toEqual(['该读者证已挂失']);
   });
 
@@ -274,7 +274,7 @@ describe('Sip2 handlers', () => {
     expect((await info()).fixed).toMatchObject({ circulationStatus: '03', securityMarker: '00', feeType: '01' });
     await h.send(checkout('B1'));
     const out = await info();
-    expect(out.fixed.circulationStatus).toBe('04');
+    expect((out.fixed as { circulationStatus: string }).circulationStatus).toBe('04');
     expect(out.fields).toMatchObject({ dueDate: '20261225    235959', owner: KSL, permanentLocation: 'KSL-MAIN', currentLocation: 'KSL-MAIN', mediaType: '001', callNumber: 'I242.4' });
     const unknown = await h.send(createMessage('17', { transactionDate: DATE }, { institutionId: KSL, itemIdentifier: 'NOPE' }));
     expect(unknown).toMatchObject({ fixed: { circulationStatus: '01', securityMarker: '01', feeType: '01' }, fields: { titleIdentifier: '' } });
