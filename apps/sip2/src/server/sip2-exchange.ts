@@ -111,7 +111,8 @@ export class Sip2Exchange {
     const { metrics } = this.deps;
     // A logged-in session follows its account: disabled → hang up; changed settings apply from now on.
     if (session.loggedIn) {
-      const fresh = await this.deps.account(session.terminal!.login);
+      // a database hiccup must not break a working session: keep the settings we have
+      const fresh = await this.deps.account(session.terminal!.login).catch(() => session.terminal!);
       if (!fresh || !fresh.enabled) {
         result.outcome = 'terminal-disabled';
         result.error = true;
