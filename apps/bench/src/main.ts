@@ -121,7 +121,7 @@ async function run(o: BenchOptions): Promise<number> {
 
   log(`scale ${o.scale}, ${o.kiosks} kiosks; bringing the suite up`);
   const cpuProfDir = o.cpuProf ? path.join(REPO_ROOT, 'bench', 'results', 'profiles', stamp(startedAt)) : undefined;
-  const bs: BenchSuite = await bringUpSuite({ scale: o.scale, distRoot: DIST_ROOT, cpuProfDir, log });
+  const bs: BenchSuite = await bringUpSuite({ scale: o.scale, kiosks: o.kiosks, distRoot: DIST_ROOT, cpuProfDir, log });
   const { suite } = bs;
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= suite.stop());

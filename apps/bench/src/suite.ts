@@ -31,7 +31,7 @@ function readPid(file: string): number | undefined {
  * or the servers in DATABASE_URL / NATS_URL. Every service is its own process, as deployed; their
  * output goes to <dataDir>/services.log.
  */
-export async function bringUpSuite(opts: { scale: string; distRoot: string; cpuProfDir?: string; log: (m: string) => void }): Promise<BenchSuite> {
+export async function bringUpSuite(opts: { scale: string; kiosks: number; distRoot: string; cpuProfDir?: string; log: (m: string) => void }): Promise<BenchSuite> {
   const started = Date.now();
   const dataDir = path.resolve(process.env.BENCH_DATA_DIR ?? path.join('.data', 'bench', opts.scale));
   fs.mkdirSync(dataDir, { recursive: true });
@@ -54,9 +54,13 @@ export async function bringUpSuite(opts: { scale: string; distRoot: string; cpuP
   if (missing.length) opts.log(`not built (skipped): ${missing.join(', ')}`);
   const logFile = path.join(dataDir, 'services.log');
   const logStream = fs.createWriteStream(logFile, { flags: 'a' });
+  logStream.setMaxListeners(0); // every service pipes stdout and stderr into it
   const passEnv: NodeJS.ProcessEnv = { ...process.env };
   delete passEnv.DATABASE_URL;
   delete passEnv.NATS_URL;
+  // Real kiosks connect from their own addresses; here every simulated kiosk is 127.0.0.1, so the sip2
+  // service's per-address cap (64 by default) is raised to let them all in. Nothing else is changed.
+  passEnv.SIP2_MAX_CONNECTIONS_PER_ADDRESS ??= String(Math.max(64, opts.kiosks + 16));
   if (opts.cpuProfDir) {
     fs.mkdirSync(opts.cpuProfDir, { recursive: true });
     passEnv.NODE_OPTIONS = `${passEnv.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${opts.cpuProfDir}`.trim();
