@@ -11,6 +11,7 @@ import { GatewayHealthController } from './controllers/health.controller';
 import { ItemsController } from './controllers/items.controller';
 import { PatronsController } from './controllers/patrons.controller';
 import { RecordsController } from './controllers/records.controller';
+import { Sip2TerminalsController } from './controllers/sip2-terminals.controller';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { CreateGatewaySchema1764316800000 } from './migrations/1764316800000-create-gateway-schema';
 import { ApiKeyRepository } from './repositories/api-key.repository';
@@ -20,6 +21,7 @@ import { CatalogApiService } from './services/catalog-api.service';
 import { CirculationApiService } from './services/circulation-api.service';
 import { HealthReportService } from './services/health-report.service';
 import { PatronsApiService } from './services/patrons-api.service';
+import { Sip2ApiService } from './services/sip2-api.service';
 
 const entities = [ApiKeyEntity];
 export const GATEWAY_MIGRATIONS = [CreateGatewaySchema1764316800000];
@@ -42,6 +44,7 @@ export class GatewayModule {
         ItemsController,
         PatronsController,
         CirculationController,
+        Sip2TerminalsController,
       ],
       providers: [
         ApiKeyRepository,
@@ -51,6 +54,7 @@ export class GatewayModule {
         PatronsApiService,
         CirculationApiService,
         HealthReportService,
+        Sip2ApiService,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
     };
