@@ -31,7 +31,10 @@ export class ServiceSupervisor {
   private readonly running = new Map<string, Running>();
   private stopping = false;
 
-  constructor(private readonly opts: SupervisorOptions) {}
+  constructor(private readonly opts: SupervisorOptions) {
+    // every child's stdout and stderr is piped into the same streams
+    for (const s of [opts.stdout, opts.stderr]) (s as unknown as { setMaxListeners?: (n: number) => void })?.setMaxListeners?.(100);
+  }
 
   start(spec: ServiceSpec): void {
     const entry: Running = { spec, restarts: 0, startedAt: Date.now() };
