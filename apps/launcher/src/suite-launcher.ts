@@ -48,7 +48,7 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
     if (databaseUrl || natsUrl) throw new Error('set both DATABASE_URL and NATS_URL, or neither (embedded default)');
     const rootDir = path.resolve(env.DATA_DIR);
     log(`embedded default: PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT} and nats-server on 127.0.0.1:${env.EMBEDDED_NATS_PORT}, data in ${rootDir}`);
-    infra = await startInfra({ rootDir, pgPort: env.EMBEDDED_PG_PORT, natsPort: env.EMBEDDED_NATS_PORT, log: (l) => /ready|initdb|install/i.test(l) && log(l) });
+    infra = await startInfra({ rootDir, pgPort: env.EMBEDDED_PG_PORT, natsPort: env.EMBEDDED_NATS_PORT, log: (l) => /\] (ready|initdb|installing)/i.test(l) && log(l) });
     databaseUrl = infra.databaseUrl;
     natsUrl = infra.natsUrl;
   }
