@@ -7,6 +7,7 @@ import { LoansEnvDto } from './config/loans-env.dto';
 import { LoansController } from './controllers/loans.controller';
 import { LoanRuleEntity } from './entities/loan-rule.entity';
 import { LoanEntity } from './entities/loan.entity';
+import { HOLDS_CONTROLLERS, HOLDS_MIGRATIONS, HOLDS_PROVIDERS } from './holds/holds.providers';
 import { CreateLoansSchema1764144000000 } from './migrations/1764144000000-create-loans-schema';
 import { LoanRuleRepository } from './repositories/loan-rule.repository';
 import { LoanRepository } from './repositories/loan.repository';
@@ -17,7 +18,7 @@ import { CheckoutItemUseCase } from './usecases/checkout-item.usecase';
 import { RenewLoanUseCase } from './usecases/renew-loan.usecase';
 
 const entities = [LoanEntity, LoanRuleEntity];
-export const LOANS_MIGRATIONS = [CreateLoansSchema1764144000000];
+export const LOANS_MIGRATIONS = [CreateLoansSchema1764144000000, ...HOLDS_MIGRATIONS];
 
 @Module({})
 export class LoansModule {
@@ -28,7 +29,7 @@ export class LoansModule {
         ServiceCoreModule.forRoot({ name: 'loans', env, envClass: LoansEnvDto, schema: 'loans', entities, migrations: LOANS_MIGRATIONS }),
         TypeOrmModule.forFeature(entities),
       ],
-      controllers: [LoansController],
+      controllers: [LoansController, ...HOLDS_CONTROLLERS],
       providers: [
         PatronsClient,
         CatalogClient,
@@ -39,6 +40,7 @@ export class LoansModule {
         CheckoutItemUseCase,
         CheckinItemUseCase,
         RenewLoanUseCase,
+        ...HOLDS_PROVIDERS,
       ],
     };
   }

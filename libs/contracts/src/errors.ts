@@ -28,6 +28,14 @@ export enum ErrorCode {
   RenewalRefusedHolds = 'RENEWAL_REFUSED_HOLDS',
   AgencyUnknown = 'AGENCY_UNKNOWN',
   BranchUnknown = 'BRANCH_UNKNOWN',
+  // holds
+  HoldNotFound = 'HOLD_NOT_FOUND',
+  HoldAlreadyPlaced = 'HOLD_ALREADY_PLACED',
+  HoldPatronHasItem = 'HOLD_PATRON_HAS_ITEM',
+  HoldNotAllowed = 'HOLD_NOT_ALLOWED',
+  HoldPickupInvalid = 'HOLD_PICKUP_INVALID',
+  HoldNotCancellable = 'HOLD_NOT_CANCELLABLE',
+  ItemHeldForAnotherPatron = 'ITEM_HELD_FOR_ANOTHER_PATRON',
 }
 
 /** The payload of every error that crosses NATS (as an RpcException) or HTTP (as the JSON body). */
@@ -61,6 +69,13 @@ export const ERROR_HTTP_STATUS: Record<string, number> = {
   [ErrorCode.LoanNotFound]: 404,
   [ErrorCode.AgencyUnknown]: 404,
   [ErrorCode.BranchUnknown]: 404,
+  [ErrorCode.HoldNotFound]: 404,
+  [ErrorCode.HoldAlreadyPlaced]: 409,
+  [ErrorCode.HoldPatronHasItem]: 409,
+  [ErrorCode.HoldNotAllowed]: 409,
+  [ErrorCode.HoldPickupInvalid]: 409,
+  [ErrorCode.HoldNotCancellable]: 409,
+  [ErrorCode.ItemHeldForAnotherPatron]: 409,
   [ErrorCode.PatronBlocked]: 409,
   [ErrorCode.CardLost]: 409,
   [ErrorCode.CardExpired]: 409,

@@ -15,4 +15,20 @@ export class LoansEnvDto extends BaseEnvDto {
   @Min(0)
   @Max(3_600_000)
   LOAN_RULES_CACHE_TTL_MS = 30_000;
+
+  /** Days a trapped hold waits on the hold shelf (deadline: end of the local day, N days after it is ready). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  HOLD_SHELF_DAYS = 7;
+
+  /** How often the hold expiry job runs in each replica (it is safe to run in all); 0 turns it off. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  HOLD_EXPIRY_INTERVAL_MS = 60_000;
 }

@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { ItemRefDto, LoanView, Page, PatronLoansDto, PatronSummary, PatronSummaryDto } from '@app/contracts';
+import { HoldRepository } from '../holds/hold.repository';
 import { LoanRepository } from '../repositories/loan.repository';
 import { toLoanView } from './loan.mapper';
 
 /** Read side: answered from the loans schema alone, without calling other services. */
 @Injectable()
 export class LoanQueryService {
-  constructor(private readonly loans: LoanRepository) {}
+  constructor(
+    private readonly loans: LoanRepository,
+    private readonly holds: HoldRepository,
+  ) {}
 
   async patronLoans(dto: PatronLoansDto): Promise<Page<LoanView>> {
     const limit = dto.limit ?? 50;
@@ -24,7 +28,9 @@ export class LoanQueryService {
   /** Unknown patrons get zeros: this is a count of loans, not a patron lookup. */
   async patronSummary(dto: PatronSummaryDto): Promise<PatronSummary> {
     const { open, overdue } = await this.loans.openCounts(dto.patron.agency, dto.patron.barcode, new Date());
-    // holds and fines do not exist yet; their services will fill these in
-    return { patron: { agency: dto.patron.agency, barcode: dto.patron.barcode }, openLoans: open, overdueLoans: overdue, holds: 0, finesFen: 0 };
+    // active holds: one lookup on holds_patron_record_active_key
+    const holds = await this.holds.countActiveForPatron(dto.patron);
+    // fines do not exist yet; their service will fill this in
+    return { patron: { agency: dto.patron.agency, barcode: dto.patron.barcode }, openLoans: open, overdueLoans: overdue, holds, finesFen: 0 };
   }
 }

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { OutboxService } from '@app/common';
 import { CheckinDto, CheckinResult, EventSubjects, ItemStatus, LoanEventData } from '@app/contracts';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { CatalogClient } from '../clients/catalog.client';
+import { LoanEntity } from '../entities/loan.entity';
+import { HoldRepository } from '../holds/hold.repository';
+import { isHoldable } from '../holds/place-hold.usecase';
 import { LoanRepository } from '../repositories/loan.repository';
 import { isOverdue, toLoanEventData, toLoanView } from '../services/loan.mapper';
+import { ItemRoutingService, RoutedItem, Routing } from '../transit/item-routing.service';
 
 /** Catalog statuses staff should notice when such an item turns up at a return desk or book drop. */
 const ALERT_STATUSES: readonly ItemStatus[] = ['lost', 'missing', 'claimed_returned', 'withdrawn', 'damaged'];
@@ -13,6 +17,8 @@ const ALERT_STATUSES: readonly ItemStatus[] = ['lost', 'missing', 'claimed_retur
  * Checkin closes the open loan in one UPDATE and answers from the loan row (which carries title,
  * type and owning branch), so a return costs no catalog call. Only an item that was not on loan is
  * looked up in the catalog, to tell "not on loan" from "unknown barcode".
+ * Where the copy goes next (hold shelf, transit to a pickup branch or home, or stays: return
+ * anywhere) is decided by ItemRoutingService in the same transaction as the return.
  */
 @Injectable()
 export class CheckinItemUseCase {
@@ -21,39 +27,85 @@ export class CheckinItemUseCase {
     private readonly catalog: CatalogClient,
     private readonly loans: LoanRepository,
     private readonly outbox: OutboxService,
+    private readonly routing: ItemRoutingService,
+    private readonly holds: HoldRepository,
   ) {}
 
   async execute(dto: CheckinDto): Promise<CheckinResult> {
     const now = new Date();
     const channel = dto.channel ?? 'api';
+    let routed: Routing | null = null;
     const closed = await this.dataSource.transaction(async (m) => {
       const loan = await this.loans.closeOpenLoan(m, dto.item, now, dto.branch, channel);
       if (loan) await this.outbox.add<LoanEventData>(m, EventSubjects.loanClosed, toLoanEventData(loan, dto.branch, channel), now);
+      if (loan) routed = await this.routeReturn(m, loan, dto.branch, now);
       return loan;
     });
 
     if (closed) {
       this.outbox.notifyCommitted();
-      // floating collections and holds (a later issue) will change where an item goes next
-      const destination = closed.owningBranch;
+      const next = (routed as Routing | null) ?? (await this.routeOldLoan(closed, dto.branch, now));
       return {
         wasOnLoan: true,
         loan: toLoanView(closed, now),
         item: { agency: closed.itemAgency, barcode: closed.itemBarcode, title: closed.title, homeBranch: closed.owningBranch, itemType: closed.itemType },
-        destination,
-        transit: dto.branch !== destination,
-        alerts: isOverdue(closed, now) ? ['overdue'] : [],
+        ...routingFields(next),
+        alerts: [...(isOverdue(closed, now) ? ['overdue'] : []), ...next.alerts],
       };
     }
 
     const item = await this.catalog.getItem(dto.item); // ITEM_UNKNOWN for a barcode the catalog does not know
+    const next = await this.routeNow({ item: dto.item, recordId: item.recordId, homeBranch: item.homeBranch, itemType: item.itemType, title: item.title, holdable: isHoldable(item) }, dto.branch, now, true);
     return {
       wasOnLoan: false,
       loan: null,
       item: { agency: item.agency, barcode: item.barcode, title: item.title, homeBranch: item.homeBranch, itemType: item.itemType },
-      destination: item.homeBranch,
-      transit: dto.branch !== item.homeBranch,
-      alerts: ALERT_STATUSES.includes(item.status) ? [`item_${item.status}`] : [],
+      ...routingFields(next),
+      alerts: [...(ALERT_STATUSES.includes(item.status) ? [`item_${item.status}`] : []), ...next.alerts],
     };
   }
+
+  /** A loan closed in `m`: route from the loan row (no catalog call) when it knows its title. */
+  private async routeReturn(m: EntityManager, loan: LoanEntity, here: string, at: Date): Promise<Routing | null> {
+    const recordId = await this.holds.loanRecordId(m, loan.id);
+    if (!recordId) return null;
+    return this.routing.route(m, routedFromLoan(loan, recordId), here, at);
+  }
+
+  /** A loan from before titles were kept on loans: ask the catalog; when it is down, route without holds. */
+  private async routeOldLoan(loan: LoanEntity, here: string, at: Date): Promise<Routing> {
+    const recordId = await this.catalog
+      .getItem({ agency: loan.itemAgency, barcode: loan.itemBarcode })
+      .then((i) => i.recordId)
+      .catch(() => null);
+    return this.routeNow(routedFromLoan(loan, recordId), here, at, false);
+  }
+
+  private async routeNow(it: RoutedItem, here: string, at: Date, notOnLoan: boolean): Promise<Routing> {
+    const routing = await this.dataSource.transaction(async (m) => {
+      // lent in the meantime (after our checkin found no loan): a lent copy is not routed
+      if (notOnLoan && (await this.loans.findOpenByItem(it.item, m))) return null;
+      return this.routing.route(m, it, here, at);
+    });
+    this.outbox.notifyCommitted();
+    return routing ?? { destination: here, transit: false, hold: null, sortBin: null, transitId: null, alerts: [] };
+  }
 }
+
+const routedFromLoan = (loan: LoanEntity, recordId: string | null): RoutedItem => ({
+  item: { agency: loan.itemAgency, barcode: loan.itemBarcode },
+  recordId,
+  homeBranch: loan.owningBranch,
+  itemType: loan.itemType,
+  title: loan.title,
+  holdable: true,
+});
+
+const routingFields = (r: Routing) => ({
+  destination: r.destination,
+  transit: r.transit,
+  hold: r.hold,
+  sortBin: r.sortBin,
+  transitId: r.transitId,
+});
+

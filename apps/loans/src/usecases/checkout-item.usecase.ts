@@ -9,6 +9,7 @@ import { LoansEnvDto } from '../config/loans-env.dto';
 import { itemRefusal, patronRefusal } from '../domain/circulation-checks';
 import { dueAfter, localDate } from '../domain/local-date';
 import { LoanEntity } from '../entities/loan.entity';
+import { HoldCirculationService } from '../holds/hold-circulation.service';
 import { LoanRepository } from '../repositories/loan.repository';
 import { LoanPolicyService } from '../services/loan-policy.service';
 import { toLoanEventData, toLoanView } from '../services/loan.mapper';
@@ -29,6 +30,7 @@ export class CheckoutItemUseCase {
     private readonly loans: LoanRepository,
     private readonly outbox: OutboxService,
     private readonly env: LoansEnvDto,
+    private readonly holds: HoldCirculationService,
   ) {}
 
   async execute(dto: CheckoutDto): Promise<CheckoutResult> {
@@ -90,6 +92,8 @@ export class CheckoutItemUseCase {
           loanedToThisPatron: holder?.patronAgency === loan.patronAgency && holder?.patronBarcode === loan.patronBarcode,
         });
       }
+      // a copy on a hold shelf goes only to its patron; lending fills the patron's own hold
+      await this.holds.onCheckout(m, { ...loan, recordId: item.recordId }, now);
       await this.outbox.add<LoanEventData>(m, EventSubjects.loanCreated, toLoanEventData(loan, loan.checkoutBranch, loan.channel), now);
     });
     this.outbox.notifyCommitted();

@@ -7,6 +7,7 @@ import { LoansEnvDto } from '../config/loans-env.dto';
 import { patronRefusal } from '../domain/circulation-checks';
 import { addDays, dueOn, localDate, maxDate } from '../domain/local-date';
 import { LoanEntity } from '../entities/loan.entity';
+import { HoldCirculationService } from '../holds/hold-circulation.service';
 import { LoanRepository } from '../repositories/loan.repository';
 import { LoanPolicyService } from '../services/loan-policy.service';
 import { toLoanEventData, toLoanView } from '../services/loan.mapper';
@@ -26,6 +27,7 @@ export class RenewLoanUseCase {
     private readonly loans: LoanRepository,
     private readonly outbox: OutboxService,
     private readonly env: LoansEnvDto,
+    private readonly holds: HoldCirculationService,
   ) {}
 
   async execute(dto: RenewDto): Promise<RenewResult> {
@@ -56,6 +58,7 @@ export class RenewLoanUseCase {
           ruleId: rule.id,
         });
       }
+      await this.holds.refuseRenewalIfOthersWait(m, loan, today);
       const due = dueOn(maxDate(addDays(today, rule.renewalDays), loan.dueDate), tz);
       loan.dueAt = due.dueAt;
       loan.dueDate = due.dueDate;

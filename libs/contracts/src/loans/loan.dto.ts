@@ -4,6 +4,7 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, Valida
 import { BRANCH_CODE_PATTERN } from '../common/identity';
 import { ItemRefDto } from '../catalog/catalog.dto';
 import { PatronRefDto } from '../patrons/patron.dto';
+import type { CheckinHoldInfo } from './holds.dto';
 
 /** Where a transaction came from: staff desk, SIP2 kiosk/locker, O2O delivery, NCIP partner. */
 export const CirculationChannels = ['desk', 'sip2', 'o2o', 'ncip', 'api'] as const;
@@ -145,7 +146,17 @@ export interface CheckinResult {
   destination: string;
   /** true when the item must travel (returned away from its destination) */
   transit: boolean;
+  /**
+   * 'overdue', 'item_<status>' (lost, missing …), 'hold_shelf' (put it on the hold shelf here),
+   * 'hold_transit' (send it to another branch for a hold)
+   */
   alerts: string[];
+  /** set when the item was set aside for a hold (now, or by an earlier checkin): SIP2 10 alert + sort bin */
+  hold?: CheckinHoldInfo | null;
+  /** sort bin / route code: HOLDS for the hold shelf here, the destination code for a transit, else null */
+  sortBin?: string | null;
+  /** the open transit this item is now in, when it must travel */
+  transitId?: string | null;
 }
 
 export interface RenewResult {

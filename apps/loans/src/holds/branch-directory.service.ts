@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { NatsRpcClient } from '@app/common';
+import { AgencyView, BranchView, CatalogSubjects } from '@app/contracts';
+
+const TTL_MS = 60_000;
+
+/** Branches of the network (catalog), cached: they change a few times a year and holds ask often. */
+@Injectable()
+export class BranchDirectoryService {
+  private cached?: { branches: Map<string, BranchView>; expiresAt: number };
+
+  constructor(private readonly rpc: NatsRpcClient) {}
+
+  async find(code: string): Promise<BranchView | null> {
+    let branches = this.cached && this.cached.expiresAt > Date.now() ? this.cached.branches : undefined;
+    if (!branches || !branches.has(code)) {
+      // a miss re-reads at once: a branch added a minute ago must be usable
+      const agencies = await this.rpc.request<AgencyView[], Record<string, never>>(CatalogSubjects.listAgencies, {});
+      branches = new Map(agencies.flatMap((a) => a.branches.map((b) => [b.code, b] as const)));
+      this.cached = { branches, expiresAt: Date.now() + TTL_MS };
+    }
+    return branches.get(code) ?? null;
+  }
+}

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, OutboxService } from '@app/common';
+import { ErrorCode, HoldEventData, HoldEventSubjects } from '@app/contracts';
+import { EntityManager } from 'typeorm';
+import { LoansEnvDto } from '../config/loans-env.dto';
+import { toHoldEventData } from './hold.mapper';
+import { HoldRepository } from './hold.repository';
+
+/** The loan fields the hold checks need. */
+export interface LoanForHolds {
+  id: string;
+  patronAgency: string;
+  patronBarcode: string;
+  itemAgency: string;
+  itemBarcode: string;
+  recordId: string | null;
+}
+
+/** What checkout and renewal ask of holds, inside their own transactions. */
+@Injectable()
+export class HoldCirculationService {
+  constructor(
+    private readonly holds: HoldRepository,
+    private readonly outbox: OutboxService,
+    private readonly env: LoansEnvDto,
+  ) {}
+
+  /**
+   * Call after the loan row is inserted (so a racing checkin has finished with the item): a copy set
+   * aside for someone else is refused (the transaction rolls back); set aside for this patron, or
+   * filling this patron's own waiting hold, the hold is fulfilled. Any open transit of the copy ends.
+   */
+  async onCheckout(m: EntityManager, loan: LoanForHolds & { recordId: string }, at: Date): Promise<void> {
+    const item = { agency: loan.itemAgency, barcode: loan.itemBarcode };
+    await this.holds.lockItem(m, item);
+    const rows = await this.holds.forCheckout(m, item, loan.recordId, { agency: loan.patronAgency, barcode: loan.patronBarcode });
+    const isMine = (h: { patronAgency: string; patronBarcode: string }) => h.patronAgency === loan.patronAgency && h.patronBarcode === loan.patronBarcode;
+    const trapped = rows.find((h) => h.trappedItemBarcode === item.barcode && h.trappedItemAgency === item.agency && (h.status === 'ready' || h.status === 'in_transit'));
+    if (trapped && !isMine(trapped)) {
+      throw new DomainError(ErrorCode.ItemHeldForAnotherPatron, `item ${item.agency}/${item.barcode} is set aside for another patron's hold`, {
+        holdStatus: trapped.status,
+        pickupBranch: trapped.pickupBranch,
+      });
+    }
+    const filled = trapped ?? rows.find((h) => h.status === 'waiting' && isMine(h));
+    if (filled) {
+      await this.holds.end(m, filled.id, 'fulfilled', 'fulfilled', at, false, loan.id);
+      Object.assign(filled, { status: 'fulfilled', endReason: 'fulfilled', endedAt: at, loanId: loan.id });
+      if (!filled.trappedItemBarcode) Object.assign(filled, { trappedItemAgency: item.agency, trappedItemBarcode: item.barcode });
+      await this.outbox.add<HoldEventData>(m, HoldEventSubjects.holdFulfilled, toHoldEventData(filled, this.env.LIBRARY_TIMEZONE), at);
+    }
+    await this.holds.afterCheckout(m, loan.id, loan.recordId, item, at);
+  }
+
+  /** RENEWAL_REFUSED_HOLDS when another patron waits for this title (or this very copy). */
+  async refuseRenewalIfOthersWait(m: EntityManager, loan: Omit<LoanForHolds, 'recordId'>, today: string): Promise<void> {
+    const item = { agency: loan.itemAgency, barcode: loan.itemBarcode };
+    const recordId = await this.holds.loanRecordId(m, loan.id);
+    if (await this.holds.othersWaiting(m, item, recordId, { agency: loan.patronAgency, barcode: loan.patronBarcode }, today)) {
+      throw new DomainError(ErrorCode.RenewalRefusedHolds, `item ${item.agency}/${item.barcode} cannot be renewed: other patrons are waiting for it`);
+    }
+  }
+}

@@ -1,0 +1,356 @@
+import { INestMicroservice } from '@nestjs/common';
+import {
+  CatalogSubjects,
+  CheckinResult,
+  CheckoutResult,
+  ErrorCode,
+  HoldExpiryReport,
+  HoldShelf,
+  HoldSubjects,
+  HoldView,
+  ItemView,
+  LoanSubjects,
+  Page,
+  PatronSubjects,
+  PatronSummary,
+  PickList,
+  RecordView,
+  TransitSubjects,
+  TransitView,
+} from '@app/contracts';
+import { createRpcTestClient, createTestEnvironment, eventually, RpcTestClient, startTestService, TestEnvironment } from '@app/testing';
+import { Client } from 'pg';
+// spec files may boot other services in-process; production code never imports across apps
+import { CatalogModule } from '../../../catalog/src/catalog.module';
+import { CatalogEnvDto } from '../../../catalog/src/config/catalog-env.dto';
+import { PatronsEnvDto } from '../../../patrons/src/config/patrons-env.dto';
+import { PatronsModule } from '../../../patrons/src/patrons.module';
+import { LoansEnvDto } from '../config/loans-env.dto';
+import { addDays, localDate } from '../domain/local-date';
+import { LoansModule } from '../loans.module';
+
+// several steps wait for the catalog to mirror events
+jest.setTimeout(60_000);
+
+const SH = 'Asia/Shanghai';
+const KSL = 'CN-320583-1-KSL';
+const TCL = 'CN-320585-1-TCL';
+
+describe('holds, hold shelf, transit and return anywhere (catalog + patrons + loans, real PostgreSQL + NATS)', () => {
+  let env: TestEnvironment;
+  const apps: INestMicroservice[] = [];
+  let rpc: RpcTestClient;
+  let db: Client;
+
+  const newRecord = async (title: string) => (await rpc.request<RecordView>(CatalogSubjects.createRecord, { title })).id;
+  const createItem = (barcode: string, recordId: string, extra: Record<string, unknown> = {}) =>
+    rpc.request<ItemView>(CatalogSubjects.createItem, { agency: KSL, barcode, recordId, itemType: 'book', homeBranch: 'KSL-MAIN', ...extra });
+  const createPatron = (barcode: string, extra: Record<string, unknown> = {}) =>
+    rpc.request(PatronSubjects.create, { agency: KSL, barcode, name: '读者', patronType: 'adult', homeBranch: 'KSL-MAIN', cardExpiresOn: '2099-12-31', pin: '1234', ...extra });
+  const patron = (barcode: string) => ({ agency: KSL, barcode });
+  const item = (barcode: string) => ({ agency: KSL, barcode });
+  const checkout = (p: string, i: string, branch = 'KSL-MAIN') =>
+    rpc.request<CheckoutResult>(LoanSubjects.checkout, { patron: patron(p), item: item(i), branch, channel: 'desk' });
+  const checkin = (i: string, branch: string) => rpc.request<CheckinResult>(LoanSubjects.checkin, { item: item(i), branch, channel: 'sip2' });
+  const renew = (p: string, i: string) => rpc.request(LoanSubjects.renew, { patron: patron(p), item: item(i) });
+  const placeTitleHold = (p: string, recordId: string, pickupBranch: string, extra: Record<string, unknown> = {}) =>
+    rpc.request<HoldView>(HoldSubjects.place, { patron: patron(p), recordId, pickupBranch, ...extra });
+  const placeItemHold = (p: string, i: string, pickupBranch: string, extra: Record<string, unknown> = {}) =>
+    rpc.request<HoldView>(HoldSubjects.place, { patron: patron(p), item: item(i), pickupBranch, ...extra });
+  const holdsOf = async (p: string, status = 'active') => (await rpc.request<Page<HoldView>>(HoldSubjects.list, { patron: patron(p), status })).items;
+  const holdById = async (p: string, id: string) => (await holdsOf(p, 'all')).find((h) => h.id === id)!;
+  const queue = async (recordId: string) => (await rpc.request<Page<HoldView>>(HoldSubjects.list, { recordId })).items;
+  const shelf = (branch: string) => rpc.request<HoldShelf>(HoldSubjects.shelf, { branch });
+  const runExpiry = () => rpc.request<HoldExpiryReport>(HoldSubjects.expire, {});
+  const transits = (extra: Record<string, unknown>) => rpc.request<Page<TransitView>>(TransitSubjects.list, extra);
+  const summary = (p: string) => rpc.request<PatronSummary>(LoanSubjects.patronSummary, { patron: patron(p) });
+  const catalogItem = (i: string) => rpc.request<ItemView>(CatalogSubjects.getItem, item(i));
+  const catalogShows = (i: string, status: string, location: string) =>
+    eventually(async () => {
+      const it = await catalogItem(i);
+      return it.status === status && it.currentLocation === location;
+    });
+  const refusal = (code: ErrorCode) => ({ payload: expect.objectContaining({ code }) });
+  /** Travel in time: the hold's pickup deadline passed an hour ago. */
+  const pickupDeadlinePassed = (holdId: string) => db.query(`UPDATE loans.holds SET pickup_deadline = now() - interval '1 hour' WHERE id = $1`, [holdId]);
+
+  beforeAll(async () => {
+    env = await createTestEnvironment('holds');
+    const tz = { LIBRARY_TIMEZONE: SH };
+    apps.push(await startTestService({ name: 'catalog', envClass: CatalogEnvDto, env: env.env(tz), register: CatalogModule.register }));
+    apps.push(await startTestService({ name: 'patrons', envClass: PatronsEnvDto, env: env.env(tz), register: PatronsModule.register }));
+    // the periodic expiry job is off: the spec runs it through loans.holds.expire.v1
+    apps.push(await startTestService({ name: 'loans', envClass: LoansEnvDto, env: env.env({ ...tz, HOLD_EXPIRY_INTERVAL_MS: '0' }), register: LoansModule.register }));
+    rpc = await createRpcTestClient(env.natsUrl);
+    db = new Client({ connectionString: env.databaseUrl });
+    await db.connect();
+
+    await rpc.request(CatalogSubjects.upsertAgency, { isil: KSL, name: '昆山市图书馆', kind: 'member' });
+    await rpc.request(CatalogSubjects.upsertAgency, { isil: TCL, name: '太仓市图书馆', kind: 'partner' });
+    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-MAIN', agency: KSL, name: '总馆', kind: 'central' });
+    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-ZS', agency: KSL, name: '周市分馆', kind: 'branch' });
+    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-HQ', agency: KSL, name: '花桥分馆', kind: 'branch' });
+    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-24H-1', agency: KSL, name: '森林公园24小时自助图书馆', kind: 'self_service_24h' });
+    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-LOCKER-1', agency: KSL, name: '智能书柜（市民中心）', kind: 'locker' });
+    await rpc.request(CatalogSubjects.upsertBranch, { code: 'TCL-MAIN', agency: TCL, name: '太仓市图书馆总馆', kind: 'central' });
+
+    await createPatron('P0000004', { name: '赵六', patronType: 'child' });
+    for (const p of ['P-A', 'P-B', 'P-C', 'P-X', 'P-Y']) await createPatron(p);
+    await createPatron('P-VI', { patronType: 'visually_impaired' });
+    await createPatron('P-BLOCKED', { blocks: ['manual'] });
+    await createPatron('P-EXPIRED', { cardExpiresOn: '2020-01-31' });
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await rpc?.close();
+    for (const app of apps.reverse()) await app.close();
+    await env?.stop();
+  });
+
+  it('done when: a hold placed by P0000004 (a child) is trapped at checkin, travels, and is ready on the pickup shelf', async () => {
+    const recordId = await newRecord('小王子');
+    await createItem('LP-1', recordId, { itemType: 'children_book' });
+    await checkout('P-X', 'LP-1');
+
+    const hold = await placeTitleHold('P0000004', recordId, 'KSL-ZS');
+    expect(hold).toMatchObject({ level: 'title', status: 'waiting', pickupBranch: 'KSL-ZS', agency: KSL, queuePosition: 1, priority: 0, placedBy: 'patron', title: '小王子' });
+    expect((await summary('P0000004')).holds).toBe(1);
+
+    // someone waits: the borrower may not renew
+    await expect(renew('P-X', 'LP-1')).rejects.toMatchObject(refusal(ErrorCode.RenewalRefusedHolds));
+
+    // returned at the central library: trapped for the child, and sent to 周市分馆
+    const back = await checkin('LP-1', 'KSL-MAIN');
+    expect(back).toMatchObject({
+      wasOnLoan: true,
+      destination: 'KSL-ZS',
+      transit: true,
+      sortBin: 'KSL-ZS',
+      alerts: ['hold_transit'],
+      hold: { holdId: hold.id, patron: patron('P0000004'), pickupBranch: 'KSL-ZS', status: 'in_transit', pickupDeadline: null },
+    });
+    await catalogShows('LP-1', 'in_transit', 'KSL-MAIN');
+    const incoming = await transits({ branch: 'KSL-ZS', direction: 'incoming' });
+    expect(incoming.items).toEqual([
+      expect.objectContaining({ id: back.transitId, item: item('LP-1'), fromBranch: 'KSL-MAIN', toBranch: 'KSL-ZS', reason: 'hold', holdId: hold.id, status: 'open', routeCode: 'KSL-ZS' }),
+    ]);
+    // on its way to the child, nobody else may borrow it
+    await expect(checkout('P-Y', 'LP-1')).rejects.toMatchObject(refusal(ErrorCode.ItemHeldForAnotherPatron));
+
+    // arrives at 周市分馆: received, and on the hold shelf with a 7-day pickup deadline
+    const before = new Date();
+    const arrived = await rpc.request<CheckinResult>(TransitSubjects.receive, { item: item('LP-1'), branch: 'KSL-ZS' });
+    expect(arrived).toMatchObject({ wasOnLoan: false, destination: 'KSL-ZS', transit: false, sortBin: 'HOLDS', alerts: ['hold_shelf'], hold: { holdId: hold.id, status: 'ready' } });
+    expect([addDays(localDate(before, SH), 7), addDays(localDate(new Date(), SH), 7)]).toContain(arrived.hold!.pickupDeadlineDate);
+    expect(arrived.hold!.pickupDeadline).toBe(new Date(`${arrived.hold!.pickupDeadlineDate}T23:59:59+08:00`).toISOString());
+    expect((await transits({ branch: 'KSL-ZS', direction: 'incoming' })).items).toEqual([]);
+    expect((await transits({ branch: 'KSL-ZS', status: 'received' })).items[0]).toMatchObject({ receivedBranch: 'KSL-ZS', receivedAt: expect.any(String) });
+    await catalogShows('LP-1', 'on_hold_shelf', 'KSL-ZS');
+    expect((await holdById('P0000004', hold.id)).status).toBe('ready');
+    expect((await shelf('KSL-ZS')).items).toEqual([
+      expect.objectContaining({ holdId: hold.id, patron: patron('P0000004'), item: item('LP-1'), title: '小王子', expired: false, action: 'keep' }),
+    ]);
+
+    // the notifier's event went through the outbox
+    const { rows } = await db.query(`SELECT envelope FROM loans.outbox WHERE subject = 'events.loans.hold-ready.v1' AND envelope->'data'->>'holdId' = $1`, [hold.id]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].envelope.data).toMatchObject({ patron: patron('P0000004'), pickupBranch: 'KSL-ZS', item: item('LP-1'), status: 'ready' });
+
+    // only the child may take it off the shelf; doing so fills the hold
+    await expect(checkout('P-Y', 'LP-1', 'KSL-ZS')).rejects.toMatchObject(refusal(ErrorCode.ItemHeldForAnotherPatron));
+    const { loan } = await checkout('P0000004', 'LP-1', 'KSL-ZS');
+    const filled = await holdById('P0000004', hold.id);
+    expect(filled).toMatchObject({ status: 'fulfilled', endReason: 'fulfilled', loanId: loan.id });
+    expect((await summary('P0000004')).holds).toBe(0);
+    expect((await shelf('KSL-ZS')).items).toEqual([]);
+    await catalogShows('LP-1', 'on_loan', 'KSL-ZS');
+  });
+
+  it('validates a new hold: patron, target, pickup location, duplicates and copies the patron already has', async () => {
+    const recordId = await newRecord('活着');
+    await createItem('V-1', recordId);
+    await createItem('V-REF', recordId, { itemType: 'reference' });
+    await checkout('P-B', 'V-1');
+    const noCopies = await newRecord('无馆藏的书');
+
+    await expect(placeTitleHold('P-BLOCKED', recordId, 'KSL-MAIN')).rejects.toMatchObject(refusal(ErrorCode.PatronBlocked));
+    await expect(placeTitleHold('P-EXPIRED', recordId, 'KSL-MAIN')).rejects.toMatchObject(refusal(ErrorCode.CardExpired));
+    await expect(placeTitleHold('P-NOBODY', recordId, 'KSL-MAIN')).rejects.toMatchObject(refusal(ErrorCode.PatronUnknown));
+    await expect(placeItemHold('P-A', 'NO-SUCH', 'KSL-MAIN')).rejects.toMatchObject(refusal(ErrorCode.ItemUnknown));
+    await expect(placeItemHold('P-A', 'V-REF', 'KSL-MAIN')).rejects.toMatchObject(refusal(ErrorCode.ItemNotLoanable));
+    await expect(placeTitleHold('P-A', noCopies, 'KSL-MAIN')).rejects.toMatchObject(refusal(ErrorCode.HoldNotAllowed));
+    await expect(placeTitleHold('P-A', recordId, 'KSL-24H-1')).rejects.toMatchObject(refusal(ErrorCode.HoldPickupInvalid));
+    await expect(placeTitleHold('P-A', recordId, 'TCL-MAIN')).rejects.toMatchObject(refusal(ErrorCode.HoldPickupInvalid));
+    await expect(placeTitleHold('P-A', recordId, 'KSL-NOWHERE')).rejects.toMatchObject(refusal(ErrorCode.BranchUnknown));
+    await expect(rpc.request(HoldSubjects.place, { patron: patron('P-A'), recordId, item: item('V-1'), pickupBranch: 'KSL-MAIN' })).rejects.toMatchObject(
+      refusal(ErrorCode.ValidationFailed),
+    );
+    await expect(placeTitleHold('P-A', recordId, 'KSL-MAIN', { priority: 90 })).rejects.toMatchObject(refusal(ErrorCode.ValidationFailed));
+    await expect(placeTitleHold('P-A', recordId, 'KSL-MAIN', { notNeededAfter: '2020-01-01' })).rejects.toMatchObject(refusal(ErrorCode.ValidationFailed));
+    // the borrower cannot queue for what they have
+    await expect(placeTitleHold('P-B', recordId, 'KSL-MAIN')).rejects.toMatchObject(refusal(ErrorCode.HoldPatronHasItem));
+    await expect(placeItemHold('P-B', 'V-1', 'KSL-MAIN')).rejects.toMatchObject(refusal(ErrorCode.HoldPatronHasItem));
+
+    // a smart locker is a pickup location
+    const ok = await placeTitleHold('P-A', recordId, 'KSL-LOCKER-1', { channel: 'o2o' });
+    expect(ok).toMatchObject({ status: 'waiting', pickupBranch: 'KSL-LOCKER-1' });
+    await expect(placeTitleHold('P-A', recordId, 'KSL-MAIN')).rejects.toMatchObject(refusal(ErrorCode.HoldAlreadyPlaced));
+    await expect(placeItemHold('P-A', 'V-1', 'KSL-ZS')).rejects.toMatchObject(refusal(ErrorCode.HoldAlreadyPlaced));
+
+    // cancelling: a patron may cancel only their own
+    await expect(rpc.request(HoldSubjects.cancel, { holdId: ok.id, patron: patron('P-C') })).rejects.toMatchObject(refusal(ErrorCode.HoldNotFound));
+    const cancelled = await rpc.request<HoldView>(HoldSubjects.cancel, { holdId: ok.id, patron: patron('P-A') });
+    expect(cancelled).toMatchObject({ status: 'cancelled', endReason: 'cancelled_by_patron' });
+    await expect(rpc.request(HoldSubjects.cancel, { holdId: ok.id })).rejects.toMatchObject(refusal(ErrorCode.HoldNotCancellable));
+    // and may place it again
+    await expect(placeTitleHold('P-A', recordId, 'KSL-MAIN')).resolves.toMatchObject({ status: 'waiting' });
+  });
+
+  it('serves the queue by priority then placement time; expired pickups and cancellations pass the copy on', async () => {
+    const recordId = await newRecord('三体');
+    await createItem('Q-1', recordId);
+    await checkout('P-Y', 'Q-1');
+
+    const a = await placeTitleHold('P-A', recordId, 'KSL-MAIN');
+    const b = await placeTitleHold('P-B', recordId, 'KSL-MAIN', { notNeededAfter: addDays(localDate(new Date(), SH), 30) });
+    const vi = await placeTitleHold('P-VI', recordId, 'KSL-MAIN'); // visually impaired readers: priority 10 (hold_priority_rules)
+    const staff = await placeTitleHold('P-C', recordId, 'KSL-MAIN', { placedBy: 'staff', priority: 50 });
+    expect(vi.priority).toBe(10);
+    expect((await queue(recordId)).map((h) => [h.patron.barcode, h.queuePosition])).toEqual([
+      ['P-C', 1],
+      ['P-VI', 2],
+      ['P-A', 3],
+      ['P-B', 4],
+    ]);
+
+    // returned at its pickup branch: straight onto the shelf for the first in the queue
+    const back = await checkin('Q-1', 'KSL-MAIN');
+    expect(back).toMatchObject({ destination: 'KSL-MAIN', transit: false, sortBin: 'HOLDS', alerts: ['hold_shelf'], hold: { holdId: staff.id, status: 'ready' } });
+    await catalogShows('Q-1', 'on_hold_shelf', 'KSL-MAIN');
+    // a rescan changes nothing
+    await expect(checkin('Q-1', 'KSL-MAIN')).resolves.toMatchObject({ hold: { holdId: staff.id, status: 'ready' }, sortBin: 'HOLDS' });
+
+    // not collected in time: the job expires it and relabels the copy for the next (same shelf)
+    await pickupDeadlinePassed(staff.id);
+    expect((await shelf('KSL-MAIN')).items).toEqual([expect.objectContaining({ holdId: staff.id, expired: true, action: 'pull' })]);
+    expect(await runExpiry()).toEqual({ notNeededExpired: 0, pickupExpired: 1, reassigned: 1 });
+    expect(await holdById('P-C', staff.id)).toMatchObject({ status: 'expired', endReason: 'pickup_expired' });
+    expect(await holdById('P-VI', vi.id)).toMatchObject({ status: 'ready', trappedItem: item('Q-1') });
+    expect((await shelf('KSL-MAIN')).items).toEqual([expect.objectContaining({ holdId: vi.id, expired: false, action: 'keep' })]);
+    expect(await runExpiry()).toEqual({ notNeededExpired: 0, pickupExpired: 0, reassigned: 0 });
+
+    // P-B no longer needs it
+    await db.query(`UPDATE loans.holds SET not_needed_after = current_date - 1 WHERE id = $1`, [b.id]);
+    expect(await runExpiry()).toEqual({ notNeededExpired: 1, pickupExpired: 0, reassigned: 0 });
+    expect(await holdById('P-B', b.id)).toMatchObject({ status: 'expired', endReason: 'not_needed_after' });
+
+    // staff cancel P-VI's ready hold: the copy goes to P-A at once
+    await rpc.request(HoldSubjects.cancel, { holdId: vi.id });
+    expect(await holdById('P-VI', vi.id)).toMatchObject({ status: 'cancelled', endReason: 'cancelled_by_staff' });
+    expect(await holdById('P-A', a.id)).toMatchObject({ status: 'ready', trappedItem: item('Q-1') });
+
+    // P-A does not come either: nobody is left, the copy comes off the hold shelf (a "pull" entry) back to the open shelf
+    await pickupDeadlinePassed(a.id);
+    expect(await runExpiry()).toEqual({ notNeededExpired: 0, pickupExpired: 1, reassigned: 0 });
+    expect((await shelf('KSL-MAIN')).items).toEqual([expect.objectContaining({ holdId: a.id, expired: true, action: 'pull' })]);
+    await catalogShows('Q-1', 'available', 'KSL-MAIN');
+    await expect(checkin('Q-1', 'KSL-MAIN')).resolves.toMatchObject({ hold: null, destination: 'KSL-MAIN', transit: false, sortBin: null });
+    expect((await shelf('KSL-MAIN')).items).toEqual([]);
+    // free again for anyone
+    await expect(checkout('P-Y', 'Q-1')).resolves.toBeDefined();
+  });
+
+  it('sends an expired pickup to the next hold at another branch', async () => {
+    const recordId = await newRecord('围城');
+    await createItem('N-1', recordId);
+    await checkout('P-Y', 'N-1');
+    const first = await placeTitleHold('P-A', recordId, 'KSL-MAIN');
+    const second = await placeTitleHold('P-B', recordId, 'KSL-HQ');
+    await checkin('N-1', 'KSL-MAIN');
+    await pickupDeadlinePassed(first.id);
+    expect(await runExpiry()).toEqual({ notNeededExpired: 0, pickupExpired: 1, reassigned: 1 });
+    expect(await holdById('P-B', second.id)).toMatchObject({ status: 'in_transit', trappedItem: item('N-1') });
+    expect((await transits({ branch: 'KSL-MAIN', direction: 'outgoing' })).items).toEqual([
+      expect.objectContaining({ item: item('N-1'), toBranch: 'KSL-HQ', reason: 'hold', holdId: second.id }),
+    ]);
+    // staff pull it from the shelf: a scan at the shelf branch keeps the same transit
+    const pulled = await checkin('N-1', 'KSL-MAIN');
+    expect(pulled).toMatchObject({ destination: 'KSL-HQ', transit: true, alerts: ['hold_transit'], hold: { holdId: second.id, status: 'in_transit' } });
+    expect((await transits({ branch: 'KSL-MAIN', direction: 'outgoing' })).total).toBe(1);
+    expect((await shelf('KSL-MAIN')).items).toEqual([]);
+    await expect(checkin('N-1', 'KSL-HQ')).resolves.toMatchObject({ hold: { holdId: second.id, status: 'ready' }, sortBin: 'HOLDS' });
+  });
+
+  it('fills an item-level hold only with that copy', async () => {
+    const recordId = await newRecord('边城');
+    await createItem('IL-1', recordId);
+    await createItem('IL-2', recordId);
+    await checkout('P-Y', 'IL-1');
+    await checkout('P-X', 'IL-2');
+    const hold = await placeItemHold('P-A', 'IL-2', 'KSL-MAIN');
+    expect(hold).toMatchObject({ level: 'item', item: item('IL-2') });
+    await expect(renew('P-Y', 'IL-1')).resolves.toBeDefined(); // nobody waits for IL-1
+    await expect(checkin('IL-1', 'KSL-MAIN')).resolves.toMatchObject({ hold: null });
+    await expect(checkin('IL-2', 'KSL-MAIN')).resolves.toMatchObject({ hold: { holdId: hold.id, status: 'ready' } });
+  });
+
+  it('lists the copies a branch should pull for waiting holds', async () => {
+    const recordId = await newRecord('城南旧事');
+    await createItem('PK-ZS', recordId, { homeBranch: 'KSL-ZS' });
+    await createItem('PK-MAIN', recordId);
+    await createItem('PK-OUT', recordId, { homeBranch: 'KSL-ZS' });
+    await checkout('P-X', 'PK-OUT', 'KSL-ZS');
+    const hold = await placeTitleHold('P-C', recordId, 'KSL-ZS');
+
+    const zs = await rpc.request<PickList>(HoldSubjects.pickList, { branch: 'KSL-ZS' });
+    expect(zs.items.filter((e) => e.recordId === recordId)).toEqual([
+      expect.objectContaining({ item: item('PK-ZS'), title: '城南旧事', hold: expect.objectContaining({ id: hold.id, patron: patron('P-C'), pickupBranch: 'KSL-ZS' }) }),
+    ]);
+    // the same hold is not also on the central library's list
+    const main = await rpc.request<PickList>(HoldSubjects.pickList, { branch: 'KSL-MAIN' });
+    expect(main.items.filter((e) => e.recordId === recordId)).toEqual([]);
+
+    // pulled and scanned: on the shelf, off the pick list
+    await expect(checkin('PK-ZS', 'KSL-ZS')).resolves.toMatchObject({ wasOnLoan: false, hold: { holdId: hold.id, status: 'ready' } });
+    const after = await rpc.request<PickList>(HoldSubjects.pickList, { branch: 'KSL-ZS' });
+    expect(after.items.filter((e) => e.recordId === recordId)).toEqual([]);
+    await expect(rpc.request(HoldSubjects.pickList, { branch: 'KSL-NOWHERE' })).rejects.toMatchObject(refusal(ErrorCode.BranchUnknown));
+  });
+
+  it('returns anywhere: books travel home with a route code, floating types stay where returned', async () => {
+    const recordId = await newRecord('朝花夕拾');
+    await rpc.request(TransitSubjects.upsertFloatingRule, { agency: KSL, itemType: 'children_book', floats: true });
+    expect(await rpc.request(TransitSubjects.listFloatingRules, {})).toEqual(expect.arrayContaining([{ agency: KSL, itemType: 'children_book', floats: true }]));
+    await createItem('RA-BOOK', recordId);
+    await createItem('RA-KIDS', recordId, { itemType: 'children_book' });
+    await checkout('P-A', 'RA-BOOK');
+    await checkout('P-B', 'RA-KIDS');
+
+    // a children's book returned at a 24-hour library stays there
+    const kids = await checkin('RA-KIDS', 'KSL-24H-1');
+    expect(kids).toMatchObject({ wasOnLoan: true, destination: 'KSL-24H-1', transit: false, sortBin: null, transitId: null, loan: { returnBranch: 'KSL-24H-1' } });
+    await catalogShows('RA-KIDS', 'available', 'KSL-24H-1');
+
+    // a book returned at 花桥 travels home to the central library
+    const book = await checkin('RA-BOOK', 'KSL-HQ');
+    expect(book).toMatchObject({ destination: 'KSL-MAIN', transit: true, sortBin: 'KSL-MAIN', hold: null, loan: { returnBranch: 'KSL-HQ' } });
+    await catalogShows('RA-BOOK', 'in_transit', 'KSL-HQ');
+    expect((await transits({ branch: 'KSL-HQ', direction: 'outgoing' })).items).toEqual([
+      expect.objectContaining({ id: book.transitId, item: item('RA-BOOK'), fromBranch: 'KSL-HQ', toBranch: 'KSL-MAIN', reason: 'home', status: 'open' }),
+    ]);
+
+    // the van drops it at 周市 by mistake: re-routed from there
+    const detour = await checkin('RA-BOOK', 'KSL-ZS');
+    expect(detour).toMatchObject({ destination: 'KSL-MAIN', transit: true });
+    expect(detour.transitId).not.toBe(book.transitId);
+    expect((await transits({ branch: 'KSL-HQ', status: 'cancelled' })).items.map((t) => t.id)).toContain(book.transitId);
+
+    // received at home: back on the open shelf
+    await expect(rpc.request(TransitSubjects.receive, { item: item('RA-BOOK'), branch: 'KSL-MAIN' })).resolves.toMatchObject({ destination: 'KSL-MAIN', transit: false });
+    expect((await transits({ branch: 'KSL-MAIN', direction: 'incoming' })).items).toEqual([]);
+    await catalogShows('RA-BOOK', 'available', 'KSL-MAIN');
+    const { rows } = await db.query(`SELECT return_branch FROM loans.loans WHERE item_barcode = 'RA-BOOK'`);
+    expect(rows).toEqual([{ return_branch: 'KSL-HQ' }]); // the return location stays on the loan for statistics
+  });
+});

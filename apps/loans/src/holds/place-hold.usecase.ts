@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, OutboxService } from '@app/common';
+import { BranchView, ErrorCode, HoldEventData, HoldEventSubjects, HoldView, ItemView, PlaceHoldDto, RecordView } from '@app/contracts';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { CatalogClient } from '../clients/catalog.client';
+import { PatronsClient } from '../clients/patrons.client';
+import { LoansEnvDto } from '../config/loans-env.dto';
+import { CHECKOUT_STATUSES, patronRefusal } from '../domain/circulation-checks';
+import { localDate } from '../domain/local-date';
+import { LoanPolicyService } from '../services/loan-policy.service';
+import { refuse } from '../usecases/refuse';
+import { BranchDirectoryService } from './branch-directory.service';
+import { CatalogHoldingsClient } from './catalog-holdings.client';
+import { toHoldEventData, toHoldView } from './hold.mapper';
+import { HoldRepository, HoldRow } from './hold.repository';
+
+/** Branch kinds a patron can collect from: staffed desks and smart lockers (24-hour libraries have no hold shelf). */
+export const PICKUP_KINDS: readonly string[] = ['central', 'branch', 'locker'];
+
+/** A copy that could fill a hold one day: lendable and not lost/withdrawn/damaged. */
+export const isHoldable = (item: ItemView): boolean => item.loanable && CHECKOUT_STATUSES.includes(item.status);
+
+/** Read the policy matrix's hold flag; rules without the column (older fixtures) allow holds. */
+const holdsAllowed = (rule: object): boolean => (rule as { holdsAllowed?: boolean }).holdsAllowed !== false;
+
+/**
+ * Placing a hold: patron, target (item or title) and pickup branch are checked in parallel over
+ * NATS; then one short transaction refuses a patron who already has the title out and inserts the
+ * hold, the partial unique index refusing a duplicate.
+ */
+@Injectable()
+export class PlaceHoldUseCase {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly patrons: PatronsClient,
+    private readonly catalog: CatalogClient,
+    private readonly holdings: CatalogHoldingsClient,
+    private readonly branches: BranchDirectoryService,
+    private readonly policy: LoanPolicyService,
+    private readonly holds: HoldRepository,
+    private readonly outbox: OutboxService,
+    private readonly env: LoansEnvDto,
+  ) {}
+
+  async execute(dto: PlaceHoldDto): Promise<HoldView> {
+    if (!dto.recordId === !dto.item) throw invalid('give exactly one of recordId (title-level) and item (item-level)');
+    const placedBy = dto.placedBy ?? 'patron';
+    if (dto.priority !== undefined && placedBy !== 'staff') throw invalid('priority may only be set on a staff-placed hold');
+
+    const [patronR, targetR, pickupR] = await Promise.allSettled([
+      this.patrons.forCirculation(dto.patron, dto.pin),
+      dto.item ? this.catalog.getItem(dto.item) : this.holdings.getRecord(dto.recordId!),
+      this.branches.find(dto.pickupBranch),
+    ]);
+    if (patronR.status === 'rejected') throw patronR.reason;
+    if (targetR.status === 'rejected') throw targetR.reason;
+    if (pickupR.status === 'rejected') throw pickupR.reason;
+    const { patron, pin } = patronR.value;
+    const now = new Date();
+    const tz = this.env.LIBRARY_TIMEZONE;
+    const today = localDate(now, tz);
+    refuse(patronRefusal(patron, today, pin));
+    if (dto.notNeededAfter && dto.notNeededAfter < today) throw invalid(`notNeededAfter ${dto.notNeededAfter} is in the past`);
+
+    const pickup = pickupR.value;
+    if (!pickup) throw new DomainError(ErrorCode.BranchUnknown, `branch ${dto.pickupBranch} is not registered`);
+    checkPickup(pickup, patron.agency);
+
+    const item = dto.item ? (targetR.value as ItemView) : null;
+    let recordId: string;
+    let title: string;
+    if (item) {
+      if (item.agency !== pickup.agency) {
+        throw new DomainError(ErrorCode.HoldPickupInvalid, `item ${item.agency}/${item.barcode} cannot be collected at ${pickup.code} (${pickup.agency})`);
+      }
+      if (!isHoldable(item)) {
+        throw new DomainError(ErrorCode.ItemNotLoanable, `item ${item.agency}/${item.barcode} cannot be lent (${item.loanable ? item.status : 'library use only'})`, {
+          status: item.status,
+          loanable: item.loanable,
+        });
+      }
+      const rule = await this.policy.resolve({ owningBranch: item.homeBranch, agency: item.agency, patronType: patron.patronType, itemType: item.itemType });
+      if (!holdsAllowed(rule)) throw new DomainError(ErrorCode.HoldNotAllowed, `holds are not allowed on ${item.itemType} for ${patron.patronType} patrons`, { ruleId: rule.id });
+      recordId = item.recordId;
+      title = item.title;
+    } else {
+      const record = targetR.value as RecordView;
+      const copies = (await this.holdings.copies(record.id, pickup.agency)).filter(isHoldable);
+      if (copies.length === 0) throw new DomainError(ErrorCode.HoldNotAllowed, `no copy of "${record.title}" in ${pickup.agency} can be lent`);
+      await this.requireSomeCopyAllowsHolds(copies, patron.patronType);
+      recordId = record.id;
+      title = record.title;
+    }
+
+    const priority = dto.priority ?? (await this.holds.priorityFor(patron.patronType));
+    const hold: HoldRow = {
+      id: randomUUID(),
+      patronAgency: patron.agency,
+      patronBarcode: patron.barcode,
+      patronType: patron.patronType,
+      level: item ? 'item' : 'title',
+      recordId,
+      itemAgency: item?.agency ?? null,
+      itemBarcode: item?.barcode ?? null,
+      title,
+      agency: pickup.agency,
+      pickupBranch: pickup.code,
+      status: 'waiting',
+      priority,
+      placedBy,
+      channel: dto.channel ?? 'api',
+      placedAt: now,
+      notNeededAfter: dto.notNeededAfter ?? null,
+      trappedItemAgency: null,
+      trappedItemBarcode: null,
+      trappedHomeBranch: null,
+      trappedItemType: null,
+      trappedAt: null,
+      readyAt: null,
+      pickupDeadline: null,
+      shelfClearedAt: null,
+      endedAt: null,
+      endReason: null,
+      loanId: null,
+    };
+
+    await this.dataSource.transaction(async (m) => {
+      const who = { agency: patron.agency, barcode: patron.barcode };
+      if (await this.holds.patronHasLoan(m, who, recordId, item)) {
+        throw new DomainError(ErrorCode.HoldPatronHasItem, `patron ${who.agency}/${who.barcode} already has ${item ? 'this item' : 'a copy of this title'} on loan`);
+      }
+      if (!(await this.holds.insertIfNoDuplicate(m, hold))) {
+        throw new DomainError(ErrorCode.HoldAlreadyPlaced, `patron ${who.agency}/${who.barcode} already has a hold on "${title}"`);
+      }
+      await this.outbox.add<HoldEventData>(m, HoldEventSubjects.holdPlaced, toHoldEventData(hold, tz), now);
+    });
+    this.outbox.notifyCommitted();
+    return toHoldView((await this.holds.findById(hold.id))!, tz);
+  }
+
+  /** The policy matrix decides per (owning branch, item type); one copy whose rule allows it is enough. */
+  private async requireSomeCopyAllowsHolds(copies: ItemView[], patronType: string): Promise<void> {
+    const keys = new Map(copies.map((c) => [`${c.homeBranch}|${c.itemType}`, c]));
+    for (const c of keys.values()) {
+      const rule = await this.policy.resolve({ owningBranch: c.homeBranch, agency: c.agency, patronType, itemType: c.itemType });
+      if (holdsAllowed(rule)) return;
+    }
+    throw new DomainError(ErrorCode.HoldNotAllowed, `the loan rules allow no holds on this title for ${patronType} patrons`);
+  }
+}
+
+function checkPickup(pickup: BranchView, patronAgency: string): void {
+  if (!PICKUP_KINDS.includes(pickup.kind)) {
+    throw new DomainError(ErrorCode.HoldPickupInvalid, `${pickup.code} (${pickup.kind}) is not a pickup location`, { kind: pickup.kind });
+  }
+  // holds travel inside one library's network; partner libraries go through federation
+  if (pickup.agency !== patronAgency) {
+    throw new DomainError(ErrorCode.HoldPickupInvalid, `${pickup.code} belongs to ${pickup.agency}, not the patron's library ${patronAgency}`);
+  }
+}
+
+const invalid = (message: string) => new DomainError(ErrorCode.ValidationFailed, message);

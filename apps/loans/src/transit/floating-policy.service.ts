@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import type { FloatingRuleView } from '@app/contracts';
+import { FloatingRuleRepository } from './floating-rule.repository';
+import { restingPlace } from './floating-rules';
+
+const TTL_MS = 30_000;
+
+/**
+ * The floating table is tiny and read on every checkin, so it is cached. A change through this
+ * replica applies at once; other replicas pick it up within the TTL.
+ */
+@Injectable()
+export class FloatingPolicyService {
+  private cached?: { rules: FloatingRuleView[]; expiresAt: number };
+
+  constructor(private readonly repo: FloatingRuleRepository) {}
+
+  async rules(): Promise<FloatingRuleView[]> {
+    if (this.cached && this.cached.expiresAt > Date.now()) return this.cached.rules;
+    const rules = await this.repo.all();
+    this.cached = { rules, expiresAt: Date.now() + TTL_MS };
+    return rules;
+  }
+
+  async restingPlace(item: { agency: string; itemType: string; homeBranch: string }, here: string): Promise<string> {
+    return restingPlace(await this.rules(), item, here);
+  }
+
+  async upsert(rule: FloatingRuleView): Promise<FloatingRuleView> {
+    await this.repo.upsert(rule);
+    this.cached = undefined;
+    return rule;
+  }
+}

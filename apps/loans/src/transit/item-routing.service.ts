@@ -1,0 +1,221 @@
+import { Injectable } from '@nestjs/common';
+import { OutboxService } from '@app/common';
+import {
+  CheckinHoldInfo,
+  HoldEventData,
+  HoldEventSubjects,
+  ItemRef,
+  ItemStatusEventData,
+  TransitEventData,
+  TransitEventSubjects,
+  TransitReason,
+} from '@app/contracts';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { LoansEnvDto } from '../config/loans-env.dto';
+import { addDays, endOfLocalDay, localDate } from '../domain/local-date';
+import { HoldRepository, HoldRow } from '../holds/hold.repository';
+import { toCheckinHoldInfo, toHoldEventData } from '../holds/hold.mapper';
+import { FloatingPolicyService } from './floating-policy.service';
+import { TransitRepository, TransitRow } from './transit.repository';
+
+/** What routing needs to know about a copy; from the loan row when it was on loan, else from the catalog. */
+export interface RoutedItem {
+  item: ItemRef;
+  /** null only for loans made before record ids were kept (the caller then asks the catalog) */
+  recordId: string | null;
+  homeBranch: string;
+  itemType: string;
+  title: string;
+  /** false for copies that must not fill holds (reference only, lost, withdrawn …) */
+  holdable: boolean;
+}
+
+export interface Routing {
+  destination: string;
+  transit: boolean;
+  hold: CheckinHoldInfo | null;
+  sortBin: string | null;
+  transitId: string | null;
+  alerts: string[];
+}
+
+/** Sort bin of the hold shelf at the branch where the item is scanned. */
+export const HOLD_SHELF_BIN = 'HOLDS';
+
+/**
+ * Decides where a copy goes next when it is scanned at a branch (checkin, transit receive) or comes
+ * off a hold shelf (expiry, cancel), and records it: transit received or started, hold trapped or
+ * ready, events for the notifier and the catalog. Order of precedence:
+ *   1. an open transit to elsewhere is cancelled (the item is here now) and the decision made afresh;
+ *      one to here is received;
+ *   2. a copy already set aside for a hold goes to (or stays on) that hold's shelf;
+ *   3. the first waiting hold it can fill traps it (shelf here, or transit to the pickup branch);
+ *   4. otherwise it rests where the floating rules say: here, or its home branch (transit).
+ * Runs inside the caller's transaction, under a per-item advisory lock.
+ */
+@Injectable()
+export class ItemRoutingService {
+  constructor(
+    private readonly holds: HoldRepository,
+    private readonly transits: TransitRepository,
+    private readonly floating: FloatingPolicyService,
+    private readonly outbox: OutboxService,
+    private readonly env: LoansEnvDto,
+  ) {}
+
+  /**
+   * `at` is the moment of the scan; events are stamped 1 ms later so the catalog applies them after
+   * the loan-closed event of the same checkin (it keeps the newest status by time).
+   * `scanned`: false when no one handled the copy (the expiry job), so shelf "pull" entries stay.
+   * `offHoldShelf`: the copy's hold just ended on the shelf, so its catalog status must change.
+   */
+  async route(m: EntityManager, it: RoutedItem, here: string, at: Date, opts: { scanned: boolean; offHoldShelf?: boolean } = { scanned: true }): Promise<Routing> {
+    const stamp = new Date(at.getTime() + 1);
+    await this.holds.lockItem(m, it.item);
+    if (opts.scanned) await this.holds.clearShelfMarkers(m, it.item, at);
+
+    const open = await this.transits.findOpenByItem(m, it.item);
+    const ctx: RouteContext = { m, it, here, at, stamp, stale: null };
+    let arrived = false;
+    if (open && open.toBranch === here) {
+      await this.transits.receive(m, open.id, here, at);
+      await this.outbox.add<TransitEventData>(m, TransitEventSubjects.transitReceived, { ...transitEvent(open), receivedBranch: here }, stamp);
+      arrived = true;
+    } else if (open) {
+      // it is somewhere else than where it was heading (a stop on the way, another book return, or
+      // still in the outgoing bin): decide again from here; an identical decision keeps the transit
+      ctx.stale = open;
+    }
+    const routing = await this.decide(ctx, arrived || !!opts.offHoldShelf);
+    if (ctx.stale) await this.transits.cancel(m, ctx.stale.id);
+    return routing;
+  }
+
+  /** `moved`: the catalog shows it elsewhere or on a hold shelf, so resting here must be said. */
+  private async decide(ctx: RouteContext, moved: boolean): Promise<Routing> {
+    const { m, it, here, at, stamp } = ctx;
+    const tz = this.env.LIBRARY_TIMEZONE;
+
+    const trapped = await this.holds.findTrappedByItem(m, it.item);
+    if (trapped) {
+      if (trapped.pickupBranch === here) {
+        if (trapped.status !== 'ready') await this.makeReady(m, trapped, here, at, stamp);
+        return shelfRouting(here, toCheckinHoldInfo(trapped, tz));
+      }
+      // set aside for a hold, but not at its pickup branch (yet): send it there
+      if (trapped.status === 'ready') {
+        await this.holds.markInTransit(m, trapped.id, at);
+        Object.assign(trapped, { status: 'in_transit', readyAt: null, pickupDeadline: null });
+      }
+      const transitId = await this.startTransit(ctx, trapped.pickupBranch, 'hold', trapped.id);
+      return holdTransitRouting(trapped.pickupBranch, transitId, toCheckinHoldInfo(trapped, tz));
+    }
+
+    if (it.holdable && it.recordId) {
+      const next = await this.holds.firstWaitingFor(m, it.item, it.recordId, localDate(at, tz));
+      if (next) return this.trapFor(ctx, next);
+    }
+
+    const destination = await this.floating.restingPlace({ agency: it.item.agency, itemType: it.itemType, homeBranch: it.homeBranch }, here);
+    if (destination !== here) {
+      const transitId = await this.startTransit(ctx, destination, 'home', null);
+      return { destination, transit: true, hold: null, sortBin: destination, transitId, alerts: [] };
+    }
+    // an arrival (or a copy whose transit was abandoned here, or off a hold shelf) is back on the
+    // open shelf; a plain return already said so through loan-closed
+    if (moved || ctx.stale) await this.itemStatus(m, it.item, 'available', here, stamp, {});
+    return { destination: here, transit: false, hold: null, sortBin: null, transitId: null, alerts: [] };
+  }
+
+  /** The end of the local day `HOLD_SHELF_DAYS` after `at`. */
+  pickupDeadline(at: Date): Date {
+    const tz = this.env.LIBRARY_TIMEZONE;
+    return endOfLocalDay(addDays(localDate(at, tz), this.env.HOLD_SHELF_DAYS), tz);
+  }
+
+  private async trapFor(ctx: RouteContext, hold: HoldRow): Promise<Routing> {
+    const { m, it, here, at, stamp } = ctx;
+    const tz = this.env.LIBRARY_TIMEZONE;
+    const target = { item: it.item, homeBranch: it.homeBranch, itemType: it.itemType };
+    Object.assign(hold, { trappedItemAgency: it.item.agency, trappedItemBarcode: it.item.barcode, trappedHomeBranch: it.homeBranch, trappedItemType: it.itemType, trappedAt: at });
+    if (hold.pickupBranch === here) {
+      const deadline = this.pickupDeadline(at);
+      await this.holds.trap(m, hold.id, target, at, deadline);
+      Object.assign(hold, { status: 'ready', readyAt: at, pickupDeadline: deadline });
+      await this.outbox.add<HoldEventData>(m, HoldEventSubjects.holdReady, toHoldEventData(hold, tz), stamp);
+      await this.itemStatus(m, it.item, 'on_hold_shelf', here, stamp, { holdId: hold.id });
+      return shelfRouting(here, toCheckinHoldInfo(hold, tz));
+    }
+    await this.holds.trap(m, hold.id, target, at, null);
+    hold.status = 'in_transit';
+    await this.outbox.add<HoldEventData>(m, HoldEventSubjects.holdTrapped, toHoldEventData(hold, tz), stamp);
+    const transitId = await this.startTransit(ctx, hold.pickupBranch, 'hold', hold.id);
+    return holdTransitRouting(hold.pickupBranch, transitId, toCheckinHoldInfo(hold, tz));
+  }
+
+  private async makeReady(m: EntityManager, hold: HoldRow, here: string, at: Date, stamp: Date): Promise<void> {
+    const deadline = this.pickupDeadline(at);
+    await this.holds.markReady(m, hold.id, at, deadline);
+    Object.assign(hold, { status: 'ready', readyAt: at, pickupDeadline: deadline });
+    await this.outbox.add<HoldEventData>(m, HoldEventSubjects.holdReady, toHoldEventData(hold, this.env.LIBRARY_TIMEZONE), stamp);
+    await this.itemStatus(m, { agency: hold.trappedItemAgency!, barcode: hold.trappedItemBarcode! }, 'on_hold_shelf', here, stamp, { holdId: hold.id });
+  }
+
+  private async startTransit(ctx: RouteContext, to: string, reason: TransitReason, holdId: string | null): Promise<string> {
+    const { m, it, here: from, at, stamp } = ctx;
+    const stale = ctx.stale;
+    if (stale) {
+      ctx.stale = null;
+      // rescanned where it already waits to leave, with the same destination: nothing changes
+      if (stale.fromBranch === from && stale.toBranch === to && stale.reason === reason && stale.holdId === holdId) return stale.id;
+      await this.transits.cancel(m, stale.id); // one open transit per item (transits_open_item_key)
+    }
+    const row = { id: randomUUID(), itemAgency: it.item.agency, itemBarcode: it.item.barcode, title: it.title, fromBranch: from, toBranch: to, reason, holdId, sentAt: at };
+    await this.transits.insert(m, row);
+    await this.outbox.add<TransitEventData>(m, TransitEventSubjects.transitStarted, transitEvent(row), stamp);
+    await this.itemStatus(m, it.item, 'in_transit', from, stamp, { destination: to, transitId: row.id, ...(holdId ? { holdId } : {}) });
+    return row.id;
+  }
+
+  private async itemStatus(m: EntityManager, item: ItemRef, status: ItemStatusEventData['status'], location: string, stamp: Date, extra: Partial<ItemStatusEventData>): Promise<void> {
+    await this.outbox.add<ItemStatusEventData>(m, TransitEventSubjects.itemStatusChanged, { item: { agency: item.agency, barcode: item.barcode }, status, location, ...extra }, stamp);
+  }
+}
+
+const shelfRouting = (here: string, hold: CheckinHoldInfo): Routing => ({
+  destination: here,
+  transit: false,
+  hold,
+  sortBin: HOLD_SHELF_BIN,
+  transitId: null,
+  alerts: ['hold_shelf'],
+});
+
+const holdTransitRouting = (pickup: string, transitId: string, hold: CheckinHoldInfo): Routing => ({
+  destination: pickup,
+  transit: true,
+  hold,
+  sortBin: pickup,
+  transitId,
+  alerts: ['hold_transit'],
+});
+
+interface RouteContext {
+  m: EntityManager;
+  it: RoutedItem;
+  here: string;
+  at: Date;
+  stamp: Date;
+  /** an open transit to elsewhere, cancelled unless the new decision is the same move */
+  stale: TransitRow | null;
+}
+
+const transitEvent = (t: { id: string; itemAgency: string; itemBarcode: string; fromBranch: string; toBranch: string; reason: TransitReason; holdId: string | null }): TransitEventData => ({
+  transitId: t.id,
+  item: { agency: t.itemAgency, barcode: t.itemBarcode },
+  fromBranch: t.fromBranch,
+  toBranch: t.toBranch,
+  reason: t.reason,
+  ...(t.holdId ? { holdId: t.holdId } : {}),
+});

@@ -1,0 +1,64 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  CheckinResult,
+  FloatingRuleView,
+  ListFloatingRulesDto,
+  ListTransitsDto,
+  Page,
+  ReceiveTransitDto,
+  TransitSubjects,
+  TransitView,
+  UpsertFloatingRuleDto,
+} from '@app/contracts';
+import { CheckinItemUseCase } from '../usecases/checkin-item.usecase';
+import { FloatingPolicyService } from './floating-policy.service';
+import { TransitRepository, TransitRow } from './transit.repository';
+
+const toTransitView = (t: TransitRow): TransitView => ({
+  id: t.id,
+  item: { agency: t.itemAgency, barcode: t.itemBarcode },
+  title: t.title,
+  fromBranch: t.fromBranch,
+  toBranch: t.toBranch,
+  reason: t.reason,
+  holdId: t.holdId,
+  routeCode: t.toBranch,
+  status: t.status,
+  sentAt: t.sentAt.toISOString(),
+  receivedAt: t.receivedAt ? t.receivedAt.toISOString() : null,
+  receivedBranch: t.receivedBranch,
+});
+
+@Controller()
+export class TransitsController {
+  constructor(
+    private readonly transits: TransitRepository,
+    private readonly floating: FloatingPolicyService,
+    private readonly checkin: CheckinItemUseCase,
+  ) {}
+
+  @MessagePattern(TransitSubjects.list)
+  async list(@Payload() dto: ListTransitsDto): Promise<Page<TransitView>> {
+    const limit = dto.limit ?? 50;
+    const offset = dto.offset ?? 0;
+    const [rows, total] = await this.transits.list(dto.branch, dto.direction ?? 'both', dto.status ?? 'open', limit, offset);
+    return { items: rows.map(toTransitView), total, limit, offset };
+  }
+
+  /** Receiving is a checkin at the destination: one code path decides what happens next. */
+  @MessagePattern(TransitSubjects.receive)
+  receive(@Payload() dto: ReceiveTransitDto): Promise<CheckinResult> {
+    return this.checkin.execute({ item: dto.item, branch: dto.branch, channel: dto.channel });
+  }
+
+  @MessagePattern(TransitSubjects.listFloatingRules)
+  floatingRules(@Payload() _dto: ListFloatingRulesDto): Promise<FloatingRuleView[]> {
+    return this.floating.rules();
+  }
+
+  @MessagePattern(TransitSubjects.upsertFloatingRule)
+  upsertFloatingRule(@Payload() dto: UpsertFloatingRuleDto): Promise<FloatingRuleView> {
+    return this.floating.upsert({ agency: dto.agency, itemType: dto.itemType, floats: dto.floats });
+  }
+}
