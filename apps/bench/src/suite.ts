@@ -63,7 +63,9 @@ export async function bringUpSuite(opts: { scale: string; kiosks: number; distRo
   passEnv.SIP2_MAX_CONNECTIONS_PER_ADDRESS ??= String(Math.max(64, opts.kiosks + 16));
   if (opts.cpuProfDir) {
     fs.mkdirSync(opts.cpuProfDir, { recursive: true });
-    passEnv.NODE_OPTIONS = `${passEnv.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${opts.cpuProfDir}`.trim();
+    // node refuses --cpu-prof in NODE_OPTIONS; a preload starts the inspector's profiler instead
+    passEnv.NODE_OPTIONS = `${passEnv.NODE_OPTIONS ?? ''} --require ${path.join(__dirname, 'profiling', 'cpu-profile-preload.js')}`.trim();
+    passEnv.BENCH_CPU_PROF_DIR = opts.cpuProfDir;
   }
   const suite = await launchSuite({
     env,

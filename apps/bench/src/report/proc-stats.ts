@@ -21,6 +21,7 @@ export function parseProcStatTicks(text: string, reaped = false): number {
 }
 
 export const CLOCK_TICKS_PER_S = 100; // Linux USER_HZ
+const MACHINE = '\0machine';
 
 export interface ProcessUsage {
   pid: number;
@@ -107,6 +108,8 @@ export class ProcSampler {
   /** CPU ticks of every tracked process now, to compute one phase's CPU with cpuSince(). */
   snapshot(): Map<string, { ticks: number; at: number }> {
     const out = new Map<string, { ticks: number; at: number }>();
+    const m = readMachineCpu(this.procRoot);
+    out.set(MACHINE, { ticks: 0, at: Date.now(), ...{ machine: m } } as { ticks: number; at: number });
     for (const [name, t] of this.tracks) {
       const ticks = this.ticks(t.pid, t.group);
       if (ticks !== undefined) out.set(name, { ticks, at: Date.now() });
@@ -117,7 +120,15 @@ export class ProcSampler {
   /** Mean CPU % (100 = one core) of each process since the snapshot. */
   cpuSince(snap: Map<string, { ticks: number; at: number }>): Record<string, number> {
     const out: Record<string, number> = {};
+    const m = (snap.get(MACHINE) as { machine?: ReturnType<typeof parseProcStatCpu> } | undefined)?.machine;
+    if (m) {
+      const x = machineCpuSince(m, readMachineCpu(this.procRoot));
+      out['machine busy (all cores = 100)'] = x.busy_pct;
+      out['machine iowait'] = x.iowait_pct;
+      out['machine steal'] = x.steal_pct;
+    }
     for (const [name, s] of snap) {
+      if (name === MACHINE) continue;
       const t = this.tracks.get(name);
       const ticks = t && this.ticks(t.pid, t.group);
       const wall = (Date.now() - s.at) / 1000;
@@ -175,6 +186,29 @@ export class ProcSampler {
       return undefined;
     }
   }
+}
+
+/** Machine-wide CPU split from the first line of /proc/stat (jiffies). */
+export function parseProcStatCpu(text: string): { total: number; idle: number; iowait: number; steal: number } {
+  const f = text.split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal guest guest_nice (guest is already in user)
+  const total = f.slice(0, 8).reduce((a, b) => a + (b || 0), 0);
+  return { total, idle: f[3] ?? 0, iowait: f[4] ?? 0, steal: f[7] ?? 0 };
+}
+
+/** Busy / iowait / steal % of the whole machine (100 = all cores) since an earlier reading. */
+export function machineCpuSince(before: ReturnType<typeof parseProcStatCpu>, after: ReturnType<typeof parseProcStatCpu>): { busy_pct: number; iowait_pct: number; steal_pct: number } {
+  const dt = after.total - before.total || 1;
+  const pct = (x: number) => Math.round((x / dt) * 1000) / 10;
+  return {
+    busy_pct: pct(dt - (after.idle - before.idle) - (after.iowait - before.iowait)),
+    iowait_pct: pct(after.iowait - before.iowait),
+    steal_pct: pct(after.steal - before.steal),
+  };
+}
+
+export function readMachineCpu(procRoot = '/proc'): ReturnType<typeof parseProcStatCpu> {
+  return parseProcStatCpu(fs.readFileSync(`${procRoot}/stat`, 'utf8'));
 }
 
 /** pids of a process's children (PostgreSQL backends etc.), from /proc/<pid>/task/<pid>/children. */
