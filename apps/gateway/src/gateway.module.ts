@@ -8,10 +8,12 @@ import { AgenciesController } from './controllers/agencies.controller';
 import { ApiKeysController } from './controllers/api-keys.controller';
 import { CirculationController } from './controllers/circulation.controller';
 import { GatewayHealthController } from './controllers/health.controller';
+import { HoldsController } from './controllers/holds.controller';
 import { ItemsController } from './controllers/items.controller';
 import { PatronsController } from './controllers/patrons.controller';
 import { RecordsController } from './controllers/records.controller';
 import { Sip2TerminalsController } from './controllers/sip2-terminals.controller';
+import { TransitsController } from './controllers/transits.controller';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { CreateGatewaySchema1764316800000 } from './migrations/1764316800000-create-gateway-schema';
 import { ApiKeyRepository } from './repositories/api-key.repository';
@@ -45,6 +47,8 @@ export class GatewayModule {
         PatronsController,
         CirculationController,
         Sip2TerminalsController,
+        HoldsController,
+        TransitsController,
       ],
       providers: [
         ApiKeyRepository,

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ItemRefDto } from '../catalog/catalog.dto';
@@ -323,3 +323,15 @@ export interface HoldEventData {
   endReason?: HoldEndReason;
   loanId?: string;
 }
+
+/* HTTP shapes (gateway): identity in the path, the rest in the body or query. */
+
+export class HoldIdParamDto {
+  @ApiProperty()
+  @IsUUID()
+  id: string;
+}
+
+export class CancelHoldBodyDto extends OmitType(CancelHoldDto, ['holdId'] as const) {}
+
+export class BranchHoldsQueryDto extends OmitType(BranchHoldsDto, ['branch'] as const) {}

@@ -1,0 +1,85 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { NatsRpcClient } from '@app/common';
+import {
+  BranchCodeParamDto,
+  BranchHoldsDto,
+  BranchHoldsQueryDto,
+  CancelHoldBodyDto,
+  CancelHoldDto,
+  ErrorResponseDto,
+  HoldExpiryReport,
+  HoldIdParamDto,
+  HoldShelf,
+  HoldSubjects,
+  HoldView,
+  ListHoldsDto,
+  ListHoldsQueryDto,
+  Page,
+  PickList,
+  PlaceHoldDto,
+} from '@app/contracts';
+import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
+
+/** Holds, hold shelves and pick lists: thin forwarders to the loans service (loans.holds.*.v1). */
+@ApiTags('holds')
+@ApiKeyAuth()
+@Controller('api/holds')
+export class HoldsController {
+  constructor(private readonly rpc: NatsRpcClient) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Place a hold on a title (recordId) or one item, for pickup at a branch or locker' })
+  @ApiCreatedResponse({ description: 'HoldView (status waiting, queuePosition)' })
+  @ApiConflictResponse({ description: 'HOLD_ALREADY_PLACED, HOLD_PATRON_HAS_ITEM, HOLD_NOT_ALLOWED, HOLD_PICKUP_INVALID, PATRON_BLOCKED …', type: ErrorResponseDto })
+  place(@Body() dto: PlaceHoldDto): Promise<HoldView> {
+    return this.rpc.request(HoldSubjects.place, dto);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "A patron's holds (patronAgency+patronBarcode), a title's queue (recordId) or an item's (itemAgency+itemBarcode)" })
+  @ApiOkResponse({ description: 'Page<HoldView>' })
+  list(@Query() q: ListHoldsQueryDto): Promise<Page<HoldView>> {
+    const dto: ListHoldsDto = {
+      ...(q.patronAgency || q.patronBarcode ? { patron: { agency: q.patronAgency!, barcode: q.patronBarcode! } } : {}),
+      ...(q.recordId ? { recordId: q.recordId } : {}),
+      ...(q.itemAgency || q.itemBarcode ? { item: { agency: q.itemAgency!, barcode: q.itemBarcode! } } : {}),
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.limit !== undefined ? { limit: q.limit } : {}),
+      ...(q.offset !== undefined ? { offset: q.offset } : {}),
+    };
+    return this.rpc.request(HoldSubjects.list, dto);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Cancel a hold (a copy on the hold shelf goes to the next in the queue)' })
+  @ApiOkResponse({ description: 'HoldView (status cancelled)' })
+  @ApiNotFoundResponse({ description: 'HOLD_NOT_FOUND', type: ErrorResponseDto })
+  cancel(@Param() p: HoldIdParamDto, @Body() body: CancelHoldBodyDto): Promise<HoldView> {
+    return this.rpc.request<HoldView, CancelHoldDto>(HoldSubjects.cancel, { ...body, holdId: p.id });
+  }
+
+  @Get('shelf/:code')
+  @ApiOperation({ summary: "A branch's hold shelf: copies waiting for pickup (deadline order), expired ones flagged to pull" })
+  @ApiOkResponse({ description: 'HoldShelf' })
+  shelf(@Param() p: BranchCodeParamDto, @Query() q: BranchHoldsQueryDto): Promise<HoldShelf> {
+    return this.rpc.request<HoldShelf, BranchHoldsDto>(HoldSubjects.shelf, { ...q, branch: p.code });
+  }
+
+  @Get('pick-list/:code')
+  @ApiOperation({ summary: "A branch's pick list: available copies on its shelves to pull for waiting holds" })
+  @ApiOkResponse({ description: 'PickList' })
+  pickList(@Param() p: BranchCodeParamDto, @Query() q: BranchHoldsQueryDto): Promise<PickList> {
+    return this.rpc.request<PickList, BranchHoldsDto>(HoldSubjects.pickList, { ...q, branch: p.code });
+  }
+
+  @Post('expire')
+  @HttpCode(HttpStatus.OK)
+  @RequireRole('ops')
+  @ApiOperation({ summary: 'Run the hold expiry job now (it also runs periodically in the loans service)' })
+  @ApiOkResponse({ description: 'HoldExpiryReport' })
+  expire(): Promise<HoldExpiryReport> {
+    return this.rpc.request(HoldSubjects.expire, {});
+  }
+}
