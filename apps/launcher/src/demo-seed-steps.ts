@@ -1,6 +1,6 @@
 import { NatsRpcClient } from '@app/common';
-import { Sip2Subjects } from '@app/contracts';
-import { DEMO_TERMINALS } from './demo-data';
+import { Sip2Subjects, TransitSubjects, UpsertFloatingRuleDto } from '@app/contracts';
+import { DEMO_TERMINALS, KSL } from './demo-data';
 
 export interface DemoSeedStep {
   name: string;
@@ -22,5 +22,23 @@ const sip2Terminals: DemoSeedStep = {
   },
 };
 
+/**
+ * Return anywhere: in 昆山 children's books and periodicals stay where they are returned (they are
+ * read everywhere and light to stock); every other type goes back to its home branch.
+ */
+export const DEMO_FLOATING_RULES: UpsertFloatingRuleDto[] = [
+  { agency: KSL, itemType: 'children_book', floats: true },
+  { agency: KSL, itemType: 'periodical', floats: true },
+];
+
+const floatingRules: DemoSeedStep = {
+  name: 'floatingRules',
+  async run(rpc) {
+    // an upsert: running it again changes nothing
+    for (const rule of DEMO_FLOATING_RULES) await rpc.request(TransitSubjects.upsertFloatingRule, rule);
+    return DEMO_FLOATING_RULES.length;
+  },
+};
+
 /** Extra seeding for services beyond catalog and patrons, in order. */
-export const DEMO_SEED_STEPS: DemoSeedStep[] = [sip2Terminals];
+export const DEMO_SEED_STEPS: DemoSeedStep[] = [sip2Terminals, floatingRules];
