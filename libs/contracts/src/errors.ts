@@ -36,6 +36,9 @@ export enum ErrorCode {
   HoldPickupInvalid = 'HOLD_PICKUP_INVALID',
   HoldNotCancellable = 'HOLD_NOT_CANCELLABLE',
   ItemHeldForAnotherPatron = 'ITEM_HELD_FOR_ANOTHER_PATRON',
+  // fines
+  FineNotFound = 'FINE_NOT_FOUND',
+  PaymentExceedsBalance = 'PAYMENT_EXCEEDS_BALANCE',
 }
 
 /** The payload of every error that crosses NATS (as an RpcException) or HTTP (as the JSON body). */
@@ -87,4 +90,6 @@ export const ERROR_HTTP_STATUS: Record<string, number> = {
   [ErrorCode.ItemNotOnLoan]: 409,
   [ErrorCode.RenewalLimitReached]: 409,
   [ErrorCode.RenewalRefusedHolds]: 409,
+  [ErrorCode.FineNotFound]: 404,
+  [ErrorCode.PaymentExceedsBalance]: 409,
 };

@@ -25,6 +25,11 @@ export class CheckoutDto {
   @Matches(BRANCH_CODE_PATTERN)
   branch: string;
 
+  @ApiPropertyOptional({ example: 'KSL-MAIN', description: 'where the item is expected back (default: the checkout branch); its calendar sets the due day' })
+  @IsOptional()
+  @Matches(BRANCH_CODE_PATTERN)
+  returnBranch?: string;
+
   @ApiPropertyOptional({ description: 'when given, the PIN is verified before the checkout' })
   @IsOptional()
   @IsString()
@@ -129,6 +134,12 @@ export interface LoanView {
   returnBranch: string | null;
   status: 'open' | 'closed';
   overdue: boolean;
+  /** the branch whose calendar set the due day (present when it differs from the checkout branch) */
+  dueBranch?: string;
+  /** closed as lost at this instant (present only for lost loans) */
+  lostAt?: string;
+  /** the patron said it was returned (no fines after this); present only when flagged */
+  claimedReturnedAt?: string;
 }
 
 export interface CheckoutResult {
@@ -157,6 +168,8 @@ export interface CheckinResult {
   sortBin?: string | null;
   /** the open transit this item is now in, when it must travel */
   transitId?: string | null;
+  /** the overdue fine charged with this return (see docs/circulation.md) */
+  fine?: { id: string; amountFen: number; chargeableDays: number | null };
 }
 
 export interface RenewResult {
