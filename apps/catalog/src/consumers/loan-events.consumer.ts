@@ -1,8 +1,15 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EventConsumerService } from '@app/common';
-import { EventEnvelope, EventSubjects, ItemStatusEventData, LoanEventData, TransitEventSubjects } from '@app/contracts';
+import { EventEnvelope, EventSubjects, ItemStatus, ItemStatusEventData, LoanEventData, LostItemEventSubjects, TransitEventSubjects } from '@app/contracts';
 import { ItemRepository } from '../repositories/item.repository';
 import { ItemService } from '../services/item.service';
+
+/** Item states decided by the loans service for lost / claimed-returned loans; a found item is where it was scanned. */
+const LOST_ITEM_STATUS: Record<string, ItemStatus> = {
+  [LostItemEventSubjects.loanLost]: 'lost',
+  [LostItemEventSubjects.loanClaimedReturned]: 'claimed_returned',
+  [LostItemEventSubjects.lostItemFound]: 'available',
+};
 
 /**
  * Keeps each item's circulation status and location in step with the loans service (eventually
@@ -24,7 +31,7 @@ export class LoanEventsConsumer implements OnApplicationBootstrap {
     await this.consumer.consume({
       durable: 'catalog-loan-status',
       filterSubject: 'events.loans.>',
-      subjects: [EventSubjects.loanCreated, EventSubjects.loanClosed, TransitEventSubjects.itemStatusChanged],
+      subjects: [EventSubjects.loanCreated, EventSubjects.loanClosed, TransitEventSubjects.itemStatusChanged, ...Object.keys(LOST_ITEM_STATUS)],
       handler: (event) => this.handle(event),
     });
   }
@@ -35,6 +42,10 @@ export class LoanEventsConsumer implements OnApplicationBootstrap {
     if (event.type === TransitEventSubjects.itemStatusChanged) {
       const { item, status, location } = event.data as ItemStatusEventData;
       applied = await this.itemRows.applyStatusIfNewer(item.agency, item.barcode, status, at, location);
+    } else if (LOST_ITEM_STATUS[event.type]) {
+      const { item, branch } = event.data as LoanEventData;
+      const found = event.type === LostItemEventSubjects.lostItemFound;
+      applied = await this.itemRows.applyStatusIfNewer(item.agency, item.barcode, LOST_ITEM_STATUS[event.type], at, found ? branch : undefined);
     } else {
       const { item, branch } = event.data as LoanEventData;
       const onLoan = event.type === EventSubjects.loanCreated;

@@ -1,6 +1,7 @@
-import { LoanRule, LoanRuleKey, pickLoanRule } from './loan-rule';
+import { LoanRule, LoanRuleKey, pickLoanRule, RULE_DEFAULTS } from './loan-rule';
 
 const rule = (id: string, scope: string, patronType: string, itemType: string, loanDays: number, maxItems = 20): LoanRule => ({
+  ...RULE_DEFAULTS,
   id,
   scope,
   patronType,

@@ -11,6 +11,9 @@
  *   3. item type: exact > '*'
  * (the same order as Koha's circulation matrix). A rule is a whole row: when two facets matter at
  * once (children borrowing audiovisual), seed a rule for the pair.
+ *
+ * Loan rights are those of the branch that OWNS the item, wherever it is lent: a checkout at KSL-HQ
+ * of an item owned by KSL-MAIN uses KSL-MAIN's rule. docs/circulation.md has the table.
  */
 export const ANY = '*';
 
@@ -29,10 +32,35 @@ export interface LoanRule {
   patronType: string;
   itemType: string;
   loanDays: number;
+  /** most items out overall (all owners) */
   maxItems: number;
+  /** most items out that belong to the item's owning branch; null: no such limit */
+  maxItemsPerBranch: number | null;
   maxRenewals: number;
   renewalDays: number;
+  holdsAllowed: boolean;
+  /** fen per chargeable (open) overdue day */
+  finePerDayFen: number;
+  /** per loan; 0 means uncapped */
+  fineCapFen: number;
+  /** chargeable days forgiven when returned within them */
+  graceDays: number;
+  /** the 'fines' block applies from this much owed; null: never */
+  fineBlockThresholdFen: number | null;
+  /** replacement fee when the item has no catalog price */
+  lostItemFeeFen: number;
 }
+
+/** Defaults for the columns added after the first rules existed (tests and partial fixtures). */
+export const RULE_DEFAULTS: Omit<LoanRule, 'id' | 'scope' | 'patronType' | 'itemType' | 'loanDays' | 'maxItems' | 'maxRenewals' | 'renewalDays'> = {
+  maxItemsPerBranch: null,
+  holdsAllowed: true,
+  finePerDayFen: 0,
+  fineCapFen: 0,
+  graceDays: 0,
+  fineBlockThresholdFen: null,
+  lostItemFeeFen: 5000,
+};
 
 export function ruleMatches(rule: LoanRule, key: LoanRuleKey): boolean {
   return (

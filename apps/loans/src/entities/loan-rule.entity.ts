@@ -22,9 +22,30 @@ export class LoanRuleEntity {
   @Column('int', { name: 'max_items' })
   maxItems: number;
 
+  @Column('int', { name: 'max_items_per_branch', nullable: true })
+  maxItemsPerBranch: number | null;
+
   @Column('int', { name: 'max_renewals' })
   maxRenewals: number;
 
   @Column('int', { name: 'renewal_days' })
   renewalDays: number;
+
+  @Column('boolean', { name: 'holds_allowed' })
+  holdsAllowed: boolean;
+
+  @Column('int', { name: 'fine_per_day_fen' })
+  finePerDayFen: number;
+
+  @Column('int', { name: 'fine_cap_fen' })
+  fineCapFen: number;
+
+  @Column('int', { name: 'grace_days' })
+  graceDays: number;
+
+  @Column('int', { name: 'fine_block_threshold_fen', nullable: true })
+  fineBlockThresholdFen: number | null;
+
+  @Column('int', { name: 'lost_item_fee_fen' })
+  lostItemFeeFen: number;
 }

@@ -72,4 +72,20 @@ export class LoanEntity {
 
   @Column('text', { name: 'return_channel', nullable: true })
   returnChannel: CirculationChannel | null;
+
+  /** the branch whose calendar set the due day (where the item is expected back); null: the checkout branch */
+  @Column('text', { name: 'due_branch', nullable: true })
+  dueBranch?: string | null;
+
+  /** set when the loan was closed as lost (returnedAt is set at the same moment) */
+  @Column('timestamptz', { name: 'lost_at', nullable: true })
+  lostAt?: Date | null;
+
+  /** the patron says they returned it: no fines accrue after this */
+  @Column('timestamptz', { name: 'claimed_returned_at', nullable: true })
+  claimedReturnedAt?: Date | null;
+
+  /** a lost item that turned up again */
+  @Column('timestamptz', { name: 'found_at', nullable: true })
+  foundAt?: Date | null;
 }

@@ -7,14 +7,15 @@ import { LoanEntity } from '../entities/loan.entity';
 export type LoanListStatus = 'open' | 'closed' | 'all';
 
 /** Column list for raw statements, aliased to entity properties (due_date as text: pg would make it a Date). */
-const LOAN_COLUMNS = `id, patron_agency AS "patronAgency", patron_barcode AS "patronBarcode", patron_type AS "patronType",
+export const LOAN_COLUMNS = `id, patron_agency AS "patronAgency", patron_barcode AS "patronBarcode", patron_type AS "patronType",
   item_agency AS "itemAgency", item_barcode AS "itemBarcode", item_id AS "itemId", title, item_type AS "itemType",
   owning_branch AS "owningBranch", checkout_branch AS "checkoutBranch", channel, rule_id AS "ruleId",
   checked_out_at AS "checkedOutAt", due_at AS "dueAt", due_date::text AS "dueDate", renewals,
   last_renewed_at AS "lastRenewedAt", returned_at AS "returnedAt", return_branch AS "returnBranch",
-  return_channel AS "returnChannel"`;
+  return_channel AS "returnChannel", due_branch AS "dueBranch", lost_at AS "lostAt", claimed_returned_at AS "claimedReturnedAt",
+  found_at AS "foundAt"`;
 
-const toEntity = (row: Record<string, unknown>): LoanEntity => Object.assign(new LoanEntity(), row);
+export const toEntity = (row: Record<string, unknown>): LoanEntity => Object.assign(new LoanEntity(), row);
 
 @Injectable()
 export class LoanRepository {
@@ -46,13 +47,14 @@ export class LoanRepository {
   async insertIfItemFree(m: EntityManager, l: LoanEntity): Promise<boolean> {
     const rows = await m.query(
       `INSERT INTO loans.loans (id, patron_agency, patron_barcode, patron_type, item_agency, item_barcode, item_id, title,
-         item_type, owning_branch, checkout_branch, channel, rule_id, checked_out_at, due_at, due_date, renewals)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0)
+         item_type, owning_branch, checkout_branch, channel, rule_id, checked_out_at, due_at, due_date, renewals, due_branch)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0, $17)
        ON CONFLICT (item_agency, item_barcode) WHERE returned_at IS NULL DO NOTHING
        RETURNING id`,
       [
         l.id, l.patronAgency, l.patronBarcode, l.patronType, l.itemAgency, l.itemBarcode, l.itemId, l.title,
         l.itemType, l.owningBranch, l.checkoutBranch, l.channel, l.ruleId, l.checkedOutAt, l.dueAt, l.dueDate,
+        l.dueBranch ?? l.checkoutBranch,
       ],
     );
     return rows.length === 1;

@@ -1,9 +1,10 @@
 import { LoansEnvDto } from '../config/loans-env.dto';
-import { LoanRule, LoanRuleKey } from '../domain/loan-rule';
+import { LoanRule, LoanRuleKey, RULE_DEFAULTS } from '../domain/loan-rule';
 import { LoanRuleRepository } from '../repositories/loan-rule.repository';
 import { LoanPolicyService } from './loan-policy.service';
 
 const rule = (id: string, scope: string, patronType: string, itemType: string, loanDays: number): LoanRule => ({
+  ...RULE_DEFAULTS,
   id,
   scope,
   patronType,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ItemRefDto, LoanView, Page, PatronLoansDto, PatronSummary, PatronSummaryDto } from '@app/contracts';
+import { FinesRepository } from '../fines/fines.repository';
 import { HoldRepository } from '../holds/hold.repository';
 import { LoanRepository } from '../repositories/loan.repository';
 import { toLoanView } from './loan.mapper';
@@ -9,6 +10,7 @@ import { toLoanView } from './loan.mapper';
 export class LoanQueryService {
   constructor(
     private readonly loans: LoanRepository,
+    private readonly fines: FinesRepository,
     private readonly holds: HoldRepository,
   ) {}
 
@@ -27,10 +29,13 @@ export class LoanQueryService {
 
   /** Unknown patrons get zeros: this is a count of loans, not a patron lookup. */
   async patronSummary(dto: PatronSummaryDto): Promise<PatronSummary> {
-    const { open, overdue } = await this.loans.openCounts(dto.patron.agency, dto.patron.barcode, new Date());
+    // two index-only reads in parallel: open/overdue loans, and what the patron owes (fines_open_patron_idx)
+    const [{ open, overdue }, { outstandingFen }] = await Promise.all([
+      this.loans.openCounts(dto.patron.agency, dto.patron.barcode, new Date()),
+      this.fines.balance(dto.patron.agency, dto.patron.barcode),
+    ]);
     // active holds: one lookup on holds_patron_record_active_key
     const holds = await this.holds.countActiveForPatron(dto.patron);
-    // fines do not exist yet; their service will fill this in
-    return { patron: { agency: dto.patron.agency, barcode: dto.patron.barcode }, openLoans: open, overdueLoans: overdue, holds, finesFen: 0 };
+    return { patron: { agency: dto.patron.agency, barcode: dto.patron.barcode }, openLoans: open, overdueLoans: overdue, holds, finesFen: outstandingFen };
   }
 }

@@ -20,6 +20,10 @@ export const toLoanView = (l: LoanEntity, now: Date): LoanView => ({
   returnBranch: l.returnBranch,
   status: l.returnedAt ? 'closed' : 'open',
   overdue: isOverdue(l, now),
+  // only when set, so plain loans look as they always did
+  ...(l.dueBranch && l.dueBranch !== l.checkoutBranch ? { dueBranch: l.dueBranch } : {}),
+  ...(l.lostAt ? { lostAt: l.lostAt.toISOString() } : {}),
+  ...(l.claimedReturnedAt ? { claimedReturnedAt: l.claimedReturnedAt.toISOString() } : {}),
 });
 
 /** `branch` and `channel` are where and how this change happened (checkout, renewal or return). */

@@ -3,6 +3,9 @@ import { OutboxService } from '@app/common';
 import { CheckinDto, CheckinResult, EventSubjects, ItemStatus, LoanEventData } from '@app/contracts';
 import { DataSource, EntityManager } from 'typeorm';
 import { CatalogClient } from '../clients/catalog.client';
+import { FineRow } from '../fines/fines.repository';
+import { FinesService } from '../fines/fines.service';
+import { LostItemsService } from '../fines/lost-items.service';
 import { LoanEntity } from '../entities/loan.entity';
 import { HoldRepository } from '../holds/hold.repository';
 import { isHoldable } from '../holds/place-hold.usecase';
@@ -27,6 +30,8 @@ export class CheckinItemUseCase {
     private readonly catalog: CatalogClient,
     private readonly loans: LoanRepository,
     private readonly outbox: OutboxService,
+    private readonly fines: FinesService,
+    private readonly lostItems: LostItemsService,
     private readonly routing: ItemRoutingService,
     private readonly holds: HoldRepository,
   ) {}
@@ -34,16 +39,21 @@ export class CheckinItemUseCase {
   async execute(dto: CheckinDto): Promise<CheckinResult> {
     const now = new Date();
     const channel = dto.channel ?? 'api';
+    let fine: FineRow | null = null;
     let routed: Routing | null = null;
     const closed = await this.dataSource.transaction(async (m) => {
       const loan = await this.loans.closeOpenLoan(m, dto.item, now, dto.branch, channel);
       if (loan) await this.outbox.add<LoanEventData>(m, EventSubjects.loanClosed, toLoanEventData(loan, dto.branch, channel), now);
+      // an overdue fine is charged with the return, atomically (nothing is read when the loan was on time)
+      if (loan) fine = await this.fines.assessOverdue(m, loan, dto.branch, now);
       if (loan) routed = await this.routeReturn(m, loan, dto.branch, now);
       return loan;
     });
 
     if (closed) {
       this.outbox.notifyCommitted();
+      const charged = fine as FineRow | null;
+      if (charged) await this.fines.afterCharged({ agency: closed.patronAgency, barcode: closed.patronBarcode });
       const next = (routed as Routing | null) ?? (await this.routeOldLoan(closed, dto.branch, now));
       return {
         wasOnLoan: true,
@@ -51,17 +61,20 @@ export class CheckinItemUseCase {
         item: { agency: closed.itemAgency, barcode: closed.itemBarcode, title: closed.title, homeBranch: closed.owningBranch, itemType: closed.itemType },
         ...routingFields(next),
         alerts: [...(isOverdue(closed, now) ? ['overdue'] : []), ...next.alerts],
+        ...(charged ? { fine: { id: charged.id, amountFen: charged.amountFen, chargeableDays: charged.chargeableDays } } : {}),
       };
     }
 
     const item = await this.catalog.getItem(dto.item); // ITEM_UNKNOWN for a barcode the catalog does not know
+    // a lost item turning up: its loan is marked found and an unpaid replacement fee waived
+    const found = await this.lostItems.foundOnCheckin(dto.item, dto.branch, channel, now);
     const next = await this.routeNow({ item: dto.item, recordId: item.recordId, homeBranch: item.homeBranch, itemType: item.itemType, title: item.title, holdable: isHoldable(item) }, dto.branch, now, true);
     return {
       wasOnLoan: false,
       loan: null,
       item: { agency: item.agency, barcode: item.barcode, title: item.title, homeBranch: item.homeBranch, itemType: item.itemType },
       ...routingFields(next),
-      alerts: [...(ALERT_STATUSES.includes(item.status) ? [`item_${item.status}`] : []), ...next.alerts],
+      alerts: [...(ALERT_STATUSES.includes(item.status) ? [`item_${item.status}`] : []), ...(found?.alerts ?? []), ...next.alerts],
     };
   }
 
@@ -108,4 +121,3 @@ const routingFields = (r: Routing) => ({
   sortBin: r.sortBin,
   transitId: r.transitId,
 });
-

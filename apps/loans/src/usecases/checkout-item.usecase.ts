@@ -7,10 +7,13 @@ import { CatalogClient } from '../clients/catalog.client';
 import { PatronsClient } from '../clients/patrons.client';
 import { LoansEnvDto } from '../config/loans-env.dto';
 import { itemRefusal, patronRefusal } from '../domain/circulation-checks';
-import { dueAfter, localDate } from '../domain/local-date';
+import { CalendarService } from '../calendar/calendar.service';
+import { localDate } from '../domain/local-date';
 import { LoanEntity } from '../entities/loan.entity';
 import { HoldCirculationService } from '../holds/hold-circulation.service';
 import { LoanRepository } from '../repositories/loan.repository';
+import { limitRefusal } from '../policy/loan-limits';
+import { LoanLimitsRepository } from '../policy/loan-limits.repository';
 import { LoanPolicyService } from '../services/loan-policy.service';
 import { toLoanEventData, toLoanView } from '../services/loan.mapper';
 import { refuse } from './refuse';
@@ -30,6 +33,8 @@ export class CheckoutItemUseCase {
     private readonly loans: LoanRepository,
     private readonly outbox: OutboxService,
     private readonly env: LoansEnvDto,
+    private readonly calendars: CalendarService,
+    private readonly limits: LoanLimitsRepository,
     private readonly holds: HoldCirculationService,
   ) {}
 
@@ -49,8 +54,10 @@ export class CheckoutItemUseCase {
     refuse(patronRefusal(patron, localDate(now, tz), pin));
     refuse(itemRefusal(item));
 
+    // loan rights are the owning branch's, wherever the item is lent
     const rule = await this.policy.resolve({ owningBranch: item.homeBranch, agency: item.agency, patronType: patron.patronType, itemType: item.itemType });
-    const due = dueAfter(now, rule.loanDays, tz);
+    // a due day on a closed day moves to the next open day of the branch the item is expected back at (cached calendar)
+    const due = await this.calendars.dueAfter(now, rule.loanDays, dto.returnBranch ?? dto.branch);
     const loan = Object.assign(new LoanEntity(), {
       id: randomUUID(),
       patronAgency: patron.agency,
@@ -68,6 +75,7 @@ export class CheckoutItemUseCase {
       checkedOutAt: now,
       dueAt: due.dueAt,
       dueDate: due.dueDate,
+      dueBranch: due.dueBranch,
       renewals: 0,
       lastRenewedAt: null,
       returnedAt: null,
@@ -77,14 +85,9 @@ export class CheckoutItemUseCase {
 
     await this.dataSource.transaction(async (m) => {
       await this.loans.lockPatron(m, loan.patronAgency, loan.patronBarcode);
-      const open = await this.loans.countOpenForPatron(m, loan.patronAgency, loan.patronBarcode);
-      if (open >= rule.maxItems) {
-        throw new DomainError(ErrorCode.TooManyItems, `patron ${patron.agency}/${patron.barcode} already has ${open} items out (limit ${rule.maxItems})`, {
-          openLoans: open,
-          maxItems: rule.maxItems,
-          ruleId: rule.id,
-        });
-      }
+      // overall and per-owning-branch counts in one statement on two partial indexes
+      const counts = await this.limits.countOpen(m, loan.patronAgency, loan.patronBarcode, loan.owningBranch);
+      refuse(limitRefusal(rule, counts, loan.owningBranch, `${patron.agency}/${patron.barcode}`));
       if (!(await this.loans.insertIfItemFree(m, loan))) {
         const holder = await this.loans.findOpenByItem(item, m);
         throw new DomainError(ErrorCode.ItemAlreadyOnLoan, `item ${item.agency}/${item.barcode} is already on loan`, {

@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { PatronsClient } from '../clients/patrons.client';
 import { LoansEnvDto } from '../config/loans-env.dto';
 import { patronRefusal } from '../domain/circulation-checks';
-import { addDays, dueOn, localDate, maxDate } from '../domain/local-date';
+import { CalendarService } from '../calendar/calendar.service';
+import { addDays, localDate, maxDate } from '../domain/local-date';
 import { LoanEntity } from '../entities/loan.entity';
 import { HoldCirculationService } from '../holds/hold-circulation.service';
 import { LoanRepository } from '../repositories/loan.repository';
@@ -27,6 +28,7 @@ export class RenewLoanUseCase {
     private readonly loans: LoanRepository,
     private readonly outbox: OutboxService,
     private readonly env: LoansEnvDto,
+    private readonly calendars: CalendarService,
     private readonly holds: HoldCirculationService,
   ) {}
 
@@ -59,7 +61,8 @@ export class RenewLoanUseCase {
         });
       }
       await this.holds.refuseRenewalIfOthersWait(m, loan, today);
-      const due = dueOn(maxDate(addDays(today, rule.renewalDays), loan.dueDate), tz);
+      // like a checkout: a closed day moves to the next open day of the branch the loan is due back at
+      const due = await this.calendars.dueOnOrAfter(maxDate(addDays(today, rule.renewalDays), loan.dueDate), loan.dueBranch ?? loan.checkoutBranch, m);
       loan.dueAt = due.dueAt;
       loan.dueDate = due.dueDate;
       loan.renewals += 1;

@@ -1,0 +1,32 @@
+import { ErrorCode } from '@app/contracts';
+import type { Refusal } from '../domain/circulation-checks';
+import type { LoanRule } from '../domain/loan-rule';
+
+export interface OpenLoanCounts {
+  /** all the patron's open loans */
+  open: number;
+  /** those owned by the branch that owns the item being lent */
+  openFromOwningBranch: number;
+}
+
+/**
+ * TOO_MANY_ITEMS when one more loan would pass the rule's overall or per-owning-branch limit. Both
+ * limits come from the rule of the item being lent (the owner's rule), like the loan period.
+ */
+export function limitRefusal(rule: LoanRule, counts: OpenLoanCounts, owningBranch: string, who: string): Refusal | null {
+  if (counts.open >= rule.maxItems) {
+    return {
+      code: ErrorCode.TooManyItems,
+      message: `patron ${who} already has ${counts.open} items out (limit ${rule.maxItems})`,
+      details: { openLoans: counts.open, maxItems: rule.maxItems, ruleId: rule.id },
+    };
+  }
+  if (rule.maxItemsPerBranch !== null && counts.openFromOwningBranch >= rule.maxItemsPerBranch) {
+    return {
+      code: ErrorCode.TooManyItems,
+      message: `patron ${who} already has ${counts.openFromOwningBranch} items of ${owningBranch} out (limit ${rule.maxItemsPerBranch})`,
+      details: { openFromOwningBranch: counts.openFromOwningBranch, maxItemsPerBranch: rule.maxItemsPerBranch, owningBranch, ruleId: rule.id },
+    };
+  }
+  return null;
+}
