@@ -12,6 +12,9 @@ import { HoldsController } from './controllers/holds.controller';
 import { ItemsController } from './controllers/items.controller';
 import { PatronsController } from './controllers/patrons.controller';
 import { RecordsController } from './controllers/records.controller';
+import { CirculationRulesController } from './controllers/circulation-rules.controller';
+import { CalendarsController } from './controllers/calendars.controller';
+import { FinesController } from './controllers/fines.controller';
 import { Sip2TerminalsController } from './controllers/sip2-terminals.controller';
 import { TransitsController } from './controllers/transits.controller';
 import { ApiKeyEntity } from './entities/api-key.entity';
@@ -49,6 +52,9 @@ export class GatewayModule {
         Sip2TerminalsController,
         HoldsController,
         TransitsController,
+        CirculationRulesController,
+        CalendarsController,
+        FinesController,
       ],
       providers: [
         ApiKeyRepository,

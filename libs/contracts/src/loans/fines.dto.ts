@@ -221,3 +221,6 @@ export interface MarkLostResult {
 export interface ClaimReturnedResult {
   loan: LoanView;
 }
+
+/** HTTP query of `GET /api/patrons/:agency/:barcode/fines` (the patron travels in the path). */
+export class ListFinesQueryDto extends OmitType(ListFinesDto, ['patron'] as const) {}

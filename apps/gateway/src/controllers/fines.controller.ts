@@ -1,0 +1,72 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { NatsRpcClient } from '@app/common';
+import {
+  ClaimReturnedDto,
+  ClaimReturnedResult,
+  ErrorResponseDto,
+  FineIdParamDto,
+  FineSubjects,
+  FinesPage,
+  ListFinesQueryDto,
+  MarkLostDto,
+  MarkLostResult,
+  PatronRefDto,
+  PayFinesBodyDto,
+  PayFinesResult,
+  WaiveFineBodyDto,
+  WaiveFineResult,
+} from '@app/contracts';
+import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
+
+/** Fines, payments, waivers, lost and claimed-returned loans (loans.fines.*.v1, loans.mark-lost.v1, loans.claim-returned.v1). */
+@ApiTags('fines')
+@ApiKeyAuth()
+@Controller('api')
+export class FinesController {
+  constructor(private readonly rpc: NatsRpcClient) {}
+
+  @Get('patrons/:agency/:barcode/fines')
+  @ApiOperation({ summary: "A patron's fines (open by default) and everything they owe, in fen" })
+  @ApiOkResponse({ description: 'FinesPage' })
+  list(@Param() patron: PatronRefDto, @Query() query: ListFinesQueryDto): Promise<FinesPage> {
+    return this.rpc.request(FineSubjects.list, { ...query, patron });
+  }
+
+  @Post('patrons/:agency/:barcode/fines/payments')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Record a payment (fen) towards one fine or the oldest open fines; a repeated transactionId is not charged twice' })
+  @ApiOkResponse({ description: 'PayFinesResult' })
+  @ApiConflictResponse({ description: 'PAYMENT_EXCEEDS_BALANCE', type: ErrorResponseDto })
+  pay(@Param() patron: PatronRefDto, @Body() body: PayFinesBodyDto): Promise<PayFinesResult> {
+    return this.rpc.request(FineSubjects.pay, { ...body, patron });
+  }
+
+  @Post('fines/:fineId/waive')
+  @HttpCode(HttpStatus.OK)
+  @RequireRole('ops')
+  @ApiOperation({ summary: 'Waive all or part of a fine (ops), with a reason' })
+  @ApiOkResponse({ description: 'WaiveFineResult' })
+  @ApiNotFoundResponse({ description: 'FINE_NOT_FOUND', type: ErrorResponseDto })
+  waive(@Param() p: FineIdParamDto, @Body() body: WaiveFineBodyDto): Promise<WaiveFineResult> {
+    return this.rpc.request(FineSubjects.waive, { ...body, fineId: p.fineId });
+  }
+
+  @Post('circulation/mark-lost')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Close a loan as lost: replacement fee (item price or rule default) and overdue fine charged; item status lost' })
+  @ApiOkResponse({ description: 'MarkLostResult' })
+  @ApiNotFoundResponse({ description: 'LOAN_NOT_FOUND', type: ErrorResponseDto })
+  markLost(@Body() dto: MarkLostDto): Promise<MarkLostResult> {
+    return this.rpc.request(FineSubjects.markLost, dto);
+  }
+
+  @Post('circulation/claim-returned')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Flag a loan as claimed returned: no further fines; item status claimed_returned' })
+  @ApiOkResponse({ description: 'ClaimReturnedResult' })
+  @ApiNotFoundResponse({ description: 'LOAN_NOT_FOUND', type: ErrorResponseDto })
+  claimReturned(@Body() dto: ClaimReturnedDto): Promise<ClaimReturnedResult> {
+    return this.rpc.request(FineSubjects.claimReturned, dto);
+  }
+}
