@@ -318,6 +318,32 @@ describe('holds, hold shelf, transit and return anywhere (catalog + patrons + lo
     await expect(rpc.request(HoldSubjects.pickList, { branch: 'KSL-NOWHERE' })).rejects.toMatchObject(refusal(ErrorCode.BranchUnknown));
   });
 
+  it('stays consistent under races: two copies returned at once fill two holds; two replicas expire a hold once', async () => {
+    const replica = await startTestService({ name: 'loans', envClass: LoansEnvDto, env: env.env({ LIBRARY_TIMEZONE: SH, HOLD_EXPIRY_INTERVAL_MS: '0' }), register: LoansModule.register });
+    try {
+      const recordId = await newRecord('白鹿原');
+      await createItem('RC-1', recordId);
+      await createItem('RC-2', recordId);
+      await checkout('P-X', 'RC-1');
+      await checkout('P-Y', 'RC-2');
+      const h1 = await placeTitleHold('P-A', recordId, 'KSL-MAIN');
+      const h2 = await placeTitleHold('P-B', recordId, 'KSL-MAIN');
+      const [r1, r2] = await Promise.all([checkin('RC-1', 'KSL-MAIN'), checkin('RC-2', 'KSL-MAIN')]);
+      expect([r1.hold?.holdId, r2.hold?.holdId].sort()).toEqual([h1.id, h2.id].sort());
+
+      await pickupDeadlinePassed(h1.id);
+      // requests spread over both replicas (one NATS queue group), several passes at once
+      // (calls that meet a pass already running in a replica share its report)
+      const reports = await Promise.all(Array.from({ length: 6 }, () => runExpiry()));
+      expect(reports.every((r) => r.pickupExpired <= 1)).toBe(true);
+      expect(await holdById('P-A', h1.id)).toMatchObject({ status: 'expired' });
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM loans.outbox WHERE subject = 'events.loans.hold-expired.v1' AND envelope->'data'->>'holdId' = $1`, [h1.id]);
+      expect(rows[0].n).toBe(1);
+    } finally {
+      await replica.close();
+    }
+  });
+
   it('returns anywhere: books travel home with a route code, floating types stay where returned', async () => {
     const recordId = await newRecord('朝花夕拾');
     await rpc.request(TransitSubjects.upsertFloatingRule, { agency: KSL, itemType: 'children_book', floats: true });
