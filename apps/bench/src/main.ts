@@ -7,7 +7,7 @@ import { connect } from 'nats';
 import { createStandaloneRpcClient, RemoteError } from '@app/common';
 import { Sip2Subjects } from '@app/contracts/sip2';
 import {
-  BENCH_AGENCY, BENCH_PIN, TERMINAL_PASSWORD, branchCode, itemBarcode, kioskItems, kioskPatrons, layoutFor, patronBarcode, terminalLogin,
+  BENCH_AGENCY, BENCH_PIN, TERMINAL_PASSWORD, branchCode, itemBarcode, kioskBranch, kioskItems, kioskPatrons, layoutFor, patronBarcode, terminalLogin,
 } from './data/layout';
 import { DatasetInfo, ensureDataset } from './data/generator';
 import { measureNatsLimit, NatsLimitResult } from './limits/nats-limit';
@@ -147,8 +147,63 @@ async function run(o: BenchOptions): Promise<number> {
   let natsLimit: NatsLimitResult | null = null;
   let pgLimit: PgLimitResult | null = null;
   let replay: ReplayResult | null = null;
+  let machine: Record<string, unknown> = {};
+  /** The report as far as the run has got (written after the SIP2 phases too, so a long replay or an interrupted run still leaves numbers). */
+  const buildReport = (): BenchReport => {
+    sampler.sample();
+    const usage = sampler.report();
+    const serviceNames = new Set(Object.keys(suite.supervisor.pids()));
+    const services = Object.fromEntries(Object.entries(usage).filter(([n]) => serviceNames.has(n)));
+    const infra = Object.fromEntries(Object.entries(usage).filter(([n]) => !serviceNames.has(n)));
+    const r: BenchReport = {
+      version: 1,
+      started_at: startedAt.toISOString(),
+      finished_at: new Date().toISOString(),
+      machine,
+      scale: o.scale,
+      dataset: { ...(dataset ?? {}), layout: { general_items: l.generalItems, general_patrons: l.generalPatrons, kiosk_capacity: spec.kioskCapacity } },
+      infrastructure: {
+        embedded: suite.embedded,
+        data_dir: suite.embedded ? bs.dataDir : null,
+        services_started: bs.services,
+        services_missing: bs.missing,
+        suite_start_seconds: Math.round(bs.startSeconds * 10) / 10,
+        log_level: process.env.LOG_LEVEL ?? 'info',
+        sip2_max_connections_per_address: bs.sip2MaxConnectionsPerAddress,
+        load_generator: `${o.workers} worker thread(s) in the bench process; the services are separate processes`,
+        cpu_by_phase_pct: phaseCpu,
+        cpu_profiles: cpuProfDir ?? null,
+      },
+      kiosks: o.kiosks,
+      warmup: report.warmup,
+      sweep: report.sweep!,
+      closed_loop: report.closed_loop ?? null,
+      open_loop: report.open_loop ?? null,
+      limits: {
+        nats_req_per_s: natsLimit?.req_per_s ?? null,
+        nats: natsLimit as unknown as Record<string, unknown> | null,
+        pg_checkout_tx_per_s: pgLimit?.tx_per_s ?? null,
+        pg: pgLimit as unknown as Record<string, unknown> | null,
+      },
+      ratios: {
+        pg: ratio(report.closed_loop?.tx_per_s, pgLimit?.tx_per_s),
+        nats: ratio(report.closed_loop?.tx_per_s, natsLimit?.req_per_s),
+        pg_circulation_only: ratio(report.closed_loop?.circulation_tx_per_s, pgLimit?.tx_per_s),
+      },
+      year_replay: replay ? { ...replay, error_samples: undefined } : { seconds: null, skipped: true },
+      services,
+      infra_processes: infra,
+      rss_total_mib: Math.round(Object.values(services).reduce((n, s) => n + s.peak_rss_mib, 0) * 10) / 10,
+      errors: c.errors,
+      error_samples: c.samples.slice(0, 50),
+      skipped: c.skipped,
+      targets: {},
+    };
+    r.targets = evaluateTargets(r);
+    return r;
+  };
   try {
-    const machine = await machineInfo(suite.databaseUrl, suite.natsUrl);
+    machine = await machineInfo(suite.databaseUrl, suite.natsUrl);
     dataset = await phase('dataset', c, () => ensureDataset(suite.databaseUrl, spec, { reload: o.reload, log }));
     sampler.resetCpu();
 
@@ -165,7 +220,7 @@ async function run(o: BenchOptions): Promise<number> {
       index: k,
       login: terminalLogin(k),
       password: TERMINAL_PASSWORD,
-      location: branchCode(k % spec.branches),
+      location: branchCode(kioskBranch(l, k)),
       items: kioskItems(l, k).map(itemBarcode),
       patrons: kioskPatrons(l, k).map(patronBarcode),
     }));
@@ -234,6 +289,13 @@ async function run(o: BenchOptions): Promise<number> {
     }
 
     const replayTx = o.replayTransactions ?? spec.replayTransactions;
+    if (!o.skipReplay && !o.smoke) {
+      const partial = buildReport();
+      partial.year_replay = { seconds: null, pending: true, transactions: replayTx };
+      partial.targets = evaluateTargets(partial);
+      const files = writeReport(partial, out);
+      log(`SIP2 and limit results written to ${files.json} (the year replay follows; the file is rewritten at the end)`);
+    }
     if (o.skipReplay) c.skipped.push('year replay (--skip-replay)');
     else if (!bs.services.includes('loans') || !dataset) c.skipped.push('year replay: needs the loans service and the dataset');
     else {
@@ -247,54 +309,7 @@ async function run(o: BenchOptions): Promise<number> {
     }
 
     sampler.stop();
-    const usage = sampler.report();
-    const serviceNames = new Set(Object.keys(suite.supervisor.pids()));
-    const services = Object.fromEntries(Object.entries(usage).filter(([n]) => serviceNames.has(n)));
-    const infra = Object.fromEntries(Object.entries(usage).filter(([n]) => !serviceNames.has(n)));
-    const r: BenchReport = {
-      version: 1,
-      started_at: startedAt.toISOString(),
-      finished_at: new Date().toISOString(),
-      machine,
-      scale: o.scale,
-      dataset: { ...(dataset ?? {}), layout: { general_items: l.generalItems, general_patrons: l.generalPatrons, kiosk_capacity: spec.kioskCapacity } },
-      infrastructure: {
-        embedded: suite.embedded,
-        data_dir: suite.embedded ? bs.dataDir : null,
-        services_started: bs.services,
-        services_missing: bs.missing,
-        suite_start_seconds: Math.round(bs.startSeconds * 10) / 10,
-        log_level: process.env.LOG_LEVEL ?? 'info',
-        load_generator: `${o.workers} worker thread(s) in the bench process; the services are separate processes`,
-        cpu_by_phase_pct: phaseCpu,
-        cpu_profiles: cpuProfDir ?? null,
-      },
-      kiosks: o.kiosks,
-      warmup: report.warmup,
-      sweep: report.sweep!,
-      closed_loop: report.closed_loop ?? null,
-      open_loop: report.open_loop ?? null,
-      limits: {
-        nats_req_per_s: natsLimit?.req_per_s ?? null,
-        nats: natsLimit as unknown as Record<string, unknown> | null,
-        pg_checkout_tx_per_s: pgLimit?.tx_per_s ?? null,
-        pg: pgLimit as unknown as Record<string, unknown> | null,
-      },
-      ratios: {
-        pg: ratio(report.closed_loop?.tx_per_s, pgLimit?.tx_per_s),
-        nats: ratio(report.closed_loop?.tx_per_s, natsLimit?.req_per_s),
-        pg_circulation_only: ratio(report.closed_loop?.circulation_tx_per_s, pgLimit?.tx_per_s),
-      },
-      year_replay: replay ? { ...replay, error_samples: undefined } : { seconds: null, skipped: true },
-      services,
-      infra_processes: infra,
-      rss_total_mib: Math.round(Object.values(services).reduce((n, s) => n + s.peak_rss_mib, 0) * 10) / 10,
-      errors: c.errors,
-      error_samples: c.samples.slice(0, 50),
-      skipped: c.skipped,
-      targets: {},
-    };
-    r.targets = evaluateTargets(r);
+    const r = buildReport();
     const files = writeReport(r, out);
     process.stderr.write(`\n${headlineTable(r)}\n\n`);
     log(`report: ${files.json}, ${files.markdown}, ${files.svg}`);

@@ -42,5 +42,5 @@ export const SCALES: Record<ScaleName, ScaleSpec> = {
 
 /** Fingerprint stored in the marker row: a dataset is reused only when every number matches. */
 export function scaleFingerprint(s: ScaleSpec): string {
-  return [s.records, s.items, s.branches, s.branches24h, s.patrons, s.closedLoans, s.openLoans, s.kioskCapacity, ITEMS_PER_KIOSK, PATRONS_PER_KIOSK, 'v1'].join('/');
+  return [s.records, s.items, s.branches, s.branches24h, s.patrons, s.closedLoans, s.openLoans, s.kioskCapacity, ITEMS_PER_KIOSK, PATRONS_PER_KIOSK, 'v2'].join('/');
 }

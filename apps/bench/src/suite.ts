@@ -14,6 +14,8 @@ export interface BenchSuite {
   dataDir: string;
   logFile: string;
   startSeconds: number;
+  /** the only service setting the bench changes (see bringUpSuite) */
+  sip2MaxConnectionsPerAddress: string;
 }
 
 function readPid(file: string): number | undefined {
@@ -80,5 +82,8 @@ export async function bringUpSuite(opts: { scale: string; kiosks: number; distRo
   const infraPids = suite.embedded
     ? { postgres: readPid(path.join(dataDir, 'postgres', 'postmaster.pid')), nats: readPid(path.join(dataDir, 'nats', 'nats-server.pid')) }
     : {};
-  return { suite, services: wanted, missing, infraPids, dataDir, logFile, startSeconds: (Date.now() - started) / 1000 };
+  return {
+    suite, services: wanted, missing, infraPids, dataDir, logFile, startSeconds: (Date.now() - started) / 1000,
+    sip2MaxConnectionsPerAddress: passEnv.SIP2_MAX_CONNECTIONS_PER_ADDRESS,
+  };
 }

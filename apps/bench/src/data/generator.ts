@@ -6,7 +6,7 @@ import { mulberry32 } from '../load/arrival-schedule';
 import { ScaleSpec, scaleFingerprint } from '../scale';
 import {
   BENCH_AGENCY, BENCH_AGENCY_NAME, BENCH_PIN, BRANCH_CODE_LIKE, ITEM_BARCODE_REGEX, Layout, PATRON_BARCODE_REGEX, RECORD_ID_LIKE,
-  benchUuid, branchCode, branchKind, circulates, dueFor, itemBarcode, itemProfile, layoutFor, loanDaysFor, openLoanItem,
+  benchUuid, branchCode, branchKind, circulates, dueFor, itemBarcode, itemHomeBranch, itemProfile, layoutFor, loanDaysFor, openLoanItem,
   openLoanPatron, patronBarcode, patronProfile, ruleFor,
 } from './layout';
 import { benchPinHash } from './pin-hash';
@@ -155,7 +155,7 @@ async function loadItems(c: Client, l: Layout, progress: ProgressBar): Promise<v
     chunked(spec.items, (i) => {
       const p = itemProfile(l, i);
       const rec = Math.min(spec.records - 1, Math.floor((i * spec.records) / spec.items));
-      const home = branchCode(i % spec.branches);
+      const home = branchCode(itemHomeBranch(l, i));
       const j = openAt.get(i);
       const status = j !== undefined ? 'on_loan' : p.status;
       const changed = j !== undefined ? new Date(openLoanCheckout(j, now)).toISOString() : '2025-01-01T00:00:00Z';
@@ -194,7 +194,7 @@ async function loadLoans(c: Client, l: Layout, progress: ProgressBar): Promise<v
     const rec = Math.min(spec.records - 1, Math.floor((item * spec.records) / spec.items));
     const { dueAt, dueDate } = dueFor(out, loanDaysFor(ip.type));
     return tsv([benchUuid('loan', id), BENCH_AGENCY, patronBarcode(patron), pp.type, BENCH_AGENCY, itemBarcode(item), benchUuid('item', item), title(rec), ip.type,
-      branchCode(item % spec.branches), branchCode(branch), channel, ruleFor(pp.type, ip.type), out.toISOString(), dueAt.toISOString(), dueDate, 0, null,
+      branchCode(itemHomeBranch(l, item)), branchCode(branch), channel, ruleFor(pp.type, ip.type), out.toISOString(), dueAt.toISOString(), dueDate, 0, null,
       returned ? returned.toISOString() : null, returned ? branchCode(returnBranch) : null, returned ? channel : null]);
   };
   // history: two years back, any general item that circulates, any general patron
@@ -216,7 +216,7 @@ async function loadLoans(c: Client, l: Layout, progress: ProgressBar): Promise<v
     `COPY loans.loans (${cols}) FROM STDIN`,
     chunked(spec.openLoans, (j) => {
       const item = openLoanItem(l, j);
-      return loanRow(spec.closedLoans + j, item, openLoanPatron(l, j), new Date(openLoanCheckout(j, now)), null, item % spec.branches, 0, 'sip2');
+      return loanRow(spec.closedLoans + j, item, openLoanPatron(l, j), new Date(openLoanCheckout(j, now)), null, itemHomeBranch(l, item), 0, 'sip2');
     }, progress, 'open loans'),
   );
 }

@@ -31,6 +31,17 @@ export function branchKind(s: ScaleSpec, b: number): 'central' | 'branch' | 'sel
   return b >= s.branches - s.branches24h ? 'self_service_24h' : 'branch';
 }
 
+/** Where an item lives: kiosk items at their kiosk's branch (a self-check lends what is on its shelves). */
+export function itemHomeBranch(l: Layout, i: number): number {
+  if (i >= l.generalItems) return kioskOfItem(l, i) % l.spec.branches;
+  return i % l.spec.branches;
+}
+
+export const kioskOfItem = (l: Layout, i: number): number => Math.floor((i - l.generalItems) / ITEMS_PER_KIOSK);
+
+/** The branch where kiosk k stands. */
+export const kioskBranch = (l: Layout, k: number): number => k % l.spec.branches;
+
 export type BenchItemType = 'book' | 'children_book' | 'periodical' | 'audiovisual' | 'reference';
 
 export interface ItemProfile {

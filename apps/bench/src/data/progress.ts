@@ -4,6 +4,7 @@ export class ProgressBar {
   private readonly started = Date.now();
   private lastDraw = 0;
   private lastDecile = -1;
+  private lastLine = Date.now();
 
   constructor(
     private readonly total: number,
@@ -19,9 +20,11 @@ export class ProgressBar {
       this.lastDraw = now;
       this.out.write(`\r${this.line(stage)}\x1b[K`);
     } else {
+      // not a terminal (a log file): a line per 10 %, and at least one every 30 s
       const decile = Math.floor((this.done / this.total) * 10);
-      if (decile === this.lastDecile) return;
+      if (decile === this.lastDecile && now - this.lastLine < 30_000) return;
       this.lastDecile = decile;
+      this.lastLine = now;
       this.out.write(`${this.line(stage)}\n`);
     }
   }
