@@ -4,7 +4,7 @@ import { BranchHoldsDto, ErrorCode, HoldShelf, HoldView, ItemView, ListHoldsDto,
 import { CatalogClient } from '../clients/catalog.client';
 import { LoansEnvDto } from '../config/loans-env.dto';
 import { localDate } from '../domain/local-date';
-import { BranchDirectoryService } from './branch-directory.service';
+import { PickupLocationsService } from './pickup-locations.service';
 import { CatalogHoldingsClient } from './catalog-holdings.client';
 import { toHoldView, toShelfEntry } from './hold.mapper';
 import { HoldRepository, HoldRow } from './hold.repository';
@@ -20,7 +20,7 @@ export class HoldQueryService {
     private readonly holds: HoldRepository,
     private readonly catalog: CatalogClient,
     private readonly holdings: CatalogHoldingsClient,
-    private readonly branches: BranchDirectoryService,
+    private readonly branches: PickupLocationsService,
     private readonly env: LoansEnvDto,
   ) {}
 

@@ -4,7 +4,7 @@ import { FloatingRuleRepository } from '../transit/floating-rule.repository';
 import { ItemRoutingService } from '../transit/item-routing.service';
 import { TransitRepository } from '../transit/transit.repository';
 import { TransitsController } from '../transit/transits.controller';
-import { BranchDirectoryService } from './branch-directory.service';
+import { PickupLocationsService } from './pickup-locations.service';
 import { CancelHoldUseCase } from './cancel-hold.usecase';
 import { CatalogHoldingsClient } from './catalog-holdings.client';
 import { HoldCirculationService } from './hold-circulation.service';
@@ -24,7 +24,7 @@ export const HOLDS_PROVIDERS = [
   ItemRoutingService,
   HoldCirculationService,
   HoldReleaseService,
-  BranchDirectoryService,
+  PickupLocationsService,
   CatalogHoldingsClient,
   PlaceHoldUseCase,
   CancelHoldUseCase,

@@ -4,9 +4,9 @@ import { AgencyView, BranchView, CatalogSubjects } from '@app/contracts';
 
 const TTL_MS = 60_000;
 
-/** Branches of the network (catalog), cached: they change a few times a year and holds ask often. */
+/** Branches with their agency and kind (catalog), cached: holds check pickup locations and find a branch's library. (calendar/BranchDirectoryService keeps kinds only.) */
 @Injectable()
-export class BranchDirectoryService {
+export class PickupLocationsService {
   private cached?: { branches: Map<string, BranchView>; expiresAt: number };
 
   constructor(private readonly rpc: NatsRpcClient) {}

@@ -10,7 +10,7 @@ import { CHECKOUT_STATUSES, patronRefusal } from '../domain/circulation-checks';
 import { localDate } from '../domain/local-date';
 import { LoanPolicyService } from '../services/loan-policy.service';
 import { refuse } from '../usecases/refuse';
-import { BranchDirectoryService } from './branch-directory.service';
+import { PickupLocationsService } from './pickup-locations.service';
 import { CatalogHoldingsClient } from './catalog-holdings.client';
 import { toHoldEventData, toHoldView } from './hold.mapper';
 import { HoldRepository, HoldRow } from './hold.repository';
@@ -36,7 +36,7 @@ export class PlaceHoldUseCase {
     private readonly patrons: PatronsClient,
     private readonly catalog: CatalogClient,
     private readonly holdings: CatalogHoldingsClient,
-    private readonly branches: BranchDirectoryService,
+    private readonly branches: PickupLocationsService,
     private readonly policy: LoanPolicyService,
     private readonly holds: HoldRepository,
     private readonly outbox: OutboxService,

@@ -12,8 +12,9 @@ import {
 } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
+import { CalendarService } from '../calendar/calendar.service';
 import { LoansEnvDto } from '../config/loans-env.dto';
-import { addDays, endOfLocalDay, localDate } from '../domain/local-date';
+import { addDays, localDate } from '../domain/local-date';
 import { HoldRepository, HoldRow } from '../holds/hold.repository';
 import { toCheckinHoldInfo, toHoldEventData } from '../holds/hold.mapper';
 import { FloatingPolicyService } from './floating-policy.service';
@@ -62,6 +63,7 @@ export class ItemRoutingService {
     private readonly floating: FloatingPolicyService,
     private readonly outbox: OutboxService,
     private readonly env: LoansEnvDto,
+    private readonly calendars: CalendarService,
   ) {}
 
   /**
@@ -128,10 +130,13 @@ export class ItemRoutingService {
     return { destination: here, transit: false, hold: null, sortBin: null, transitId: null, alerts: [] };
   }
 
-  /** The end of the local day `HOLD_SHELF_DAYS` after `at`. */
-  pickupDeadline(at: Date): Date {
-    const tz = this.env.LIBRARY_TIMEZONE;
-    return endOfLocalDay(addDays(localDate(at, tz), this.env.HOLD_SHELF_DAYS), tz);
+  /**
+   * The end of the local day `HOLD_SHELF_DAYS` after `at`, moved to the pickup branch's next open day
+   * (a patron cannot collect on a day the branch is closed; lockers are always open).
+   */
+  async pickupDeadline(m: EntityManager, at: Date, pickupBranch: string): Promise<Date> {
+    const nominal = addDays(localDate(at, this.env.LIBRARY_TIMEZONE), this.env.HOLD_SHELF_DAYS);
+    return (await this.calendars.dueOnOrAfter(nominal, pickupBranch, m)).dueAt;
   }
 
   private async trapFor(ctx: RouteContext, hold: HoldRow): Promise<Routing> {
@@ -140,7 +145,7 @@ export class ItemRoutingService {
     const target = { item: it.item, homeBranch: it.homeBranch, itemType: it.itemType };
     Object.assign(hold, { trappedItemAgency: it.item.agency, trappedItemBarcode: it.item.barcode, trappedHomeBranch: it.homeBranch, trappedItemType: it.itemType, trappedAt: at });
     if (hold.pickupBranch === here) {
-      const deadline = this.pickupDeadline(at);
+      const deadline = await this.pickupDeadline(m, at, here);
       await this.holds.trap(m, hold.id, target, at, deadline);
       Object.assign(hold, { status: 'ready', readyAt: at, pickupDeadline: deadline });
       await this.outbox.add<HoldEventData>(m, HoldEventSubjects.holdReady, toHoldEventData(hold, tz), stamp);
@@ -155,7 +160,7 @@ export class ItemRoutingService {
   }
 
   private async makeReady(m: EntityManager, hold: HoldRow, here: string, at: Date, stamp: Date): Promise<void> {
-    const deadline = this.pickupDeadline(at);
+    const deadline = await this.pickupDeadline(m, at, here);
     await this.holds.markReady(m, hold.id, at, deadline);
     Object.assign(hold, { status: 'ready', readyAt: at, pickupDeadline: deadline });
     await this.outbox.add<HoldEventData>(m, HoldEventSubjects.holdReady, toHoldEventData(hold, this.env.LIBRARY_TIMEZONE), stamp);
