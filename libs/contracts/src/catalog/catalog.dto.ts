@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -14,6 +13,7 @@ import {
   Min,
 } from 'class-validator';
 import { BARCODE_PATTERN, BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
+import { PageQueryDto } from '../common/page.dto';
 
 export const AgencyKinds = ['member', 'partner'] as const;
 export type AgencyKind = (typeof AgencyKinds)[number];
@@ -132,7 +132,7 @@ export class RecordRefDto {
   id: string;
 }
 
-export class SearchRecordsDto {
+export class SearchRecordsDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'words of the title (prefix/contains match)' })
   @IsOptional()
   @IsString()
@@ -150,21 +150,6 @@ export class SearchRecordsDto {
   @IsString()
   @MaxLength(200)
   author?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 export class ItemRefDto {
@@ -257,7 +242,7 @@ export class UpdateItemDto extends ItemRefDto {
   priceFen?: number;
 }
 
-export class SearchItemsDto {
+export class SearchItemsDto extends PageQueryDto {
   @ApiPropertyOptional()
   @IsOptional()
   @Matches(ISIL_PATTERN)
@@ -289,21 +274,6 @@ export class SearchItemsDto {
   @IsOptional()
   @Matches(BRANCH_CODE_PATTERN)
   branch?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 export interface AgencyView {

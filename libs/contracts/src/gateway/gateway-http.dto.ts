@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { CreateRecordDto, UpdateItemDto, UpsertAgencyDto, UpsertBranchDto } from '../catalog/catalog.dto';
 import { BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
 import { LoanListStatuses } from '../loans/loan.dto';
 import { PatronBlockKinds, PatronBlockKind, PatronRefDto, UpdatePatronDto } from '../patrons/patron.dto';
 import type { ServiceHealth } from '../common/health.dto';
+import { LongPageQueryDto } from '../common/page.dto';
 
 /*
  * HTTP shapes of the gateway. Resource identity travels in the path (`/items/:agency/:barcode`), so
@@ -49,26 +49,11 @@ export class SetPatronBlockBodyDto {
   reason?: string;
 }
 
-export class PatronLoansQueryDto {
+export class PatronLoansQueryDto extends LongPageQueryDto {
   @ApiPropertyOptional({ enum: LoanListStatuses, default: 'open' })
   @IsOptional()
   @IsIn(LoanListStatuses)
   status?: (typeof LoanListStatuses)[number];
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 /** The body of every HTTP error the gateway returns. */

@@ -5,6 +5,7 @@ import { ItemRefDto } from '../catalog/catalog.dto';
 import { BRANCH_CODE_PATTERN } from '../common/identity';
 import { PatronRefDto } from '../patrons/patron.dto';
 import { CirculationChannel, CirculationChannels, LoanView } from './loan.dto';
+import { LongPageQueryDto } from '../common/page.dto';
 
 /** Why a fine was charged. */
 export const FineKinds = ['overdue', 'lost_item'] as const;
@@ -24,7 +25,7 @@ export type PaymentType = (typeof PaymentTypes)[number];
 export const FineListStatuses = ['open', 'closed', 'all'] as const;
 
 /** `loans.fines.list.v1` (SIP2 63/64 fine items: status 'open'). */
-export class ListFinesDto {
+export class ListFinesDto extends LongPageQueryDto {
   @ApiProperty({ type: PatronRefDto })
   @ValidateNested()
   @Type(() => PatronRefDto)
@@ -34,21 +35,6 @@ export class ListFinesDto {
   @IsOptional()
   @IsIn(FineListStatuses)
   status?: (typeof FineListStatuses)[number];
-
-  @ApiPropertyOptional({ default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 /**

@@ -5,6 +5,7 @@ import { ItemRefDto } from '../catalog/catalog.dto';
 import { BARCODE_PATTERN, BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
 import { PatronRefDto, PLAIN_DATE_PATTERN } from '../patrons/patron.dto';
 import { CirculationChannel, CirculationChannels } from './loan.dto';
+import { LongPageQueryDto } from '../common/page.dto';
 
 /*
  * Holds (reservations). A hold asks for a title (any copy of a bibliographic record, owned by the
@@ -102,7 +103,7 @@ export const HoldListStatuses = ['active', 'ended', 'all'] as const;
 export type HoldListStatus = (typeof HoldListStatuses)[number];
 
 /** `loans.holds.list.v1`: exactly one of `patron`, `recordId`, `item` (an item's queue includes title-level holds on its record). */
-export class ListHoldsDto {
+export class ListHoldsDto extends LongPageQueryDto {
   @ApiPropertyOptional({ type: PatronRefDto })
   @IsOptional()
   @ValidateNested()
@@ -124,25 +125,10 @@ export class ListHoldsDto {
   @IsOptional()
   @IsIn(HoldListStatuses)
   status?: HoldListStatus;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 /** HTTP query form of ListHoldsDto (flat, because query strings have no nesting). */
-export class ListHoldsQueryDto {
+export class ListHoldsQueryDto extends LongPageQueryDto {
   @ApiPropertyOptional({ example: 'CN-320583-1-KSL' })
   @IsOptional()
   @Matches(ISIL_PATTERN)
@@ -172,43 +158,13 @@ export class ListHoldsQueryDto {
   @IsOptional()
   @IsIn(HoldListStatuses)
   status?: HoldListStatus;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 /** `loans.holds.shelf.v1` and `loans.holds.pick-list.v1`: one branch's lists. */
-export class BranchHoldsDto {
+export class BranchHoldsDto extends LongPageQueryDto {
   @ApiProperty({ example: 'KSL-ZS' })
   @Matches(BRANCH_CODE_PATTERN)
   branch: string;
-
-  @ApiPropertyOptional({ description: 'page size (shelf: entries; pick list: titles examined)' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 /** `loans.holds.expire.v1`: run the expiry job now (ops; it also runs periodically). No fields. */

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { BRANCH_CODE_PATTERN } from '../common/identity';
 import { ItemRefDto } from '../catalog/catalog.dto';
 import { PatronRefDto } from '../patrons/patron.dto';
 import type { CheckinHoldInfo } from './holds.dto';
+import { LongPageQueryDto } from '../common/page.dto';
 
 /** Where a transaction came from: staff desk, SIP2 kiosk/locker, O2O delivery, NCIP partner. */
 export const CirculationChannels = ['desk', 'sip2', 'o2o', 'ncip', 'api'] as const;
@@ -82,7 +83,7 @@ export class RenewDto {
 
 export const LoanListStatuses = ['open', 'closed', 'all'] as const;
 
-export class PatronLoansDto {
+export class PatronLoansDto extends LongPageQueryDto {
   @ApiProperty({ type: PatronRefDto })
   @ValidateNested()
   @Type(() => PatronRefDto)
@@ -92,21 +93,6 @@ export class PatronLoansDto {
   @IsOptional()
   @IsIn(LoanListStatuses)
   status?: (typeof LoanListStatuses)[number];
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 export class PatronSummaryDto {

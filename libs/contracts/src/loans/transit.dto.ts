@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, Matches, ValidateNested } from 'class-validator';
 import { ItemRefDto, ItemType, ItemTypes } from '../catalog/catalog.dto';
 import { BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
 import { CirculationChannel, CirculationChannels } from './loan.dto';
+import { LongPageQueryDto } from '../common/page.dto';
 
 /*
  * Return anywhere: an item may be checked in at any branch, 24-hour library or locker of its
@@ -21,7 +22,7 @@ export const TransitDirections = ['incoming', 'outgoing', 'both'] as const;
 export type TransitDirection = (typeof TransitDirections)[number];
 
 /** `loans.transits.list.v1` */
-export class ListTransitsDto {
+export class ListTransitsDto extends LongPageQueryDto {
   @ApiPropertyOptional({ example: 'KSL-MAIN', description: 'only transits to/from this branch' })
   @IsOptional()
   @Matches(BRANCH_CODE_PATTERN)
@@ -36,21 +37,6 @@ export class ListTransitsDto {
   @IsOptional()
   @IsIn([...TransitStatuses, 'all'])
   status?: TransitStatus | 'all';
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 /** `loans.transits.receive.v1`: the item arrived at `branch` (the same as a checkin there). */

@@ -1,22 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   IsArray,
   IsBoolean,
   IsDateString,
   IsEmail,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   Length,
   Matches,
-  Max,
   MaxLength,
-  Min,
   MinLength,
 } from 'class-validator';
 import { BARCODE_PATTERN, BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
+import { PageQueryDto } from '../common/page.dto';
 
 /** A calendar date without time or zone, e.g. 2028-12-31. */
 export const PLAIN_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
@@ -185,7 +182,7 @@ export interface PatronBlockDetail {
   since: string;
 }
 
-export class SearchPatronsDto {
+export class SearchPatronsDto extends PageQueryDto {
   @ApiPropertyOptional()
   @IsOptional()
   @Matches(ISIL_PATTERN)
@@ -196,21 +193,6 @@ export class SearchPatronsDto {
   @IsString()
   @MaxLength(120)
   q?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 /** What other services see of a patron: never the PIN hash. */

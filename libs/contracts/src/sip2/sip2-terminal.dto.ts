@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
+import { PageQueryDto } from '../common/page.dto';
 
 /** Character sets a terminal may speak (the checksum is computed over bytes in this charset). */
 export const Sip2TerminalCharsets = ['utf-8', 'gb18030', 'cp850', 'ascii'] as const;
@@ -105,7 +106,7 @@ export class UpsertSip2TerminalDto extends Sip2TerminalRefDto {
   description?: string;
 }
 
-export class ListSip2TerminalsDto {
+export class ListSip2TerminalsDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'only enabled (true) or disabled (false) terminals' })
   @IsOptional()
   @IsBoolean()
@@ -115,21 +116,6 @@ export class ListSip2TerminalsDto {
   @IsOptional()
   @Matches(ISIL_PATTERN)
   institutionId?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 export class SetSip2TerminalEnabledDto extends Sip2TerminalRefDto {
