@@ -190,7 +190,16 @@ async function run(o: BenchOptions): Promise<number> {
         nats: ratio(report.closed_loop?.tx_per_s, natsLimit?.req_per_s),
         pg_circulation_only: ratio(report.closed_loop?.circulation_tx_per_s, pgLimit?.tx_per_s),
       },
-      year_replay: replay ? { ...replay, error_samples: undefined } : { seconds: null, skipped: true },
+      year_replay: replay
+        ? {
+            ...replay,
+            error_samples: undefined,
+            // a partial replay (--replay-transactions) is scaled to the scale's year at the measured rate
+            ...(replay.transactions < spec.replayTransactions
+              ? { full_year_transactions: spec.replayTransactions, extrapolated_full_year_seconds: Math.round((replay.seconds * spec.replayTransactions) / Math.max(1, replay.transactions)) }
+              : {}),
+          }
+        : { seconds: null, skipped: true },
       services,
       infra_processes: infra,
       rss_total_mib: Math.round(Object.values(services).reduce((n, s) => n + s.peak_rss_mib, 0) * 10) / 10,

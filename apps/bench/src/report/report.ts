@@ -78,7 +78,7 @@ export function evaluateTargets(r: BenchReport): BenchReport['targets'] {
     sip2_checkout_p99_open_loop: t('< 10 ms at 200 kiosks, 500 msg/s open loop', r.open_loop?.checkout.p99_ms, (v) => v < 10),
     closed_loop_tx_per_s: t('>= 2000 tx/s closed loop', r.closed_loop?.tx_per_s, (v) => v >= 2000),
     ratio_pg: t('>= 40% of raw PG checkout rate', r.ratios.pg, (v) => v >= 0.4),
-    year_replay_seconds: t('< 20 min (1200 s)', r.year_replay.seconds, (v) => v < 1200),
+    year_replay_seconds: t('< 20 min (1200 s) for the year', (r.year_replay.extrapolated_full_year_seconds as number | undefined) ?? r.year_replay.seconds, (v) => v < 1200),
     max_service_rss_mib: t('every service < 1 GiB RSS', Object.keys(r.services).length ? maxRss : null, (v) => v < 1024),
   };
 }
@@ -105,7 +105,7 @@ export function headlineTable(r: BenchReport): string {
     `| raw NATS request/reply (nats client alone) | ${f(r.limits.nats_req_per_s, 0)} req/s | – |`,
     `| raw PostgreSQL checkout-shaped tx (pg alone) | ${f(r.limits.pg_checkout_tx_per_s, 0)} tx/s | – |`,
     `| ours ÷ raw PG / ÷ raw NATS | ${pct(r.ratios.pg)} / ${pct(r.ratios.nats)} | PG ≥ 40 % ${mark(r.targets.ratio_pg?.met)} |`,
-    `| year replay (${f(Number(r.year_replay.transactions ?? 0), 0)} tx via ${String(r.year_replay.via ?? '–')}) | ${r.year_replay.seconds == null ? '–' : `${f(r.year_replay.seconds, 0)} s`} | < 20 min ${mark(r.targets.year_replay_seconds?.met)} |`,
+    `| year replay (${f(Number(r.year_replay.transactions ?? 0), 0)} tx via ${String(r.year_replay.via ?? '–')}) | ${r.year_replay.seconds == null ? '–' : `${f(r.year_replay.seconds, 0)} s`}${r.year_replay.extrapolated_full_year_seconds != null ? ` (full year ≈ ${f(Number(r.year_replay.extrapolated_full_year_seconds) / 60, 0)} min)` : ''} | < 20 min ${mark(r.targets.year_replay_seconds?.met)} |`,
     `| peak RSS, all services / largest | ${f(r.rss_total_mib, 0)} MiB / ${f(r.targets.max_service_rss_mib?.value, 0)} MiB | each < 1 GiB ${mark(r.targets.max_service_rss_mib?.met)} |`,
     `| errors | ${r.errors} | 0 |`,
   ];
