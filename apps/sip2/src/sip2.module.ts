@@ -2,8 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { createLogger, ServiceCoreModule } from '@app/common';
 import { CIRCULATION_BACKEND } from './backend/circulation-backend';
-import { FEES_PORT, NoFeesYet } from './backend/fees.port';
-import { HOLDS_PORT, NoHoldsYet } from './backend/holds.port';
+import { FEES_PORT, NatsFeesPort } from './backend/fees.port';
+import { HOLDS_PORT, NatsHoldsPort } from './backend/holds.port';
 import { NatsCirculationBackend } from './backend/nats-circulation.backend';
 import { Sip2EnvDto } from './config/sip2-env.dto';
 import { Sip2MetricsController } from './controllers/sip2-metrics.controller';
@@ -21,7 +21,8 @@ export const SIP2_MIGRATIONS = [CreateSip2Schema1764316800000];
 
 /**
  * SIP2 adapter: terminal accounts over NATS, and TCP + TLS listeners that translate SIP2 2.00 into
- * patrons/catalog/loans requests. Health includes one check per listener.
+ * patrons/catalog/loans requests (holds and fines through the loans service's subjects too). Health
+ * includes one check per listener.
  */
 @Module({})
 export class Sip2Module {
@@ -46,8 +47,8 @@ export class Sip2Module {
         { provide: Sip2ListenerStatus, useValue: listeners },
         { provide: SIP2_LOGGER, useFactory: () => createLogger('sip2', env.LOG_LEVEL) },
         { provide: CIRCULATION_BACKEND, useClass: NatsCirculationBackend },
-        { provide: HOLDS_PORT, useClass: NoHoldsYet },
-        { provide: FEES_PORT, useClass: NoFeesYet },
+        { provide: HOLDS_PORT, useClass: NatsHoldsPort },
+        { provide: FEES_PORT, useClass: NatsFeesPort },
         Sip2TerminalRepository,
         TerminalAccountsService,
         Sip2MetricsService,

@@ -1,21 +1,53 @@
-/**
- * Fees and fines arrive with a later issue. 37 Fee Paid, 64 AV/BV/CC and 24 BV go through this port only.
- * Until then no fee exists, so a payment is truthfully not accepted (there is nothing to pay).
- */
-export interface FeesPort {
-  readonly supported: boolean;
-  /** outstanding fee items of the patron (AV) */
-  patronFees(patron: { agency: string; barcode: string }): Promise<{ id: string; amountFen: number; description: string }[]>;
-  pay(patron: { agency: string; barcode: string }, amountFen: number, feeId?: string, transactionId?: string): Promise<{ accepted: boolean; reason?: 'not-supported' | 'nothing-owed' }>;
+import { Injectable } from '@nestjs/common';
+import { NatsRpcClient } from '@app/common';
+import { FineSubjects, FinesPage, ListFinesDto, PayFinesDto, PayFinesResult, PaymentType } from '@app/contracts';
+import type { Ref } from './circulation-backend';
+
+export interface PayRequest {
+  patron: Ref;
+  amountFen: number;
+  paymentType: PaymentType;
+  /** BK (or one we made up): the loans service records it and answers a repeat without charging twice */
+  transactionId: string;
+  /** CG resolved to a fine id: pay this fine only; else the open fines, oldest first */
+  fineId?: string;
+  branch: string;
+  actor: string;
 }
 
-export class NoFeesYet implements FeesPort {
-  readonly supported = false;
-  async patronFees(): Promise<[]> {
-    return [];
+/**
+ * Fines and payments (the loans service's `loans.fines.*`). 37 Fee Paid, 64 AV/BV and the fine count
+ * go through this one port; 24/64 BV come from the loan summary. Errors are thrown as RemoteError with
+ * the loans service's stable code (PAYMENT_EXCEEDS_BALANCE, FINE_NOT_FOUND …).
+ */
+export interface FeesPort {
+  /** the patron's open fines, newest first, with `total` (count) and `outstandingFen` */
+  openFines(patron: Ref, limit: number): Promise<FinesPage>;
+  pay(req: PayRequest): Promise<PayFinesResult>;
+}
+
+/** One NATS request per call, each with the client's timeout. */
+@Injectable()
+export class NatsFeesPort implements FeesPort {
+  constructor(private readonly rpc: NatsRpcClient) {}
+
+  openFines(patron: Ref, limit: number): Promise<FinesPage> {
+    const dto: ListFinesDto = { patron, status: 'open', limit: Math.max(1, Math.min(500, Math.trunc(limit))) };
+    return this.rpc.request(FineSubjects.list, dto);
   }
-  async pay(): Promise<{ accepted: false; reason: 'not-supported' }> {
-    return { accepted: false, reason: 'not-supported' };
+
+  pay(req: PayRequest): Promise<PayFinesResult> {
+    const dto: PayFinesDto = {
+      patron: req.patron,
+      amountFen: req.amountFen,
+      paymentType: req.paymentType,
+      transactionId: req.transactionId,
+      ...(req.fineId ? { fineId: req.fineId } : {}),
+      ...(req.branch ? { branch: req.branch } : {}),
+      channel: 'sip2',
+      actor: req.actor,
+    };
+    return this.rpc.request(FineSubjects.pay, dto);
   }
 }
 

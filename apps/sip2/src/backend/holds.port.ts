@@ -1,29 +1,71 @@
-/**
- * Holds (reservations) arrive with a later issue. Everything SIP2 says about holds goes through this one
- * port, so wiring the holds service later means replacing this implementation only:
- * 15 Hold, 63/64 AS/CD lists and counts, 18 CF queue length, 10 checkin alert/CV for a hold.
- */
-export interface HoldsPort {
-  readonly supported: boolean;
-  /** barcodes of items the patron holds, available (AS) and not yet available (CD) */
-  patronHolds(patron: { agency: string; barcode: string }): Promise<{ available: string[]; unavailable: string[] }>;
-  /** number of holds queued on the item (CF) */
-  queueLength(item: { agency: string; barcode: string }): Promise<number>;
-  /** when a returned item must go to a hold shelf: the pickup branch */
-  holdFor(item: { agency: string; barcode: string }): Promise<{ pickupBranch: string; patronBarcode: string } | null>;
+import { Injectable } from '@nestjs/common';
+import { NatsRpcClient } from '@app/common';
+import { CancelHoldDto, HoldSubjects, HoldView, ListHoldsDto, Page, PlaceHoldDto } from '@app/contracts';
+import type { Ref } from './circulation-backend';
+
+export interface PlaceHoldRequest {
+  patron: Ref;
+  /** item-level hold (AB) … */
+  item?: Ref;
+  /** … or title-level hold (a catalog record id) */
+  recordId?: string;
+  pickupBranch: string;
+  /** local date YYYY-MM-DD (from BW) */
+  notNeededAfter?: string;
+  /** AD, verified by the loans service */
+  pin?: string;
 }
 
-export class NoHoldsYet implements HoldsPort {
-  readonly supported = false;
-  async patronHolds(): Promise<{ available: string[]; unavailable: string[] }> {
-    return { available: [], unavailable: [] };
+/**
+ * Everything SIP2 says about holds goes through this one port (the loans service's `loans.holds.*`):
+ * 15 Hold (place, cancel), 63/64 AS/CD lists and counts, 17/18 CF queue length and status.
+ * The checkin alert (10 CV/CY) comes with the CheckinResult itself, not from here.
+ * Errors are thrown as RemoteError with the loans service's stable code.
+ */
+export interface HoldsPort {
+  place(req: PlaceHoldRequest): Promise<HoldView>;
+  /** cancel one of the patron's holds (someone else's hold answers HOLD_NOT_FOUND) */
+  cancel(patron: Ref, holdId: string): Promise<HoldView>;
+  /** the patron's active holds (waiting, in transit, ready), newest first */
+  patronHolds(patron: Ref, limit: number): Promise<Page<HoldView>>;
+  /** active holds queued on an item: its own and the title-level holds on its record (`total` = CF) */
+  itemQueue(item: Ref, limit: number): Promise<Page<HoldView>>;
+}
+
+/** One NATS request per call, each with the client's timeout. */
+@Injectable()
+export class NatsHoldsPort implements HoldsPort {
+  constructor(private readonly rpc: NatsRpcClient) {}
+
+  place(req: PlaceHoldRequest): Promise<HoldView> {
+    const dto: PlaceHoldDto = {
+      patron: req.patron,
+      ...(req.item ? { item: req.item } : { recordId: req.recordId }),
+      pickupBranch: req.pickupBranch,
+      ...(req.notNeededAfter ? { notNeededAfter: req.notNeededAfter } : {}),
+      ...(req.pin !== undefined ? { pin: req.pin } : {}),
+      placedBy: 'patron',
+      channel: 'sip2',
+    };
+    return this.rpc.request(HoldSubjects.place, dto);
   }
-  async queueLength(): Promise<number> {
-    return 0;
+
+  cancel(patron: Ref, holdId: string): Promise<HoldView> {
+    const dto: CancelHoldDto = { holdId, patron, cancelledBy: 'patron' };
+    return this.rpc.request(HoldSubjects.cancel, dto);
   }
-  async holdFor(): Promise<null> {
-    return null;
+
+  patronHolds(patron: Ref, limit: number): Promise<Page<HoldView>> {
+    const dto: ListHoldsDto = { patron, status: 'active', limit: clamp(limit) };
+    return this.rpc.request(HoldSubjects.list, dto);
+  }
+
+  itemQueue(item: Ref, limit: number): Promise<Page<HoldView>> {
+    const dto: ListHoldsDto = { item, status: 'active', limit: clamp(limit) };
+    return this.rpc.request(HoldSubjects.list, dto);
   }
 }
+
+const clamp = (n: number) => Math.max(1, Math.min(500, Math.trunc(n)));
 
 export const HOLDS_PORT = Symbol('HOLDS_PORT');

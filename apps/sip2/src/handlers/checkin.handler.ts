@@ -1,32 +1,55 @@
 import { CheckinResult, ErrorCode } from '@app/contracts';
-import { createMessage, Sip2Fields } from '@app/sip2-protocol';
+import { createMessage, formatMoney, Sip2Fields } from '@app/sip2-protocol';
 import { errorCodeOf } from '../backend/circulation-backend';
 import { magneticMedia, mediaType } from '../mapping/item-status';
 import { messageKeyForError } from '../mapping/screen-messages';
-import { agencyFor, branchOf, cleanBarcode, isUnavailable, optional, say, txDate } from './handler-helpers';
+import { agencyFor, branchOf, cleanBarcode, isUnavailable, say, txDate } from './handler-helpers';
 import { defineHandler, HandlerContext } from './sip2-handler';
 
-/** 3M alert type (CV): 01 hold for this branch, 02 hold for another branch, 04 send to another branch, 99 other. */
+/** 3M alert type (CV): 01 hold for this branch (local hold), 02 hold for another branch (remote hold), 04 send to another branch, 99 other. */
 export const AlertType = { holdHere: '01', holdElsewhere: '02', transit: '04', other: '99' } as const;
 
 export interface CheckinRouting {
   alert: boolean;
   alertType?: string;
+  /** CL: HOLDS for the hold shelf here, else the branch code the item goes to (a sorter maps codes to bins) */
   sortBin: string;
+  /** CT: where the item goes next (here when it stays) */
   destination: string;
+  /** CY: the barcode of the patron the item is set aside for */
+  holdPatron?: string;
 }
 
 /**
- * Where a returned item goes: its hold shelf, its home (transit) or back on the shelf here. The sort bin
- * is the destination branch code, so a sorter can map branch codes to bins.
+ * Where a returned item goes, as the loans service decided in the same transaction as the return
+ * (CheckinResult.hold / transit / sortBin): its hold shelf here (alert, CV 01), a hold shelf elsewhere
+ * (alert, CV 02), its home branch (alert, CV 04), or back on the shelf here (no alert).
  */
-export function checkinRouting(result: CheckinResult, here: string, hold: { pickupBranch: string } | null): CheckinRouting {
+export function checkinRouting(result: CheckinResult, here: string): CheckinRouting {
+  const hold = result.hold ?? null;
   if (hold) {
-    const atHere = hold.pickupBranch === here;
-    return { alert: true, alertType: atHere ? AlertType.holdHere : AlertType.holdElsewhere, sortBin: hold.pickupBranch, destination: hold.pickupBranch };
+    const local = hold.status === 'ready';
+    return {
+      alert: true,
+      alertType: local ? AlertType.holdHere : AlertType.holdElsewhere,
+      sortBin: result.sortBin || hold.pickupBranch,
+      destination: local ? here : hold.pickupBranch,
+      holdPatron: hold.patron.barcode,
+    };
   }
-  if (result.transit) return { alert: true, alertType: AlertType.transit, sortBin: result.destination, destination: result.destination };
-  return { alert: false, sortBin: result.destination || here, destination: result.destination || here };
+  const destination = result.destination || here;
+  if (result.transit) return { alert: true, alertType: AlertType.transit, sortBin: result.sortBin || destination, destination };
+  return { alert: false, sortBin: result.sortBin || destination, destination };
+}
+
+/** AF lines for a checkin: done (or not on loan), what to do with the item, the fine charged with it. */
+export function checkinMessages(ctx: HandlerContext, result: CheckinResult, routing: CheckinRouting): string[] {
+  const messages = [say(ctx, result.wasOnLoan ? 'checkedIn' : 'checkedInNotOnLoan')];
+  if (routing.alertType === AlertType.holdHere) messages.push(say(ctx, 'holdShelf'));
+  else if (routing.alertType === AlertType.holdElsewhere) messages.push(say(ctx, 'holdTransit', { dest: routing.destination }));
+  else if (routing.alert) messages.push(say(ctx, 'transit', { dest: routing.destination }));
+  if (result.fine && result.fine.amountFen > 0) messages.push(say(ctx, 'fineCharged', { amount: formatMoney(result.fine.amountFen) }));
+  return messages;
 }
 
 function failed(ctx: HandlerContext, req: { fields: Sip2Fields }, agency: string, message: string) {
@@ -50,17 +73,14 @@ export const checkinHandler = defineHandler({
     const item = { agency, barcode: itemBc };
     const here = branchOf(ctx);
     let result: CheckinResult;
-    let hold: { pickupBranch: string } | null | undefined;
     try {
-      [result, hold] = await Promise.all([ctx.backend.checkin(item, here), optional(ctx.holds.holdFor(item))]);
+      result = await ctx.backend.checkin(item, here);
     } catch (err) {
       if (isUnavailable(err)) throw err;
       const code = errorCodeOf(err)!;
       return { response: failed(ctx, req, agency, say(ctx, messageKeyForError(code))), outcome: code };
     }
-    const routing = checkinRouting(result, here, hold ?? null);
-    const messages = [say(ctx, result.wasOnLoan ? 'checkedIn' : 'checkedInNotOnLoan')];
-    if (routing.alert) messages.push(say(ctx, 'transit', { dest: routing.destination }));
+    const routing = checkinRouting(result, here);
     return {
       response: createMessage(
         '10',
@@ -73,10 +93,11 @@ export const checkinHandler = defineHandler({
           sortBin: routing.sortBin,
           mediaType: mediaType(result.item.itemType),
           ...(routing.alert ? { destinationLocation: routing.destination, alertType: routing.alertType } : {}),
-          screenMessage: messages,
+          ...(routing.holdPatron ? { holdPatronId: routing.holdPatron } : {}),
+          screenMessage: checkinMessages(ctx, result, routing),
         },
       ),
-      outcome: !result.wasOnLoan ? 'not-on-loan' : routing.alert ? `ok-alert-${routing.alertType}` : 'ok',
+      outcome: routing.alert ? `ok-alert-${routing.alertType}` : result.wasOnLoan ? 'ok' : 'not-on-loan',
     };
   },
   refuse(req, ctx, reason) {

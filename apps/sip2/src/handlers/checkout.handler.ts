@@ -1,9 +1,9 @@
 import { ErrorCode } from '@app/contracts';
-import { createMessage, Sip2Fields } from '@app/sip2-protocol';
+import { createMessage, formatMoney, Sip2Fields } from '@app/sip2-protocol';
 import { errorCodeOf } from '../backend/circulation-backend';
 import { magneticMedia, mediaType } from '../mapping/item-status';
-import { messageKeyForError } from '../mapping/screen-messages';
-import { agencyFor, branchOf, cleanBarcode, isUnavailable, pinOf, say, sipDate, txDate } from './handler-helpers';
+import { messageKeyForRefusal } from '../mapping/screen-messages';
+import { agencyFor, branchOf, cleanBarcode, isUnavailable, optional, pinOf, say, sipDate, txDate } from './handler-helpers';
 import { defineHandler, HandlerContext } from './sip2-handler';
 
 function failed(ctx: HandlerContext, req: { fields: Sip2Fields }, agency: string, message: string, extra: Sip2Fields = {}) {
@@ -74,7 +74,14 @@ export const checkoutHandler = defineHandler({
       const extra: Sip2Fields = {};
       if (code === ErrorCode.PatronUnknown) extra.validPatron = 'N';
       if (code === ErrorCode.PinInvalid || code === ErrorCode.PinThrottled) extra.validPatronPassword = 'N';
-      return { response: failed(ctx, req, agency, say(ctx, messageKeyForError(code)), extra), outcome: code };
+      const key = messageKeyForRefusal(err);
+      let message = say(ctx, key);
+      if (key === 'finesBlocked') {
+        // the rule blocks on fines: say how much, so the patron can pay at this kiosk (37) and try again
+        const owed = (await optional(ctx.backend.patronSummary(patron)))?.finesFen ?? 0;
+        if (owed > 0) message = say(ctx, 'finesBlockedAmount', { owed: formatMoney(owed) });
+      }
+      return { response: failed(ctx, req, agency, message, extra), outcome: code };
     }
   },
   refuse(req, ctx, reason) {

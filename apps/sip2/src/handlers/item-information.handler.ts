@@ -2,10 +2,18 @@ import { ErrorCode, ItemView } from '@app/contracts';
 import { createMessage } from '@app/sip2-protocol';
 import { errorCodeOf } from '../backend/circulation-backend';
 import { circulationStatus, CirculationStatus, FEE_TYPE_OTHER, mediaType, SECURITY_MARKER_OTHER } from '../mapping/item-status';
+import { copySetAside } from '../mapping/holds';
 import { agencyFor, cleanBarcode, optional, say, sipDate, txDate } from './handler-helpers';
 import { defineHandler, Sip2Handler } from './sip2-handler';
 
-/** 17 Item Information → 18: catalog item and open loan (and hold queue) in parallel. */
+/** Holds read per 18: enough to find the one the copy is set aside for (CF is the page's total). */
+const QUEUE_PAGE = 50;
+
+/**
+ * 17 Item Information → 18: catalog item, open loan and the copy's hold queue in parallel.
+ * Status 08/10 come from the holds (authoritative) before the catalog's mirror; CF = active holds on
+ * the copy and its title; CM = pickup deadline while it waits on the hold shelf.
+ */
 export const itemInformationHandler: Sip2Handler<'17'> = defineHandler({
   code: '17',
   async handle(req, ctx) {
@@ -19,18 +27,21 @@ export const itemInformationHandler: Sip2Handler<'17'> = defineHandler({
         throw err;
       }),
       ctx.backend.itemLoan(ref),
-      ctx.holds.supported ? optional(ctx.holds.queueLength(ref)) : Promise.resolve(undefined),
+      optional(ctx.holds.itemQueue(ref, QUEUE_PAGE)),
     ]);
     if (!item) return { response: itemInformationHandler.refuse(req, ctx, ErrorCode.ItemUnknown), outcome: ErrorCode.ItemUnknown };
+    const aside = queue ? copySetAside(queue.items, barcode) : undefined;
+    const pickupBy = aside?.status === 'ready' && aside.pickupDeadline ? sipDate(aside.pickupDeadline, ctx) : undefined;
     return {
       response: createMessage(
         '18',
-        { circulationStatus: circulationStatus(item, loan), securityMarker: SECURITY_MARKER_OTHER, feeType: FEE_TYPE_OTHER, transactionDate: txDate(ctx) },
+        { circulationStatus: circulationStatus(item, loan, aside?.status as 'ready' | 'in_transit' | undefined), securityMarker: SECURITY_MARKER_OTHER, feeType: FEE_TYPE_OTHER, transactionDate: txDate(ctx) },
         {
           itemIdentifier: req.fields.itemIdentifier ?? '',
           titleIdentifier: item.title,
-          ...(queue !== undefined ? { holdQueueLength: String(queue) } : {}),
+          ...(queue !== undefined ? { holdQueueLength: String(queue.total) } : {}),
           ...(loan ? { dueDate: sipDate(loan.dueAt, ctx) } : {}),
+          ...(pickupBy ? { holdPickupDate: pickupBy } : {}),
           owner: item.agency,
           mediaType: mediaType(item.itemType),
           permanentLocation: item.homeBranch,

@@ -1,5 +1,7 @@
 import type { LoanView } from '@app/contracts';
-import { count4, createMessage, parseSummary, SummaryItem, UNKNOWN_PATRON_STATUS } from '@app/sip2-protocol';
+import { count4, createMessage, formatMoney, parseSummary, SummaryItem, UNKNOWN_PATRON_STATUS } from '@app/sip2-protocol';
+import { CURRENCY, fineItemText } from '../mapping/fees';
+import { holdLists } from '../mapping/holds';
 import { limitsFromSummary } from '../mapping/patron-status';
 import { patronLanguage } from '../mapping/screen-messages';
 import { agencyFor, cleanBarcode, lookupPatron, optional, pinOf, say, txDate } from './handler-helpers';
@@ -8,6 +10,8 @@ import { defineHandler } from './sip2-handler';
 
 /** Longest item list we send when BP/BQ do not narrow it (keeps the 64 frame a sensible size). */
 export const MAX_SUMMARY_ITEMS = 50;
+/** Holds read per 64 (counts and AS/CD); the loans service pages at 500. */
+const MAX_HOLDS = 500;
 
 /** BP/BQ: 1-based inclusive range into the requested list (Evergreen summary_info). */
 export function summaryRange(bp: string | undefined, bq: string | undefined): { start: number; end: number } {
@@ -19,7 +23,12 @@ export function summaryRange(bp: string | undefined, bq: string | undefined): { 
 
 const LOAN_LISTS: ReadonlySet<SummaryItem> = new Set(['overdueItems', 'chargedItems']);
 
-/** 63 Patron Information → 64 with counts and the one item list the summary field asks for. */
+/**
+ * 63 Patron Information → 64 with counts and the one item list the summary field asks for:
+ * AS holds on the hold shelf (ready), CD holds not available yet, AV open fines (id, amount, kind, item,
+ * title), AT/AU loans. BV = what the patron owes. CC (fee limit) is not sent: the loans service does
+ * not expose the fines-block threshold.
+ */
 export const patronInformationHandler = defineHandler({
   code: '63',
   async handle(req, ctx) {
@@ -29,17 +38,19 @@ export const patronInformationHandler = defineHandler({
     const ref = barcode ? { agency, barcode } : undefined;
     const wanted = parseSummary(req.fixed.summary);
     const none = Promise.resolve(undefined);
-    // independent calls in parallel: patron (+PIN), counts, the open loans only if a loan list is wanted
-    const [lookup, summary, loans, holds, fees] = await Promise.all([
+    const { start, end } = summaryRange(req.fields.startItem, req.fields.endItem);
+    // independent calls in parallel: patron (+PIN), counts, holds, fines, the open loans only if a loan list is wanted
+    const [lookup, summary, loans, holdPage, fines] = await Promise.all([
       lookupPatron(ctx, ref, pinOf(req.fields.patronPassword)),
       ref ? optional(ctx.backend.patronSummary(ref)) : none,
       ref && wanted && LOAN_LISTS.has(wanted) ? ctx.backend.openLoans(ref, 500) : Promise.resolve([] as LoanView[]),
-      ref ? optional(ctx.holds.patronHolds(ref)) : none,
-      ref && wanted === 'fineItems' ? optional(ctx.fees.patronFees(ref)) : none,
+      ref ? optional(ctx.holds.patronHolds(ref, MAX_HOLDS)) : none,
+      // the count comes with any page; the entries only when AV is asked for
+      ref ? optional(ctx.fees.openFines(ref, wanted === 'fineItems' ? end : 1)) : none,
     ]);
     const patron = lookup.patron;
     const limits = limitsFromSummary(summary);
-    const { start, end } = summaryRange(req.fields.startItem, req.fields.endItem);
+    const holds = holdPage ? holdLists(holdPage.items) : undefined;
     const slice = (list: string[]) => list.slice(start - 1, end);
     const lists: Record<string, string[]> = {};
     if (patron && wanted) {
@@ -47,22 +58,26 @@ export const patronInformationHandler = defineHandler({
       if (wanted === 'overdueItems') lists.overdueItems = slice((loans ?? []).filter((l) => l.overdue).map((l) => l.item.barcode));
       if (wanted === 'holdItems') lists.holdItems = slice(holds?.available ?? []);
       if (wanted === 'unavailableHoldItems') lists.unavailableHoldItems = slice(holds?.unavailable ?? []);
-      if (wanted === 'fineItems') lists.fineItems = slice((fees ?? []).map((f) => f.description));
+      if (wanted === 'fineItems') lists.fineItems = slice((fines?.items ?? []).map((f) => fineItemText(f, say(ctx, f.kind === 'lost_item' ? 'fineLostItem' : 'fineOverdue'))));
       if (wanted === 'recallItems') lists.recallItems = []; // recalls do not exist in this system
     }
     const known = patron !== null && summary !== undefined;
+    // a count we could not read is sent as blanks ("unknown"), never as a made-up zero
+    const countOf = (n: number | undefined) => count4(patron ? n : 0);
     const fixed = {
       ...patronFixed(ctx, agency, lookup, summary, limits),
-      holdItemsCount: known ? count4(summary.holds) : count4(patron ? undefined : 0),
-      overdueItemsCount: known ? count4(summary.overdueLoans) : count4(patron ? undefined : 0),
-      chargedItemsCount: known ? count4(summary.openLoans) : count4(patron ? undefined : 0),
-      fineItemsCount: count4(patron ? (fees?.length ?? 0) : 0),
+      holdItemsCount: countOf(holds?.available.length),
+      overdueItemsCount: known ? count4(summary.overdueLoans) : countOf(undefined),
+      chargedItemsCount: known ? count4(summary.openLoans) : countOf(undefined),
+      fineItemsCount: countOf(fines?.total),
       recallItemsCount: count4(0),
-      unavailableHoldsCount: count4(patron ? (holds?.unavailable.length ?? 0) : 0),
+      unavailableHoldsCount: countOf(holds?.unavailable.length),
     };
+    const owedFen = summary?.finesFen ?? fines?.outstandingFen ?? 0;
     const privateOk = lookup.pin === 'valid'; // contact details only after the patron proved the PIN
     const fields = {
       ...patronFields(ctx, agency, raw, lookup, summary),
+      ...(patron && owedFen > 0 ? { currencyType: CURRENCY, feeAmount: formatMoney(owedFen) } : {}),
       ...(limits.holdItems !== undefined ? { holdItemsLimit: count4(limits.holdItems) } : {}),
       ...(limits.overdueItems !== undefined ? { overdueItemsLimit: count4(limits.overdueItems) } : {}),
       ...(limits.chargedItems !== undefined ? { chargedItemsLimit: count4(limits.chargedItems) } : {}),

@@ -1,14 +1,18 @@
 import { ErrorCode } from '@app/contracts';
 import { count4, createMessage } from '@app/sip2-protocol';
+import { messageKeyForRefusal } from '../mapping/screen-messages';
 import { agencyFor, branchOf, cleanBarcode, lookupPatron, pinOf, say, txDate } from './handler-helpers';
 import { patronMessageKey } from './patron-response';
 import { defineHandler, HandlerContext } from './sip2-handler';
 
-function answer(ctx: HandlerContext, agency: string, ok: boolean, renewed: string[], unrenewed: string[], message: string) {
+/** AF lines naming why items were not renewed (kiosk screens are small). */
+const MAX_REASON_LINES = 5;
+
+function answer(ctx: HandlerContext, agency: string, ok: boolean, renewed: string[], unrenewed: string[], message: string, reasons: string[] = []) {
   return createMessage(
     '66',
     { ok: ok ? '1' : '0', renewedCount: count4(renewed.length), unrenewedCount: count4(unrenewed.length), transactionDate: txDate(ctx) },
-    { institutionId: agency, renewedItems: renewed, unrenewedItems: unrenewed, screenMessage: [message] },
+    { institutionId: agency, renewedItems: renewed, unrenewedItems: unrenewed, screenMessage: [message, ...reasons] },
   );
 }
 
@@ -29,9 +33,16 @@ export const renewAllHandler = defineHandler({
     const results = await Promise.allSettled(loans.map((l) => ctx.backend.renew(ref, l.item, branchOf(ctx))));
     const renewed: string[] = [];
     const unrenewed: string[] = [];
-    results.forEach((r, i) => (r.status === 'fulfilled' ? renewed : unrenewed).push(loans[i].item.barcode));
+    const reasons: string[] = [];
+    results.forEach((r, i) => {
+      const barcode = loans[i].item.barcode;
+      if (r.status === 'fulfilled') return void renewed.push(barcode);
+      unrenewed.push(barcode);
+      // one AF line per item not renewed, with the reason (e.g. another patron waits for it)
+      if (reasons.length < MAX_REASON_LINES) reasons.push(`${barcode}: ${say(ctx, messageKeyForRefusal(r.reason))}`);
+    });
     return {
-      response: answer(ctx, agency, true, renewed, unrenewed, say(ctx, 'renewAll', { renewed: renewed.length, unrenewed: unrenewed.length })),
+      response: answer(ctx, agency, true, renewed, unrenewed, say(ctx, 'renewAll', { renewed: renewed.length, unrenewed: unrenewed.length }), reasons),
       outcome: unrenewed.length ? 'partial' : 'ok',
     };
   },

@@ -2,7 +2,7 @@ import { ErrorCode } from '@app/contracts';
 import { createMessage, Sip2Fields } from '@app/sip2-protocol';
 import { errorCodeOf } from '../backend/circulation-backend';
 import { magneticMedia, mediaType } from '../mapping/item-status';
-import { messageKeyForError } from '../mapping/screen-messages';
+import { messageKeyForRefusal } from '../mapping/screen-messages';
 import { agencyFor, branchOf, cleanBarcode, isUnavailable, lookupPatron, pinOf, say, sipDate, txDate } from './handler-helpers';
 import { patronMessageKey } from './patron-response';
 import { defineHandler, HandlerContext } from './sip2-handler';
@@ -61,7 +61,8 @@ export const renewHandler = defineHandler({
     } catch (err) {
       if (isUnavailable(err)) throw err;
       const code = errorCodeOf(err)!;
-      return { response: failed(ctx, req, agency, say(ctx, messageKeyForError(code))), outcome: code };
+      // RENEWAL_REFUSED_HOLDS: another patron waits for the title; fines/overdue blocks say what lifts them
+      return { response: failed(ctx, req, agency, say(ctx, messageKeyForRefusal(err))), outcome: code };
     }
   },
   refuse(req, ctx, reason) {

@@ -22,6 +22,14 @@ describe('circulation status (18)', () => {
     expect(circulationStatus(fakeItem({ status }), l)).toBe(expected);
   });
 
+  it('takes hold shelf / transit from the loans service holds before the catalog mirror; claimed returned from the loan', () => {
+    expect(circulationStatus(fakeItem({ status: 'available' }), null, 'ready')).toBe('08');
+    expect(circulationStatus(fakeItem({ status: 'available' }), null, 'in_transit')).toBe('10');
+    expect(circulationStatus(fakeItem({ status: 'on_hold_shelf' }), loan, 'ready')).toBe('04'); // lent to the hold's patron
+    expect(circulationStatus(fakeItem({ status: 'on_loan' }), { status: 'open', claimedReturnedAt: '2026-11-01T00:00:00Z' } as LoanView)).toBe('11');
+    expect(circulationStatus(fakeItem({ status: 'lost' }), null, 'ready')).toBe('12');
+  });
+
   it('is 01 (other) for an unknown item', () => {
     expect(circulationStatus(null, null)).toBe('01');
   });

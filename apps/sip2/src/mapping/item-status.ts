@@ -18,10 +18,11 @@ export const CirculationStatus = {
 } as const;
 
 /**
- * Catalog status + the open loan (the loans service is the authority on who holds an item; the catalog's
- * `on_loan` only mirrors loan events and may lag either way).
+ * Catalog status + the open loan + whether the loans service has set the copy aside for a hold (the
+ * loans service is the authority on loans and holds; the catalog's `on_loan`, `in_transit` and
+ * `on_hold_shelf` only mirror its events and may lag either way).
  */
-export function circulationStatus(item: ItemView | null, loan: LoanView | null): string {
+export function circulationStatus(item: ItemView | null, loan: LoanView | null, setAside?: 'ready' | 'in_transit'): string {
   if (!item) return CirculationStatus.other;
   switch (item.status) {
     case 'lost':
@@ -31,7 +32,9 @@ export function circulationStatus(item: ItemView | null, loan: LoanView | null):
     case 'claimed_returned':
       return CirculationStatus.claimedReturned;
   }
-  if (loan && loan.status === 'open') return CirculationStatus.charged;
+  if (loan && loan.status === 'open') return loan.claimedReturnedAt ? CirculationStatus.claimedReturned : CirculationStatus.charged;
+  if (setAside === 'ready') return CirculationStatus.waitingOnHoldShelf;
+  if (setAside === 'in_transit') return CirculationStatus.inTransit;
   switch (item.status) {
     case 'available':
     case 'on_loan': // no open loan: returned, the catalog has not caught up yet
@@ -72,5 +75,5 @@ export function magneticMedia(itemType: ItemType | string | undefined): 'Y' | 'N
 
 /** Security marker (18): RFID/EAS state is not held by the catalog, so "00 other". */
 export const SECURITY_MARKER_OTHER = '00';
-/** Fee type (18): no fees exist yet, "01 other/unknown". */
+/** Fee type (18): nothing is charged to borrow an item (fines belong to patrons: 64 AV), so "01 other/unknown". */
 export const FEE_TYPE_OTHER = '01';

@@ -43,4 +43,13 @@ describe('patron status (14 chars)', () => {
     expect(patronRefusalKey(fakePatron({ expired: true }))).toBe(ErrorCode.CardExpired);
     expect(patronRefusalKey(fakePatron())).toBeNull();
   });
+
+  it('names the automatic fines and overdue blocks, and flags position 11 from the fines block', () => {
+    const fines = fakePatron({ blocks: ['fines'], circulationBlocked: true });
+    expect(patronRefusalKey(fines)).toBe('finesBlocked');
+    expect(patronRefusalKey(fakePatron({ blocks: ['overdue'], circulationBlocked: true }))).toBe('overdueBlocked');
+    expect(patronRefusalKey(fakePatron({ blocks: ['fines', 'manual'] }))).toBe(ErrorCode.PatronBlocked);
+    const s = patronStatusString(fines, summary);
+    expect(s).toBe('YYYY' + '      ' + 'Y' + '   ');
+  });
 });

@@ -1,6 +1,7 @@
 import { ErrorCode, type PatronSummary, type PatronView } from '@app/contracts';
 
-export type PatronRefusal = ErrorCode.PatronUnknown | ErrorCode.CardLost | ErrorCode.PatronBlocked | ErrorCode.CardExpired;
+/** Why a patron cannot circulate: the loans refusal code, or the automatic fines/overdue block by name. */
+export type PatronRefusal = ErrorCode.PatronUnknown | ErrorCode.CardLost | ErrorCode.PatronBlocked | ErrorCode.CardExpired | 'finesBlocked' | 'overdueBlocked';
 import { formatPatronStatus, PatronStatusFlags, UNKNOWN_PATRON_STATUS } from '@app/sip2-protocol';
 
 /** What we know about a patron's limits (BZ/CA/CB); undefined entries are not sent. */
@@ -50,7 +51,10 @@ export function limitsFromSummary(summary: PatronSummary | undefined): PatronLim
 export function patronRefusalKey(p: PatronView | null): PatronRefusal | null {
   if (!p) return ErrorCode.PatronUnknown;
   if (p.blocks.includes('card_lost')) return ErrorCode.CardLost;
-  if (p.status !== 'active' || p.blocks.length > 0) return ErrorCode.PatronBlocked;
+  if (p.status !== 'active' || p.blocks.some((b) => b !== 'fines' && b !== 'overdue')) return ErrorCode.PatronBlocked;
+  // only the automatic blocks: say what lifts them (pay, return)
+  if (p.blocks.includes('fines')) return 'finesBlocked';
+  if (p.blocks.includes('overdue')) return 'overdueBlocked';
   if (p.expired) return ErrorCode.CardExpired;
   if (p.circulationBlocked) return ErrorCode.PatronBlocked;
   return null;

@@ -40,6 +40,20 @@ export const SCREEN_MESSAGES = {
   [ErrorCode.ValidationFailed]: ['条码格式无效', 'Invalid barcode'],
   [ErrorCode.BranchUnknown]: ['终端位置配置错误，请联系工作人员', 'Terminal location is misconfigured; please see staff'],
   [ErrorCode.AgencyUnknown]: ['机构代码无效', 'Unknown institution'],
+  // holds (loans.holds.*)
+  [ErrorCode.HoldNotFound]: ['未找到该预约', 'No such hold was found'],
+  [ErrorCode.HoldAlreadyPlaced]: ['您已预约过该书', 'You already have a hold on this title'],
+  [ErrorCode.HoldPatronHasItem]: ['您已借有该书，无需预约', 'You already have this title on loan'],
+  [ErrorCode.HoldNotAllowed]: ['该书不能预约', 'Holds are not allowed on this item'],
+  [ErrorCode.HoldPickupInvalid]: ['此处不能取预约书，请选择分馆或智能书柜', 'Holds cannot be collected here; please choose a branch or a locker'],
+  [ErrorCode.HoldNotCancellable]: ['该预约已结束，无法取消', 'This hold has already ended and cannot be cancelled'],
+  [ErrorCode.ItemHeldForAnotherPatron]: ['该书已为其他读者预留', 'This item is on hold for another patron'],
+  // fines (loans.fines.*)
+  [ErrorCode.FineNotFound]: ['未找到该笔费用', 'Fee not found'],
+  [ErrorCode.PaymentExceedsBalance]: ['缴费金额超过应缴金额', 'The amount is more than what is owed'],
+  finesBlocked: ['您有未缴罚款，请先缴费', 'You have unpaid fines; please pay them first'],
+  finesBlockedAmount: ['您有未缴罚款 {owed} 元，请先缴费', 'You owe {owed} CNY in fines; please pay them first'],
+  overdueBlocked: ['您有逾期未还的图书，请先归还', 'You have overdue items; please return them first'],
   unavailable: ['系统暂时无法处理，请稍后再试或联系工作人员', 'The system is temporarily unavailable; please try again or see staff'],
   // session
   notLoggedIn: ['终端未登录', 'Terminal is not logged in'],
@@ -55,9 +69,28 @@ export const SCREEN_MESSAGES = {
   blocked: ['读者证已暂停使用', 'Card blocked'],
   enabled: ['读者证已恢复使用', 'Card re-enabled'],
   checkoutCancelled: ['借书已取消', 'Checkout cancelled'],
-  // not (yet) supported, answered truthfully
-  holdsNotSupported: ['本终端暂不支持预约，请到服务台办理', 'Holds cannot be placed here yet; please see staff'],
-  feesNotSupported: ['暂无应缴费用，本终端不接受缴费', 'No fees are owed; payments are not accepted here'],
+  fineCharged: ['逾期罚款 {amount} 元', 'Overdue fine: {amount} CNY'],
+  holdShelf: ['此书已被预约，请放入预约架', 'On hold: please put it on the hold shelf'],
+  holdTransit: ['此书已被预约，请送往 {dest}', 'On hold: please send it to {dest}'],
+  holdPlaced: ['预约成功，取书地点 {pickup}', 'Hold placed; pick it up at {pickup}'],
+  holdQueue: ['当前排队第 {pos} 位', 'You are number {pos} in the queue'],
+  holdReady: ['该书已在预约架上，请在 {date} 前取书', 'It is waiting on the hold shelf; collect it by {date}'],
+  holdCancelled: ['预约已取消', 'Hold cancelled'],
+  feePaid: ['缴费成功 {paid} 元，尚欠 {owed} 元', 'Paid {paid} CNY; {owed} CNY still owed'],
+  feePaidAll: ['缴费成功 {paid} 元，费用已结清', 'Paid {paid} CNY; nothing is owed now'],
+  // refused by the adapter itself (nothing was sent on)
+  holdItemRequired: ['请扫描要预约的图书条码', 'Please scan the barcode of the item you want to hold'],
+  holdModeInvalid: ['无效的预约操作', 'Unknown hold operation'],
+  holdChangeNotSupported: ['暂不支持修改取书地点，请取消后重新预约或到服务台办理', 'Changing the pickup location is not supported; cancel and place the hold again, or see staff'],
+  feeAmountInvalid: ['缴费金额无效', 'The payment amount is not valid'],
+  currencyNotAccepted: ['仅接受人民币缴费', 'Only payments in CNY are accepted'],
+  nothingOwed: ['暂无应缴费用，请勿缴费', 'No fees are owed; please do not pay'],
+  paymentExceeds: ['缴费金额超过应缴金额（应缴 {owed} 元）', 'The amount is more than what is owed ({owed} CNY)'],
+  feeAlreadySettled: ['该笔费用已结清', 'This fee is already settled'],
+  // fine item kinds (64 AV)
+  fineOverdue: ['逾期罚款', 'overdue fine'],
+  fineLostItem: ['遗失赔偿', 'lost item fee'],
+  // not supported, answered truthfully
   itemPropertiesNotStored: ['系统不保存物品属性', 'Item properties are not stored by the library system'],
 } as const satisfies Record<string, Text>;
 
@@ -69,6 +102,22 @@ const UNAVAILABLE_CODES: ReadonlySet<string> = new Set([ErrorCode.Timeout, Error
 export function messageKeyForError(code: string | undefined): ScreenMessageKey {
   if (code && !UNAVAILABLE_CODES.has(code) && Object.prototype.hasOwnProperty.call(SCREEN_MESSAGES, code)) return code as ScreenMessageKey;
   return 'unavailable';
+}
+
+/**
+ * The message key for a thrown backend refusal, reading its details where the code alone is too vague:
+ * PATRON_BLOCKED because of the automatic fines or overdue block (and nothing else) says so.
+ */
+export function messageKeyForRefusal(err: unknown): ScreenMessageKey {
+  const e = err as { code?: unknown; details?: { blocks?: unknown } } | undefined;
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  if (code === ErrorCode.PatronBlocked) {
+    const blocks = e?.details?.blocks;
+    if (Array.isArray(blocks) && blocks.length > 0 && blocks.every((b) => b === 'fines' || b === 'overdue')) {
+      return blocks.includes('fines') ? 'finesBlocked' : 'overdueBlocked';
+    }
+  }
+  return messageKeyForError(code);
 }
 
 export function screenMessage(key: ScreenMessageKey, language: ScreenLanguage, vars: Record<string, string | number> = {}): string {

@@ -3,7 +3,11 @@ import { CheckinResult, CheckoutResult, ErrorCode, ItemView, LoanView, PatronBlo
 import { CirculationBackend, Ref } from '../backend/circulation-backend';
 
 export class FakeRemoteError extends Error {
-  constructor(readonly code: string, message = code) {
+  constructor(
+    readonly code: string,
+    message = code,
+    readonly details?: Record<string, unknown>,
+  ) {
     super(message);
   }
 }
@@ -32,8 +36,14 @@ export class FakeCirculationBackend implements CirculationBackend {
   items = new Map<string, ItemView>();
   loans = new Map<string, LoanView>();
   calls: string[] = [];
+  /** what patronSummary reports as owed (fen) */
+  finesFen = 0;
   failWith?: string;
   transitTo?: string;
+  /** merged into the next checkin results (hold trapped, sort bin, fine …), as the loans service decides them */
+  checkinExtra?: Partial<CheckinResult>;
+  /** thrown by checkout/renew instead of their own checks (e.g. PATRON_BLOCKED with details) */
+  refuseWith?: FakeRemoteError;
 
   addPatron(p: PatronView, pin = '1234'): this {
     this.patrons.set(key(p), p);
@@ -80,7 +90,7 @@ export class FakeCirculationBackend implements CirculationBackend {
   async patronSummary(ref: Ref): Promise<PatronSummary> {
     this.guard('patronSummary');
     const open = [...this.loans.values()].filter((l) => key(l.patron) === key(ref));
-    return { patron: ref, openLoans: open.length, overdueLoans: open.filter((l) => l.overdue).length, holds: 0, finesFen: 0 };
+    return { patron: ref, openLoans: open.length, overdueLoans: open.filter((l) => l.overdue).length, holds: 0, finesFen: this.finesFen };
   }
 
   async openLoans(ref: Ref): Promise<LoanView[]> {
@@ -102,6 +112,7 @@ export class FakeCirculationBackend implements CirculationBackend {
 
   async checkout(patronRef: Ref, itemRef: Ref, branch: string, pin?: string): Promise<CheckoutResult> {
     this.guard('checkout');
+    if (this.refuseWith) throw this.refuseWith;
     const patron = this.patron(patronRef);
     if (pin !== undefined && this.pins.get(key(patronRef)) !== pin) throw new FakeRemoteError(ErrorCode.PinInvalid);
     if (patron.blocks.includes('card_lost')) throw new FakeRemoteError(ErrorCode.CardLost);
@@ -128,12 +139,13 @@ export class FakeCirculationBackend implements CirculationBackend {
     const destination = this.transitTo ?? item.homeBranch;
     return {
       wasOnLoan: !!loan, loan, item: { agency: item.agency, barcode: item.barcode, title: item.title, homeBranch: item.homeBranch, itemType: item.itemType },
-      destination, transit: destination !== branch, alerts: [],
+      destination, transit: destination !== branch, alerts: [], ...this.checkinExtra,
     };
   }
 
   async renew(patronRef: Ref, itemRef: Ref): Promise<RenewResult> {
     this.guard('renew');
+    if (this.refuseWith) throw this.refuseWith;
     const loan = this.loans.get(key(itemRef));
     if (!loan || key(loan.patron) !== key(patronRef)) throw new FakeRemoteError(ErrorCode.LoanNotFound);
     if (loan.renewals >= 1) throw new FakeRemoteError(ErrorCode.RenewalLimitReached);

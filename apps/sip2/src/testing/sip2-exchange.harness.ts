@@ -3,8 +3,6 @@ import {
   AnySip2Message, createMessage, decodeText, encodeMessage, parseMessage, RetransmitCache, Sip2Charset, Sip2Message, Sip2MessageCode, stripTerminator,
 } from '@app/sip2-protocol';
 import pino from 'pino';
-import { NoFeesYet } from '../backend/fees.port';
-import { NoHoldsYet } from '../backend/holds.port';
 import { SIP2_HANDLERS } from '../handlers/handler-table';
 import { HandlerContext } from '../handlers/sip2-handler';
 import { Sip2MetricsService } from '../metrics/sip2-metrics.service';
@@ -15,6 +13,7 @@ import { Sip2Session } from '../server/sip2-session';
 import { TerminalAccount } from '../services/terminal-account';
 import { TerminalAccountsService } from '../services/terminal-accounts.service';
 import { FakeCirculationBackend } from './fake-circulation.backend';
+import { FakeFeesPort, FakeHoldsPort } from './fake-holds-fees';
 
 export function terminal(over: Partial<TerminalAccount> = {}): TerminalAccount {
   return {
@@ -50,6 +49,8 @@ export class ExchangeHarness {
   readonly logger = pino({ level: 'silent' });
   readonly accounts = new FakeAccounts();
   readonly backend = new FakeCirculationBackend();
+  readonly holds = new FakeHoldsPort(this.backend);
+  readonly fees = new FakeFeesPort();
   readonly pins = new PinGuard(10, 5);
   readonly gate = new LoginGate(this.accounts as unknown as TerminalAccountsService, 5, 0);
   readonly exchange = new Sip2Exchange({ handlers: SIP2_HANDLERS, metrics: this.metrics, logger: this.logger, account: (l) => this.accounts.account(l) });
@@ -62,7 +63,7 @@ export class ExchangeHarness {
 
   ctx(): HandlerContext {
     return {
-      session: this.session, backend: this.backend, holds: new NoHoldsYet(), fees: new NoFeesYet(), pins: this.pins,
+      session: this.session, backend: this.backend, holds: this.holds, fees: this.fees, pins: this.pins,
       pinEvents: { pinFailed: () => this.metrics.pins.failed++, pinThrottled: () => this.metrics.pins.throttled++ },
       logins: this.gate, timeZone: 'Asia/Shanghai', now: () => this.now, acsTimeoutPeriod: '050',
     };
