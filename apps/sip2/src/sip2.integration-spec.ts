@@ -6,6 +6,9 @@ import * as path from 'node:path';
 import {
   CatalogSubjects,
   ErrorCode,
+  FineSubjects,
+  FinesPage,
+  LoanRuleSubjects,
   LoanSubjects,
   LoanView,
   Page,
@@ -20,6 +23,7 @@ import {
 import { findFreePorts } from '@app/runtime';
 import { checksumOfBytes, createMessage, decodeText, parseMessage, SIP2_BLANK_DATE, Sip2Client, Sip2ClientOptions, stripTerminator, verifyChecksum } from '@app/sip2-protocol';
 import { createRpcTestClient, createTestEnvironment, eventually, RpcTestClient, startTestService, TestEnvironment } from '@app/testing';
+import { Client } from 'pg';
 // spec files may boot other services in-process; production code never imports across apps
 import { CatalogModule } from '../../catalog/src/catalog.module';
 import { CatalogEnvDto } from '../../catalog/src/config/catalog-env.dto';
@@ -40,6 +44,7 @@ describe('sip2 service (real PostgreSQL + NATS, real TCP/TLS sockets, with catal
   const apps: INestMicroservice[] = [];
   const clients: Sip2Client[] = [];
   let rpc: RpcTestClient;
+  let db: Client;
   let tcpPort: number;
   let tlsPort: number;
   let tlsDir: string;
@@ -90,6 +95,8 @@ describe('sip2 service (real PostgreSQL + NATS, real TCP/TLS sockets, with catal
       }),
     );
     rpc = await createRpcTestClient(env.natsUrl);
+    db = new Client({ connectionString: env.databaseUrl });
+    await db.connect();
 
     await rpc.request(CatalogSubjects.upsertAgency, { isil: KSL, name: '昆山市图书馆', kind: 'member' });
     await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-MAIN', agency: KSL, name: '总馆', kind: 'central' });
@@ -108,6 +115,7 @@ describe('sip2 service (real PostgreSQL + NATS, real TCP/TLS sockets, with catal
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
     await rpc?.close();
+    await db?.end();
     for (const app of apps.reverse()) await app.close();
     await env?.stop();
     if (tlsDir) fs.rmSync(tlsDir, { recursive: true, force: true });
@@ -188,10 +196,14 @@ describe('sip2 service (real PostgreSQL + NATS, real TCP/TLS sockets, with catal
     expect(enable.response).toMatchObject({ code: '26', fixed: { patronStatus: ' '.repeat(14) }, fields: { validPatronPassword: 'Y' } });
     expect((await rpc.request<PatronView>(PatronSubjects.get, { agency: KSL, barcode: 'P-1' })).blocks).not.toContain('manual');
 
+    // nothing is owed: the money is not taken
     const fee = await c.send(createMessage('37', { transactionDate: now(), feeType: '01', paymentType: '00', currencyType: 'CNY' }, { feeAmount: '1.00', institutionId: KSL, patronIdentifier: 'P-1' }));
-    expect(fee.response).toMatchObject({ code: '38', fixed: { paymentAccepted: 'N' } });
+    expect(fee.response).toMatchObject({ code: '38', fixed: { paymentAccepted: 'N' }, fields: { screenMessage: ['No fees are owed; please do not pay'] } });
     const hold = await c.send(createMessage('15', { holdMode: '+', transactionDate: now() }, { institutionId: KSL, patronIdentifier: 'P-1', itemIdentifier: 'T-1' }));
-    expect(hold.response).toMatchObject({ code: '16', fixed: { ok: '0', available: 'N' } });
+    // P-1 has T-2, a copy of the same title, on loan: the loans service refuses (holds are placed and found below)
+    expect(hold.response).toMatchObject({ code: '16', fixed: { ok: '0', available: 'N' }, fields: { screenMessage: ['You already have this title on loan'] } });
+    const unhold = await c.send(createMessage('15', { holdMode: '-', transactionDate: now() }, { institutionId: KSL, patronIdentifier: 'P-1', itemIdentifier: 'T-1' }));
+    expect(unhold.response).toMatchObject({ code: '16', fixed: { ok: '0' }, fields: { screenMessage: ['No such hold was found'] } });
     const upd = await c.send(createMessage('19', { transactionDate: now() }, { institutionId: KSL, itemIdentifier: 'T-1', itemProperties: 'shelf 2' }));
     expect(upd.response).toMatchObject({ code: '20', fixed: { itemPropertiesOk: '0' } });
     const end = await c.send(createMessage('35', { transactionDate: now() }, { institutionId: KSL, patronIdentifier: 'P-1' }));
@@ -210,6 +222,140 @@ describe('sip2 service (real PostgreSQL + NATS, real TCP/TLS sockets, with catal
     const back = await c.send(checkin('G-1'));
     // returned at the 24-hour library, the item belongs to KSL-MAIN: transit alert
     expect(back.response).toMatchObject({ fixed: { ok: '1', alert: 'Y' }, fields: { permanentLocation: 'KSL-MAIN', sortBin: 'KSL-MAIN', destinationLocation: 'KSL-MAIN', alertType: '04' } });
+  });
+
+  describe('holds and fines through the loans service', () => {
+    const hold = (mode: string, patron: string, item: string, extra: Record<string, string> = {}) =>
+      createMessage('15', { holdMode: mode, transactionDate: now() }, { institutionId: KSL, patronIdentifier: patron, itemIdentifier: item, ...extra });
+    const patronInfo = (patron: string, summary: string) =>
+      createMessage('63', { language: '001', transactionDate: now(), summary }, { institutionId: KSL, patronIdentifier: patron, patronPassword: PIN });
+    const itemInfo = (item: string) => createMessage('17', { transactionDate: now() }, { institutionId: KSL, itemIdentifier: item });
+    const feePaid = (patron: string, amount: string, extra: Record<string, string> = {}) =>
+      createMessage('37', { transactionDate: now(), feeType: '01', paymentType: '00', currencyType: 'CNY' }, { feeAmount: amount, institutionId: KSL, patronIdentifier: patron, ...extra });
+    const renew = (patron: string, item: string) =>
+      createMessage('29', { thirdPartyAllowed: 'N', noBlock: 'N', transactionDate: now(), nbDueDate: SIP2_BLANK_DATE }, { institutionId: KSL, patronIdentifier: patron, itemIdentifier: item });
+    const fixed = (r: { response: { fixed: unknown } }) => r.response.fixed as Record<string, string>;
+    /** a logged-in kiosk whose session speaks English (a 23 asking for language 001), so messages compare plainly */
+    async function englishKiosk(): Promise<Sip2Client> {
+      const c = await kiosk();
+      await c.send(createMessage('23', { language: '001', transactionDate: now() }, { institutionId: KSL, patronIdentifier: 'P-1', terminalPassword: '', patronPassword: '' }));
+      return c;
+    }
+
+    it('a hold placed with 15 shows in 64, blocks renewal, is trapped by a 09 checkin (alert, CV 01), shows 08 in 18 and is picked up', async () => {
+      await createItem('H-1');
+      await createPatron('P-HOLDER');
+      await createPatron('P-READER');
+      const c = await englishKiosk();
+      expect(fixed(await c.send(checkout('H-1', 'P-READER')))).toMatchObject({ ok: '1' });
+
+      const placed = await c.send(hold('+', 'P-HOLDER', 'H-1', { patronPassword: PIN }));
+      expect(placed.response).toMatchObject({ code: '16', fixed: { ok: '1', available: 'N' }, fields: { queuePosition: '1', pickupLocation: 'KSL-MAIN', itemIdentifier: 'H-1', titleIdentifier: '红楼梦' } });
+      // placing it twice is refused by the loans service
+      const twice = await c.send(hold('+', 'P-HOLDER', 'H-1'));
+      expect(twice.response).toMatchObject({ fixed: { ok: '0' }, fields: { screenMessage: ['You already have a hold on this title'] } });
+
+      const waiting = await c.send(patronInfo('P-HOLDER', '     Y    '));
+      expect(waiting.response).toMatchObject({ code: '64', fixed: { holdItemsCount: '0000', unavailableHoldsCount: '0001' }, fields: { unavailableHoldItems: ['H-1'] } });
+      expect(await c.send(itemInfo('H-1'))).toMatchObject({ response: { fixed: { circulationStatus: '04' }, fields: { holdQueueLength: '1' } } });
+
+      const refusedRenewal = await c.send(renew('P-READER', 'H-1'));
+      expect(refusedRenewal.response).toMatchObject({ code: '30', fixed: { ok: '0' }, fields: { screenMessage: ['Another patron is waiting for this item; it cannot be renewed'] } });
+
+      const back = await c.send(checkin('H-1'));
+      expect(back.response).toMatchObject({
+        code: '10',
+        fixed: { ok: '1', alert: 'Y' },
+        fields: { alertType: '01', sortBin: 'HOLDS', destinationLocation: 'KSL-MAIN', holdPatronId: 'P-HOLDER', permanentLocation: 'KSL-MAIN' },
+      });
+      expect(back.response.fields.screenMessage).toContain('On hold: please put it on the hold shelf');
+
+      const onShelf = await c.send(itemInfo('H-1'));
+      expect(onShelf.response).toMatchObject({ fixed: { circulationStatus: '08' }, fields: { holdQueueLength: '1' } });
+      expect(onShelf.response.fields.holdPickupDate).toMatch(/^\d{8} {4}235959$/);
+      const ready = await c.send(patronInfo('P-HOLDER', 'Y         '));
+      expect(ready.response).toMatchObject({ fixed: { holdItemsCount: '0001', unavailableHoldsCount: '0000' }, fields: { holdItems: ['H-1'] } });
+
+      const notYours = await c.send(checkout('H-1', 'P-READER'));
+      expect(notYours.response).toMatchObject({ fixed: { ok: '0' }, fields: { screenMessage: ['This item is on hold for another patron'] } });
+      expect(fixed(await c.send(checkout('H-1', 'P-HOLDER', { patronPassword: PIN })))).toMatchObject({ ok: '1' });
+      const done = await c.send(patronInfo('P-HOLDER', '          '));
+      expect(done.response.fixed).toMatchObject({ holdItemsCount: '0000', unavailableHoldsCount: '0000', chargedItemsCount: '0001' });
+    });
+
+    it('a hold for another branch (BS) is trapped for transit: CV 02, sort bin and destination = pickup branch', async () => {
+      await createItem('H-2');
+      await createPatron('P-ZS');
+      const c = await englishKiosk();
+      const placed = await c.send(hold('+', 'P-ZS', 'H-2', { pickupLocation: 'KSL-ZS' }));
+      expect(placed.response).toMatchObject({ fixed: { ok: '1' }, fields: { pickupLocation: 'KSL-ZS' } });
+      // an item on the open shelf, pulled for the hold and checked in: it travels to KSL-ZS
+      const back = await c.send(checkin('H-2'));
+      expect(back.response).toMatchObject({ fixed: { alert: 'Y' }, fields: { alertType: '02', sortBin: 'KSL-ZS', destinationLocation: 'KSL-ZS', holdPatronId: 'P-ZS' } });
+      expect(fixed(await c.send(itemInfo('H-2')))).toMatchObject({ circulationStatus: '10' });
+      // a 24-hour library is no pickup location
+      await createItem('H-3');
+      const refused = await c.send(hold('+', 'P-ZS', 'H-3', { pickupLocation: 'KSL-24H-SLGY' }));
+      expect(refused.response).toMatchObject({ fixed: { ok: '0' }, fields: { screenMessage: ['Holds cannot be collected here; please choose a branch or a locker'] } });
+    });
+
+    it('an overdue return charges a fine that 64 lists (AV, BV) and blocks; a 37 pays it (38 Y) and the block lifts', async () => {
+      // items owned by KSL-ZS: 100 fen a day, the fines block from 500 fen
+      await rpc.request(LoanRuleSubjects.upsert, {
+        id: 'sip2-zs-fines', scope: 'KSL-ZS', patronType: '*', itemType: '*', loanDays: 30, renewalDays: 30, maxRenewals: 1, maxItems: 20,
+        finePerDayFen: 100, fineBlockThresholdFen: 500,
+      });
+      await createItem('FINE-1', { homeBranch: 'KSL-ZS' });
+      await createItem('FINE-2', { homeBranch: 'KSL-ZS' });
+      await createPatron('P-OWES');
+      const c = await englishKiosk();
+      expect(fixed(await c.send(checkout('FINE-1', 'P-OWES')))).toMatchObject({ ok: '1' });
+      // six days late (KSL-MAIN has no calendar: every day counts)
+      const due = new Date(Date.now() - 6 * 86_400_000).toLocaleDateString('en-CA', { timeZone: TZ });
+      await db.query(
+        `UPDATE loans.loans SET due_date = $2::date, due_at = (($2::date + 1)::timestamp AT TIME ZONE '${TZ}') - interval '1 second',
+           checked_out_at = (($2::date + 1)::timestamp AT TIME ZONE '${TZ}') - interval '30 days'
+         WHERE item_barcode = $1 AND returned_at IS NULL`,
+        ['FINE-1', due],
+      );
+      const back = await c.send(checkin('FINE-1'));
+      expect(back.response.fields.screenMessage).toContain('Overdue fine: 6.00 CNY');
+      await eventually(async () => (await rpc.request<PatronView>(PatronSubjects.get, { agency: KSL, barcode: 'P-OWES' })).blocks.includes('fines'));
+
+      const owed = await c.send(patronInfo('P-OWES', '   Y      '));
+      const [fine] = (await rpc.request<FinesPage>(FineSubjects.list, { patron: { agency: KSL, barcode: 'P-OWES' } })).items;
+      expect(owed.response).toMatchObject({
+        code: '64',
+        fixed: { fineItemsCount: '0001' },
+        fields: { fineItems: [`${fine.id} 6.00 overdue fine FINE-1 红楼梦`], currencyType: 'CNY', feeAmount: '6.00', screenMessage: ['You have unpaid fines; please pay them first'] },
+      });
+      expect(fixed(owed).patronStatus.charAt(10)).toBe('Y');
+      const status = await c.send(createMessage('23', { language: '001', transactionDate: now() }, { institutionId: KSL, patronIdentifier: 'P-OWES', terminalPassword: '', patronPassword: '' }));
+      expect(status.response.fields).toMatchObject({ feeAmount: '6.00', currencyType: 'CNY' });
+      const blocked = await c.send(checkout('FINE-2', 'P-OWES'));
+      expect(blocked.response).toMatchObject({ fixed: { ok: '0' }, fields: { screenMessage: ['You owe 6.00 CNY in fines; please pay them first'] } });
+
+      expect((await c.send(feePaid('P-OWES', '7.00'))).response).toMatchObject({ fixed: { paymentAccepted: 'N' }, fields: { screenMessage: ['The amount is more than what is owed (6.00 CNY)'] } });
+      const part = await c.send(feePaid('P-OWES', '2.00', { transactionId: 'KIOSK-0001' }));
+      expect(part.response).toMatchObject({ code: '38', fixed: { paymentAccepted: 'Y' }, fields: { transactionId: 'KIOSK-0001', screenMessage: ['Paid 2.00 CNY; 4.00 CNY still owed'] } });
+      // the same BK on another connection is recorded once
+      const other = await kiosk();
+      expect(fixed(await other.send(feePaid('P-OWES', '2.00', { transactionId: 'KIOSK-0001' })))).toMatchObject({ paymentAccepted: 'Y' });
+      expect((await rpc.request<FinesPage>(FineSubjects.list, { patron: { agency: KSL, barcode: 'P-OWES' } })).outstandingFen).toBe(400);
+      // 400 < 500: the loans service lifted the block
+      expect((await rpc.request<PatronView>(PatronSubjects.get, { agency: KSL, barcode: 'P-OWES' })).blocks).not.toContain('fines');
+      const rest = await c.send(feePaid('P-OWES', '4.00', { transactionId: 'KIOSK-0002', feeIdentifier: fine.id }));
+      expect(rest.response).toMatchObject({ fixed: { paymentAccepted: 'Y' }, fields: { screenMessage: ['Paid 4.00 CNY; nothing is owed now'] } });
+      const { rows } = await db.query(`SELECT amount_fen, payment_type, transaction_id, channel FROM loans.fine_transactions WHERE patron_barcode = 'P-OWES' ORDER BY amount_fen`);
+      expect(rows).toEqual([
+        { amount_fen: 200, payment_type: 'cash', transaction_id: 'KIOSK-0001', channel: 'sip2' },
+        { amount_fen: 400, payment_type: 'cash', transaction_id: 'KIOSK-0002', channel: 'sip2' },
+      ]);
+      const cleared = await c.send(patronInfo('P-OWES', '   Y      '));
+      expect(cleared.response.fixed).toMatchObject({ fineItemsCount: '0000', patronStatus: ' '.repeat(14) });
+      expect(cleared.response.fields.feeAmount).toBeUndefined();
+      expect(fixed(await c.send(checkout('FINE-2', 'P-OWES')))).toMatchObject({ ok: '1' });
+    });
   });
 
   it('a retransmitted checkout (same AY and AZ) gets the cached answer and creates exactly one loan', async () => {
