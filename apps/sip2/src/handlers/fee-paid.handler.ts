@@ -49,7 +49,7 @@ export const feePaidHandler = defineHandler({
     if (amount === undefined || amount <= 0) return notAccepted(req, ctx, 'feeAmountInvalid');
     if (!currencyAccepted(req.fixed.currencyType)) return notAccepted(req, ctx, 'currencyNotAccepted');
     const bk = req.fields.transactionId?.trim();
-    if (bk !== undefined && bk.length > 64) return notAccepted(req, ctx, ErrorCode.ValidationFailed, undefined, 'bad-transaction-id');
+    if (bk !== undefined && bk.length > 64) return notAccepted(req, ctx, 'transactionIdInvalid');
 
     const pin = pinOf(req.fields.patronPassword);
     if (pin !== undefined) {

@@ -261,6 +261,7 @@ describe('37 Fee paid → loans.fines.pay', () => {
     ['an amount that is no number', 'abc', {}, {}, '缴费金额无效 / The payment amount is not valid'],
     ['another currency', '1.00', {}, { currencyType: 'USD' }, '仅接受人民币缴费 / Only payments in CNY are accepted'],
     ['a wrong PIN', '1.00', { patronPassword: '0000' }, {}, '密码错误 / Wrong PIN'],
+    ['a BK longer than 64 characters', '1.00', { transactionId: 'X'.repeat(65) }, {}, '交易号无效（最长 64 个字符） / The transaction id is not valid (64 characters at most)'],
   ])('does not accept %s', async (_name, amount, fields, fixed, message) => {
     const h = await owing();
     const r = await h.send(feePaid(amount, fields, fixed));

@@ -83,6 +83,7 @@ export const SCREEN_MESSAGES = {
   holdModeInvalid: ['无效的预约操作', 'Unknown hold operation'],
   holdChangeNotSupported: ['暂不支持修改取书地点，请取消后重新预约或到服务台办理', 'Changing the pickup location is not supported; cancel and place the hold again, or see staff'],
   feeAmountInvalid: ['缴费金额无效', 'The payment amount is not valid'],
+  transactionIdInvalid: ['交易号无效（最长 64 个字符）', 'The transaction id is not valid (64 characters at most)'],
   currencyNotAccepted: ['仅接受人民币缴费', 'Only payments in CNY are accepted'],
   nothingOwed: ['暂无应缴费用，请勿缴费', 'No fees are owed; please do not pay'],
   paymentExceeds: ['缴费金额超过应缴金额（应缴 {owed} 元）', 'The amount is more than what is owed ({owed} CNY)'],
