@@ -74,12 +74,42 @@ describe('SIP2 over real sockets (e2e)', () => {
 
     for (const [code, msg] of [
       ['20', createMessage('19', { transactionDate: now() }, { institutionId: KSL, itemIdentifier: 'B0000011', itemProperties: 'spine label' })],
-      ['16', createMessage('15', { holdMode: '+', transactionDate: now() }, { institutionId: KSL, patronIdentifier: 'P0000001', itemIdentifier: 'B0000011', patronPassword: PIN })],
+      // cancelling a hold that does not exist: answered (16 ok 0) without side effects; holds are placed below
+      ['16', createMessage('15', { holdMode: '-', transactionDate: now() }, { institutionId: KSL, patronIdentifier: 'P0000001', itemIdentifier: 'B0000016', patronPassword: PIN })],
       ['38', createMessage('37', { transactionDate: now(), feeType: '01', paymentType: '00', currencyType: 'CNY' }, { feeAmount: '0.00', institutionId: KSL, patronIdentifier: 'P0000001' })],
       ['36', createMessage('35', { transactionDate: now() }, { institutionId: KSL, patronIdentifier: 'P0000001' })],
     ] as const) {
       expect((await c.send(msg)).response.code).toBe(code);
     }
+  });
+
+  it('hold → trap → pickup on the demo data: 15 places it, 29 is refused, 09 traps it (CV 01), 18 shows 08, 64 lists it, 11 lends it to the holder', async () => {
+    const c = await terminal('kiosk01');
+    const pi = (patron: string, summary: string) =>
+      c.send(createMessage('63', { language: '001', transactionDate: now(), summary }, { institutionId: KSL, patronIdentifier: patron, patronPassword: PIN }));
+    await pi('P0000004', '          '); // the session speaks English from here on
+    expect((await c.send(checkout('B0000017', 'P0000001'))).response.fixed).toMatchObject({ ok: '1' });
+
+    const placed = await c.send(createMessage('15', { holdMode: '+', transactionDate: now() }, { institutionId: KSL, patronIdentifier: 'P0000004', itemIdentifier: 'B0000017', patronPassword: PIN }));
+    expect(placed.response).toMatchObject({ code: '16', fixed: { ok: '1', available: 'N' }, fields: { pickupLocation: 'KSL-MAIN', queuePosition: '1', titleIdentifier: '人类简史' } });
+    expect((await pi('P0000004', '     Y    ')).response.fields.unavailableHoldItems).toEqual(['B0000017']);
+
+    const renew = await c.send(createMessage('29', { thirdPartyAllowed: 'N', noBlock: 'N', transactionDate: now(), nbDueDate: SIP2_BLANK_DATE }, { institutionId: KSL, patronIdentifier: 'P0000001', itemIdentifier: 'B0000017', patronPassword: PIN }));
+    expect(renew.response).toMatchObject({ fixed: { ok: '0' }, fields: { screenMessage: ['Another patron is waiting for this item; it cannot be renewed'] } });
+
+    const back = await c.send(checkin('B0000017'));
+    expect(back.response).toMatchObject({ code: '10', fixed: { ok: '1', alert: 'Y' }, fields: { alertType: '01', sortBin: 'HOLDS', destinationLocation: 'KSL-MAIN', holdPatronId: 'P0000004' } });
+    const item = await c.send(createMessage('17', { transactionDate: now() }, { institutionId: KSL, itemIdentifier: 'B0000017' }));
+    expect(item.response).toMatchObject({ fixed: { circulationStatus: '08' }, fields: { holdQueueLength: '1' } });
+    const ready = await pi('P0000004', 'Y         ');
+    expect(ready.response).toMatchObject({ fixed: { holdItemsCount: '0001' }, fields: { holdItems: ['B0000017'] } });
+
+    const someoneElse = await c.send(checkout('B0000017', 'P0000001'));
+    expect(someoneElse.response).toMatchObject({ fixed: { ok: '0' }, fields: { screenMessage: ['This item is on hold for another patron'] } });
+    expect((await c.send(checkout('B0000017', 'P0000004'))).response.fixed).toMatchObject({ ok: '1' });
+    expect((await pi('P0000004', '          ')).response.fixed).toMatchObject({ holdItemsCount: '0000', unavailableHoldsCount: '0000' });
+    // returned again: nobody waits, it goes back on the shelf at home
+    expect((await c.send(checkin('B0000017'))).response.fixed).toMatchObject({ ok: '1', alert: 'N' });
   });
 
   it('blocking a card (01) answers 24 and patron enable (25) lifts it', async () => {
