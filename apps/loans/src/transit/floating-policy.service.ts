@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FloatingRuleView } from '@app/contracts';
+import { EntityManager } from 'typeorm';
 import { FloatingRuleRepository } from './floating-rule.repository';
 import { restingPlace } from './floating-rules';
 
@@ -15,15 +16,16 @@ export class FloatingPolicyService {
 
   constructor(private readonly repo: FloatingRuleRepository) {}
 
-  async rules(): Promise<FloatingRuleView[]> {
+  /** `manager`: the caller's transaction, so a cache refresh inside a checkin never needs a second connection. */
+  async rules(manager?: EntityManager): Promise<FloatingRuleView[]> {
     if (this.cached && this.cached.expiresAt > Date.now()) return this.cached.rules;
-    const rules = await this.repo.all();
+    const rules = await this.repo.all(manager);
     this.cached = { rules, expiresAt: Date.now() + TTL_MS };
     return rules;
   }
 
-  async restingPlace(item: { agency: string; itemType: string; homeBranch: string }, here: string): Promise<string> {
-    return restingPlace(await this.rules(), item, here);
+  async restingPlace(item: { agency: string; itemType: string; homeBranch: string }, here: string, manager?: EntityManager): Promise<string> {
+    return restingPlace(await this.rules(manager), item, here);
   }
 
   async upsert(rule: FloatingRuleView): Promise<FloatingRuleView> {

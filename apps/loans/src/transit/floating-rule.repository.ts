@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { FloatingRuleView } from '@app/contracts';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 @Injectable()
 export class FloatingRuleRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  all(): Promise<FloatingRuleView[]> {
-    return this.dataSource.query(`SELECT agency, item_type AS "itemType", floats FROM loans.floating_rules ORDER BY agency, item_type`);
+  /** Pass the caller's transaction when inside one: a second pool connection could deadlock a full pool. */
+  all(manager?: EntityManager): Promise<FloatingRuleView[]> {
+    return (manager ?? this.dataSource).query(`SELECT agency, item_type AS "itemType", floats FROM loans.floating_rules ORDER BY agency, item_type`);
   }
 
   async upsert(rule: FloatingRuleView): Promise<void> {

@@ -119,7 +119,7 @@ export class ItemRoutingService {
       if (next) return this.trapFor(ctx, next);
     }
 
-    const destination = await this.floating.restingPlace({ agency: it.item.agency, itemType: it.itemType, homeBranch: it.homeBranch }, here);
+    const destination = await this.floating.restingPlace({ agency: it.item.agency, itemType: it.itemType, homeBranch: it.homeBranch }, here, m);
     if (destination !== here) {
       const transitId = await this.startTransit(ctx, destination, 'home', null);
       return { destination, transit: true, hold: null, sortBin: destination, transitId, alerts: [] };

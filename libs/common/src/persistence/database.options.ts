@@ -44,6 +44,8 @@ export function buildDataSourceOptions(opts: ServiceDatabaseOptions): DataSource
     applicationName: opts.applicationName ?? opts.schema,
     extra: {
       max: opts.poolSize ?? 10,
+      // fail fast instead of hanging forever when the pool is exhausted
+      connectionTimeoutMillis: 10_000,
       // timestamps are stored and compared in UTC; local dates are computed in code with the library TZ
       options: `-c timezone=UTC -c search_path="${opts.schema}",public`,
     },
