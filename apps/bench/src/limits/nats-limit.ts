@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { connect, headers, JSONCodec } from 'nats';
-import { CALLER_HEADER, CORRELATION_HEADER, LoanSubjects } from '@app/contracts';
+import { CORRELATION_HEADER, LoanSubjects } from '@app/contracts';
 import { BENCH_AGENCY, BENCH_PIN, branchCode, itemBarcode, patronBarcode } from '../data/layout';
 import { newHistogram, recordMs, summarize, LatencySummary } from '../report/latency-histogram';
 
@@ -48,7 +48,6 @@ export async function measureNatsLimit(natsUrl: string, concurrency: number, dur
     const hdrs = () => {
       const x = headers();
       x.set(CORRELATION_HEADER, randomUUID());
-      x.set(CALLER_HEADER, 'bench');
       return x;
     };
     // warm up the connection and the responder

@@ -6,6 +6,27 @@ import { requestContext } from './request-context';
  * Structured JSON logs (pino) with the correlation id of the current request mixed into every line.
  * Also a Nest LoggerService so framework messages come out as the same JSON.
  */
+let destination: ReturnType<typeof pino.destination> | undefined;
+
+/**
+ * One asynchronous stdout stream per process: a synchronous write per log line cost the SIP2 adapter
+ * ~9 % of its CPU under kiosk load (docs/performance.md). Whatever is buffered is flushed at exit.
+ */
+function stdoutDestination(): ReturnType<typeof pino.destination> {
+  if (!destination) {
+    const dest = pino.destination({ dest: 1, sync: false });
+    process.once('exit', () => {
+      try {
+        dest.flushSync();
+      } catch {
+        // stdout already closed: nothing more can be written anyway
+      }
+    });
+    destination = dest;
+  }
+  return destination;
+}
+
 export function createLogger(service: string, level = 'info'): Logger {
   return pino({
     level,
@@ -16,7 +37,7 @@ export function createLogger(service: string, level = 'info'): Logger {
       return correlationId ? { correlationId } : {};
     },
     redact: { paths: ['pin', '*.pin', 'password', '*.password', 'apiKey', '*.apiKey'], censor: '[redacted]' },
-  });
+  }, stdoutDestination());
 }
 
 export class AppLogger implements LoggerService {

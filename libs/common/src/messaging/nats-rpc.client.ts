@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, CORRELATION_HEADER, CALLER_HEADER, isErrorPayload } from '@app/contracts';
+import { ErrorCode, CORRELATION_HEADER, isErrorPayload } from '@app/contracts';
 import { headers as natsHeaders, JSONCodec, NatsError, ErrorCode as NatsErrorCode } from 'nats';
 import { RemoteError } from '../errors/domain-error';
 import { requestContext } from '../logging/request-context';
-import { NATS_OPTIONS, NatsConnectionOptions, NatsConnectionProvider } from './nats-connection.provider';
+import { NatsConnectionProvider } from './nats-connection.provider';
 
 export const RPC_DEFAULT_TIMEOUT_MS = Symbol('RPC_DEFAULT_TIMEOUT_MS');
 
@@ -26,7 +26,6 @@ interface NestReplyPacket {
 export class NatsRpcClient {
   constructor(
     private readonly connection: NatsConnectionProvider,
-    @Inject(NATS_OPTIONS) private readonly options: NatsConnectionOptions,
     @Inject(RPC_DEFAULT_TIMEOUT_MS) private readonly defaultTimeoutMs: number,
   ) {}
 
@@ -38,7 +37,6 @@ export class NatsRpcClient {
     const nc = await this.connection.get();
     const h = natsHeaders();
     h.set(CORRELATION_HEADER, requestContext.correlationId() ?? randomUUID());
-    h.set(CALLER_HEADER, this.options.name);
     const timeout = opts.timeoutMs ?? this.defaultTimeoutMs;
     let reply;
     try {
@@ -80,5 +78,5 @@ export function createStandaloneRpcClient(
 ): { client: NatsRpcClient; close: () => Promise<void> } {
   const options = { servers: natsUrl, name };
   const connection = new NatsConnectionProvider(options);
-  return { client: new NatsRpcClient(connection, options, timeoutMs), close: () => connection.onApplicationShutdown() };
+  return { client: new NatsRpcClient(connection, timeoutMs), close: () => connection.onApplicationShutdown() };
 }
