@@ -6,6 +6,22 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
+# every jest run writes a JSON summary; on exit (pass or fail) one closing line adds them up
+results_dir="$(mktemp -d)"
+summary() {
+  node -e '
+    const fs = require("fs"), path = require("path");
+    let passed = 0, failed = 0, skipped = 0;
+    for (const f of fs.readdirSync(process.argv[1])) {
+      const r = JSON.parse(fs.readFileSync(path.join(process.argv[1], f), "utf8"));
+      passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + (r.numTodoTests || 0);
+    }
+    console.log(`\ntests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
+  ' "$results_dir" 2>/dev/null || true
+  rm -rf "$results_dir"
+}
+trap summary EXIT
+
 step "docker-compose.yml"
 if command -v docker-compose >/dev/null 2>&1; then
   docker-compose -f docker-compose.yml config -q && echo "docker-compose config: valid"
@@ -21,10 +37,10 @@ npx tsc -p tsconfig.json --noEmit
 npm run -s build
 
 step "unit and integration tests"
-npx jest --ci --selectProjects unit integration
+npx jest --ci --selectProjects unit integration --json --outputFile "$results_dir/unit-integration.json"
 
 step "end-to-end tests (whole suite as processes, HTTP and SIP2 sockets)"
-npx jest --ci --selectProjects e2e
+npx jest --ci --selectProjects e2e --json --outputFile "$results_dir/e2e.json"
 
 if [ -f dist/apps/bench/src/main.js ]; then
   step "benchmark smoke run (checks the report, never a speed)"
