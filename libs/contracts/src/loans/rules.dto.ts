@@ -1,9 +1,8 @@
-import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { ItemRefDto, ItemTypes } from '../catalog/catalog.dto';
-import { BRANCH_CODE_PATTERN } from '../common/identity';
-import { PatronRefDto, PatronTypes } from '../patrons/patron.dto';
+import { ApiProperty, ApiPropertyOptional, OmitType, PickType } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ItemTypes } from '../catalog/catalog.dto';
+import { PatronTypes } from '../patrons/patron.dto';
+import { CheckoutDto } from './loan.dto';
 
 /** '*' matches anything in a rule key. */
 export const RULE_WILDCARD = '*';
@@ -126,26 +125,7 @@ export class ListLoanRulesDto {
 }
 
 /** `loans.rules.dry-run.v1`: what would happen if `patron` borrowed `item` at `branch` (now, or at `at`). */
-export class LoanDryRunDto {
-  @ApiProperty({ type: PatronRefDto })
-  @ValidateNested()
-  @Type(() => PatronRefDto)
-  patron: PatronRefDto;
-
-  @ApiProperty({ type: ItemRefDto })
-  @ValidateNested()
-  @Type(() => ItemRefDto)
-  item: ItemRefDto;
-
-  @ApiProperty({ example: 'KSL-HQ', description: 'branch where the checkout would happen' })
-  @Matches(BRANCH_CODE_PATTERN)
-  branch: string;
-
-  @ApiPropertyOptional({ example: 'KSL-MAIN', description: 'branch where the item is expected back (default: the checkout branch); its calendar sets the due day' })
-  @IsOptional()
-  @Matches(BRANCH_CODE_PATTERN)
-  returnBranch?: string;
-
+export class LoanDryRunDto extends PickType(CheckoutDto, ['patron', 'item', 'branch', 'returnBranch'] as const) {
   @ApiPropertyOptional({ example: '2026-12-01T02:00:00Z', description: 'pretend the checkout happens at this instant (default: now)' })
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'at must be an ISO-8601 instant with a zone' })
