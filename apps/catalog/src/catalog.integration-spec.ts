@@ -2,8 +2,11 @@ import { INestMicroservice } from '@nestjs/common';
 import { CatalogSubjects, ErrorCode, EventSubjects, ItemView, RecordView } from '@app/contracts';
 import { createRpcTestClient, createTestEnvironment, eventually, RpcTestClient, startTestService, TestEnvironment } from '@app/testing';
 import { JSONCodec } from 'nats';
+import { DataSource } from 'typeorm';
 import { CatalogModule } from './catalog.module';
 import { CatalogEnvDto } from './config/catalog-env.dto';
+import { ItemEntity } from './entities/item.entity';
+import { ItemRepository } from './repositories/item.repository';
 
 describe('catalog service (real PostgreSQL + NATS)', () => {
   let env: TestEnvironment;
@@ -101,5 +104,43 @@ describe('catalog service (real PostgreSQL + NATS)', () => {
       }),
     );
     await eventually(async () => (await rpc.request<ItemView>(CatalogSubjects.getItem, { agency: KSL, barcode: 'EV1' })).status === 'on_loan');
+  });
+
+  it('hand-written findByRef hydrates exactly what TypeORM findOne with the record did', async () => {
+    const full = await rpc.request<RecordView>(CatalogSubjects.createRecord, {
+      title: '红楼梦', author: '曹雪芹', isbn: '9787020002207', publisher: '人民文学出版社', year: 1982, clcCallNumber: 'I242.4',
+    });
+    const bare = await rpc.request<RecordView>(CatalogSubjects.createRecord, { title: '无名' });
+    await rpc.request(CatalogSubjects.createItem, { agency: KSL, barcode: 'HW1', recordId: full.id, itemType: 'book', homeBranch: 'KSL-MAIN', shelfLocation: '3F', priceFen: 4550 });
+    await rpc.request(CatalogSubjects.createItem, { agency: KSL, barcode: 'HW2', recordId: bare.id, itemType: 'reference', homeBranch: 'KSL-MAIN' });
+    const ds = app.get(DataSource);
+    const repo = app.get(ItemRepository);
+    const typeorm = (barcode: string) => ds.getRepository(ItemEntity).findOne({ where: { agency: KSL, barcode }, relations: { record: true } });
+    for (const barcode of ['HW1', 'HW2']) {
+      const expected = await typeorm(barcode);
+      expect(expected).not.toBeNull();
+      expect(await repo.findByRef(KSL, barcode)).toStrictEqual(expected);
+      expect(await ds.transaction((m) => repo.findByRef(KSL, barcode, m))).toStrictEqual(expected);
+    }
+    expect(await repo.findByRef(KSL, 'NOPE')).toBeNull();
+    expect(await repo.findByRef(TCL, 'HW1')).toBeNull();
+  });
+
+  it('applies a status only when it is not older than the recorded change; no location keeps the current one', async () => {
+    const record = await rpc.request<RecordView>(CatalogSubjects.createRecord, { title: '状态' });
+    await rpc.request(CatalogSubjects.createItem, { agency: KSL, barcode: 'ST1', recordId: record.id, itemType: 'book', homeBranch: 'KSL-MAIN' });
+    const repo = app.get(ItemRepository);
+    const before = (await repo.findByRef(KSL, 'ST1'))!;
+    const t1 = new Date(before.statusChangedAt.getTime() + 60_000);
+    expect(await repo.applyStatusIfNewer(KSL, 'ST1', 'in_transit', t1, 'TCL-MAIN')).toBe(true);
+    let now = (await repo.findByRef(KSL, 'ST1'))!;
+    expect(now).toMatchObject({ status: 'in_transit', currentLocation: 'TCL-MAIN', statusChangedAt: t1 });
+    expect(now.updatedAt.getTime()).toBeGreaterThanOrEqual(before.updatedAt.getTime());
+    // older: ignored; the same instant again (a redelivery): applied; no location: stays where it is
+    expect(await repo.applyStatusIfNewer(KSL, 'ST1', 'available', new Date(t1.getTime() - 1), 'KSL-MAIN')).toBe(false);
+    expect(await repo.applyStatusIfNewer(KSL, 'ST1', 'on_loan', t1)).toBe(true);
+    now = (await repo.findByRef(KSL, 'ST1'))!;
+    expect(now).toMatchObject({ status: 'on_loan', currentLocation: 'TCL-MAIN', statusChangedAt: t1 });
+    expect(await repo.applyStatusIfNewer(KSL, 'NOPE', 'on_loan', t1)).toBe(false);
   });
 });

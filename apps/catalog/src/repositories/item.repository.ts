@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { BibRecordEntity } from '../entities/bib-record.entity';
 import { ItemEntity } from '../entities/item.entity';
 import { likeEscape } from './record.repository';
 
@@ -15,6 +16,74 @@ export interface ItemSearch {
   offset: number;
 }
 
+/** Every column of the item and of its record (prefixed `r_`), as `pg` returns them. */
+interface ItemWithRecordRow {
+  id: string;
+  agency: string;
+  barcode: string;
+  record_id: string;
+  item_type: string;
+  home_branch: string;
+  current_location: string;
+  shelf_location: string | null;
+  status: string;
+  loanable: boolean;
+  price_fen: number | null;
+  status_changed_at: Date;
+  created_at: Date;
+  updated_at: Date;
+  r_id: string | null;
+  r_title: string;
+  r_author: string | null;
+  r_isbn: string | null;
+  r_publisher: string | null;
+  r_year: number | null;
+  r_clc_call_number: string | null;
+  r_created_at: Date;
+  r_updated_at: Date;
+}
+
+const ITEM_BY_REF_SQL = `SELECT i.id, i.agency, i.barcode, i.record_id, i.item_type, i.home_branch, i.current_location,
+    i.shelf_location, i.status, i.loanable, i.price_fen, i.status_changed_at, i.created_at, i.updated_at,
+    r.id AS r_id, r.title AS r_title, r.author AS r_author, r.isbn AS r_isbn, r.publisher AS r_publisher,
+    r.year AS r_year, r.clc_call_number AS r_clc_call_number, r.created_at AS r_created_at, r.updated_at AS r_updated_at
+  FROM items i LEFT JOIN records r ON r.id = i.record_id
+  WHERE i.agency = $1 AND i.barcode = $2`;
+
+/** The same entities TypeORM hydrated: `record` left unset when the join found nothing. */
+function toItemEntity(row: ItemWithRecordRow): ItemEntity {
+  const item = Object.assign(new ItemEntity(), {
+    id: row.id,
+    agency: row.agency,
+    barcode: row.barcode,
+    recordId: row.record_id,
+    itemType: row.item_type,
+    homeBranch: row.home_branch,
+    currentLocation: row.current_location,
+    shelfLocation: row.shelf_location,
+    status: row.status,
+    loanable: row.loanable,
+    priceFen: row.price_fen,
+    statusChangedAt: row.status_changed_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+  if (row.r_id !== null) {
+    item.record = Object.assign(new BibRecordEntity(), {
+      id: row.r_id,
+      title: row.r_title,
+      author: row.r_author,
+      isbn: row.r_isbn,
+      publisher: row.r_publisher,
+      year: row.r_year,
+      clcCallNumber: row.r_clc_call_number,
+      createdAt: row.r_created_at,
+      updatedAt: row.r_updated_at,
+    });
+  }
+  return item;
+}
+
 @Injectable()
 export class ItemRepository {
   constructor(@InjectRepository(ItemEntity) private readonly items: Repository<ItemEntity>) {}
@@ -24,9 +93,14 @@ export class ItemRepository {
     return repo.save(repo.create(data));
   }
 
-  findByRef(agency: string, barcode: string, manager?: EntityManager): Promise<ItemEntity | null> {
-    const repo = manager ? manager.getRepository(ItemEntity) : this.items;
-    return repo.findOne({ where: { agency, barcode }, relations: { record: true } });
+  /**
+   * The item with its record, in one hand-written statement (the hot look-up of checkout, checkin and
+   * item information). TypeORM's `findOne` with a relation rebuilt its SQL on every call and, because
+   * of its implicit `take: 1`, ran two queries (a DISTINCT id query, then the join).
+   */
+  async findByRef(agency: string, barcode: string, manager?: EntityManager): Promise<ItemEntity | null> {
+    const rows = (await (manager ?? this.items.manager).query(ITEM_BY_REF_SQL, [agency, barcode])) as ItemWithRecordRow[];
+    return rows.length > 0 ? toItemEntity(rows[0]) : null;
   }
 
   /** Lock the row for an update in the caller's transaction. */
@@ -49,13 +123,14 @@ export class ItemRepository {
    * (events are delivered at least once and may be replayed).
    */
   async applyStatusIfNewer(agency: string, barcode: string, status: string, at: Date, location?: string): Promise<boolean> {
-    const result = await this.items
-      .createQueryBuilder()
-      .update(ItemEntity)
-      .set({ status, statusChangedAt: at, ...(location ? { currentLocation: location } : {}) })
-      .where('agency = :agency AND barcode = :barcode AND status_changed_at <= :at', { agency, barcode, at })
-      .execute();
-    return (result.affected ?? 0) > 0;
+    // hand-written (one per loan event): the same statement TypeORM's update builder produced, incl.
+    // `updated_at`; a missing location keeps the current one
+    const [, affected] = (await this.items.query(
+      `UPDATE items SET status = $3, status_changed_at = $4, current_location = COALESCE($5, current_location), updated_at = CURRENT_TIMESTAMP
+       WHERE agency = $1 AND barcode = $2 AND status_changed_at <= $4`,
+      [agency, barcode, status, at, location || null],
+    )) as [unknown[], number]; // UPDATE yields [rows, rowCount]
+    return affected > 0;
   }
 
   async search(s: ItemSearch): Promise<[ItemEntity[], number]> {
