@@ -3,8 +3,11 @@ import { ErrorCode, EventSubjects, Page, PatronSubjects, PatronView, VerifyPinRe
 import { createRpcTestClient, createTestEnvironment, eventually, RpcTestClient, startTestService, TestEnvironment } from '@app/testing';
 import { JSONCodec } from 'nats';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { PatronsEnvDto } from './config/patrons-env.dto';
+import { PatronEntity } from './entities/patron.entity';
 import { PatronsModule } from './patrons.module';
+import { PatronRepository } from './repositories/patron.repository';
 
 /** A calendar date in Asia/Shanghai, `days` from today there; computed independently of the service. */
 function shanghaiDate(days: number): string {
@@ -235,5 +238,25 @@ describe('patrons service (real PostgreSQL + NATS)', () => {
       expectNoSecrets(e);
       expect(JSON.stringify(e)).not.toMatch(/9137|3179/);
     }
+  });
+
+  it('hand-written findByRef hydrates exactly what TypeORM findOneBy did (date as YYYY-MM-DD, timestamps as Date)', async () => {
+    await rpc.request(PatronSubjects.create, patron('HW1', { email: 'hw@example.cn', phone: '13700000000', cardExpiresOn: '2028-12-31' }));
+    await rpc.request(PatronSubjects.create, patron('HW2', { cardExpiresOn: '2001-01-01' }));
+    await rpc.request(PatronSubjects.setBlock, { agency: KSL, barcode: 'HW1', block: 'manual', active: true, reason: 'test' });
+    await verify('HW1', '0000'); // a wrong PIN sets the failure window
+    const ds = app.get(DataSource);
+    const repo = app.get(PatronRepository);
+    for (const barcode of ['HW1', 'HW2']) {
+      const expected = await ds.getRepository(PatronEntity).findOneBy({ agency: KSL, barcode });
+      expect(expected).not.toBeNull();
+      expect(await repo.findByRef(KSL, barcode)).toStrictEqual(expected);
+      expect(await ds.transaction((m) => repo.findByRef(KSL, barcode, m))).toStrictEqual(expected);
+    }
+    const hw1 = (await repo.findByRef(KSL, 'HW1'))!;
+    expect(hw1).toMatchObject({ cardExpiresOn: '2028-12-31', blocks: ['manual'], pinFailedCount: 1 });
+    expect(hw1.pinFailedWindowStart).toBeInstanceOf(Date);
+    expect(await repo.findByRef(KSL, 'NOPE')).toBeNull();
+    expect(await repo.findByRef(TCL, 'HW1')).toBeNull();
   });
 });

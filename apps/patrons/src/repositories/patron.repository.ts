@@ -14,6 +14,56 @@ export interface PatronSearch {
 /** Escape LIKE wildcards typed by a user so `50%` searches for "50%". */
 export const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** Every column, as `pg` returns them (`card_expires_on` already as the YYYY-MM-DD TypeORM hydrated). */
+interface PatronRow {
+  id: string;
+  agency: string;
+  barcode: string;
+  name: string;
+  patron_type: string;
+  home_branch: string;
+  card_expires_on: string;
+  status: string;
+  blocks: string[];
+  block_details: PatronEntity['blockDetails'];
+  pin_hash: string;
+  pin_failed_count: number;
+  pin_failed_window_start: Date | null;
+  pin_changed_at: Date;
+  email: string | null;
+  phone: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const PATRON_BY_REF_SQL = `SELECT id, agency, barcode, name, patron_type, home_branch,
+    to_char(card_expires_on, 'YYYY-MM-DD') AS card_expires_on, status, blocks, block_details, pin_hash,
+    pin_failed_count, pin_failed_window_start, pin_changed_at, email, phone, created_at, updated_at
+  FROM patrons WHERE agency = $1 AND barcode = $2`;
+
+function toPatronEntity(row: PatronRow): PatronEntity {
+  return Object.assign(new PatronEntity(), {
+    id: row.id,
+    agency: row.agency,
+    barcode: row.barcode,
+    name: row.name,
+    patronType: row.patron_type,
+    homeBranch: row.home_branch,
+    cardExpiresOn: row.card_expires_on,
+    status: row.status,
+    blocks: row.blocks,
+    blockDetails: row.block_details,
+    pinHash: row.pin_hash,
+    pinFailedCount: row.pin_failed_count,
+    pinFailedWindowStart: row.pin_failed_window_start,
+    pinChangedAt: row.pin_changed_at,
+    email: row.email,
+    phone: row.phone,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
 @Injectable()
 export class PatronRepository {
   constructor(@InjectRepository(PatronEntity) private readonly patrons: Repository<PatronEntity>) {}
@@ -30,9 +80,13 @@ export class PatronRepository {
     return id ? repo.findOneByOrFail({ id }) : null;
   }
 
-  findByRef(agency: string, barcode: string, manager?: EntityManager): Promise<PatronEntity | null> {
-    const repo = manager ? manager.getRepository(PatronEntity) : this.patrons;
-    return repo.findOneBy({ agency, barcode });
+  /**
+   * The hot look-up behind get and verify-pin, as one hand-written statement mapped by hand (TypeORM's
+   * `findOneBy` rebuilt its SQL on every call).
+   */
+  async findByRef(agency: string, barcode: string, manager?: EntityManager): Promise<PatronEntity | null> {
+    const rows = (await (manager ?? this.patrons.manager).query(PATRON_BY_REF_SQL, [agency, barcode])) as PatronRow[];
+    return rows.length > 0 ? toPatronEntity(rows[0]) : null;
   }
 
   /** Lock the row for an update in the caller's transaction. */
