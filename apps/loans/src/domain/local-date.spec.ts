@@ -24,6 +24,14 @@ describe('local-date', () => {
     expect(startOfLocalDay('2025-03-02', SH).toISOString()).toBe('2025-03-01T16:00:00.000Z');
   });
 
+  it('remembers the start of a day per zone without sharing the Date it returns', () => {
+    const first = startOfLocalDay('2025-03-02', SH);
+    first.setTime(0); // a caller mutating its copy must not change the next answer
+    expect(startOfLocalDay('2025-03-02', SH).toISOString()).toBe('2025-03-01T16:00:00.000Z');
+    expect(startOfLocalDay('2025-03-02', 'UTC').toISOString()).toBe('2025-03-02T00:00:00.000Z');
+    expect(() => startOfLocalDay('2025-02-30', SH)).toThrow(RangeError);
+  });
+
   it('computes a due date from the local checkout date, not the UTC one', () => {
     // checked out at 00:30 on 1 Feb in Kunshan (still 31 Jan in UTC): 30 days from 1 Feb
     const due = dueAfter(new Date('2025-01-31T16:30:00Z'), 30, SH);

@@ -91,6 +91,20 @@ export function addDays(date: string, days: number): string {
  * America/Santiago) the day starts when the clocks jump, i.e. at the end of the gap.
  */
 export function startOfLocalDay(date: string, timeZone: string): Date {
+  // a pure function of its arguments, asked for the same few due dates on every checkout and renewal
+  const key = `${timeZone} ${date}`;
+  const known = startOfDayCache.get(key);
+  if (known !== undefined) return new Date(known);
+  const start = computeStartOfLocalDay(date, timeZone);
+  if (startOfDayCache.size >= START_OF_DAY_CACHE_MAX) startOfDayCache.clear();
+  startOfDayCache.set(key, start.getTime());
+  return start;
+}
+
+const START_OF_DAY_CACHE_MAX = 10_000;
+const startOfDayCache = new Map<string, number>();
+
+function computeStartOfLocalDay(date: string, timeZone: string): Date {
   const { y, m, d } = parseDate(date);
   const guess = Date.UTC(y, m - 1, d); // the wall time read as if it were UTC
   // offsets just before and after any transition near that wall time (zones are within ±14 h of UTC)

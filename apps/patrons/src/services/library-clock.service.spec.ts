@@ -24,6 +24,18 @@ describe('LibraryClock', () => {
     expect(clock.isExpired('2025-01-10')).toBe(false);
   });
 
+  it('answers from the remembered minute and moves on at the next one (local midnight is on a whole minute)', () => {
+    let now = new Date('2025-12-31T15:59:00.000Z'); // 23:59:00 CST
+    const clock = new LibraryClock('Asia/Shanghai', () => now);
+    expect(clock.today()).toBe('2025-12-31');
+    now = new Date('2025-12-31T15:59:59.999Z');
+    expect(clock.today()).toBe('2025-12-31');
+    now = new Date('2025-12-31T16:00:00.000Z'); // 00:00 CST Jan 1
+    expect(clock.today()).toBe('2026-01-01');
+    now = new Date('2025-12-31T15:59:30.000Z'); // a clock stepped back is answered afresh
+    expect(clock.today()).toBe('2025-12-31');
+  });
+
   it('rejects an unknown zone at construction', () => {
     expect(() => new LibraryClock('Mars/Olympus_Mons')).toThrow(RangeError);
   });

@@ -18,14 +18,34 @@ export class LibraryClock {
     this.format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
   }
 
-  /** YYYY-MM-DD in the library's zone. */
+  /** the UTC minute of the last `today()` and its answer: every patron view asks, Intl is not free */
+  private lastMinute = NaN;
+  private lastToday = '';
+
+  /**
+   * YYYY-MM-DD in the library's zone. Remembered for the current UTC minute: a local date can only
+   * change on a whole minute (every zone's offset since 1972 is a whole number of minutes).
+   */
   today(): string {
-    return this.dateOf(this.now());
+    const now = this.now();
+    const minute = Math.floor(now.getTime() / 60_000);
+    if (minute !== this.lastMinute) {
+      this.lastToday = this.dateOf(now);
+      this.lastMinute = minute;
+    }
+    return this.lastToday;
   }
 
   dateOf(instant: Date): string {
-    const parts = Object.fromEntries(this.format.formatToParts(instant).map((p) => [p.type, p.value]));
-    return `${parts.year}-${parts.month}-${parts.day}`;
+    let year = '';
+    let month = '';
+    let day = '';
+    for (const p of this.format.formatToParts(instant)) {
+      if (p.type === 'year') year = p.value;
+      else if (p.type === 'month') month = p.value;
+      else if (p.type === 'day') day = p.value;
+    }
+    return `${year}-${month}-${day}`;
   }
 
   isExpired(cardExpiresOn: string, today = this.today()): boolean {
