@@ -29,11 +29,12 @@ export class HoldCirculationService {
    * Call after the loan row is inserted (so a racing checkin has finished with the item): a copy set
    * aside for someone else is refused (the transaction rolls back); set aside for this patron, or
    * filling this patron's own waiting hold, the hold is fulfilled. Any open transit of the copy ends.
+   * The loan row must already carry `recordId` (LoanRepository.insertIfItemFree writes it).
    */
   async onCheckout(m: EntityManager, loan: LoanForHolds & { recordId: string }, at: Date): Promise<void> {
     const item = { agency: loan.itemAgency, barcode: loan.itemBarcode };
     await this.holds.lockItem(m, item);
-    const rows = await this.holds.forCheckout(m, item, loan.recordId, { agency: loan.patronAgency, barcode: loan.patronBarcode });
+    const rows = await this.holds.forCheckout(m, item, loan.recordId, { agency: loan.patronAgency, barcode: loan.patronBarcode }, at);
     const isMine = (h: { patronAgency: string; patronBarcode: string }) => h.patronAgency === loan.patronAgency && h.patronBarcode === loan.patronBarcode;
     const trapped = rows.find((h) => h.trappedItemBarcode === item.barcode && h.trappedItemAgency === item.agency && (h.status === 'ready' || h.status === 'in_transit'));
     if (trapped && !isMine(trapped)) {
@@ -49,13 +50,15 @@ export class HoldCirculationService {
       if (!filled.trappedItemBarcode) Object.assign(filled, { trappedItemAgency: item.agency, trappedItemBarcode: item.barcode });
       await this.outbox.add<HoldEventData>(m, HoldEventSubjects.holdFulfilled, toHoldEventData(filled, this.env.LIBRARY_TIMEZONE), at);
     }
-    await this.holds.afterCheckout(m, loan.id, loan.recordId, item, at);
   }
 
-  /** RENEWAL_REFUSED_HOLDS when another patron waits for this title (or this very copy). */
-  async refuseRenewalIfOthersWait(m: EntityManager, loan: Omit<LoanForHolds, 'recordId'>, today: string): Promise<void> {
+  /**
+   * RENEWAL_REFUSED_HOLDS when another patron waits for this title (or this very copy). `recordId`:
+   * the loan's record_id when the caller read it with the loan (undefined: read it here).
+   */
+  async refuseRenewalIfOthersWait(m: EntityManager, loan: Omit<LoanForHolds, 'recordId'> & { recordId?: string | null }, today: string): Promise<void> {
     const item = { agency: loan.itemAgency, barcode: loan.itemBarcode };
-    const recordId = await this.holds.loanRecordId(m, loan.id);
+    const recordId = loan.recordId !== undefined ? loan.recordId : await this.holds.loanRecordId(m, loan.id);
     if (await this.holds.othersWaiting(m, item, recordId, { agency: loan.patronAgency, barcode: loan.patronBarcode }, today)) {
       throw new DomainError(ErrorCode.RenewalRefusedHolds, `item ${item.agency}/${item.barcode} cannot be renewed: other patrons are waiting for it`);
     }

@@ -53,6 +53,14 @@ const QUEUE_POSITION = `CASE WHEN h.status = 'waiting' THEN 1 + (SELECT count(*)
 /** The queue order everywhere: priority (higher first), then placement time, then id (a stable tie-break). */
 const QUEUE_ORDER = `h.priority DESC, h.placed_at, h.id`;
 
+/** routingProbe: which of routing's look-ups can find anything. */
+export interface RoutingProbe {
+  shelfMarkers: boolean;
+  openTransit: boolean;
+  trapped: boolean;
+  waiting: boolean;
+}
+
 export interface TrapTarget {
   item: ItemRef;
   homeBranch: string;
@@ -173,22 +181,6 @@ export class HoldRepository {
     );
   }
 
-  /**
-   * After a checkout, in one round trip: keep the title on the loan (so its checkin can trap
-   * title-level holds without the catalog), end any open transit of the copy (it is lent, not
-   * travelling) and take it off any shelf "pull" list.
-   */
-  async afterCheckout(m: EntityManager, loanId: string, recordId: string, item: ItemRef, at: Date): Promise<void> {
-    await m.query(
-      `WITH l AS (UPDATE loans.loans SET record_id = $2 WHERE id = $1 RETURNING id),
-            t AS (UPDATE loans.transits SET status = 'cancelled' WHERE item_agency = $3 AND item_barcode = $4 AND status = 'open' RETURNING id),
-            h AS (UPDATE loans.holds SET shelf_cleared_at = $5
-                  WHERE trapped_item_agency = $3 AND trapped_item_barcode = $4 AND shelf_cleared_at IS NULL AND status IN ('expired','cancelled') RETURNING id)
-       SELECT (SELECT count(*) FROM l) AS l, (SELECT count(*) FROM t) AS t, (SELECT count(*) FROM h) AS h`,
-      [loanId, recordId, item.agency, item.barcode, at],
-    );
-  }
-
   /** The title of a loan (null for loans made before record ids were kept). */
   async loanRecordId(m: EntityManager, loanId: string): Promise<string | null> {
     const rows = await m.query(`SELECT record_id AS "recordId" FROM loans.loans WHERE id = $1`, [loanId]);
@@ -196,18 +188,48 @@ export class HoldRepository {
   }
 
   /**
-   * At checkout: the hold trapped for this copy (whoever it is for), or this patron's own waiting
-   * hold that the copy fills. Locked; at most two rows.
+   * At checkout, in one round trip (the loan row already carries its record_id): the hold trapped for
+   * this copy (whoever it is for), or this patron's own waiting hold that the copy fills, locked (at
+   * most two rows); and, as the copy is lent, not travelling, any open transit of it ends and it comes
+   * off any shelf "pull" list. Those two updates touch no row the select returns (other statuses); a
+   * refusal rolls them back with the checkout.
    */
-  async forCheckout(m: EntityManager, item: ItemRef, recordId: string | null, patron: ItemRef): Promise<HoldRow[]> {
+  async forCheckout(m: EntityManager, item: ItemRef, recordId: string | null, patron: ItemRef, at: Date): Promise<HoldRow[]> {
     return m.query(
-      `SELECT ${HOLD_COLUMNS} FROM loans.holds h
+      `WITH t AS (UPDATE loans.transits SET status = 'cancelled' WHERE item_agency = $1 AND item_barcode = $2 AND status = 'open' RETURNING id),
+            c AS (UPDATE loans.holds SET shelf_cleared_at = $6
+                  WHERE trapped_item_agency = $1 AND trapped_item_barcode = $2 AND shelf_cleared_at IS NULL AND status IN ('expired','cancelled') RETURNING id)
+       SELECT ${HOLD_COLUMNS} FROM loans.holds h
        WHERE (h.trapped_item_agency = $1 AND h.trapped_item_barcode = $2 AND h.status IN ('in_transit','ready'))
           OR (h.patron_agency = $3 AND h.patron_barcode = $4 AND h.record_id = $5 AND h.status = 'waiting'
               AND ((h.level = 'title' AND h.agency = $1) OR (h.item_agency = $1 AND h.item_barcode = $2)))
-       FOR UPDATE`,
-      [item.agency, item.barcode, patron.agency, patron.barcode, recordId],
+       FOR UPDATE OF h`,
+      [item.agency, item.barcode, patron.agency, patron.barcode, recordId, at],
     );
+  }
+
+  /**
+   * What routing a scanned copy could have to do, in one statement (call under lockItem, so nothing
+   * that routing writes can change between this and the look-ups it spares): shelf "pull" markers to
+   * clear, an open transit, a hold it is set aside for, a waiting hold it could fill (the same
+   * condition as firstWaitingFor; `recordId` null: none looked for). The common return (none of
+   * these) then costs this statement instead of four.
+   */
+  async routingProbe(m: EntityManager, item: ItemRef, recordId: string | null, today: string): Promise<RoutingProbe> {
+    const [row] = await m.query(
+      `SELECT
+         EXISTS (SELECT 1 FROM loans.holds h WHERE h.trapped_item_agency = $1 AND h.trapped_item_barcode = $2
+                   AND h.shelf_cleared_at IS NULL AND h.status IN ('expired','cancelled')) AS "shelfMarkers",
+         EXISTS (SELECT 1 FROM loans.transits t WHERE t.item_agency = $1 AND t.item_barcode = $2 AND t.status = 'open') AS "openTransit",
+         EXISTS (SELECT 1 FROM loans.holds h WHERE h.trapped_item_agency = $1 AND h.trapped_item_barcode = $2
+                   AND h.status IN ('in_transit','ready')) AS "trapped",
+         ($3::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM loans.holds h
+           WHERE h.record_id = $3::uuid AND h.status = 'waiting' AND h.agency = $1
+             AND (h.level = 'title' OR (h.item_agency = $1 AND h.item_barcode = $2))
+             AND (h.not_needed_after IS NULL OR h.not_needed_after >= $4::date))) AS "waiting"`,
+      [item.agency, item.barcode, recordId, today],
+    );
+    return row;
   }
 
   /** Whether someone other than `patron` waits for this title (same agency) or this very copy: renewal is refused then. */

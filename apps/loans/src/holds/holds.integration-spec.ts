@@ -379,4 +379,36 @@ describe('holds, hold shelf, transit and return anywhere (catalog + patrons + lo
     const { rows } = await db.query(`SELECT return_branch FROM loans.loans WHERE item_barcode = 'RA-BOOK'`);
     expect(rows).toEqual([{ return_branch: 'KSL-HQ' }]); // the return location stays on the loan for statistics
   });
+
+  it('the common path skips hold/transit work without changing what happens (record_id on insert, probed routing)', async () => {
+    const recordId = await newRecord('呐喊');
+    await createItem('CP-1', recordId);
+    for (const p of ['P-CP1', 'P-CP2', 'P-CP3']) await createPatron(p);
+    const itemStatusEvents = async (i: string) =>
+      (await db.query(`SELECT count(*)::int AS n FROM loans.outbox WHERE subject = 'events.loans.item-status-changed.v1' AND envelope::text LIKE $1`, [`%"${i}"%`])).rows[0].n;
+
+    // checkout keeps the title on the loan row (written by the INSERT itself)
+    const first = await checkout('P-CP1', 'CP-1');
+    expect((await db.query(`SELECT record_id FROM loans.loans WHERE id = $1`, [first.loan.id])).rows).toEqual([{ record_id: recordId }]);
+
+    // returned at its home branch with nothing waiting: stays, and no item-status event beside loan-closed
+    expect(await checkin('CP-1', 'KSL-MAIN')).toMatchObject({ wasOnLoan: true, destination: 'KSL-MAIN', transit: false, hold: null, sortBin: null, transitId: null, alerts: [] });
+    expect(await itemStatusEvents('CP-1')).toBe(0);
+    await catalogShows('CP-1', 'available', 'KSL-MAIN');
+
+    // returned elsewhere it travels home; lent from there before it left, the transit ends
+    await checkout('P-CP1', 'CP-1');
+    const away = await checkin('CP-1', 'KSL-HQ');
+    expect(away).toMatchObject({ destination: 'KSL-MAIN', transit: true });
+    const second = await checkout('P-CP2', 'CP-1', 'KSL-HQ');
+    expect((await transits({ branch: 'KSL-HQ', status: 'cancelled' })).items.map((t) => t.id)).toContain(away.transitId);
+    expect((await db.query(`SELECT record_id FROM loans.loans WHERE id = $1`, [second.loan.id])).rows).toEqual([{ record_id: recordId }]);
+
+    // someone else waits for the title: renewal is refused (title read with the locked loan) and the return traps the hold
+    const hold = await placeTitleHold('P-CP3', recordId, 'KSL-MAIN');
+    expect((await summary('P-CP3')).holds).toBe(1);
+    await expect(renew('P-CP2', 'CP-1')).rejects.toMatchObject(refusal(ErrorCode.RenewalRefusedHolds));
+    expect(await checkin('CP-1', 'KSL-MAIN')).toMatchObject({ destination: 'KSL-MAIN', transit: false, sortBin: 'HOLDS', hold: expect.objectContaining({ holdId: hold.id, status: 'ready' }) });
+    expect(await summary('P-CP2')).toEqual({ patron: patron('P-CP2'), openLoans: 0, overdueLoans: 0, holds: 0, finesFen: 0 });
+  });
 });

@@ -17,6 +17,14 @@ export const LOAN_COLUMNS = `id, patron_agency AS "patronAgency", patron_barcode
 
 export const toEntity = (row: Record<string, unknown>): LoanEntity => Object.assign(new LoanEntity(), row);
 
+/** A loan row with its title (loans.record_id), which the entity does not map. */
+export interface LoanWithRecord {
+  loan: LoanEntity;
+  recordId: string | null;
+}
+
+const withRecord = ({ recordId, ...row }: Record<string, unknown>): LoanWithRecord => ({ loan: toEntity(row), recordId: (recordId as string | null) ?? null });
+
 @Injectable()
 export class LoanRepository {
   constructor(@InjectRepository(LoanEntity) private readonly loans: Repository<LoanEntity>) {}
@@ -42,19 +50,20 @@ export class LoanRepository {
    * Insert the loan unless the item already has an open one. The partial unique index
    * loans_open_item_key decides (ON CONFLICT DO NOTHING waits for a racing insert to commit or roll
    * back), so exactly one of N concurrent checkouts wins and the others get `false` without an
-   * aborted transaction.
+   * aborted transaction. `recordId`: the title, kept on the loan so its checkin can trap title-level
+   * holds without the catalog (written here, not by a second UPDATE).
    */
-  async insertIfItemFree(m: EntityManager, l: LoanEntity): Promise<boolean> {
+  async insertIfItemFree(m: EntityManager, l: LoanEntity, recordId: string | null = null): Promise<boolean> {
     const rows = await m.query(
       `INSERT INTO loans.loans (id, patron_agency, patron_barcode, patron_type, item_agency, item_barcode, item_id, title,
-         item_type, owning_branch, checkout_branch, channel, rule_id, checked_out_at, due_at, due_date, renewals, due_branch)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0, $17)
+         item_type, owning_branch, checkout_branch, channel, rule_id, checked_out_at, due_at, due_date, renewals, due_branch, record_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0, $17, $18)
        ON CONFLICT (item_agency, item_barcode) WHERE returned_at IS NULL DO NOTHING
        RETURNING id`,
       [
         l.id, l.patronAgency, l.patronBarcode, l.patronType, l.itemAgency, l.itemBarcode, l.itemId, l.title,
         l.itemType, l.owningBranch, l.checkoutBranch, l.channel, l.ruleId, l.checkedOutAt, l.dueAt, l.dueDate,
-        l.dueBranch ?? l.checkoutBranch,
+        l.dueBranch ?? l.checkoutBranch, recordId,
       ],
     );
     return rows.length === 1;
@@ -62,23 +71,33 @@ export class LoanRepository {
 
   /** Close the item's open loan in one statement; null when the item was not on loan. */
   async closeOpenLoan(m: EntityManager, item: ItemRef, at: Date, branch: string, channel: CirculationChannel): Promise<LoanEntity | null> {
+    return (await this.closeOpenLoanWithRecord(m, item, at, branch, channel))?.loan ?? null;
+  }
+
+  /** closeOpenLoan that also returns the loan's title (record_id; null for loans made before it was kept), in the same statement. */
+  async closeOpenLoanWithRecord(m: EntityManager, item: ItemRef, at: Date, branch: string, channel: CirculationChannel): Promise<LoanWithRecord | null> {
     const [rows] = await m.query(
       `UPDATE loans.loans SET returned_at = $3, return_branch = $4, return_channel = $5
        WHERE item_agency = $1 AND item_barcode = $2 AND returned_at IS NULL
-       RETURNING ${LOAN_COLUMNS}`,
+       RETURNING ${LOAN_COLUMNS}, record_id AS "recordId"`,
       [item.agency, item.barcode, at, branch, channel],
     );
-    return rows.length > 0 ? toEntity(rows[0]) : null;
+    return rows.length > 0 ? withRecord(rows[0]) : null;
   }
 
   /** The item's open loan (via loans_open_item_key); `lock` holds it for the caller's transaction. */
   async findOpenByItem(item: ItemRef, m?: EntityManager, lock = false): Promise<LoanEntity | null> {
+    return (await this.findOpenByItemWithRecord(item, m, lock))?.loan ?? null;
+  }
+
+  /** findOpenByItem that also returns the loan's title (record_id), in the same statement. */
+  async findOpenByItemWithRecord(item: ItemRef, m?: EntityManager, lock = false): Promise<LoanWithRecord | null> {
     const rows = await (m ?? this.loans.manager).query(
-      `SELECT ${LOAN_COLUMNS} FROM loans.loans
+      `SELECT ${LOAN_COLUMNS}, record_id AS "recordId" FROM loans.loans
        WHERE item_agency = $1 AND item_barcode = $2 AND returned_at IS NULL${lock ? ' FOR UPDATE' : ''}`,
       [item.agency, item.barcode],
     );
-    return rows.length > 0 ? toEntity(rows[0]) : null;
+    return rows.length > 0 ? withRecord(rows[0]) : null;
   }
 
   async saveRenewal(m: EntityManager, id: string, dueAt: Date, dueDate: string, renewals: number, at: Date): Promise<void> {

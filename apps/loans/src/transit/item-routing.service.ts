@@ -15,7 +15,7 @@ import { EntityManager } from 'typeorm';
 import { CalendarService } from '../calendar/calendar.service';
 import { LoansEnvDto } from '../config/loans-env.dto';
 import { addDays, localDate } from '../domain/local-date';
-import { HoldRepository, HoldRow } from '../holds/hold.repository';
+import { HoldRepository, HoldRow, RoutingProbe } from '../holds/hold.repository';
 import { toCheckinHoldInfo, toHoldEventData } from '../holds/hold.mapper';
 import { FloatingPolicyService } from './floating-policy.service';
 import { TransitRepository, TransitRow } from './transit.repository';
@@ -75,10 +75,12 @@ export class ItemRoutingService {
   async route(m: EntityManager, it: RoutedItem, here: string, at: Date, opts: { scanned: boolean; offHoldShelf?: boolean } = { scanned: true }): Promise<Routing> {
     const stamp = new Date(at.getTime() + 1);
     await this.holds.lockItem(m, it.item);
-    if (opts.scanned) await this.holds.clearShelfMarkers(m, it.item, at);
+    // one statement says which of the look-ups below can find anything (usually none of them)
+    const probe = await this.holds.routingProbe(m, it.item, it.holdable ? it.recordId : null, localDate(at, this.env.LIBRARY_TIMEZONE));
+    if (opts.scanned && probe.shelfMarkers) await this.holds.clearShelfMarkers(m, it.item, at);
 
-    const open = await this.transits.findOpenByItem(m, it.item);
-    const ctx: RouteContext = { m, it, here, at, stamp, stale: null };
+    const open = probe.openTransit ? await this.transits.findOpenByItem(m, it.item) : null;
+    const ctx: RouteContext = { m, it, here, at, stamp, stale: null, probe };
     let arrived = false;
     if (open && open.toBranch === here) {
       await this.transits.receive(m, open.id, here, at);
@@ -99,7 +101,7 @@ export class ItemRoutingService {
     const { m, it, here, at, stamp } = ctx;
     const tz = this.env.LIBRARY_TIMEZONE;
 
-    const trapped = await this.holds.findTrappedByItem(m, it.item);
+    const trapped = ctx.probe.trapped ? await this.holds.findTrappedByItem(m, it.item) : null;
     if (trapped) {
       if (trapped.pickupBranch === here) {
         if (trapped.status !== 'ready') await this.makeReady(m, trapped, here, at, stamp);
@@ -114,7 +116,7 @@ export class ItemRoutingService {
       return holdTransitRouting(trapped.pickupBranch, transitId, toCheckinHoldInfo(trapped, tz));
     }
 
-    if (it.holdable && it.recordId) {
+    if (it.holdable && it.recordId && ctx.probe.waiting) {
       const next = await this.holds.firstWaitingFor(m, it.item, it.recordId, localDate(at, tz));
       if (next) return this.trapFor(ctx, next);
     }
@@ -214,6 +216,8 @@ interface RouteContext {
   stamp: Date;
   /** an open transit to elsewhere, cancelled unless the new decision is the same move */
   stale: TransitRow | null;
+  /** which look-ups can find anything (taken under the item lock) */
+  probe: RoutingProbe;
 }
 
 const transitEvent = (t: { id: string; itemAgency: string; itemBarcode: string; fromBranch: string; toBranch: string; reason: TransitReason; holdId: string | null }): TransitEventData => ({

@@ -7,7 +7,6 @@ import { FineRow } from '../fines/fines.repository';
 import { FinesService } from '../fines/fines.service';
 import { LostItemsService } from '../fines/lost-items.service';
 import { LoanEntity } from '../entities/loan.entity';
-import { HoldRepository } from '../holds/hold.repository';
 import { isHoldable } from '../holds/place-hold.usecase';
 import { LoanRepository } from '../repositories/loan.repository';
 import { isOverdue, toLoanEventData, toLoanView } from '../services/loan.mapper';
@@ -33,7 +32,6 @@ export class CheckinItemUseCase {
     private readonly fines: FinesService,
     private readonly lostItems: LostItemsService,
     private readonly routing: ItemRoutingService,
-    private readonly holds: HoldRepository,
   ) {}
 
   async execute(dto: CheckinDto): Promise<CheckinResult> {
@@ -42,11 +40,13 @@ export class CheckinItemUseCase {
     let fine: FineRow | null = null;
     let routed: Routing | null = null;
     const closed = await this.dataSource.transaction(async (m) => {
-      const loan = await this.loans.closeOpenLoan(m, dto.item, now, dto.branch, channel);
+      // the loan's title comes back with the same UPDATE (no second read of the row)
+      const closedRow = await this.loans.closeOpenLoanWithRecord(m, dto.item, now, dto.branch, channel);
+      const loan = closedRow?.loan ?? null;
       if (loan) await this.outbox.add<LoanEventData>(m, EventSubjects.loanClosed, toLoanEventData(loan, dto.branch, channel), now);
       // an overdue fine is charged with the return, atomically (nothing is read when the loan was on time)
       if (loan) fine = await this.fines.assessOverdue(m, loan, dto.branch, now);
-      if (loan) routed = await this.routeReturn(m, loan, dto.branch, now);
+      if (loan) routed = await this.routeReturn(m, loan, closedRow!.recordId, dto.branch, now);
       return loan;
     });
 
@@ -79,8 +79,7 @@ export class CheckinItemUseCase {
   }
 
   /** A loan closed in `m`: route from the loan row (no catalog call) when it knows its title. */
-  private async routeReturn(m: EntityManager, loan: LoanEntity, here: string, at: Date): Promise<Routing | null> {
-    const recordId = await this.holds.loanRecordId(m, loan.id);
+  private async routeReturn(m: EntityManager, loan: LoanEntity, recordId: string | null, here: string, at: Date): Promise<Routing | null> {
     if (!recordId) return null;
     return this.routing.route(m, routedFromLoan(loan, recordId), here, at);
   }

@@ -88,7 +88,7 @@ export class CheckoutItemUseCase {
       // overall and per-owning-branch counts in one statement on two partial indexes
       const counts = await this.limits.countOpen(m, loan.patronAgency, loan.patronBarcode, loan.owningBranch);
       refuse(limitRefusal(rule, counts, loan.owningBranch, `${patron.agency}/${patron.barcode}`));
-      if (!(await this.loans.insertIfItemFree(m, loan))) {
+      if (!(await this.loans.insertIfItemFree(m, loan, item.recordId))) {
         const holder = await this.loans.findOpenByItem(item, m);
         throw new DomainError(ErrorCode.ItemAlreadyOnLoan, `item ${item.agency}/${item.barcode} is already on loan`, {
           // lets a kiosk offer a renewal instead, without saying who has the item

@@ -51,7 +51,8 @@ export class RenewLoanUseCase {
 
     const renewed = await this.dataSource.transaction(async (m) => {
       // re-read under lock: a checkin or another renewal may have happened since the first read
-      const loan = await this.loans.findOpenByItem(dto.item, m, true);
+      const locked = await this.loans.findOpenByItemWithRecord(dto.item, m, true);
+      const loan = locked?.loan ?? null;
       if (!isTheirs(loan) || loan.id !== current.id) throw notFound();
       if (loan.renewals >= rule.maxRenewals) {
         throw new DomainError(ErrorCode.RenewalLimitReached, `loan already renewed ${loan.renewals} time(s) (limit ${rule.maxRenewals})`, {
@@ -60,7 +61,7 @@ export class RenewLoanUseCase {
           ruleId: rule.id,
         });
       }
-      await this.holds.refuseRenewalIfOthersWait(m, loan, today);
+      await this.holds.refuseRenewalIfOthersWait(m, { ...loan, recordId: locked!.recordId }, today);
       // like a checkout: a closed day moves to the next open day of the branch the loan is due back at
       const due = await this.calendars.dueOnOrAfter(maxDate(addDays(today, rule.renewalDays), loan.dueDate), loan.dueBranch ?? loan.checkoutBranch, m);
       loan.dueAt = due.dueAt;
