@@ -121,6 +121,26 @@ export class LoanRepository {
     });
   }
 
+  /**
+   * Everything the patron summary counts, in one round trip: open and overdue loans
+   * (loans_open_patron_idx), what the patron owes on open fines (fines_open_patron_idx) and active
+   * holds (holds_patron_record_active_key) — the same conditions as openCounts, FinesRepository.balance
+   * and HoldRepository.countActiveForPatron.
+   */
+  async summaryCounts(agency: string, barcode: string, now: Date): Promise<{ open: number; overdue: number; finesFen: number; holds: number }> {
+    const [row] = await this.loans.query(
+      `SELECT l.open, l.overdue,
+         (SELECT COALESCE(sum(f.amount_fen - f.paid_fen - f.waived_fen), 0)::int FROM loans.fines f
+           WHERE f.patron_agency = $1 AND f.patron_barcode = $2 AND f.status = 'open') AS "finesFen",
+         (SELECT count(*)::int FROM loans.holds h
+           WHERE h.patron_agency = $1 AND h.patron_barcode = $2 AND h.status IN ('waiting','in_transit','ready')) AS holds
+       FROM (SELECT count(*)::int AS open, count(*) FILTER (WHERE due_at < $3)::int AS overdue
+             FROM loans.loans WHERE patron_agency = $1 AND patron_barcode = $2 AND returned_at IS NULL) l`,
+      [agency, barcode, now],
+    );
+    return row;
+  }
+
   /** Open and overdue counts in one pass over loans_open_patron_idx. */
   async openCounts(agency: string, barcode: string, now: Date): Promise<{ open: number; overdue: number }> {
     const [row] = await this.loans.query(

@@ -1,18 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { ItemRefDto, LoanView, Page, PatronLoansDto, PatronSummary, PatronSummaryDto } from '@app/contracts';
-import { FinesRepository } from '../fines/fines.repository';
-import { HoldRepository } from '../holds/hold.repository';
 import { LoanRepository } from '../repositories/loan.repository';
 import { toLoanView } from './loan.mapper';
 
 /** Read side: answered from the loans schema alone, without calling other services. */
 @Injectable()
 export class LoanQueryService {
-  constructor(
-    private readonly loans: LoanRepository,
-    private readonly fines: FinesRepository,
-    private readonly holds: HoldRepository,
-  ) {}
+  constructor(private readonly loans: LoanRepository) {}
 
   async patronLoans(dto: PatronLoansDto): Promise<Page<LoanView>> {
     const limit = dto.limit ?? 50;
@@ -29,13 +23,8 @@ export class LoanQueryService {
 
   /** Unknown patrons get zeros: this is a count of loans, not a patron lookup. */
   async patronSummary(dto: PatronSummaryDto): Promise<PatronSummary> {
-    // two index-only reads in parallel: open/overdue loans, and what the patron owes (fines_open_patron_idx)
-    const [{ open, overdue }, { outstandingFen }] = await Promise.all([
-      this.loans.openCounts(dto.patron.agency, dto.patron.barcode, new Date()),
-      this.fines.balance(dto.patron.agency, dto.patron.barcode),
-    ]);
-    // active holds: one lookup on holds_patron_record_active_key
-    const holds = await this.holds.countActiveForPatron(dto.patron);
-    return { patron: { agency: dto.patron.agency, barcode: dto.patron.barcode }, openLoans: open, overdueLoans: overdue, holds, finesFen: outstandingFen };
+    // open/overdue loans, what the patron owes and active holds: three index reads in one statement
+    const { open, overdue, finesFen, holds } = await this.loans.summaryCounts(dto.patron.agency, dto.patron.barcode, new Date());
+    return { patron: { agency: dto.patron.agency, barcode: dto.patron.barcode }, openLoans: open, overdueLoans: overdue, holds, finesFen };
   }
 }
