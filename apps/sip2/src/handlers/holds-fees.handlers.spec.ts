@@ -204,6 +204,9 @@ describe('63 Patron information with holds and fines', () => {
 
   it('sends blank counts (unknown), not zeros, when the holds or fines cannot be read', async () => {
     const h = await loggedIn();
+    // the summary counts a hold and a fine, so the lists must be read
+    h.holds.holds.push(fakeHold({ item: ref('B1') }));
+    h.fees.fines.push(fakeFine({ outstandingFen: 600 }));
     h.holds.failWith = ErrorCode.Timeout;
     h.fees.failWith = ErrorCode.Timeout;
     const r = await h.send(info('          '));
@@ -301,5 +304,18 @@ describe('refusals that come from holds and fines', () => {
     const all = await h.send(createMessage('65', { transactionDate: DATE }, { institutionId: KSL, patronIdentifier: 'P1' }));
     expect(all).toMatchObject({ fixed: { renewedCount: '0000', unrenewedCount: '0001' }, fields: { unrenewedItems: ['B1'] } });
     expect(all.fields.screenMessage).toEqual(['续借成功 0 册，未续借 1 册 / 0 renewed, 1 not renewed', 'B1: 该书已被他人预约，不能续借 / Another patron is waiting for this item; it cannot be renewed']);
+  });
+
+  it('takes zero hold and fine counts from the patron summary without reading the lists (unless one is asked for)', async () => {
+    const h = await loggedIn();
+    h.holds.failWith = ErrorCode.Timeout; // would blank the counts if they were asked
+    h.fees.failWith = ErrorCode.Timeout;
+    const r = await h.send(info('          '));
+    expect(r.fixed).toMatchObject({ holdItemsCount: '0000', unavailableHoldsCount: '0000', fineItemsCount: '0000', chargedItemsCount: '0000' });
+    expect(h.holds.calls.map((c) => c.op)).not.toContain('patronHolds');
+    // a hold list asked for is read even when the summary counts none
+    h.holds.failWith = undefined;
+    await h.send(info('     Y    '));
+    expect(h.holds.calls.map((c) => c.op)).toContain('patronHolds');
   });
 });

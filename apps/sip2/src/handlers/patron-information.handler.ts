@@ -1,4 +1,4 @@
-import type { LoanView } from '@app/contracts';
+import type { FinesPage, HoldView, LoanView, Page } from '@app/contracts';
 import { count4, createMessage, formatMoney, parseSummary, SummaryItem, UNKNOWN_PATRON_STATUS } from '@app/sip2-protocol';
 import { CURRENCY, fineItemText } from '../mapping/fees';
 import { holdLists } from '../mapping/holds';
@@ -23,6 +23,10 @@ export function summaryRange(bp: string | undefined, bq: string | undefined): { 
 
 const LOAN_LISTS: ReadonlySet<SummaryItem> = new Set(['overdueItems', 'chargedItems']);
 
+/** What the holds and fines lists hold when the patron summary counts none (nothing asked for). */
+const NO_HOLDS: Page<HoldView> = { items: [], total: 0, limit: MAX_HOLDS, offset: 0 };
+const NO_FINES: FinesPage = { items: [], total: 0, limit: 1, offset: 0, outstandingFen: 0 };
+
 /**
  * 63 Patron Information → 64 with counts and the one item list the summary field asks for:
  * AS holds on the hold shelf (ready), CD holds not available yet, AV open fines (id, amount, kind, item,
@@ -39,14 +43,25 @@ export const patronInformationHandler = defineHandler({
     const wanted = parseSummary(req.fixed.summary);
     const none = Promise.resolve(undefined);
     const { start, end } = summaryRange(req.fields.startItem, req.fields.endItem);
-    // independent calls in parallel: patron (+PIN), counts, holds, fines, the open loans only if a loan list is wanted
-    const [lookup, summary, loans, holdPage, fines] = await Promise.all([
+    const holdsWanted = wanted === 'holdItems' || wanted === 'unavailableHoldItems';
+    const finesWanted = wanted === 'fineItems';
+    const holdsPage = () => (ref ? optional(ctx.holds.patronHolds(ref, MAX_HOLDS)) : none);
+    // the count comes with any page; the entries only when AV is asked for
+    const finesPage = () => (ref ? optional(ctx.fees.openFines(ref, finesWanted ? end : 1)) : none);
+    // patron (+PIN), counts and the open loans (only if a loan list is wanted) in parallel; a hold or
+    // fine list that is asked for goes with them
+    const [lookup, summary, loans, wantedHolds, wantedFines] = await Promise.all([
       lookupPatron(ctx, ref, pinOf(req.fields.patronPassword)),
       ref ? optional(ctx.backend.patronSummary(ref)) : none,
       ref && wanted && LOAN_LISTS.has(wanted) ? ctx.backend.openLoans(ref, 500) : Promise.resolve([] as LoanView[]),
-      ref ? optional(ctx.holds.patronHolds(ref, MAX_HOLDS)) : none,
-      // the count comes with any page; the entries only when AV is asked for
-      ref ? optional(ctx.fees.openFines(ref, wanted === 'fineItems' ? end : 1)) : none,
+      holdsWanted ? holdsPage() : none,
+      finesWanted ? finesPage() : none,
+    ]);
+    // otherwise the summary's counts say whether there is anything to read: no active holds, nothing
+    // owed (an open fine always has something outstanding) → no request; unknown summary → ask
+    const [holdPage, fines] = await Promise.all([
+      holdsWanted ? wantedHolds : summary?.holds === 0 ? NO_HOLDS : holdsPage(),
+      finesWanted ? wantedFines : summary?.finesFen === 0 ? NO_FINES : finesPage(),
     ]);
     const patron = lookup.patron;
     const limits = limitsFromSummary(summary);

@@ -38,6 +38,8 @@ export class FakeCirculationBackend implements CirculationBackend {
   calls: string[] = [];
   /** what patronSummary reports as owed (fen) */
   finesFen = 0;
+  /** active holds and open-fine balance as the loans service would count them (the harness wires in its holds/fees fakes); finesFen above wins when set */
+  summaryCounts?: (ref: Ref) => { holds: number; finesFen: number };
   failWith?: string;
   transitTo?: string;
   /** merged into the next checkin results (hold trapped, sort bin, fine …), as the loans service decides them */
@@ -90,7 +92,8 @@ export class FakeCirculationBackend implements CirculationBackend {
   async patronSummary(ref: Ref): Promise<PatronSummary> {
     this.guard('patronSummary');
     const open = [...this.loans.values()].filter((l) => key(l.patron) === key(ref));
-    return { patron: ref, openLoans: open.length, overdueLoans: open.filter((l) => l.overdue).length, holds: 0, finesFen: this.finesFen };
+    const counted = this.summaryCounts?.(ref);
+    return { patron: ref, openLoans: open.length, overdueLoans: open.filter((l) => l.overdue).length, holds: counted?.holds ?? 0, finesFen: this.finesFen || (counted?.finesFen ?? 0) };
   }
 
   async openLoans(ref: Ref): Promise<LoanView[]> {

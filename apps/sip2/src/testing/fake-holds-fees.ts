@@ -61,6 +61,11 @@ export class FakeHoldsPort implements HoldsPort {
     return { ...h };
   }
 
+  /** what the loans service's patron summary counts as `holds` (no call recorded) */
+  activeCount(patron: Ref): number {
+    return this.holds.filter((h) => same(h.patron, patron) && ACTIVE.includes(h.status)).length;
+  }
+
   async patronHolds(patron: Ref, limit: number): Promise<Page<HoldView>> {
     this.guard('patronHolds', patron);
     const items = this.holds.filter((h) => same(h.patron, patron) && ACTIVE.includes(h.status));
@@ -93,6 +98,11 @@ export class FakeFeesPort implements FeesPort {
 
   private open(patron: Ref): FineView[] {
     return this.fines.filter((f) => same(f.patron, patron) && f.status === 'open');
+  }
+
+  /** what the loans service's patron summary counts as `finesFen` */
+  outstandingFen(patron: Ref): number {
+    return this.open(patron).reduce((n, f) => n + f.outstandingFen, 0);
   }
 
   async openFines(patron: Ref, limit: number): Promise<FinesPage> {

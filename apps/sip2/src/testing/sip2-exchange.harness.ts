@@ -61,6 +61,11 @@ export class ExchangeHarness {
   /** how the client side encodes/decodes (the terminal's settings) */
   client: { charset: Sip2Charset; delimiter: string; terminator: string } = { charset: 'utf-8', delimiter: '|', terminator: '\r' };
 
+  constructor() {
+    // the patron summary counts what the holds/fees fakes hold, as the loans service's does
+    this.backend.summaryCounts = (ref) => ({ holds: this.holds.activeCount(ref), finesFen: this.fees.outstandingFen(ref) });
+  }
+
   ctx(): HandlerContext {
     return {
       session: this.session, backend: this.backend, holds: this.holds, fees: this.fees, pins: this.pins,
