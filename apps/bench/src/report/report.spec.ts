@@ -39,7 +39,15 @@ describe('report writer', () => {
     expect(t.closed_loop_tx_per_s).toMatchObject({ value: 1500, met: false });
     expect(t.ratio_pg).toMatchObject({ value: 0.5, met: true });
     expect(t.year_replay_seconds.met).toBe(true);
-    expect(t.max_service_rss_mib).toMatchObject({ value: 180, met: true });
+    expect(t.rss_total_mib).toMatchObject({ value: 300, met: true });
+  });
+
+  it('scales a partial year replay up to the seed network\'s 2.22M transactions', () => {
+    const r = sample();
+    r.year_replay = { seconds: 37, transactions: 22_200, via: 'loans NATS API' };
+    const t = evaluateTargets(r);
+    expect(t.year_replay_seconds).toMatchObject({ value: 3700, met: false });
+    expect(headlineTable({ ...r, targets: t })).toContain('(2.22M tx ≈ 62 min)');
   });
 
   it('renders the headline table and markdown with every section', () => {
