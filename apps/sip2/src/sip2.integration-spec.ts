@@ -415,12 +415,12 @@ describe('sip2 service (real PostgreSQL + NATS, real TCP/TLS sockets, with catal
     }
     await eventually(async () => Buffer.concat(received).includes(Buffer.from('\r')));
     expect(Buffer.concat(received).toString()).toMatch(/^941AY0AZ[0-9A-F]{4}\r$/);
-    // half a frame, never finished: this connection waits, everybody else is served
+    // half a frame, never finished: this connection waits, everybody else is served meanwhile
+    // (no timing assertion: being answered while the half frame is still pending is the point)
     raw.write('2300120261125    100000AOCN-320583-1-KSL|AAP-');
-    const t0 = Date.now();
     const other = await kiosk();
     expect((await other.scStatus()).response.code).toBe('98');
-    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(raw.destroyed).toBe(false);
     raw.destroy();
   });
 
