@@ -6,6 +6,7 @@ import { BRANCH_CODE_PATTERN } from '../common/identity';
 import { PatronRefDto } from '../patrons/patron.dto';
 import { CirculationChannel, CirculationChannels, LoanView } from './loan.dto';
 import { LongPageQueryDto } from '../common/page.dto';
+import { NestedRef } from '../common/nested-ref.decorator';
 
 /** Why a fine was charged. */
 export const FineKinds = ['overdue', 'lost_item'] as const;
@@ -26,9 +27,7 @@ export const FineListStatuses = ['open', 'closed', 'all'] as const;
 
 /** `loans.fines.list.v1` (SIP2 63/64 fine items: status 'open'). */
 export class ListFinesDto extends LongPageQueryDto {
-  @ApiProperty({ type: PatronRefDto })
-  @ValidateNested()
-  @Type(() => PatronRefDto)
+  @NestedRef(PatronRefDto)
   patron: PatronRefDto;
 
   @ApiPropertyOptional({ enum: FineListStatuses, default: 'open' })
@@ -43,9 +42,7 @@ export class ListFinesDto extends LongPageQueryDto {
  * answers the first result again (`replayed: true`) instead of charging twice.
  */
 export class PayFinesDto {
-  @ApiProperty({ type: PatronRefDto })
-  @ValidateNested()
-  @Type(() => PatronRefDto)
+  @NestedRef(PatronRefDto)
   patron: PatronRefDto;
 
   @ApiProperty({ example: 350, description: 'amount paid, fen; must not exceed what is owed' })
@@ -123,9 +120,7 @@ export class FineIdParamDto {
 
 /** `loans.mark-lost.v1`: the open loan closes as lost and a replacement fee is charged. */
 export class MarkLostDto {
-  @ApiProperty({ type: ItemRefDto })
-  @ValidateNested()
-  @Type(() => ItemRefDto)
+  @NestedRef(ItemRefDto)
   item: ItemRefDto;
 
   @ApiPropertyOptional({ type: PatronRefDto, description: 'when given, the open loan must be this patron’s' })

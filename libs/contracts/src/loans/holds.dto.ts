@@ -6,6 +6,7 @@ import { BARCODE_PATTERN, BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/id
 import { PatronRefDto, PLAIN_DATE_PATTERN } from '../patrons/patron.dto';
 import { CirculationChannel, CirculationChannels } from './loan.dto';
 import { LongPageQueryDto } from '../common/page.dto';
+import { NestedRef } from '../common/nested-ref.decorator';
 
 /*
  * Holds (reservations). A hold asks for a title (any copy of a bibliographic record, owned by the
@@ -32,9 +33,7 @@ export type HoldEndReason = (typeof HoldEndReasons)[number];
 
 /** `loans.holds.place.v1`: exactly one of `recordId` (title-level) and `item` (item-level). */
 export class PlaceHoldDto {
-  @ApiProperty({ type: PatronRefDto })
-  @ValidateNested()
-  @Type(() => PatronRefDto)
+  @NestedRef(PatronRefDto)
   patron: PatronRefDto;
 
   @ApiPropertyOptional({ description: 'title-level hold: any loanable copy of this record (catalog record id)' })

@@ -1,25 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { BRANCH_CODE_PATTERN } from '../common/identity';
 import { ItemRefDto } from '../catalog/catalog.dto';
 import { PatronRefDto } from '../patrons/patron.dto';
 import type { CheckinHoldInfo } from './holds.dto';
 import { LongPageQueryDto } from '../common/page.dto';
+import { NestedRef } from '../common/nested-ref.decorator';
 
 /** Where a transaction came from: staff desk, SIP2 kiosk/locker, O2O delivery, NCIP partner. */
 export const CirculationChannels = ['desk', 'sip2', 'o2o', 'ncip', 'api'] as const;
 export type CirculationChannel = (typeof CirculationChannels)[number];
 
 export class CheckoutDto {
-  @ApiProperty({ type: PatronRefDto })
-  @ValidateNested()
-  @Type(() => PatronRefDto)
+  @NestedRef(PatronRefDto)
   patron: PatronRefDto;
 
-  @ApiProperty({ type: ItemRefDto })
-  @ValidateNested()
-  @Type(() => ItemRefDto)
+  @NestedRef(ItemRefDto)
   item: ItemRefDto;
 
   @ApiProperty({ example: 'KSL-MAIN', description: 'branch where the checkout happens' })
@@ -44,9 +40,7 @@ export class CheckoutDto {
 }
 
 export class CheckinDto {
-  @ApiProperty({ type: ItemRefDto })
-  @ValidateNested()
-  @Type(() => ItemRefDto)
+  @NestedRef(ItemRefDto)
   item: ItemRefDto;
 
   @ApiProperty({ example: 'KSL-ZS', description: 'branch, 24-hour library or locker where the item is returned' })
@@ -60,14 +54,10 @@ export class CheckinDto {
 }
 
 export class RenewDto {
-  @ApiProperty({ type: PatronRefDto })
-  @ValidateNested()
-  @Type(() => PatronRefDto)
+  @NestedRef(PatronRefDto)
   patron: PatronRefDto;
 
-  @ApiProperty({ type: ItemRefDto })
-  @ValidateNested()
-  @Type(() => ItemRefDto)
+  @NestedRef(ItemRefDto)
   item: ItemRefDto;
 
   @ApiPropertyOptional({ example: 'KSL-MAIN' })
@@ -84,9 +74,7 @@ export class RenewDto {
 export const LoanListStatuses = ['open', 'closed', 'all'] as const;
 
 export class PatronLoansDto extends LongPageQueryDto {
-  @ApiProperty({ type: PatronRefDto })
-  @ValidateNested()
-  @Type(() => PatronRefDto)
+  @NestedRef(PatronRefDto)
   patron: PatronRefDto;
 
   @ApiPropertyOptional({ enum: LoanListStatuses, default: 'open' })
@@ -96,9 +84,7 @@ export class PatronLoansDto extends LongPageQueryDto {
 }
 
 export class PatronSummaryDto {
-  @ApiProperty({ type: PatronRefDto })
-  @ValidateNested()
-  @Type(() => PatronRefDto)
+  @NestedRef(PatronRefDto)
   patron: PatronRefDto;
 }
 

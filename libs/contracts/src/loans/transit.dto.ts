@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, Matches, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
 import { ItemRefDto, ItemType, ItemTypes } from '../catalog/catalog.dto';
 import { BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
 import { CirculationChannel, CirculationChannels } from './loan.dto';
 import { LongPageQueryDto } from '../common/page.dto';
+import { NestedRef } from '../common/nested-ref.decorator';
 
 /*
  * Return anywhere: an item may be checked in at any branch, 24-hour library or locker of its
@@ -41,9 +41,7 @@ export class ListTransitsDto extends LongPageQueryDto {
 
 /** `loans.transits.receive.v1`: the item arrived at `branch` (the same as a checkin there). */
 export class ReceiveTransitDto {
-  @ApiProperty({ type: ItemRefDto })
-  @ValidateNested()
-  @Type(() => ItemRefDto)
+  @NestedRef(ItemRefDto)
   item: ItemRefDto;
 
   @ApiProperty({ example: 'KSL-ZS' })
