@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { PreparingClient } from './prepared-statements';
 
 export interface ServiceDatabaseOptions {
   url: string;
@@ -44,6 +45,8 @@ export function buildDataSourceOptions(opts: ServiceDatabaseOptions): DataSource
     applicationName: opts.applicationName ?? opts.schema,
     extra: {
       max: opts.poolSize ?? 10,
+      // repeated parameterised statements become named prepared statements (parsed once per connection)
+      Client: PreparingClient,
       // fail fast instead of hanging forever when the pool is exhausted
       connectionTimeoutMillis: 10_000,
       // timestamps are stored and compared in UTC; local dates are computed in code with the library TZ
