@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, CORRELATION_HEADER, isErrorPayload } from '@app/contracts';
-import { headers as natsHeaders, JSONCodec, NatsError, ErrorCode as NatsErrorCode } from 'nats';
+import { createInbox, headers as natsHeaders, JSONCodec, Msg, MsgHdrs, NatsConnection, Subscription } from 'nats';
 import { RemoteError } from '../errors/domain-error';
 import { requestContext } from '../logging/request-context';
 import { NatsConnectionProvider } from './nats-connection.provider';
@@ -38,28 +38,87 @@ export class NatsRpcClient {
     const h = natsHeaders();
     h.set(CORRELATION_HEADER, requestContext.correlationId() ?? randomUUID());
     const timeout = opts.timeoutMs ?? this.defaultTimeoutMs;
-    let reply;
-    try {
-      reply = await nc.request(subject, codec.encode({ pattern: subject, data, id: randomUUID() }), { timeout, headers: h });
-    } catch (err) {
-      throw translateNatsError(err, subject, timeout);
-    }
+    const reply = await replyMuxFor(nc).request(subject, codec.encode({ pattern: subject, data, id: randomUUID() }), h, timeout);
     const packet = codec.decode(reply.data) as NestReplyPacket;
     if (packet.err !== undefined && packet.err !== null) throw toRemoteError(packet.err, subject);
     return packet.response as TResult;
   }
 }
 
-function translateNatsError(err: unknown, subject: string, timeout: number): RemoteError {
-  if (err instanceof NatsError) {
-    if (err.code === NatsErrorCode.NoResponders) {
-      return new RemoteError(ErrorCode.ServiceUnavailable, `no service is answering ${subject}`, undefined, subject);
-    }
-    if (err.code === NatsErrorCode.Timeout) {
-      return new RemoteError(ErrorCode.Timeout, `${subject} did not answer within ${timeout} ms`, undefined, subject);
+interface Pending {
+  resolve: (m: Msg) => void;
+  reject: (e: RemoteError) => void;
+  timer: NodeJS.Timeout;
+  subject: string;
+}
+
+/**
+ * Request/reply on one wildcard inbox subscription per connection. nats.js's own `request()` builds
+ * two Error objects per call (a timeout error up front and a cancel error on every successful reply):
+ * ~9 % of the SIP2 adapter's CPU under kiosk load (docs/performance.md). Here a request is one publish,
+ * one map entry and one timer. nats-server answers a request nobody subscribes to with a 503 status
+ * message on the reply subject (no-responders, on because the client supports headers).
+ */
+class ReplyMux {
+  private readonly prefix = `${createInbox()}.`;
+  private readonly pending = new Map<string, Pending>();
+  private readonly sub: Subscription;
+  private seq = 0;
+
+  constructor(private readonly nc: NatsConnection) {
+    this.sub = nc.subscribe(`${this.prefix}*`, { callback: (_err, msg) => this.onReply(msg) });
+    void this.sub.closed.then(() => this.failAll('connection closed'));
+  }
+
+  request(subject: string, payload: Uint8Array, headers: MsgHdrs, timeout: number): Promise<Msg> {
+    const token = (++this.seq).toString(36);
+    return new Promise<Msg>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(token);
+        reject(new RemoteError(ErrorCode.Timeout, `${subject} did not answer within ${timeout} ms`, undefined, subject));
+      }, timeout);
+      this.pending.set(token, { resolve, reject, timer, subject });
+      try {
+        this.nc.publish(subject, payload, { reply: this.prefix + token, headers });
+      } catch (err) {
+        clearTimeout(timer);
+        this.pending.delete(token);
+        reject(new RemoteError(ErrorCode.ServiceUnavailable, `request to ${subject} failed: ${(err as Error).message}`, undefined, subject));
+      }
+    });
+  }
+
+  private onReply(msg: Msg | undefined): void {
+    if (!msg) return;
+    const token = msg.subject.slice(this.prefix.length);
+    const p = this.pending.get(token);
+    if (!p) return; // answered after its timeout
+    this.pending.delete(token);
+    clearTimeout(p.timer);
+    if (msg.data.length === 0 && msg.headers?.code === 503) {
+      p.reject(new RemoteError(ErrorCode.ServiceUnavailable, `no service is answering ${p.subject}`, undefined, p.subject));
+    } else {
+      p.resolve(msg);
     }
   }
-  return new RemoteError(ErrorCode.ServiceUnavailable, `request to ${subject} failed: ${(err as Error).message}`, undefined, subject);
+
+  private failAll(reason: string): void {
+    for (const [token, p] of this.pending) {
+      clearTimeout(p.timer);
+      this.pending.delete(token);
+      p.reject(new RemoteError(ErrorCode.ServiceUnavailable, `request to ${p.subject} failed: ${reason}`, undefined, p.subject));
+    }
+  }
+}
+
+const muxes = new WeakMap<NatsConnection, ReplyMux>();
+function replyMuxFor(nc: NatsConnection): ReplyMux {
+  let mux = muxes.get(nc);
+  if (!mux) {
+    mux = new ReplyMux(nc);
+    muxes.set(nc, mux);
+  }
+  return mux;
 }
 
 function toRemoteError(err: unknown, subject: string): RemoteError {
