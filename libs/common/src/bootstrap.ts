@@ -1,11 +1,11 @@
 import { INestMicroservice, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { MicroserviceOptions } from '@nestjs/microservices';
 import type { ServiceName } from '@app/contracts';
 import { BaseEnvDto } from './config/base-env.dto';
 import { ConfigError, loadConfig } from './config/load-config';
 import { AppLogger, createLogger } from './logging/app-logger';
-import { CorrelationInterceptor } from './messaging/correlation.interceptor';
+import { CorrelatedServerNats } from './messaging/correlated-server-nats';
 import { RpcExceptionsFilter } from './messaging/rpc-exception.filter';
 import { createValidationPipe } from './messaging/validation.pipe';
 
@@ -32,14 +32,13 @@ export async function createNatsMicroservice(
 ): Promise<INestMicroservice> {
   const logger = new AppLogger(createLogger(opts.name, opts.env.LOG_LEVEL));
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
-    transport: Transport.NATS,
-    options: { servers: opts.env.NATS_URL.split(','), queue: opts.name, name: `${opts.name}-server`, maxReconnectAttempts: -1 },
+    // Nest's NATS transport; it also puts each handler inside the caller's correlation id
+    strategy: new CorrelatedServerNats({ servers: opts.env.NATS_URL.split(','), queue: opts.name, name: `${opts.name}-server`, maxReconnectAttempts: -1 }),
     logger,
     bufferLogs: false,
   });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new RpcExceptionsFilter(opts.name));
-  app.useGlobalInterceptors(new CorrelationInterceptor());
   app.enableShutdownHooks();
   return app;
 }

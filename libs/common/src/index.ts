@@ -8,7 +8,7 @@ export * from './messaging/nats-connection.provider';
 export * from './messaging/nats-rpc.client';
 export * from './messaging/rpc-exception.filter';
 export * from './messaging/validation.pipe';
-export * from './messaging/correlation.interceptor';
+export * from './messaging/correlated-server-nats';
 export * from './persistence/database.options';
 export * from './outbox/outbox-event.entity';
 export * from './outbox/outbox.service';
