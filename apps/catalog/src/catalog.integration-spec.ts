@@ -1,5 +1,5 @@
 import { INestMicroservice } from '@nestjs/common';
-import { CatalogSubjects, ErrorCode, EventSubjects, ItemView, RecordView } from '@app/contracts';
+import { CatalogSubjects, ErrorCode, EventEnvelope, EventSubjects, ItemView, RecordView, TransitEventSubjects } from '@app/contracts';
 import { createRpcTestClient, createTestEnvironment, eventually, RpcTestClient, startTestService, TestEnvironment } from '@app/testing';
 import { JSONCodec } from 'nats';
 import { DataSource } from 'typeorm';
@@ -7,6 +7,7 @@ import { CatalogModule } from './catalog.module';
 import { CatalogEnvDto } from './config/catalog-env.dto';
 import { ItemEntity } from './entities/item.entity';
 import { ItemRepository } from './repositories/item.repository';
+import { collapseStatusChanges, ItemStatusChange } from './services/item-status-changes';
 
 describe('catalog service (real PostgreSQL + NATS)', () => {
   let env: TestEnvironment;
@@ -142,5 +143,134 @@ describe('catalog service (real PostgreSQL + NATS)', () => {
     now = (await repo.findByRef(KSL, 'ST1'))!;
     expect(now).toMatchObject({ status: 'on_loan', currentLocation: 'TCL-MAIN', statusChangedAt: t1 });
     expect(await repo.applyStatusIfNewer(KSL, 'NOPE', 'on_loan', t1)).toBe(false);
+  });
+
+  it('a batch in one statement leaves the rows applying each change in turn would (twin items)', async () => {
+    const record = await rpc.request<RecordView>(CatalogSubjects.createRecord, { title: '批量' });
+    const barcodes = ['BA1', 'BA2', 'BA3', 'BA4'];
+    for (const b of [...barcodes, ...barcodes.map((b) => `${b}-TWIN`)]) {
+      await rpc.request(CatalogSubjects.createItem, { agency: KSL, barcode: b, recordId: record.id, itemType: 'book', homeBranch: 'KSL-MAIN' });
+    }
+    const repo = app.get(ItemRepository);
+    const base = (await repo.findByRef(KSL, 'BA1'))!.statusChangedAt.getTime() + 60_000;
+    const at = (s: number) => new Date(base + s * 1000);
+    // BA4 (and its twin) already carry a change at +5 s
+    await repo.applyStatusIfNewer(KSL, 'BA4', 'in_transit', at(5), 'TCL-MAIN');
+    await repo.applyStatusIfNewer(KSL, 'BA4-TWIN', 'in_transit', at(5), 'TCL-MAIN');
+    const changes: ItemStatusChange[] = [
+      { agency: KSL, barcode: 'BA1', status: 'on_loan', at: at(2) },
+      { agency: KSL, barcode: 'BA1', status: 'available', at: at(1), location: 'TCL-MAIN' }, // older, later: ignored
+      { agency: KSL, barcode: 'BA2', status: 'on_hold_shelf', at: at(1), location: 'TCL-MAIN' },
+      { agency: KSL, barcode: 'BA2', status: 'on_loan', at: at(2) }, // on loan from the hold shelf's branch
+      { agency: KSL, barcode: 'BA3', status: 'available', at: at(3), location: '' },
+      { agency: KSL, barcode: 'BA4', status: 'available', at: at(4), location: 'KSL-MAIN' }, // older than recorded
+      { agency: KSL, barcode: 'BA4', status: 'on_loan', at: at(6) }, // newer: applied, stays at TCL-MAIN
+      { agency: KSL, barcode: 'NOPE', status: 'on_loan', at: at(6) }, // unknown item: ignored
+    ];
+    for (const c of changes) await repo.applyStatusIfNewer(c.agency, `${c.barcode}-TWIN`, c.status, c.at, c.location ?? undefined);
+    const before = (await repo.findByRef(KSL, 'BA1'))!.updatedAt;
+    expect(await repo.applyStatusesIfNewer(collapseStatusChanges(changes))).toBe(4);
+    const view = ({ status, currentLocation, statusChangedAt }: ItemEntity) => ({ status, currentLocation, statusChangedAt });
+    for (const b of barcodes) {
+      const batched = (await repo.findByRef(KSL, b))!;
+      expect(view(batched)).toEqual(view((await repo.findByRef(KSL, `${b}-TWIN`))!));
+      expect(batched.updatedAt.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    }
+    expect(view((await repo.findByRef(KSL, 'BA2'))!)).toEqual({ status: 'on_loan', currentLocation: 'TCL-MAIN', statusChangedAt: at(2) });
+    expect(view((await repo.findByRef(KSL, 'BA4'))!)).toEqual({ status: 'on_loan', currentLocation: 'TCL-MAIN', statusChangedAt: at(6) });
+    // the same batch again (a redelivery) changes the same rows to the same values; all older: none
+    expect(await repo.applyStatusesIfNewer(collapseStatusChanges(changes))).toBe(4);
+    expect(await repo.applyStatusesIfNewer(collapseStatusChanges(changes.map((c) => ({ ...c, at: new Date(c.at.getTime() - 10_000) }))))).toBe(0);
+    expect(await repo.applyStatusesIfNewer([])).toBe(0);
+  });
+
+  it('follows a burst of loan events (out of order, several per item) with batched updates; a bad event holds back no other', async () => {
+    const record = await rpc.request<RecordView>(CatalogSubjects.createRecord, { title: '突发' });
+    const N = 40;
+    const barcode = (i: number) => `BU${i}`;
+    await Promise.all(
+      Array.from({ length: N + 3 }, (_, i) => rpc.request(CatalogSubjects.createItem, { agency: KSL, barcode: barcode(i), recordId: record.id, itemType: 'book', homeBranch: 'KSL-MAIN' })),
+    );
+    const repo = app.get(ItemRepository);
+    const jsm = await rpc.nc.jetstreamManager();
+    const pending = async () => (await jsm.consumers.info('CIRCULATION_EVENTS', 'catalog-loan-status')).num_ack_pending;
+    const base = Date.now() + 60_000;
+    const at = (s: number) => new Date(base + s * 1000).toISOString();
+    let seq = 0;
+    const js = rpc.nc.jetstream();
+    const publish = (type: string, data: unknown, occurredAt: string) =>
+      js.publish(type, JSONCodec<EventEnvelope>().encode({ id: `00000000-0000-4000-9000-${String(++seq).padStart(12, '0')}`, type, source: 'loans', occurredAt, data }));
+    const loan = (i: number, branch = 'KSL-MAIN') => ({ loanId: `l${i}`, patron: { agency: KSL, barcode: 'P1' }, item: { agency: KSL, barcode: barcode(i) }, branch, channel: 'sip2', dueAt: at(99) });
+    const statusOf = async (i: number) => {
+      const { status, currentLocation } = (await repo.findByRef(KSL, barcode(i)))!;
+      return { status, currentLocation };
+    };
+    const single = repo.applyStatusIfNewer.bind(repo);
+    const batched = jest.spyOn(repo, 'applyStatusesIfNewer');
+
+    /** Publish `burst` while the consumer is held on one event, so that all of it is delivered at once. */
+    const whileBusy = async (blocker: () => Promise<unknown>, burst: () => Promise<unknown>[]) => {
+      let open!: () => void;
+      const gate = new Promise<void>((r) => (open = r));
+      const held = jest.spyOn(repo, 'applyStatusIfNewer').mockImplementationOnce(async (...args) => (await gate, single(...args)));
+      try {
+        const before = await pending();
+        const from = seq;
+        await blocker();
+        await eventually(async () => held.mock.calls.length === 1);
+        await Promise.all(burst());
+        await eventually(async () => (await pending()) === before + seq - from);
+      } finally {
+        open();
+        held.mockRestore();
+      }
+    };
+
+    try {
+      await whileBusy(
+        () => publish(EventSubjects.loanCreated, loan(0), at(1)),
+        () => {
+          const burst: Promise<unknown>[] = [];
+          for (let i = 1; i < N; i++) {
+            if (i % 4 === 1) {
+              // returned at another branch, the checkin delivered before the checkout
+              burst.push(publish(EventSubjects.loanClosed, loan(i, 'TCL-MAIN'), at(2)), publish(EventSubjects.loanCreated, loan(i), at(1)));
+            } else if (i % 4 === 2) {
+              // on the hold shelf at TCL-MAIN, then checked out: on loan, still at TCL-MAIN
+              burst.push(
+                publish(TransitEventSubjects.itemStatusChanged, { item: { agency: KSL, barcode: barcode(i) }, status: 'on_hold_shelf', location: 'TCL-MAIN' }, at(1)),
+                publish(EventSubjects.loanCreated, loan(i), at(2)),
+              );
+            } else if (i % 4 === 3) {
+              burst.push(publish(EventSubjects.loanCreated, loan(i), at(1)), publish(EventSubjects.loanClosed, loan(i), at(2)), publish(EventSubjects.loanCreated, loan(i), at(3)));
+            } else {
+              burst.push(publish(EventSubjects.loanCreated, loan(i), at(1)));
+            }
+          }
+          return burst;
+        },
+      );
+      const expected = (i: number) =>
+        i % 4 === 1 ? { status: 'available', currentLocation: 'TCL-MAIN' } : i % 4 === 2 ? { status: 'on_loan', currentLocation: 'TCL-MAIN' } : { status: 'on_loan', currentLocation: 'KSL-MAIN' };
+      await eventually(async () => (await pending()) === 0);
+      for (let i = 0; i < N; i++) expect(await statusOf(i)).toEqual(expected(i));
+      // the burst went in batches (one statement for many events), not one statement per event
+      const sizes = batched.mock.calls.map(([changes]) => changes.length);
+      expect(Math.max(...sizes)).toBeGreaterThan(1);
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(N - 1); // one change per item
+      expect(batched.mock.results.every((r) => r.type === 'return')).toBe(true);
+
+      // a batch with an event the database refuses (bad time) falls back to one by one: the others are applied
+      await whileBusy(
+        () => publish(EventSubjects.loanClosed, loan(N), at(1)),
+        () => [publish(EventSubjects.loanCreated, loan(N + 1), at(1)), publish(EventSubjects.loanCreated, loan(N), 'not a time'), publish(EventSubjects.loanCreated, loan(N + 2), at(1))],
+      );
+      await eventually(async () => (await statusOf(N + 1)).status === 'on_loan' && (await statusOf(N + 2)).status === 'on_loan');
+      expect(await statusOf(N)).toEqual({ status: 'available', currentLocation: 'KSL-MAIN' });
+      // only the bad event is still waiting (nak-ed, redelivered with back-off)
+      await eventually(async () => (await pending()) === 1);
+    } finally {
+      batched.mockRestore();
+    }
   });
 });

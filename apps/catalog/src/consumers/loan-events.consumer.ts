@@ -2,7 +2,11 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EventConsumerService } from '@app/common';
 import { EventEnvelope, EventSubjects, ItemStatus, ItemStatusEventData, LoanEventData, LostItemEventSubjects, TransitEventSubjects } from '@app/contracts';
 import { ItemRepository } from '../repositories/item.repository';
+import { ItemStatusChange } from '../services/item-status-changes';
 import { ItemService } from '../services/item.service';
+
+/** Largest batch of loan events applied in one statement. */
+const MAX_BATCH = 200;
 
 /** Item states decided by the loans service for lost / claimed-returned loans; a found item is where it was scanned. */
 const LOST_ITEM_STATUS: Record<string, ItemStatus> = {
@@ -15,7 +19,8 @@ const LOST_ITEM_STATUS: Record<string, ItemStatus> = {
  * Keeps each item's circulation status and location in step with the loans service (eventually
  * consistent): on_loan / available from loan events; in_transit, on_hold_shelf and available-at-a-
  * location from item-status-changed (return anywhere, holds). Every change carries its time and an
- * older one never overwrites a newer one, so redelivery and reordering are harmless.
+ * older one never overwrites a newer one, so redelivery and reordering are harmless. Events that arrive
+ * together are applied in one statement (`handleBatch`), a lone event with the single-row update.
  */
 @Injectable()
 export class LoanEventsConsumer implements OnApplicationBootstrap {
@@ -32,8 +37,16 @@ export class LoanEventsConsumer implements OnApplicationBootstrap {
       durable: 'catalog-loan-status',
       filterSubject: 'events.loans.>',
       subjects: [EventSubjects.loanCreated, EventSubjects.loanClosed, TransitEventSubjects.itemStatusChanged, ...Object.keys(LOST_ITEM_STATUS)],
-      handler: (event) => this.handle(event),
+      batchHandler: (events) => this.handleBatch(events),
+      maxBatch: MAX_BATCH,
     });
+  }
+
+  /** Events in delivery order: the same result as `handle` on each in turn, in one statement. */
+  async handleBatch(events: EventEnvelope[]): Promise<void> {
+    if (events.length === 1) return this.handle(events[0]);
+    const applied = await this.items.applyStatusChanges(events.map(statusChangeOf));
+    if (applied < events.length) this.logger.debug(`${applied} items changed by ${events.length} events (${events[0].id}…); the rest stale, superseded or unknown items`);
   }
 
   async handle(event: EventEnvelope): Promise<void> {
@@ -53,4 +66,21 @@ export class LoanEventsConsumer implements OnApplicationBootstrap {
     }
     if (!applied) this.logger.debug(`ignored stale or unknown-item event ${event.id}`);
   }
+}
+
+/** The item status change an event describes; the same decisions as `LoanEventsConsumer.handle`. */
+export function statusChangeOf(event: EventEnvelope): ItemStatusChange {
+  const at = new Date(event.occurredAt);
+  if (event.type === TransitEventSubjects.itemStatusChanged) {
+    const { item, status, location } = event.data as ItemStatusEventData;
+    return { agency: item.agency, barcode: item.barcode, status, at, location };
+  }
+  if (LOST_ITEM_STATUS[event.type]) {
+    const { item, branch } = event.data as LoanEventData;
+    const found = event.type === LostItemEventSubjects.lostItemFound;
+    return { agency: item.agency, barcode: item.barcode, status: LOST_ITEM_STATUS[event.type], at, location: found ? branch : undefined };
+  }
+  const { item, branch } = event.data as LoanEventData;
+  const onLoan = event.type === EventSubjects.loanCreated;
+  return { agency: item.agency, barcode: item.barcode, status: onLoan ? 'on_loan' : 'available', at, location: onLoan ? undefined : branch };
 }

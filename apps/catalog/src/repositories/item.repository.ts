@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { BibRecordEntity } from '../entities/bib-record.entity';
 import { ItemEntity } from '../entities/item.entity';
+import type { CollapsedItemStatusChange } from '../services/item-status-changes';
 import { likeEscape } from './record.repository';
 
 export interface ItemSearch {
@@ -131,6 +132,33 @@ export class ItemRepository {
       [agency, barcode, status, at, location || null],
     )) as [unknown[], number]; // UPDATE yields [rows, rowCount]
     return affected > 0;
+  }
+
+  /**
+   * `applyStatusIfNewer` for many items in one statement (one round trip and one commit for a batch of
+   * events): `changes` hold at most one entry per item (`collapseStatusChanges`). The same rule per item
+   * (not older than `status_changed_at`) and the same columns, incl. `updated_at`; the location only when
+   * the change that carried it is not older than the recorded one either. Unknown items are skipped.
+   * Returns how many items changed.
+   */
+  async applyStatusesIfNewer(changes: readonly CollapsedItemStatusChange[]): Promise<number> {
+    if (changes.length === 0) return 0;
+    const [, affected] = (await this.items.query(
+      `UPDATE items i SET status = v.status, status_changed_at = v.at,
+         current_location = CASE WHEN v.location_at IS NOT NULL AND i.status_changed_at <= v.location_at THEN v.location ELSE i.current_location END,
+         updated_at = CURRENT_TIMESTAMP
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::timestamptz[]) AS v(agency, barcode, status, at, location, location_at)
+       WHERE i.agency = v.agency AND i.barcode = v.barcode AND i.status_changed_at <= v.at`,
+      [
+        changes.map((c) => c.agency),
+        changes.map((c) => c.barcode),
+        changes.map((c) => c.status),
+        changes.map((c) => c.at.toISOString()),
+        changes.map((c) => c.location),
+        changes.map((c) => c.locationAt?.toISOString() ?? null),
+      ],
+    )) as [unknown[], number];
+    return affected;
   }
 
   async search(s: ItemSearch): Promise<[ItemEntity[], number]> {

@@ -15,6 +15,7 @@ import { DataSource } from 'typeorm';
 import { ItemRepository } from '../repositories/item.repository';
 import { RecordRepository } from '../repositories/record.repository';
 import { toItemView } from './catalog.mapper';
+import { collapseStatusChanges, ItemStatusChange } from './item-status-changes';
 import { LocationService } from './location.service';
 
 @Injectable()
@@ -98,5 +99,13 @@ export class ItemService {
   /** Mirror loan state from the loans service's events. */
   applyLoanState(agency: string, barcode: string, onLoan: boolean, at: Date, location?: string): Promise<boolean> {
     return this.items.applyStatusIfNewer(agency, barcode, onLoan ? 'on_loan' : 'available', at, location);
+  }
+
+  /**
+   * Apply a batch of mirrored status changes (in delivery order) in one statement, with the result of
+   * applying them one at a time. Returns how many items changed.
+   */
+  applyStatusChanges(changes: readonly ItemStatusChange[]): Promise<number> {
+    return this.items.applyStatusesIfNewer(collapseStatusChanges(changes));
   }
 }

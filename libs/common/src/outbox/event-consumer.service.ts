@@ -3,11 +3,15 @@ import { EVENT_STREAM, EventEnvelope } from '@app/contracts';
 import { AckPolicy, ConsumerMessages, DeliverPolicy, JSONCodec } from 'nats';
 import { requestContext } from '../logging/request-context';
 import { NatsConnectionProvider } from '../messaging/nats-connection.provider';
+import { EventBatcher, retryDelay } from './event-batcher';
 import { ensureEventStream } from './outbox-relay.service';
 
 const codec = JSONCodec<EventEnvelope>();
 
-export interface ConsumeOptions {
+/** Default largest batch handed to a `batchHandler`. */
+export const DEFAULT_MAX_BATCH = 128;
+
+interface CommonConsumeOptions {
   /** durable consumer name; replicas of one service share it and so share the work */
   durable: string;
   /**
@@ -17,8 +21,28 @@ export interface ConsumeOptions {
   filterSubject: string;
   /** only these subjects reach the handler; others are acked and skipped */
   subjects?: string[];
-  handler: (event: EventEnvelope) => Promise<void>;
 }
+
+/** One event at a time: the next message is handled after this one's handler settled. */
+export interface SingleConsumeOptions extends CommonConsumeOptions {
+  handler: (event: EventEnvelope) => Promise<void>;
+  batchHandler?: never;
+}
+
+/**
+ * Batches: the handler gets every message already delivered (in delivery order, up to `maxBatch`)
+ * without waiting for more — a lone message is handled at once — and all are acked after it
+ * succeeded. When a batch fails its events are retried one by one (`batchHandler([event])`), so one
+ * bad event is nak'ed with back-off and the others are acked.
+ */
+export interface BatchConsumeOptions extends CommonConsumeOptions {
+  batchHandler: (events: EventEnvelope[]) => Promise<void>;
+  /** largest batch; default {@link DEFAULT_MAX_BATCH} */
+  maxBatch?: number;
+  handler?: never;
+}
+
+export type ConsumeOptions = SingleConsumeOptions | BatchConsumeOptions;
 
 /**
  * Durable JetStream pull consumers. A message is acked only after its handler succeeded; a failure is
@@ -28,6 +52,7 @@ export interface ConsumeOptions {
 export class EventConsumerService implements OnApplicationShutdown {
   private readonly logger = new Logger(EventConsumerService.name);
   private readonly running: ConsumerMessages[] = [];
+  private readonly batchers: EventBatcher[] = [];
 
   constructor(private readonly nats: NatsConnectionProvider) {}
 
@@ -50,6 +75,20 @@ export class EventConsumerService implements OnApplicationShutdown {
       await jsm.consumers.add(EVENT_STREAM, config);
     }
     const consumer = await nc.jetstream().consumers.get(EVENT_STREAM, opts.durable);
+    if (opts.batchHandler) {
+      // callback mode: messages are handed over as they are parsed, so the batcher sees every message
+      // that has arrived and can take them all at once
+      const batcher = new EventBatcher({
+        subjects: opts.subjects,
+        maxBatch: opts.maxBatch ?? DEFAULT_MAX_BATCH,
+        handler: opts.batchHandler,
+        logger: this.logger,
+      });
+      this.batchers.push(batcher);
+      this.running.push(await consumer.consume({ max_messages: 256, callback: (m) => batcher.push(m) }));
+      return;
+    }
+    const handler = opts.handler;
     const messages = await consumer.consume({ max_messages: 256 });
     this.running.push(messages);
     void (async () => {
@@ -67,10 +106,10 @@ export class EventConsumerService implements OnApplicationShutdown {
           continue;
         }
         try {
-          await requestContext.run({ correlationId: event.correlationId ?? event.id }, () => opts.handler(event));
+          await requestContext.run({ correlationId: event.correlationId ?? event.id }, () => handler(event));
           m.ack();
         } catch (err) {
-          const delay = Math.min(30_000, 500 * 2 ** Math.min(m.info.redeliveryCount, 6));
+          const delay = retryDelay(m.info.redeliveryCount);
           this.logger.warn(`event ${event.id} (${m.subject}) failed, retry in ${delay} ms: ${(err as Error).message}`);
           m.nak(delay);
         }
@@ -79,6 +118,7 @@ export class EventConsumerService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    for (const b of this.batchers) b.stop();
     await Promise.all(this.running.map((m) => m.close().catch(() => undefined)));
   }
 }

@@ -8,6 +8,8 @@ import { OutboxService } from './outbox.service';
 const codec = JSONCodec<unknown>();
 const BATCH = 200;
 const POLL_MS = 1000;
+/** How long a commit notification waits for others to share its drain. */
+export const KICK_DELAY_MS = 2;
 
 /** Create the event stream if absent. Every service calls this at boot; it is idempotent. */
 export async function ensureEventStream(nc: import('nats').NatsConnection): Promise<void> {
@@ -35,12 +37,20 @@ export async function ensureEventStream(nc: import('nats').NatsConnection): Prom
  * Relays committed outbox rows to JetStream. Rows are claimed with FOR UPDATE SKIP LOCKED so
  * replicas share the work, published with the row id as Nats-Msg-Id (the stream drops duplicates
  * if we crash between publish and marking), then marked published in the same transaction.
+ *
+ * Per batch: one statement claims and marks the rows (`UPDATE … RETURNING`), the rows are published in
+ * order, then the transaction commits; rows whose publish failed are unmarked before the commit, and
+ * nothing published at all rolls back. The commit need not be durable (`synchronous_commit off`): a
+ * marking lost in a crash only republishes rows already published, which the stream de-duplicates
+ * (and consumers are idempotent). Commit notifications are coalesced for a moment
+ * ({@link KICK_DELAY_MS}) so that under load one drain relays many rows instead of one each.
  */
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelayService.name);
   private js?: JetStreamClient;
   private timer?: NodeJS.Timeout;
+  private scheduled?: NodeJS.Timeout;
   private running = false;
   private again = false;
   private stopped = false;
@@ -65,16 +75,27 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.scheduled) clearTimeout(this.scheduled);
     // let an in-flight batch finish so its rows are marked
     for (let i = 0; i < 50 && this.running; i++) await new Promise((r) => setTimeout(r, 20));
   }
 
+  /** Relay soon: kicks within {@link KICK_DELAY_MS} (and during a drain) share one drain. */
   kick(): void {
     if (this.stopped || !this.js) return;
     if (this.running) {
       this.again = true;
       return;
     }
+    if (this.scheduled) return;
+    this.scheduled = setTimeout(() => {
+      this.scheduled = undefined;
+      this.run();
+    }, KICK_DELAY_MS);
+  }
+
+  private run(): void {
+    if (this.stopped || this.running) return;
     this.running = true;
     void this.drain()
       .catch((err) => this.logger.warn(`outbox relay: ${(err as Error).message}`))
@@ -99,26 +120,63 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
 
   private async relayBatch(): Promise<number> {
     const js = this.js!;
-    return this.dataSource.transaction(async (manager) => {
-      const rows: { id: string; subject: string; envelope: unknown }[] = await manager.query(
-        `SELECT id, subject, envelope FROM outbox WHERE published_at IS NULL
-         ORDER BY occurred_at, id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-      );
-      if (rows.length === 0) return 0;
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    let open = false;
+    try {
+      // one round trip (no parameters: the simple protocol takes both statements)
+      await runner.query('BEGIN; SET LOCAL synchronous_commit TO off');
+      open = true;
+      const [claimed] = (await runner.query(
+        `UPDATE outbox o SET published_at = now(), attempts = o.attempts + 1
+         FROM (SELECT id FROM outbox WHERE published_at IS NULL ORDER BY occurred_at, id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED) c
+         WHERE o.id = c.id
+         RETURNING o.id, o.subject, o.envelope, (extract(epoch FROM o.occurred_at) * 1000000)::bigint AS at_us`,
+      )) as [ClaimedRow[], number];
+      if (claimed.length === 0) {
+        await runner.query('COMMIT'); // nothing written: no WAL, a cheap commit
+        open = false;
+        return 0;
+      }
+      // RETURNING has no order: publish in (occurred_at, id) order, as claimed
+      const rows = claimed.sort(byOccurrence);
       // publishes go out in row order on one connection, so per-item event order is kept
       const results = await Promise.allSettled(
         rows.map((row) => js.publish(row.subject, codec.encode(row.envelope), { msgID: row.id }).then(() => row.id)),
       );
       const published = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (published.length > 0) {
-        await manager.query(`UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])`, [published]);
+      if (published.length === 0) {
+        await runner.query('ROLLBACK');
+      } else {
+        if (failed) {
+          const unpublished = rows.map((r) => r.id).filter((id) => !published.includes(id));
+          await runner.query(`UPDATE outbox SET published_at = NULL, attempts = attempts - 1 WHERE id = ANY($1::uuid[])`, [unpublished]);
+        }
+        await runner.query('COMMIT');
       }
+      open = false;
       if (failed) {
         this.logger.warn(`outbox relay: ${rows.length - published.length} events not published yet: ${(failed.reason as Error)?.message}`);
         return 0; // stop this drain; the poll retries
       }
       return published.length;
-    });
+    } finally {
+      if (open) await runner.query('ROLLBACK').catch(() => undefined);
+      await runner.release();
+    }
   }
+}
+
+interface ClaimedRow {
+  id: string;
+  subject: string;
+  envelope: unknown;
+  /** occurred_at in microseconds since the epoch (int8 comes as text; exact as a number until 2255) */
+  at_us: string;
+}
+
+function byOccurrence(a: ClaimedRow, b: ClaimedRow): number {
+  // uuid order in PostgreSQL is byte order, the order of their lower-case text
+  return Number(a.at_us) - Number(b.at_us) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
