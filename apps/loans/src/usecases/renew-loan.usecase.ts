@@ -33,27 +33,23 @@ export class RenewLoanUseCase {
   ) {}
 
   async execute(dto: RenewDto): Promise<RenewResult> {
-    const [patronResult, loanResult] = await Promise.allSettled([this.patrons.forCirculation(dto.patron), this.loans.findOpenByItem(dto.item)]);
-    if (patronResult.status === 'rejected') throw patronResult.reason;
-    if (loanResult.status === 'rejected') throw loanResult.reason;
-    const { patron } = patronResult.value;
+    const { patron } = await this.patrons.forCirculation(dto.patron);
     const isTheirs = (l: LoanEntity | null): l is LoanEntity => !!l && l.patronAgency === patron.agency && l.patronBarcode === patron.barcode;
     const notFound = () =>
       new DomainError(ErrorCode.LoanNotFound, `no open loan of ${dto.item.agency}/${dto.item.barcode} for patron ${dto.patron.agency}/${dto.patron.barcode}`);
-    const current = loanResult.value;
-    if (!isTheirs(current)) throw notFound();
 
     const now = new Date();
     const tz = this.env.LIBRARY_TIMEZONE;
     const today = localDate(now, tz);
-    refuse(patronRefusal(patron, today));
-    const rule = await this.policy.resolve({ owningBranch: current.owningBranch, agency: current.itemAgency, patronType: patron.patronType, itemType: current.itemType });
 
     const renewed = await this.dataSource.transaction(async (m) => {
-      // re-read under lock: a checkin or another renewal may have happened since the first read
+      // the loan is read once, locked: a checkin or another renewal waits for this one
       const locked = await this.loans.findOpenByItemWithRecord(dto.item, m, true);
       const loan = locked?.loan ?? null;
-      if (!isTheirs(loan) || loan.id !== current.id) throw notFound();
+      if (!isTheirs(loan)) throw notFound();
+      refuse(patronRefusal(patron, today));
+      // cached; a miss reads through this transaction's connection, never a second one from the pool
+      const rule = await this.policy.resolve({ owningBranch: loan.owningBranch, agency: loan.itemAgency, patronType: patron.patronType, itemType: loan.itemType }, m);
       if (loan.renewals >= rule.maxRenewals) {
         throw new DomainError(ErrorCode.RenewalLimitReached, `loan already renewed ${loan.renewals} time(s) (limit ${rule.maxRenewals})`, {
           renewals: loan.renewals,
