@@ -59,6 +59,7 @@ export class ServiceCoreModule {
               entities: [...opts.entities, OutboxEventEntity],
               migrations: opts.migrations,
               poolSize: opts.env.DB_POOL_SIZE,
+              preparedStatements: opts.env.DB_PREPARED_STATEMENTS,
               applicationName: opts.name,
             });
           },

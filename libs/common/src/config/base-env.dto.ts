@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 export const LogLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -34,4 +34,13 @@ export class BaseEnvDto {
   @Min(1)
   @Max(200)
   DB_POOL_SIZE = 10;
+
+  /**
+   * Send repeated statements as named prepared statements (parsed and planned once per connection).
+   * Turn off behind a connection pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
+   */
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? !/^(false|0|no|off)$/i.test(value) : value))
+  @IsBoolean()
+  DB_PREPARED_STATEMENTS = true;
 }

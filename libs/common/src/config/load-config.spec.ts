@@ -32,4 +32,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig(TestEnv, { NATS_URL: good.NATS_URL })).toThrow(ConfigError);
     expect(() => loadConfig(TestEnv, { NATS_URL: good.NATS_URL })).toThrow(/DATABASE_URL/);
   });
+
+  it('reads DB_PREPARED_STATEMENTS as a boolean, on by default', () => {
+    expect(loadConfig(TestEnv, good).DB_PREPARED_STATEMENTS).toBe(true);
+    expect(loadConfig(TestEnv, { ...good, DB_PREPARED_STATEMENTS: 'false' }).DB_PREPARED_STATEMENTS).toBe(false);
+    expect(loadConfig(TestEnv, { ...good, DB_PREPARED_STATEMENTS: 'off' }).DB_PREPARED_STATEMENTS).toBe(false);
+    expect(loadConfig(TestEnv, { ...good, DB_PREPARED_STATEMENTS: 'true' }).DB_PREPARED_STATEMENTS).toBe(true);
+  });
 });

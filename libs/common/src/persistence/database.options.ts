@@ -12,6 +12,8 @@ export interface ServiceDatabaseOptions {
   /** run pending migrations at boot (default true) */
   migrate?: boolean;
   applicationName?: string;
+  /** named prepared statements for repeated statements (default true) */
+  preparedStatements?: boolean;
 }
 
 /** Schemas are created before TypeORM starts, because its migrations table lives inside the schema. */
@@ -46,7 +48,7 @@ export function buildDataSourceOptions(opts: ServiceDatabaseOptions): DataSource
     extra: {
       max: opts.poolSize ?? 10,
       // repeated parameterised statements become named prepared statements (parsed once per connection)
-      Client: PreparingClient,
+      ...(opts.preparedStatements === false ? {} : { Client: PreparingClient }),
       // fail fast instead of hanging forever when the pool is exhausted
       connectionTimeoutMillis: 10_000,
       // timestamps are stored and compared in UTC; local dates are computed in code with the library TZ
