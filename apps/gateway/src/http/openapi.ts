@@ -1,11 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { SUITE_VERSION } from '@app/contracts';
+import { applyContractApiDocs } from './api-docs';
 
 export const OPENAPI_JSON_PATH = 'api/openapi.json';
 export const SWAGGER_UI_PATH = 'api/docs';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  applyContractApiDocs();
   const config = new DocumentBuilder()
     .setTitle('Library circulation gateway')
     .setDescription(

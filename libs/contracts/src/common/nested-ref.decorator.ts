@@ -1,5 +1,5 @@
 import { applyDecorators, Type as ClassType } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from './api-doc';
 import { Type } from 'class-transformer';
 import { ValidateNested } from 'class-validator';
 

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '../common/api-doc';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { CreateRecordDto, UpdateItemDto, UpsertAgencyDto, UpsertBranchDto } from '../catalog/catalog.dto';
 import { BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';

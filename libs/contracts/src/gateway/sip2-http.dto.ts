@@ -1,4 +1,4 @@
-import { ApiProperty, OmitType } from '@nestjs/swagger';
+import { ApiProperty, OmitType } from '../common/api-doc';
 import { IsBoolean } from 'class-validator';
 import { UpsertSip2TerminalDto } from '../sip2/sip2-terminal.dto';
 

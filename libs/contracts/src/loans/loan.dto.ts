@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '../common/api-doc';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { BRANCH_CODE_PATTERN } from '../common/identity';
 import { ItemRefDto } from '../catalog/catalog.dto';

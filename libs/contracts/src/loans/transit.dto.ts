@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '../common/api-doc';
 import { IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
 import { ItemRefDto, ItemType, ItemTypes } from '../catalog/catalog.dto';
 import { BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
