@@ -30,7 +30,7 @@ export class HoldQueryService {
     const limit = dto.limit ?? 50;
     const offset = dto.offset ?? 0;
     // an item's queue includes the title-level holds on its record
-    const itemRecordId = dto.item ? (await this.catalog.getItem(dto.item)).recordId : undefined;
+    const itemRecordId = dto.item ? (dto.itemRecordId ?? (await this.catalog.getItem(dto.item)).recordId) : undefined;
     const [rows, total] = await this.holds.list({ patron: dto.patron, recordId: dto.recordId, item: dto.item, itemRecordId }, dto.status ?? 'active', limit, offset);
     return { items: rows.map((h) => toHoldView(h, this.env.LIBRARY_TIMEZONE)), total, limit, offset };
   }

@@ -290,6 +290,11 @@ describe('holds, hold shelf, transit and return anywhere (catalog + patrons + lo
     await checkout('P-X', 'IL-2');
     const hold = await placeItemHold('P-A', 'IL-2', 'KSL-MAIN');
     expect(hold).toMatchObject({ level: 'item', item: item('IL-2') });
+    // a copy's queue: its own item-level hold; the caller may pass the record it already knows (SIP2 17)
+    const copyQueue = (i: string, extra: Record<string, unknown> = {}) => rpc.request<Page<HoldView>>(HoldSubjects.list, { item: item(i), ...extra });
+    expect((await copyQueue('IL-2')).items.map((h) => h.id)).toEqual([hold.id]);
+    expect(await copyQueue('IL-2', { itemRecordId: recordId })).toEqual(await copyQueue('IL-2'));
+    expect((await copyQueue('IL-1', { itemRecordId: recordId })).items).toEqual([]);
     await expect(renew('P-Y', 'IL-1')).resolves.toBeDefined(); // nobody waits for IL-1
     await expect(checkin('IL-1', 'KSL-MAIN')).resolves.toMatchObject({ hold: null });
     await expect(checkin('IL-2', 'KSL-MAIN')).resolves.toMatchObject({ hold: { holdId: hold.id, status: 'ready' } });

@@ -29,7 +29,8 @@ export interface HoldsPort {
   /** the patron's active holds (waiting, in transit, ready), newest first */
   patronHolds(patron: Ref, limit: number): Promise<Page<HoldView>>;
   /** active holds queued on an item: its own and the title-level holds on its record (`total` = CF) */
-  itemQueue(item: Ref, limit: number): Promise<Page<HoldView>>;
+  /** `recordId`: the item's record when already known (spares loans a catalog look-up) */
+  itemQueue(item: Ref, limit: number, recordId?: string): Promise<Page<HoldView>>;
 }
 
 /** One NATS request per call, each with the client's timeout. */
@@ -60,8 +61,8 @@ export class NatsHoldsPort implements HoldsPort {
     return this.rpc.request(HoldSubjects.list, dto);
   }
 
-  itemQueue(item: Ref, limit: number): Promise<Page<HoldView>> {
-    const dto: ListHoldsDto = { item, status: 'active', limit: clamp(limit) };
+  itemQueue(item: Ref, limit: number, recordId?: string): Promise<Page<HoldView>> {
+    const dto: ListHoldsDto = { item, ...(recordId ? { itemRecordId: recordId } : {}), status: 'active', limit: clamp(limit) };
     return this.rpc.request(HoldSubjects.list, dto);
   }
 }

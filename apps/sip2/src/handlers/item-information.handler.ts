@@ -10,7 +10,7 @@ import { defineHandler, Sip2Handler } from './sip2-handler';
 const QUEUE_PAGE = 50;
 
 /**
- * 17 Item Information → 18: catalog item, open loan and the copy's hold queue in parallel.
+ * 17 Item Information → 18: the catalog item, then its open loan and the copy's hold queue in parallel.
  * Status 08/10 come from the holds (authoritative) before the catalog's mirror; CF = active holds on
  * the copy and its title; CM = pickup deadline while it waits on the hold shelf.
  */
@@ -21,15 +21,13 @@ export const itemInformationHandler: Sip2Handler<'17'> = defineHandler({
     const barcode = cleanBarcode(req.fields.itemIdentifier);
     if (!barcode) return { response: itemInformationHandler.refuse(req, ctx, ErrorCode.ItemUnknown), outcome: ErrorCode.ItemUnknown };
     const ref = { agency, barcode };
-    const [item, loan, queue] = await Promise.all([
-      ctx.backend.getItem(ref).catch((err: unknown) => {
-        if (errorCodeOf(err) === ErrorCode.ItemUnknown || errorCodeOf(err) === ErrorCode.NotFound) return null;
-        throw err;
-      }),
-      ctx.backend.itemLoan(ref),
-      optional(ctx.holds.itemQueue(ref, QUEUE_PAGE)),
-    ]);
+    // the item first: an unknown barcode costs one request, and the queue look-up gets its record
+    const item = await ctx.backend.getItem(ref).catch((err: unknown) => {
+      if (errorCodeOf(err) === ErrorCode.ItemUnknown || errorCodeOf(err) === ErrorCode.NotFound) return null;
+      throw err;
+    });
     if (!item) return { response: itemInformationHandler.refuse(req, ctx, ErrorCode.ItemUnknown), outcome: ErrorCode.ItemUnknown };
+    const [loan, queue] = await Promise.all([ctx.backend.itemLoan(ref), optional(ctx.holds.itemQueue(ref, QUEUE_PAGE, item.recordId ?? undefined))]);
     const aside = queue ? copySetAside(queue.items, barcode) : undefined;
     const pickupBy = aside?.status === 'ready' && aside.pickupDeadline ? sipDate(aside.pickupDeadline, ctx) : undefined;
     return {

@@ -120,6 +120,12 @@ export class ListHoldsDto extends LongPageQueryDto {
   @Type(() => ItemRefDto)
   item?: ItemRefDto;
 
+  /** with `item`: its record (title), when the caller already has the item; spares the loans service a catalog look-up */
+  @ApiPropertyOptional({ description: "with item: the item's record id, when the caller already looked the item up" })
+  @IsOptional()
+  @IsUUID()
+  itemRecordId?: string;
+
   @ApiPropertyOptional({ enum: HoldListStatuses, default: 'active' })
   @IsOptional()
   @IsIn(HoldListStatuses)
