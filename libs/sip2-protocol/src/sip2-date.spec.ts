@@ -62,4 +62,37 @@ describe('parseSip2Date', () => {
     'returns undefined for %j',
     (s) => expect(parseSip2Date(s, 'Asia/Shanghai')).toBeUndefined(),
   );
+
+  it('matches Intl at every minute around DST transitions and for random instants (offset cache)', () => {
+    const reference = (d: Date, tz: string) => {
+      const p = Object.fromEntries(
+        new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+          .formatToParts(d)
+          .filter((x) => x.type !== 'literal')
+          .map((x) => [x.type, x.value]),
+      );
+      return `${p.year}${p.month}${p.day}    ${p.hour}${p.minute}${p.second}`;
+    };
+    const cases: [string, string][] = [
+      ['America/New_York', '2026-03-08T06:00:00Z'],
+      ['America/New_York', '2026-11-01T05:00:00Z'],
+      ['Europe/London', '2026-03-29T00:30:00Z'],
+      ['Australia/Lord_Howe', '2026-04-04T14:30:00Z'], // 30-minute DST shift
+      ['Asia/Kathmandu', '2026-06-01T00:00:00Z'], // +05:45
+      ['Asia/Shanghai', '2026-11-25T15:59:59Z'],
+      ['Africa/Monrovia', '1972-01-07T00:44:30Z'], // -00:44:30 -> UTC, a transition inside a 15-minute slice
+    ];
+    for (const [tz, around] of cases) {
+      const t0 = Date.parse(around) - 3600_000;
+      for (let ms = t0; ms <= t0 + 2 * 3600_000; ms += 10_000) {
+        expect(formatSip2Date(new Date(ms), tz)).toBe(reference(new Date(ms), tz));
+      }
+    }
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 2000; i++) {
+      const d = new Date(Date.UTC(1980, 0, 1) + Math.floor(rnd() * 60 * 365 * 86_400_000));
+      for (const tz of ['America/Sao_Paulo', 'Europe/Berlin', 'Asia/Shanghai']) expect(formatSip2Date(d, tz)).toBe(reference(d, tz));
+    }
+  });
 });
