@@ -10,6 +10,11 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# Memory (docs/operations.md, "Memory"): the same V8 heap cap the launcher gives every service, and a
+# libuv pool of 2 (scrypt hashes are CPU-bound, 16 MiB each while they run). docker-compose.yml adds a
+# small young generation for the light-traffic services. Override either in the container environment.
+ENV NODE_OPTIONS=--max-old-space-size=512 \
+    UV_THREADPOOL_SIZE=2
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules

@@ -6,6 +6,8 @@ export interface ServiceSpec {
   /** compiled entry point, relative to the dist root */
   entry: string;
   env: Record<string, string>;
+  /** node/V8 flags before the entry point (see defaultServiceNodeFlags) */
+  nodeFlags?: string[];
 }
 
 export interface SupervisorOptions {
@@ -48,7 +50,7 @@ export class ServiceSupervisor {
 
   private spawn(entry: Running): void {
     const { spec } = entry;
-    const child = spawn(process.execPath, [path.join(this.opts.distRoot, spec.entry)], {
+    const child = spawn(process.execPath, [...(spec.nodeFlags ?? []), path.join(this.opts.distRoot, spec.entry)], {
       env: { ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

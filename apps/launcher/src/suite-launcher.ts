@@ -1,8 +1,9 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { createStandaloneRpcClient } from '@app/common';
 import { healthSubject, ServiceHealth, ServiceName, ServiceNames } from '@app/contracts';
 import { Infra, startInfra } from '@app/runtime';
-import { LauncherEnvDto } from './config/launcher-env.dto';
+import { defaultServiceNodeFlags, LauncherEnvDto, parseNodeFlags } from './config/launcher-env.dto';
 import { DemoSeeder, SeedReport } from './demo-seeder';
 import { ServiceSupervisor } from './service-supervisor';
 
@@ -68,8 +69,12 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
     SIP2_TLS_DIR: path.resolve(env.DATA_DIR, 'sip2-tls'),
   });
   if (apiKey) common.BOOTSTRAP_API_KEY = apiKey;
+  // libuv's pool runs the scrypt hashes (PINs in patrons, terminal passwords in sip2), 16 MiB each while
+  // it runs: no more threads than cores (they are CPU-bound), unless the environment says otherwise
+  common.UV_THREADPOOL_SIZE ??= String(serviceThreadpoolSize());
 
   const supervisor = new ServiceSupervisor({ distRoot: opts.distRoot, log, stdout: opts.stdout, stderr: opts.stderr });
+  const nodeFlags = (name: string) => (env.SERVICE_NODE_FLAGS !== undefined ? parseNodeFlags(env.SERVICE_NODE_FLAGS) : defaultServiceNodeFlags(name));
   const stop = async () => {
     await supervisor.stopAll();
     await infra?.stop();
@@ -78,7 +83,7 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
   try {
     const wanted = opts.services ?? ALL;
     for (const name of wanted.filter((s) => s !== 'gateway')) {
-      supervisor.start({ name, entry: `apps/${name}/src/main.js`, env: common });
+      supervisor.start({ name, entry: `apps/${name}/src/main.js`, env: common, nodeFlags: nodeFlags(name) });
     }
     const { client, close } = createStandaloneRpcClient(natsUrl!, 'launcher', 2000);
     try {
@@ -89,7 +94,7 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
           .map((name) => waitUntil(deadline, async () => (await client.request<ServiceHealth>(healthSubject(name), {})).status === 'up', `${name} healthy`)),
       );
       if (wanted.includes('gateway')) {
-        supervisor.start({ name: 'gateway', entry: 'apps/gateway/src/main.js', env: common });
+        supervisor.start({ name: 'gateway', entry: 'apps/gateway/src/main.js', env: common, nodeFlags: nodeFlags('gateway') });
         await waitUntil(deadline, async () => (await fetch(`http://127.0.0.1:${env.PORT}/health`)).status === 200, 'gateway healthy');
       }
       let seed: SeedReport | undefined;
@@ -116,6 +121,11 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
     await stop().catch(() => undefined);
     throw err;
   }
+}
+
+/** libuv threads per service: one per core, at least 2 and at most libuv's default of 4. */
+export function serviceThreadpoolSize(cores = os.availableParallelism()): number {
+  return Math.min(4, Math.max(2, cores));
 }
 
 async function waitUntil(deadline: number, check: () => Promise<boolean>, what: string): Promise<void> {
