@@ -221,7 +221,7 @@ async function run(o: BenchOptions): Promise<number> {
     phaseCpu.nats_limit = sampler.cpuSince(snap);
     const pgConcurrency = Math.min(o.kiosks, 200);
     snap = sampler.snapshot();
-    pgLimit = await phase(`raw PostgreSQL checkout tx, ${pgConcurrency} concurrent`, c, () => measurePgLimit(suite.databaseUrl, pgConcurrency, o.limitSeconds * 1000));
+    pgLimit = await phase(`raw PostgreSQL checkout tx, ${pgConcurrency} concurrent`, c, () => measurePgLimit(suite.serviceDatabaseUrl, pgConcurrency, o.limitSeconds * 1000));
     phaseCpu.pg_limit = sampler.cpuSince(snap);
 
     const sipReady = ['sip2', 'loans', 'patrons', 'catalog'].every((s) => bs.services.includes(s as never));

@@ -24,7 +24,10 @@ export interface LaunchOptions {
 }
 
 export interface RunningSuite {
+  /** what to give psql (embedded: TCP on 127.0.0.1) */
   databaseUrl: string;
+  /** what the services connect with (embedded: the Unix socket; else DATABASE_URL) */
+  serviceDatabaseUrl: string;
   natsUrl: string;
   gatewayUrl: string;
   sip2Port: number;
@@ -43,6 +46,7 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
   const { env, log } = opts;
   let infra: Infra | undefined;
   let databaseUrl = env.DATABASE_URL;
+  let serviceDatabaseUrl = databaseUrl;
   let natsUrl = env.NATS_URL;
   const embedded = !databaseUrl || !natsUrl;
   if (embedded) {
@@ -51,6 +55,7 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
     log(`embedded default: PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT} and nats-server on 127.0.0.1:${env.EMBEDDED_NATS_PORT}, data in ${rootDir}`);
     infra = await startInfra({ rootDir, pgPort: env.EMBEDDED_PG_PORT, natsPort: env.EMBEDDED_NATS_PORT, log: (l) => /\] (ready|initdb|installing)/i.test(l) && log(l) });
     databaseUrl = infra.databaseUrl;
+    serviceDatabaseUrl = infra.localDatabaseUrl;
     natsUrl = infra.natsUrl;
   }
 
@@ -59,7 +64,7 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
   const common: Record<string, string> = {};
   for (const [k, v] of Object.entries(opts.passEnv)) if (v !== undefined) common[k] = v;
   Object.assign(common, {
-    DATABASE_URL: databaseUrl!,
+    DATABASE_URL: serviceDatabaseUrl!,
     NATS_URL: natsUrl!,
     LOG_LEVEL: env.LOG_LEVEL,
     LIBRARY_TIMEZONE: env.LIBRARY_TIMEZONE,
@@ -104,6 +109,7 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
       }
       return {
         databaseUrl: databaseUrl!,
+        serviceDatabaseUrl: serviceDatabaseUrl!,
         natsUrl: natsUrl!,
         gatewayUrl: `http://127.0.0.1:${env.PORT}`,
         sip2Port: env.SIP2_PORT,

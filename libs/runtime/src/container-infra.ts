@@ -93,5 +93,5 @@ export async function startInfraWithContainers(opts: ContainerInfraOptions = {})
     throw err;
   }
   log(`[containers] ready: ${databaseUrl} ${natsUrl}`);
-  return { databaseUrl, natsUrl, mode: 'containers', stop };
+  return { databaseUrl, localDatabaseUrl: databaseUrl, natsUrl, mode: 'containers', stop };
 }

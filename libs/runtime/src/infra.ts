@@ -8,6 +8,8 @@ export type InfraMode = 'embedded' | 'containers';
 export interface Infra {
   /** postgres://... pointing at database `circulation`. */
   databaseUrl: string;
+  /** the same database for processes on this machine (embedded: its Unix socket); else databaseUrl */
+  localDatabaseUrl: string;
   /** nats://host:port, JetStream enabled. */
   natsUrl: string;
   mode: InfraMode;
@@ -53,6 +55,7 @@ export async function startInfra(opts: StartInfraOptions): Promise<Infra> {
   let stopping: Promise<void> | undefined;
   return {
     databaseUrl: pgValue.url,
+    localDatabaseUrl: pgValue.socketUrl,
     natsUrl: natsValue.url,
     mode: 'embedded',
     stop: () => (stopping ??= Promise.all([pgValue.stop(), natsValue.stop()]).then(() => undefined)),

@@ -47,6 +47,8 @@ export async function measurePgLimit(databaseUrl: string, concurrency: number, d
     for (const s of ['synchronous_commit', 'fsync', 'shared_buffers', 'max_connections', 'server_version']) {
       settings[s] = (await admin.query(`SHOW ${s}`)).rows[0][s];
     }
+    // the same connection the services use (embedded: the Unix socket), so the ratio compares like with like
+    settings.connection = (await admin.query(`SELECT CASE WHEN inet_client_addr() IS NULL THEN 'unix socket' ELSE 'tcp' END AS c`)).rows[0].c;
     for (let i = 0; i < concurrency; i++) {
       const c = new Client({ connectionString: databaseUrl, application_name: 'bench-pg-limit' });
       await c.connect();
