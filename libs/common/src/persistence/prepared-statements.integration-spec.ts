@@ -41,4 +41,90 @@ describe('prepared statements through TypeORM on real PostgreSQL', () => {
       await ds.destroy();
     }
   });
+
+  describe('transactions in pipeline mode (BEGIN with the first statement, deferred rows with COMMIT)', () => {
+    let ds: DataSource;
+    type Deferring = { deferUntilCommit(t: string, v: unknown[]): boolean };
+    const defer = (m: import('typeorm').EntityManager, id: number) =>
+      (m.queryRunner as unknown as { databaseConnection: Deferring }).databaseConnection.deferUntilCommit('INSERT INTO prep.t (id, note) VALUES ($1, $2)', [id, 'deferred']);
+    const ids = async () => (await ds.query('SELECT id FROM prep.t ORDER BY id')).map((r: { id: number }) => r.id);
+
+    beforeAll(async () => {
+      ds = await open(url, true);
+      await ds.query('CREATE TABLE IF NOT EXISTS prep.t (id int PRIMARY KEY, note text NOT NULL)');
+    });
+    beforeEach(() => ds.query('TRUNCATE prep.t'));
+    afterAll(() => ds?.destroy());
+
+    it('commits the statements and the deferred rows together', async () => {
+      await ds.transaction(async (m) => {
+        await m.query('INSERT INTO prep.t (id, note) VALUES ($1, $2)', [1, 'direct']);
+        expect(defer(m, 2)).toBe(true);
+        expect(defer(m, 3)).toBe(true);
+      });
+      expect(await ids()).toEqual([1, 2, 3]);
+    });
+
+    it('a transaction whose only work is deferred still begins and commits it', async () => {
+      await ds.transaction(async (m) => {
+        expect(defer(m, 7)).toBe(true);
+      });
+      expect(await ids()).toEqual([7]);
+    });
+
+    it('drops deferred rows when the transaction rolls back', async () => {
+      await expect(
+        ds.transaction(async (m) => {
+          await m.query('INSERT INTO prep.t (id, note) VALUES ($1, $2)', [1, 'direct']);
+          defer(m, 2);
+          throw new Error('refused');
+        }),
+      ).rejects.toThrow('refused');
+      expect(await ids()).toEqual([]);
+    });
+
+    it('a deferred row that fails fails the commit, and nothing of the transaction is kept', async () => {
+      await ds.query(`INSERT INTO prep.t (id, note) VALUES (5, 'existing')`);
+      await expect(
+        ds.transaction(async (m) => {
+          await m.query('INSERT INTO prep.t (id, note) VALUES ($1, $2)', [6, 'direct']);
+          defer(m, 5); // duplicate key
+        }),
+      ).rejects.toThrow(/duplicate key/);
+      expect(await ids()).toEqual([5]);
+      // the connection is clean for the next transaction
+      await ds.transaction((m) => m.query('INSERT INTO prep.t (id, note) VALUES ($1, $2)', [8, 'direct']));
+      expect(await ids()).toEqual([5, 8]);
+    });
+
+    it('a failing first statement (sent with BEGIN) rolls back cleanly', async () => {
+      await expect(ds.transaction((m) => m.query('SELECT 1 / ($1::int - $1::int)', [2]))).rejects.toThrow(/division by zero/);
+      await ds.transaction((m) => m.query('INSERT INTO prep.t (id, note) VALUES ($1, $2)', [9, 'direct']));
+      expect(await ids()).toEqual([9]);
+    });
+
+    it('sees its own writes and other sessions see nothing before COMMIT', async () => {
+      await ds.transaction(async (m) => {
+        await m.query('INSERT INTO prep.t (id, note) VALUES ($1, $2)', [1, 'direct']);
+        expect(await m.query('SELECT count(*)::int AS n FROM prep.t')).toEqual([{ n: 1 }]);
+        const other = await open(url, true);
+        try {
+          expect(await other.query('SELECT count(*)::int AS n FROM prep.t')).toEqual([{ n: 0 }]);
+        } finally {
+          await other.destroy();
+        }
+      });
+      expect(await ids()).toEqual([1]);
+    });
+
+    it('is not deferring outside a transaction', async () => {
+      const runner = ds.createQueryRunner();
+      await runner.connect();
+      try {
+        expect((runner as unknown as { databaseConnection: Deferring }).databaseConnection.deferUntilCommit('SELECT 1', [])).toBe(false);
+      } finally {
+        await runner.release();
+      }
+    });
+  });
 });
