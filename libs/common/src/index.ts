@@ -10,6 +10,8 @@ export * from './messaging/rpc-exception.filter';
 export * from './messaging/validation.pipe';
 export * from './messaging/correlated-server-nats';
 export * from './persistence/database.options';
+export { queryTogether } from './persistence/prepared-statements';
+export type { Statement } from './persistence/prepared-statements';
 export * from './outbox/outbox-event.entity';
 export * from './outbox/outbox.service';
 export * from './outbox/outbox-relay.service';

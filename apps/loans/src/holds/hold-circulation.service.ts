@@ -33,8 +33,7 @@ export class HoldCirculationService {
    */
   async onCheckout(m: EntityManager, loan: LoanForHolds & { recordId: string }, at: Date): Promise<void> {
     const item = { agency: loan.itemAgency, barcode: loan.itemBarcode };
-    await this.holds.lockItem(m, item);
-    const rows = await this.holds.forCheckout(m, item, loan.recordId, { agency: loan.patronAgency, barcode: loan.patronBarcode }, at);
+    const rows = await this.holds.lockItemForCheckout(m, item, loan.recordId, { agency: loan.patronAgency, barcode: loan.patronBarcode }, at);
     const isMine = (h: { patronAgency: string; patronBarcode: string }) => h.patronAgency === loan.patronAgency && h.patronBarcode === loan.patronBarcode;
     const trapped = rows.find((h) => h.trappedItemBarcode === item.barcode && h.trappedItemAgency === item.agency && (h.status === 'ready' || h.status === 'in_transit'));
     if (trapped && !isMine(trapped)) {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { HoldEndReason, HoldLevel, HoldListStatus, HoldPlacer, HoldStatus, ItemRef } from '@app/contracts';
+import { queryTogether, Statement } from '@app/common';
 import { DataSource, EntityManager } from 'typeorm';
 
 /** A row of loans.holds, camel-cased (dates as Date, local dates as 'YYYY-MM-DD'). */
@@ -78,8 +79,7 @@ export class HoldRepository {
 
   /** Serialise everything that decides where one item goes (checkin, checkout, expiry, cancel) for the transaction. */
   async lockItem(m: EntityManager, item: ItemRef): Promise<void> {
-    // two-int key space: never collides with the single-bigint patron locks of LoanRepository
-    await m.query(`SELECT pg_advisory_xact_lock(7001, hashtext($1 || '/' || $2))`, [item.agency, item.barcode]);
+    await m.query(...lockItemStatement(item));
   }
 
   /** Non-blocking variant for the expiry job: another replica (or a checkin) has the item, skip it. */
@@ -195,18 +195,15 @@ export class HoldRepository {
    * refusal rolls them back with the checkout.
    */
   async forCheckout(m: EntityManager, item: ItemRef, recordId: string | null, patron: ItemRef, at: Date): Promise<HoldRow[]> {
-    return m.query(
-      `WITH t AS (UPDATE loans.transits SET status = 'cancelled' WHERE item_agency = $1 AND item_barcode = $2 AND status = 'open' RETURNING id),
-            c AS (UPDATE loans.holds SET shelf_cleared_at = $6
-                  WHERE trapped_item_agency = $1 AND trapped_item_barcode = $2 AND shelf_cleared_at IS NULL AND status IN ('expired','cancelled') RETURNING id)
-       SELECT ${HOLD_COLUMNS} FROM loans.holds h
-       WHERE (h.trapped_item_agency = $1 AND h.trapped_item_barcode = $2 AND h.status IN ('in_transit','ready'))
-          OR (h.patron_agency = $3 AND h.patron_barcode = $4 AND h.record_id = $5 AND h.status = 'waiting'
-              AND ((h.level = 'title' AND h.agency = $1) OR (h.item_agency = $1 AND h.item_barcode = $2)))
-       FOR UPDATE OF h`,
-      [item.agency, item.barcode, patron.agency, patron.barcode, recordId, at],
-    );
+    return m.query(...forCheckoutStatement(item, recordId, patron, at));
   }
+
+  /** lockItem, then forCheckout under the lock, in one round trip (the read gets its snapshot after the lock). */
+  async lockItemForCheckout(m: EntityManager, item: ItemRef, recordId: string | null, patron: ItemRef, at: Date): Promise<HoldRow[]> {
+    const [, rows] = await queryTogether(m, [lockItemStatement(item), forCheckoutStatement(item, recordId, patron, at)]);
+    return rows as HoldRow[];
+  }
+
 
   /**
    * What routing a scanned copy could have to do, in one statement (call under lockItem, so nothing
@@ -216,21 +213,16 @@ export class HoldRepository {
    * these) then costs this statement instead of four.
    */
   async routingProbe(m: EntityManager, item: ItemRef, recordId: string | null, today: string): Promise<RoutingProbe> {
-    const [row] = await m.query(
-      `SELECT
-         EXISTS (SELECT 1 FROM loans.holds h WHERE h.trapped_item_agency = $1 AND h.trapped_item_barcode = $2
-                   AND h.shelf_cleared_at IS NULL AND h.status IN ('expired','cancelled')) AS "shelfMarkers",
-         EXISTS (SELECT 1 FROM loans.transits t WHERE t.item_agency = $1 AND t.item_barcode = $2 AND t.status = 'open') AS "openTransit",
-         EXISTS (SELECT 1 FROM loans.holds h WHERE h.trapped_item_agency = $1 AND h.trapped_item_barcode = $2
-                   AND h.status IN ('in_transit','ready')) AS "trapped",
-         ($3::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM loans.holds h
-           WHERE h.record_id = $3::uuid AND h.status = 'waiting' AND h.agency = $1
-             AND (h.level = 'title' OR (h.item_agency = $1 AND h.item_barcode = $2))
-             AND (h.not_needed_after IS NULL OR h.not_needed_after >= $4::date))) AS "waiting"`,
-      [item.agency, item.barcode, recordId, today],
-    );
+    const [row] = await m.query(...routingProbeStatement(item, recordId, today));
     return row;
   }
+
+  /** lockItem, then routingProbe under the lock, in one round trip (the probe gets its snapshot after the lock). */
+  async lockItemAndProbe(m: EntityManager, item: ItemRef, recordId: string | null, today: string): Promise<RoutingProbe> {
+    const [, rows] = await queryTogether(m, [lockItemStatement(item), routingProbeStatement(item, recordId, today)]);
+    return rows[0] as RoutingProbe;
+  }
+
 
   /** Whether someone other than `patron` waits for this title (same agency) or this very copy: renewal is refused then. */
   async othersWaiting(m: EntityManager, item: ItemRef, recordId: string | null, patron: ItemRef, today: string): Promise<boolean> {
@@ -370,3 +362,32 @@ export class HoldRepository {
     );
   }
 }
+
+// two-int key space: never collides with the single-bigint patron locks of LoanRepository
+const lockItemStatement = (item: ItemRef): Statement => [`SELECT pg_advisory_xact_lock(7001, hashtext($1 || '/' || $2))`, [item.agency, item.barcode]];
+
+const forCheckoutStatement = (item: ItemRef, recordId: string | null, patron: ItemRef, at: Date): Statement => [
+  `WITH t AS (UPDATE loans.transits SET status = 'cancelled' WHERE item_agency = $1 AND item_barcode = $2 AND status = 'open' RETURNING id),
+            c AS (UPDATE loans.holds SET shelf_cleared_at = $6
+                  WHERE trapped_item_agency = $1 AND trapped_item_barcode = $2 AND shelf_cleared_at IS NULL AND status IN ('expired','cancelled') RETURNING id)
+       SELECT ${HOLD_COLUMNS} FROM loans.holds h
+       WHERE (h.trapped_item_agency = $1 AND h.trapped_item_barcode = $2 AND h.status IN ('in_transit','ready'))
+          OR (h.patron_agency = $3 AND h.patron_barcode = $4 AND h.record_id = $5 AND h.status = 'waiting'
+              AND ((h.level = 'title' AND h.agency = $1) OR (h.item_agency = $1 AND h.item_barcode = $2)))
+       FOR UPDATE OF h`,
+  [item.agency, item.barcode, patron.agency, patron.barcode, recordId, at],
+];
+
+const routingProbeStatement = (item: ItemRef, recordId: string | null, today: string): Statement => [
+  `SELECT
+         EXISTS (SELECT 1 FROM loans.holds h WHERE h.trapped_item_agency = $1 AND h.trapped_item_barcode = $2
+                   AND h.shelf_cleared_at IS NULL AND h.status IN ('expired','cancelled')) AS "shelfMarkers",
+         EXISTS (SELECT 1 FROM loans.transits t WHERE t.item_agency = $1 AND t.item_barcode = $2 AND t.status = 'open') AS "openTransit",
+         EXISTS (SELECT 1 FROM loans.holds h WHERE h.trapped_item_agency = $1 AND h.trapped_item_barcode = $2
+                   AND h.status IN ('in_transit','ready')) AS "trapped",
+         ($3::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM loans.holds h
+           WHERE h.record_id = $3::uuid AND h.status = 'waiting' AND h.agency = $1
+             AND (h.level = 'title' OR (h.item_agency = $1 AND h.item_barcode = $2))
+             AND (h.not_needed_after IS NULL OR h.not_needed_after >= $4::date))) AS "waiting"`,
+  [item.agency, item.barcode, recordId, today],
+];

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { queryTogether, Statement } from '@app/common';
 import { EntityManager } from 'typeorm';
+import { lockPatronStatement } from '../repositories/loan.repository';
 import { OpenLoanCounts } from './loan-limits';
 
 @Injectable()
@@ -10,12 +12,21 @@ export class LoanLimitsRepository {
    * else's loans are never read, so this does not slow down as the loans table grows.
    */
   async countOpen(m: EntityManager, agency: string, barcode: string, owningBranch: string): Promise<OpenLoanCounts> {
-    const [row] = await m.query(
-      `SELECT (SELECT count(*) FROM loans.loans WHERE patron_agency = $1 AND patron_barcode = $2 AND returned_at IS NULL)::int AS open,
-              (SELECT count(*) FROM loans.loans WHERE patron_agency = $1 AND patron_barcode = $2 AND owning_branch = $3
-                 AND returned_at IS NULL)::int AS "openFromOwningBranch"`,
-      [agency, barcode, owningBranch],
-    );
+    const [row] = await m.query(...countOpenStatement(agency, barcode, owningBranch));
     return row;
   }
+
+  /** The patron lock (lockPatronStatement), then countOpen under it, in one round trip (the count's snapshot is taken after the lock). */
+  async lockPatronAndCountOpen(m: EntityManager, agency: string, barcode: string, owningBranch: string): Promise<OpenLoanCounts> {
+    const [, rows] = await queryTogether(m, [lockPatronStatement(agency, barcode), countOpenStatement(agency, barcode, owningBranch)]);
+    return rows[0] as OpenLoanCounts;
+  }
+
 }
+
+const countOpenStatement = (agency: string, barcode: string, owningBranch: string): Statement => [
+  `SELECT (SELECT count(*) FROM loans.loans WHERE patron_agency = $1 AND patron_barcode = $2 AND returned_at IS NULL)::int AS open,
+          (SELECT count(*) FROM loans.loans WHERE patron_agency = $1 AND patron_barcode = $2 AND owning_branch = $3
+             AND returned_at IS NULL)::int AS "openFromOwningBranch"`,
+  [agency, barcode, owningBranch],
+];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { CirculationChannel, ItemRef } from '@app/contracts';
+import type { Statement } from '@app/common';
 import { EntityManager, IsNull, Not, Repository } from 'typeorm';
 import { LoanEntity } from '../entities/loan.entity';
 
@@ -28,14 +29,6 @@ const withRecord = ({ recordId, ...row }: Record<string, unknown>): LoanWithReco
 @Injectable()
 export class LoanRepository {
   constructor(@InjectRepository(LoanEntity) private readonly loans: Repository<LoanEntity>) {}
-
-  /**
-   * Serialise checkouts of one patron until the caller's transaction ends, so two kiosks cannot both
-   * count N-1 open loans and both pass the limit. Hash collisions only make unrelated patrons wait.
-   */
-  async lockPatron(m: EntityManager, agency: string, barcode: string): Promise<void> {
-    await m.query(`SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2))`, [agency, barcode]);
-  }
 
   /** Uses loans_open_patron_idx. */
   async countOpenForPatron(m: EntityManager, agency: string, barcode: string): Promise<number> {
@@ -151,3 +144,10 @@ export class LoanRepository {
     return row;
   }
 }
+
+/**
+ * Serialises checkouts of one patron until the caller's transaction ends, so two kiosks cannot both
+ * count N-1 open loans and both pass the limit (sent with the count: LoanLimitsRepository). Hash
+ * collisions only make unrelated patrons wait. The fines service takes the same lock.
+ */
+export const lockPatronStatement = (agency: string, barcode: string): Statement => [`SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2))`, [agency, barcode]];

@@ -74,9 +74,9 @@ export class ItemRoutingService {
    */
   async route(m: EntityManager, it: RoutedItem, here: string, at: Date, opts: { scanned: boolean; offHoldShelf?: boolean } = { scanned: true }): Promise<Routing> {
     const stamp = new Date(at.getTime() + 1);
-    await this.holds.lockItem(m, it.item);
-    // one statement says which of the look-ups below can find anything (usually none of them)
-    const probe = await this.holds.routingProbe(m, it.item, it.holdable ? it.recordId : null, localDate(at, this.env.LIBRARY_TIMEZONE));
+    // under the item lock, one statement says which of the look-ups below can find anything (usually
+    // none of them); lock and probe go out in one round trip
+    const probe = await this.holds.lockItemAndProbe(m, it.item, it.holdable ? it.recordId : null, localDate(at, this.env.LIBRARY_TIMEZONE));
     if (opts.scanned && probe.shelfMarkers) await this.holds.clearShelfMarkers(m, it.item, at);
 
     const open = probe.openTransit ? await this.transits.findOpenByItem(m, it.item) : null;

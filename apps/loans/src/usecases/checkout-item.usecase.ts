@@ -20,7 +20,8 @@ import { refuse } from './refuse';
 
 /**
  * Checkout is the hot path (SIP2 kiosks): one request to patrons and one to catalog in parallel,
- * then one short transaction (patron lock, count, insert, outbox). The database, not a prior read,
+ * then one short transaction (patron lock and count, insert, item lock and holds, outbox with the
+ * commit: four round trips). The database, not a prior read,
  * decides whether the item is already out.
  */
 @Injectable()
@@ -84,9 +85,9 @@ export class CheckoutItemUseCase {
     } satisfies LoanEntity);
 
     await this.dataSource.transaction(async (m) => {
-      await this.loans.lockPatron(m, loan.patronAgency, loan.patronBarcode);
-      // overall and per-owning-branch counts in one statement on two partial indexes
-      const counts = await this.limits.countOpen(m, loan.patronAgency, loan.patronBarcode, loan.owningBranch);
+      // patron lock, then the overall and per-owning-branch counts under it (one statement on two partial
+      // indexes), in one round trip that also carries the BEGIN
+      const counts = await this.limits.lockPatronAndCountOpen(m, loan.patronAgency, loan.patronBarcode, loan.owningBranch);
       refuse(limitRefusal(rule, counts, loan.owningBranch, `${patron.agency}/${patron.barcode}`));
       if (!(await this.loans.insertIfItemFree(m, loan, item.recordId))) {
         const holder = await this.loans.findOpenByItem(item, m);

@@ -1,4 +1,5 @@
 import { Client, ClientConfig, QueryConfig } from 'pg';
+import type { EntityManager, QueryRunner } from 'typeorm';
 
 /**
  * Parameterised statements that repeat are sent as named prepared statements, so PostgreSQL parses
@@ -39,7 +40,7 @@ export function statementName(text: string): string | undefined {
 type AnyQuery = (this: Client, ...args: unknown[]) => unknown;
 const baseQuery = Client.prototype.query as unknown as AnyQuery;
 
-type Statement = [text: string, values?: unknown[]];
+export type Statement = [text: string, values?: unknown[]];
 const BEGIN: Statement = ['BEGIN'];
 
 const noResult = (command: string) => ({ command, rowCount: null, oid: null, rows: [], fields: [] });
@@ -73,8 +74,20 @@ export class PreparingClient extends Client {
     return true;
   }
 
-  /** Statements written in one go; resolves with the last one's result, rejects with the first error. */
-  private async together(statements: Statement[]): Promise<unknown> {
+  /**
+   * Several statements of the open transaction in one round trip (with a pending BEGIN in front); each
+   * still runs after the one before it, with its own snapshot. Resolves with each one's rows.
+   */
+  async queryTogether(statements: Statement[]): Promise<unknown[][]> {
+    const sendBegin = this.beginPending;
+    this.beginPending = false;
+    const all = (sendBegin ? [BEGIN] : []).concat(statements);
+    const results = (await this.together(all, true)) as { rows: unknown[] }[];
+    return results.slice(sendBegin ? 1 : 0).map((r) => r.rows);
+  }
+
+  /** Statements written in one go; resolves with the last one's result (or all), rejects with the first error. */
+  private async together(statements: Statement[], all = false): Promise<unknown> {
     const stream = (this as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream;
     stream.cork();
     let pending: Promise<unknown>[];
@@ -86,7 +99,8 @@ export class PreparingClient extends Client {
     const settled = await Promise.allSettled(pending);
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
-    return (settled[settled.length - 1] as PromiseFulfilledResult<unknown>).value;
+    const values = settled.map((r) => (r as PromiseFulfilledResult<unknown>).value);
+    return all ? values : values[values.length - 1];
   }
 
   static query(this: void, client: PreparingClient, args: unknown[]): unknown {
@@ -132,3 +146,18 @@ function send(client: Client, [text, values]: Statement): unknown {
 (PreparingClient.prototype as unknown as { query: AnyQuery }).query = function (this: Client, ...args: unknown[]) {
   return PreparingClient.query(this as PreparingClient, args);
 };
+
+/**
+ * Run statements of `m`'s transaction in one round trip when its connection can (a PreparingClient
+ * inside a transaction), else one after the other. Each statement runs after the previous one, with
+ * its own snapshot, exactly as if awaited in turn; use it for statements whose inputs do not depend on
+ * each other's results (a lock and the read it protects, say). Resolves with each statement's rows.
+ */
+export async function queryTogether(m: EntityManager, statements: Statement[]): Promise<unknown[][]> {
+  const runner = m.queryRunner as (QueryRunner & { databaseConnection?: unknown }) | undefined;
+  const client = runner?.databaseConnection;
+  if (runner?.isTransactionActive && client instanceof PreparingClient) return client.queryTogether(statements);
+  const out: unknown[][] = [];
+  for (const [text, values] of statements) out.push(await m.query(text, values));
+  return out;
+}
