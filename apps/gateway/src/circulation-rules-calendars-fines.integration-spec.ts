@@ -1,29 +1,19 @@
-import { INestApplication, INestMicroservice } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { loadConfig } from '@app/common';
-import { CatalogSubjects, PatronSubjects, RecordView } from '@app/contracts';
-import { createRpcTestClient, createTestEnvironment, RpcTestClient, startTestService, TestEnvironment } from '@app/testing';
 import { Client } from 'pg';
 // importing another app is allowed in spec files only
-import { CatalogModule } from '../../catalog/src/catalog.module';
-import { CatalogEnvDto } from '../../catalog/src/config/catalog-env.dto';
-import { LoansEnvDto } from '../../loans/src/config/loans-env.dto';
-import { LoansModule } from '../../loans/src/loans.module';
-import { PatronsEnvDto } from '../../patrons/src/config/patrons-env.dto';
-import { PatronsModule } from '../../patrons/src/patrons.module';
+import { CirculationFixture, KSL } from '../../loans/src/testing/circulation-fixture';
 import { GatewayEnvDto } from './config/gateway-env.dto';
 import { createGatewayApp } from './gateway-app.factory';
 
 jest.setTimeout(60_000);
 
 describe('gateway: circulation rules, calendars, closures and fines over HTTP (catalog + patrons + loans in-process)', () => {
-  const KSL = 'CN-320583-1-KSL';
   const OPS_KEY = `test-ops-${randomBytes(16).toString('hex')}`;
-  let env: TestEnvironment;
-  const services: INestMicroservice[] = [];
+  const fx = new CirculationFixture({ prefix: 'gw_rules', loansEnv: { HOLD_EXPIRY_INTERVAL_MS: '0' }, db: true });
   let gateway: INestApplication;
-  let rpc: RpcTestClient;
   let db: Client;
   let staffKey: string;
 
@@ -34,44 +24,30 @@ describe('gateway: circulation rules, calendars, closures and fines over HTTP (c
   const nine = { open: '09:00', close: '21:00' };
 
   beforeAll(async () => {
-    env = await createTestEnvironment('gw_rules');
-    services.push(await startTestService({ name: 'catalog', envClass: CatalogEnvDto, env: env.env(), register: CatalogModule.register }));
-    services.push(await startTestService({ name: 'patrons', envClass: PatronsEnvDto, env: env.env(), register: PatronsModule.register }));
-    rpc = await createRpcTestClient(env.natsUrl);
-    await rpc.request(CatalogSubjects.upsertAgency, { isil: KSL, name: '昆山市图书馆', kind: 'member' });
-    for (const [code, name, kind] of [
-      ['KSL-MAIN', '总馆', 'central'],
-      ['KSL-ZS', '周市分馆', 'branch'],
-      ['KSL-HQ', '花桥分馆', 'branch'],
-      ['KSL-24H-SLGY', '森林公园24小时自助图书馆', 'self_service_24h'],
-    ]) {
-      await rpc.request(CatalogSubjects.upsertBranch, { code, agency: KSL, name, kind });
-    }
-    services.push(await startTestService({ name: 'loans', envClass: LoansEnvDto, env: env.env({ HOLD_EXPIRY_INTERVAL_MS: '0' }), register: LoansModule.register }));
-    gateway = await createGatewayApp(loadConfig(GatewayEnvDto, env.env({ PORT: '0', BOOTSTRAP_API_KEY: OPS_KEY })));
+    await fx.start(() =>
+      fx.registerKsl([
+        ['KSL-HQ', '花桥分馆', 'branch'],
+        ['KSL-24H-SLGY', '森林公园24小时自助图书馆', 'self_service_24h'],
+      ]),
+    );
+    db = fx.db;
+    gateway = await createGatewayApp(loadConfig(GatewayEnvDto, fx.env.env({ PORT: '0', BOOTSTRAP_API_KEY: OPS_KEY })));
     staffKey = (await asOps(http().post('/api/api-keys')).send({ name: 'desk', role: 'staff' })).body.key;
-    db = new Client({ connectionString: env.databaseUrl });
-    await db.connect();
 
-    const recordId = (await rpc.request<RecordView>(CatalogSubjects.createRecord, { title: '万历十五年' })).id;
+    const recordId = await fx.newRecord('万历十五年');
     for (const [barcode, homeBranch, priceFen] of [
       ['G-MAIN-1', 'KSL-MAIN', 3200],
       ['G-MAIN-2', 'KSL-MAIN', 3200],
       ['G-HQ-1', 'KSL-HQ', 3200],
     ] as const) {
-      await rpc.request(CatalogSubjects.createItem, { agency: KSL, barcode, recordId, itemType: 'book', homeBranch, priceFen });
+      await fx.createItem(barcode, recordId, { homeBranch, priceFen });
     }
-    for (const barcode of ['P-1', 'P-2']) {
-      await rpc.request(PatronSubjects.create, { ...P(barcode), name: '读者', patronType: 'adult', homeBranch: 'KSL-HQ', cardExpiresOn: '2099-12-31', pin: '1234' });
-    }
+    for (const barcode of ['P-1', 'P-2']) await fx.createPatron(barcode, { homeBranch: 'KSL-HQ' });
   });
 
   afterAll(async () => {
-    await db?.end();
-    await rpc?.close();
     await gateway?.close();
-    for (const s of services.reverse()) await s.close();
-    await env?.stop();
+    await fx.stop();
   });
 
   it('done when: a staff member configures the rules (ops key), a KSL-HQ checkout of a KSL-MAIN item uses the owner’s rule', async () => {

@@ -1,28 +1,18 @@
-import { INestApplication, INestMicroservice } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { loadConfig } from '@app/common';
-import { CatalogSubjects, ItemView, LoanSubjects, PatronSubjects, RecordView } from '@app/contracts';
-import { createRpcTestClient, createTestEnvironment, RpcTestClient, startTestService, TestEnvironment } from '@app/testing';
 // importing another app is allowed in spec files only
-import { CatalogModule } from '../../catalog/src/catalog.module';
-import { CatalogEnvDto } from '../../catalog/src/config/catalog-env.dto';
-import { LoansEnvDto } from '../../loans/src/config/loans-env.dto';
-import { LoansModule } from '../../loans/src/loans.module';
-import { PatronsEnvDto } from '../../patrons/src/config/patrons-env.dto';
-import { PatronsModule } from '../../patrons/src/patrons.module';
+import { CirculationFixture, KSL } from '../../loans/src/testing/circulation-fixture';
 import { GatewayEnvDto } from './config/gateway-env.dto';
 import { createGatewayApp } from './gateway-app.factory';
 
 jest.setTimeout(60_000);
 
 describe('gateway: holds and transits over HTTP (catalog + patrons + loans in-process)', () => {
-  const KSL = 'CN-320583-1-KSL';
   const OPS_KEY = `test-ops-${randomBytes(16).toString('hex')}`;
-  let env: TestEnvironment;
-  const services: INestMicroservice[] = [];
+  const fx = new CirculationFixture({ prefix: 'gw_holds', loansEnv: { HOLD_EXPIRY_INTERVAL_MS: '0' } });
   let gateway: INestApplication;
-  let rpc: RpcTestClient;
   let staffKey: string;
   let recordId: string;
 
@@ -31,30 +21,20 @@ describe('gateway: holds and transits over HTTP (catalog + patrons + loans in-pr
   const asOps = (r: request.Test) => r.set('Authorization', `Bearer ${OPS_KEY}`);
 
   beforeAll(async () => {
-    env = await createTestEnvironment('gw_holds');
-    services.push(await startTestService({ name: 'catalog', envClass: CatalogEnvDto, env: env.env(), register: CatalogModule.register }));
-    services.push(await startTestService({ name: 'patrons', envClass: PatronsEnvDto, env: env.env(), register: PatronsModule.register }));
-    services.push(await startTestService({ name: 'loans', envClass: LoansEnvDto, env: env.env({ HOLD_EXPIRY_INTERVAL_MS: '0' }), register: LoansModule.register }));
-    gateway = await createGatewayApp(loadConfig(GatewayEnvDto, env.env({ PORT: '0', BOOTSTRAP_API_KEY: OPS_KEY })));
-    rpc = await createRpcTestClient(env.natsUrl);
+    await fx.start();
+    gateway = await createGatewayApp(loadConfig(GatewayEnvDto, fx.env.env({ PORT: '0', BOOTSTRAP_API_KEY: OPS_KEY })));
     staffKey = (await asOps(http().post('/api/api-keys')).send({ name: 'desk', role: 'staff' })).body.key;
 
-    await rpc.request(CatalogSubjects.upsertAgency, { isil: KSL, name: '昆山市图书馆', kind: 'member' });
-    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-MAIN', agency: KSL, name: '总馆', kind: 'central' });
-    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-ZS', agency: KSL, name: '周市分馆', kind: 'branch' });
-    recordId = (await rpc.request<RecordView>(CatalogSubjects.createRecord, { title: '平凡的世界' })).id;
-    await rpc.request<ItemView>(CatalogSubjects.createItem, { agency: KSL, barcode: 'G-1', recordId, itemType: 'book', homeBranch: 'KSL-MAIN' });
-    for (const barcode of ['P-1', 'P-2']) {
-      await rpc.request(PatronSubjects.create, { agency: KSL, barcode, name: '读者', patronType: 'adult', homeBranch: 'KSL-MAIN', cardExpiresOn: '2099-12-31', pin: '1234' });
-    }
-    await rpc.request(LoanSubjects.checkout, { patron: { agency: KSL, barcode: 'P-1' }, item: { agency: KSL, barcode: 'G-1' }, branch: 'KSL-MAIN' });
+    await fx.registerKsl();
+    recordId = await fx.newRecord('平凡的世界');
+    await fx.createItem('G-1', recordId);
+    for (const barcode of ['P-1', 'P-2']) await fx.createPatron(barcode);
+    await fx.checkout('P-1', 'G-1');
   });
 
   afterAll(async () => {
-    await rpc?.close();
     await gateway?.close();
-    for (const s of services.reverse()) await s.close();
-    await env?.stop();
+    await fx.stop();
   });
 
   it('places, lists, traps (checkin), ships, receives and shelves a hold; cancels', async () => {

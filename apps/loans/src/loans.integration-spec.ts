@@ -1,86 +1,32 @@
-import { INestMicroservice } from '@nestjs/common';
-import {
-  CatalogSubjects,
-  CheckinResult,
-  CheckoutResult,
-  ErrorCode,
-  ItemView,
-  LoanSubjects,
-  LoanView,
-  Page,
-  PatronSubjects,
-  PatronSummary,
-  RecordView,
-  RenewResult,
-} from '@app/contracts';
-import { createRpcTestClient, createTestEnvironment, eventually, RpcTestClient, startTestService, TestEnvironment } from '@app/testing';
+import { CatalogSubjects, CheckoutResult, ErrorCode, ItemView, LoanSubjects, LoanView, Page, PatronSubjects, PatronSummary } from '@app/contracts';
+import { eventually, RpcTestClient } from '@app/testing';
 import { Client } from 'pg';
-// spec files may boot other services in-process; production code never imports across apps
-import { CatalogModule } from '../../catalog/src/catalog.module';
-import { CatalogEnvDto } from '../../catalog/src/config/catalog-env.dto';
-import { PatronsEnvDto } from '../../patrons/src/config/patrons-env.dto';
-import { PatronsModule } from '../../patrons/src/patrons.module';
-import { LoansEnvDto } from './config/loans-env.dto';
 import { addDays, localDate } from './domain/local-date';
-import { LoansModule } from './loans.module';
+import { CirculationFixture, KSL, refusal } from './testing/circulation-fixture';
 
 const SH = 'Asia/Shanghai';
-const KSL = 'CN-320583-1-KSL';
 const PIN = '2468';
 
 describe('loans service (real PostgreSQL + NATS, with catalog and patrons)', () => {
-  let env: TestEnvironment;
-  const apps: INestMicroservice[] = [];
+  const fx = new CirculationFixture({ prefix: 'loans', env: { LIBRARY_TIMEZONE: SH }, db: true, patronDefaults: { pin: PIN } });
+  const { createPatron, renew, itemStatus } = fx;
   let rpc: RpcTestClient;
   let db: Client;
   let recordId: string;
 
-  const createItem = (barcode: string, extra: Record<string, unknown> = {}) =>
-    rpc.request<ItemView>(CatalogSubjects.createItem, { agency: KSL, barcode, recordId, itemType: 'book', homeBranch: 'KSL-MAIN', ...extra });
-  const createPatron = (barcode: string, extra: Record<string, unknown> = {}) =>
-    rpc.request(PatronSubjects.create, {
-      agency: KSL,
-      barcode,
-      name: '读者',
-      patronType: 'adult',
-      homeBranch: 'KSL-MAIN',
-      cardExpiresOn: '2099-12-31',
-      pin: PIN,
-      ...extra,
-    });
-  const checkout = (patron: string, item: string, extra: Record<string, unknown> = {}) =>
-    rpc.request<CheckoutResult>(LoanSubjects.checkout, {
-      patron: { agency: KSL, barcode: patron },
-      item: { agency: KSL, barcode: item },
-      branch: 'KSL-MAIN',
-      channel: 'sip2',
-      ...extra,
-    });
-  const checkin = (item: string, branch = 'KSL-MAIN') =>
-    rpc.request<CheckinResult>(LoanSubjects.checkin, { item: { agency: KSL, barcode: item }, branch, channel: 'sip2' });
-  const renew = (patron: string, item: string) =>
-    rpc.request<RenewResult>(LoanSubjects.renew, { patron: { agency: KSL, barcode: patron }, item: { agency: KSL, barcode: item } });
-  const itemStatus = async (barcode: string) => (await rpc.request<ItemView>(CatalogSubjects.getItem, { agency: KSL, barcode })).status;
-  const refusal = (code: ErrorCode) => ({ payload: expect.objectContaining({ code }) });
+  const createItem = (barcode: string, extra: Record<string, unknown> = {}) => fx.createItem(barcode, recordId, extra);
+  const checkout = (patron: string, item: string, extra: Record<string, unknown> = {}) => fx.checkout(patron, item, { channel: 'sip2', ...extra });
+  const checkin = (item: string, branch = 'KSL-MAIN') => fx.checkin(item, branch, { channel: 'sip2' });
   /** The local due date for a loan of `days` made now (either side of a midnight that passes mid-test). */
   const expectedDueDates = (days: number, before: Date) => [addDays(localDate(before, SH), days), addDays(localDate(new Date(), SH), days)];
   const endOfShanghaiDay = (date: string) => new Date(`${date}T23:59:59+08:00`).toISOString();
 
   beforeAll(async () => {
-    env = await createTestEnvironment('loans');
-    const tz = { LIBRARY_TIMEZONE: SH };
-    apps.push(await startTestService({ name: 'catalog', envClass: CatalogEnvDto, env: env.env(tz), register: CatalogModule.register }));
-    apps.push(await startTestService({ name: 'patrons', envClass: PatronsEnvDto, env: env.env(tz), register: PatronsModule.register }));
-    apps.push(await startTestService({ name: 'loans', envClass: LoansEnvDto, env: env.env(tz), register: LoansModule.register }));
-    rpc = await createRpcTestClient(env.natsUrl);
-    db = new Client({ connectionString: env.databaseUrl });
-    await db.connect();
+    await fx.start();
+    ({ rpc, db } = fx);
 
-    await rpc.request(CatalogSubjects.upsertAgency, { isil: KSL, name: '昆山市图书馆', kind: 'member' });
-    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-MAIN', agency: KSL, name: '总馆', kind: 'central' });
-    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-ZS', agency: KSL, name: '周市分馆', kind: 'branch' });
-    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-24H-1', agency: KSL, name: '24小时城市书房', kind: 'self_service_24h' });
-    recordId = (await rpc.request<RecordView>(CatalogSubjects.createRecord, { title: '红楼梦', author: '曹雪芹' })).id;
+    await fx.registerKsl([['KSL-24H-1', '24小时城市书房', 'self_service_24h']]);
+    recordId = await fx.newRecord('红楼梦', { author: '曹雪芹' });
 
     await createPatron('P-ADULT');
     await createPatron('P-OTHER');
@@ -93,12 +39,7 @@ describe('loans service (real PostgreSQL + NATS, with catalog and patrons)', () 
     await createPatron('P-PIN');
   });
 
-  afterAll(async () => {
-    await db?.end();
-    await rpc?.close();
-    for (const app of apps.reverse()) await app.close();
-    await env?.stop();
-  });
+  afterAll(() => fx.stop());
 
   it('checks an item out with a due date at the end of the local (Asia/Shanghai) day, and the catalog follows', async () => {
     await createItem('B-100');
@@ -313,7 +254,7 @@ describe('loans service (real PostgreSQL + NATS, with catalog and patrons)', () 
   it('passes SERVICE_UNAVAILABLE through when the catalog is down, but still checks in from its own data', async () => {
     await createItem('B-900');
     await checkout('P-OTHER', 'B-900');
-    const catalog = apps.shift()!;
+    const catalog = fx.services.shift()!;
     await catalog.close();
     await expect(checkout('P-ADULT', 'B-901')).rejects.toMatchObject(refusal(ErrorCode.ServiceUnavailable));
     await expect(checkin('B-900')).resolves.toMatchObject({ wasOnLoan: true, item: { title: '红楼梦', homeBranch: 'KSL-MAIN' } });

@@ -1,10 +1,8 @@
-import { INestMicroservice } from '@nestjs/common';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  CatalogSubjects,
   ErrorCode,
   FineSubjects,
   FinesPage,
@@ -14,7 +12,6 @@ import {
   Page,
   PatronSubjects,
   PatronView,
-  RecordView,
   ServiceHealth,
   Sip2MetricsView,
   Sip2Subjects,
@@ -22,26 +19,20 @@ import {
 } from '@app/contracts';
 import { findFreePorts } from '@app/runtime';
 import { checksumOfBytes, createMessage, decodeText, parseMessage, SIP2_BLANK_DATE, Sip2Client, Sip2ClientOptions, stripTerminator, verifyChecksum } from '@app/sip2-protocol';
-import { createRpcTestClient, createTestEnvironment, eventually, RpcTestClient, startTestService, TestEnvironment } from '@app/testing';
+import { eventually, RpcTestClient, startTestService } from '@app/testing';
 import { Client } from 'pg';
 // spec files may boot other services in-process; production code never imports across apps
-import { CatalogModule } from '../../catalog/src/catalog.module';
-import { CatalogEnvDto } from '../../catalog/src/config/catalog-env.dto';
-import { LoansEnvDto } from '../../loans/src/config/loans-env.dto';
-import { LoansModule } from '../../loans/src/loans.module';
-import { PatronsEnvDto } from '../../patrons/src/config/patrons-env.dto';
-import { PatronsModule } from '../../patrons/src/patrons.module';
+import { CirculationFixture, KSL } from '../../loans/src/testing/circulation-fixture';
 import { Sip2EnvDto } from './config/sip2-env.dto';
 import { Sip2Module } from './sip2.module';
 
-const KSL = 'CN-320583-1-KSL';
 const PIN = '2468';
 const TZ = 'Asia/Shanghai';
 const now = () => Sip2Client.now(TZ);
 
 describe('sip2 service (real PostgreSQL + NATS, real TCP/TLS sockets, with catalog, patrons and loans)', () => {
-  let env: TestEnvironment;
-  const apps: INestMicroservice[] = [];
+  const fx = new CirculationFixture({ prefix: 'sip2', env: { LIBRARY_TIMEZONE: TZ }, db: true, patronDefaults: { name: '李四', pin: PIN } });
+  const { createPatron } = fx;
   const clients: Sip2Client[] = [];
   let rpc: RpcTestClient;
   let db: Client;
@@ -50,10 +41,7 @@ describe('sip2 service (real PostgreSQL + NATS, real TCP/TLS sockets, with catal
   let tlsDir: string;
   let recordId: string;
 
-  const createItem = (barcode: string, extra: Record<string, unknown> = {}) =>
-    rpc.request(CatalogSubjects.createItem, { agency: KSL, barcode, recordId, itemType: 'book', homeBranch: 'KSL-MAIN', ...extra });
-  const createPatron = (barcode: string, extra: Record<string, unknown> = {}) =>
-    rpc.request<PatronView>(PatronSubjects.create, { agency: KSL, barcode, name: '李四', patronType: 'adult', homeBranch: 'KSL-MAIN', cardExpiresOn: '2099-12-31', pin: PIN, ...extra });
+  const createItem = (barcode: string, extra: Record<string, unknown> = {}) => fx.createItem(barcode, recordId, extra);
   const openLoans = async (patron: string) =>
     (await rpc.request<Page<LoanView>>(LoanSubjects.patronLoans, { patron: { agency: KSL, barcode: patron }, status: 'open' })).items;
 
@@ -79,30 +67,21 @@ describe('sip2 service (real PostgreSQL + NATS, real TCP/TLS sockets, with catal
     createMessage('09', { noBlock: 'N', transactionDate: now(), returnDate: now() }, { currentLocation: 'KSL-MAIN', institutionId: KSL, itemIdentifier: item, terminalPassword: '' });
 
   beforeAll(async () => {
-    env = await createTestEnvironment('sip2');
+    await fx.start();
     [tcpPort, tlsPort] = await findFreePorts(2);
     tlsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sip2-tls-'));
-    const tz = { LIBRARY_TIMEZONE: TZ };
-    apps.push(await startTestService({ name: 'catalog', envClass: CatalogEnvDto, env: env.env(tz), register: CatalogModule.register }));
-    apps.push(await startTestService({ name: 'patrons', envClass: PatronsEnvDto, env: env.env(tz), register: PatronsModule.register }));
-    apps.push(await startTestService({ name: 'loans', envClass: LoansEnvDto, env: env.env(tz), register: LoansModule.register }));
-    apps.push(
+    fx.services.push(
       await startTestService({
         name: 'sip2',
         envClass: Sip2EnvDto,
-        env: env.env({ ...tz, SIP2_HOST: '127.0.0.1', SIP2_PORT: String(tcpPort), SIP2_TLS_PORT: String(tlsPort), SIP2_TLS_DIR: tlsDir }),
+        env: fx.env.env({ LIBRARY_TIMEZONE: TZ, SIP2_HOST: '127.0.0.1', SIP2_PORT: String(tcpPort), SIP2_TLS_PORT: String(tlsPort), SIP2_TLS_DIR: tlsDir }),
         register: Sip2Module.register,
       }),
     );
-    rpc = await createRpcTestClient(env.natsUrl);
-    db = new Client({ connectionString: env.databaseUrl });
-    await db.connect();
+    ({ rpc, db } = fx);
 
-    await rpc.request(CatalogSubjects.upsertAgency, { isil: KSL, name: '昆山市图书馆', kind: 'member' });
-    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-MAIN', agency: KSL, name: '总馆', kind: 'central' });
-    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-ZS', agency: KSL, name: '周市分馆', kind: 'branch' });
-    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-24H-SLGY', agency: KSL, name: '24小时城市书房(森林公园)', kind: 'self_service_24h' });
-    recordId = (await rpc.request<RecordView>(CatalogSubjects.createRecord, { title: '红楼梦', author: '曹雪芹', clcCallNumber: 'I242.4' })).id;
+    await fx.registerKsl([['KSL-24H-SLGY', '24小时城市书房(森林公园)', 'self_service_24h']]);
+    recordId = await fx.newRecord('红楼梦', { author: '曹雪芹', clcCallNumber: 'I242.4' });
     await createPatron('P-1');
     await createPatron('P-LOST', { blocks: ['card_lost'] });
     // seeding is repeated by the launcher on every start: the subject must be idempotent
@@ -114,10 +93,7 @@ describe('sip2 service (real PostgreSQL + NATS, real TCP/TLS sockets, with catal
 
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-    await rpc?.close();
-    await db?.end();
-    for (const app of apps.reverse()) await app.close();
-    await env?.stop();
+    await fx.stop();
     if (tlsDir) fs.rmSync(tlsDir, { recursive: true, force: true });
   });
 

@@ -4,6 +4,7 @@ export * from './config/config.module';
 export * from './logging/request-context';
 export * from './logging/app-logger';
 export * from './errors/domain-error';
+export * from './cache/ttl-cache';
 export * from './messaging/nats-connection.provider';
 export * from './messaging/nats-rpc.client';
 export * from './messaging/rpc-exception.filter';

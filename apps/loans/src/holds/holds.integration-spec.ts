@@ -1,58 +1,41 @@
-import { INestMicroservice } from '@nestjs/common';
 import {
   CatalogSubjects,
   CheckinResult,
-  CheckoutResult,
   ErrorCode,
   HoldExpiryReport,
   HoldShelf,
   HoldSubjects,
   HoldView,
   ItemView,
-  LoanSubjects,
   Page,
-  PatronSubjects,
-  PatronSummary,
   PickList,
-  RecordView,
   TransitSubjects,
   TransitView,
 } from '@app/contracts';
-import { createRpcTestClient, createTestEnvironment, eventually, RpcTestClient, startTestService, TestEnvironment } from '@app/testing';
+import { eventually, RpcTestClient, startTestService } from '@app/testing';
 import { Client } from 'pg';
-// spec files may boot other services in-process; production code never imports across apps
-import { CatalogModule } from '../../../catalog/src/catalog.module';
-import { CatalogEnvDto } from '../../../catalog/src/config/catalog-env.dto';
-import { PatronsEnvDto } from '../../../patrons/src/config/patrons-env.dto';
-import { PatronsModule } from '../../../patrons/src/patrons.module';
 import { LoansEnvDto } from '../config/loans-env.dto';
 import { addDays, localDate } from '../domain/local-date';
 import { LoansModule } from '../loans.module';
+import { CirculationFixture, KSL, refusal } from '../testing/circulation-fixture';
 
 // several steps wait for the catalog to mirror events
 jest.setTimeout(60_000);
 
 const SH = 'Asia/Shanghai';
-const KSL = 'CN-320583-1-KSL';
 const TCL = 'CN-320585-1-TCL';
 
 describe('holds, hold shelf, transit and return anywhere (catalog + patrons + loans, real PostgreSQL + NATS)', () => {
-  let env: TestEnvironment;
-  const apps: INestMicroservice[] = [];
+  // the periodic expiry job is off: the spec runs it through loans.holds.expire.v1
+  const fx = new CirculationFixture({ prefix: 'holds', env: { LIBRARY_TIMEZONE: SH }, loansEnv: { HOLD_EXPIRY_INTERVAL_MS: '0' }, db: true });
+  const { newRecord, createItem, createPatron, renew, summary } = fx;
   let rpc: RpcTestClient;
   let db: Client;
 
-  const newRecord = async (title: string) => (await rpc.request<RecordView>(CatalogSubjects.createRecord, { title })).id;
-  const createItem = (barcode: string, recordId: string, extra: Record<string, unknown> = {}) =>
-    rpc.request<ItemView>(CatalogSubjects.createItem, { agency: KSL, barcode, recordId, itemType: 'book', homeBranch: 'KSL-MAIN', ...extra });
-  const createPatron = (barcode: string, extra: Record<string, unknown> = {}) =>
-    rpc.request(PatronSubjects.create, { agency: KSL, barcode, name: '读者', patronType: 'adult', homeBranch: 'KSL-MAIN', cardExpiresOn: '2099-12-31', pin: '1234', ...extra });
   const patron = (barcode: string) => ({ agency: KSL, barcode });
   const item = (barcode: string) => ({ agency: KSL, barcode });
-  const checkout = (p: string, i: string, branch = 'KSL-MAIN') =>
-    rpc.request<CheckoutResult>(LoanSubjects.checkout, { patron: patron(p), item: item(i), branch, channel: 'desk' });
-  const checkin = (i: string, branch: string) => rpc.request<CheckinResult>(LoanSubjects.checkin, { item: item(i), branch, channel: 'sip2' });
-  const renew = (p: string, i: string) => rpc.request(LoanSubjects.renew, { patron: patron(p), item: item(i) });
+  const checkout = (p: string, i: string, branch = 'KSL-MAIN') => fx.checkout(p, i, { branch, channel: 'desk' });
+  const checkin = (i: string, branch: string) => fx.checkin(i, branch, { channel: 'sip2' });
   const placeTitleHold = (p: string, recordId: string, pickupBranch: string, extra: Record<string, unknown> = {}) =>
     rpc.request<HoldView>(HoldSubjects.place, { patron: patron(p), recordId, pickupBranch, ...extra });
   const placeItemHold = (p: string, i: string, pickupBranch: string, extra: Record<string, unknown> = {}) =>
@@ -63,35 +46,25 @@ describe('holds, hold shelf, transit and return anywhere (catalog + patrons + lo
   const shelf = (branch: string) => rpc.request<HoldShelf>(HoldSubjects.shelf, { branch });
   const runExpiry = () => rpc.request<HoldExpiryReport>(HoldSubjects.expire, {});
   const transits = (extra: Record<string, unknown>) => rpc.request<Page<TransitView>>(TransitSubjects.list, extra);
-  const summary = (p: string) => rpc.request<PatronSummary>(LoanSubjects.patronSummary, { patron: patron(p) });
   const catalogItem = (i: string) => rpc.request<ItemView>(CatalogSubjects.getItem, item(i));
   const catalogShows = (i: string, status: string, location: string) =>
     eventually(async () => {
       const it = await catalogItem(i);
       return it.status === status && it.currentLocation === location;
     });
-  const refusal = (code: ErrorCode) => ({ payload: expect.objectContaining({ code }) });
   /** Travel in time: the hold's pickup deadline passed an hour ago. */
   const pickupDeadlinePassed = (holdId: string) => db.query(`UPDATE loans.holds SET pickup_deadline = now() - interval '1 hour' WHERE id = $1`, [holdId]);
 
   beforeAll(async () => {
-    env = await createTestEnvironment('holds');
-    const tz = { LIBRARY_TIMEZONE: SH };
-    apps.push(await startTestService({ name: 'catalog', envClass: CatalogEnvDto, env: env.env(tz), register: CatalogModule.register }));
-    apps.push(await startTestService({ name: 'patrons', envClass: PatronsEnvDto, env: env.env(tz), register: PatronsModule.register }));
-    // the periodic expiry job is off: the spec runs it through loans.holds.expire.v1
-    apps.push(await startTestService({ name: 'loans', envClass: LoansEnvDto, env: env.env({ ...tz, HOLD_EXPIRY_INTERVAL_MS: '0' }), register: LoansModule.register }));
-    rpc = await createRpcTestClient(env.natsUrl);
-    db = new Client({ connectionString: env.databaseUrl });
-    await db.connect();
+    await fx.start();
+    ({ rpc, db } = fx);
 
-    await rpc.request(CatalogSubjects.upsertAgency, { isil: KSL, name: '昆山市图书馆', kind: 'member' });
     await rpc.request(CatalogSubjects.upsertAgency, { isil: TCL, name: '太仓市图书馆', kind: 'partner' });
-    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-MAIN', agency: KSL, name: '总馆', kind: 'central' });
-    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-ZS', agency: KSL, name: '周市分馆', kind: 'branch' });
-    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-HQ', agency: KSL, name: '花桥分馆', kind: 'branch' });
-    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-24H-1', agency: KSL, name: '森林公园24小时自助图书馆', kind: 'self_service_24h' });
-    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-LOCKER-1', agency: KSL, name: '智能书柜（市民中心）', kind: 'locker' });
+    await fx.registerKsl([
+      ['KSL-HQ', '花桥分馆', 'branch'],
+      ['KSL-24H-1', '森林公园24小时自助图书馆', 'self_service_24h'],
+      ['KSL-LOCKER-1', '智能书柜（市民中心）', 'locker'],
+    ]);
     await rpc.request(CatalogSubjects.upsertBranch, { code: 'TCL-MAIN', agency: TCL, name: '太仓市图书馆总馆', kind: 'central' });
 
     await createPatron('P0000004', { name: '赵六', patronType: 'child' });
@@ -101,12 +74,7 @@ describe('holds, hold shelf, transit and return anywhere (catalog + patrons + lo
     await createPatron('P-EXPIRED', { cardExpiresOn: '2020-01-31' });
   });
 
-  afterAll(async () => {
-    await db?.end();
-    await rpc?.close();
-    for (const app of apps.reverse()) await app.close();
-    await env?.stop();
-  });
+  afterAll(() => fx.stop());
 
   it('done when: a hold placed by P0000004 (a child) is trapped at checkin, travels, and is ready on the pickup shelf', async () => {
     const recordId = await newRecord('小王子');
@@ -324,7 +292,7 @@ describe('holds, hold shelf, transit and return anywhere (catalog + patrons + lo
   });
 
   it('stays consistent under races: two copies returned at once fill two holds; two replicas expire a hold once', async () => {
-    const replica = await startTestService({ name: 'loans', envClass: LoansEnvDto, env: env.env({ LIBRARY_TIMEZONE: SH, HOLD_EXPIRY_INTERVAL_MS: '0' }), register: LoansModule.register });
+    const replica = await startTestService({ name: 'loans', envClass: LoansEnvDto, env: fx.env.env({ LIBRARY_TIMEZONE: SH, HOLD_EXPIRY_INTERVAL_MS: '0' }), register: LoansModule.register });
     try {
       const recordId = await newRecord('白鹿原');
       await createItem('RC-1', recordId);

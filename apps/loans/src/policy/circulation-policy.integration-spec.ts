@@ -1,78 +1,48 @@
-import { INestMicroservice } from '@nestjs/common';
 import {
   CalendarSubjects,
   CalendarView,
-  CatalogSubjects,
-  CheckinResult,
-  CheckoutResult,
   ClaimReturnedResult,
   ClosureReport,
   ErrorCode,
   FineSubjects,
   FinesPage,
-  ItemView,
   LoanDryRunResult,
   LoanRuleSubjects,
   LoanRuleView,
   LoanSubjects,
   MarkLostResult,
   PatronSubjects,
-  PatronSummary,
   PatronView,
   PayFinesResult,
-  RecordView,
   RenewResult,
   WaiveFineResult,
 } from '@app/contracts';
-import { createRpcTestClient, createTestEnvironment, eventually, RpcTestClient, startTestService, TestEnvironment } from '@app/testing';
+import { eventually, RpcTestClient } from '@app/testing';
 import { Client } from 'pg';
-// spec files may boot other services in-process; production code never imports across apps
-import { CatalogModule } from '../../../catalog/src/catalog.module';
-import { CatalogEnvDto } from '../../../catalog/src/config/catalog-env.dto';
-import { PatronsEnvDto } from '../../../patrons/src/config/patrons-env.dto';
-import { PatronsModule } from '../../../patrons/src/patrons.module';
-import { LoansEnvDto } from '../config/loans-env.dto';
 import { addDays, localDate } from '../domain/local-date';
-import { LoansModule } from '../loans.module';
+import { CirculationFixture, KSL, refusal } from '../testing/circulation-fixture';
 
 const SH = 'Asia/Shanghai';
-const KSL = 'CN-320583-1-KSL';
 const nine = { open: '09:00', close: '21:00' };
 const CLOSED_MONDAYS = { mon: null, tue: nine, wed: nine, thu: nine, fri: nine, sat: nine, sun: nine };
 
 describe('circulation policy: rules, calendars, closures, fines (real PostgreSQL + NATS, with catalog and patrons)', () => {
-  let env: TestEnvironment;
-  const apps: INestMicroservice[] = [];
+  const fx = new CirculationFixture({ prefix: 'policy', env: { LIBRARY_TIMEZONE: SH }, db: true, patronDefaults: { pin: '2468' } });
+  const { createPatron, summary, itemStatus } = fx;
   let rpc: RpcTestClient;
   let db: Client;
   let recordId: string;
 
   const today = () => localDate(new Date(), SH);
-  const createItem = (barcode: string, extra: Record<string, unknown> = {}) =>
-    rpc.request<ItemView>(CatalogSubjects.createItem, { agency: KSL, barcode, recordId, itemType: 'book', homeBranch: 'KSL-MAIN', ...extra });
-  const createPatron = (barcode: string, extra: Record<string, unknown> = {}) =>
-    rpc.request(PatronSubjects.create, {
-      agency: KSL,
-      barcode,
-      name: '读者',
-      patronType: 'adult',
-      homeBranch: 'KSL-MAIN',
-      cardExpiresOn: '2099-12-31',
-      pin: '2468',
-      ...extra,
-    });
-  const checkout = (patron: string, item: string, branch = 'KSL-MAIN', extra: Record<string, unknown> = {}) =>
-    rpc.request<CheckoutResult>(LoanSubjects.checkout, { patron: { agency: KSL, barcode: patron }, item: { agency: KSL, barcode: item }, branch, ...extra });
-  const checkin = (item: string, branch = 'KSL-MAIN') => rpc.request<CheckinResult>(LoanSubjects.checkin, { item: { agency: KSL, barcode: item }, branch });
+  const createItem = (barcode: string, extra: Record<string, unknown> = {}) => fx.createItem(barcode, recordId, extra);
+  const checkout = (patron: string, item: string, branch = 'KSL-MAIN', extra: Record<string, unknown> = {}) => fx.checkout(patron, item, { branch, ...extra });
+  const checkin = (item: string, branch = 'KSL-MAIN') => fx.checkin(item, branch);
   const dryRun = (patron: string, item: string, branch: string, extra: Record<string, unknown> = {}) =>
     rpc.request<LoanDryRunResult>(LoanRuleSubjects.dryRun, { patron: { agency: KSL, barcode: patron }, item: { agency: KSL, barcode: item }, branch, ...extra });
   const upsertRule = (rule: Record<string, unknown>) =>
     rpc.request<LoanRuleView>(LoanRuleSubjects.upsert, { patronType: '*', itemType: '*', maxRenewals: 1, maxItems: 20, ...rule });
-  const summary = (patron: string) => rpc.request<PatronSummary>(LoanSubjects.patronSummary, { patron: { agency: KSL, barcode: patron } });
   const fines = (patron: string, status = 'open') => rpc.request<FinesPage>(FineSubjects.list, { patron: { agency: KSL, barcode: patron }, status });
   const patron = (barcode: string) => rpc.request<PatronView>(PatronSubjects.get, { agency: KSL, barcode });
-  const itemStatus = async (barcode: string) => (await rpc.request<ItemView>(CatalogSubjects.getItem, { agency: KSL, barcode })).status;
-  const refusal = (code: ErrorCode) => ({ payload: expect.objectContaining({ code }) });
   /** Travel in time the only way we can: make an open loan due `days` ago (and optionally claimed returned `claimedDaysAgo`). */
   const makeDue = (item: string, daysAgo: number) =>
     db.query(
@@ -83,32 +53,20 @@ describe('circulation policy: rules, calendars, closures, fines (real PostgreSQL
     );
 
   beforeAll(async () => {
-    env = await createTestEnvironment('policy');
-    const tz = { LIBRARY_TIMEZONE: SH };
-    apps.push(await startTestService({ name: 'catalog', envClass: CatalogEnvDto, env: env.env(tz), register: CatalogModule.register }));
-    apps.push(await startTestService({ name: 'patrons', envClass: PatronsEnvDto, env: env.env(tz), register: PatronsModule.register }));
-    rpc = await createRpcTestClient(env.natsUrl);
-    db = new Client({ connectionString: env.databaseUrl });
-    await db.connect();
-
     // the demo network, registered before loans first asks the catalog for branch kinds
-    await rpc.request(CatalogSubjects.upsertAgency, { isil: KSL, name: '昆山市图书馆', kind: 'member' });
-    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-MAIN', agency: KSL, name: '总馆', kind: 'central' });
-    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-ZS', agency: KSL, name: '周市分馆', kind: 'branch' });
-    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-HQ', agency: KSL, name: '花桥分馆', kind: 'branch' });
-    await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-24H', agency: KSL, name: '森林公园24小时自助图书馆', kind: 'self_service_24h' });
-    apps.push(await startTestService({ name: 'loans', envClass: LoansEnvDto, env: env.env(tz), register: LoansModule.register }));
-    recordId = (await rpc.request<RecordView>(CatalogSubjects.createRecord, { title: '三体', author: '刘慈欣' })).id;
+    await fx.start(() =>
+      fx.registerKsl([
+        ['KSL-HQ', '花桥分馆', 'branch'],
+        ['KSL-24H', '森林公园24小时自助图书馆', 'self_service_24h'],
+      ]),
+    );
+    ({ rpc, db } = fx);
+    recordId = await fx.newRecord('三体', { author: '刘慈欣' });
     for (const p of ['P-A', 'P-B', 'P-C', 'P-FINE', 'P-LOST', 'P-CLAIM', 'P-REN', 'P-DRY']) await createPatron(p);
     await createPatron('P-KID', { patronType: 'child' });
   });
 
-  afterAll(async () => {
-    await db?.end();
-    await rpc?.close();
-    for (const app of apps.reverse()) await app.close();
-    await env?.stop();
-  });
+  afterAll(() => fx.stop());
 
   describe('policy matrix', () => {
     it('done when: staff configure the demo network’s rules and a KSL-HQ checkout of a KSL-MAIN item uses the owner’s rule', async () => {

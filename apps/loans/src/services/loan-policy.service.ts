@@ -1,5 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { DomainError } from '@app/common';
+import { DomainError, TtlCache } from '@app/common';
 import { ErrorCode } from '@app/contracts';
 import { EntityManager } from 'typeorm';
 import { LoansEnvDto } from '../config/loans-env.dto';
@@ -15,30 +15,27 @@ const MAX_CACHED_KEYS = 10_000;
  */
 @Injectable()
 export class LoanPolicyService {
-  private readonly cache = new Map<string, { rule: LoanRule; expiresAt: number }>();
+  private readonly cache: TtlCache<string, LoanRule>;
 
   constructor(
     private readonly rules: LoanRuleRepository,
-    private readonly env: LoansEnvDto,
+    env: LoansEnvDto,
     @Optional() invalidation?: CacheInvalidationService,
   ) {
+    this.cache = new TtlCache(env.LOAN_RULES_CACHE_TTL_MS, MAX_CACHED_KEYS);
     invalidation?.on('rules', () => this.clear());
   }
 
   /** `m`: inside a transaction, read on its connection (a cache miss must not wait for a second one). */
   async resolve(key: LoanRuleKey, m?: EntityManager): Promise<LoanRule> {
-    const ttl = this.env.LOAN_RULES_CACHE_TTL_MS;
     const cacheKey = `${key.owningBranch}|${key.agency}|${key.patronType}|${key.itemType}`;
     const hit = this.cache.get(cacheKey);
-    if (hit && hit.expiresAt > Date.now()) return hit.rule;
+    if (hit) return hit;
 
     const rule = pickLoanRule(await this.rules.candidates(key, m), key);
     // the migration seeds a '*','*','*' rule and deleting it is refused; reaching this means someone deleted it in SQL
     if (!rule) throw new DomainError(ErrorCode.Internal, `no loan rule matches ${cacheKey}`, { key });
-    if (ttl > 0) {
-      if (this.cache.size >= MAX_CACHED_KEYS) this.cache.clear();
-      this.cache.set(cacheKey, { rule, expiresAt: Date.now() + ttl });
-    }
+    this.cache.set(cacheKey, rule);
     return rule;
   }
 

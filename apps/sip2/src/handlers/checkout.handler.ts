@@ -3,23 +3,11 @@ import { createMessage, formatMoney, Sip2Fields } from '@app/sip2-protocol';
 import { errorCodeOf } from '../backend/circulation-backend';
 import { magneticMedia, mediaType } from '../mapping/item-status';
 import { messageKeyForRefusal } from '../mapping/screen-messages';
-import { agencyFor, branchOf, cleanBarcode, isUnavailable, optional, pinOf, say, sipDate, txDate } from './handler-helpers';
+import { agencyFor, branchOf, circulationRefusal, cleanBarcode, isUnavailable, optional, pinOf, say, sipDate, txDate } from './handler-helpers';
 import { defineHandler, HandlerContext } from './sip2-handler';
 
 function failed(ctx: HandlerContext, req: { fields: Sip2Fields }, agency: string, message: string, extra: Sip2Fields = {}) {
-  return createMessage(
-    '12',
-    { ok: '0', renewalOk: 'N', magneticMedia: 'U', desensitize: 'N', transactionDate: txDate(ctx) },
-    {
-      institutionId: agency,
-      patronIdentifier: req.fields.patronIdentifier ?? '',
-      itemIdentifier: req.fields.itemIdentifier ?? '',
-      titleIdentifier: '',
-      dueDate: '',
-      ...extra,
-      screenMessage: [message],
-    },
-  );
+  return circulationRefusal('12', ctx, req, agency, '', message, extra);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { BARCODE_PATTERN, ErrorCode, ISIL_PATTERN, PatronView } from '@app/contracts';
-import { formatSip2Date } from '@app/sip2-protocol';
+import { createMessage, formatSip2Date, Sip2Fields } from '@app/sip2-protocol';
 import { errorCodeOf, Ref } from '../backend/circulation-backend';
 import { ScreenMessageKey, screenMessage } from '../mapping/screen-messages';
 import { HandlerContext } from './sip2-handler';
@@ -90,3 +90,31 @@ export async function lookupPatron(ctx: HandlerContext, ref: Ref | undefined, pi
 
 /** Resolve to undefined instead of rejecting: for optional, independent calls (summary counts). */
 export const optional = <T>(p: Promise<T>): Promise<T | undefined> => p.catch(() => undefined);
+
+/**
+ * The refusal of a checkout (12) or a renewal (30): the two answers share their fixed fields and field
+ * layout and differ only in the title (AJ) they echo. `extra` lands before the screen message (AF).
+ */
+export function circulationRefusal(
+  code: '12' | '30',
+  ctx: HandlerContext,
+  req: { fields: Sip2Fields },
+  agency: string,
+  titleIdentifier: string,
+  message: string,
+  extra: Sip2Fields = {},
+) {
+  return createMessage(
+    code,
+    { ok: '0', renewalOk: 'N', magneticMedia: 'U', desensitize: 'N', transactionDate: txDate(ctx) },
+    {
+      institutionId: agency,
+      patronIdentifier: req.fields.patronIdentifier ?? '',
+      itemIdentifier: req.fields.itemIdentifier ?? '',
+      titleIdentifier,
+      dueDate: '',
+      ...extra,
+      screenMessage: [message],
+    },
+  );
+}

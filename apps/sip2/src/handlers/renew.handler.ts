@@ -3,23 +3,12 @@ import { createMessage, Sip2Fields } from '@app/sip2-protocol';
 import { errorCodeOf } from '../backend/circulation-backend';
 import { magneticMedia, mediaType } from '../mapping/item-status';
 import { messageKeyForRefusal } from '../mapping/screen-messages';
-import { agencyFor, branchOf, cleanBarcode, isUnavailable, lookupPatron, pinOf, say, sipDate, txDate } from './handler-helpers';
+import { agencyFor, branchOf, circulationRefusal, cleanBarcode, isUnavailable, lookupPatron, pinOf, say, sipDate, txDate } from './handler-helpers';
 import { patronMessageKey } from './patron-response';
 import { defineHandler, HandlerContext } from './sip2-handler';
 
 function failed(ctx: HandlerContext, req: { fields: Sip2Fields }, agency: string, message: string) {
-  return createMessage(
-    '30',
-    { ok: '0', renewalOk: 'N', magneticMedia: 'U', desensitize: 'N', transactionDate: txDate(ctx) },
-    {
-      institutionId: agency,
-      patronIdentifier: req.fields.patronIdentifier ?? '',
-      itemIdentifier: req.fields.itemIdentifier ?? '',
-      titleIdentifier: req.fields.titleIdentifier ?? '',
-      dueDate: '',
-      screenMessage: [message],
-    },
-  );
+  return circulationRefusal('30', ctx, req, agency, req.fields.titleIdentifier ?? '', message);
 }
 
 /** 29 Renew → 30 via loans.renew. With AD the PIN is checked first (loans.renew takes no PIN). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@app/common';
+import { DomainError, TtlCache } from '@app/common';
 import { ErrorCode, ListSip2TerminalsDto, Page, Sip2TerminalView, UpsertSip2TerminalDto } from '@app/contracts';
 import { Sip2EnvDto } from '../config/sip2-env.dto';
 import { Sip2TerminalRepository } from '../repositories/sip2-terminal.repository';
@@ -26,7 +26,7 @@ export type LoginCheck = { ok: true; account: TerminalAccount } | { ok: false; r
  */
 @Injectable()
 export class TerminalAccountsService {
-  private readonly cache = new Map<string, { account: TerminalAccount | null; until: number }>();
+  private readonly cache: TtlCache<string, TerminalAccount | null>;
   private readonly verified: VerifiedPasswordCache;
   private beforeLogin?: { accounts: TerminalAccount[]; until: number };
   private readonly ttlMs: number;
@@ -36,6 +36,7 @@ export class TerminalAccountsService {
     env: Sip2EnvDto,
   ) {
     this.ttlMs = env.SIP2_ACCOUNT_CACHE_SECONDS * 1000;
+    this.cache = new TtlCache(this.ttlMs);
     this.verified = new VerifiedPasswordCache(this.ttlMs);
   }
 
@@ -93,10 +94,10 @@ export class TerminalAccountsService {
   /** Cached account lookup used on every message of a session (to notice a disabled terminal). */
   async account(login: string): Promise<TerminalAccount | null> {
     const hit = this.cache.get(login);
-    if (hit && hit.until > Date.now()) return hit.account;
+    if (hit !== undefined) return hit;
     const row = await this.repo.findByLogin(login);
     const account = row ? toTerminalAccount(row) : null;
-    if (this.ttlMs > 0) this.cache.set(login, { account, until: Date.now() + this.ttlMs });
+    this.cache.set(login, account);
     return account;
   }
 
