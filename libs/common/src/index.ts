@@ -11,7 +11,7 @@ export * from './messaging/rpc-exception.filter';
 export * from './messaging/validation.pipe';
 export * from './messaging/correlated-server-nats';
 export * from './persistence/database.options';
-export { queryTogether } from './persistence/prepared-statements';
+export { executeWithCommit, queryTogether } from './persistence/prepared-statements';
 export type { Statement } from './persistence/prepared-statements';
 export * from './outbox/outbox-event.entity';
 export * from './outbox/outbox.service';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, OutboxService } from '@app/common';
+import { DomainError, type Statement, OutboxService } from '@app/common';
 import { ErrorCode, HoldEventData, HoldEventSubjects } from '@app/contracts';
 import { EntityManager } from 'typeorm';
 import { LoansEnvDto } from '../config/loans-env.dto';
@@ -26,14 +26,17 @@ export class HoldCirculationService {
   ) {}
 
   /**
-   * Call after the loan row is inserted (so a racing checkin has finished with the item): a copy set
-   * aside for someone else is refused (the transaction rolls back); set aside for this patron, or
-   * filling this patron's own waiting hold, the hold is fulfilled. Any open transit of the copy ends.
-   * The loan row must already carry `recordId` (LoanRepository.insertIfItemFree writes it).
+   * Inserts the loan (`insert`: LoanRepository.insertIfItemFreeStatement), then — under the item lock, in
+   * the same round trip — reads the copy's holds. False when the item is already on loan (nothing else
+   * is decided). Otherwise a copy set aside for someone else is refused (the transaction rolls back);
+   * set aside for this patron, or filling this patron's own waiting hold, the hold is fulfilled. Any
+   * open transit of the copy ends. The lock comes after the INSERT, so a racing checkin (which holds
+   * the loan row, then takes the item lock) has finished with the item.
    */
-  async onCheckout(m: EntityManager, loan: LoanForHolds & { recordId: string }, at: Date): Promise<void> {
+  async insertLoan(m: EntityManager, insert: Statement, loan: LoanForHolds & { recordId: string }, at: Date): Promise<boolean> {
     const item = { agency: loan.itemAgency, barcode: loan.itemBarcode };
-    const rows = await this.holds.lockItemForCheckout(m, item, loan.recordId, { agency: loan.patronAgency, barcode: loan.patronBarcode }, at);
+    const [inserted, rows] = await this.holds.afterInsertLockItemForCheckout(m, insert, item, loan.recordId, { agency: loan.patronAgency, barcode: loan.patronBarcode }, at);
+    if (inserted.length !== 1) return false;
     const isMine = (h: { patronAgency: string; patronBarcode: string }) => h.patronAgency === loan.patronAgency && h.patronBarcode === loan.patronBarcode;
     const trapped = rows.find((h) => h.trappedItemBarcode === item.barcode && h.trappedItemAgency === item.agency && (h.status === 'ready' || h.status === 'in_transit'));
     if (trapped && !isMine(trapped)) {
@@ -49,6 +52,7 @@ export class HoldCirculationService {
       if (!filled.trappedItemBarcode) Object.assign(filled, { trappedItemAgency: item.agency, trappedItemBarcode: item.barcode });
       await this.outbox.add<HoldEventData>(m, HoldEventSubjects.holdFulfilled, toHoldEventData(filled, this.env.LIBRARY_TIMEZONE), at);
     }
+    return true;
   }
 
   /**

@@ -198,10 +198,14 @@ export class HoldRepository {
     return m.query(...forCheckoutStatement(item, recordId, patron, at));
   }
 
-  /** lockItem, then forCheckout under the lock, in one round trip (the read gets its snapshot after the lock). */
-  async lockItemForCheckout(m: EntityManager, item: ItemRef, recordId: string | null, patron: ItemRef, at: Date): Promise<HoldRow[]> {
-    const [, rows] = await queryTogether(m, [lockItemStatement(item), forCheckoutStatement(item, recordId, patron, at)]);
-    return rows as HoldRow[];
+  /**
+   * `first` (the loan INSERT), then lockItem, then forCheckout under the lock, in one round trip; each
+   * runs after the one before, so the read gets its snapshot after the lock. Returns first's rows and
+   * the holds.
+   */
+  async afterInsertLockItemForCheckout(m: EntityManager, first: Statement, item: ItemRef, recordId: string | null, patron: ItemRef, at: Date): Promise<[unknown[], HoldRow[]]> {
+    const [firstRows, , rows] = await queryTogether(m, [first, lockItemStatement(item), forCheckoutStatement(item, recordId, patron, at)]);
+    return [firstRows, rows as HoldRow[]];
   }
 
 

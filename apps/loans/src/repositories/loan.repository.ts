@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { CirculationChannel, ItemRef } from '@app/contracts';
-import type { Statement } from '@app/common';
+import { executeWithCommit, type Statement } from '@app/common';
 import { EntityManager, IsNull, Not, Repository } from 'typeorm';
 import { LoanEntity } from '../entities/loan.entity';
 
@@ -39,29 +39,6 @@ export class LoanRepository {
     return row.n;
   }
 
-  /**
-   * Insert the loan unless the item already has an open one. The partial unique index
-   * loans_open_item_key decides (ON CONFLICT DO NOTHING waits for a racing insert to commit or roll
-   * back), so exactly one of N concurrent checkouts wins and the others get `false` without an
-   * aborted transaction. `recordId`: the title, kept on the loan so its checkin can trap title-level
-   * holds without the catalog (written here, not by a second UPDATE).
-   */
-  async insertIfItemFree(m: EntityManager, l: LoanEntity, recordId: string | null = null): Promise<boolean> {
-    const rows = await m.query(
-      `INSERT INTO loans.loans (id, patron_agency, patron_barcode, patron_type, item_agency, item_barcode, item_id, title,
-         item_type, owning_branch, checkout_branch, channel, rule_id, checked_out_at, due_at, due_date, renewals, due_branch, record_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0, $17, $18)
-       ON CONFLICT (item_agency, item_barcode) WHERE returned_at IS NULL DO NOTHING
-       RETURNING id`,
-      [
-        l.id, l.patronAgency, l.patronBarcode, l.patronType, l.itemAgency, l.itemBarcode, l.itemId, l.title,
-        l.itemType, l.owningBranch, l.checkoutBranch, l.channel, l.ruleId, l.checkedOutAt, l.dueAt, l.dueDate,
-        l.dueBranch ?? l.checkoutBranch, recordId,
-      ],
-    );
-    return rows.length === 1;
-  }
-
   /** Close the item's open loan in one statement; null when the item was not on loan. */
   async closeOpenLoan(m: EntityManager, item: ItemRef, at: Date, branch: string, channel: CirculationChannel): Promise<LoanEntity | null> {
     return (await this.closeOpenLoanWithRecord(m, item, at, branch, channel))?.loan ?? null;
@@ -93,14 +70,9 @@ export class LoanRepository {
     return rows.length > 0 ? withRecord(rows[0]) : null;
   }
 
+  /** The loan row is locked by the caller and nothing reads it back in the transaction: it travels with the COMMIT. */
   async saveRenewal(m: EntityManager, id: string, dueAt: Date, dueDate: string, renewals: number, at: Date): Promise<void> {
-    await m.query(`UPDATE loans.loans SET due_at = $2, due_date = $3, renewals = $4, last_renewed_at = $5 WHERE id = $1`, [
-      id,
-      dueAt,
-      dueDate,
-      renewals,
-      at,
-    ]);
+    await executeWithCommit(m, [`UPDATE loans.loans SET due_at = $2, due_date = $3, renewals = $4, last_renewed_at = $5 WHERE id = $1`, [id, dueAt, dueDate, renewals, at]]);
   }
 
   /** Newest first; uses loans_patron_history_idx (or loans_open_patron_idx for open loans). */
@@ -151,3 +123,23 @@ export class LoanRepository {
  * collisions only make unrelated patrons wait. The fines service takes the same lock.
  */
 export const lockPatronStatement = (agency: string, barcode: string): Statement => [`SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2))`, [agency, barcode]];
+
+/**
+ * Insert the loan unless the item already has an open one. The partial unique index
+ * loans_open_item_key decides (ON CONFLICT DO NOTHING waits for a racing insert to commit or roll
+ * back), so exactly one of N concurrent checkouts wins and the others get no row back, without an
+ * aborted transaction. `recordId`: the title, kept on the loan so its checkin can trap title-level
+ * holds without the catalog (written here, not by a second UPDATE).
+ */
+export const insertIfItemFreeStatement = (l: LoanEntity, recordId: string | null = null): Statement => [
+  `INSERT INTO loans.loans (id, patron_agency, patron_barcode, patron_type, item_agency, item_barcode, item_id, title,
+         item_type, owning_branch, checkout_branch, channel, rule_id, checked_out_at, due_at, due_date, renewals, due_branch, record_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0, $17, $18)
+       ON CONFLICT (item_agency, item_barcode) WHERE returned_at IS NULL DO NOTHING
+       RETURNING id`,
+  [
+    l.id, l.patronAgency, l.patronBarcode, l.patronType, l.itemAgency, l.itemBarcode, l.itemId, l.title,
+    l.itemType, l.owningBranch, l.checkoutBranch, l.channel, l.ruleId, l.checkedOutAt, l.dueAt, l.dueDate,
+    l.dueBranch ?? l.checkoutBranch, recordId,
+  ],
+];

@@ -11,7 +11,7 @@ import { CalendarService } from '../calendar/calendar.service';
 import { localDate } from '../domain/local-date';
 import { LoanEntity } from '../entities/loan.entity';
 import { HoldCirculationService } from '../holds/hold-circulation.service';
-import { LoanRepository } from '../repositories/loan.repository';
+import { insertIfItemFreeStatement, LoanRepository } from '../repositories/loan.repository';
 import { limitRefusal } from '../policy/loan-limits';
 import { LoanLimitsRepository } from '../policy/loan-limits.repository';
 import { LoanPolicyService } from '../services/loan-policy.service';
@@ -20,9 +20,9 @@ import { refuse } from './refuse';
 
 /**
  * Checkout is the hot path (SIP2 kiosks): one request to patrons and one to catalog in parallel,
- * then one short transaction (patron lock and count, insert, item lock and holds, outbox with the
- * commit: four round trips). The database, not a prior read,
- * decides whether the item is already out.
+ * then one short transaction in three round trips: BEGIN + patron lock + limit counts; loan INSERT +
+ * item lock + the copy's holds; outbox row + COMMIT. The database, not a prior read, decides whether
+ * the item is already out.
  */
 @Injectable()
 export class CheckoutItemUseCase {
@@ -89,15 +89,15 @@ export class CheckoutItemUseCase {
       // indexes), in one round trip that also carries the BEGIN
       const counts = await this.limits.lockPatronAndCountOpen(m, loan.patronAgency, loan.patronBarcode, loan.owningBranch);
       refuse(limitRefusal(rule, counts, loan.owningBranch, `${patron.agency}/${patron.barcode}`));
-      if (!(await this.loans.insertIfItemFree(m, loan, item.recordId))) {
+      // the insert, then the item lock and the copy's holds under it (one round trip); a copy on a hold
+      // shelf goes only to its patron; lending fills the patron's own hold
+      if (!(await this.holds.insertLoan(m, insertIfItemFreeStatement(loan, item.recordId), { ...loan, recordId: item.recordId }, now))) {
         const holder = await this.loans.findOpenByItem(item, m);
         throw new DomainError(ErrorCode.ItemAlreadyOnLoan, `item ${item.agency}/${item.barcode} is already on loan`, {
           // lets a kiosk offer a renewal instead, without saying who has the item
           loanedToThisPatron: holder?.patronAgency === loan.patronAgency && holder?.patronBarcode === loan.patronBarcode,
         });
       }
-      // a copy on a hold shelf goes only to its patron; lending fills the patron's own hold
-      await this.holds.onCheckout(m, { ...loan, recordId: item.recordId }, now);
       await this.outbox.add<LoanEventData>(m, EventSubjects.loanCreated, toLoanEventData(loan, loan.checkoutBranch, loan.channel), now);
     });
     this.outbox.notifyCommitted();

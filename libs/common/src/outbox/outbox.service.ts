@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@app/contracts';
-import { EntityManager, QueryRunner } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { executeWithCommit } from '../persistence/prepared-statements';
 import { requestContext } from '../logging/request-context';
 
 export const OUTBOX_SOURCE = Symbol('OUTBOX_SOURCE');
@@ -23,12 +24,11 @@ export class OutboxService {
       data,
     };
     // search_path is the service's own schema, so `outbox` is this service's table
-    const sql = 'INSERT INTO outbox (id, subject, envelope, occurred_at) VALUES ($1, $2, $3, $4)';
-    const params = [envelope.id, subject, JSON.stringify(envelope), occurredAt];
     // in a top-level transaction the row travels with the COMMIT (one round trip less); a failed insert fails the commit
-    const runner = manager.queryRunner as (QueryRunner & { transactionDepth?: number; databaseConnection?: { deferUntilCommit?: (t: string, v: unknown[]) => boolean } }) | undefined;
-    const deferred = !!runner?.isTransactionActive && runner.transactionDepth === 1 && runner.databaseConnection?.deferUntilCommit?.(sql, params) === true;
-    if (!deferred) await manager.query(sql, params);
+    await executeWithCommit(manager, [
+      'INSERT INTO outbox (id, subject, envelope, occurred_at) VALUES ($1, $2, $3, $4)',
+      [envelope.id, subject, JSON.stringify(envelope), occurredAt],
+    ]);
     return envelope;
   }
 

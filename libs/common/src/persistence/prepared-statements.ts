@@ -161,3 +161,16 @@ export async function queryTogether(m: EntityManager, statements: Statement[]): 
   for (const [text, values] of statements) out.push(await m.query(text, values));
   return out;
 }
+
+/**
+ * A write whose result nobody reads (an outbox row, an UPDATE of a row already locked): inside a
+ * top-level transaction on a PreparingClient it travels with the COMMIT (its error fails the commit and
+ * the transaction); otherwise it runs now. Statements of the transaction sent later still run before it,
+ * so use it only for a write nothing else in the transaction reads back.
+ */
+export async function executeWithCommit(m: EntityManager, [text, values = []]: Statement): Promise<void> {
+  const runner = m.queryRunner as (QueryRunner & { transactionDepth?: number; databaseConnection?: unknown }) | undefined;
+  const client = runner?.databaseConnection;
+  if (runner?.isTransactionActive && runner.transactionDepth === 1 && client instanceof PreparingClient && client.deferUntilCommit(text, values)) return;
+  await m.query(text, values);
+}
