@@ -1,6 +1,7 @@
 import { createTestDatabase } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions, ensureSchema } from './database.options';
+import { executeWithCommit, queryTogether } from './prepared-statements';
 
 /** One pooled connection, so pg_prepared_statements (per session) shows what this pool prepared. */
 async function open(url: string, preparedStatements: boolean): Promise<DataSource> {
@@ -115,6 +116,37 @@ describe('prepared statements through TypeORM on real PostgreSQL', () => {
         }
       });
       expect(await ids()).toEqual([1]);
+    });
+
+    it('executeWithCommit defers in a top-level transaction, runs at once outside one or in a nested one', async () => {
+      const ins = (id: number): [string, unknown[]] => ['INSERT INTO prep.t (id, note) VALUES ($1, $2)', [id, 'x']];
+      await executeWithCommit(ds.manager, ins(1)); // no transaction: now
+      expect(await ids()).toEqual([1]);
+      await ds.transaction(async (m) => {
+        await executeWithCommit(m, ins(2));
+        // deferred: the transaction itself does not see it yet
+        expect(await m.query('SELECT count(*)::int AS n FROM prep.t WHERE id = 2')).toEqual([{ n: 0 }]);
+        await m.transaction(async (inner) => {
+          await executeWithCommit(inner, ins(3)); // savepoint: at once, so a rollback to it would drop it
+          expect(await inner.query('SELECT count(*)::int AS n FROM prep.t WHERE id = 3')).toEqual([{ n: 1 }]);
+        });
+      });
+      expect(await ids()).toEqual([1, 2, 3]);
+    });
+
+    it('queryTogether runs statements in order, each after the one before, and returns their rows', async () => {
+      const rows = await ds.transaction((m) =>
+        queryTogether(m, [
+          ['INSERT INTO prep.t (id, note) VALUES ($1, $2) RETURNING id', [4, 'a']],
+          ['SELECT count(*)::int AS n FROM prep.t', []],
+          ['SELECT $1::text AS echo', ['together']],
+        ]),
+      );
+      expect(rows).toEqual([[{ id: 4 }], [{ n: 1 }], [{ echo: 'together' }]]);
+      await expect(ds.transaction((m) => queryTogether(m, [['SELECT 1 / ($1::int - $1::int)', [1]], ['INSERT INTO prep.t (id, note) VALUES ($1, $2)', [5, 'b']]]))).rejects.toThrow(
+        /division by zero/,
+      );
+      expect(await ids()).toEqual([4]);
     });
 
     it('is not deferring outside a transaction', async () => {
