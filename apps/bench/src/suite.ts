@@ -49,6 +49,8 @@ export async function bringUpSuite(opts: { scale: string; kiosks: number; distRo
     SIP2_TLS_PORT: sipTlsPort,
     LOG_LEVEL: (process.env.LOG_LEVEL as LauncherEnvDto['LOG_LEVEL']) ?? 'info',
     SEED_DEMO: 'true' as const,
+    // node flags of the services as `npm start` gives them, unless set here (e.g. to compare GC settings)
+    SERVICE_NODE_FLAGS: process.env.SERVICE_NODE_FLAGS,
   });
   const has = (name: string) => fs.existsSync(path.join(opts.distRoot, 'apps', name, 'src', 'main.js'));
   const wanted = [...ServiceNames, 'gateway' as const].filter(has);
