@@ -54,6 +54,8 @@ const noResult = (command: string) => ({ command, rowCount: null, oid: null, row
  *   (`deferUntilCommit`) go out with its `COMMIT` — one round trip each instead of two or more.
  * Statement order and transaction semantics are unchanged: PostgreSQL still runs them one by one.
  * TypeORM's own transaction statements (START TRANSACTION, COMMIT, ROLLBACK) are recognised by text.
+ * pg refuses cursors and streams (pg-cursor, pg-query-stream, COPY streams) in pipeline mode: code that
+ * needs one opens its own plain `pg.Client` (as the bench's loader does for COPY).
  */
 export class PreparingClient extends Client {
   private beginPending = false;
