@@ -13,7 +13,7 @@ import type { EntityManager, QueryRunner } from 'typeorm';
  * the set must stay bounded even if some caller builds texts dynamically.
  */
 const NAME_AFTER = 2;
-const MAX_NAMED = 2000;
+const MAX_NAMED = 500;
 const MAX_TRACKED = 10_000;
 
 const names = new Map<string, string>();
