@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FineKind, FineStatus, PaymentType } from '@app/contracts';
 import { DataSource, EntityManager } from 'typeorm';
+import { lockPatronStatement } from '../repositories/loan.repository';
 
 export interface FineRow {
   id: string;
@@ -147,8 +148,8 @@ export class FinesRepository {
     );
   }
 
-  /** Serialise money movements of one patron (same lock key as checkouts: hashtext(agency/barcode)). */
+  /** Serialise money movements of one patron (the checkouts' patron lock: lockPatronStatement). */
   async lockPatron(m: EntityManager, agency: string, barcode: string): Promise<void> {
-    await m.query(`SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2))`, [agency, barcode]);
+    await m.query(...lockPatronStatement(agency, barcode));
   }
 }

@@ -188,45 +188,20 @@ export class HoldRepository {
   }
 
   /**
-   * At checkout, in one round trip (the loan row already carries its record_id): the hold trapped for
-   * this copy (whoever it is for), or this patron's own waiting hold that the copy fills, locked (at
-   * most two rows); and, as the copy is lent, not travelling, any open transit of it ends and it comes
-   * off any shelf "pull" list. Those two updates touch no row the select returns (other statuses); a
-   * refusal rolls them back with the checkout.
-   */
-  async forCheckout(m: EntityManager, item: ItemRef, recordId: string | null, patron: ItemRef, at: Date): Promise<HoldRow[]> {
-    return m.query(...forCheckoutStatement(item, recordId, patron, at));
-  }
-
-  /**
-   * `first` (the loan INSERT), then lockItem, then forCheckout under the lock, in one round trip; each
-   * runs after the one before, so the read gets its snapshot after the lock. Returns first's rows and
-   * the holds.
+   * `first` (the loan INSERT), then lockItem, then the copy's holds under the lock
+   * (forCheckoutStatement), in one round trip; each runs after the one before, so the read gets its
+   * snapshot after the lock. Returns first's rows and the holds.
    */
   async afterInsertLockItemForCheckout(m: EntityManager, first: Statement, item: ItemRef, recordId: string | null, patron: ItemRef, at: Date): Promise<[unknown[], HoldRow[]]> {
     const [firstRows, , rows] = await queryTogether(m, [first, lockItemStatement(item), forCheckoutStatement(item, recordId, patron, at)]);
     return [firstRows, rows as HoldRow[]];
   }
 
-
-  /**
-   * What routing a scanned copy could have to do, in one statement (call under lockItem, so nothing
-   * that routing writes can change between this and the look-ups it spares): shelf "pull" markers to
-   * clear, an open transit, a hold it is set aside for, a waiting hold it could fill (the same
-   * condition as firstWaitingFor; `recordId` null: none looked for). The common return (none of
-   * these) then costs this statement instead of four.
-   */
-  async routingProbe(m: EntityManager, item: ItemRef, recordId: string | null, today: string): Promise<RoutingProbe> {
-    const [row] = await m.query(...routingProbeStatement(item, recordId, today));
-    return row;
-  }
-
-  /** lockItem, then routingProbe under the lock, in one round trip (the probe gets its snapshot after the lock). */
+  /** lockItem, then the routing probe (routingProbeStatement) under the lock, in one round trip (the probe gets its snapshot after the lock). */
   async lockItemAndProbe(m: EntityManager, item: ItemRef, recordId: string | null, today: string): Promise<RoutingProbe> {
     const [, rows] = await queryTogether(m, [lockItemStatement(item), routingProbeStatement(item, recordId, today)]);
     return rows[0] as RoutingProbe;
   }
-
 
   /** Whether someone other than `patron` waits for this title (same agency) or this very copy: renewal is refused then. */
   async othersWaiting(m: EntityManager, item: ItemRef, recordId: string | null, patron: ItemRef, today: string): Promise<boolean> {
@@ -370,6 +345,13 @@ export class HoldRepository {
 // two-int key space: never collides with the single-bigint patron locks of LoanRepository
 const lockItemStatement = (item: ItemRef): Statement => [`SELECT pg_advisory_xact_lock(7001, hashtext($1 || '/' || $2))`, [item.agency, item.barcode]];
 
+/**
+ * At checkout (the loan row already carries its record_id): the hold trapped for this copy (whoever it
+ * is for), or this patron's own waiting hold that the copy fills, locked (at most two rows); and, as the
+ * copy is lent, not travelling, any open transit of it ends and it comes off any shelf "pull" list.
+ * Those two updates touch no row the select returns (other statuses); a refusal rolls them back with
+ * the checkout.
+ */
 const forCheckoutStatement = (item: ItemRef, recordId: string | null, patron: ItemRef, at: Date): Statement => [
   `WITH t AS (UPDATE loans.transits SET status = 'cancelled' WHERE item_agency = $1 AND item_barcode = $2 AND status = 'open' RETURNING id),
             c AS (UPDATE loans.holds SET shelf_cleared_at = $6
@@ -382,6 +364,13 @@ const forCheckoutStatement = (item: ItemRef, recordId: string | null, patron: It
   [item.agency, item.barcode, patron.agency, patron.barcode, recordId, at],
 ];
 
+/**
+ * What routing a scanned copy could have to do, in one statement (run under lockItem, so nothing that
+ * routing writes can change between this and the look-ups it spares): shelf "pull" markers to clear, an
+ * open transit, a hold it is set aside for, a waiting hold it could fill (the same condition as
+ * firstWaitingFor; `recordId` null: none looked for). The common return (none of these) then costs this
+ * statement instead of four.
+ */
 const routingProbeStatement = (item: ItemRef, recordId: string | null, today: string): Statement => [
   `SELECT
          EXISTS (SELECT 1 FROM loans.holds h WHERE h.trapped_item_agency = $1 AND h.trapped_item_barcode = $2

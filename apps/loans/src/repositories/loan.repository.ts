@@ -39,12 +39,7 @@ export class LoanRepository {
     return row.n;
   }
 
-  /** Close the item's open loan in one statement; null when the item was not on loan. */
-  async closeOpenLoan(m: EntityManager, item: ItemRef, at: Date, branch: string, channel: CirculationChannel): Promise<LoanEntity | null> {
-    return (await this.closeOpenLoanWithRecord(m, item, at, branch, channel))?.loan ?? null;
-  }
-
-  /** closeOpenLoan that also returns the loan's title (record_id; null for loans made before it was kept), in the same statement. */
+  /** Close the item's open loan in one statement, with its title (record_id; null for loans made before it was kept); null when the item was not on loan. */
   async closeOpenLoanWithRecord(m: EntityManager, item: ItemRef, at: Date, branch: string, channel: CirculationChannel): Promise<LoanWithRecord | null> {
     const [rows] = await m.query(
       `UPDATE loans.loans SET returned_at = $3, return_branch = $4, return_channel = $5

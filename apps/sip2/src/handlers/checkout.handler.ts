@@ -1,9 +1,9 @@
 import { ErrorCode } from '@app/contracts';
 import { createMessage, formatMoney, Sip2Fields } from '@app/sip2-protocol';
 import { errorCodeOf } from '../backend/circulation-backend';
-import { magneticMedia, mediaType } from '../mapping/item-status';
+import { magneticMedia } from '../mapping/item-status';
 import { messageKeyForRefusal } from '../mapping/screen-messages';
-import { agencyFor, branchOf, circulationRefusal, cleanBarcode, isUnavailable, optional, pinOf, say, sipDate, txDate } from './handler-helpers';
+import { agencyFor, branchOf, circulationRefusal, cleanBarcode, isUnavailable, loanFields, optional, pinOf, say, txDate } from './handler-helpers';
 import { defineHandler, HandlerContext } from './sip2-handler';
 
 function failed(ctx: HandlerContext, req: { fields: Sip2Fields }, agency: string, message: string, extra: Sip2Fields = {}) {
@@ -38,12 +38,7 @@ export const checkoutHandler = defineHandler({
           '12',
           { ok: '1', renewalOk: 'N', magneticMedia: magneticMedia(loan.itemType), desensitize: 'Y', transactionDate: txDate(ctx) },
           {
-            institutionId: agency,
-            patronIdentifier: req.fields.patronIdentifier ?? '',
-            itemIdentifier: req.fields.itemIdentifier ?? '',
-            titleIdentifier: loan.title,
-            dueDate: sipDate(loan.dueAt, ctx),
-            mediaType: mediaType(loan.itemType),
+            ...loanFields(ctx, req, agency, loan),
             validPatron: 'Y',
             ...(pin !== undefined ? { validPatronPassword: 'Y' } : {}),
             screenMessage: [say(ctx, 'checkedOut', { due: loan.dueDate })],

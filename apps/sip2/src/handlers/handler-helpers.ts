@@ -1,6 +1,7 @@
-import { BARCODE_PATTERN, ErrorCode, ISIL_PATTERN, PatronView } from '@app/contracts';
+import { BARCODE_PATTERN, ErrorCode, ISIL_PATTERN, LoanView, PatronView } from '@app/contracts';
 import { createMessage, formatSip2Date, Sip2Fields } from '@app/sip2-protocol';
 import { errorCodeOf, Ref } from '../backend/circulation-backend';
+import { mediaType } from '../mapping/item-status';
 import { ScreenMessageKey, screenMessage } from '../mapping/screen-messages';
 import { HandlerContext } from './sip2-handler';
 
@@ -90,6 +91,18 @@ export async function lookupPatron(ctx: HandlerContext, ref: Ref | undefined, pi
 
 /** Resolve to undefined instead of rejecting: for optional, independent calls (summary counts). */
 export const optional = <T>(p: Promise<T>): Promise<T | undefined> => p.catch(() => undefined);
+
+/** What a successful checkout (12) or renewal (30) says about the loan: AO/AA/AB echoed, AJ title, AH due date, CK media type. */
+export function loanFields(ctx: HandlerContext, req: { fields: Sip2Fields }, agency: string, loan: LoanView): Sip2Fields {
+  return {
+    institutionId: agency,
+    patronIdentifier: req.fields.patronIdentifier ?? '',
+    itemIdentifier: req.fields.itemIdentifier ?? '',
+    titleIdentifier: loan.title,
+    dueDate: sipDate(loan.dueAt, ctx),
+    mediaType: mediaType(loan.itemType),
+  };
+}
 
 /**
  * The refusal of a checkout (12) or a renewal (30): the two answers share their fixed fields and field

@@ -1,9 +1,9 @@
 import { ErrorCode } from '@app/contracts';
 import { createMessage, Sip2Fields } from '@app/sip2-protocol';
 import { errorCodeOf } from '../backend/circulation-backend';
-import { magneticMedia, mediaType } from '../mapping/item-status';
+import { magneticMedia } from '../mapping/item-status';
 import { messageKeyForRefusal } from '../mapping/screen-messages';
-import { agencyFor, branchOf, circulationRefusal, cleanBarcode, isUnavailable, lookupPatron, pinOf, say, sipDate, txDate } from './handler-helpers';
+import { agencyFor, branchOf, circulationRefusal, cleanBarcode, isUnavailable, loanFields, lookupPatron, pinOf, say, txDate } from './handler-helpers';
 import { patronMessageKey } from './patron-response';
 import { defineHandler, HandlerContext } from './sip2-handler';
 
@@ -36,12 +36,7 @@ export const renewHandler = defineHandler({
           '30',
           { ok: '1', renewalOk: 'Y', magneticMedia: magneticMedia(loan.itemType), desensitize: 'U', transactionDate: txDate(ctx) },
           {
-            institutionId: agency,
-            patronIdentifier: req.fields.patronIdentifier ?? '',
-            itemIdentifier: req.fields.itemIdentifier ?? '',
-            titleIdentifier: loan.title,
-            dueDate: sipDate(loan.dueAt, ctx),
-            mediaType: mediaType(loan.itemType),
+            ...loanFields(ctx, req, agency, loan),
             screenMessage: [say(ctx, 'renewed', { due: loan.dueDate })],
           },
         ),
