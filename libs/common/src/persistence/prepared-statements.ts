@@ -156,9 +156,8 @@ function send(client: Client, [text, values]: Statement): unknown {
  * each other's results (a lock and the read it protects, say). Resolves with each statement's rows.
  */
 export async function queryTogether(m: EntityManager, statements: Statement[]): Promise<unknown[][]> {
-  const runner = m.queryRunner as (QueryRunner & { databaseConnection?: unknown }) | undefined;
-  const client = runner?.databaseConnection;
-  if (runner?.isTransactionActive && client instanceof PreparingClient) return client.queryTogether(statements);
+  const client = transactionClient(m);
+  if (client) return client.queryTogether(statements);
   const out: unknown[][] = [];
   for (const [text, values] of statements) out.push(await m.query(text, values));
   return out;
@@ -171,8 +170,15 @@ export async function queryTogether(m: EntityManager, statements: Statement[]): 
  * so use it only for a write nothing else in the transaction reads back.
  */
 export async function executeWithCommit(m: EntityManager, [text, values = []]: Statement): Promise<void> {
+  // only at the top level: a ROLLBACK TO SAVEPOINT could not take a deferred statement back
+  if (transactionClient(m, true)?.deferUntilCommit(text, values)) return;
+  await m.query(text, values);
+}
+
+/** The PreparingClient under `m` while `m` is in a transaction (`topLevel`: not inside a savepoint), else undefined. */
+function transactionClient(m: EntityManager, topLevel = false): PreparingClient | undefined {
   const runner = m.queryRunner as (QueryRunner & { transactionDepth?: number; databaseConnection?: unknown }) | undefined;
   const client = runner?.databaseConnection;
-  if (runner?.isTransactionActive && runner.transactionDepth === 1 && client instanceof PreparingClient && client.deferUntilCommit(text, values)) return;
-  await m.query(text, values);
+  if (!runner?.isTransactionActive || !(client instanceof PreparingClient)) return undefined;
+  return topLevel && runner.transactionDepth !== 1 ? undefined : client;
 }
