@@ -1,12 +1,9 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STREAM, EventEnvelope } from '@app/contracts';
-import { AckPolicy, ConsumerMessages, DeliverPolicy, JSONCodec } from 'nats';
-import { requestContext } from '../logging/request-context';
+import { AckPolicy, ConsumerMessages, DeliverPolicy } from 'nats';
 import { NatsConnectionProvider } from '../messaging/nats-connection.provider';
-import { EventBatcher, retryDelay } from './event-batcher';
+import { EventBatcher } from './event-batcher';
 import { ensureEventStream } from './outbox-relay.service';
-
-const codec = JSONCodec<EventEnvelope>();
 
 /** Default largest batch handed to a `batchHandler`. */
 export const DEFAULT_MAX_BATCH = 128;
@@ -75,46 +72,17 @@ export class EventConsumerService implements OnApplicationShutdown {
       await jsm.consumers.add(EVENT_STREAM, config);
     }
     const consumer = await nc.jetstream().consumers.get(EVENT_STREAM, opts.durable);
-    if (opts.batchHandler) {
-      // callback mode: messages are handed over as they are parsed, so the batcher sees every message
-      // that has arrived and can take them all at once
-      const batcher = new EventBatcher({
-        subjects: opts.subjects,
-        maxBatch: opts.maxBatch ?? DEFAULT_MAX_BATCH,
-        handler: opts.batchHandler,
-        logger: this.logger,
-      });
-      this.batchers.push(batcher);
-      this.running.push(await consumer.consume({ max_messages: 256, callback: (m) => batcher.push(m) }));
-      return;
-    }
-    const handler = opts.handler;
-    const messages = await consumer.consume({ max_messages: 256 });
-    this.running.push(messages);
-    void (async () => {
-      for await (const m of messages) {
-        if (opts.subjects && !opts.subjects.includes(m.subject)) {
-          m.ack();
-          continue;
-        }
-        let event: EventEnvelope;
-        try {
-          event = codec.decode(m.data);
-        } catch {
-          this.logger.error(`dropping undecodable event on ${m.subject}`);
-          m.term();
-          continue;
-        }
-        try {
-          await requestContext.run({ correlationId: event.correlationId ?? event.id }, () => handler(event));
-          m.ack();
-        } catch (err) {
-          const delay = retryDelay(m.info.redeliveryCount);
-          this.logger.warn(`event ${event.id} (${m.subject}) failed, retry in ${delay} ms: ${(err as Error).message}`);
-          m.nak(delay);
-        }
-      }
-    })();
+    // callback mode: messages are handed over as they are parsed, so the batcher sees every message
+    // that has arrived and can take them all at once; a single-event handler is a batch of one
+    const single = opts.handler;
+    const batcher = new EventBatcher({
+      subjects: opts.subjects,
+      maxBatch: single ? 1 : (opts.maxBatch ?? DEFAULT_MAX_BATCH),
+      handler: single ? (events) => single(events[0]) : opts.batchHandler,
+      logger: this.logger,
+    });
+    this.batchers.push(batcher);
+    this.running.push(await consumer.consume({ max_messages: 256, callback: (m) => batcher.push(m) }));
   }
 
   async onApplicationShutdown(): Promise<void> {
