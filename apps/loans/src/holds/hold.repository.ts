@@ -54,7 +54,7 @@ const QUEUE_POSITION = `CASE WHEN h.status = 'waiting' THEN 1 + (SELECT count(*)
 /** The queue order everywhere: priority (higher first), then placement time, then id (a stable tie-break). */
 const QUEUE_ORDER = `h.priority DESC, h.placed_at, h.id`;
 
-/** routingProbe: which of routing's look-ups can find anything. */
+/** The routing probe (lockItemAndProbe): which of routing's look-ups can find anything. */
 export interface RoutingProbe {
   shelfMarkers: boolean;
   openTransit: boolean;
