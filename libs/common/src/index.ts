@@ -10,6 +10,7 @@ export * from './messaging/nats-rpc.client';
 export * from './messaging/rpc-exception.filter';
 export * from './messaging/validation.pipe';
 export * from './messaging/correlated-server-nats';
+export * from './messaging/nats-write-coalescing';
 export * from './persistence/database.options';
 export { executeWithCommit, queryTogether } from './persistence/prepared-statements';
 export type { Statement } from './persistence/prepared-statements';

@@ -1,20 +1,28 @@
 import { MessageHandler, NatsOptions, ServerNats } from '@nestjs/microservices';
 import { CORRELATION_HEADER } from '@app/contracts';
-import type { Msg } from 'nats';
+import type { Msg, NatsConnection } from 'nats';
 import { requestContext } from '../logging/request-context';
+import { coalesceNatsWrites } from './nats-write-coalescing';
 
 /**
  * Nest's NATS server with two per-message costs taken out of the hot path (docs/performance.md):
  * - every handler runs inside the caller's correlation id (AsyncLocalStorage), set here once per message
  *   instead of by a global interceptor (Nest wraps every interceptor call in `AsyncResource.bind` and
  *   two rxjs `defer`s, 3-4 % of a service's CPU under kiosk load);
- * - the handler for a subject is looked up once (Nest JSON-parses the subject on every message).
+ * - the handler for a subject is looked up once (Nest JSON-parses the subject on every message);
+ * - replies are written to nats-server once per event-loop turn (`coalesceNatsWrites`).
  */
 export class CorrelatedServerNats extends ServerNats {
   private readonly handlerCache = new Map<string, MessageHandler | null>();
 
   constructor(options: Required<NatsOptions>['options']) {
     super(options);
+  }
+
+  override async createNatsClient(): Promise<NatsConnection> {
+    const nc = (await super.createNatsClient()) as NatsConnection;
+    coalesceNatsWrites(nc);
+    return nc;
   }
 
   override handleMessage(channel: string, natsMsg: Msg): Promise<unknown> {

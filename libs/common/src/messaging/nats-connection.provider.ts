@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { connect, NatsConnection } from 'nats';
+import { coalesceNatsWrites } from './nats-write-coalescing';
 
 export const NATS_OPTIONS = Symbol('NATS_OPTIONS');
 export interface NatsConnectionOptions {
@@ -23,6 +24,10 @@ export class NatsConnectionProvider implements OnApplicationShutdown {
       name: this.options.name,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
+    }).then((nc) => {
+      // requests and event publishes go out once per event-loop turn, not once per callback
+      coalesceNatsWrites(nc);
+      return nc;
     }).catch((err) => {
       this.connection = undefined;
       throw err;

@@ -3,6 +3,7 @@ import { startTestNats, TestNats } from '@app/testing';
 import { connect, JSONCodec, NatsConnection } from 'nats';
 import { requestContext } from '../logging/request-context';
 import { createStandaloneRpcClient, NatsRpcClient } from './nats-rpc.client';
+import { coalesceNatsWrites } from './nats-write-coalescing';
 
 const codec = JSONCodec<{ pattern: string; data: { n: number }; id: string }>();
 const reply = JSONCodec<unknown>();
@@ -60,5 +61,27 @@ describe('NatsRpcClient on a real nats-server', () => {
   it('times out a request nobody answers, and still works afterwards', async () => {
     await expect(rpc.client.request('test.silent.v1', {}, { timeoutMs: 200 })).rejects.toMatchObject({ code: ErrorCode.Timeout });
     await expect(rpc.client.request<{ n: number }>('test.double.v1', { n: 21 })).resolves.toEqual({ n: 42 });
+  });
+});
+
+describe('coalesced NATS writes on a real nats-server', () => {
+  it('applies to the installed nats.js, and replies sent from separate callbacks all arrive', async () => {
+    const nats = await startTestNats();
+    const server = await connect({ servers: nats.url });
+    const client = await connect({ servers: nats.url });
+    try {
+      // fails when a nats.js upgrade changes its internals: the optimisation must not vanish silently
+      expect(coalesceNatsWrites(server)).toBe(true);
+      expect(coalesceNatsWrites(client)).toBe(true);
+      server.subscribe('test.echo.v1', { callback: (_e, m) => setTimeout(() => m.respond(m.data), Number(m.data[0]) % 4) });
+      await server.flush();
+      const sent = Array.from({ length: 200 }, (_, i) => Uint8Array.of(i));
+      const got = await Promise.all(sent.map((d) => client.request('test.echo.v1', d, { timeout: 5000 })));
+      expect(got.map((m) => m.data[0])).toEqual(sent.map((d) => d[0]));
+    } finally {
+      await client.close();
+      await server.close();
+      await nats.stop();
+    }
   });
 });
