@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, type Statement, OutboxService } from '@app/common';
-import { ErrorCode, HoldEventData, HoldEventSubjects } from '@app/contracts';
+import { ErrorCode, HoldEventData, HoldEventSubjects, ItemRef } from '@app/contracts';
 import { EntityManager } from 'typeorm';
 import { LoansEnvDto } from '../config/loans-env.dto';
 import { toHoldEventData } from './hold.mapper';
-import { HoldRepository } from './hold.repository';
+import { HoldRepository, HoldRow } from './hold.repository';
 
 /** The loan fields the hold checks need. */
 export interface LoanForHolds {
@@ -26,16 +26,25 @@ export class HoldCirculationService {
   ) {}
 
   /**
-   * Inserts the loan (`insert`: LoanRepository.insertIfItemFreeStatement), then — under the item lock, in
-   * the same round trip — reads the copy's holds. False when the item is already on loan (nothing else
-   * is decided). Otherwise a copy set aside for someone else is refused (the transaction rolls back);
-   * set aside for this patron, or filling this patron's own waiting hold, the hold is fulfilled. Any
-   * open transit of the copy ends. The lock comes after the INSERT, so a racing checkin (which holds
-   * the loan row, then takes the item lock) has finished with the item.
+   * The loan INSERT (`insert`: LoanRepository.insertIfItemFreeStatement), then the item lock and the
+   * copy's holds under it: statements the caller sends in one round trip (with whatever goes before
+   * them) and hands the rows of to settleCheckout. The lock comes after the INSERT, so a racing checkin
+   * (which holds the loan row, then takes the item lock) has finished with the item.
    */
-  async insertLoan(m: EntityManager, insert: Statement, loan: LoanForHolds & { recordId: string }, at: Date): Promise<boolean> {
+  checkoutStatements(insert: Statement, loan: LoanForHolds & { recordId: string }, at: Date): Statement[] {
     const item = { agency: loan.itemAgency, barcode: loan.itemBarcode };
-    const [inserted, rows] = await this.holds.afterInsertLockItemForCheckout(m, insert, item, loan.recordId, { agency: loan.patronAgency, barcode: loan.patronBarcode }, at);
+    return this.holds.checkoutStatements(insert, item, loan.recordId, { agency: loan.patronAgency, barcode: loan.patronBarcode }, at);
+  }
+
+  /**
+   * Decides on checkoutStatements' rows. False when the item is already on loan (nothing else is
+   * decided). Otherwise a copy set aside for someone else is refused (the transaction rolls back); set
+   * aside for this patron, or filling this patron's own waiting hold, the hold is fulfilled. Any open
+   * transit of the copy has ended (the holds statement ended it).
+   */
+  async settleCheckout(m: EntityManager, [inserted, , holdRows]: unknown[][], loan: LoanForHolds & { recordId: string }, at: Date): Promise<boolean> {
+    const item = { agency: loan.itemAgency, barcode: loan.itemBarcode };
+    const rows = holdRows as HoldRow[];
     if (inserted.length !== 1) return false;
     const isMine = (h: { patronAgency: string; patronBarcode: string }) => h.patronAgency === loan.patronAgency && h.patronBarcode === loan.patronBarcode;
     const trapped = rows.find((h) => h.trappedItemBarcode === item.barcode && h.trappedItemAgency === item.agency && (h.status === 'ready' || h.status === 'in_transit'));
@@ -55,14 +64,14 @@ export class HoldCirculationService {
     return true;
   }
 
-  /**
-   * RENEWAL_REFUSED_HOLDS when another patron waits for this title (or this very copy). `recordId`:
-   * the loan's record_id when the caller read it with the loan (undefined: read it here).
-   */
-  async refuseRenewalIfOthersWait(m: EntityManager, loan: Omit<LoanForHolds, 'recordId'> & { recordId?: string | null }, today: string): Promise<void> {
-    const item = { agency: loan.itemAgency, barcode: loan.itemBarcode };
-    const recordId = loan.recordId !== undefined ? loan.recordId : await this.holds.loanRecordId(m, loan.id);
-    if (await this.holds.othersWaiting(m, item, recordId, { agency: loan.patronAgency, barcode: loan.patronBarcode }, today)) {
+  /** A statement for the renewal's round trip with the loan lock; its rows go to refuseRenewalIfOthersWait. */
+  othersWaitingStatement(item: ItemRef, patron: ItemRef, today: string): Statement {
+    return this.holds.othersWaitingForOpenLoanStatement(item, patron, today);
+  }
+
+  /** RENEWAL_REFUSED_HOLDS when another patron waits for this title (or this very copy): othersWaitingStatement's rows. */
+  refuseRenewalIfOthersWait([row]: unknown[], item: ItemRef): void {
+    if ((row as { waiting: boolean } | undefined)?.waiting === true) {
       throw new DomainError(ErrorCode.RenewalRefusedHolds, `item ${item.agency}/${item.barcode} cannot be renewed: other patrons are waiting for it`);
     }
   }

@@ -181,20 +181,13 @@ export class HoldRepository {
     );
   }
 
-  /** The title of a loan (null for loans made before record ids were kept). */
-  async loanRecordId(m: EntityManager, loanId: string): Promise<string | null> {
-    const rows = await m.query(`SELECT record_id AS "recordId" FROM loans.loans WHERE id = $1`, [loanId]);
-    return rows[0]?.recordId ?? null;
-  }
-
   /**
    * `first` (the loan INSERT), then lockItem, then the copy's holds under the lock
-   * (forCheckoutStatement), in one round trip; each runs after the one before, so the read gets its
-   * snapshot after the lock. Returns first's rows and the holds.
+   * (forCheckoutStatement): statements for one queryTogether; each runs after the one before, so the
+   * read gets its snapshot after the lock. Their rows: [first's, the lock's, the holds].
    */
-  async afterInsertLockItemForCheckout(m: EntityManager, first: Statement, item: ItemRef, recordId: string | null, patron: ItemRef, at: Date): Promise<[unknown[], HoldRow[]]> {
-    const [firstRows, , rows] = await queryTogether(m, [first, lockItemStatement(item), forCheckoutStatement(item, recordId, patron, at)]);
-    return [firstRows, rows as HoldRow[]];
+  checkoutStatements(first: Statement, item: ItemRef, recordId: string | null, patron: ItemRef, at: Date): Statement[] {
+    return [first, lockItemStatement(item), forCheckoutStatement(item, recordId, patron, at)];
   }
 
   /** lockItem, then the routing probe (routingProbeStatement) under the lock, in one round trip (the probe gets its snapshot after the lock). */
@@ -203,17 +196,23 @@ export class HoldRepository {
     return rows[0] as RoutingProbe;
   }
 
-  /** Whether someone other than `patron` waits for this title (same agency) or this very copy: renewal is refused then. */
-  async othersWaiting(m: EntityManager, item: ItemRef, recordId: string | null, patron: ItemRef, today: string): Promise<boolean> {
-    const [row] = await m.query(
+  /**
+   * Whether someone other than `patron` waits for the title (same agency) of the copy's open loan, or
+   * for this very copy: renewal is refused then. A statement to send after the loan's lock in the same
+   * round trip (it gets its snapshot after the lock); one row, `waiting`. The title comes from the open
+   * loan row (null record_id: loans made before titles were kept match copy-level holds only).
+   */
+  othersWaitingForOpenLoanStatement(item: ItemRef, patron: ItemRef, today: string): Statement {
+    return [
       `SELECT EXISTS (SELECT 1 FROM loans.holds h
          WHERE h.status = 'waiting' AND NOT (h.patron_agency = $3 AND h.patron_barcode = $4)
-           AND (h.not_needed_after IS NULL OR h.not_needed_after >= $6::date)
-           AND ((h.record_id = $5 AND h.agency = $1 AND (h.level = 'title' OR (h.item_agency = $1 AND h.item_barcode = $2)))
+           AND (h.not_needed_after IS NULL OR h.not_needed_after >= $5::date)
+           AND ((h.agency = $1 AND (h.level = 'title' OR (h.item_agency = $1 AND h.item_barcode = $2))
+                 AND h.record_id = (SELECT l.record_id FROM loans.loans l
+                                    WHERE l.item_agency = $1 AND l.item_barcode = $2 AND l.returned_at IS NULL))
                 OR (h.item_agency = $1 AND h.item_barcode = $2))) AS waiting`,
-      [item.agency, item.barcode, patron.agency, patron.barcode, recordId, today],
-    );
-    return row.waiting === true;
+      [item.agency, item.barcode, patron.agency, patron.barcode, today],
+    ];
   }
 
   /** Whether the patron has this copy, or any copy of the title, out on loan now. */

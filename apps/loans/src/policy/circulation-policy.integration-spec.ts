@@ -122,6 +122,8 @@ describe('circulation policy: rules, calendars, closures, fines (real PostgreSQL
       await expect(checkout('P-B', 'ZS-3', 'KSL-ZS')).rejects.toMatchObject({
         payload: expect.objectContaining({ code: ErrorCode.TooManyItems, details: expect.objectContaining({ owningBranch: 'KSL-ZS', maxItemsPerBranch: 2 }) }),
       });
+      // the loan row went out with the counts (one round trip); the refusal rolled it back
+      expect((await db.query(`SELECT count(*)::int AS n FROM loans.loans WHERE item_barcode = 'ZS-3'`)).rows[0].n).toBe(0);
       // another owner's item is still fine
       await expect(checkout('P-B', 'MAIN-LIM', 'KSL-ZS')).resolves.toMatchObject({ rule: { id: 'ksl-main' } });
 

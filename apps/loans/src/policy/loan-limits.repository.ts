@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { queryTogether, Statement } from '@app/common';
+import { Statement } from '@app/common';
 import { EntityManager } from 'typeorm';
 import { lockPatronStatement } from '../repositories/loan.repository';
 import { OpenLoanCounts } from './loan-limits';
@@ -16,10 +16,16 @@ export class LoanLimitsRepository {
     return row;
   }
 
-  /** The patron lock (lockPatronStatement), then countOpen under it, in one round trip (the count's snapshot is taken after the lock). */
-  async lockPatronAndCountOpen(m: EntityManager, agency: string, barcode: string, owningBranch: string): Promise<OpenLoanCounts> {
-    const [, rows] = await queryTogether(m, [lockPatronStatement(agency, barcode), countOpenStatement(agency, barcode, owningBranch)]);
-    return rows[0] as OpenLoanCounts;
+  /**
+   * The patron lock (lockPatronStatement), then countOpen under it: statements for a queryTogether (the
+   * count's snapshot is taken after the lock). `countsFrom` reads their rows.
+   */
+  lockPatronAndCountStatements(agency: string, barcode: string, owningBranch: string): Statement[] {
+    return [lockPatronStatement(agency, barcode), countOpenStatement(agency, barcode, owningBranch)];
+  }
+
+  countsFrom([, countRows]: unknown[][]): OpenLoanCounts {
+    return countRows[0] as OpenLoanCounts;
   }
 
 }

@@ -24,6 +24,13 @@ export interface LoanWithRecord {
   recordId: string | null;
 }
 
+/** The item's open loan with its record_id (via loans_open_item_key); `lock`: FOR UPDATE. */
+export const openByItemWithRecordStatement = (item: ItemRef, lock: boolean): Statement => [
+  `SELECT ${LOAN_COLUMNS}, record_id AS "recordId" FROM loans.loans
+   WHERE item_agency = $1 AND item_barcode = $2 AND returned_at IS NULL${lock ? ' FOR UPDATE' : ''}`,
+  [item.agency, item.barcode],
+];
+
 const withRecord = ({ recordId, ...row }: Record<string, unknown>): LoanWithRecord => ({ loan: toEntity(row), recordId: (recordId as string | null) ?? null });
 
 @Injectable()
@@ -57,12 +64,12 @@ export class LoanRepository {
 
   /** findOpenByItem that also returns the loan's title (record_id), in the same statement. */
   async findOpenByItemWithRecord(item: ItemRef, m?: EntityManager, lock = false): Promise<LoanWithRecord | null> {
-    const rows = await (m ?? this.loans.manager).query(
-      `SELECT ${LOAN_COLUMNS}, record_id AS "recordId" FROM loans.loans
-       WHERE item_agency = $1 AND item_barcode = $2 AND returned_at IS NULL${lock ? ' FOR UPDATE' : ''}`,
-      [item.agency, item.barcode],
-    );
-    return rows.length > 0 ? withRecord(rows[0]) : null;
+    return this.withRecordFrom(await (m ?? this.loans.manager).query(...openByItemWithRecordStatement(item, lock)));
+  }
+
+  /** The rows of openByItemWithRecordStatement as findOpenByItemWithRecord returns them. */
+  withRecordFrom(rows: unknown[]): LoanWithRecord | null {
+    return rows.length > 0 ? withRecord(rows[0] as Record<string, unknown>) : null;
   }
 
   /** The loan row is locked by the caller and nothing reads it back in the transaction: it travels with the COMMIT. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, OutboxService } from '@app/common';
+import { DomainError, OutboxService, queryTogether } from '@app/common';
 import { CheckoutDto, CheckoutResult, ErrorCode, EventSubjects, LoanEventData } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -20,7 +20,7 @@ import { refuse } from './refuse';
 
 /**
  * Checkout is the hot path (SIP2 kiosks): one request to patrons and one to catalog in parallel,
- * then one short transaction in three round trips: BEGIN + patron lock + limit counts; loan INSERT +
+ * then one short transaction in two round trips: BEGIN + patron lock + limit counts + loan INSERT +
  * item lock + the copy's holds; outbox row + COMMIT. The database, not a prior read, decides whether
  * the item is already out.
  */
@@ -84,14 +84,16 @@ export class CheckoutItemUseCase {
       returnChannel: null,
     } satisfies LoanEntity);
 
+    const forHolds = { ...loan, recordId: item.recordId };
     await this.dataSource.transaction(async (m) => {
-      // patron lock, then the overall and per-owning-branch counts under it (one statement on two partial
-      // indexes), in one round trip that also carries the BEGIN
-      const counts = await this.limits.lockPatronAndCountOpen(m, loan.patronAgency, loan.patronBarcode, loan.owningBranch);
-      refuse(limitRefusal(rule, counts, loan.owningBranch, `${patron.agency}/${patron.barcode}`));
-      // the insert, then the item lock and the copy's holds under it (one round trip); a copy on a hold
-      // shelf goes only to its patron; lending fills the patron's own hold
-      if (!(await this.holds.insertLoan(m, insertIfItemFreeStatement(loan, item.recordId), { ...loan, recordId: item.recordId }, now))) {
+      // one round trip (with the BEGIN): the patron lock and the overall and per-owning-branch counts
+      // under it, then the insert, the item lock and the copy's holds. The counts are read before the
+      // insert, so a refusal on them rolls the insert back; a copy on a hold shelf goes only to its
+      // patron; lending fills the patron's own hold
+      const limitStatements = this.limits.lockPatronAndCountStatements(loan.patronAgency, loan.patronBarcode, loan.owningBranch);
+      const rows = await queryTogether(m, [...limitStatements, ...this.holds.checkoutStatements(insertIfItemFreeStatement(loan, item.recordId), forHolds, now)]);
+      refuse(limitRefusal(rule, this.limits.countsFrom(rows), loan.owningBranch, `${patron.agency}/${patron.barcode}`));
+      if (!(await this.holds.settleCheckout(m, rows.slice(limitStatements.length), forHolds, now))) {
         const holder = await this.loans.findOpenByItem(item, m);
         throw new DomainError(ErrorCode.ItemAlreadyOnLoan, `item ${item.agency}/${item.barcode} is already on loan`, {
           // lets a kiosk offer a renewal instead, without saying who has the item

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, OutboxService } from '@app/common';
+import { DomainError, OutboxService, queryTogether } from '@app/common';
 import { ErrorCode, EventSubjects, LoanEventData, RenewDto, RenewResult } from '@app/contracts';
 import { DataSource } from 'typeorm';
 import { PatronsClient } from '../clients/patrons.client';
@@ -9,7 +9,7 @@ import { CalendarService } from '../calendar/calendar.service';
 import { addDays, localDate, maxDate } from '../domain/local-date';
 import { LoanEntity } from '../entities/loan.entity';
 import { HoldCirculationService } from '../holds/hold-circulation.service';
-import { LoanRepository } from '../repositories/loan.repository';
+import { LoanRepository, openByItemWithRecordStatement } from '../repositories/loan.repository';
 import { LoanPolicyService } from '../services/loan-policy.service';
 import { toLoanEventData, toLoanView } from '../services/loan.mapper';
 import { refuse } from './refuse';
@@ -43,8 +43,13 @@ export class RenewLoanUseCase {
     const today = localDate(now, tz);
 
     const renewed = await this.dataSource.transaction(async (m) => {
-      // the loan is read once, locked: a checkin or another renewal waits for this one
-      const locked = await this.loans.findOpenByItemWithRecord(dto.item, m, true);
+      // the loan is read once, locked (a checkin or another renewal waits for this one), and in the same
+      // round trip, under the lock, whether other patrons wait for its title
+      const [loanRows, waitingRows] = await queryTogether(m, [
+        openByItemWithRecordStatement(dto.item, true),
+        this.holds.othersWaitingStatement(dto.item, patron, today),
+      ]);
+      const locked = this.loans.withRecordFrom(loanRows);
       const loan = locked?.loan ?? null;
       if (!isTheirs(loan)) throw notFound();
       refuse(patronRefusal(patron, today));
@@ -57,7 +62,7 @@ export class RenewLoanUseCase {
           ruleId: rule.id,
         });
       }
-      await this.holds.refuseRenewalIfOthersWait(m, { ...loan, recordId: locked!.recordId }, today);
+      this.holds.refuseRenewalIfOthersWait(waitingRows, dto.item);
       // like a checkout: a closed day moves to the next open day of the branch the loan is due back at
       const due = await this.calendars.dueOnOrAfter(maxDate(addDays(today, rule.renewalDays), loan.dueDate), loan.dueBranch ?? loan.checkoutBranch, m);
       loan.dueAt = due.dueAt;
