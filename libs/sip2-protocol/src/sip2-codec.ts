@@ -186,6 +186,38 @@ export interface Sip2EncodeOptions {
   maxValueLength?: number;
 }
 
+const ID_BY_NAME: ReadonlyMap<string, Sip2FieldId> = new Map(FIELD_IDS.map((id) => [FIELD_SPECS[id].name, id]));
+const FIELD_INDEX: ReadonlyMap<Sip2FieldId, number> = new Map(FIELD_IDS.map((id, i) => [id, i]));
+
+/** What encodeMessageBody needs from a MessageSpec, worked out once per message code. */
+interface EncodePlan {
+  /** spec.fields without repeats */
+  specOrder: readonly Sip2FieldId[];
+  /** spec.fields and spec.required: never picked up again from the caller's keys */
+  notExtra: ReadonlySet<Sip2FieldId>;
+  required: ReadonlySet<Sip2FieldId>;
+  /** required ids missing from spec.fields (none today): emitted with the extras, in FIELD_IDS order */
+  requiredExtra: readonly Sip2FieldId[];
+}
+
+const encodePlans = new Map<string, EncodePlan>();
+
+function encodePlan(code: string, spec: MessageSpec): EncodePlan {
+  let plan = encodePlans.get(code);
+  if (!plan) {
+    const inSpec = new Set<Sip2FieldId>(spec.fields);
+    const required = new Set<Sip2FieldId>(spec.required);
+    plan = {
+      specOrder: [...inSpec],
+      notExtra: new Set([...inSpec, ...required]),
+      required,
+      requiredExtra: [...required].filter((id) => !inSpec.has(id)),
+    };
+    encodePlans.set(code, plan);
+  }
+  return plan;
+}
+
 /** Builds the message text up to (not including) AY/AZ. Throws Sip2EncodeError on bad fixed fields. */
 export function encodeMessageBody(msg: Sip2Message<Sip2MessageCode>, options: Sip2EncodeOptions = {}): string {
   const delimiter = options.delimiter ?? '|';
@@ -205,24 +237,35 @@ export function encodeMessageBody(msg: Sip2Message<Sip2MessageCode>, options: Si
   }
 
   const values = msg.fields as Record<string, string | string[] | undefined>;
-  const required = new Set<Sip2FieldId>(spec.required);
+  const plan = encodePlan(msg.code, spec);
   const emitRequired = options.emitRequired ?? true;
+  const escape = { delimiter, maxLength };
   const emit = (id: string, value: string) => {
-    out += id + escapeValue(value, { delimiter, maxLength }) + delimiter;
+    out += id + escapeValue(value, escape) + delimiter;
   };
-  const emitted = new Set<Sip2FieldId>();
   const emitField = (id: Sip2FieldId) => {
-    if (emitted.has(id)) return;
-    emitted.add(id);
     const v = values[FIELD_SPECS[id].name];
     if (v === undefined) {
-      if (emitRequired && required.has(id)) emit(id, '');
+      if (emitRequired && plan.required.has(id)) emit(id, '');
     } else if (Array.isArray(v)) v.forEach((item) => emit(id, item));
     else emit(id, v);
   };
-  // Spec order first (e.g. AP leads a 09), then any other known field the caller set.
-  spec.fields.forEach(emitField);
-  FIELD_IDS.forEach(emitField);
+  // Spec order first (e.g. AP leads a 09), then any other known field the caller set, in FIELD_IDS
+  // order. Only the caller's own keys are looked at: scanning all of FIELD_IDS per message was 6 % of
+  // the SIP2 adapter's CPU.
+  plan.specOrder.forEach(emitField);
+  // the old full scan read values[...] and so threw on a missing fields object even with no spec fields
+  if (values === undefined || values === null) throw new TypeError(`${msg.code}: fields missing`);
+  let extra: Sip2FieldId[] | undefined;
+  for (const name in values) {
+    const id = ID_BY_NAME.get(name);
+    if (id !== undefined && !plan.notExtra.has(id)) (extra ??= []).push(id);
+  }
+  if (plan.requiredExtra.length > 0) (extra ??= []).push(...plan.requiredExtra);
+  if (extra) {
+    extra.sort((a, b) => FIELD_INDEX.get(a)! - FIELD_INDEX.get(b)!);
+    extra.forEach(emitField);
+  }
   for (const u of msg.unknown ?? []) emit(u.id, u.value);
   return out;
 }

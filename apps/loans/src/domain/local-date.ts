@@ -39,7 +39,7 @@ interface WallTime {
   second: number;
 }
 
-function wallTime(instant: Date, timeZone: string): WallTime {
+function intlWallTime(instant: Date, timeZone: string): WallTime {
   const parts: Record<string, number> = {};
   for (const p of formatter(timeZone).formatToParts(instant)) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
@@ -49,10 +49,63 @@ function wallTime(instant: Date, timeZone: string): WallTime {
 
 const wallAsUtcMs = (w: WallTime): number => Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
 
+/** `wholeMs` is a whole second. */
+const intlOffsetMs = (wholeMs: number, timeZone: string): number =>
+  wallAsUtcMs(intlWallTime(new Date(wholeMs), timeZone)) - wholeMs;
+
+/*
+ * Intl's formatToParts was ~1.5 % of the loans service's CPU (every checkout, renewal and hold reads a
+ * local date), so the zone's offset is looked up once per 15-minute slice and reused: wall time = UTC
+ * fields of (instant + offset). A slice whose two ends have different offsets holds a transition and
+ * is never cached, so DST stays exact. Same scheme as libs/sip2-protocol/src/sip2-date.ts, repeated
+ * here because loans does not depend on the SIP2 library.
+ */
+const SLICE_MS = 15 * 60_000;
+const SLICE_CACHE_MAX = 4096;
+// Outside these years Intl's year and Date.UTC's disagree (BC years; 0-99 read as 19xx) and the slice
+// end can fall off the Date range: such instants go to Intl every time, exactly as before.
+const CACHED_FROM_MS = Date.UTC(1000, 0, 1);
+const CACHED_UNTIL_MS = Date.UTC(9000, 0, 1);
+/** zone -> slice start -> offset, or null for a slice with a transition inside */
+const sliceOffsets = new Map<string, Map<number, number | null>>();
+let cachedSlices = 0;
+
+/** The zone's offset at `ms` when the cache can answer exactly, else null (then ask Intl). */
+function cachedOffsetMs(ms: number, timeZone: string): number | null {
+  if (!(ms >= CACHED_FROM_MS && ms < CACHED_UNTIL_MS)) return null; // NaN lands here too
+  const start = Math.floor(ms / SLICE_MS) * SLICE_MS;
+  let zone = sliceOffsets.get(timeZone);
+  let offset = zone?.get(start);
+  if (offset === undefined) {
+    const atStart = intlOffsetMs(start, timeZone); // throws first for an unknown zone
+    offset = atStart === intlOffsetMs(start + SLICE_MS, timeZone) ? atStart : null;
+    if (cachedSlices >= SLICE_CACHE_MAX) {
+      sliceOffsets.clear();
+      cachedSlices = 0;
+      zone = undefined;
+    }
+    if (!zone) sliceOffsets.set(timeZone, (zone = new Map()));
+    zone.set(start, offset);
+    cachedSlices++;
+  }
+  return offset;
+}
+
+function wallTime(instant: Date, timeZone: string): WallTime {
+  const ms = instant.getTime();
+  const offset = cachedOffsetMs(ms, timeZone);
+  if (offset === null) return intlWallTime(instant, timeZone);
+  const w = new Date(ms + offset);
+  return {
+    year: w.getUTCFullYear(), month: w.getUTCMonth() + 1, day: w.getUTCDate(),
+    hour: w.getUTCHours(), minute: w.getUTCMinutes(), second: w.getUTCSeconds(),
+  };
+}
+
 /** The zone's offset from UTC at `instant`, in ms (Asia/Shanghai: +8 h). Sub-second precision dropped. */
 export function zoneOffsetMs(instant: Date, timeZone: string): number {
   const whole = Math.floor(instant.getTime() / 1000) * 1000;
-  return wallAsUtcMs(wallTime(new Date(whole), timeZone)) - whole;
+  return cachedOffsetMs(whole, timeZone) ?? intlOffsetMs(whole, timeZone);
 }
 
 /** Throws when `timeZone` is not an IANA zone the runtime knows. */
