@@ -17,6 +17,7 @@ export type { Statement } from './persistence/prepared-statements';
 export * from './outbox/outbox-event.entity';
 export * from './outbox/outbox.service';
 export * from './outbox/outbox-relay.service';
+export * from './outbox/outbox-pruner.service';
 export * from './outbox/event-consumer.service';
 export * from './health/health.service';
 export * from './health/health.controller';

@@ -9,6 +9,7 @@ import { NatsRpcClient, RPC_DEFAULT_TIMEOUT_MS } from './messaging/nats-rpc.clie
 import { buildDataSourceOptions, ensureSchema } from './persistence/database.options';
 import { EventConsumerService } from './outbox/event-consumer.service';
 import { OutboxEventEntity } from './outbox/outbox-event.entity';
+import { OutboxPrunerService } from './outbox/outbox-pruner.service';
 import { OutboxRelayService } from './outbox/outbox-relay.service';
 import { OUTBOX_SOURCE, OutboxService } from './outbox/outbox.service';
 
@@ -43,6 +44,7 @@ export class ServiceCoreModule {
       NatsRpcClient,
       OutboxService,
       OutboxRelayService,
+      OutboxPrunerService,
       EventConsumerService,
       HealthService,
     ];

@@ -43,4 +43,12 @@ export class BaseEnvDto {
   @Transform(({ value }) => (typeof value === 'string' ? !/^(false|0|no|off)$/i.test(value) : value))
   @IsBoolean()
   DB_PREPARED_STATEMENTS = true;
+
+  /** Days a relayed outbox row is kept before the service deletes it (0: keep for ever). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  OUTBOX_RETENTION_DAYS = 30;
 }
