@@ -191,6 +191,19 @@ export class HoldRepository {
   }
 
   /** lockItem, then the routing probe (routingProbeStatement) under the lock, in one round trip (the probe gets its snapshot after the lock). */
+  /**
+   * lockItem and the routing probe for a copy whose loan the caller's transaction closes with
+   * closeOpenLoanStatement (routingProbeAfterReturnStatement): statements to send right after that
+   * UPDATE in one round trip; `probeFrom` reads their rows.
+   */
+  lockItemAndProbeAfterReturnStatements(item: ItemRef, today: string): Statement[] {
+    return [lockItemStatement(item), routingProbeAfterReturnStatement(item, today)];
+  }
+
+  probeFrom([, probeRows]: unknown[][]): RoutingProbe {
+    return probeRows[0] as RoutingProbe;
+  }
+
   async lockItemAndProbe(m: EntityManager, item: ItemRef, recordId: string | null, today: string): Promise<RoutingProbe> {
     const [, rows] = await queryTogether(m, [lockItemStatement(item), routingProbeStatement(item, recordId, today)]);
     return rows[0] as RoutingProbe;
@@ -371,15 +384,30 @@ const forCheckoutStatement = (item: ItemRef, recordId: string | null, patron: It
  * statement instead of four.
  */
 const routingProbeStatement = (item: ItemRef, recordId: string | null, today: string): Statement => [
-  `SELECT
+  routingProbeSql('$3::uuid'),
+  [item.agency, item.barcode, recordId, today],
+];
+
+/**
+ * routingProbeStatement for a copy whose loan this transaction has just closed with
+ * closeOpenLoanStatement, sent in the same round trip: the title is not known when the statements are
+ * written, so the UPDATE leaves it in a transaction-local setting (`loans.closed_record`) that this
+ * reads (the closed loan is no longer in the open-loan index, and no other index finds it by item).
+ */
+const routingProbeAfterReturnStatement = (item: ItemRef, today: string): Statement => [
+  routingProbeSql(`nullif(current_setting('loans.closed_record', true), '')::uuid`, '$3'),
+  [item.agency, item.barcode, today],
+];
+
+function routingProbeSql(record: string, today = '$4'): string {
+  return `SELECT
          EXISTS (SELECT 1 FROM loans.holds h WHERE h.trapped_item_agency = $1 AND h.trapped_item_barcode = $2
                    AND h.shelf_cleared_at IS NULL AND h.status IN ('expired','cancelled')) AS "shelfMarkers",
          EXISTS (SELECT 1 FROM loans.transits t WHERE t.item_agency = $1 AND t.item_barcode = $2 AND t.status = 'open') AS "openTransit",
          EXISTS (SELECT 1 FROM loans.holds h WHERE h.trapped_item_agency = $1 AND h.trapped_item_barcode = $2
                    AND h.status IN ('in_transit','ready')) AS "trapped",
-         ($3::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM loans.holds h
-           WHERE h.record_id = $3::uuid AND h.status = 'waiting' AND h.agency = $1
+         (${record} IS NOT NULL AND EXISTS (SELECT 1 FROM loans.holds h
+           WHERE h.record_id = ${record} AND h.status = 'waiting' AND h.agency = $1
              AND (h.level = 'title' OR (h.item_agency = $1 AND h.item_barcode = $2))
-             AND (h.not_needed_after IS NULL OR h.not_needed_after >= $4::date))) AS "waiting"`,
-  [item.agency, item.barcode, recordId, today],
-];
+             AND (h.not_needed_after IS NULL OR h.not_needed_after >= ${today}::date))) AS "waiting"`;
+}

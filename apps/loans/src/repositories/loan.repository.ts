@@ -31,7 +31,22 @@ export const openByItemWithRecordStatement = (item: ItemRef, lock: boolean): Sta
   [item.agency, item.barcode],
 ];
 
-const withRecord = ({ recordId, ...row }: Record<string, unknown>): LoanWithRecord => ({ loan: toEntity(row), recordId: (recordId as string | null) ?? null });
+/**
+ * Closes the item's open loan, returning it with its record_id; no row when it was not on loan. The
+ * record_id is also left in the transaction-local setting `loans.closed_record` for a statement sent
+ * in the same round trip (HoldRepository's routing probe after a return).
+ */
+export const closeOpenLoanStatement = (item: ItemRef, at: Date, branch: string, channel: CirculationChannel): Statement => [
+  `UPDATE loans.loans SET returned_at = $3, return_branch = $4, return_channel = $5
+   WHERE item_agency = $1 AND item_barcode = $2 AND returned_at IS NULL
+   RETURNING ${LOAN_COLUMNS}, record_id AS "recordId", set_config('loans.closed_record', coalesce(record_id::text, ''), true) AS "closedRecordSetting"`,
+  [item.agency, item.barcode, at, branch, channel],
+];
+
+const withRecord = ({ recordId, closedRecordSetting: _setting, ...row }: Record<string, unknown>): LoanWithRecord => ({
+  loan: toEntity(row),
+  recordId: (recordId as string | null) ?? null,
+});
 
 @Injectable()
 export class LoanRepository {
@@ -44,17 +59,6 @@ export class LoanRepository {
       [agency, barcode],
     );
     return row.n;
-  }
-
-  /** Close the item's open loan in one statement, with its title (record_id; null for loans made before it was kept); null when the item was not on loan. */
-  async closeOpenLoanWithRecord(m: EntityManager, item: ItemRef, at: Date, branch: string, channel: CirculationChannel): Promise<LoanWithRecord | null> {
-    const [rows] = await m.query(
-      `UPDATE loans.loans SET returned_at = $3, return_branch = $4, return_channel = $5
-       WHERE item_agency = $1 AND item_barcode = $2 AND returned_at IS NULL
-       RETURNING ${LOAN_COLUMNS}, record_id AS "recordId"`,
-      [item.agency, item.barcode, at, branch, channel],
-    );
-    return rows.length > 0 ? withRecord(rows[0]) : null;
   }
 
   /** The item's open loan (via loans_open_item_key); `lock` holds it for the caller's transaction. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OutboxService } from '@app/common';
+import { OutboxService, type Statement } from '@app/common';
 import {
   CheckinHoldInfo,
   HoldEventData,
@@ -67,16 +67,37 @@ export class ItemRoutingService {
   ) {}
 
   /**
+   * The item lock and the routing probe for a copy whose loan closeOpenLoanStatement closes just before
+   * them, in the same round trip; hand their rows (probeFrom) to route() as `lockedProbe`.
+   */
+  statementsAfterReturn(item: ItemRef, at: Date): Statement[] {
+    return this.holds.lockItemAndProbeAfterReturnStatements(item, localDate(at, this.env.LIBRARY_TIMEZONE));
+  }
+
+  probeFrom(rows: unknown[][]): RoutingProbe {
+    return this.holds.probeFrom(rows);
+  }
+
+  /**
    * `at` is the moment of the scan; events are stamped 1 ms later so the catalog applies them after
    * the loan-closed event of the same checkin (it keeps the newest status by time).
    * `scanned`: false when no one handled the copy (the expiry job), so shelf "pull" entries stay.
    * `offHoldShelf`: the copy's hold just ended on the shelf, so its catalog status must change.
    */
-  async route(m: EntityManager, it: RoutedItem, here: string, at: Date, opts: { scanned: boolean; offHoldShelf?: boolean } = { scanned: true }): Promise<Routing> {
+  async route(
+    m: EntityManager,
+    it: RoutedItem,
+    here: string,
+    at: Date,
+    opts: { scanned: boolean; offHoldShelf?: boolean; lockedProbe?: RoutingProbe } = { scanned: true },
+  ): Promise<Routing> {
     const stamp = new Date(at.getTime() + 1);
     // under the item lock, one statement says which of the look-ups below can find anything (usually
-    // none of them); lock and probe go out in one round trip
-    const probe = await this.holds.lockItemAndProbe(m, it.item, it.holdable ? it.recordId : null, localDate(at, this.env.LIBRARY_TIMEZONE));
+    // none of them); lock and probe go out in one round trip, or went out already with the caller's
+    // statements (`lockedProbe`: taken under the item lock, for the copy's title)
+    const probe = opts.lockedProbe
+      ? { ...opts.lockedProbe, waiting: opts.lockedProbe.waiting && it.holdable && it.recordId !== null }
+      : await this.holds.lockItemAndProbe(m, it.item, it.holdable ? it.recordId : null, localDate(at, this.env.LIBRARY_TIMEZONE));
     if (opts.scanned && probe.shelfMarkers) await this.holds.clearShelfMarkers(m, it.item, at);
 
     const open = probe.openTransit ? await this.transits.findOpenByItem(m, it.item) : null;

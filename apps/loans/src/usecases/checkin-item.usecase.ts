@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OutboxService } from '@app/common';
+import { OutboxService, queryTogether } from '@app/common';
 import { CheckinDto, CheckinResult, EventSubjects, ItemStatus, LoanEventData } from '@app/contracts';
 import { DataSource, EntityManager } from 'typeorm';
 import { CatalogClient } from '../clients/catalog.client';
@@ -8,7 +8,8 @@ import { FinesService } from '../fines/fines.service';
 import { LostItemsService } from '../fines/lost-items.service';
 import { LoanEntity } from '../entities/loan.entity';
 import { isHoldable } from '../holds/place-hold.usecase';
-import { LoanRepository } from '../repositories/loan.repository';
+import { closeOpenLoanStatement, LoanRepository } from '../repositories/loan.repository';
+import type { RoutingProbe } from '../holds/hold.repository';
 import { isOverdue, toLoanEventData, toLoanView } from '../services/loan.mapper';
 import { ItemRoutingService, RoutedItem, Routing } from '../transit/item-routing.service';
 
@@ -17,7 +18,8 @@ const ALERT_STATUSES: readonly ItemStatus[] = ['lost', 'missing', 'claimed_retur
 
 /**
  * Checkin closes the open loan in one UPDATE and answers from the loan row (which carries title,
- * type and owning branch), so a return costs no catalog call. Only an item that was not on loan is
+ * type and owning branch), so a return costs no catalog call. On the common path (on time, nothing
+ * to route) it is two round trips: BEGIN + UPDATE + item lock + routing probe; outbox row + COMMIT. Only an item that was not on loan is
  * looked up in the catalog, to tell "not on loan" from "unknown barcode".
  * Where the copy goes next (hold shelf, transit to a pickup branch or home, or stays: return
  * anywhere) is decided by ItemRoutingService in the same transaction as the return.
@@ -40,13 +42,18 @@ export class CheckinItemUseCase {
     let fine: FineRow | null = null;
     let routed: Routing | null = null;
     const closed = await this.dataSource.transaction(async (m) => {
-      // the loan's title comes back with the same UPDATE (no second read of the row)
-      const closedRow = await this.loans.closeOpenLoanWithRecord(m, dto.item, now, dto.branch, channel);
+      // one round trip (with the BEGIN): the UPDATE that closes the loan and returns it with its title,
+      // then the item lock and the routing probe under it (unused when nothing was on loan)
+      const [closedRows, ...probeRows] = await queryTogether(m, [
+        closeOpenLoanStatement(dto.item, now, dto.branch, channel),
+        ...this.routing.statementsAfterReturn(dto.item, now),
+      ]);
+      const closedRow = this.loans.withRecordFrom(closedRows);
       const loan = closedRow?.loan ?? null;
       if (loan) await this.outbox.add<LoanEventData>(m, EventSubjects.loanClosed, toLoanEventData(loan, dto.branch, channel), now);
       // an overdue fine is charged with the return, atomically (nothing is read when the loan was on time)
       if (loan) fine = await this.fines.assessOverdue(m, loan, dto.branch, now);
-      if (loan) routed = await this.routeReturn(m, loan, closedRow!.recordId, dto.branch, now);
+      if (loan) routed = await this.routeReturn(m, loan, closedRow!.recordId, dto.branch, now, this.routing.probeFrom(probeRows));
       return loan;
     });
 
@@ -79,9 +86,9 @@ export class CheckinItemUseCase {
   }
 
   /** A loan closed in `m`: route from the loan row (no catalog call) when it knows its title. */
-  private async routeReturn(m: EntityManager, loan: LoanEntity, recordId: string | null, here: string, at: Date): Promise<Routing | null> {
+  private async routeReturn(m: EntityManager, loan: LoanEntity, recordId: string | null, here: string, at: Date, lockedProbe: RoutingProbe): Promise<Routing | null> {
     if (!recordId) return null;
-    return this.routing.route(m, routedFromLoan(loan, recordId), here, at);
+    return this.routing.route(m, routedFromLoan(loan, recordId), here, at, { scanned: true, lockedProbe });
   }
 
   /** A loan from before titles were kept on loans: ask the catalog; when it is down, route without holds. */
