@@ -16,7 +16,7 @@ import { LoadGenerator } from './load/load-generator';
 import { KioskSpec } from './load/kiosk-protocol';
 import { BenchOptions, parseBenchArgs, UsageError } from './options';
 import { ProcSampler } from './report/proc-stats';
-import { BenchReport, PhaseResult, evaluateTargets, headlineTable, ratio, smokeCheck, writeReport } from './report/report';
+import { BenchReport, PhaseResult, cpuPerMessage, evaluateTargets, headlineTable, ratio, smokeCheck, writeReport } from './report/report';
 import { replayYear, ReplayResult } from './replay';
 import { SCALES } from './scale';
 import { BenchSuite, bringUpSuite } from './suite';
@@ -177,7 +177,7 @@ async function run(o: BenchOptions): Promise<number> {
       kiosks: o.kiosks,
       warmup: report.warmup,
       sweep: report.sweep!,
-      closed_loop: report.closed_loop ?? null,
+      closed_loop: report.closed_loop ? { ...report.closed_loop, cpu_ms_per_msg: cpuPerMessage(phaseCpu.closed_loop, report.closed_loop.tx_per_s) } : null,
       open_loop: report.open_loop ?? null,
       limits: {
         nats_req_per_s: natsLimit?.req_per_s ?? null,

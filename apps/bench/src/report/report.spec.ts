@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BenchReport, evaluateTargets, headlineTable, ratio, renderChart, renderMarkdown, smokeCheck, writeReport } from './report';
+import { BenchReport, cpuPerMessage, evaluateTargets, headlineTable, ratio, renderChart, renderMarkdown, smokeCheck, writeReport } from './report';
 
 const lat = (p50: number, p99: number) => ({ count: 100, p50_ms: p50, p95_ms: (p50 + p99) / 2, p99_ms: p99, max_ms: p99 * 2, mean_ms: p50 });
 const phase = (kiosks: number, tps: number) => ({
@@ -31,6 +31,14 @@ describe('report writer', () => {
     expect(ratio(1500, 3000)).toBe(0.5);
     expect(ratio(null, 3000)).toBeNull();
     expect(ratio(1, 0)).toBeNull();
+  });
+
+  it('turns a phase\'s CPU % into CPU ms per message, leaving out the machine-wide entries', () => {
+    const per = cpuPerMessage({ 'machine busy (all cores = 100)': 95, 'machine steal': 0, loans: 60, postgres: 45, sip2: 25 }, 1250);
+    // 60 % of a core at 1,250 msg/s = 600 ms/s / 1,250 = 0.48 ms
+    expect(per).toEqual({ loans: 0.48, postgres: 0.36, sip2: 0.2, all: 1.04 });
+    expect(cpuPerMessage(undefined, 1000)).toBeUndefined();
+    expect(cpuPerMessage({ loans: 50 }, 0)).toBeUndefined();
   });
 
   it('evaluates the targets without asserting them', () => {

@@ -24,6 +24,11 @@ export interface PhaseResult {
   all: LatencySummary;
   /** keyed by message name: checkout, checkin, renew, patron_info, item_info */
   by_type: Record<string, LatencySummary>;
+  /**
+   * Closed loop only: CPU milliseconds each process spent per SIP2 message (`all`: every tracked
+   * process, the load generator included). Steadier from run to run than msg/s on a shared machine.
+   */
+  cpu_ms_per_msg?: Record<string, number>;
 }
 
 export interface OpenLoopResult extends PhaseResult {
@@ -68,6 +73,24 @@ export interface BenchReport {
 export const ratio = (ours: number | null | undefined, limit: number | null | undefined): number | null =>
   ours != null && limit != null && limit > 0 ? Math.round((ours / limit) * 1000) / 1000 : null;
 
+/**
+ * CPU ms per message from one phase's CPU % (100 = one core) and its message rate; the machine-wide
+ * entries of cpuSince() are left out, `all` sums the processes.
+ */
+export function cpuPerMessage(cpuPct: Record<string, number> | undefined, msgPerS: number): Record<string, number> | undefined {
+  if (!cpuPct || !(msgPerS > 0)) return undefined;
+  const out: Record<string, number> = {};
+  let all = 0;
+  for (const [name, p] of Object.entries(cpuPct)) {
+    if (name.startsWith('machine')) continue;
+    const ms = (p * 10) / msgPerS; // p % of a core = p * 10 ms of CPU per second
+    out[name] = Math.round(ms * 1000) / 1000;
+    all += ms;
+  }
+  out.all = Math.round(all * 1000) / 1000;
+  return out;
+}
+
 /** Evaluate the issue's targets (measured, reported; never asserted). */
 export function evaluateTargets(r: BenchReport): BenchReport['targets'] {
   const t = (target: string, value: number | null | undefined, ok: (v: number) => boolean) => ({
@@ -107,6 +130,7 @@ export function headlineTable(r: BenchReport): string {
     `|---|---:|---|`,
     `| SIP2 checkout p50 / p99, open loop ${f(r.open_loop?.rate_per_s, 0)} msg/s, ${r.open_loop?.kiosks ?? '–'} kiosks | ${f(r.open_loop?.checkout.p50_ms, 2)} / ${f(r.open_loop?.checkout.p99_ms, 2)} ms | p99 < 10 ms ${mark(r.targets.sip2_checkout_p99_open_loop?.met)} |`,
     `| SIP2 throughput, closed loop, ${r.closed_loop?.kiosks ?? '–'} kiosks | ${f(r.closed_loop?.tx_per_s, 0)} msg/s (${f(r.closed_loop?.circulation_tx_per_s, 0)} checkout+checkin+renew/s) | ≥ 2,000 ${mark(r.targets.closed_loop_tx_per_s?.met)} |`,
+    `| process CPU per SIP2 message, closed loop (all processes) | ${f(r.closed_loop?.cpu_ms_per_msg?.all, 2)} ms | – |`,
     `| raw NATS request/reply (nats client alone) | ${f(r.limits.nats_req_per_s, 0)} req/s | – |`,
     `| raw PostgreSQL checkout-shaped tx (pg alone) | ${f(r.limits.pg_checkout_tx_per_s, 0)} tx/s | – |`,
     `| ours ÷ raw PG / ÷ raw NATS | ${pct(r.ratios.pg)} / ${pct(r.ratios.nats)} | PG ≥ 40 % ${mark(r.targets.ratio_pg?.met)} |`,
@@ -138,6 +162,11 @@ export function renderMarkdown(r: BenchReport, chartFile?: string): string {
   if (r.closed_loop) {
     out.push(`## Closed loop: ${r.closed_loop.kiosks} kiosks, no think time, ${r.closed_loop.duration_s} s`, '');
     out.push(`${f(r.closed_loop.tx_per_s, 0)} msg/s, of which ${f(r.closed_loop.circulation_tx_per_s, 0)}/s checkouts, checkins and renewals; ${r.closed_loop.errors} errors.`, '');
+    const cpu = r.closed_loop.cpu_ms_per_msg;
+    if (cpu) {
+      const parts = Object.entries(cpu).filter(([n, v]) => n !== 'all' && v >= 0.005).sort((a, b) => b[1] - a[1]);
+      out.push(`CPU per message: ${f(cpu.all, 3)} ms over all processes (${parts.map(([n, v]) => `${n} ${f(v, 3)}`).join(', ')}).`, '');
+    }
     out.push(...latencyTable(r.closed_loop), '');
   }
   if (r.sweep.length) {
