@@ -149,6 +149,45 @@ describe('prepared statements through TypeORM on real PostgreSQL', () => {
       expect(await ids()).toEqual([4]);
     });
 
+    it('answers a batch in one go: one ReadyForQuery for BEGIN and all its statements', async () => {
+      const runner = ds.createQueryRunner();
+      await runner.connect();
+      const client = (runner as unknown as { databaseConnection: { connection: import('node:events').EventEmitter } }).databaseConnection;
+      let ready = 0;
+      const count = () => ready++;
+      client.connection.on('readyForQuery', count);
+      try {
+        await runner.startTransaction();
+        const rows = await queryTogether(runner.manager, [
+          ['SELECT $1::int AS a', [1]],
+          ['SELECT $1::int AS b', [2]],
+          ['SELECT $1::int AS c', [3]],
+          ['SELECT $1::int AS d', [4]],
+        ]);
+        expect(rows).toEqual([[{ a: 1 }], [{ b: 2 }], [{ c: 3 }], [{ d: 4 }]]);
+        expect(ready).toBe(1); // pg's own pipeline mode answers each statement with its own ReadyForQuery
+        await runner.commitTransaction();
+      } finally {
+        client.connection.off('readyForQuery', count);
+        await runner.release();
+      }
+    });
+
+    it('after a failing statement in a batch, the statements it skipped still run later (their names are not left half-prepared)', async () => {
+      const after = 'SELECT $1::int * 3 AS tripled';
+      const batch = (n: number) => ds.transaction((m) => queryTogether(m, [['SELECT 1 / $1::int AS q', [n]], [after, [n]], ['SELECT $1::text AS tail', ['t']]]));
+      // twice, so every text has a name; the first run fails at its first statement and skips the rest
+      await expect(batch(0)).rejects.toThrow(/division by zero/);
+      await expect(batch(0)).rejects.toThrow(/division by zero/);
+      expect(await batch(1)).toEqual([[{ q: 1 }], [{ tripled: 3 }], [{ tail: 't' }]]);
+      expect(await ds.query(after, [5])).toEqual([{ tripled: 15 }]);
+      // a parameter pg cannot serialise fails the batch before anything is written; the connection goes on
+      const circular: Record<string, unknown> = {};
+      circular.self = circular;
+      await expect(ds.transaction((m) => queryTogether(m, [['SELECT $1::int AS one', [1]], ['SELECT $1::jsonb AS j', [circular]]]))).rejects.toThrow(/circular/i);
+      expect(await batch(2)).toEqual([[{ q: 0 }], [{ tripled: 6 }], [{ tail: 't' }]]);
+    });
+
     it('is not deferring outside a transaction', async () => {
       const runner = ds.createQueryRunner();
       await runner.connect();

@@ -1,5 +1,6 @@
 import { Client, ClientConfig, QueryConfig } from 'pg';
 import type { EntityManager, QueryRunner } from 'typeorm';
+import { StatementBatch } from './statement-batch';
 
 /**
  * Parameterised statements that repeat are sent as named prepared statements, so PostgreSQL parses
@@ -88,21 +89,16 @@ export class PreparingClient extends Client {
     return results.slice(sendBegin ? 1 : 0).map((r) => r.rows);
   }
 
-  /** Statements written in one go; resolves with the last one's result (or all), rejects with the first error. */
+  /**
+   * Statements written in one go and answered in one go (StatementBatch: one Sync for all); resolves with
+   * the last one's result (or all), rejects with the first error.
+   */
   private async together(statements: Statement[], all = false): Promise<unknown> {
-    const stream = (this as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream;
-    stream.cork();
-    let pending: Promise<unknown>[];
-    try {
-      pending = statements.map((st) => send(this, st) as Promise<unknown>);
-    } finally {
-      stream.uncork();
-    }
-    const settled = await Promise.allSettled(pending);
-    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    const values = settled.map((r) => (r as PromiseFulfilledResult<unknown>).value);
-    return all ? values : values[values.length - 1];
+    const parts = statements.map(([text, values]) => ({ text, values, name: values !== undefined && values.length > 0 ? statementName(text) : undefined }));
+    const batch = new StatementBatch(parts, (this as unknown as { _types: unknown })._types);
+    baseQuery.call(this, batch);
+    const results = await batch.promise;
+    return all ? results : results[results.length - 1];
   }
 
   static query(this: void, client: PreparingClient, args: unknown[]): unknown {
