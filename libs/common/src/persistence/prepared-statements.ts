@@ -52,7 +52,8 @@ const noResult = (command: string) => ({ command, rowCount: null, oid: null, row
  * - statements seen before go out as named prepared statements (parsed and planned once per connection);
  * - the client runs in pg's pipeline mode, so statements written together are not each waited for:
  *   a transaction's `BEGIN` goes out with its first statement, and rows the transactional outbox adds
- *   (`deferUntilCommit`) go out with its `COMMIT` — one round trip each instead of two or more.
+ *   (`deferUntilCommit`) go out with its `COMMIT` — one round trip each instead of two or more;
+ * - statements written together go as one StatementBatch (one Sync), so they are answered in one packet.
  * Statement order and transaction semantics are unchanged: PostgreSQL still runs them one by one.
  * TypeORM's own transaction statements (START TRANSACTION, COMMIT, ROLLBACK) are recognised by text.
  * pg refuses cursors and streams (pg-cursor, pg-query-stream, COPY streams) in pipeline mode: code that
