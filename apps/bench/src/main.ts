@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';

@@ -95,7 +95,7 @@ export class PreparingClient extends Client {
    * the last one's result (or all), rejects with the first error.
    */
   private async together(statements: Statement[], all = false): Promise<unknown> {
-    const parts = statements.map(([text, values]) => ({ text, values, name: values !== undefined && values.length > 0 ? statementName(text) : undefined }));
+    const parts = statements.map(([text, values]) => ({ text, values, name: nameFor(text, values) }));
     const batch = new StatementBatch(parts, (this as unknown as { _types: unknown })._types);
     baseQuery.call(this, batch);
     const results = await batch.promise;
@@ -132,14 +132,16 @@ export class PreparingClient extends Client {
   }
 }
 
+/** The name a statement goes out under: only parameterised statements, once they repeat (statementName). */
+function nameFor(text: string, values: unknown[] | undefined): string | undefined {
+  return values !== undefined && values.length > 0 ? statementName(text) : undefined;
+}
+
 /** One statement, named once it repeats. */
 function send(client: Client, [text, values]: Statement): unknown {
-  if (values !== undefined && values.length > 0) {
-    const name = statementName(text);
-    if (name !== undefined) return baseQuery.call(client, { name, text, values } satisfies QueryConfig);
-    return baseQuery.call(client, text, values);
-  }
-  return baseQuery.call(client, text);
+  const name = nameFor(text, values);
+  if (name !== undefined) return baseQuery.call(client, { name, text, values } satisfies QueryConfig);
+  return values !== undefined && values.length > 0 ? baseQuery.call(client, text, values) : baseQuery.call(client, text);
 }
 
 (PreparingClient.prototype as unknown as { query: AnyQuery }).query = function (this: Client, ...args: unknown[]) {
