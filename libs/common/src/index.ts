@@ -15,6 +15,8 @@ export * from './messaging/nats-write-coalescing';
 export * from './persistence/database.options';
 export { executeWithCommit, queryTogether } from './persistence/prepared-statements';
 export type { Statement } from './persistence/prepared-statements';
+export * from './persistence/statement-plan';
+export * from './persistence/row-shape';
 export * from './outbox/outbox-event.entity';
 export * from './outbox/outbox.service';
 export * from './outbox/outbox-relay.service';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OutboxService, queryTogether } from '@app/common';
+import { OutboxService, runPlan } from '@app/common';
 import { CheckinDto, CheckinResult, ItemStatus, LoanClosed } from '@app/contracts';
 import { DataSource, EntityManager } from 'typeorm';
 import { CatalogClient } from '../shared/catalog.client';
@@ -8,7 +8,7 @@ import { FinesService } from '../fines/fines.service';
 import { LostItemsService } from '../fines/lost-items.service';
 import { LoanEntity } from '../shared/loan.entity';
 import { isHoldable } from '../holds/place-hold.usecase';
-import { closeOpenLoanStatement, LoanRepository } from '../shared/loan.repository';
+import { closeOpenLoanStep, LoanRepository } from '../shared/loan.repository';
 import type { RoutingProbe } from '../holds/hold.repository';
 import { isOverdue, toLoanEventData, toLoanView } from '../shared/loan.mapper';
 import { ItemRoutingService, RoutedItem, Routing } from '../holds/item-routing.service';
@@ -44,16 +44,15 @@ export class CheckinItemUseCase {
     const closed = await this.dataSource.transaction(async (m) => {
       // one round trip (with the BEGIN): the UPDATE that closes the loan and returns it with its title,
       // then the item lock and the routing probe under it (unused when nothing was on loan)
-      const [closedRows, ...probeRows] = await queryTogether(m, [
-        closeOpenLoanStatement(dto.item, now, dto.branch, channel),
-        ...this.routing.statementsAfterReturn(dto.item, now),
-      ]);
-      const closedRow = this.loans.withRecordFrom(closedRows);
-      const loan = closedRow?.loan ?? null;
+      const result = await runPlan(m, {
+        closed: closeOpenLoanStep(dto.item, now, dto.branch, channel),
+        ...this.routing.stepsAfterReturn(dto.item, now),
+      });
+      const loan = result.closed?.loan ?? null;
       if (loan) await this.outbox.add(m, LoanClosed, toLoanEventData(loan, dto.branch, channel), now);
       // an overdue fine is charged with the return, atomically (nothing is read when the loan was on time)
       if (loan) fine = await this.fines.assessOverdue(m, loan, dto.branch, now);
-      if (loan) routed = await this.routeReturn(m, loan, closedRow!.recordId, dto.branch, now, this.routing.probeFrom(probeRows));
+      if (loan) routed = await this.routeReturn(m, loan, result.closed!.recordId, dto.branch, now, result.probe);
       return loan;
     });
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, OutboxService, queryTogether } from '@app/common';
+import { DomainError, OutboxService, runPlan } from '@app/common';
 import { CheckoutDto, CheckoutResult, ErrorCode, LoanCreated } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -11,7 +11,7 @@ import { CalendarService } from '../calendar/calendar.service';
 import { localDate } from '../shared/local-date';
 import { LoanEntity } from '../shared/loan.entity';
 import { HoldCirculationService } from '../holds/hold-circulation.service';
-import { insertIfItemFreeStatement, LoanRepository } from '../shared/loan.repository';
+import { insertIfItemFreeStep, LoanRepository, lockPatronStep } from '../shared/loan.repository';
 import { limitRefusal } from '../rules/loan-limits';
 import { LoanLimitsRepository } from '../rules/loan-limits.repository';
 import { LoanPolicyService } from '../rules/loan-policy.service';
@@ -90,16 +90,21 @@ export class CheckoutItemUseCase {
       // under it, then the insert, the item lock and the copy's holds. The counts are read before the
       // insert, so a refusal on them rolls the insert back; a copy on a hold shelf goes only to its
       // patron; lending fills the patron's own hold
-      const limitStatements = this.limits.lockPatronAndCountStatements(loan.patronAgency, loan.patronBarcode, loan.owningBranch);
-      const rows = await queryTogether(m, [...limitStatements, ...this.holds.checkoutStatements(insertIfItemFreeStatement(loan, item.recordId), forHolds, now)]);
-      refuse(limitRefusal(rule, this.limits.countsFrom(rows), loan.owningBranch, `${patron.agency}/${patron.barcode}`));
-      if (!(await this.holds.settleCheckout(m, rows.slice(limitStatements.length), forHolds, now))) {
+      const result = await runPlan(m, {
+        patronLock: lockPatronStep(loan.patronAgency, loan.patronBarcode),
+        limits: this.limits.countOpenStep(loan.patronAgency, loan.patronBarcode, loan.owningBranch),
+        inserted: insertIfItemFreeStep(loan, item.recordId),
+        ...this.holds.checkoutSteps(forHolds, now),
+      });
+      refuse(limitRefusal(rule, result.limits, loan.owningBranch, `${patron.agency}/${patron.barcode}`));
+      if (!result.inserted) {
         const holder = await this.loans.findOpenByItem(item, m);
         throw new DomainError(ErrorCode.ItemAlreadyOnLoan, `item ${item.agency}/${item.barcode} is already on loan`, {
           // lets a kiosk offer a renewal instead, without saying who has the item
           loanedToThisPatron: holder?.patronAgency === loan.patronAgency && holder?.patronBarcode === loan.patronBarcode,
         });
       }
+      await this.holds.settleCheckout(m, result.holds, forHolds, now);
       await this.outbox.add(m, LoanCreated, toLoanEventData(loan, loan.checkoutBranch, loan.channel), now);
     });
     this.outbox.notifyCommitted();

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, OutboxService, queryTogether } from '@app/common';
+import { DomainError, OutboxService, runPlan } from '@app/common';
 import { ErrorCode, LoanRenewed, RenewDto, RenewResult } from '@app/contracts';
 import { DataSource } from 'typeorm';
 import { PatronsClient } from '../shared/patrons.client';
@@ -9,7 +9,7 @@ import { CalendarService } from '../calendar/calendar.service';
 import { addDays, localDate, maxDate } from '../shared/local-date';
 import { LoanEntity } from '../shared/loan.entity';
 import { HoldCirculationService } from '../holds/hold-circulation.service';
-import { LoanRepository, openByItemWithRecordStatement } from '../shared/loan.repository';
+import { LoanRepository, openLoanStep } from '../shared/loan.repository';
 import { renewalRefusal } from '../rules/loan-limits';
 import { LoanPolicyService } from '../rules/loan-policy.service';
 import { toLoanEventData, toLoanView } from '../shared/loan.mapper';
@@ -46,18 +46,17 @@ export class RenewLoanUseCase {
     const renewed = await this.dataSource.transaction(async (m) => {
       // the loan is read once, locked (a checkin or another renewal waits for this one), and in the same
       // round trip, under the lock, whether other patrons wait for its title
-      const [loanRows, waitingRows] = await queryTogether(m, [
-        openByItemWithRecordStatement(dto.item, true),
-        this.holds.othersWaitingStatement(dto.item, patron, today),
-      ]);
-      const locked = this.loans.withRecordFrom(loanRows);
-      const loan = locked?.loan ?? null;
+      const result = await runPlan(m, {
+        locked: openLoanStep(dto.item, true),
+        othersWait: this.holds.othersWaitingStep(dto.item, patron, today),
+      });
+      const loan = result.locked?.loan ?? null;
       if (!isTheirs(loan)) throw notFound();
       refuse(patronRefusal(patron, today));
       // cached; a miss reads through this transaction's connection, never a second one from the pool
       const rule = await this.policy.resolve({ owningBranch: loan.owningBranch, agency: loan.itemAgency, patronType: patron.patronType, itemType: loan.itemType }, m);
       refuse(renewalRefusal(rule, loan.renewals));
-      this.holds.refuseRenewalIfOthersWait(waitingRows, dto.item);
+      this.holds.refuseRenewalIfOthersWait(result.othersWait, dto.item);
       // like a checkout: a closed day moves to the next open day of the branch the loan is due back at
       const due = await this.calendars.dueOnOrAfter(maxDate(addDays(today, rule.renewalDays), loan.dueDate), loan.dueBranch ?? loan.checkoutBranch, m);
       loan.dueAt = due.dueAt;

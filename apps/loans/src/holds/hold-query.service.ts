@@ -7,7 +7,8 @@ import { localDate } from '../shared/local-date';
 import { PickupLocationsService } from './pickup-locations.service';
 import { CatalogHoldingsClient } from './catalog-holdings.client';
 import { toHoldView, toShelfEntry } from './hold.mapper';
-import { HoldRepository, HoldRow } from './hold.repository';
+import { HoldRow } from './hold.repository';
+import { HoldListRepository } from './hold-list.repository';
 import { allocateCopies } from './pick-list';
 import { isHoldable } from './place-hold.usecase';
 
@@ -17,7 +18,7 @@ const CATALOG_CONCURRENCY = 8;
 @Injectable()
 export class HoldQueryService {
   constructor(
-    private readonly holds: HoldRepository,
+    private readonly holds: HoldListRepository,
     private readonly catalog: CatalogClient,
     private readonly holdings: CatalogHoldingsClient,
     private readonly branches: PickupLocationsService,

@@ -1,58 +1,56 @@
 import { Injectable } from '@nestjs/common';
 import type { HoldEndReason, HoldLevel, HoldListStatus, HoldPlacer, HoldStatus, ItemRef } from '@app/contracts';
-import { queryTogether, Statement } from '@app/common';
+import { col, effect, type PlanStep, rowShape, runPlan, type RowOf, rows as parse, Statement, step } from '@app/common';
+import { closedLoanRecord } from '../shared/loan.repository';
 import { DataSource, EntityManager } from 'typeorm';
 
+/** loans.holds, declared once: the select list (HOLD_COLUMNS) and the row type (HoldRow) come from it. */
+const HOLD_ROW = rowShape({
+  id: col<string>(),
+  patronAgency: col<string>(),
+  patronBarcode: col<string>(),
+  patronType: col<string>(),
+  level: col<HoldLevel>(),
+  recordId: col<string>(),
+  itemAgency: col<string | null>(),
+  itemBarcode: col<string | null>(),
+  title: col<string>(),
+  agency: col<string>(),
+  pickupBranch: col<string>(),
+  status: col<HoldStatus>(),
+  priority: col<number>(),
+  placedBy: col<HoldPlacer>(),
+  channel: col<string>(),
+  placedAt: col<Date>(),
+  notNeededAfter: col<string | null>({ asText: true }),
+  trappedItemAgency: col<string | null>(),
+  trappedItemBarcode: col<string | null>(),
+  trappedHomeBranch: col<string | null>(),
+  trappedItemType: col<string | null>(),
+  trappedAt: col<Date | null>(),
+  readyAt: col<Date | null>(),
+  pickupDeadline: col<Date | null>(),
+  shelfClearedAt: col<Date | null>(),
+  endedAt: col<Date | null>(),
+  endReason: col<HoldEndReason | null>(),
+  loanId: col<string | null>(),
+});
+
 /** A row of loans.holds, camel-cased (dates as Date, local dates as 'YYYY-MM-DD'). */
-export interface HoldRow {
-  id: string;
-  patronAgency: string;
-  patronBarcode: string;
-  patronType: string;
-  level: HoldLevel;
-  recordId: string;
-  itemAgency: string | null;
-  itemBarcode: string | null;
-  title: string;
-  agency: string;
-  pickupBranch: string;
-  status: HoldStatus;
-  priority: number;
-  placedBy: HoldPlacer;
-  channel: string;
-  placedAt: Date;
-  notNeededAfter: string | null;
-  trappedItemAgency: string | null;
-  trappedItemBarcode: string | null;
-  trappedHomeBranch: string | null;
-  trappedItemType: string | null;
-  trappedAt: Date | null;
-  readyAt: Date | null;
-  pickupDeadline: Date | null;
-  shelfClearedAt: Date | null;
-  endedAt: Date | null;
-  endReason: HoldEndReason | null;
-  loanId: string | null;
+export type HoldRow = RowOf<typeof HOLD_ROW> & {
   /** only filled by list queries */
   queuePosition?: number | null;
-}
+};
 
-export const HOLD_COLUMNS = `h.id, h.patron_agency AS "patronAgency", h.patron_barcode AS "patronBarcode", h.patron_type AS "patronType",
-  h.level, h.record_id AS "recordId", h.item_agency AS "itemAgency", h.item_barcode AS "itemBarcode", h.title, h.agency,
-  h.pickup_branch AS "pickupBranch", h.status, h.priority, h.placed_by AS "placedBy", h.channel, h.placed_at AS "placedAt",
-  h.not_needed_after::text AS "notNeededAfter", h.trapped_item_agency AS "trappedItemAgency",
-  h.trapped_item_barcode AS "trappedItemBarcode", h.trapped_home_branch AS "trappedHomeBranch",
-  h.trapped_item_type AS "trappedItemType", h.trapped_at AS "trappedAt", h.ready_at AS "readyAt",
-  h.pickup_deadline AS "pickupDeadline", h.shelf_cleared_at AS "shelfClearedAt", h.ended_at AS "endedAt",
-  h.end_reason AS "endReason", h.loan_id AS "loanId"`;
+export const HOLD_COLUMNS = HOLD_ROW.select('h');
 
 /** 1-based place among the waiting holds of the same title (same order as the trap query). */
-const QUEUE_POSITION = `CASE WHEN h.status = 'waiting' THEN 1 + (SELECT count(*)::int FROM loans.holds o
+export const QUEUE_POSITION = `CASE WHEN h.status = 'waiting' THEN 1 + (SELECT count(*)::int FROM loans.holds o
   WHERE o.record_id = h.record_id AND o.status = 'waiting' AND o.agency = h.agency
     AND (o.priority > h.priority OR (o.priority = h.priority AND (o.placed_at, o.id) < (h.placed_at, h.id)))) END AS "queuePosition"`;
 
 /** The queue order everywhere: priority (higher first), then placement time, then id (a stable tie-break). */
-const QUEUE_ORDER = `h.priority DESC, h.placed_at, h.id`;
+export const QUEUE_ORDER = `h.priority DESC, h.placed_at, h.id`;
 
 /** The routing probe (lockItemAndProbe): which of routing's look-ups can find anything. */
 export interface RoutingProbe {
@@ -68,7 +66,11 @@ export interface TrapTarget {
   itemType: string;
 }
 
-/** Raw SQL over loans.holds; every method takes the caller's transaction where it writes. */
+/**
+ * Raw SQL over loans.holds for holds as they move (place, trap, ready, end) and the item locks around
+ * them; every method takes the caller's transaction where it writes. Lists, shelf and pick-list reads
+ * are HoldListRepository's; the circulation round trips' steps are the `*Step` functions below.
+ */
 @Injectable()
 export class HoldRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -181,51 +183,9 @@ export class HoldRepository {
     );
   }
 
-  /**
-   * `first` (the loan INSERT), then lockItem, then the copy's holds under the lock
-   * (forCheckoutStatement): statements for one queryTogether; each runs after the one before, so the
-   * read gets its snapshot after the lock. Their rows: [first's, the lock's, the holds].
-   */
-  checkoutStatements(first: Statement, item: ItemRef, recordId: string | null, patron: ItemRef, at: Date): Statement[] {
-    return [first, lockItemStatement(item), forCheckoutStatement(item, recordId, patron, at)];
-  }
-
-  /** lockItem, then the routing probe (routingProbeStatement) under the lock, in one round trip (the probe gets its snapshot after the lock). */
-  /**
-   * lockItem and the routing probe for a copy whose loan the caller's transaction closes with
-   * closeOpenLoanStatement (routingProbeAfterReturnStatement): statements to send right after that
-   * UPDATE in one round trip; `probeFrom` reads their rows.
-   */
-  lockItemAndProbeAfterReturnStatements(item: ItemRef, today: string): Statement[] {
-    return [lockItemStatement(item), routingProbeAfterReturnStatement(item, today)];
-  }
-
-  probeFrom([, probeRows]: unknown[][]): RoutingProbe {
-    return probeRows[0] as RoutingProbe;
-  }
-
+  /** lockItem, then the routing probe under it, in one round trip (the probe gets its snapshot after the lock). */
   async lockItemAndProbe(m: EntityManager, item: ItemRef, recordId: string | null, today: string): Promise<RoutingProbe> {
-    const [, rows] = await queryTogether(m, [lockItemStatement(item), routingProbeStatement(item, recordId, today)]);
-    return rows[0] as RoutingProbe;
-  }
-
-  /**
-   * Whether someone other than `patron` waits for the title (same agency) of the copy's open loan, or
-   * for this very copy: renewal is refused then. A statement to send after the loan's lock in the same
-   * round trip (it gets its snapshot after the lock); one row, `waiting`. The title comes from the open
-   * loan row (null record_id: loans made before titles were kept match copy-level holds only).
-   */
-  othersWaitingForOpenLoanStatement(item: ItemRef, patron: ItemRef, today: string): Statement {
-    return [
-      `SELECT EXISTS (SELECT 1 FROM loans.holds h
-         WHERE h.status = 'waiting' AND NOT (h.patron_agency = $3 AND h.patron_barcode = $4)
-           AND (h.not_needed_after IS NULL OR h.not_needed_after >= $5::date)
-           AND ((h.agency = $1 AND (h.level = 'title' OR (h.item_agency = $1 AND h.item_barcode = $2))
-                 AND h.record_id = (SELECT l.record_id FROM loans.loans l
-                                    WHERE l.item_agency = $1 AND l.item_barcode = $2 AND l.returned_at IS NULL))
-                OR (h.item_agency = $1 AND h.item_barcode = $2))) AS waiting`,
-      [item.agency, item.barcode, patron.agency, patron.barcode, today],
-    ];
+    return (await runPlan(m, { itemLock: lockItemStep(item), probe: routingProbeStep(item, recordId, today) })).probe;
   }
 
   /** Whether the patron has this copy, or any copy of the title, out on loan now. */
@@ -243,96 +203,6 @@ export class HoldRepository {
   async priorityFor(patronType: string): Promise<number> {
     const rows = await this.dataSource.query(`SELECT priority FROM loans.hold_priority_rules WHERE patron_type = $1`, [patronType]);
     return rows[0]?.priority ?? 0;
-  }
-
-  /** Active holds of a patron (holds_patron_record_active_key). */
-  async countActiveForPatron(patron: ItemRef): Promise<number> {
-    const [row] = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM loans.holds WHERE patron_agency = $1 AND patron_barcode = $2 AND status IN ('waiting','in_transit','ready')`,
-      [patron.agency, patron.barcode],
-    );
-    return row.n;
-  }
-
-  async list(
-    where: { patron?: ItemRef; recordId?: string; item?: ItemRef; itemRecordId?: string | null },
-    status: HoldListStatus,
-    limit: number,
-    offset: number,
-  ): Promise<[HoldRow[], number]> {
-    const params: unknown[] = [];
-    const p = (v: unknown) => `$${params.push(v)}`;
-    const conds: string[] = [];
-    if (where.patron) conds.push(`h.patron_agency = ${p(where.patron.agency)} AND h.patron_barcode = ${p(where.patron.barcode)}`);
-    if (where.recordId) conds.push(`h.record_id = ${p(where.recordId)}`);
-    if (where.item) {
-      const a = p(where.item.agency);
-      const b = p(where.item.barcode);
-      const sameItem = `(h.item_agency = ${a} AND h.item_barcode = ${b}) OR (h.trapped_item_agency = ${a} AND h.trapped_item_barcode = ${b})`;
-      conds.push(where.itemRecordId ? `(${sameItem} OR (h.level = 'title' AND h.agency = ${a} AND h.record_id = ${p(where.itemRecordId)}))` : `(${sameItem})`);
-    }
-    if (status === 'active') conds.push(`h.status IN ('waiting','in_transit','ready')`);
-    if (status === 'ended') conds.push(`h.status IN ('fulfilled','cancelled','expired')`);
-    const whereSql = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
-    // a patron's list: newest first; a title's or item's list: queue order
-    const order = where.patron ? 'h.placed_at DESC, h.id DESC' : `(h.status = 'waiting'), ${QUEUE_ORDER}`;
-    const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM loans.holds h ${whereSql}`, params);
-    const rows = await this.dataSource.query(
-      `SELECT ${HOLD_COLUMNS}, ${QUEUE_POSITION} FROM loans.holds h ${whereSql} ORDER BY ${order} LIMIT ${p(limit)} OFFSET ${p(offset)}`,
-      params,
-    );
-    return [rows, n];
-  }
-
-  /** The hold shelf of a branch: ready holds (deadline order), then ended holds whose copy still sits there. */
-  async shelf(branch: string, limit: number, offset: number): Promise<[HoldRow[], number]> {
-    const from = `FROM loans.holds h WHERE h.pickup_branch = $1 AND (h.status = 'ready'
-      OR (h.shelf_cleared_at IS NULL AND h.status IN ('expired','cancelled') AND h.trapped_item_barcode IS NOT NULL))`;
-    const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n ${from}`, [branch]);
-    const rows = await this.dataSource.query(
-      `SELECT ${HOLD_COLUMNS} ${from} ORDER BY (h.status = 'ready'), h.pickup_deadline, h.id LIMIT $2 OFFSET $3`,
-      [branch, limit, offset],
-    );
-    return [rows, n];
-  }
-
-  /** Titles with waiting holds in an agency, oldest first (the pick list walks them page by page). */
-  async titlesWaiting(agency: string, today: string, limit: number, offset: number): Promise<string[]> {
-    const rows = await this.dataSource.query(
-      `SELECT record_id AS "recordId" FROM loans.holds
-       WHERE status = 'waiting' AND agency = $1 AND (not_needed_after IS NULL OR not_needed_after >= $2::date)
-       GROUP BY record_id ORDER BY min(placed_at), record_id LIMIT $3 OFFSET $4`,
-      [agency, today, limit, offset],
-    );
-    return rows.map((r: { recordId: string }) => r.recordId);
-  }
-
-  /** Waiting holds of these titles in queue order. */
-  async waitingForTitles(agency: string, recordIds: string[], today: string): Promise<HoldRow[]> {
-    if (recordIds.length === 0) return [];
-    return this.dataSource.query(
-      `SELECT ${HOLD_COLUMNS} FROM loans.holds h
-       WHERE h.record_id = ANY($2::uuid[]) AND h.status = 'waiting' AND h.agency = $1
-         AND (h.not_needed_after IS NULL OR h.not_needed_after >= $3::date)
-       ORDER BY h.record_id, ${QUEUE_ORDER}`,
-      [agency, recordIds, today],
-    );
-  }
-
-  /** Copies that cannot be pulled for a hold: out on loan, already set aside, or travelling. */
-  async unavailableAmong(items: ItemRef[]): Promise<Set<string>> {
-    if (items.length === 0) return new Set();
-    const agencies = items.map((i) => i.agency);
-    const barcodes = items.map((i) => i.barcode);
-    const rows: { k: string }[] = await this.dataSource.query(
-      `WITH wanted AS (SELECT * FROM unnest($1::text[], $2::text[]) AS w(agency, barcode))
-       SELECT w.agency || '/' || w.barcode AS k FROM wanted w WHERE
-         EXISTS (SELECT 1 FROM loans.loans l WHERE l.item_agency = w.agency AND l.item_barcode = w.barcode AND l.returned_at IS NULL)
-         OR EXISTS (SELECT 1 FROM loans.holds h WHERE h.trapped_item_agency = w.agency AND h.trapped_item_barcode = w.barcode AND h.status IN ('in_transit','ready'))
-         OR EXISTS (SELECT 1 FROM loans.transits t WHERE t.item_agency = w.agency AND t.item_barcode = w.barcode AND t.status = 'open')`,
-      [agencies, barcodes],
-    );
-    return new Set(rows.map((r) => r.k));
   }
 
   /** Waiting holds past their not-needed-after date, locked (SKIP LOCKED: replicas share the work). */
@@ -357,15 +227,19 @@ export class HoldRepository {
 // two-int key space: never collides with the single-bigint patron locks of LoanRepository
 const lockItemStatement = (item: ItemRef): Statement => [`SELECT pg_advisory_xact_lock(7001, hashtext($1 || '/' || $2))`, [item.agency, item.barcode]];
 
+/** Serialise everything that decides where one item goes (checkin, checkout, expiry, cancel), as a plan step. */
+export const lockItemStep = (item: ItemRef): PlanStep<void> => effect(...lockItemStatement(item));
+
 /**
  * At checkout (the loan row already carries its record_id): the hold trapped for this copy (whoever it
  * is for), or this patron's own waiting hold that the copy fills, locked (at most two rows); and, as the
  * copy is lent, not travelling, any open transit of it ends and it comes off any shelf "pull" list.
  * Those two updates touch no row the select returns (other statuses); a refusal rolls them back with
- * the checkout.
+ * the checkout. Send it after lockItemStep (its snapshot is taken under the lock).
  */
-const forCheckoutStatement = (item: ItemRef, recordId: string | null, patron: ItemRef, at: Date): Statement => [
-  `WITH t AS (UPDATE loans.transits SET status = 'cancelled' WHERE item_agency = $1 AND item_barcode = $2 AND status = 'open' RETURNING id),
+export const checkoutHoldsStep = (item: ItemRef, recordId: string | null, patron: ItemRef, at: Date): PlanStep<HoldRow[]> =>
+  step(
+    `WITH t AS (UPDATE loans.transits SET status = 'cancelled' WHERE item_agency = $1 AND item_barcode = $2 AND status = 'open' RETURNING id),
             c AS (UPDATE loans.holds SET shelf_cleared_at = $6
                   WHERE trapped_item_agency = $1 AND trapped_item_barcode = $2 AND shelf_cleared_at IS NULL AND status IN ('expired','cancelled') RETURNING id)
        SELECT ${HOLD_COLUMNS} FROM loans.holds h
@@ -373,31 +247,47 @@ const forCheckoutStatement = (item: ItemRef, recordId: string | null, patron: It
           OR (h.patron_agency = $3 AND h.patron_barcode = $4 AND h.record_id = $5 AND h.status = 'waiting'
               AND ((h.level = 'title' AND h.agency = $1) OR (h.item_agency = $1 AND h.item_barcode = $2)))
        FOR UPDATE OF h`,
-  [item.agency, item.barcode, patron.agency, patron.barcode, recordId, at],
-];
+    [item.agency, item.barcode, patron.agency, patron.barcode, recordId, at],
+    parse.all<HoldRow>(),
+  );
 
 /**
- * What routing a scanned copy could have to do, in one statement (run under lockItem, so nothing that
- * routing writes can change between this and the look-ups it spares): shelf "pull" markers to clear, an
- * open transit, a hold it is set aside for, a waiting hold it could fill (the same condition as
- * firstWaitingFor; `recordId` null: none looked for). The common return (none of these) then costs this
- * statement instead of four.
+ * Whether someone other than `patron` waits for the title (same agency) of the copy's open loan, or
+ * for this very copy: renewal is refused then. Send it after the loan's lock in the same round trip
+ * (it gets its snapshot after the lock). The title comes from the open loan row (null record_id: loans
+ * made before titles were kept match copy-level holds only).
  */
-const routingProbeStatement = (item: ItemRef, recordId: string | null, today: string): Statement => [
-  routingProbeSql('$3::uuid'),
-  [item.agency, item.barcode, recordId, today],
-];
+export const othersWaitingStep = (item: ItemRef, patron: ItemRef, today: string): PlanStep<boolean> =>
+  step(
+    `SELECT EXISTS (SELECT 1 FROM loans.holds h
+       WHERE h.status = 'waiting' AND NOT (h.patron_agency = $3 AND h.patron_barcode = $4)
+         AND (h.not_needed_after IS NULL OR h.not_needed_after >= $5::date)
+         AND ((h.agency = $1 AND (h.level = 'title' OR (h.item_agency = $1 AND h.item_barcode = $2))
+               AND h.record_id = (SELECT l.record_id FROM loans.loans l
+                                  WHERE l.item_agency = $1 AND l.item_barcode = $2 AND l.returned_at IS NULL))
+              OR (h.item_agency = $1 AND h.item_barcode = $2))) AS waiting`,
+    [item.agency, item.barcode, patron.agency, patron.barcode, today],
+    (r) => parse.one<{ waiting: boolean }>()(r).waiting === true,
+  );
 
 /**
- * routingProbeStatement for a copy whose loan this transaction has just closed with
- * closeOpenLoanStatement, sent in the same round trip: the title is not known when the statements are
- * written, so the UPDATE leaves it in a transaction-local setting (`loans.closed_record`) that this
- * reads (the closed loan is no longer in the open-loan index, and no other index finds it by item).
+ * What routing a scanned copy could have to do, in one statement (run under lockItemStep, so nothing
+ * that routing writes can change between this and the look-ups it spares): shelf "pull" markers to
+ * clear, an open transit, a hold it is set aside for, a waiting hold it could fill (the same condition
+ * as firstWaitingFor; `recordId` null: none looked for). The common return (none of these) then costs
+ * this statement instead of four.
  */
-const routingProbeAfterReturnStatement = (item: ItemRef, today: string): Statement => [
-  routingProbeSql(`nullif(current_setting('loans.closed_record', true), '')::uuid`, '$3'),
-  [item.agency, item.barcode, today],
-];
+export const routingProbeStep = (item: ItemRef, recordId: string | null, today: string): PlanStep<RoutingProbe> =>
+  step(routingProbeSql('$3::uuid'), [item.agency, item.barcode, recordId, today], parse.one<RoutingProbe>());
+
+/**
+ * routingProbeStep for a copy whose loan the same round trip has just closed (closeOpenLoanStep): the
+ * title is not known when the statements are written, so it comes through the declared hand-off
+ * `closedLoanRecord` (the closed loan is no longer in the open-loan index, and no other index finds it
+ * by item). runPlan checks the close is sent before this.
+ */
+export const routingProbeAfterReturnStep = (item: ItemRef, today: string): PlanStep<RoutingProbe> =>
+  step(routingProbeSql(closedLoanRecord.read(), '$3'), [item.agency, item.barcode, today], parse.one<RoutingProbe>(), { reads: [closedLoanRecord] });
 
 function routingProbeSql(record: string, today = '$4'): string {
   return `SELECT

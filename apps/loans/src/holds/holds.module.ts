@@ -10,6 +10,7 @@ import { HoldExpiryJob } from './hold-expiry.job';
 import { HoldQueryService } from './hold-query.service';
 import { HoldReleaseService } from './hold-release.service';
 import { HoldRepository } from './hold.repository';
+import { HoldListRepository } from './hold-list.repository';
 import { HoldsController } from './holds.controller';
 import { ItemRoutingService } from './item-routing.service';
 import { PickupLocationsService } from './pickup-locations.service';
@@ -25,6 +26,7 @@ import { PlaceHoldUseCase } from './place-hold.usecase';
   controllers: [HoldsController],
   providers: [
     HoldRepository,
+    HoldListRepository,
     ItemRoutingService,
     HoldCirculationService,
     HoldReleaseService,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OutboxService, type Statement } from '@app/common';
+import { OutboxService, type PlanStep } from '@app/common';
 import {
   CheckinHoldInfo,
   HoldReady,
@@ -17,7 +17,7 @@ import { EntityManager } from 'typeorm';
 import { CalendarService } from '../calendar/calendar.service';
 import { LoansEnvDto } from '../config/loans-env.dto';
 import { addDays, localDate } from '../shared/local-date';
-import { HoldRepository, HoldRow, RoutingProbe } from './hold.repository';
+import { HoldRepository, HoldRow, lockItemStep, RoutingProbe, routingProbeAfterReturnStep } from './hold.repository';
 import { toCheckinHoldInfo, toHoldEventData } from './hold.mapper';
 import { FloatingPolicyService } from '../transit/floating-policy.service';
 import { TransitRepository, TransitRow } from '../transit/transit.repository';
@@ -69,15 +69,12 @@ export class ItemRoutingService {
   ) {}
 
   /**
-   * The item lock and the routing probe for a copy whose loan closeOpenLoanStatement closes just before
-   * them, in the same round trip; hand their rows (probeFrom) to route() as `lockedProbe`.
+   * Plan steps to send right after closeOpenLoanStep, in the same round trip: the item lock and the
+   * routing probe under it (it takes the title from the close's `closedLoanRecord` hand-off); hand the
+   * probe to route() as `lockedProbe`.
    */
-  statementsAfterReturn(item: ItemRef, at: Date): Statement[] {
-    return this.holds.lockItemAndProbeAfterReturnStatements(item, localDate(at, this.env.LIBRARY_TIMEZONE));
-  }
-
-  probeFrom(rows: unknown[][]): RoutingProbe {
-    return this.holds.probeFrom(rows);
+  stepsAfterReturn(item: ItemRef, at: Date): { itemLock: PlanStep<void>; probe: PlanStep<RoutingProbe> } {
+    return { itemLock: lockItemStep(item), probe: routingProbeAfterReturnStep(item, localDate(at, this.env.LIBRARY_TIMEZONE)) };
   }
 
   /**

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Statement } from '@app/common';
+import { type PlanStep, rows, step } from '@app/common';
 import { EntityManager } from 'typeorm';
-import { lockPatronStatement } from '../shared/loan.repository';
 import { OpenLoanCounts } from './loan-limits';
 
 @Injectable()
@@ -16,21 +15,13 @@ export class LoanLimitsRepository {
     return row;
   }
 
-  /**
-   * The patron lock (lockPatronStatement), then countOpen under it: statements for a queryTogether (the
-   * count's snapshot is taken after the lock). `countsFrom` reads their rows.
-   */
-  lockPatronAndCountStatements(agency: string, barcode: string, owningBranch: string): Statement[] {
-    return [lockPatronStatement(agency, barcode), countOpenStatement(agency, barcode, owningBranch)];
+  /** countOpen as a plan step: send it after lockPatronStep (its snapshot is then taken under the lock). */
+  countOpenStep(agency: string, barcode: string, owningBranch: string): PlanStep<OpenLoanCounts> {
+    return step(...countOpenStatement(agency, barcode, owningBranch), rows.one<OpenLoanCounts>());
   }
-
-  countsFrom([, countRows]: unknown[][]): OpenLoanCounts {
-    return countRows[0] as OpenLoanCounts;
-  }
-
 }
 
-const countOpenStatement = (agency: string, barcode: string, owningBranch: string): Statement => [
+const countOpenStatement = (agency: string, barcode: string, owningBranch: string): [string, unknown[]] => [
   `SELECT (SELECT count(*) FROM loans.loans WHERE patron_agency = $1 AND patron_barcode = $2 AND returned_at IS NULL)::int AS open,
           (SELECT count(*) FROM loans.loans WHERE patron_agency = $1 AND patron_barcode = $2 AND owning_branch = $3
              AND returned_at IS NULL)::int AS "openFromOwningBranch"`,

@@ -1,20 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { CirculationChannel, ItemRef } from '@app/contracts';
-import { executeWithCommit, type Statement } from '@app/common';
+import { effect, entitySelect, executeWithCommit, Handoff, type PlanStep, rows, type Statement, step } from '@app/common';
 import { EntityManager, IsNull, Not, Repository } from 'typeorm';
 import { LoanEntity } from './loan.entity';
 
 export type LoanListStatus = 'open' | 'closed' | 'all';
 
-/** Column list for raw statements, aliased to entity properties (due_date as text: pg would make it a Date). */
-export const LOAN_COLUMNS = `id, patron_agency AS "patronAgency", patron_barcode AS "patronBarcode", patron_type AS "patronType",
-  item_agency AS "itemAgency", item_barcode AS "itemBarcode", item_id AS "itemId", title, item_type AS "itemType",
-  owning_branch AS "owningBranch", checkout_branch AS "checkoutBranch", channel, rule_id AS "ruleId",
-  checked_out_at AS "checkedOutAt", due_at AS "dueAt", due_date::text AS "dueDate", renewals,
-  last_renewed_at AS "lastRenewedAt", returned_at AS "returnedAt", return_branch AS "returnBranch",
-  return_channel AS "returnChannel", due_branch AS "dueBranch", lost_at AS "lostAt", claimed_returned_at AS "claimedReturnedAt",
-  found_at AS "foundAt"`;
+/** Select list for raw statements, from LoanEntity's own column declarations (due_date as text). */
+export const LOAN_COLUMNS = entitySelect(LoanEntity);
 
 export const toEntity = (row: Record<string, unknown>): LoanEntity => Object.assign(new LoanEntity(), row);
 
@@ -24,29 +18,40 @@ export interface LoanWithRecord {
   recordId: string | null;
 }
 
-/** The item's open loan with its record_id (via loans_open_item_key); `lock`: FOR UPDATE. */
-export const openByItemWithRecordStatement = (item: ItemRef, lock: boolean): Statement => [
-  `SELECT ${LOAN_COLUMNS}, record_id AS "recordId" FROM loans.loans
-   WHERE item_agency = $1 AND item_barcode = $2 AND returned_at IS NULL${lock ? ' FOR UPDATE' : ''}`,
-  [item.agency, item.barcode],
-];
+const withRecord = (rows: unknown[]): LoanWithRecord | null => {
+  if (rows.length === 0) return null;
+  const { recordId, closedRecordSetting: _setting, ...row } = rows[0] as Record<string, unknown>;
+  return { loan: toEntity(row), recordId: (recordId as string | null) ?? null };
+};
 
 /**
- * Closes the item's open loan, returning it with its record_id; no row when it was not on loan. The
- * record_id is also left in the transaction-local setting `loans.closed_record` for a statement sent
- * in the same round trip (HoldRepository's routing probe after a return).
+ * The title of the loan a round trip has just closed (closeOpenLoanStep), for a later statement of the
+ * same round trip (HoldRepository's routing probe after a return).
  */
-export const closeOpenLoanStatement = (item: ItemRef, at: Date, branch: string, channel: CirculationChannel): Statement => [
-  `UPDATE loans.loans SET returned_at = $3, return_branch = $4, return_channel = $5
-   WHERE item_agency = $1 AND item_barcode = $2 AND returned_at IS NULL
-   RETURNING ${LOAN_COLUMNS}, record_id AS "recordId", set_config('loans.closed_record', coalesce(record_id::text, ''), true) AS "closedRecordSetting"`,
-  [item.agency, item.barcode, at, branch, channel],
-];
+export const closedLoanRecord = new Handoff('loans.closed_record', 'uuid');
 
-const withRecord = ({ recordId, closedRecordSetting: _setting, ...row }: Record<string, unknown>): LoanWithRecord => ({
-  loan: toEntity(row),
-  recordId: (recordId as string | null) ?? null,
-});
+/** The item's open loan with its record_id (via loans_open_item_key); `lock`: FOR UPDATE. */
+export const openLoanStep = (item: ItemRef, lock: boolean): PlanStep<LoanWithRecord | null> =>
+  step(
+    `SELECT ${LOAN_COLUMNS}, record_id AS "recordId" FROM loans.loans
+   WHERE item_agency = $1 AND item_barcode = $2 AND returned_at IS NULL${lock ? ' FOR UPDATE' : ''}`,
+    [item.agency, item.barcode],
+    withRecord,
+  );
+
+/**
+ * Closes the item's open loan, returning it with its record_id; null when it was not on loan. Hands
+ * the record_id on as `closedLoanRecord`.
+ */
+export const closeOpenLoanStep = (item: ItemRef, at: Date, branch: string, channel: CirculationChannel): PlanStep<LoanWithRecord | null> =>
+  step(
+    `UPDATE loans.loans SET returned_at = $3, return_branch = $4, return_channel = $5
+   WHERE item_agency = $1 AND item_barcode = $2 AND returned_at IS NULL
+   RETURNING ${LOAN_COLUMNS}, record_id AS "recordId", ${closedLoanRecord.write('record_id')} AS "closedRecordSetting"`,
+    [item.agency, item.barcode, at, branch, channel],
+    withRecord,
+    { writes: [closedLoanRecord] },
+  );
 
 @Injectable()
 export class LoanRepository {
@@ -68,12 +73,8 @@ export class LoanRepository {
 
   /** findOpenByItem that also returns the loan's title (record_id), in the same statement. */
   async findOpenByItemWithRecord(item: ItemRef, m?: EntityManager, lock = false): Promise<LoanWithRecord | null> {
-    return this.withRecordFrom(await (m ?? this.loans.manager).query(...openByItemWithRecordStatement(item, lock)));
-  }
-
-  /** The rows of openByItemWithRecordStatement as findOpenByItemWithRecord returns them. */
-  withRecordFrom(rows: unknown[]): LoanWithRecord | null {
-    return rows.length > 0 ? withRecord(rows[0] as Record<string, unknown>) : null;
+    const s = openLoanStep(item, lock);
+    return s.parse(await (m ?? this.loans.manager).query(s.sql, [...s.params]));
   }
 
   /** The loan row is locked by the caller and nothing reads it back in the transaction: it travels with the COMMIT. */
@@ -130,22 +131,26 @@ export class LoanRepository {
  */
 export const lockPatronStatement = (agency: string, barcode: string): Statement => [`SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2))`, [agency, barcode]];
 
+export const lockPatronStep = (agency: string, barcode: string): PlanStep<void> => effect(...lockPatronStatement(agency, barcode));
+
 /**
- * Insert the loan unless the item already has an open one. The partial unique index
- * loans_open_item_key decides (ON CONFLICT DO NOTHING waits for a racing insert to commit or roll
- * back), so exactly one of N concurrent checkouts wins and the others get no row back, without an
+ * Insert the loan unless the item already has an open one; true when it was inserted. The partial
+ * unique index loans_open_item_key decides (ON CONFLICT DO NOTHING waits for a racing insert to commit
+ * or roll back), so exactly one of N concurrent checkouts wins and the others get false, without an
  * aborted transaction. `recordId`: the title, kept on the loan so its checkin can trap title-level
  * holds without the catalog (written here, not by a second UPDATE).
  */
-export const insertIfItemFreeStatement = (l: LoanEntity, recordId: string | null = null): Statement => [
-  `INSERT INTO loans.loans (id, patron_agency, patron_barcode, patron_type, item_agency, item_barcode, item_id, title,
+export const insertIfItemFreeStep = (l: LoanEntity, recordId: string | null = null): PlanStep<boolean> =>
+  step(
+    `INSERT INTO loans.loans (id, patron_agency, patron_barcode, patron_type, item_agency, item_barcode, item_id, title,
          item_type, owning_branch, checkout_branch, channel, rule_id, checked_out_at, due_at, due_date, renewals, due_branch, record_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0, $17, $18)
        ON CONFLICT (item_agency, item_barcode) WHERE returned_at IS NULL DO NOTHING
        RETURNING id`,
-  [
-    l.id, l.patronAgency, l.patronBarcode, l.patronType, l.itemAgency, l.itemBarcode, l.itemId, l.title,
-    l.itemType, l.owningBranch, l.checkoutBranch, l.channel, l.ruleId, l.checkedOutAt, l.dueAt, l.dueDate,
-    l.dueBranch ?? l.checkoutBranch, recordId,
-  ],
-];
+    [
+      l.id, l.patronAgency, l.patronBarcode, l.patronType, l.itemAgency, l.itemBarcode, l.itemId, l.title,
+      l.itemType, l.owningBranch, l.checkoutBranch, l.channel, l.ruleId, l.checkedOutAt, l.dueAt, l.dueDate,
+      l.dueBranch ?? l.checkoutBranch, recordId,
+    ],
+    rows.any,
+  );

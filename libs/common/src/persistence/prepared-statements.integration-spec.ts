@@ -2,6 +2,7 @@ import { createTestDatabase } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions, ensureSchema } from './database.options';
 import { executeWithCommit, queryTogether } from './prepared-statements';
+import { effect, Handoff, rows, runPlan, step } from './statement-plan';
 
 /** One pooled connection, so pg_prepared_statements (per session) shows what this pool prepared. */
 async function open(url: string, preparedStatements: boolean): Promise<DataSource> {
@@ -197,5 +198,31 @@ describe('prepared statements through TypeORM on real PostgreSQL', () => {
         await runner.release();
       }
     });
+  });
+
+  describe('statement plans', () => {
+    const handed = new Handoff('prep.handed', 'int');
+    for (const preparedStatements of [true, false]) {
+      it(`returns each step's typed value by name, hand-off included (prepared statements ${preparedStatements ? 'on' : 'off'})`, async () => {
+        const ds = await open(url, preparedStatements);
+        try {
+          for (const n of [4, 7]) {
+            const result = await ds.transaction((m) =>
+              runPlan(m, {
+                lock: effect('SELECT pg_advisory_xact_lock($1)', [4242]),
+                doubled: step(`SELECT $1::int * 2 AS v, ${handed.write('$1::int + 1')} AS h`, [n], (r) => rows.one<{ v: number }>()(r).v, { writes: [handed] }),
+                next: step(`SELECT ${handed.read()} AS v`, [], (r) => rows.one<{ v: number | null }>()(r).v, { reads: [handed] }),
+                none: step('SELECT 1 AS x WHERE $1::boolean', [false], rows.maybe<{ x: number }>()),
+              }),
+            );
+            expect(result).toEqual({ lock: undefined, doubled: n * 2, next: n + 1, none: null });
+          }
+          // the setting is transaction-local: a new transaction reads nothing
+          expect(await ds.transaction((m) => runPlan(m, { next: step(`SELECT ${handed.read()} AS v`, [], rows.one<{ v: number | null }>()) }))).toEqual({ next: { v: null } });
+        } finally {
+          await ds.destroy();
+        }
+      });
+    }
   });
 });
