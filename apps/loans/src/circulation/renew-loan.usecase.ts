@@ -47,7 +47,7 @@ export class RenewLoanUseCase {
       // the loan is read once, locked (a checkin or another renewal waits for this one), and in the same
       // round trip, under the lock, whether other patrons wait for its title
       const result = await runPlan(m, {
-        locked: openLoanStep(dto.item, true),
+        locked: openLoanStep(dto.item, true, true),
         othersWait: this.holds.othersWaitingStep(dto.item, patron, today),
       });
       const loan = result.locked?.loan ?? null;

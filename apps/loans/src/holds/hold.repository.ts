@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { HoldEndReason, HoldLevel, HoldListStatus, HoldPlacer, HoldStatus, ItemRef } from '@app/contracts';
 import { col, effect, type PlanStep, rowShape, runPlan, type RowOf, rows as parse, Statement, step } from '@app/common';
-import { closedLoanRecord } from '../shared/loan.repository';
+import { closedLoanRecord, openLoanRecord } from '../shared/loan.repository';
 import { DataSource, EntityManager } from 'typeorm';
 
 /** loans.holds, declared once: the select list (HOLD_COLUMNS) and the row type (HoldRow) come from it. */
@@ -188,17 +188,6 @@ export class HoldRepository {
     return (await runPlan(m, { itemLock: lockItemStep(item), probe: routingProbeStep(item, recordId, today) })).probe;
   }
 
-  /** Whether the patron has this copy, or any copy of the title, out on loan now. */
-  async patronHasLoan(m: EntityManager, patron: ItemRef, recordId: string, item: ItemRef | null): Promise<boolean> {
-    const [row] = await m.query(
-      `SELECT EXISTS (SELECT 1 FROM loans.loans l
-         WHERE l.patron_agency = $1 AND l.patron_barcode = $2 AND l.returned_at IS NULL
-           AND (l.record_id = $3 OR (l.item_agency = $4 AND l.item_barcode = $5))) AS has`,
-      [patron.agency, patron.barcode, recordId, item?.agency ?? null, item?.barcode ?? null],
-    );
-    return row.has === true;
-  }
-
   /** Default priority for a patron type (0 when no rule). */
   async priorityFor(patronType: string): Promise<number> {
     const rows = await this.dataSource.query(`SELECT priority FROM loans.hold_priority_rules WHERE patron_type = $1`, [patronType]);
@@ -253,9 +242,10 @@ export const checkoutHoldsStep = (item: ItemRef, recordId: string | null, patron
 
 /**
  * Whether someone other than `patron` waits for the title (same agency) of the copy's open loan, or
- * for this very copy: renewal is refused then. Send it after the loan's lock in the same round trip
- * (it gets its snapshot after the lock). The title comes from the open loan row (null record_id: loans
- * made before titles were kept match copy-level holds only).
+ * for this very copy: renewal is refused then. Send it after openLoanStep(…, lock) in the same round
+ * trip: it gets its snapshot after the lock, and the loan's title through the `openLoanRecord`
+ * hand-off (null record_id, or no open loan: copy-level holds only, as for loans made before titles
+ * were kept).
  */
 export const othersWaitingStep = (item: ItemRef, patron: ItemRef, today: string): PlanStep<boolean> =>
   step(
@@ -263,11 +253,11 @@ export const othersWaitingStep = (item: ItemRef, patron: ItemRef, today: string)
        WHERE h.status = 'waiting' AND NOT (h.patron_agency = $3 AND h.patron_barcode = $4)
          AND (h.not_needed_after IS NULL OR h.not_needed_after >= $5::date)
          AND ((h.agency = $1 AND (h.level = 'title' OR (h.item_agency = $1 AND h.item_barcode = $2))
-               AND h.record_id = (SELECT l.record_id FROM loans.loans l
-                                  WHERE l.item_agency = $1 AND l.item_barcode = $2 AND l.returned_at IS NULL))
+               AND h.record_id = ${openLoanRecord.read()})
               OR (h.item_agency = $1 AND h.item_barcode = $2))) AS waiting`,
     [item.agency, item.barcode, patron.agency, patron.barcode, today],
     (r) => parse.one<{ waiting: boolean }>()(r).waiting === true,
+    { reads: [openLoanRecord] },
   );
 
 /**

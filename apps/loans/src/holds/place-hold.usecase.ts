@@ -14,6 +14,7 @@ import { PickupLocationsService } from './pickup-locations.service';
 import { CatalogHoldingsClient } from './catalog-holdings.client';
 import { toHoldEventData, toHoldView } from './hold.mapper';
 import { HoldRepository, HoldRow } from './hold.repository';
+import { LoanRepository } from '../shared/loan.repository';
 
 /** Branch kinds a patron can collect from: staffed desks and smart lockers (24-hour libraries have no hold shelf). */
 export const PICKUP_KINDS: readonly string[] = ['central', 'branch', 'locker'];
@@ -39,6 +40,7 @@ export class PlaceHoldUseCase {
     private readonly branches: PickupLocationsService,
     private readonly policy: LoanPolicyService,
     private readonly holds: HoldRepository,
+    private readonly loans: LoanRepository,
     private readonly outbox: OutboxService,
     private readonly env: LoansEnvDto,
   ) {}
@@ -127,7 +129,7 @@ export class PlaceHoldUseCase {
 
     await this.dataSource.transaction(async (m) => {
       const who = { agency: patron.agency, barcode: patron.barcode };
-      if (await this.holds.patronHasLoan(m, who, recordId, item)) {
+      if (await this.loans.patronHasLoan(m, who, recordId, item)) {
         throw new DomainError(ErrorCode.HoldPatronHasItem, `patron ${who.agency}/${who.barcode} already has ${item ? 'this item' : 'a copy of this title'} on loan`);
       }
       if (!(await this.holds.insertIfNoDuplicate(m, hold))) {

@@ -20,7 +20,7 @@ export interface LoanWithRecord {
 
 const withRecord = (rows: unknown[]): LoanWithRecord | null => {
   if (rows.length === 0) return null;
-  const { recordId, closedRecordSetting: _setting, ...row } = rows[0] as Record<string, unknown>;
+  const { recordId, closedRecordSetting: _closed, recordSetting: _open, ...row } = rows[0] as Record<string, unknown>;
   return { loan: toEntity(row), recordId: (recordId as string | null) ?? null };
 };
 
@@ -30,13 +30,23 @@ const withRecord = (rows: unknown[]): LoanWithRecord | null => {
  */
 export const closedLoanRecord = new Handoff('loans.closed_record', 'uuid');
 
-/** The item's open loan with its record_id (via loans_open_item_key); `lock`: FOR UPDATE. */
-export const openLoanStep = (item: ItemRef, lock: boolean): PlanStep<LoanWithRecord | null> =>
+/**
+ * The title of the open loan openLoanStep read (with `handOffRecord`), for a later statement of the
+ * same round trip (the renewal's "do others wait" step). Unset when the item has no open loan.
+ */
+export const openLoanRecord = new Handoff('loans.open_record', 'uuid');
+
+/**
+ * The item's open loan with its record_id (via loans_open_item_key); `lock`: FOR UPDATE;
+ * `handOffRecord`: also hands its record_id on as `openLoanRecord`.
+ */
+export const openLoanStep = (item: ItemRef, lock: boolean, handOffRecord = false): PlanStep<LoanWithRecord | null> =>
   step(
-    `SELECT ${LOAN_COLUMNS}, record_id AS "recordId" FROM loans.loans
+    `SELECT ${LOAN_COLUMNS}, record_id AS "recordId"${handOffRecord ? `, ${openLoanRecord.write('record_id')} AS "recordSetting"` : ''} FROM loans.loans
    WHERE item_agency = $1 AND item_barcode = $2 AND returned_at IS NULL${lock ? ' FOR UPDATE' : ''}`,
     [item.agency, item.barcode],
     withRecord,
+    handOffRecord ? { writes: [openLoanRecord] } : {},
   );
 
 /**
@@ -91,6 +101,17 @@ export class LoanRepository {
       take: limit,
       skip: offset,
     });
+  }
+
+  /** Whether the patron has this copy, or any copy of the title, out on loan now. */
+  async patronHasLoan(m: EntityManager, patron: ItemRef, recordId: string, item: ItemRef | null): Promise<boolean> {
+    const [row] = await m.query(
+      `SELECT EXISTS (SELECT 1 FROM loans.loans l
+         WHERE l.patron_agency = $1 AND l.patron_barcode = $2 AND l.returned_at IS NULL
+           AND (l.record_id = $3 OR (l.item_agency = $4 AND l.item_barcode = $5))) AS has`,
+      [patron.agency, patron.barcode, recordId, item?.agency ?? null, item?.barcode ?? null],
+    );
+    return row.has === true;
   }
 
   /**
