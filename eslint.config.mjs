@@ -32,7 +32,7 @@ export default tseslint.config(
   },
   {
     // jest's module-registry tricks (isolateModules/doMock) and globalSetup loading compiled dist/ files need require()
-    files: ['apps/launcher/src/service-module-graph.spec.ts', 'test/**/global-setup.ts'],
+    files: ['test/system/service-module-graph.system-spec.ts', 'test/**/global-setup.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   ...boundaries,
