@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { HoldEndReason, HoldLevel, HoldListStatus, HoldPlacer, HoldStatus, ItemRef } from '@app/contracts';
+import type { HoldEndReason, HoldLevel, HoldPlacer, HoldStatus, ItemRef } from '@app/contracts';
 import { col, effect, type PlanStep, rowShape, runPlan, type RowOf, rows as parse, Statement, step } from '@app/common';
 import { closedLoanRecord, openLoanRecord } from '../shared/loan.repository';
 import { DataSource, EntityManager } from 'typeorm';

@@ -45,7 +45,7 @@ export const rowShape = <D extends Decl>(columns: D): RowShape<D> => new RowShap
  * TypeORM hydrates them): raw statements return rows shaped like the entity without restating it.
  */
 export function entitySelect(entity: abstract new () => object, alias?: string): string {
-  const columns = getMetadataArgsStorage().filterColumns(entity as unknown as Function);
+  const columns = getMetadataArgsStorage().filterColumns(entity);
   if (columns.length === 0) throw new Error(`${entity.name} declares no columns`);
   return columns
     .map((c) => selectItem(alias, c.options.name ?? c.propertyName, c.propertyName, c.options.type === 'date'))
