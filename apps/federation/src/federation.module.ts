@@ -1,9 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceCoreModule } from '@app/common';
 import { FederationEnvDto } from './config/federation-env.dto';
+import { FederationController } from './controllers/federation.controller';
+import { ExchangeLogService } from './exchanges/exchange-log.service';
 import { CreateFederationSchema1764057600200 } from './migrations/1764057600200-create-federation-schema';
+import { FederationRegistryNcip1764057600201 } from './migrations/1764057600201-federation-registry-ncip';
+import { NcipHandlersService } from './ncip/ncip-handlers.service';
+import { NcipServerService } from './ncip/ncip-server.service';
+import { PartnerRegistryService } from './partners/partner-registry.service';
+import { IllRequestService } from './requests/ill-request.service';
 
-/** Branch federation and partner lending (NCIP). Boots, migrates, answers health and ping. */
+/** Branch federation and partner lending: registry, agreements, partner keys, NCIP 2.02 responder, interlibrary requests. */
 @Module({})
 export class FederationModule {
   static register(env: FederationEnvDto): DynamicModule {
@@ -16,9 +23,11 @@ export class FederationModule {
           envClass: FederationEnvDto,
           schema: 'federation',
           entities: [],
-          migrations: [CreateFederationSchema1764057600200],
+          migrations: [CreateFederationSchema1764057600200, FederationRegistryNcip1764057600201],
         }),
       ],
+      controllers: [FederationController],
+      providers: [PartnerRegistryService, ExchangeLogService, IllRequestService, NcipHandlersService, NcipServerService],
     };
   }
 }

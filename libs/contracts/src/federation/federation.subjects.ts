@@ -1,0 +1,29 @@
+/** Federation service (partner agencies, agreements, NCIP, interlibrary requests). See docs/interlibrary.md. */
+export const FederationSubjects = {
+  /** NcipExchangeDto (raw XML from the gateway's POST /ncip) → NcipExchangeReply (XML to send back) */
+  ncipExchange: 'federation.ncip.exchange.v1',
+  /** UpsertPartnerDto → PartnerView */
+  upsertPartner: 'federation.partners.upsert.v1',
+  /** {} → PartnerView[] */
+  listPartners: 'federation.partners.list.v1',
+  /** IssuePartnerKeyDto → IssuedPartnerKey (the key is shown once) */
+  issuePartnerKey: 'federation.partners.issue-key.v1',
+  /** RevokePartnerKeyDto → PartnerKeyView */
+  revokePartnerKey: 'federation.partners.revoke-key.v1',
+  /** UpsertUnitDto → UnitView (branches, 24-hour libraries, locker sites, central-branch tree) */
+  upsertUnit: 'federation.units.upsert.v1',
+  /** {agency?} → UnitView[] */
+  listUnits: 'federation.units.list.v1',
+  /** ListExchangesDto → Page<ExchangeView> */
+  listExchanges: 'federation.exchanges.list.v1',
+  /** ListIllRequestsDto → Page<IllRequestView> */
+  listRequests: 'federation.requests.list.v1',
+  /** IllRequestRefDto → IllRequestView (with its transitions) */
+  getRequest: 'federation.requests.get.v1',
+  /** ActOnIllRequestDto → IllRequestView */
+  actOnRequest: 'federation.requests.act.v1',
+  /** ListFailedExchangesDto → Page<FailedExchangeView> */
+  listFailed: 'federation.failed.list.v1',
+  /** ResolveFailedExchangeDto → FailedExchangeView */
+  resolveFailed: 'federation.failed.resolve.v1',
+} as const;
