@@ -79,6 +79,7 @@ export class NcipServerService {
     let outcome: 'ok' | 'problem' | 'error' | 'replayed' = 'ok';
     let problemType: string | null = null;
     let xml: string;
+    let status = 200;
     const fail = (p: NcipProblem) => {
       outcome = 'error';
       problemType = p.type;
@@ -86,6 +87,10 @@ export class NcipServerService {
     };
     try {
       let req: NcipRequest;
+      if (dto.refused === 'too_large') {
+        status = 413;
+        throw new NcipProblemError({ type: 'Invalid Message Syntax Error', scheme: ProblemSchemes.general, detail: 'the message is larger than this server accepts', element: 'NCIPMessage' });
+      }
       try {
         req = readRequest(parseXml(dto.xml, { maxBytes: this.env.NCIP_MAX_BYTES, maxDepth: 32 }));
       } catch (e) {
@@ -126,7 +131,7 @@ export class NcipServerService {
     await this.exchanges
       .record({ correlationId, direction: 'in', partner, service, outcome, problem: problemType, durationMs, request: dto.xml, response: xml })
       .catch((e: Error) => this.log.error(`exchange log write failed: ${e.message}`));
-    return { status: 200, xml, correlationId };
+    return { status, xml, correlationId };
   }
 
   private async dispatch(req: NcipRequest, principal: KeyPrincipal, from: string): Promise<{ xml: string; outcome: 'ok' | 'problem' | 'replayed'; problem: string | null }> {

@@ -19,6 +19,11 @@ export class NcipExchangeDto {
   @IsString()
   @MaxLength(100)
   remoteAddress?: string;
+
+  /** set by the gateway when it refused the body itself (larger than NCIP_BODY_LIMIT): answered with a Problem */
+  @IsOptional()
+  @IsIn(['too_large'])
+  refused?: 'too_large';
 }
 
 export interface NcipExchangeReply {
@@ -426,4 +431,26 @@ export interface FailedExchangeView {
   resolvedAt: string | null;
   resolvedBy: string | null;
   note: string | null;
+}
+
+/** HTTP body of POST /api/federation/requests/:id/act (the id comes from the path, the actor from the API key). */
+export class ActOnIllRequestBodyDto {
+  @ApiProperty({ enum: IllActions })
+  @IsIn(IllActions)
+  action: (typeof IllActions)[number];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+}
+
+/** HTTP body of POST /api/federation/failed/:id/resolve */
+export class ResolveFailedExchangeBodyDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  note?: string;
 }
