@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceCoreModule } from '@app/common';
 import { FederationEnvDto } from './config/federation-env.dto';
+import { IllLoanEventsConsumer } from './consumers/ill-loan-events.consumer';
 import { FederationController } from './controllers/federation.controller';
 import { ExchangeLogService } from './exchanges/exchange-log.service';
 import { CreateFederationSchema1764057600200 } from './migrations/1764057600200-create-federation-schema';
@@ -27,7 +28,7 @@ export class FederationModule {
         }),
       ],
       controllers: [FederationController],
-      providers: [PartnerRegistryService, ExchangeLogService, IllRequestService, NcipHandlersService, NcipServerService],
+      providers: [PartnerRegistryService, ExchangeLogService, IllRequestService, NcipHandlersService, NcipServerService, IllLoanEventsConsumer],
     };
   }
 }

@@ -353,7 +353,8 @@ export class NcipHandlersService {
       hold = await this.rpc.request<HoldView>(HoldSubjects.place, {
         patron: libraryPatron,
         ...(target.item ? { item: target.item } : { recordId: target.recordId }),
-        pickupBranch: this.branchFor(ctx.partner),
+        // picked up at our interlibrary desk, packed and shipped from there
+        pickupBranch: this.env.NCIP_DEFAULT_BRANCH,
         placedBy: 'staff',
         channel: 'ncip',
       });

@@ -15,7 +15,6 @@ import {
   NcipRequest,
   ProblemSchemes,
   problemEl,
-  readItemId,
   readRequest,
   readRequestId,
   responseMessage,
@@ -26,20 +25,13 @@ import { buildXml, NamespaceStyle, OutEl, parseXml, XmlRefused } from './ncip-xm
 
 type Handler = (ctx: HandlerContext) => Promise<OutEl[]>;
 
-/** Writes answered from the replay table when a partner retries: keyed on (FromAgencyId, service, RequestId or ItemId). */
-const REPLAYED_BY: Record<string, 'request' | 'request-or-item'> = {
-  CheckOutItem: 'request-or-item',
-  CheckInItem: 'request-or-item',
-  RequestItem: 'request',
-  CancelRequestItem: 'request',
-  AcceptItem: 'request',
-  RenewItem: 'request',
-  RecallItem: 'request-or-item',
-  DeleteItem: 'request-or-item',
-};
-
-/** Item-keyed answers that stop being true once the item moves the other way. */
-const INVALIDATES: Record<string, string[]> = { CheckInItem: ['CheckOutItem', 'RecallItem'], CheckOutItem: ['CheckInItem'] };
+/**
+ * Writes answered from the replay table when a partner retries: keyed on (FromAgencyId, service, RequestId).
+ * Without a RequestId the writes are idempotent by themselves: a CheckOutItem of an item already on loan
+ * to the same user answers with that loan, a RecallItem or DeleteItem repeated changes nothing, and an
+ * item-keyed replay would answer a later, different CheckInItem or CheckOutItem of the same copy wrongly.
+ */
+const REPLAYED = new Set(['CheckOutItem', 'CheckInItem', 'RequestItem', 'CancelRequestItem', 'AcceptItem', 'RenewItem', 'RecallItem', 'DeleteItem']);
 
 /**
  * The NCIP 2.02 responder: parse safely, authenticate the partner key against FromAgencyId, answer
@@ -147,8 +139,7 @@ export class NcipServerService {
         return { xml: buildXml(responseMessage(req.service, header, [problemEl(e.problem)]), style), ok: false, problem: e.problem.type };
       }
     };
-    const by = REPLAYED_BY[req.service];
-    const idem = by ? (readRequestId(req.node)?.value ?? (by === 'request-or-item' ? readItemId(req.node)?.value : undefined)) : undefined;
+    const idem = REPLAYED.has(req.service) ? readRequestId(req.node)?.value : undefined;
     if (!idem) {
       const r = await run();
       return { xml: r.xml, outcome: r.ok ? 'ok' : 'problem', problem: r.problem };
@@ -162,8 +153,6 @@ export class NcipServerService {
       if (r.ok) {
         // only successes are kept: a refused write is evaluated again when retried
         await m.query(`INSERT INTO federation.replays (from_agency, service, idem_key, response) VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING`, [from, req.service, idem, r.xml]);
-        const stale = INVALIDATES[req.service];
-        if (stale) await m.query(`DELETE FROM federation.replays WHERE from_agency = $1 AND idem_key = $2 AND service = ANY($3)`, [from, idem, stale]);
       }
       return { xml: r.xml, outcome: r.ok ? ('ok' as const) : ('problem' as const), problem: r.problem };
     });

@@ -89,8 +89,8 @@ export class IllRequestService {
       const [row] = await m.query(`SELECT state FROM federation.ill_requests WHERE id = $1 FOR UPDATE`, [id]);
       if (!row) throw new DomainError(ErrorCode.NotFound, `no interlibrary request ${id}`);
       const from = row.state as IllState;
-      if (from === to && to !== 'loaned') return this.getWith(m, id);
-      if (!NEXT[from].includes(to)) throw new DomainError(ErrorCode.Conflict, `an interlibrary request in state ${from} cannot become ${to}`, { from, to });
+      const same = from === to && to !== 'loaned';
+      if (!same && !NEXT[from].includes(to)) throw new DomainError(ErrorCode.Conflict, `an interlibrary request in state ${from} cannot become ${to}`, { from, to });
       await m.query(
         `UPDATE federation.ill_requests SET state = $2, updated_at = now(),
            item_agency = COALESCE($3, item_agency), item_barcode = COALESCE($4, item_barcode),
@@ -98,7 +98,8 @@ export class IllRequestService {
          WHERE id = $1`,
         [id, to, patch.item?.agency ?? null, patch.item?.barcode ?? null, patch.holdId ?? null, patch.dueAt ?? null, patch.recordId ?? null],
       );
-      await m.query(`INSERT INTO federation.ill_transitions (request_id, from_state, to_state, actor, reason) VALUES ($1,$2,$3,$4,$5)`, [id, from, to, actor, reason]);
+      // staying in the same state only records the new details (a hold id, a due date), not a transition
+      if (!same) await m.query(`INSERT INTO federation.ill_transitions (request_id, from_state, to_state, actor, reason) VALUES ($1,$2,$3,$4,$5)`, [id, from, to, actor, reason]);
       return this.getWith(m, id);
     });
   }
