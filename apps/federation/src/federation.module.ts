@@ -8,7 +8,11 @@ import { CreateFederationSchema1764057600200 } from './migrations/1764057600200-
 import { FederationRegistryNcip1764057600201 } from './migrations/1764057600201-federation-registry-ncip';
 import { NcipHandlersService } from './ncip/ncip-handlers.service';
 import { NcipServerService } from './ncip/ncip-server.service';
+import { NcipClientService } from './ncip/ncip-client.service';
+import { PartnerPatronService } from './partner-readers/partner-patron.service';
+import { PartnerReportService } from './partner-readers/partner-report.service';
 import { PartnerRegistryService } from './partners/partner-registry.service';
+import { PartnerPatrons1764057600202 } from './migrations/1764057600202-partner-patrons';
 import { IllRequestService } from './requests/ill-request.service';
 
 /** Branch federation and partner lending: registry, agreements, partner keys, NCIP 2.02 responder, interlibrary requests. */
@@ -24,11 +28,11 @@ export class FederationModule {
           envClass: FederationEnvDto,
           schema: 'federation',
           entities: [],
-          migrations: [CreateFederationSchema1764057600200, FederationRegistryNcip1764057600201],
+          migrations: [CreateFederationSchema1764057600200, FederationRegistryNcip1764057600201, PartnerPatrons1764057600202],
         }),
       ],
       controllers: [FederationController],
-      providers: [PartnerRegistryService, ExchangeLogService, IllRequestService, NcipHandlersService, NcipServerService, IllLoanEventsConsumer],
+      providers: [PartnerRegistryService, ExchangeLogService, IllRequestService, NcipHandlersService, NcipServerService, NcipClientService, PartnerPatronService, PartnerReportService, IllLoanEventsConsumer],
     };
   }
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { EventConsumerService } from '@app/common';
 import { EventEnvelope, EventSubjects, LoanEventData } from '@app/contracts';
 import { FederationEnvDto } from '../config/federation-env.dto';
+import { PartnerReportService } from '../partner-readers/partner-report.service';
 import { IllRequestService } from '../requests/ill-request.service';
 
 /** The library patron a partner borrows through (created by RequestItem): `ILL-<partner ISIL>`. */
@@ -12,7 +13,7 @@ export const ILL_PATRON_PREFIX = 'ILL-';
 /**
  * Moves interlibrary requests on from circulation: a partner's temporary copy lent to our reader is
  * `loaned`, its return `returned`; our copy checked out to a partner library is `shipped`, its return
- * `returned`. Events about our own items and readers (nearly all) are dropped without a query, and
+ * `returned`; partner readers' loans and returns here are reported to their home library. Events about our own items and readers (nearly all) are dropped without a query, and
  * events are taken in batches, so the checkout path pays one delivery per batch, not a lookup per loan.
  */
 @Injectable()
@@ -23,6 +24,7 @@ export class IllLoanEventsConsumer implements OnApplicationBootstrap {
     private readonly consumer: EventConsumerService,
     private readonly requests: IllRequestService,
     private readonly env: FederationEnvDto,
+    private readonly reports: PartnerReportService,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -42,6 +44,8 @@ export class IllLoanEventsConsumer implements OnApplicationBootstrap {
       const borrowed = d.item.agency !== this.env.LIBRARY_ISIL;
       const lent = d.patron.barcode.startsWith(ILL_PATRON_PREFIX);
       if (borrowed || lent) await this.handle(e.type, d, borrowed);
+      // a partner's reader borrowed or returned here: tell their home library
+      else if (d.patron.agency !== this.env.LIBRARY_ISIL) await this.reports.report(e.type, d);
     }
   }
 

@@ -16,6 +16,10 @@ import {
   NcipExchangeDto,
   NcipExchangeReply,
   Page,
+  PartnerCardRule,
+  PartnerItemReturnDto,
+  ResolvePartnerPatronDto,
+  VerifyPinResult,
   PartnerKeyView,
   PartnerView,
   ResolveFailedExchangeDto,
@@ -27,6 +31,8 @@ import {
 import { ExchangeLogService } from '../exchanges/exchange-log.service';
 import { NcipServerService } from '../ncip/ncip-server.service';
 import { PartnerRegistryService } from '../partners/partner-registry.service';
+import { PartnerPatronService } from '../partner-readers/partner-patron.service';
+import { PartnerReportService } from '../partner-readers/partner-report.service';
 import { IllRequestService } from '../requests/ill-request.service';
 
 @Controller()
@@ -36,7 +42,29 @@ export class FederationController {
     private readonly partners: PartnerRegistryService,
     private readonly exchanges: ExchangeLogService,
     private readonly requests: IllRequestService,
+    private readonly partnerPatrons: PartnerPatronService,
+    private readonly reports: PartnerReportService,
   ) {}
+
+  @MessagePattern(FederationSubjects.partnerCards)
+  partnerCards(): Promise<PartnerCardRule[]> {
+    return this.partnerPatrons.cardRules();
+  }
+
+  @MessagePattern(FederationSubjects.resolvePartnerPatron)
+  resolvePartnerPatron(@Payload() dto: ResolvePartnerPatronDto): Promise<VerifyPinResult> {
+    return this.partnerPatrons.resolve(dto);
+  }
+
+  @MessagePattern(FederationSubjects.returnPartnerItem)
+  returnPartnerItem(@Payload() dto: PartnerItemReturnDto): Promise<IllRequestView> {
+    return this.reports.returnPartnerItem(dto, 'staff');
+  }
+
+  @MessagePattern(FederationSubjects.retryFailed)
+  retryFailed(@Payload() dto: ResolveFailedExchangeDto): Promise<FailedExchangeView> {
+    return this.reports.retryFailed(dto.id, dto.actor ?? 'staff');
+  }
 
   @MessagePattern(FederationSubjects.ncipExchange)
   ncipExchange(@Payload() dto: NcipExchangeDto): Promise<NcipExchangeReply> {

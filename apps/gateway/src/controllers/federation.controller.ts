@@ -14,6 +14,7 @@ import {
   ListIllRequestsDto,
   ListUnitsDto,
   Page,
+  PartnerItemReturnDto,
   PartnerKeyView,
   PartnerView,
   ResolveFailedExchangeBodyDto,
@@ -114,6 +115,22 @@ export class FederationController {
   @ApiOkResponse({ description: 'Page<FailedExchangeView>' })
   failed(@Query() q: ListFailedExchangesDto): Promise<Page<FailedExchangeView>> {
     return this.rpc.request(FederationSubjects.listFailed, q);
+  }
+
+  @Post('failed/:id/retry')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send a failed exchange again (the compensation once the partner is back); resolved when accepted' })
+  @ApiOkResponse({ description: 'FailedExchangeView' })
+  retry(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: GatewayRequest): Promise<FailedExchangeView> {
+    return this.rpc.request(FederationSubjects.retryFailed, { id, actor: actor(req) });
+  }
+
+  @Post('returns')
+  @HttpCode(200)
+  @ApiOperation({ summary: "A partner's item returned here: its loan closed, reported home (NCIP CheckInItem), queued for shipment home" })
+  @ApiOkResponse({ description: 'IllRequestView (state returned)' })
+  returnPartnerItem(@Body() dto: PartnerItemReturnDto): Promise<IllRequestView> {
+    return this.rpc.request(FederationSubjects.returnPartnerItem, dto);
   }
 
   @Post('failed/:id/resolve')

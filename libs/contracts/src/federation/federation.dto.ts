@@ -454,3 +454,31 @@ export class ResolveFailedExchangeBodyDto {
   @MaxLength(500)
   note?: string;
 }
+
+export interface PartnerCardRule {
+  isil: string;
+  prefix: string | null;
+  pattern: string | null;
+}
+
+export class ResolvePartnerPatronDto {
+  @ApiProperty({ example: 'TCL0000001' })
+  @Matches(/^[A-Za-z0-9._-]{1,32}$/)
+  barcode: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  pin?: string;
+}
+
+export class PartnerItemReturnDto {
+  @ApiProperty({ example: 'CN-320583-1-KSL', description: 'the owning partner agency' })
+  @Matches(ISIL_PATTERN)
+  agency: string;
+
+  @ApiProperty({ example: 'B0000001' })
+  @Matches(/^[A-Za-z0-9._-]{1,32}$/)
+  barcode: string;
+}

@@ -26,4 +26,12 @@ export const FederationSubjects = {
   listFailed: 'federation.failed.list.v1',
   /** ResolveFailedExchangeDto → FailedExchangeView */
   resolveFailed: 'federation.failed.resolve.v1',
+  /** ResolveFailedExchangeDto → FailedExchangeView: send a queued exchange again (resolved when accepted) */
+  retryFailed: 'federation.failed.retry.v1',
+  /** {} → PartnerCardRule[]: how partner cards are recognised (patrons asks, caches, and only for unknown barcodes) */
+  partnerCards: 'federation.partner-cards.v1',
+  /** ResolvePartnerPatronDto → VerifyPinResult: a partner's reader checked at their home library over NCIP */
+  resolvePartnerPatron: 'federation.partner-patrons.resolve.v1',
+  /** PartnerItemReturnDto → IllRequestView: a partner's item returned here: closed, reported home, queued for shipment */
+  returnPartnerItem: 'federation.returns.partner-item.v1',
 } as const;
