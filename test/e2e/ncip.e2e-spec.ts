@@ -120,44 +120,44 @@ describe('NCIP 2.02 server (e2e, POST /ncip)', () => {
     });
 
     it('CheckOutItem retried (same RequestId, then without one) makes one loan; CheckInItem then Item Not Checked Out', async () => {
-      const out = msg('CheckOutItem', `${user('P0000001')}${item('B0000011')}${requestId('TCL-CO-1')}`);
+      const out = msg('CheckOutItem', `${user('P0000001')}${item('B0000004')}${requestId('TCL-CO-1')}`);
       const first = await valid(await ncip(out));
       expect(first.xml).toMatch(/<ncip:DateDue>/);
       const retry = await valid(await ncip(out));
       expect(retry.xml).toBe(first.xml);
-      const again = await valid(await ncip(msg('CheckOutItem', `${user('P0000001')}${item('B0000011')}`)));
+      const again = await valid(await ncip(msg('CheckOutItem', `${user('P0000001')}${item('B0000004')}`)));
       expect(again.xml).toMatch(/<ncip:DateDue>/);
       const loans = await api<{ items: { item: { barcode: string } }[] }>('GET', `/api/patrons/${KSL}/P0000001/loans?status=all&limit=500`);
-      expect(loans.items.filter((l) => l.item.barcode === 'B0000011')).toHaveLength(1);
+      expect(loans.items.filter((l) => l.item.barcode === 'B0000004')).toHaveLength(1);
       const replays = await api<{ items: { outcome: string }[] }>('GET', `/api/federation/exchanges?partner=${TCL}&service=CheckOutItem&outcome=replayed`);
       expect(replays.items.length).toBeGreaterThanOrEqual(1);
 
-      const other = await valid(await ncip(msg('CheckOutItem', `${user('P0000004')}${item('B0000011')}`)));
+      const other = await valid(await ncip(msg('CheckOutItem', `${user('P0000004')}${item('B0000004')}`)));
       expect(problemType(other.xml)).toBe('Resource Cannot Be Provided');
 
-      const inn = await valid(await ncip(msg('CheckInItem', item('B0000011'))));
+      const inn = await valid(await ncip(msg('CheckInItem', item('B0000004'))));
       expect(inn.xml).toMatch(/CheckInItemResponse[\s\S]*<ncip:UserIdentifierValue>P0000001</);
-      const twice = await valid(await ncip(msg('CheckInItem', item('B0000011'))));
+      const twice = await valid(await ncip(msg('CheckInItem', item('B0000004'))));
       expect(problemType(twice.xml)).toBe('Item Not Checked Out');
       expect(twice.xml).toMatch(/<ncip:ProblemElement>ItemId\/ItemIdentifierValue</);
-      expect(twice.xml).toMatch(/<ncip:ProblemValue>B0000011</);
+      expect(twice.xml).toMatch(/<ncip:ProblemValue>B0000004</);
     });
 
     it('RenewItem renews our reader\'s loan; refusals come back as problems', async () => {
-      await valid(await ncip(msg('CheckOutItem', `${user('P0000001')}${item('B0000012')}`)));
-      const r = await valid(await ncip(msg('RenewItem', `${user('P0000001')}${item('B0000012')}`)));
+      await valid(await ncip(msg('CheckOutItem', `${user('P0000001')}${item('B0000006')}`)));
+      const r = await valid(await ncip(msg('RenewItem', `${user('P0000001')}${item('B0000006')}`)));
       expect(r.xml).toMatch(/<ncip:RenewalCount>1</);
-      const limit = await valid(await ncip(msg('RenewItem', `${user('P0000001')}${item('B0000012')}`)));
+      const limit = await valid(await ncip(msg('RenewItem', `${user('P0000001')}${item('B0000006')}`)));
       expect(problemType(limit.xml)).toBe('Maximum Renewals Exceeded');
-      const blocked = await valid(await ncip(msg('CheckOutItem', `${user('P0000002')}${item('B0000013')}`)));
+      const blocked = await valid(await ncip(msg('CheckOutItem', `${user('P0000002')}${item('B0000007')}`)));
       expect(problemType(blocked.xml)).toBe('User Blocked');
-      await valid(await ncip(msg('CheckInItem', item('B0000012'))));
+      await valid(await ncip(msg('CheckInItem', item('B0000006'))));
     });
 
     it('lending: RequestItem places a hold for the partner; CancelRequestItem cancels it; every transition is recorded', async () => {
-      const req = await valid(await ncip(msg('RequestItem', `${user('TCL0000001')}${item('B0000014')}${requestId('TCL-REQ-7')}<RequestType>Loan</RequestType><RequestScopeType>Item</RequestScopeType>`)));
+      const req = await valid(await ncip(msg('RequestItem', `${user('TCL0000001')}${item('B0000008')}${requestId('TCL-REQ-7')}<RequestType>Loan</RequestType><RequestScopeType>Item</RequestScopeType>`)));
       expect(req.xml).toMatch(/RequestItemResponse[\s\S]*<ncip:RequestIdentifierValue>TCL-REQ-7</);
-      const again = await valid(await ncip(msg('RequestItem', `${user('TCL0000001')}${item('B0000014')}${requestId('TCL-REQ-7')}<RequestType>Loan</RequestType><RequestScopeType>Item</RequestScopeType>`)));
+      const again = await valid(await ncip(msg('RequestItem', `${user('TCL0000001')}${item('B0000008')}${requestId('TCL-REQ-7')}<RequestType>Loan</RequestType><RequestScopeType>Item</RequestScopeType>`)));
       expect(again.xml).toBe(req.xml);
       const list = await api<{ items: { id: string; partnerRequestId: string; state: string; holdId: string }[] }>('GET', `/api/federation/requests?direction=lending&partner=${TCL}`);
       const r = list.items.find((x) => x.partnerRequestId === 'TCL-REQ-7')!;

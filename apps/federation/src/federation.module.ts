@@ -13,6 +13,7 @@ import { PartnerPatronService } from './partner-readers/partner-patron.service';
 import { PartnerReportService } from './partner-readers/partner-report.service';
 import { PartnerRegistryService } from './partners/partner-registry.service';
 import { PartnerPatrons1764057600202 } from './migrations/1764057600202-partner-patrons';
+import { IllExchangeService } from './requests/ill-exchange.service';
 import { IllRequestService } from './requests/ill-request.service';
 
 /** Branch federation and partner lending: registry, agreements, partner keys, NCIP 2.02 responder, interlibrary requests. */
@@ -32,7 +33,7 @@ export class FederationModule {
         }),
       ],
       controllers: [FederationController],
-      providers: [PartnerRegistryService, ExchangeLogService, IllRequestService, NcipHandlersService, NcipServerService, NcipClientService, PartnerPatronService, PartnerReportService, IllLoanEventsConsumer],
+      providers: [PartnerRegistryService, ExchangeLogService, IllRequestService, NcipHandlersService, NcipServerService, NcipClientService, PartnerPatronService, PartnerReportService, IllExchangeService, IllLoanEventsConsumer],
     };
   }
 }

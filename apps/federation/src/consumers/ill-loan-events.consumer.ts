@@ -5,6 +5,7 @@ import { EventConsumerService } from '@app/common';
 import { EventEnvelope, EventSubjects, LoanEventData } from '@app/contracts';
 import { FederationEnvDto } from '../config/federation-env.dto';
 import { PartnerReportService } from '../partner-readers/partner-report.service';
+import { IllExchangeService } from '../requests/ill-exchange.service';
 import { IllRequestService } from '../requests/ill-request.service';
 
 /** The library patron a partner borrows through (created by RequestItem): `ILL-<partner ISIL>`. */
@@ -25,6 +26,7 @@ export class IllLoanEventsConsumer implements OnApplicationBootstrap {
     private readonly requests: IllRequestService,
     private readonly env: FederationEnvDto,
     private readonly reports: PartnerReportService,
+    private readonly exchange: IllExchangeService,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -66,8 +68,14 @@ export class IllLoanEventsConsumer implements OnApplicationBootstrap {
     }
     if (!id) return;
     const to = created ? (borrowed ? 'loaned' : 'shipped') : 'returned';
-    await this.requests
+    const moved = await this.requests
       .transition(id, to, 'circulation', `${created ? 'checked out' : 'checked in'} at ${d.branch}`, { item: d.item, dueAt: created ? d.dueAt : null })
-      .catch((err: Error) => this.logger.warn(`interlibrary request ${id} not moved to ${to}: ${err.message}`));
+      .catch((err: Error) => {
+        this.logger.warn(`interlibrary request ${id} not moved to ${to}: ${err.message}`);
+        return null;
+      });
+    if (!moved || moved.direction !== 'lending') return;
+    if (to === 'shipped') await this.exchange.lendingShipped(moved);
+    else if (to === 'returned') await this.exchange.lendingReturned(moved);
   }
 }

@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ActOnIllRequestDto,
+  CreateIllRequestDto,
   ExchangeView,
   FailedExchangeView,
   FederationSubjects,
@@ -33,6 +34,7 @@ import { NcipServerService } from '../ncip/ncip-server.service';
 import { PartnerRegistryService } from '../partners/partner-registry.service';
 import { PartnerPatronService } from '../partner-readers/partner-patron.service';
 import { PartnerReportService } from '../partner-readers/partner-report.service';
+import { IllExchangeService } from '../requests/ill-exchange.service';
 import { IllRequestService } from '../requests/ill-request.service';
 
 @Controller()
@@ -44,6 +46,7 @@ export class FederationController {
     private readonly requests: IllRequestService,
     private readonly partnerPatrons: PartnerPatronService,
     private readonly reports: PartnerReportService,
+    private readonly ill: IllExchangeService,
   ) {}
 
   @MessagePattern(FederationSubjects.partnerCards)
@@ -118,7 +121,12 @@ export class FederationController {
 
   @MessagePattern(FederationSubjects.actOnRequest)
   act(@Payload() dto: ActOnIllRequestDto): Promise<IllRequestView> {
-    return this.requests.act(dto);
+    return this.ill.act(dto);
+  }
+
+  @MessagePattern(FederationSubjects.createRequest)
+  createRequest(@Payload() dto: CreateIllRequestDto): Promise<IllRequestView> {
+    return this.ill.createBorrowing(dto);
   }
 
   @MessagePattern(FederationSubjects.listFailed)

@@ -299,8 +299,12 @@ export class NcipHandlersService {
     let dueAt: string;
     let renewals: number;
     if (item) {
+      // our copy lent to the partner library itself (interlibrary loan): the loan is the library patron's
+      const loan = await this.rpc.request<LoanView | null>(LoanSubjects.itemLoan, { agency: item.agency, barcode: item.barcode });
+      const libraryPatron = `ILL-${ctx.partner.isil}`.slice(0, 32);
+      const patron = loan?.patron.barcode === libraryPatron ? loan.patron : { agency: this.isil, barcode: user.value };
       try {
-        const r = await this.rpc.request<RenewResult>(LoanSubjects.renew, { patron: { agency: this.isil, barcode: user.value }, item: { agency: item.agency, barcode: item.barcode }, branch: this.branchFor(ctx.partner), channel: 'ncip' });
+        const r = await this.rpc.request<RenewResult>(LoanSubjects.renew, { patron, item: { agency: item.agency, barcode: item.barcode }, branch: this.branchFor(ctx.partner), channel: 'ncip' });
         dueAt = r.loan.dueAt;
         renewals = r.loan.renewals;
       } catch (e) {

@@ -26,7 +26,7 @@ const NEXT: Record<IllState, IllState[]> = {
   try_next_partner: [],
 };
 
-const ACTION_STATE: Record<ActOnIllRequestDto['action'], IllState> = {
+export const ACTION_STATE: Record<ActOnIllRequestDto['action'], IllState> = {
   confirm: 'supplier_confirmed',
   ship: 'shipped',
   receive: 'received',
@@ -37,6 +37,7 @@ const ACTION_STATE: Record<ActOnIllRequestDto['action'], IllState> = {
   cancel: 'cancelled',
   not_supplied: 'not_supplied',
   try_next_partner: 'try_next_partner',
+  renew: 'loaned',
 };
 
 export interface NewIllRequest {

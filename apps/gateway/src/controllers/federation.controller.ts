@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NatsRpcClient } from '@app/common';
 import {
   ActOnIllRequestBodyDto,
+  CreateIllRequestDto,
   ExchangeView,
   FailedExchangeView,
   FederationSubjects,
@@ -86,6 +87,13 @@ export class FederationController {
   @ApiOkResponse({ description: 'Page<IllRequestView>' })
   requests(@Query() q: ListIllRequestsDto): Promise<Page<IllRequestView>> {
     return this.rpc.request(FederationSubjects.listRequests, q);
+  }
+
+  @Post('requests')
+  @ApiOperation({ summary: "Ask a partner for a copy for one of our readers (NCIP RequestItem); not answered → withdrawn there and try_next_partner" })
+  @ApiOkResponse({ description: 'IllRequestView' })
+  createRequest(@Body() dto: CreateIllRequestDto, @Req() req: GatewayRequest): Promise<IllRequestView> {
+    return this.rpc.request(FederationSubjects.createRequest, { ...dto, actor: actor(req) });
   }
 
   @Get('requests/:id')

@@ -350,7 +350,7 @@ export class IllRequestRefDto {
 }
 
 /** Staff actions on one request; each is a transition recorded with who and why. */
-export const IllActions = ['confirm', 'ship', 'receive', 'ready', 'return', 'ship_home', 'complete', 'cancel', 'not_supplied', 'try_next_partner'] as const;
+export const IllActions = ['confirm', 'ship', 'receive', 'ready', 'return', 'ship_home', 'complete', 'cancel', 'not_supplied', 'try_next_partner', 'renew'] as const;
 
 export class ActOnIllRequestDto extends IllRequestRefDto {
   @ApiProperty({ enum: IllActions })
@@ -481,4 +481,37 @@ export class PartnerItemReturnDto {
   @ApiProperty({ example: 'B0000001' })
   @Matches(/^[A-Za-z0-9._-]{1,32}$/)
   barcode: string;
+}
+
+export class CreateIllRequestDto {
+  @ApiProperty({ example: 'CN-320585-1-TCL', description: 'the partner asked to supply' })
+  @Matches(ISIL_PATTERN)
+  partner: string;
+
+  @ApiProperty({ example: 'P0000001', description: 'our reader the copy is for' })
+  @Matches(/^[A-Za-z0-9._-]{1,32}$/)
+  patronBarcode: string;
+
+  @ApiPropertyOptional({ example: 'T0000042', description: "the partner's copy, when known" })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,32}$/)
+  itemBarcode?: string;
+
+  @ApiPropertyOptional({ example: '9787020024759', description: 'or the title: ISBN or the partner\'s record id' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  bibliographicId?: string;
+
+  @ApiPropertyOptional({ example: '管锥编' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  title?: string;
+
+  @ApiPropertyOptional({ example: 'staff:wang' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  actor?: string;
 }

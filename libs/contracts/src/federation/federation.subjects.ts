@@ -20,6 +20,8 @@ export const FederationSubjects = {
   listRequests: 'federation.requests.list.v1',
   /** IllRequestRefDto → IllRequestView (with its transitions) */
   getRequest: 'federation.requests.get.v1',
+  /** CreateIllRequestDto → IllRequestView: ask a partner for a copy for our reader (NCIP RequestItem) */
+  createRequest: 'federation.requests.create.v1',
   /** ActOnIllRequestDto → IllRequestView */
   actOnRequest: 'federation.requests.act.v1',
   /** ListFailedExchangesDto → Page<FailedExchangeView> */
