@@ -96,6 +96,8 @@ beforeAll(async () => {
   for (const [barcode, name] of [['TCL0000001', '钱七'], ['TCL0000002', '孙八']]) {
     await atTcl('POST', '/api/patrons', { agency: TCL, barcode, name, patronType: 'adult', homeBranch: 'TCL-MAIN', cardExpiresOn: '2030-12-31', pin: PIN });
   }
+  // 太仓 lends copies it borrows from us for 30 days, one renewal
+  await atTcl('PUT', '/api/circulation-rules/ill-ksl', { scope: KSL, patronType: '*', itemType: '*', loanDays: 30, renewalDays: 30, maxRenewals: 1, maxItems: 20 });
   await atTcl('PUT', '/api/federation/partners', { isil: KSL, name: '昆山市图书馆', aliases: ['KSL'], branch: 'KSL-MAIN', ncip: { endpoint: `${ksl.gatewayUrl}/ncip`, outboundKey: 'demo-partner-key', timeoutMs: 10_000, retries: 1 } });
   await atTcl('POST', '/api/federation/partners/keys', { isil: KSL, key: TCL_KEY_FOR_KSL, label: 'e2e' });
   // and we tell our side where 太仓 answers
@@ -161,5 +163,54 @@ describe('two libraries over NCIP (e2e, two deployments)', () => {
     const resolved = await atKsl<{ status: string }>('POST', `/api/federation/failed/${failed.id}/retry`);
     expect(resolved.status).toBe('resolved');
     expect((await exchanges('tcl', `service=CheckOutItem&direction=in&outcome=ok`)).some((e) => e.request.includes('B0000015'))).toBe(true);
+  });
+
+  interface Req { id: string; state: string; partnerRequestId: string | null; holdId: string | null; dueAt: string | null; transitions?: { from: string | null; to: string; actor: string }[] }
+  const lendingAtKsl = async (tclRequestId: string) =>
+    (await atKsl<{ items: Req[] }>('GET', `/api/federation/requests?direction=lending&partner=${TCL}&limit=500`)).items.find((r) => r.partnerRequestId === tclRequestId);
+  const tclRequest = (id: string) => atTcl<Req>('GET', `/api/federation/requests/${id}`);
+
+  it('an interlibrary request from request to completion: 太仓 borrows our copy for its reader, renews it, sends it home', async () => {
+    const asked = await atTcl<Req>('POST', '/api/federation/requests', { partner: KSL, patronBarcode: 'TCL0000001', itemBarcode: 'B0000024' });
+    expect(asked.state).toBe('supplier_confirmed');
+    const lending = (await lendingAtKsl(asked.id))!;
+    expect(lending).toMatchObject({ state: 'requested', holdId: expect.any(String) });
+
+    // we ship it: checked out to 太仓 as a library; 太仓 hears AcceptItem and shelves a temporary copy for its reader
+    await atKsl('POST', '/api/circulation/checkout', { patron: { agency: KSL, barcode: `ILL-${TCL}` }, item: { agency: KSL, barcode: 'B0000024' }, branch: 'KSL-MAIN' });
+    await eventually(async () => (await lendingAtKsl(asked.id))?.state === 'shipped', 30_000);
+    await eventually(async () => (await tclRequest(asked.id)).state === 'received', 30_000);
+    const temp = await atTcl<{ agency: string; status: string }>('GET', `/api/items/${KSL}/B0000024`);
+    expect(temp).toMatchObject({ agency: KSL, status: 'available' });
+
+    // lent to the reader at 太仓, renewed with us, returned at 太仓, shipped home
+    await atTcl('POST', '/api/circulation/checkout', { patron: { agency: TCL, barcode: 'TCL0000001' }, item: { agency: KSL, barcode: 'B0000024' }, branch: 'TCL-MAIN' });
+    await eventually(async () => (await tclRequest(asked.id)).state === 'loaned', 30_000);
+    const renewed = await atTcl<Req>('POST', `/api/federation/requests/${asked.id}/act`, { action: 'renew' });
+    expect(renewed.transitions!.at(-1)).toMatchObject({ from: 'loaned', to: 'loaned' });
+    expect((await exchanges('ksl', `service=RenewItem&direction=in&outcome=ok&partner=${TCL}`)).length).toBeGreaterThanOrEqual(1);
+    await atTcl('POST', '/api/circulation/checkin', { item: { agency: KSL, barcode: 'B0000024' }, branch: 'TCL-MAIN' });
+    await eventually(async () => (await tclRequest(asked.id)).state === 'returned', 30_000);
+    await atTcl('POST', `/api/federation/requests/${asked.id}/act`, { action: 'ship_home', reason: 'sent with the Tuesday van' });
+
+    // we check it in (CheckInItem), close the lending and tell 太仓 to delete its temporary copy: both complete
+    await eventually(async () => (await lendingAtKsl(asked.id))?.state === 'completed', 30_000);
+    await eventually(async () => (await tclRequest(asked.id)).state === 'completed', 30_000);
+    expect((await tclRequest(asked.id)).transitions!.map((t) => t.to)).toEqual(['requested', 'supplier_confirmed', 'received', 'loaned', 'loaned', 'returned', 'shipped_home', 'completed']);
+    const ours = await atKsl<Req>('GET', `/api/federation/requests/${lending.id}`);
+    expect(ours.transitions!.map((t) => t.to)).toEqual(['requested', 'shipped', 'returned', 'completed']);
+    expect((await atTcl<{ status: string }>('GET', `/api/items/${KSL}/B0000024`)).status).toBe('withdrawn');
+    expect((await atKsl<{ status: string }>('GET', `/api/items/${KSL}/B0000024`)).status).toMatch(/in_transit|available/);
+  });
+
+  it('a cancellation travels too: 太仓 cancels, our hold for it is cancelled', async () => {
+    const asked = await atTcl<Req>('POST', '/api/federation/requests', { partner: KSL, patronBarcode: 'TCL0000002', itemBarcode: 'B0000025' });
+    expect(asked.state).toBe('supplier_confirmed');
+    const lending = (await lendingAtKsl(asked.id))!;
+    const cancelled = await atTcl<Req>('POST', `/api/federation/requests/${asked.id}/act`, { action: 'cancel', reason: 'reader no longer needs it' });
+    expect(cancelled.state).toBe('cancelled');
+    expect((await atKsl<Req>('GET', `/api/federation/requests/${lending.id}`)).state).toBe('cancelled');
+    const holds = await atKsl<{ items: { id: string; status: string }[] }>('GET', `/api/holds?patronAgency=${KSL}&patronBarcode=ILL-${TCL}&status=all&limit=500`);
+    expect(holds.items.find((h) => h.id === lending.holdId)?.status).toBe('cancelled');
   });
 });
