@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -38,7 +38,8 @@ const REPLAYED = new Set(['CheckOutItem', 'CheckInItem', 'RequestItem', 'CancelR
  * retried writes from the replay table, dispatch, and log every exchange (redacted).
  */
 @Injectable()
-export class NcipServerService {
+export class NcipServerService implements OnModuleInit, OnModuleDestroy {
+  private pruneTimer?: NodeJS.Timeout;
   private readonly log = new Logger('ncip-server');
   private readonly handlers: Record<string, Handler>;
 
@@ -61,6 +62,20 @@ export class NcipServerService {
       RecallItem: (c) => h.recallItem(c),
       DeleteItem: (c) => h.deleteItem(c),
     };
+  }
+
+  /** Replay records older than NCIP_REPLAY_DAYS are deleted hourly: a partner retries within minutes, not weeks. */
+  onModuleInit(): void {
+    this.pruneTimer = setInterval(() => {
+      this.db
+        .query(`DELETE FROM federation.replays WHERE created_at < now() - make_interval(days => $1)`, [this.env.NCIP_REPLAY_DAYS])
+        .catch((e: Error) => this.log.warn(`replay pruning failed: ${e.message}`));
+    }, 3_600_000);
+    this.pruneTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.pruneTimer);
   }
 
   async exchange(dto: NcipExchangeDto): Promise<NcipExchangeReply> {
