@@ -18,6 +18,8 @@ import {
 } from './ncip-message';
 import { buildXml, el, parseXml, XmlRefused } from './ncip-xml';
 
+jest.setTimeout(60_000); // xmllint (WebAssembly) is slow on a busy machine
+
 const header = { from: 'CN-320583-1-KSL', to: 'CN-320585-1-TCL' };
 
 describe('NCIP reader', () => {
