@@ -11,7 +11,8 @@ import { e2eEnv } from './e2e-env';
  * launcher with its own PostgreSQL, NATS and data dir, LIBRARY_ISIL set to its ISIL and seeded over its
  * own HTTP API. The two talk NCIP 2.02 to each other's POST /ncip.
  */
-jest.setTimeout(180_000);
+// a second suite starts in beforeAll: on a busy 2-core machine that takes minutes
+jest.setTimeout(420_000);
 
 const KSL = 'CN-320583-1-KSL';
 const TCL = 'CN-320585-1-TCL';
@@ -63,6 +64,7 @@ async function startPartnerDeployment(): Promise<void> {
     // the partner runs the same suite as its own library
     passEnv: { PATH: process.env.PATH, HOME: process.env.HOME, LIBRARY_ISIL: TCL, NCIP_DEFAULT_BRANCH: 'TCL-MAIN' },
     distRoot: dist,
+    startupTimeoutMs: 360_000,
     log: (m) => log.write(`[launcher] ${m}\n`),
     stdout: log,
     stderr: log,
