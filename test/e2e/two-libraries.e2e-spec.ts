@@ -40,9 +40,10 @@ const atTcl = <T>(method: string, p: string, body?: unknown, status?: number) =>
 
 async function startPartnerDeployment(): Promise<void> {
   require('reflect-metadata');
-  const { launchSuite } = require(path.join(dist, 'apps/launcher/src/suite-launcher.js')) as typeof import('../../apps/launcher/src/suite-launcher');
+  const suiteJs = path.join(dist, 'libs/suite/src/index.js');
+  const { launchSuite } = require(suiteJs) as typeof import('../../libs/suite/src');
   const { loadConfig } = require(path.join(dist, 'libs/common/src/config/load-config.js')) as typeof import('../../libs/common/src/config/load-config');
-  const { LauncherEnvDto } = require(path.join(dist, 'apps/launcher/src/config/launcher-env.dto.js')) as typeof import('../../apps/launcher/src/config/launcher-env.dto');
+  const { LauncherEnvDto } = require(suiteJs) as typeof import('../../libs/suite/src');
   const { findFreePorts } = require(path.join(dist, 'libs/runtime/src/free-port.js')) as typeof import('../../libs/runtime/src/free-port');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'circulation-e2e-tcl-'));
   const [pg, nats, http, sip2, sip2tls] = await findFreePorts(5);

@@ -1,10 +1,16 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
+import { Handles } from '@app/common';
 import {
   CreatePatronDto,
   Page,
   PatronRefDto,
-  PatronSubjects,
+  PatronsCreate,
+  PatronsGet,
+  PatronsSearch,
+  PatronsSetBlock,
+  PatronsUpdate,
+  PatronsVerifyPin,
   PatronView,
   SearchPatronsDto,
   SetPatronBlockDto,
@@ -24,17 +30,17 @@ export class PatronsController {
     private readonly partnerCards: PartnerCardsService,
   ) {}
 
-  @MessagePattern(PatronSubjects.create)
+  @Handles(PatronsCreate)
   create(@Payload() dto: CreatePatronDto): Promise<PatronView> {
     return this.patrons.create(dto);
   }
 
-  @MessagePattern(PatronSubjects.update)
+  @Handles(PatronsUpdate)
   update(@Payload() dto: UpdatePatronDto): Promise<PatronView> {
     return this.patrons.update(dto);
   }
 
-  @MessagePattern(PatronSubjects.get)
+  @Handles(PatronsGet)
   async get(@Payload() dto: PatronRefDto): Promise<PatronView> {
     try {
       return await this.patrons.get(dto);
@@ -46,12 +52,12 @@ export class PatronsController {
     }
   }
 
-  @MessagePattern(PatronSubjects.search)
+  @Handles(PatronsSearch)
   search(@Payload() dto: SearchPatronsDto): Promise<Page<PatronView>> {
     return this.patrons.search(dto);
   }
 
-  @MessagePattern(PatronSubjects.verifyPin)
+  @Handles(PatronsVerifyPin)
   async verifyPin(@Payload() dto: VerifyPinDto): Promise<VerifyPinResult> {
     try {
       return await this.pins.verify(dto);
@@ -62,7 +68,7 @@ export class PatronsController {
     }
   }
 
-  @MessagePattern(PatronSubjects.setBlock)
+  @Handles(PatronsSetBlock)
   setBlock(@Payload() dto: SetPatronBlockDto): Promise<PatronView> {
     return this.patrons.setBlock(dto);
   }
