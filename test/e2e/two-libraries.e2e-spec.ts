@@ -38,6 +38,8 @@ async function call<T>(base: { gatewayUrl: string; apiKey: string }, method: str
 const atKsl = <T>(method: string, p: string, body?: unknown, status?: number) => call<T>(ksl, method, p, body, status);
 const atTcl = <T>(method: string, p: string, body?: unknown, status?: number) => call<T>(tcl, method, p, body, status);
 
+// the compiled suite, loaded like global-setup.ts does (globalSetup-style code gets no moduleNameMapper for dist)
+/* eslint-disable @typescript-eslint/no-require-imports */
 async function startPartnerDeployment(): Promise<void> {
   require('reflect-metadata');
   const suiteJs = path.join(dist, 'libs/suite/src/index.js');
@@ -72,6 +74,7 @@ async function startPartnerDeployment(): Promise<void> {
   });
   tcl = { gatewayUrl: suite.gatewayUrl, apiKey, stop: () => suite.stop(), dataDir, log };
 }
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const now = () => formatSip2Date(new Date(), 'Asia/Shanghai', 'local');
 async function kiosk(): Promise<Sip2Client> {

@@ -1,11 +1,29 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
+import { Handles } from '@app/common';
 import {
   ActOnIllRequestDto,
   CreateIllRequestDto,
   ExchangeView,
   FailedExchangeView,
-  FederationSubjects,
+  FederationActOnRequest,
+  FederationCreateRequest,
+  FederationGetRequest,
+  FederationIssuePartnerKey,
+  FederationListExchanges,
+  FederationListFailed,
+  FederationListPartners,
+  FederationListRequests,
+  FederationListUnits,
+  FederationNcipExchange,
+  FederationPartnerCards,
+  FederationResolveFailed,
+  FederationResolvePartnerPatron,
+  FederationRetryFailed,
+  FederationReturnPartnerItem,
+  FederationRevokePartnerKey,
+  FederationUpsertPartner,
+  FederationUpsertUnit,
   IllRequestRefDto,
   IllRequestView,
   IssuedPartnerKey,
@@ -49,92 +67,92 @@ export class FederationController {
     private readonly ill: IllExchangeService,
   ) {}
 
-  @MessagePattern(FederationSubjects.partnerCards)
+  @Handles(FederationPartnerCards)
   partnerCards(): Promise<PartnerCardRule[]> {
     return this.partnerPatrons.cardRules();
   }
 
-  @MessagePattern(FederationSubjects.resolvePartnerPatron)
+  @Handles(FederationResolvePartnerPatron)
   resolvePartnerPatron(@Payload() dto: ResolvePartnerPatronDto): Promise<VerifyPinResult> {
     return this.partnerPatrons.resolve(dto);
   }
 
-  @MessagePattern(FederationSubjects.returnPartnerItem)
+  @Handles(FederationReturnPartnerItem)
   returnPartnerItem(@Payload() dto: PartnerItemReturnDto): Promise<IllRequestView> {
     return this.reports.returnPartnerItem(dto, 'staff');
   }
 
-  @MessagePattern(FederationSubjects.retryFailed)
+  @Handles(FederationRetryFailed)
   retryFailed(@Payload() dto: ResolveFailedExchangeDto): Promise<FailedExchangeView> {
     return this.reports.retryFailed(dto.id, dto.actor ?? 'staff');
   }
 
-  @MessagePattern(FederationSubjects.ncipExchange)
+  @Handles(FederationNcipExchange)
   ncipExchange(@Payload() dto: NcipExchangeDto): Promise<NcipExchangeReply> {
     return this.ncip.exchange(dto);
   }
 
-  @MessagePattern(FederationSubjects.upsertPartner)
+  @Handles(FederationUpsertPartner)
   upsertPartner(@Payload() dto: UpsertPartnerDto): Promise<PartnerView> {
     return this.partners.upsert(dto);
   }
 
-  @MessagePattern(FederationSubjects.listPartners)
+  @Handles(FederationListPartners)
   listPartners(): Promise<PartnerView[]> {
     return this.partners.list();
   }
 
-  @MessagePattern(FederationSubjects.issuePartnerKey)
+  @Handles(FederationIssuePartnerKey)
   issueKey(@Payload() dto: IssuePartnerKeyDto): Promise<IssuedPartnerKey> {
     return this.partners.issueKey(dto);
   }
 
-  @MessagePattern(FederationSubjects.revokePartnerKey)
+  @Handles(FederationRevokePartnerKey)
   revokeKey(@Payload() dto: RevokePartnerKeyDto): Promise<PartnerKeyView> {
     return this.partners.revokeKey(dto);
   }
 
-  @MessagePattern(FederationSubjects.upsertUnit)
+  @Handles(FederationUpsertUnit)
   upsertUnit(@Payload() dto: UpsertUnitDto): Promise<UnitView> {
     return this.partners.upsertUnit(dto);
   }
 
-  @MessagePattern(FederationSubjects.listUnits)
+  @Handles(FederationListUnits)
   listUnits(@Payload() dto: ListUnitsDto): Promise<UnitView[]> {
     return this.partners.listUnits(dto);
   }
 
-  @MessagePattern(FederationSubjects.listExchanges)
+  @Handles(FederationListExchanges)
   listExchanges(@Payload() dto: ListExchangesDto): Promise<Page<ExchangeView>> {
     return this.exchanges.list(dto);
   }
 
-  @MessagePattern(FederationSubjects.listRequests)
+  @Handles(FederationListRequests)
   listRequests(@Payload() dto: ListIllRequestsDto): Promise<Page<IllRequestView>> {
     return this.requests.list(dto);
   }
 
-  @MessagePattern(FederationSubjects.getRequest)
+  @Handles(FederationGetRequest)
   getRequest(@Payload() dto: IllRequestRefDto): Promise<IllRequestView> {
     return this.requests.get(dto.id);
   }
 
-  @MessagePattern(FederationSubjects.actOnRequest)
+  @Handles(FederationActOnRequest)
   act(@Payload() dto: ActOnIllRequestDto): Promise<IllRequestView> {
     return this.ill.act(dto);
   }
 
-  @MessagePattern(FederationSubjects.createRequest)
+  @Handles(FederationCreateRequest)
   createRequest(@Payload() dto: CreateIllRequestDto): Promise<IllRequestView> {
     return this.ill.createBorrowing(dto);
   }
 
-  @MessagePattern(FederationSubjects.listFailed)
+  @Handles(FederationListFailed)
   listFailed(@Payload() dto: ListFailedExchangesDto): Promise<Page<FailedExchangeView>> {
     return this.exchanges.listFailed(dto);
   }
 
-  @MessagePattern(FederationSubjects.resolveFailed)
+  @Handles(FederationResolveFailed)
   resolveFailed(@Payload() dto: ResolveFailedExchangeDto): Promise<FailedExchangeView> {
     return this.exchanges.resolveFailed(dto);
   }

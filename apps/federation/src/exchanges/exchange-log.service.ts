@@ -42,7 +42,7 @@ export class ExchangeLogService {
     const rows = await this.db.query(`SELECT * FROM federation.exchanges WHERE ${where} ORDER BY created_at DESC, id LIMIT ${limit} OFFSET ${offset}`, params);
     const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM federation.exchanges WHERE ${where}`, params);
     return {
-      items: rows.map((r: Record<string, any>) => ({
+      items: (rows as ExchangeRow[]).map((r) => ({
         id: r.id, correlationId: r.correlation_id, direction: r.direction, partner: r.partner, service: r.service, outcome: r.outcome,
         problem: r.problem, durationMs: r.duration_ms, request: r.request, response: r.response, createdAt: r.created_at.toISOString(),
       })),
@@ -80,7 +80,35 @@ export class ExchangeLogService {
   }
 }
 
-function failedView(r: Record<string, any>): FailedExchangeView {
+interface ExchangeRow {
+  id: string;
+  correlation_id: string;
+  direction: 'in' | 'out';
+  partner: string | null;
+  service: string | null;
+  outcome: string;
+  problem: string | null;
+  duration_ms: number;
+  request: string;
+  response: string | null;
+  created_at: Date;
+}
+
+interface FailedRow {
+  id: string;
+  partner: string;
+  service: string;
+  reason: string;
+  attempts: number;
+  status: 'open' | 'resolved';
+  correlation_id: string | null;
+  created_at: Date;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+  note: string | null;
+}
+
+function failedView(r: FailedRow): FailedExchangeView {
   return {
     id: r.id, partner: r.partner, service: r.service, reason: r.reason, attempts: r.attempts, status: r.status, correlationId: r.correlation_id,
     createdAt: r.created_at.toISOString(), resolvedAt: r.resolved_at?.toISOString() ?? null, resolvedBy: r.resolved_by, note: r.note,

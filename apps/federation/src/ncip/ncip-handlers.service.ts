@@ -103,7 +103,7 @@ export class NcipHandlersService {
     return { value, agency: u?.agency, type: u?.type };
   }
 
-  private requireItem(ctx: HandlerContext, scheme: string): AgencyRef {
+  private requireItem(ctx: HandlerContext): AgencyRef {
     const i = readItemId(ctx.req.node);
     if (!i) throw problem('Needed Data Missing', ProblemSchemes.general, 'ItemId is required', 'ItemId');
     return i;
@@ -221,7 +221,7 @@ export class NcipHandlersService {
   async checkOutItem(ctx: HandlerContext): Promise<OutEl[]> {
     const s = ProblemSchemes.checkOut;
     const user = this.requireUser(ctx);
-    const itemId = this.requireItem(ctx, s);
+    const itemId = this.requireItem(ctx);
     const ref = await this.resolveItem(ctx, itemId, s);
     const item = await this.catalogItem(ref.agency, ref.barcode);
     const patron = { agency: this.isil, barcode: user.value };
@@ -264,7 +264,7 @@ export class NcipHandlersService {
   // ---------------- CheckInItem ----------------
   async checkInItem(ctx: HandlerContext): Promise<OutEl[]> {
     const s = ProblemSchemes.checkIn;
-    const itemId = this.requireItem(ctx, s);
+    const itemId = this.requireItem(ctx);
     const ref = await this.resolveItem(ctx, itemId, s);
     const item = await this.catalogItem(ref.agency, ref.barcode);
     let user: AgencyRef | undefined;
@@ -293,7 +293,7 @@ export class NcipHandlersService {
   async renewItem(ctx: HandlerContext): Promise<OutEl[]> {
     const s = ProblemSchemes.renew;
     const user = this.requireUser(ctx);
-    const itemId = this.requireItem(ctx, s);
+    const itemId = this.requireItem(ctx);
     const ref = await this.resolveItem(ctx, itemId, s);
     const item = await this.catalogItem(ref.agency, ref.barcode);
     let dueAt: string;
@@ -496,7 +496,7 @@ export class NcipHandlersService {
   // ---------------- RecallItem ----------------
   async recallItem(ctx: HandlerContext): Promise<OutEl[]> {
     const s = ProblemSchemes.recall;
-    const itemId = this.requireItem(ctx, s);
+    const itemId = this.requireItem(ctx);
     const ref = await this.resolveItem(ctx, itemId, s);
     if (!ref.request) throw problem('Unknown Item', s, 'no interlibrary loan of that item', 'ItemId/ItemIdentifierValue', itemId.value);
     const r = await this.requests.transition(ref.request.id, 'recalled', ctx.actor, 'RecallItem').catch((e) => this.refusal(e, s, { item: itemId.value }));
@@ -506,7 +506,7 @@ export class NcipHandlersService {
   // ---------------- DeleteItem ----------------
   async deleteItem(ctx: HandlerContext): Promise<OutEl[]> {
     const s = ProblemSchemes.delete;
-    const itemId = this.requireItem(ctx, s);
+    const itemId = this.requireItem(ctx);
     const ref = await this.resolveItem(ctx, itemId, s);
     // only the partner's own temporary copies may be deleted by the partner
     const item = ref.agency === ctx.partner.isil ? await this.catalogItem(ref.agency, ref.barcode) : null;

@@ -119,7 +119,7 @@ export class IllRequestService {
     const t = await m.query(`SELECT from_state, to_state, actor, reason, at FROM federation.ill_transitions WHERE request_id = $1 ORDER BY id`, [id]);
     return {
       ...view(r),
-      transitions: t.map((x: Record<string, any>) => ({ from: x.from_state, to: x.to_state, actor: x.actor, reason: x.reason, at: x.at.toISOString() })),
+      transitions: (t as { from_state: string | null; to_state: string; actor: string; reason: string | null; at: Date }[]).map((x) => ({ from: x.from_state, to: x.to_state, actor: x.actor, reason: x.reason, at: x.at.toISOString() })),
     };
   }
 
@@ -134,7 +134,24 @@ export class IllRequestService {
   }
 }
 
-function view(r: Record<string, any>): IllRequestView {
+interface RequestRow {
+  id: string;
+  direction: IllRequestView['direction'];
+  partner: string;
+  partner_request_id: string | null;
+  state: IllState;
+  patron_agency: string | null;
+  patron_barcode: string | null;
+  item_agency: string;
+  item_barcode: string | null;
+  title: string | null;
+  hold_id: string | null;
+  due_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function view(r: RequestRow): IllRequestView {
   return {
     id: r.id,
     direction: r.direction,
