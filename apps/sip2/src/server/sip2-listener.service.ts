@@ -18,7 +18,7 @@ import { Sip2Connection } from './sip2-connection';
 import { Sip2Exchange } from './sip2-exchange';
 import { Sip2ListenerStatus } from './sip2-listener-status';
 import { Sip2Session } from './sip2-session';
-import { loadTlsCredentials } from './tls-credentials';
+import { loadTlsCredentials, sip2TlsServerOptions } from './tls-credentials';
 
 export const SIP2_LOGGER = Symbol('SIP2_LOGGER');
 
@@ -60,7 +60,7 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
 
     this.tcp = net.createServer((socket) => this.accept(socket, 'tcp'));
     const creds = loadTlsCredentials({ certFile: this.env.SIP2_TLS_CERT, keyFile: this.env.SIP2_TLS_KEY, dir: this.env.SIP2_TLS_DIR, host: this.env.SIP2_HOST }, this.logger);
-    this.tls = tls.createServer({ key: creds.key, cert: creds.cert, minVersion: 'TLSv1.2', handshakeTimeout: 10_000 }, (socket) => this.accept(socket, 'tls'));
+    this.tls = tls.createServer(sip2TlsServerOptions(creds), (socket) => this.accept(socket, 'tls'));
     this.tls.on('tlsClientError', (err, socket) => {
       this.logger.debug({ event: 'sip2.tls-handshake-failed', remote: normalizeAddress(socket.remoteAddress), err: err.message }, 'TLS handshake failed');
       socket.destroy();
