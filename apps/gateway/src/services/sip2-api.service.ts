@@ -30,6 +30,10 @@ export class Sip2ApiService {
     return this.rpc.request(Sip2Subjects.setTerminalEnabled, { login, enabled });
   }
 
+  clearThrottle(login: string): Promise<Sip2TerminalView> {
+    return this.rpc.request(Sip2Subjects.clearTerminalThrottle, { login });
+  }
+
   metrics(): Promise<Sip2MetricsView> {
     return this.rpc.request(Sip2Subjects.metrics, {});
   }

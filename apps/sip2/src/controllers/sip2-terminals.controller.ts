@@ -9,11 +9,15 @@ import {
   Sip2TerminalView,
   UpsertSip2TerminalDto,
 } from '@app/contracts';
+import { Sip2ListenerService } from '../server/sip2-listener.service';
 import { TerminalAccountsService } from '../services/terminal-accounts.service';
 
 @Controller()
 export class Sip2TerminalsController {
-  constructor(private readonly terminals: TerminalAccountsService) {}
+  constructor(
+    private readonly terminals: TerminalAccountsService,
+    private readonly listeners: Sip2ListenerService,
+  ) {}
 
   @MessagePattern(Sip2Subjects.upsertTerminal)
   upsert(@Payload() dto: UpsertSip2TerminalDto): Promise<Sip2TerminalView> {
@@ -21,8 +25,15 @@ export class Sip2TerminalsController {
   }
 
   @MessagePattern(Sip2Subjects.getTerminal)
-  get(@Payload() dto: Sip2TerminalRefDto): Promise<Sip2TerminalView> {
-    return this.terminals.get(dto.login);
+  async get(@Payload() dto: Sip2TerminalRefDto): Promise<Sip2TerminalView> {
+    return { ...(await this.terminals.get(dto.login)), throttle: this.listeners.throttleState(dto.login) };
+  }
+
+  @MessagePattern(Sip2Subjects.clearTerminalThrottle)
+  async clearThrottle(@Payload() dto: Sip2TerminalRefDto): Promise<Sip2TerminalView> {
+    const view = await this.terminals.get(dto.login);
+    this.listeners.clearThrottle(dto.login);
+    return { ...view, throttle: this.listeners.throttleState(dto.login) };
   }
 
   @MessagePattern(Sip2Subjects.listTerminals)

@@ -27,7 +27,7 @@ export const checkoutHandler = defineHandler({
     if (req.fields.cancel === 'Y') return cancelCheckout(ctx, req, agency, patron, item);
 
     const pin = pinOf(req.fields.patronPassword);
-    if (pin !== undefined && ctx.pins.isThrottled(ctx.session)) {
+    if (pin !== undefined && ctx.pins.isThrottled(ctx.session, `${patron.agency}/${patron.barcode}`)) {
       ctx.pinEvents.pinThrottled();
       return { response: failed(ctx, req, agency, say(ctx, ErrorCode.PinThrottled), { validPatronPassword: 'N' }), outcome: ErrorCode.PinThrottled };
     }
@@ -50,7 +50,7 @@ export const checkoutHandler = defineHandler({
       if (isUnavailable(err)) throw err;
       const code = errorCodeOf(err)!;
       if (code === ErrorCode.PinInvalid) {
-        ctx.pins.recordFailure(ctx.session);
+        await ctx.pins.recordFailure(ctx.session, `${patron.agency}/${patron.barcode}`);
         ctx.pinEvents.pinFailed();
       }
       if (code === ErrorCode.PinThrottled) ctx.pinEvents.pinThrottled();

@@ -68,7 +68,7 @@ export const holdHandler: Sip2Handler<'15'> = defineHandler({
     const title = req.fields.titleIdentifier?.trim() || undefined;
     if (!itemBc && !recordId && !(mode === 'cancel' && title)) return refusal(req, ctx, 'holdItemRequired', 'no-item');
     const pin = pinOf(req.fields.patronPassword);
-    if (pin !== undefined && ctx.pins.isThrottled(ctx.session)) {
+    if (pin !== undefined && ctx.pins.isThrottled(ctx.session, `${patron.agency}/${patron.barcode}`)) {
       ctx.pinEvents.pinThrottled();
       return refusal(req, ctx, ErrorCode.PinThrottled);
     }
@@ -111,7 +111,7 @@ export const holdHandler: Sip2Handler<'15'> = defineHandler({
       if (isUnavailable(err)) throw err;
       const code = errorCodeOf(err)!;
       if (code === ErrorCode.PinInvalid) {
-        ctx.pins.recordFailure(ctx.session);
+        await ctx.pins.recordFailure(ctx.session, `${patron.agency}/${patron.barcode}`);
         ctx.pinEvents.pinFailed();
       }
       if (code === ErrorCode.PinThrottled) ctx.pinEvents.pinThrottled();

@@ -3,7 +3,7 @@ import { DomainError, TtlCache } from '@app/common';
 import { ErrorCode, ListSip2TerminalsDto, Page, Sip2TerminalView, UpsertSip2TerminalDto } from '@app/contracts';
 import { Sip2EnvDto } from '../config/sip2-env.dto';
 import { Sip2TerminalRepository } from '../repositories/sip2-terminal.repository';
-import { hashPassword, verifyPassword, VerifiedPasswordCache } from './password-hasher';
+import { dummyPasswordHash, hashPassword, verifyPassword, VerifiedPasswordCache } from './password-hasher';
 import { TerminalAccount, toTerminalAccount, toTerminalView } from './terminal-account';
 
 export const TERMINAL_DEFAULTS = {
@@ -103,8 +103,15 @@ export class TerminalAccountsService {
 
   async checkLogin(login: string, password: string): Promise<LoginCheck> {
     const account = await this.account(login);
-    if (!account) return { ok: false, reason: 'unknown' };
-    if (!account.enabled) return { ok: false, reason: 'disabled', account };
+    // an unknown or disabled login costs the same scrypt as a wrong password: timing tells nothing
+    if (!account) {
+      await verifyPassword(password, await dummyPasswordHash());
+      return { ok: false, reason: 'unknown' };
+    }
+    if (!account.enabled) {
+      await verifyPassword(password, account.passwordHash);
+      return { ok: false, reason: 'disabled', account };
+    }
     if (this.verified.has(login, password, account.passwordHash)) return { ok: true, account };
     if (!(await verifyPassword(password, account.passwordHash))) return { ok: false, reason: 'bad-password', account };
     this.verified.add(login, password, account.passwordHash);

@@ -4,5 +4,6 @@ export const Sip2Subjects = {
   getTerminal: 'sip2.terminals.get.v1',
   listTerminals: 'sip2.terminals.list.v1',
   setTerminalEnabled: 'sip2.terminals.set-enabled.v1',
+  clearTerminalThrottle: 'sip2.terminals.clear-throttle.v1',
   metrics: 'sip2.metrics.v1',
 } as const;
