@@ -5,6 +5,7 @@ import { PatronsEnvDto } from './config/patrons-env.dto';
 import { PatronsController } from './controllers/patrons.controller';
 import { PatronEntity } from './entities/patron.entity';
 import { CreatePatronsSchema1764230400000 } from './migrations/1764230400000-create-patrons-schema';
+import { PinFailuresByOrigin1764403200000 } from './migrations/1764403200000-pin-failures-by-origin';
 import { PatronRepository } from './repositories/patron.repository';
 import { LibraryClock } from './services/library-clock.service';
 import { PatronService } from './services/patron.service';
@@ -13,7 +14,7 @@ import { PinVerificationService } from './services/pin-verification.service';
 import { VerifiedPinCache } from './services/verified-pin-cache.service';
 
 const entities = [PatronEntity];
-export const PATRONS_MIGRATIONS = [CreatePatronsSchema1764230400000];
+export const PATRONS_MIGRATIONS = [CreatePatronsSchema1764230400000, PinFailuresByOrigin1764403200000];
 
 @Module({})
 export class PatronsModule {

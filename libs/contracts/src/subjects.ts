@@ -15,6 +15,8 @@ export const PatronSubjects = {
   search: 'patrons.search.v1',
   verifyPin: 'patrons.verify-pin.v1',
   setBlock: 'patrons.set-block.v1',
+  getPinThrottle: 'patrons.pin-throttle.get.v1',
+  clearPinThrottle: 'patrons.pin-throttle.clear.v1',
 } as const;
 
 export const CatalogSubjects = {

@@ -6,6 +6,7 @@ import {
   PatronRefDto,
   PatronSubjects,
   PatronView,
+  PinThrottleView,
   SearchPatronsDto,
   SetPatronBlockDto,
   UpdatePatronDto,
@@ -45,6 +46,16 @@ export class PatronsController {
   @MessagePattern(PatronSubjects.verifyPin)
   verifyPin(@Payload() dto: VerifyPinDto): Promise<VerifyPinResult> {
     return this.pins.verify(dto);
+  }
+
+  @MessagePattern(PatronSubjects.getPinThrottle)
+  getPinThrottle(@Payload() dto: PatronRefDto): Promise<PinThrottleView> {
+    return this.pins.throttleState(dto);
+  }
+
+  @MessagePattern(PatronSubjects.clearPinThrottle)
+  clearPinThrottle(@Payload() dto: PatronRefDto): Promise<PinThrottleView> {
+    return this.pins.clearThrottle(dto);
   }
 
   @MessagePattern(PatronSubjects.setBlock)
