@@ -10,6 +10,7 @@ import {
   PatronRefDto,
   PatronSummary,
   PatronView,
+  PinThrottleView,
   SearchPatronsDto,
   SetPatronBlockBodyDto,
   UpdatePatronBodyDto,
@@ -41,8 +42,16 @@ export class PatronsController {
   @ApiOperation({ summary: 'Get a patron by agency ISIL and card barcode' })
   @ApiOkResponse({ description: 'PatronView' })
   @ApiNotFoundResponse({ description: 'PATRON_UNKNOWN', type: ErrorResponseDto })
-  get(@Param() ref: PatronRefDto): Promise<PatronView> {
+  get(@Param() ref: PatronRefDto): Promise<PatronView & { pinThrottle: PinThrottleView }> {
     return this.patrons.get(ref);
+  }
+
+  @Delete(':agency/:barcode/pin-throttle')
+  @ApiOperation({ summary: 'Clear the wrong-PIN throttle of a card (after checking the reader); the answer is the cleared state' })
+  @ApiOkResponse({ description: 'PinThrottleView' })
+  @ApiNotFoundResponse({ description: 'PATRON_UNKNOWN', type: ErrorResponseDto })
+  clearPinThrottle(@Param() ref: PatronRefDto): Promise<PinThrottleView> {
+    return this.patrons.clearPinThrottle(ref);
   }
 
   @Patch(':agency/:barcode')

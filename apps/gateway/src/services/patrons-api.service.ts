@@ -13,6 +13,7 @@ import {
   PatronSummary,
   PatronSummaryDto,
   PatronView,
+  PinThrottleView,
   SearchPatronsDto,
   SetPatronBlockDto,
   UpdatePatronBodyDto,
@@ -28,8 +29,17 @@ export class PatronsApiService {
     return this.rpc.request(PatronSubjects.create, dto);
   }
 
-  get(ref: PatronRefDto): Promise<PatronView> {
-    return this.rpc.request<PatronView, PatronRefDto>(PatronSubjects.get, patronRef(ref));
+  /** The patron record for staff, with its wrong-PIN throttle (why PINs may not be checked, and where). */
+  async get(ref: PatronRefDto): Promise<PatronView & { pinThrottle: PinThrottleView }> {
+    const [patron, pinThrottle] = await Promise.all([
+      this.rpc.request<PatronView, PatronRefDto>(PatronSubjects.get, patronRef(ref)),
+      this.rpc.request<PinThrottleView, PatronRefDto>(PatronSubjects.getPinThrottle, patronRef(ref)),
+    ]);
+    return { ...patron, pinThrottle };
+  }
+
+  clearPinThrottle(ref: PatronRefDto): Promise<PinThrottleView> {
+    return this.rpc.request<PinThrottleView, PatronRefDto>(PatronSubjects.clearPinThrottle, patronRef(ref));
   }
 
   update(ref: PatronRefDto, body: UpdatePatronBodyDto): Promise<PatronView> {

@@ -3,7 +3,7 @@ import { createMessage, formatMoney, Sip2Fields } from '@app/sip2-protocol';
 import { errorCodeOf } from '../backend/circulation-backend';
 import { magneticMedia } from '../mapping/item-status';
 import { messageKeyForRefusal } from '../mapping/screen-messages';
-import { agencyFor, branchOf, circulationRefusal, cleanBarcode, isUnavailable, loanFields, optional, pinOf, say, txDate } from './handler-helpers';
+import { agencyFor, branchOf, circulationRefusal, cleanBarcode, isUnavailable, loanFields, optional, pinOf, pinOriginOf, say, txDate } from './handler-helpers';
 import { defineHandler, HandlerContext } from './sip2-handler';
 
 function failed(ctx: HandlerContext, req: { fields: Sip2Fields }, agency: string, message: string, extra: Sip2Fields = {}) {
@@ -32,7 +32,7 @@ export const checkoutHandler = defineHandler({
       return { response: failed(ctx, req, agency, say(ctx, ErrorCode.PinThrottled), { validPatronPassword: 'N' }), outcome: ErrorCode.PinThrottled };
     }
     try {
-      const { loan } = await ctx.backend.checkout(patron, item, branchOf(ctx), pin);
+      const { loan } = await ctx.backend.checkout(patron, item, branchOf(ctx), pin, pinOriginOf(ctx));
       return {
         response: createMessage(
           '12',

@@ -45,6 +45,9 @@ export interface PatronLookup {
   pin?: PinCheck;
 }
 
+/** Where PIN checks from this session come from, for the patrons service's per-origin throttle. */
+export const pinOriginOf = (ctx: HandlerContext): string => `sip2:${ctx.session.terminal?.login ?? ctx.session.id}`;
+
 /** Non-empty AD only: an empty AD means the kiosk did not ask for a PIN. */
 export const pinOf = (ad: string | undefined): string | undefined => (ad !== undefined && ad !== '' ? ad : undefined);
 
@@ -72,7 +75,7 @@ export async function lookupPatron(ctx: HandlerContext, ref: Ref | undefined, pi
     return { patron: await patronOrNull(ctx, ref), pin: 'throttled' };
   }
   try {
-    const r = await ctx.backend.verifyPin(ref, pin);
+    const r = await ctx.backend.verifyPin(ref, pin, pinOriginOf(ctx));
     if (r.throttled) {
       ctx.pinEvents.pinThrottled();
       return { patron: r.patron, pin: 'throttled' };

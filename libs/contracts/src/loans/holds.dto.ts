@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ItemRefDto } from '../catalog/catalog.dto';
 import { BARCODE_PATTERN, BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
-import { PatronRefDto, PLAIN_DATE_PATTERN } from '../patrons/patron.dto';
+import { PatronRefDto, PIN_ORIGIN_PATTERN, PLAIN_DATE_PATTERN } from '../patrons/patron.dto';
 import { CirculationChannel, CirculationChannels } from './loan.dto';
 import { LongPageQueryDto } from '../common/page.dto';
 import { NestedRef } from '../common/nested-ref.decorator';
@@ -74,6 +74,11 @@ export class PlaceHoldDto {
   @IsString()
   @MaxLength(64)
   pin?: string;
+
+  @ApiPropertyOptional({ example: 'sip2:kiosk01', description: 'who checks the PIN (set by the gateway and SIP2 server; wrong PINs are throttled per origin)' })
+  @IsOptional()
+  @Matches(PIN_ORIGIN_PATTERN)
+  pinOrigin?: string;
 
   @ApiPropertyOptional({ enum: CirculationChannels, default: 'api' })
   @IsOptional()
