@@ -19,6 +19,8 @@ module.exports = {
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest/timeout-integration.ts'],
     },
+    // last step of npm test: scans the logs the other tiers wrote (LOG_SCAN_DIR, set by test/run-all.sh)
+    { ...base, displayName: 'log-scan', testMatch: ['<rootDir>/test/security/**/*.scan-spec.ts'] },
     {
       ...base,
       displayName: 'e2e',
