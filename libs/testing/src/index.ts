@@ -15,3 +15,6 @@ export {
   startTestService,
 } from './service-harness';
 export type { RpcTestClient, TestEnvironment, TestNats } from './service-harness';
+export { fuzzParams } from './fuzz';
+export { KNOWN_SECRETS_FILE, scanLogDir, scanLogText } from './log-scan';
+export type { LogFinding } from './log-scan';
