@@ -28,7 +28,7 @@ const mutatedMessage = fc
       '35': createMessage('35', { transactionDate: DATE }, { institutionId: KSL, patronIdentifier: a }),
       '37': createMessage('37', { transactionDate: DATE, feeType: '01', paymentType: '00', currencyType: 'CNY' }, { feeAmount: a, institutionId: KSL, patronIdentifier: b, feeIdentifier: c }),
       '65': createMessage('65', { transactionDate: DATE }, { institutionId: KSL, patronIdentifier: a, patronPassword: b }),
-      '01': createMessage('01', { cardRetained: 'N', transactionDate: DATE }, { institutionId: KSL, patronIdentifier: a, blockedCardMsg: b }),
+      '01': createMessage('01', { cardRetained: 'N', transactionDate: DATE }, { institutionId: KSL, patronIdentifier: a, blockedCardMessage: b }),
       '19': createMessage('19', { transactionDate: DATE }, { institutionId: KSL, itemIdentifier: a, itemProperties: b }),
       '99': createMessage('99', { statusCode: '0', maxPrintWidth: '080', protocolVersion: '2.00' }, {}),
       '93': createMessage('93', { uidAlgorithm: '0', pwdAlgorithm: '0' }, { loginUserId: a, loginPassword: b, locationCode: c }),
