@@ -1,5 +1,5 @@
 import { INestMicroservice } from '@nestjs/common';
-import { ErrorCode, EventSubjects, Page, PatronSubjects, PatronView, PinThrottleView, VerifyPinResult } from '@app/contracts';
+import { ErrorCode, EventSubjects, Page, PatronsClearPinThrottle, PatronsGetPinThrottle, PatronSubjects, PatronView, PinThrottleView, VerifyPinResult } from '@app/contracts';
 import { createRpcTestClient, createTestEnvironment, eventually, RpcTestClient, startTestService, TestEnvironment } from '@app/testing';
 import { JSONCodec } from 'nats';
 import { Client } from 'pg';
@@ -163,10 +163,10 @@ describe('patrons service (real PostgreSQL + NATS)', () => {
     expect(await from('sip2:kiosk02', '2468')).toMatchObject({ valid: true, throttled: false });
     expect(await from('http:desk-1', '2468')).toMatchObject({ valid: true, throttled: false });
 
-    const state = await rpc.request<PinThrottleView>(PatronSubjects.getPinThrottle, { agency: KSL, barcode: 'ORG1' });
+    const state = await rpc.request<PinThrottleView>(PatronsGetPinThrottle.subject, { agency: KSL, barcode: 'ORG1' });
     expect(state).toMatchObject({ throttled: false, origins: [{ origin: 'sip2:attacked-kiosk', failures: 5, throttled: true }] });
     expect(state.reason).toMatch(/sip2:attacked-kiosk/);
-    const cleared = await rpc.request<PinThrottleView>(PatronSubjects.clearPinThrottle, { agency: KSL, barcode: 'ORG1' });
+    const cleared = await rpc.request<PinThrottleView>(PatronsClearPinThrottle.subject, { agency: KSL, barcode: 'ORG1' });
     expect(cleared).toEqual({ failures: 0, throttled: false, throttledUntil: null, origins: [], reason: null });
     expect(await from('sip2:attacked-kiosk', '2468')).toMatchObject({ valid: true, throttled: false });
   });
@@ -176,10 +176,10 @@ describe('patrons service (real PostgreSQL + NATS)', () => {
     const from = (origin: string, pin: string) => rpc.request<VerifyPinResult>(PatronSubjects.verifyPin, { agency: KSL, barcode: 'ORG2', pin, origin });
     for (let o = 0; o < 4; o++) for (let i = 0; i < 5; i++) expect((await from(`sip2:k${o}`, '0000')).throttled).toBe(false);
     expect(await from('http:desk-1', '1357')).toMatchObject({ valid: false, throttled: true });
-    const state = await rpc.request<PinThrottleView>(PatronSubjects.getPinThrottle, { agency: KSL, barcode: 'ORG2' });
+    const state = await rpc.request<PinThrottleView>(PatronsGetPinThrottle.subject, { agency: KSL, barcode: 'ORG2' });
     expect(state).toMatchObject({ failures: 20, throttled: true, throttledUntil: expect.any(String) });
     expect(state.reason).toMatch(/not checked anywhere/);
-    await rpc.request(PatronSubjects.clearPinThrottle, { agency: KSL, barcode: 'ORG2' });
+    await rpc.request(PatronsClearPinThrottle.subject, { agency: KSL, barcode: 'ORG2' });
     expect(await from('http:desk-1', '1357')).toMatchObject({ valid: true, throttled: false });
   });
 

@@ -9,6 +9,7 @@ export * from './validation/input-guard';
 export * from './cache/ttl-cache';
 export * from './messaging/nats-connection.provider';
 export * from './messaging/nats-rpc.client';
+export * from './messaging/handles.decorator';
 export * from './messaging/rpc-exception.filter';
 export * from './messaging/validation.pipe';
 export * from './messaging/correlated-server-nats';

@@ -1,6 +1,6 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
+import { GatewayHealthReport } from '../dto';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { GatewayHealthReport } from '@app/contracts';
 import { Public } from '../auth/auth.decorators';
 import { GatewayRequest, GatewayResponse } from '../http/gateway-request';
 import { ApiKeyService } from '../services/api-key.service';

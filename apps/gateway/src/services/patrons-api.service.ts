@@ -2,23 +2,25 @@ import { Injectable } from '@nestjs/common';
 import { NatsRpcClient } from '@app/common';
 import {
   CreatePatronDto,
-  LoanSubjects,
+  LoansPatronLoans,
+  LoansPatronSummary,
   LoanView,
   Page,
   PatronBlockKind,
-  PatronLoansDto,
-  PatronLoansQueryDto,
   PatronRefDto,
-  PatronSubjects,
+  PatronsCreate,
+  PatronsClearPinThrottle,
+  PatronsGet,
+  PatronsGetPinThrottle,
+  PatronsSearch,
+  PatronsSetBlock,
   PatronSummary,
-  PatronSummaryDto,
+  PatronsUpdate,
   PatronView,
   PinThrottleView,
   SearchPatronsDto,
-  SetPatronBlockDto,
-  UpdatePatronBodyDto,
-  UpdatePatronDto,
 } from '@app/contracts';
+import { PatronLoansQueryDto, UpdatePatronBodyDto } from '../dto';
 
 /** Patron records (patrons service) and a patron's loans and summary (loans service), over NATS. */
 @Injectable()
@@ -26,40 +28,37 @@ export class PatronsApiService {
   constructor(private readonly rpc: NatsRpcClient) {}
 
   create(dto: CreatePatronDto): Promise<PatronView> {
-    return this.rpc.request(PatronSubjects.create, dto);
+    return this.rpc.call(PatronsCreate, dto);
   }
 
   /** The patron record for staff, with its wrong-PIN throttle (why PINs may not be checked, and where). */
   async get(ref: PatronRefDto): Promise<PatronView & { pinThrottle: PinThrottleView }> {
-    const [patron, pinThrottle] = await Promise.all([
-      this.rpc.request<PatronView, PatronRefDto>(PatronSubjects.get, patronRef(ref)),
-      this.rpc.request<PinThrottleView, PatronRefDto>(PatronSubjects.getPinThrottle, patronRef(ref)),
-    ]);
+    const [patron, pinThrottle] = await Promise.all([this.rpc.call(PatronsGet, patronRef(ref)), this.rpc.call(PatronsGetPinThrottle, patronRef(ref))]);
     return { ...patron, pinThrottle };
   }
 
   clearPinThrottle(ref: PatronRefDto): Promise<PinThrottleView> {
-    return this.rpc.request<PinThrottleView, PatronRefDto>(PatronSubjects.clearPinThrottle, patronRef(ref));
+    return this.rpc.call(PatronsClearPinThrottle, patronRef(ref));
   }
 
   update(ref: PatronRefDto, body: UpdatePatronBodyDto): Promise<PatronView> {
-    return this.rpc.request<PatronView, UpdatePatronDto>(PatronSubjects.update, { ...body, ...patronRef(ref) });
+    return this.rpc.call(PatronsUpdate, { ...body, ...patronRef(ref) });
   }
 
   search(query: SearchPatronsDto): Promise<Page<PatronView>> {
-    return this.rpc.request(PatronSubjects.search, query);
+    return this.rpc.call(PatronsSearch, query);
   }
 
   setBlock(ref: PatronRefDto, block: PatronBlockKind, active: boolean, reason?: string): Promise<PatronView> {
-    return this.rpc.request<PatronView, SetPatronBlockDto>(PatronSubjects.setBlock, { ...patronRef(ref), block, active, ...(reason ? { reason } : {}) });
+    return this.rpc.call(PatronsSetBlock, { ...patronRef(ref), block, active, ...(reason ? { reason } : {}) });
   }
 
   loans(ref: PatronRefDto, query: PatronLoansQueryDto): Promise<Page<LoanView>> {
-    return this.rpc.request<Page<LoanView>, PatronLoansDto>(LoanSubjects.patronLoans, { ...query, patron: patronRef(ref) });
+    return this.rpc.call(LoansPatronLoans, { ...query, patron: patronRef(ref) });
   }
 
   summary(ref: PatronRefDto): Promise<PatronSummary> {
-    return this.rpc.request<PatronSummary, PatronSummaryDto>(LoanSubjects.patronSummary, { patron: patronRef(ref) });
+    return this.rpc.call(LoansPatronSummary, { patron: patronRef(ref) });
   }
 }
 

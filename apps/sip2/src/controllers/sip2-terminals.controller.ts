@@ -1,12 +1,17 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
+import { Handles } from '@app/common';
 import {
   ListSip2TerminalsDto,
   Page,
   SetSip2TerminalEnabledDto,
-  Sip2Subjects,
+  Sip2ClearTerminalThrottle,
+  Sip2GetTerminal,
+  Sip2ListTerminals,
+  Sip2SetTerminalEnabled,
   Sip2TerminalRefDto,
   Sip2TerminalView,
+  Sip2UpsertTerminal,
   UpsertSip2TerminalDto,
 } from '@app/contracts';
 import { Sip2ListenerService } from '../server/sip2-listener.service';
@@ -19,29 +24,29 @@ export class Sip2TerminalsController {
     private readonly listeners: Sip2ListenerService,
   ) {}
 
-  @MessagePattern(Sip2Subjects.upsertTerminal)
+  @Handles(Sip2UpsertTerminal)
   upsert(@Payload() dto: UpsertSip2TerminalDto): Promise<Sip2TerminalView> {
     return this.terminals.upsert(dto);
   }
 
-  @MessagePattern(Sip2Subjects.getTerminal)
+  @Handles(Sip2GetTerminal)
   async get(@Payload() dto: Sip2TerminalRefDto): Promise<Sip2TerminalView> {
     return { ...(await this.terminals.get(dto.login)), throttle: this.listeners.throttleState(dto.login) };
   }
 
-  @MessagePattern(Sip2Subjects.clearTerminalThrottle)
+  @Handles(Sip2ClearTerminalThrottle)
   async clearThrottle(@Payload() dto: Sip2TerminalRefDto): Promise<Sip2TerminalView> {
     const view = await this.terminals.get(dto.login);
     this.listeners.clearThrottle(dto.login);
     return { ...view, throttle: this.listeners.throttleState(dto.login) };
   }
 
-  @MessagePattern(Sip2Subjects.listTerminals)
+  @Handles(Sip2ListTerminals)
   list(@Payload() dto: ListSip2TerminalsDto): Promise<Page<Sip2TerminalView>> {
     return this.terminals.list(dto);
   }
 
-  @MessagePattern(Sip2Subjects.setTerminalEnabled)
+  @Handles(Sip2SetTerminalEnabled)
   setEnabled(@Payload() dto: SetSip2TerminalEnabledDto): Promise<Sip2TerminalView> {
     return this.terminals.setEnabled(dto.login, dto.enabled);
   }

@@ -4,7 +4,7 @@ import { IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, 
 import { ItemRefDto } from '../catalog/catalog.dto';
 import { BARCODE_PATTERN, BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
 import { PatronRefDto, PIN_ORIGIN_PATTERN, PLAIN_DATE_PATTERN } from '../patrons/patron.dto';
-import { CirculationChannel, CirculationChannels } from './loan.dto';
+import { CirculationChannel, CirculationChannels } from './circulation-channel';
 import { LongPageQueryDto } from '../common/page.dto';
 import { NestedRef } from '../common/nested-ref.decorator';
 
