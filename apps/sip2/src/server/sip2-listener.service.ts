@@ -32,6 +32,8 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
   private readonly connections = new Set<Sip2Connection>();
   /** connections not logged in yet, oldest first (pruned lazily on accept) */
   private readonly unauthenticated = new Set<Sip2Connection>();
+  /** displaced, socket not closed yet */
+  private readonly displacing = new Set<Sip2Connection>();
   private readonly perAddress = new Map<string, number>();
   private readonly idPrefix = randomBytes(2).toString('hex');
   private nextId = 0;
@@ -134,18 +136,24 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
    */
   private makeRoom(remote: string): boolean {
     for (const c of this.unauthenticated) if (c.session.loggedIn || c.isClosing) this.unauthenticated.delete(c);
-    const fromHere = [...this.unauthenticated].filter((c) => c.session.remoteAddress === remote);
-    const limits: [boolean, Sip2Connection[]][] = [
-      [this.connections.size >= this.env.SIP2_MAX_CONNECTIONS, [...this.unauthenticated]],
-      [(this.perAddress.get(remote) ?? 0) >= this.env.SIP2_MAX_CONNECTIONS_PER_ADDRESS, fromHere],
-      [fromHere.length >= this.env.SIP2_MAX_UNAUTHENTICATED_PER_ADDRESS, fromHere],
-      [this.unauthenticated.size >= this.env.SIP2_MAX_UNAUTHENTICATED, [...this.unauthenticated]],
+    // displaced connections count until their socket has closed; not twice
+    const from = (c: Sip2Connection) => c.session.remoteAddress === remote;
+    const total = () => this.connections.size - this.displacing.size;
+    const fromAddress = () => (this.perAddress.get(remote) ?? 0) - [...this.displacing].filter(from).length;
+    const waiting = () => [...this.unauthenticated];
+    const waitingHere = () => waiting().filter(from);
+    const limits: [() => boolean, () => Sip2Connection[]][] = [
+      [() => total() >= this.env.SIP2_MAX_CONNECTIONS, waiting],
+      [() => fromAddress() >= this.env.SIP2_MAX_CONNECTIONS_PER_ADDRESS, waitingHere],
+      [() => waitingHere().length >= this.env.SIP2_MAX_UNAUTHENTICATED_PER_ADDRESS, waitingHere],
+      [() => this.unauthenticated.size >= this.env.SIP2_MAX_UNAUTHENTICATED, waiting],
     ];
     for (const [reached, candidates] of limits) {
-      if (!reached) continue;
-      const victim = candidates.find((c) => !c.session.verifyingLogin); // Set order: oldest first
+      if (!reached()) continue;
+      const victim = candidates().find((c) => !c.session.verifyingLogin); // Set order: oldest first
       if (!victim) return false;
       this.unauthenticated.delete(victim);
+      this.displacing.add(victim);
       this.metrics.connections.displaced++;
       victim.close('displaced: too many connections not logged in');
     }
@@ -183,6 +191,7 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
     socket.once('close', () => {
       this.connections.delete(connection);
       this.unauthenticated.delete(connection);
+      this.displacing.delete(connection);
       const n = (this.perAddress.get(remote) ?? 1) - 1;
       if (n > 0) this.perAddress.set(remote, n);
       else this.perAddress.delete(remote);
