@@ -44,7 +44,7 @@ step "unit and integration tests"
 npx jest --ci --selectProjects unit integration --json --outputFile "$results_dir/unit-integration.json" 2>&1 | tee "$logs_dir/unit-integration.log"
 
 step "end-to-end tests (whole suite as processes, HTTP and SIP2 sockets)"
-E2E_LOG_DIR="$logs_dir" npx jest --ci --selectProjects e2e --json --outputFile "$results_dir/e2e.json" 2>&1 | tee "$logs_dir/e2e-output.log"
+E2E_LOG_LEVEL="${E2E_LOG_LEVEL:-info}" E2E_LOG_DIR="$logs_dir" npx jest --ci --selectProjects e2e --json --outputFile "$results_dir/e2e.json" 2>&1 | tee "$logs_dir/e2e-output.log"
 
 if [ -f dist/apps/bench/src/main.js ]; then
   step "benchmark smoke run (checks the report, never a speed)"
