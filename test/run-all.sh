@@ -32,6 +32,9 @@ else
   echo "docker-compose not installed: skipping the compose file check (apt-get install docker-compose)"
 fi
 
+step "lint (ESLint, import boundaries)"
+npm run -s lint
+
 step "typecheck and build"
 npx tsc -p tsconfig.json --noEmit
 npm run -s build
@@ -40,8 +43,8 @@ npm run -s build
 # log) is kept here and scanned for secrets in the last step
 logs_dir="$(mktemp -d)"
 
-step "unit and integration tests"
-npx jest --ci --selectProjects unit integration --json --outputFile "$results_dir/unit-integration.json" 2>&1 | tee "$logs_dir/unit-integration.log"
+step "unit, integration and system tests"
+npx jest --ci --selectProjects unit integration system --json --outputFile "$results_dir/unit-integration.json" 2>&1 | tee "$logs_dir/unit-integration.log"
 
 step "end-to-end tests (whole suite as processes, HTTP and SIP2 sockets)"
 E2E_LOG_LEVEL="${E2E_LOG_LEVEL:-info}" E2E_LOG_DIR="$logs_dir" npx jest --ci --selectProjects e2e --json --outputFile "$results_dir/e2e.json" 2>&1 | tee "$logs_dir/e2e-output.log"

@@ -7,6 +7,7 @@ export * from './errors/domain-error';
 export * from './errors/database-input-error';
 export * from './validation/input-guard';
 export * from './cache/ttl-cache';
+export * from './secrets';
 export * from './messaging/nats-connection.provider';
 export * from './messaging/nats-rpc.client';
 export * from './messaging/handles.decorator';

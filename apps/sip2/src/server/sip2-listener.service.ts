@@ -20,7 +20,6 @@ import { Sip2ListenerStatus } from './sip2-listener-status';
 import { Sip2Session } from './sip2-session';
 import { loadTlsCredentials, sip2TlsServerOptions } from './tls-credentials';
 import type { Sip2TerminalThrottleState } from '@app/contracts';
-import { dummyPasswordHash } from '../services/password-hasher';
 
 export const SIP2_LOGGER = Symbol('SIP2_LOGGER');
 
@@ -68,7 +67,7 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
       maxDelayMs: this.env.SIP2_PIN_FAILURE_MAX_DELAY_MS,
       logger: this.logger,
     });
-    void dummyPasswordHash(); // ready before the first unknown login, so it costs what a known one does
+    void this.accounts.dummyHash(); // ready before the first unknown login, so it costs what a known one does
     this.sweeper = setInterval(() => {
       this.gate.sweep();
       this.pins.sweep();

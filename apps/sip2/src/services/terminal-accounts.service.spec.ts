@@ -1,4 +1,4 @@
-import * as hasher from './password-hasher';
+import { SecretHasher } from '@app/common';
 import { TerminalAccountsService } from './terminal-accounts.service';
 import { Sip2EnvDto } from '../config/sip2-env.dto';
 import type { Sip2TerminalRepository } from '../repositories/sip2-terminal.repository';
@@ -9,15 +9,15 @@ import type { Sip2TerminalRepository } from '../repositories/sip2-terminal.repos
  */
 describe('TerminalAccountsService.checkLogin timing', () => {
   it('verifies against a dummy hash for an unknown or disabled login, exactly as for a wrong password', async () => {
-    const stored = await hasher.hashPassword('right');
+    const stored = await new SecretHasher().hash('right');
     const rows: Record<string, unknown> = {
       known: { login: 'known', passwordHash: stored, enabled: true, institutionId: 'CN-320583-1-KSL', location: 'KSL-MAIN', charset: 'utf-8', terminator: 'CR', fieldDelimiter: '|', errorDetection: 'auto', allowScStatusBeforeLogin: false, loginTimeoutSeconds: 60, idleTimeoutSeconds: 900 },
     };
     rows.off = { ...(rows.known as object), login: 'off', enabled: false };
     const repo = { findByLogin: async (login: string) => rows[login] ?? null } as unknown as Sip2TerminalRepository;
     const service = new TerminalAccountsService(repo, Object.assign(new Sip2EnvDto(), { SIP2_ACCOUNT_CACHE_SECONDS: 0 }));
-    const verify = jest.spyOn(hasher, 'verifyPassword');
-    const dummy = await hasher.dummyPasswordHash();
+    const dummy = await service.dummyHash();
+    const verify = jest.spyOn(SecretHasher.prototype, 'verify');
 
     expect(await service.checkLogin('known', 'wrong')).toMatchObject({ ok: false, reason: 'bad-password' });
     expect(await service.checkLogin('nobody', 'wrong')).toMatchObject({ ok: false, reason: 'unknown' });

@@ -91,7 +91,7 @@ export function inspectTransformedInput(value: unknown, root = ''): FieldProblem
     }
     const ctor = (v as object).constructor;
     if (ctor && ctor !== Object) {
-      for (const prop of requiredNestedProperties(ctor)) {
+      for (const prop of requiredNestedProperties(ctor as Ctor)) {
         const child = (v as Record<string, unknown>)[prop];
         if (child === undefined || child === null) problems.push({ field: join(path, prop), problems: [`${prop} is required (an object)`] });
       }
@@ -102,9 +102,11 @@ export function inspectTransformedInput(value: unknown, root = ''): FieldProblem
   return problems;
 }
 
-const requiredNestedCache = new Map<Function, string[]>();
+type Ctor = abstract new (...args: never[]) => unknown;
 
-function requiredNestedProperties(ctor: Function): string[] {
+const requiredNestedCache = new Map<Ctor, string[]>();
+
+function requiredNestedProperties(ctor: Ctor): string[] {
   let props = requiredNestedCache.get(ctor);
   if (!props) {
     const metas = getMetadataStorage().getTargetValidationMetadatas(ctor, '', true, false);
