@@ -20,6 +20,8 @@ module.exports = {
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest/timeout-integration.ts'],
     },
+    // last step of npm test: scans the logs the other tiers wrote (LOG_SCAN_DIR, set by test/run-all.sh)
+    { ...base, displayName: 'log-scan', testMatch: ['<rootDir>/test/security/**/*.scan-spec.ts'] },
     {
       // several services in one process (booted in-process over a real PostgreSQL + NATS): the tier
       // where an app's spec would otherwise have to import another app

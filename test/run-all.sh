@@ -39,13 +39,24 @@ step "typecheck and build"
 npx tsc -p tsconfig.json --noEmit
 npm run -s build
 
+# everything the tiers log (in-process services write to the jest output, the e2e suite to its own
+# log) is kept here and scanned for secrets in the last step
+logs_dir="$(mktemp -d)"
+
 step "unit, integration and system tests"
-npx jest --ci --selectProjects unit integration system --json --outputFile "$results_dir/unit-integration.json"
+npx jest --ci --selectProjects unit integration system --json --outputFile "$results_dir/unit-integration.json" 2>&1 | tee "$logs_dir/unit-integration.log"
 
 step "end-to-end tests (whole suite as processes, HTTP and SIP2 sockets)"
-npx jest --ci --selectProjects e2e --json --outputFile "$results_dir/e2e.json"
+E2E_LOG_LEVEL="${E2E_LOG_LEVEL:-info}" E2E_LOG_DIR="$logs_dir" npx jest --ci --selectProjects e2e --json --outputFile "$results_dir/e2e.json" 2>&1 | tee "$logs_dir/e2e-output.log"
 
 if [ -f dist/apps/bench/src/main.js ]; then
   step "benchmark smoke run (checks the report, never a speed)"
   node dist/apps/bench/src/main.js --smoke --out "$(mktemp -d)/bench-smoke.json"
 fi
+
+step "logs of this run hold no PINs, passwords, keys, pickup codes or phone numbers"
+LOG_SCAN_DIR="$logs_dir" npx jest --ci --selectProjects log-scan --json --outputFile "$results_dir/log-scan.json"
+rm -rf "$logs_dir"
+
+step "npm audit (docs/security.md: policy and allowlist)"
+node test/security/npm-audit.js

@@ -255,7 +255,10 @@ describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', 
     });
 
     it('reports health: catalog up, absent services down, 503 degraded', async () => {
-      const res = await http().get('/health');
+      const anonymous = await http().get('/health');
+      expect(anonymous.status).toBe(503);
+      expect(anonymous.body).toEqual({ status: 'degraded' });
+      const res = await asStaff(http().get('/health'));
       expect(res.status).toBe(503);
       expect(res.body.status).toBe('degraded');
       expect(res.body.services.catalog).toMatchObject({ service: 'catalog', status: 'up' });

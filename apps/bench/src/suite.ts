@@ -64,6 +64,9 @@ export async function bringUpSuite(opts: { scale: string; kiosks: number; distRo
   // Real kiosks connect from their own addresses; here every simulated kiosk is 127.0.0.1, so the sip2
   // service's per-address cap (64 by default) is raised to let them all in. Nothing else is changed.
   passEnv.SIP2_MAX_CONNECTIONS_PER_ADDRESS ??= String(Math.max(64, opts.kiosks + 16));
+  // they also all connect at once, before any has logged in (the cap of connections not logged in yet)
+  passEnv.SIP2_MAX_UNAUTHENTICATED_PER_ADDRESS ??= String(Math.max(16, opts.kiosks + 16));
+  passEnv.SIP2_MAX_UNAUTHENTICATED ??= String(Math.max(256, opts.kiosks + 16));
   if (opts.cpuProfDir) {
     fs.mkdirSync(opts.cpuProfDir, { recursive: true });
     // node refuses --cpu-prof in NODE_OPTIONS; a preload starts the inspector's profiler instead

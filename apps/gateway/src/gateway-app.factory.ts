@@ -7,6 +7,7 @@ import { GatewayModule } from './gateway.module';
 import { bodyParserErrorsMiddleware } from './http/body-parser-errors.middleware';
 import { correlationMiddleware } from './http/correlation.middleware';
 import { isNcipRequest, ncipBodyErrorsMiddleware } from './http/ncip-body.middleware';
+import { inputGuardMiddleware } from './http/input-guard.middleware';
 import { HttpExceptionsFilter } from './http/http-exception.filter';
 import { setupOpenApi } from './http/openapi';
 import { RequestContextInterceptor } from './http/request-context.interceptor';
@@ -31,6 +32,7 @@ export async function createGatewayApp(env: GatewayEnvDto): Promise<NestExpressA
   app.use(ncipBodyErrorsMiddleware());
   app.useBodyParser('json', { limit: env.BODY_LIMIT });
   app.use(bodyParserErrorsMiddleware());
+  app.use(inputGuardMiddleware());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionsFilter(logger));
   app.useGlobalInterceptors(new RequestContextInterceptor());
@@ -42,8 +44,8 @@ export async function createGatewayApp(env: GatewayEnvDto): Promise<NestExpressA
     options: { servers: env.NATS_URL.split(','), queue: 'gateway', name: 'gateway-server', maxReconnectAttempts: -1 },
   });
   await app.startAllMicroservices();
-  await app.listen(env.PORT);
+  await app.listen(env.PORT, env.HTTP_HOST);
   const address = app.getHttpServer().address();
-  logger.info({ event: 'ready', port: typeof address === 'object' && address ? address.port : env.PORT }, 'gateway listening');
+  logger.info({ event: 'ready', host: env.HTTP_HOST, port: typeof address === 'object' && address ? address.port : env.PORT }, 'gateway listening');
   return app;
 }

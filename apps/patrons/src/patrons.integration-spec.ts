@@ -1,5 +1,5 @@
 import { INestMicroservice } from '@nestjs/common';
-import { ErrorCode, EventSubjects, Page, PatronSubjects, PatronView, VerifyPinResult } from '@app/contracts';
+import { ErrorCode, EventSubjects, Page, PatronsClearPinThrottle, PatronsGetPinThrottle, PatronSubjects, PatronView, PinThrottleView, VerifyPinResult } from '@app/contracts';
 import { createRpcTestClient, createTestEnvironment, eventually, RpcTestClient, startTestService, TestEnvironment } from '@app/testing';
 import { JSONCodec } from 'nats';
 import { Client } from 'pg';
@@ -150,7 +150,37 @@ describe('patrons service (real PostgreSQL + NATS)', () => {
 
     // the window (counted from the first failure) has passed
     await db.query(`UPDATE patrons.patrons SET pin_failed_window_start = now() - interval '16 minutes' WHERE barcode = 'THR1'`);
+    await db.query(`UPDATE patrons.pin_failures SET window_start = now() - interval '16 minutes'`);
     expect(await verify('THR1', '5555')).toMatchObject({ valid: true, throttled: false });
+  });
+
+  it('throttles wrong PINs per origin: guessing at one kiosk does not lock the reader out elsewhere; staff see why and clear it (issue 14)', async () => {
+    await rpc.request(PatronSubjects.create, patron('ORG1', { pin: '2468' }));
+    const from = (origin: string, pin: string) => rpc.request<VerifyPinResult>(PatronSubjects.verifyPin, { agency: KSL, barcode: 'ORG1', pin, origin });
+    for (let i = 0; i < 5; i++) expect(await from('sip2:attacked-kiosk', '0000')).toMatchObject({ valid: false, throttled: false });
+    expect(await from('sip2:attacked-kiosk', '2468')).toMatchObject({ valid: false, throttled: true });
+    // the reader at another kiosk or at the desk: checked and accepted
+    expect(await from('sip2:kiosk02', '2468')).toMatchObject({ valid: true, throttled: false });
+    expect(await from('http:desk-1', '2468')).toMatchObject({ valid: true, throttled: false });
+
+    const state = await rpc.request<PinThrottleView>(PatronsGetPinThrottle.subject, { agency: KSL, barcode: 'ORG1' });
+    expect(state).toMatchObject({ throttled: false, origins: [{ origin: 'sip2:attacked-kiosk', failures: 5, throttled: true }] });
+    expect(state.reason).toMatch(/sip2:attacked-kiosk/);
+    const cleared = await rpc.request<PinThrottleView>(PatronsClearPinThrottle.subject, { agency: KSL, barcode: 'ORG1' });
+    expect(cleared).toEqual({ failures: 0, throttled: false, throttledUntil: null, origins: [], reason: null });
+    expect(await from('sip2:attacked-kiosk', '2468')).toMatchObject({ valid: true, throttled: false });
+  });
+
+  it('wrong PINs spread over many origins reach the card-wide ceiling (20): throttled everywhere, visible, clearable', async () => {
+    await rpc.request(PatronSubjects.create, patron('ORG2', { pin: '1357' }));
+    const from = (origin: string, pin: string) => rpc.request<VerifyPinResult>(PatronSubjects.verifyPin, { agency: KSL, barcode: 'ORG2', pin, origin });
+    for (let o = 0; o < 4; o++) for (let i = 0; i < 5; i++) expect((await from(`sip2:k${o}`, '0000')).throttled).toBe(false);
+    expect(await from('http:desk-1', '1357')).toMatchObject({ valid: false, throttled: true });
+    const state = await rpc.request<PinThrottleView>(PatronsGetPinThrottle.subject, { agency: KSL, barcode: 'ORG2' });
+    expect(state).toMatchObject({ failures: 20, throttled: true, throttledUntil: expect.any(String) });
+    expect(state.reason).toMatch(/not checked anywhere/);
+    await rpc.request(PatronsClearPinThrottle.subject, { agency: KSL, barcode: 'ORG2' });
+    expect(await from('http:desk-1', '1357')).toMatchObject({ valid: true, throttled: false });
   });
 
   it('resets the wrong-PIN counter on a correct PIN', async () => {

@@ -6,13 +6,14 @@ import { PatronsController } from './controllers/patrons.controller';
 import { PartnerCardsService } from './services/partner-cards.service';
 import { PatronEntity } from './entities/patron.entity';
 import { CreatePatronsSchema1764230400000 } from './migrations/1764230400000-create-patrons-schema';
+import { PinFailuresByOrigin1764403200000 } from './migrations/1764403200000-pin-failures-by-origin';
 import { PatronRepository } from './repositories/patron.repository';
 import { LibraryClock } from '@app/time';
 import { PatronService } from './services/patron.service';
 import { PinVerificationService } from './services/pin-verification.service';
 
 const entities = [PatronEntity];
-export const PATRONS_MIGRATIONS = [CreatePatronsSchema1764230400000];
+export const PATRONS_MIGRATIONS = [CreatePatronsSchema1764230400000, PinFailuresByOrigin1764403200000];
 
 @Module({})
 export class PatronsModule {

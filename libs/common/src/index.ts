@@ -4,6 +4,8 @@ export * from './config/config.module';
 export * from './logging/request-context';
 export * from './logging/app-logger';
 export * from './errors/domain-error';
+export * from './errors/database-input-error';
+export * from './validation/input-guard';
 export * from './cache/ttl-cache';
 export * from './secrets';
 export * from './messaging/nats-connection.provider';

@@ -24,6 +24,8 @@ export interface Sip2ClientOptions {
   /** Per-attempt response timeout. Default 5000 ms. */
   timeoutMs?: number;
   connectTimeoutMs?: number; // default 5000
+  /** source address to connect from, plain TCP only (tests imitating kiosks behind one address: 127.0.0.x) */
+  localAddress?: string;
   maxFrameBytes?: number; // default 65536 (responses such as 64 with item lists can be long)
   /** Resends after a 96 or a bad response checksum (via 97). Default 2. */
   maxRetries?: number;
@@ -62,7 +64,7 @@ interface Waiter {
 }
 
 export class Sip2Client {
-  private readonly opts: Required<Omit<Sip2ClientOptions, 'tls' | 'onTrace'>> & Pick<Sip2ClientOptions, 'tls' | 'onTrace'>;
+  private readonly opts: Required<Omit<Sip2ClientOptions, 'tls' | 'onTrace' | 'localAddress'>> & Pick<Sip2ClientOptions, 'tls' | 'onTrace' | 'localAddress'>;
   private socket?: net.Socket;
   private framer: Sip2Framer;
   private frames: Buffer[] = [];
@@ -87,6 +89,7 @@ export class Sip2Client {
       maxRetries: options.maxRetries ?? 2,
       allowCodePointSum: options.allowCodePointSum ?? false,
       onTrace: options.onTrace,
+      localAddress: options.localAddress,
     };
     this.framer = new Sip2Framer({ maxFrameBytes: this.opts.maxFrameBytes });
   }
@@ -108,7 +111,7 @@ export class Sip2Client {
             host, port, rejectUnauthorized: !this.opts.insecure,
             servername: net.isIP(host) ? undefined : host, ...tlsOpts,
           })
-        : net.connect({ host, port });
+        : net.connect({ host, port, localAddress: this.opts.localAddress });
       const readyEvent = useTls ? 'secureConnect' : 'connect';
       const timer = setTimeout(() => {
         socket.destroy();

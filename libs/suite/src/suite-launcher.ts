@@ -74,6 +74,13 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
     SIP2_TLS_DIR: path.resolve(env.DATA_DIR, 'sip2-tls'),
   });
   if (apiKey) common.BOOTSTRAP_API_KEY = apiKey;
+  // the embedded demo has a well-known key: loopback only unless LISTEN_HOST opens it
+  if (env.LISTEN_HOST) Object.assign(common, { HTTP_HOST: env.LISTEN_HOST, SIP2_HOST: env.LISTEN_HOST });
+  else if (embedded) {
+    common.HTTP_HOST ??= '127.0.0.1';
+    common.SIP2_HOST ??= '127.0.0.1';
+    log(`gateway on ${common.HTTP_HOST}, SIP2 on ${common.SIP2_HOST}; LISTEN_HOST=0.0.0.0 opens them to the network`);
+  }
   // libuv's pool runs the scrypt hashes (PINs in patrons, terminal passwords in sip2), 16 MiB each while
   // it runs: no more threads than cores (they are CPU-bound), unless the environment says otherwise
   common.UV_THREADPOOL_SIZE ??= String(serviceThreadpoolSize());

@@ -16,3 +16,6 @@ export {
 } from './service-harness';
 export type { RpcTestClient, TestEnvironment, TestNats } from './service-harness';
 export { NCIP_FIXTURES, ncipSamples, ncipSchemaErrors } from './ncip-xsd';
+export { fuzzParams } from './fuzz';
+export { KNOWN_SECRETS_FILE, scanLogDir, scanLogText } from './log-scan';
+export type { LogFinding } from './log-scan';

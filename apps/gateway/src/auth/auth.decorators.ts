@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiKeyRole, ErrorResponseDto } from '../dto';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 
 export const PUBLIC_ROUTE = 'gateway:public';
 export const REQUIRED_ROLE = 'gateway:role';
@@ -12,6 +12,8 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC
 export function RequireRole(role: ApiKeyRole): MethodDecorator & ClassDecorator {
   return applyDecorators(
     SetMetadata(REQUIRED_ROLE, role),
+    // machine-readable for the authorisation matrix test (test/e2e/security.e2e-spec.ts)
+    ApiExtension('x-required-role', role),
     ApiForbiddenResponse({ description: `needs an ${role} key`, type: ErrorResponseDto }),
   );
 }

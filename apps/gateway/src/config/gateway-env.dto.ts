@@ -11,6 +11,11 @@ export class GatewayEnvDto extends BaseEnvDto {
   @Max(65535)
   PORT = 3000;
 
+  /** HTTP listen address (the launcher's embedded default passes 127.0.0.1). */
+  @IsOptional()
+  @IsString()
+  HTTP_HOST = '0.0.0.0';
+
   /**
    * When set, an `ops` key named `bootstrap` with this value is upserted at boot. Keys are stored as an
    * unsalted SHA-256, so this must be high-entropy (e.g. `openssl rand -base64 32`), never a password.

@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CheckinDto, CheckinResult, CheckoutDto, CheckoutResult, RenewDto, RenewResult } from '@app/contracts';
 import { ErrorResponseDto } from '../dto';
 import { ApiKeyAuth } from '../auth/auth.decorators';
+import { GatewayRequest, pinOriginOf } from '../http/gateway-request';
 import { CirculationApiService } from '../services/circulation-api.service';
 
 @ApiTags('circulation')
@@ -15,8 +16,8 @@ export class CirculationController {
   @ApiOperation({ summary: 'Lend an item to a patron' })
   @ApiCreatedResponse({ description: 'CheckoutResult: loan.dueAt (UTC) and loan.dueDate (library-local day) and the rule applied' })
   @ApiConflictResponse({ description: 'a refusal: PATRON_BLOCKED, CARD_EXPIRED, TOO_MANY_ITEMS, ITEM_ALREADY_ON_LOAN …', type: ErrorResponseDto })
-  checkout(@Body() dto: CheckoutDto): Promise<CheckoutResult> {
-    return this.circulation.checkout(dto);
+  checkout(@Body() dto: CheckoutDto, @Req() req: GatewayRequest): Promise<CheckoutResult> {
+    return this.circulation.checkout({ ...dto, ...(dto.pin !== undefined ? { pinOrigin: pinOriginOf(req) } : {}) });
   }
 
   @Post('checkin')

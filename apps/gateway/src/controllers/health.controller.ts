@@ -1,23 +1,34 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Req, Res } from '@nestjs/common';
 import { GatewayHealthReport } from '../dto';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/auth.decorators';
-import { GatewayResponse } from '../http/gateway-request';
+import { GatewayRequest, GatewayResponse } from '../http/gateway-request';
+import { ApiKeyService } from '../services/api-key.service';
 import { HealthReportService } from '../services/health-report.service';
+
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 @ApiTags('health')
 @Public()
 @Controller('health')
 export class GatewayHealthController {
-  constructor(private readonly health: HealthReportService) {}
+  constructor(
+    private readonly health: HealthReportService,
+    private readonly keys: ApiKeyService,
+  ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Health of every service and of the gateway itself (no API key needed)' })
+  @ApiOperation({
+    summary: 'Liveness for probes without a key (`{status}` only); with any valid API key, every service and dependency in detail',
+  })
   @ApiResponse({ status: 200, description: 'everything is up' })
   @ApiResponse({ status: 503, description: 'degraded: at least one service or dependency is down' })
-  async check(@Res({ passthrough: true }) res: GatewayResponse): Promise<GatewayHealthReport> {
+  async check(@Req() req: GatewayRequest, @Res({ passthrough: true }) res: GatewayResponse): Promise<GatewayHealthReport | Pick<GatewayHealthReport, 'status'>> {
     const report = await this.health.report();
     res.status(report.status === 'up' ? 200 : 503);
-    return report;
+    // process ids, socket paths and database errors help an attacker: only key holders see them
+    const key = BEARER.exec(req.headers.authorization ?? '')?.[1];
+    const principal = key ? await this.keys.authenticate(key) : null;
+    return principal ? report : { status: report.status };
   }
 }

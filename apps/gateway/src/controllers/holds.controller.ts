@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NatsRpcClient } from '@app/common';
 import {
@@ -22,6 +22,7 @@ import {
 } from '@app/contracts';
 import { BranchCodeParamDto, ErrorResponseDto } from '../dto';
 import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
+import { GatewayRequest, pinOriginOf } from '../http/gateway-request';
 
 /** Holds, hold shelves and pick lists: thin forwarders to the loans service (loans.holds.*.v1). */
 @ApiTags('holds')
@@ -34,8 +35,8 @@ export class HoldsController {
   @ApiOperation({ summary: 'Place a hold on a title (recordId) or one item, for pickup at a branch or locker' })
   @ApiCreatedResponse({ description: 'HoldView (status waiting, queuePosition)' })
   @ApiConflictResponse({ description: 'HOLD_ALREADY_PLACED, HOLD_PATRON_HAS_ITEM, HOLD_NOT_ALLOWED, HOLD_PICKUP_INVALID, PATRON_BLOCKED …', type: ErrorResponseDto })
-  place(@Body() dto: PlaceHoldDto): Promise<HoldView> {
-    return this.rpc.call(LoansHoldsPlace, dto);
+  place(@Body() dto: PlaceHoldDto, @Req() req: GatewayRequest): Promise<HoldView> {
+    return this.rpc.call(LoansHoldsPlace, { ...dto, ...(dto.pin !== undefined ? { pinOrigin: pinOriginOf(req) } : {}) });
   }
 
   @Get()

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CreatePatronDto, LoanView, Page, PatronRefDto, PatronSummary, PatronView, SearchPatronsDto } from '@app/contracts';
+import { CreatePatronDto, LoanView, Page, PatronRefDto, PatronSummary, PatronView, PinThrottleView, SearchPatronsDto } from '@app/contracts';
 import { ErrorResponseDto, PatronBlockParamsDto, PatronLoansQueryDto, SetPatronBlockBodyDto, UpdatePatronBodyDto } from '../dto';
 import { ApiKeyAuth } from '../auth/auth.decorators';
 import { PatronsApiService } from '../services/patrons-api.service';
@@ -29,8 +29,16 @@ export class PatronsController {
   @ApiOperation({ summary: 'Get a patron by agency ISIL and card barcode' })
   @ApiOkResponse({ description: 'PatronView' })
   @ApiNotFoundResponse({ description: 'PATRON_UNKNOWN', type: ErrorResponseDto })
-  get(@Param() ref: PatronRefDto): Promise<PatronView> {
+  get(@Param() ref: PatronRefDto): Promise<PatronView & { pinThrottle: PinThrottleView }> {
     return this.patrons.get(ref);
+  }
+
+  @Delete(':agency/:barcode/pin-throttle')
+  @ApiOperation({ summary: 'Clear the wrong-PIN throttle of a card (after checking the reader); the answer is the cleared state' })
+  @ApiOkResponse({ description: 'PinThrottleView' })
+  @ApiNotFoundResponse({ description: 'PATRON_UNKNOWN', type: ErrorResponseDto })
+  clearPinThrottle(@Param() ref: PatronRefDto): Promise<PinThrottleView> {
+    return this.patrons.clearPinThrottle(ref);
   }
 
   @Patch(':agency/:barcode')

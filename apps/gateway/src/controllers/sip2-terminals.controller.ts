@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ListSip2TerminalsDto, Page, Sip2MetricsView, Sip2TerminalRefDto, Sip2TerminalView } from '@app/contracts';
 import { ErrorResponseDto, SetSip2TerminalEnabledBodyDto, UpsertSip2TerminalBodyDto } from '../dto';
@@ -40,6 +40,14 @@ export class Sip2TerminalsController {
   @ApiOkResponse({ description: 'Sip2TerminalView' })
   setEnabled(@Param() p: Sip2TerminalRefDto, @Body() body: SetSip2TerminalEnabledBodyDto): Promise<Sip2TerminalView> {
     return this.sip2.setEnabled(p.login, body.enabled);
+  }
+
+  @Delete('terminals/:login/throttle')
+  @ApiOperation({ summary: 'Clear the wrong-password and wrong-PIN throttle of a SIP2 terminal (ops); the answer shows its state' })
+  @ApiOkResponse({ description: 'Sip2TerminalView with throttle' })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND', type: ErrorResponseDto })
+  clearThrottle(@Param() p: Sip2TerminalRefDto): Promise<Sip2TerminalView> {
+    return this.sip2.clearThrottle(p.login);
   }
 
   @Get('metrics')

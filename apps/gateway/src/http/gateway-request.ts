@@ -12,3 +12,11 @@ export interface GatewayResponse extends ServerResponse {
   status(code: number): this;
   json(body: unknown): this;
 }
+
+/**
+ * The origin of a PIN check made through this request, for the patrons service's per-origin throttle:
+ * the API key (never what the body claims), so one desk or app guessing cannot lock a card elsewhere.
+ */
+export function pinOriginOf(req: GatewayRequest): string {
+  return req.apiKey ? `http:key-${req.apiKey.id}` : 'http:anonymous';
+}

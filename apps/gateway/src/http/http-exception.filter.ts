@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { QueryFailedError } from 'typeorm';
-import { DomainError, RemoteError } from '@app/common';
+import { databaseInputError, DomainError, RemoteError } from '@app/common';
 import { ERROR_HTTP_STATUS, ErrorCode, ErrorPayload } from '@app/contracts';
 import { GatewayRequest, GatewayResponse } from './gateway-request';
 
@@ -58,6 +58,8 @@ export class HttpExceptionsFilter implements ExceptionFilter {
     if (exception instanceof QueryFailedError && (exception.driverError as { code?: string })?.code === '23505') {
       return { status: 409, body: { code: ErrorCode.Conflict, message: 'a record with the same key already exists' } };
     }
+    const badInput = databaseInputError(exception);
+    if (badInput) return { status: 400, body: badInput };
     const ref = Math.random().toString(36).slice(2, 10);
     const err = exception as Error;
     this.logger.error(

@@ -40,7 +40,7 @@ describe('OpenAPI document', () => {
 
   it('documents fields with their order, required list, examples, enums and nested references', () => {
     const checkout = schema('CheckoutDto');
-    expect(Object.keys(checkout.properties)).toEqual(['patron', 'item', 'branch', 'returnBranch', 'pin', 'channel']);
+    expect(Object.keys(checkout.properties)).toEqual(['patron', 'item', 'branch', 'returnBranch', 'pin', 'pinOrigin', 'channel']);
     expect(checkout.required).toEqual(['patron', 'item', 'branch']);
     expect(checkout.properties.patron).toEqual({ $ref: '#/components/schemas/PatronRefDto' });
     expect(checkout.properties.branch).toEqual({ type: 'string', example: 'KSL-MAIN', description: 'branch where the checkout happens' });

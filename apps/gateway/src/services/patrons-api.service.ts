@@ -9,12 +9,15 @@ import {
   PatronBlockKind,
   PatronRefDto,
   PatronsCreate,
+  PatronsClearPinThrottle,
   PatronsGet,
+  PatronsGetPinThrottle,
   PatronsSearch,
   PatronsSetBlock,
   PatronSummary,
   PatronsUpdate,
   PatronView,
+  PinThrottleView,
   SearchPatronsDto,
 } from '@app/contracts';
 import { PatronLoansQueryDto, UpdatePatronBodyDto } from '../dto';
@@ -28,8 +31,14 @@ export class PatronsApiService {
     return this.rpc.call(PatronsCreate, dto);
   }
 
-  get(ref: PatronRefDto): Promise<PatronView> {
-    return this.rpc.call(PatronsGet, patronRef(ref));
+  /** The patron record for staff, with its wrong-PIN throttle (why PINs may not be checked, and where). */
+  async get(ref: PatronRefDto): Promise<PatronView & { pinThrottle: PinThrottleView }> {
+    const [patron, pinThrottle] = await Promise.all([this.rpc.call(PatronsGet, patronRef(ref)), this.rpc.call(PatronsGetPinThrottle, patronRef(ref))]);
+    return { ...patron, pinThrottle };
+  }
+
+  clearPinThrottle(ref: PatronRefDto): Promise<PinThrottleView> {
+    return this.rpc.call(PatronsClearPinThrottle, patronRef(ref));
   }
 
   update(ref: PatronRefDto, body: UpdatePatronBodyDto): Promise<PatronView> {

@@ -3,6 +3,7 @@ import { NatsRpcClient } from '@app/common';
 import {
   ListSip2TerminalsDto,
   Page,
+  Sip2ClearTerminalThrottle,
   Sip2GetTerminal,
   Sip2ListTerminals,
   Sip2Metrics,
@@ -32,6 +33,10 @@ export class Sip2ApiService {
 
   setEnabled(login: string, enabled: boolean): Promise<Sip2TerminalView> {
     return this.rpc.call(Sip2SetTerminalEnabled, { login, enabled });
+  }
+
+  clearThrottle(login: string): Promise<Sip2TerminalView> {
+    return this.rpc.call(Sip2ClearTerminalThrottle, { login });
   }
 
   metrics(): Promise<Sip2MetricsView> {

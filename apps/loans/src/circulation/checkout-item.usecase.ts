@@ -41,7 +41,7 @@ export class CheckoutItemUseCase {
 
   async execute(dto: CheckoutDto): Promise<CheckoutResult> {
     const [patronResult, itemResult] = await Promise.allSettled([
-      this.patrons.forCirculation(dto.patron, dto.pin),
+      this.patrons.forCirculation(dto.patron, dto.pin, dto.pinOrigin ?? `loans:${dto.channel ?? 'api'}`),
       this.catalog.getItem(dto.item),
     ]);
     // patron problems are reported before item problems, whichever answer arrived first

@@ -51,7 +51,7 @@ export class PlaceHoldUseCase {
     if (dto.priority !== undefined && placedBy !== 'staff') throw invalid('priority may only be set on a staff-placed hold');
 
     const [patronR, targetR, pickupR] = await Promise.allSettled([
-      this.patrons.forCirculation(dto.patron, dto.pin),
+      this.patrons.forCirculation(dto.patron, dto.pin, dto.pinOrigin ?? `loans:${dto.channel ?? 'api'}`),
       dto.item ? this.catalog.getItem(dto.item) : this.holdings.getRecord(dto.recordId!),
       this.branches.find(dto.pickupBranch),
     ]);

@@ -16,13 +16,13 @@ const PATRON_ERRORS = { [ErrorCode.NotFound]: ErrorCode.PatronUnknown, [ErrorCod
 export class PatronsClient {
   constructor(private readonly rpc: NatsRpcClient) {}
 
-  /** With a PIN, verify-pin answers with the patron too, so it is still one round trip. */
-  async forCirculation(ref: PatronRefDto, pin?: string): Promise<PatronForCirculation> {
+  /** With a PIN, verify-pin answers with the patron too, so it is still one round trip; `origin` keys its wrong-PIN throttle. */
+  async forCirculation(ref: PatronRefDto, pin?: string, origin?: string): Promise<PatronForCirculation> {
     try {
       if (pin === undefined) {
         return { patron: await this.rpc.call(PatronsGet, { agency: ref.agency, barcode: ref.barcode }) };
       }
-      const r = await this.rpc.call(PatronsVerifyPin, { agency: ref.agency, barcode: ref.barcode, pin });
+      const r = await this.rpc.call(PatronsVerifyPin, { agency: ref.agency, barcode: ref.barcode, pin, ...(origin ? { origin } : {}) });
       return { patron: r.patron, pin: { valid: r.valid, throttled: r.throttled } };
     } catch (err) {
       remapRemoteError(err, PATRON_ERRORS);

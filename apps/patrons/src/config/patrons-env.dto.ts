@@ -31,13 +31,21 @@ export class PatronsEnvDto extends BaseEnvDto {
   @IsIanaTimeZone()
   override LIBRARY_TIMEZONE = 'Asia/Shanghai';
 
-  /** Wrong PINs allowed within the window before verify-pin answers `throttled` without checking. */
+  /** Wrong PINs for a card from one origin (terminal, API key, channel) within the window before that origin gets `throttled`. */
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(100)
   PATRON_PIN_MAX_FAILURES = 5;
+
+  /** Wrong PINs for a card from all origins together within the window before it is throttled everywhere. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  PATRON_PIN_MAX_FAILURES_PER_CARD = 20;
 
   /** Length of the wrong-PIN window, counted from the first failure in it. */
   @IsOptional()

@@ -5,13 +5,16 @@ import {
   CreatePatronDto,
   Page,
   PatronRefDto,
+  PatronsClearPinThrottle,
   PatronsCreate,
+  PatronsGetPinThrottle,
   PatronsGet,
   PatronsSearch,
   PatronsSetBlock,
   PatronsUpdate,
   PatronsVerifyPin,
   PatronView,
+  PinThrottleView,
   SearchPatronsDto,
   SetPatronBlockDto,
   UpdatePatronDto,
@@ -66,6 +69,16 @@ export class PatronsController {
       if (!partner) throw e;
       return partner;
     }
+  }
+
+  @Handles(PatronsGetPinThrottle)
+  getPinThrottle(@Payload() dto: PatronRefDto): Promise<PinThrottleView> {
+    return this.pins.throttleState(dto);
+  }
+
+  @Handles(PatronsClearPinThrottle)
+  clearPinThrottle(@Payload() dto: PatronRefDto): Promise<PinThrottleView> {
+    return this.pins.clearThrottle(dto);
   }
 
   @Handles(PatronsSetBlock)

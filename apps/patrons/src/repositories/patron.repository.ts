@@ -139,6 +139,70 @@ export class PatronRepository {
     return rows.length > 0 ? rows[0].pin_failed_count : null;
   }
 
+  /**
+   * Claim one PIN attempt for (card, origin) and for the card as a whole in one statement, atomically
+   * across replicas, like claimPinAttempt. Returns the attempts in each window including this one; null
+   * for the one that is full (the origin's when both are: the card is then not counted).
+   */
+  async claimPinAttemptFrom(
+    id: string,
+    origin: string,
+    perOrigin: number,
+    perCard: number,
+    windowSeconds: number,
+  ): Promise<{ origin: number | null; card: number | null }> {
+    const inWindow = `COALESCE(pin_failed_window_start > now() - $5 * interval '1 second', false)`;
+    const rows = (await this.patrons.query(
+      `WITH o AS (
+         INSERT INTO pin_failures AS f (patron_id, origin, failed_count, window_start, last_failed_at)
+         VALUES ($1, $2, 1, now(), now())
+         ON CONFLICT (patron_id, origin) DO UPDATE SET
+           failed_count = CASE WHEN f.window_start > now() - $5 * interval '1 second' THEN f.failed_count + 1 ELSE 1 END,
+           window_start = CASE WHEN f.window_start > now() - $5 * interval '1 second' THEN f.window_start ELSE now() END,
+           last_failed_at = now()
+         WHERE NOT (f.window_start > now() - $5 * interval '1 second' AND f.failed_count >= $3)
+         RETURNING failed_count
+       ), c AS (
+         UPDATE patrons SET
+           pin_failed_count = CASE WHEN ${inWindow} THEN pin_failed_count + 1 ELSE 1 END,
+           pin_failed_window_start = CASE WHEN ${inWindow} THEN pin_failed_window_start ELSE now() END
+         WHERE id = $1 AND EXISTS (SELECT 1 FROM o) AND NOT (${inWindow} AND pin_failed_count >= $4)
+         RETURNING pin_failed_count
+       )
+       SELECT (SELECT failed_count FROM o) AS origin_count, (SELECT pin_failed_count FROM c) AS card_count`,
+      [id, origin, perOrigin, perCard, windowSeconds],
+    )) as { origin_count: number | null; card_count: number | null }[];
+    return { origin: rows[0]?.origin_count ?? null, card: rows[0]?.card_count ?? null };
+  }
+
+  /** A correct PIN from an origin clears that origin's window (and the card-wide one, as before). */
+  async resetPinFailuresFrom(id: string, origin: string): Promise<void> {
+    await this.patrons.query(
+      `WITH o AS (DELETE FROM pin_failures WHERE patron_id = $1 AND origin = $2)
+       UPDATE patrons SET pin_failed_count = 0, pin_failed_window_start = NULL WHERE id = $1 AND pin_failed_count > 0`,
+      [id, origin],
+    );
+  }
+
+  /** Per-origin wrong-PIN windows of a card that are still open. */
+  async pinFailuresByOrigin(id: string, windowSeconds: number): Promise<{ origin: string; failedCount: number; windowStart: Date; lastFailedAt: Date }[]> {
+    const rows = (await this.patrons.query(
+      `SELECT origin, failed_count, window_start, last_failed_at FROM pin_failures
+        WHERE patron_id = $1 AND window_start > now() - $2 * interval '1 second' ORDER BY last_failed_at DESC LIMIT 50`,
+      [id, windowSeconds],
+    )) as { origin: string; failed_count: number; window_start: Date; last_failed_at: Date }[];
+    return rows.map((r) => ({ origin: r.origin, failedCount: r.failed_count, windowStart: r.window_start, lastFailedAt: r.last_failed_at }));
+  }
+
+  /** Staff clearing a card's PIN throttle: every origin and the card-wide window. */
+  async clearPinFailures(id: string): Promise<void> {
+    await this.patrons.query(
+      `WITH o AS (DELETE FROM pin_failures WHERE patron_id = $1)
+       UPDATE patrons SET pin_failed_count = 0, pin_failed_window_start = NULL WHERE id = $1`,
+      [id],
+    );
+  }
+
   /** A correct PIN clears the wrong-PIN window. */
   async resetPinFailures(id: string): Promise<void> {
     await this.patrons.query(`UPDATE patrons SET pin_failed_count = 0, pin_failed_window_start = NULL WHERE id = $1 AND pin_failed_count > 0`, [id]);

@@ -22,13 +22,14 @@ export interface Ref {
  */
 export interface CirculationBackend {
   getPatron(ref: Ref): Promise<PatronView>;
-  verifyPin(ref: Ref, pin: string): Promise<VerifyPinResult>;
+  /** `origin` (`sip2:<terminal>`) keys the patrons service's wrong-PIN throttle */
+  verifyPin(ref: Ref, pin: string, origin?: string): Promise<VerifyPinResult>;
   setPatronBlock(ref: Ref, block: PatronBlockKind, active: boolean, reason: string | undefined, actor: string): Promise<PatronView>;
   patronSummary(ref: Ref): Promise<PatronSummary>;
   openLoans(ref: Ref, limit: number): Promise<LoanView[]>;
   getItem(ref: Ref): Promise<ItemView>;
   itemLoan(ref: Ref): Promise<LoanView | null>;
-  checkout(patron: Ref, item: Ref, branch: string, pin?: string): Promise<CheckoutResult>;
+  checkout(patron: Ref, item: Ref, branch: string, pin?: string, pinOrigin?: string): Promise<CheckoutResult>;
   checkin(item: Ref, branch: string): Promise<CheckinResult>;
   renew(patron: Ref, item: Ref, branch: string): Promise<RenewResult>;
   /** library (agency) display name for 98 AM; undefined when unknown */

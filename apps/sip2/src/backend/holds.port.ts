@@ -23,6 +23,8 @@ export interface PlaceHoldRequest {
   notNeededAfter?: string;
   /** AD, verified by the loans service */
   pin?: string;
+  /** `sip2:<terminal>`: keys the wrong-PIN throttle */
+  pinOrigin?: string;
 }
 
 /**
@@ -53,7 +55,7 @@ export class NatsHoldsPort implements HoldsPort {
       ...(req.item ? { item: req.item } : { recordId: req.recordId }),
       pickupBranch: req.pickupBranch,
       ...(req.notNeededAfter ? { notNeededAfter: req.notNeededAfter } : {}),
-      ...(req.pin !== undefined ? { pin: req.pin } : {}),
+      ...(req.pin !== undefined ? { pin: req.pin, ...(req.pinOrigin ? { pinOrigin: req.pinOrigin } : {}) } : {}),
       placedBy: 'patron',
       channel: 'sip2',
     };

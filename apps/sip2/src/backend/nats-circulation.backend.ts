@@ -40,8 +40,8 @@ export class NatsCirculationBackend implements CirculationBackend {
     return this.rpc.call(PatronsGet, { agency: ref.agency, barcode: ref.barcode });
   }
 
-  verifyPin(ref: Ref, pin: string): Promise<VerifyPinResult> {
-    return this.rpc.call(PatronsVerifyPin, { agency: ref.agency, barcode: ref.barcode, pin });
+  verifyPin(ref: Ref, pin: string, origin?: string): Promise<VerifyPinResult> {
+    return this.rpc.call(PatronsVerifyPin, { agency: ref.agency, barcode: ref.barcode, pin, ...(origin ? { origin } : {}) });
   }
 
   setPatronBlock(ref: Ref, block: PatronBlockKind, active: boolean, reason: string | undefined, actor: string): Promise<PatronView> {
@@ -69,8 +69,8 @@ export class NatsCirculationBackend implements CirculationBackend {
     return this.rpc.call(LoansItemLoan, { agency: ref.agency, barcode: ref.barcode }).then((l) => l ?? null);
   }
 
-  checkout(patron: Ref, item: Ref, branch: string, pin?: string): Promise<CheckoutResult> {
-    const dto: CheckoutDto = { patron, item, branch, channel: 'sip2', ...(pin !== undefined ? { pin } : {}) };
+  checkout(patron: Ref, item: Ref, branch: string, pin?: string, pinOrigin?: string): Promise<CheckoutResult> {
+    const dto: CheckoutDto = { patron, item, branch, channel: 'sip2', ...(pin !== undefined ? { pin, ...(pinOrigin ? { pinOrigin } : {}) } : {}) };
     return this.rpc.call(LoansCheckout, dto);
   }
 

@@ -37,13 +37,13 @@ export class Sip2EnvDto extends BaseEnvDto {
   @IsString()
   SIP2_TLS_DIR = '.data/sip2-tls';
 
-  /** seconds a new connection may take to log in (before the terminal is known) */
+  /** seconds a new connection may take to log in (before the terminal is known); short, so idle sockets cannot hold slots */
   @IsOptional()
   @Int()
   @IsInt()
-  @Min(5)
+  @Min(2)
   @Max(3600)
-  SIP2_LOGIN_TIMEOUT_SECONDS = 60;
+  SIP2_LOGIN_TIMEOUT_SECONDS = 10;
 
   @IsOptional()
   @Int()
@@ -59,6 +59,21 @@ export class Sip2EnvDto extends BaseEnvDto {
   @Max(10000)
   SIP2_MAX_CONNECTIONS_PER_ADDRESS = 64;
 
+  /** connections not logged in yet: a cap of their own, per address and in total; logged-in kiosks never count */
+  @IsOptional()
+  @Int()
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  SIP2_MAX_UNAUTHENTICATED_PER_ADDRESS = 16;
+
+  @IsOptional()
+  @Int()
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  SIP2_MAX_UNAUTHENTICATED = 256;
+
   /** a frame longer than this is discarded and answered with 96 */
   @IsOptional()
   @Int()
@@ -67,7 +82,7 @@ export class Sip2EnvDto extends BaseEnvDto {
   @Max(1048576)
   SIP2_MAX_FRAME_BYTES = 8192;
 
-  /** wrong terminal passwords per remote address per minute before logins are refused */
+  /** wrong terminal passwords per remote address per minute before failed logins are delayed more and more */
   @IsOptional()
   @Int()
   @IsInt()
@@ -75,7 +90,15 @@ export class Sip2EnvDto extends BaseEnvDto {
   @Max(1000)
   SIP2_LOGIN_FAILURES_PER_MINUTE = 5;
 
-  /** wrong patron PINs per terminal per minute before PIN checks are refused (patrons also throttles per patron) */
+  /** longest delay of a failed login (ms) */
+  @IsOptional()
+  @Int()
+  @IsInt()
+  @Min(0)
+  @Max(120000)
+  SIP2_LOGIN_FAILURE_MAX_DELAY_MS = 10000;
+
+  /** wrong patron PINs per terminal per minute answered without delay; beyond, wrong-PIN answers are delayed more and more */
   @IsOptional()
   @Int()
   @IsInt()
@@ -83,13 +106,21 @@ export class Sip2EnvDto extends BaseEnvDto {
   @Max(1000)
   SIP2_PIN_FAILURES_PER_TERMINAL_PER_MINUTE = 10;
 
-  /** wrong patron PINs per connection per minute */
+  /** wrong PINs for one card at one terminal per minute before that card's PIN is no longer checked there */
   @IsOptional()
   @Int()
   @IsInt()
   @Min(1)
   @Max(1000)
-  SIP2_PIN_FAILURES_PER_CONNECTION_PER_MINUTE = 5;
+  SIP2_PIN_FAILURES_PER_CARD_PER_MINUTE = 5;
+
+  /** longest delay of a wrong-PIN answer (ms); a kiosk's readers share its connection, so keep it short */
+  @IsOptional()
+  @Int()
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  SIP2_PIN_FAILURE_MAX_DELAY_MS = 4000;
 
   /** how long terminal accounts stay cached in memory (seconds) */
   @IsOptional()

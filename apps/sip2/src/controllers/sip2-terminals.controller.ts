@@ -5,6 +5,7 @@ import {
   ListSip2TerminalsDto,
   Page,
   SetSip2TerminalEnabledDto,
+  Sip2ClearTerminalThrottle,
   Sip2GetTerminal,
   Sip2ListTerminals,
   Sip2SetTerminalEnabled,
@@ -13,11 +14,15 @@ import {
   Sip2UpsertTerminal,
   UpsertSip2TerminalDto,
 } from '@app/contracts';
+import { Sip2ListenerService } from '../server/sip2-listener.service';
 import { TerminalAccountsService } from '../services/terminal-accounts.service';
 
 @Controller()
 export class Sip2TerminalsController {
-  constructor(private readonly terminals: TerminalAccountsService) {}
+  constructor(
+    private readonly terminals: TerminalAccountsService,
+    private readonly listeners: Sip2ListenerService,
+  ) {}
 
   @Handles(Sip2UpsertTerminal)
   upsert(@Payload() dto: UpsertSip2TerminalDto): Promise<Sip2TerminalView> {
@@ -25,8 +30,15 @@ export class Sip2TerminalsController {
   }
 
   @Handles(Sip2GetTerminal)
-  get(@Payload() dto: Sip2TerminalRefDto): Promise<Sip2TerminalView> {
-    return this.terminals.get(dto.login);
+  async get(@Payload() dto: Sip2TerminalRefDto): Promise<Sip2TerminalView> {
+    return { ...(await this.terminals.get(dto.login)), throttle: this.listeners.throttleState(dto.login) };
+  }
+
+  @Handles(Sip2ClearTerminalThrottle)
+  async clearThrottle(@Payload() dto: Sip2TerminalRefDto): Promise<Sip2TerminalView> {
+    const view = await this.terminals.get(dto.login);
+    this.listeners.clearThrottle(dto.login);
+    return { ...view, throttle: this.listeners.throttleState(dto.login) };
   }
 
   @Handles(Sip2ListTerminals)

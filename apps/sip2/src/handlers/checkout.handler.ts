@@ -3,7 +3,7 @@ import { createMessage, formatMoney, Sip2Fields } from '@app/sip2-protocol';
 import { errorCodeOf } from '../backend/circulation-backend';
 import { magneticMedia } from '../mapping/item-status';
 import { messageKeyForRefusal } from '../mapping/screen-messages';
-import { agencyFor, branchOf, circulationRefusal, cleanBarcode, isUnavailable, loanFields, optional, pinOf, say, txDate } from './handler-helpers';
+import { agencyFor, branchOf, circulationRefusal, cleanBarcode, isUnavailable, loanFields, optional, pinOf, pinOriginOf, say, txDate } from './handler-helpers';
 import { defineHandler, HandlerContext } from './sip2-handler';
 
 function failed(ctx: HandlerContext, req: { fields: Sip2Fields }, agency: string, message: string, extra: Sip2Fields = {}) {
@@ -27,12 +27,12 @@ export const checkoutHandler = defineHandler({
     if (req.fields.cancel === 'Y') return cancelCheckout(ctx, req, agency, patron, item);
 
     const pin = pinOf(req.fields.patronPassword);
-    if (pin !== undefined && ctx.pins.isThrottled(ctx.session)) {
+    if (pin !== undefined && ctx.pins.isThrottled(ctx.session, `${patron.agency}/${patron.barcode}`)) {
       ctx.pinEvents.pinThrottled();
       return { response: failed(ctx, req, agency, say(ctx, ErrorCode.PinThrottled), { validPatronPassword: 'N' }), outcome: ErrorCode.PinThrottled };
     }
     try {
-      const { loan } = await ctx.backend.checkout(patron, item, branchOf(ctx), pin);
+      const { loan } = await ctx.backend.checkout(patron, item, branchOf(ctx), pin, pinOriginOf(ctx));
       return {
         response: createMessage(
           '12',
@@ -50,7 +50,7 @@ export const checkoutHandler = defineHandler({
       if (isUnavailable(err)) throw err;
       const code = errorCodeOf(err)!;
       if (code === ErrorCode.PinInvalid) {
-        ctx.pins.recordFailure(ctx.session);
+        await ctx.pins.recordFailure(ctx.session, `${patron.agency}/${patron.barcode}`);
         ctx.pinEvents.pinFailed();
       }
       if (code === ErrorCode.PinThrottled) ctx.pinEvents.pinThrottled();

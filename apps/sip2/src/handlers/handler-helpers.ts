@@ -45,6 +45,9 @@ export interface PatronLookup {
   pin?: PinCheck;
 }
 
+/** Where PIN checks from this session come from, for the patrons service's per-origin throttle. */
+export const pinOriginOf = (ctx: HandlerContext): string => `sip2:${ctx.session.terminal?.login ?? ctx.session.id}`;
+
 /** Non-empty AD only: an empty AD means the kiosk did not ask for a PIN. */
 export const pinOf = (ad: string | undefined): string | undefined => (ad !== undefined && ad !== '' ? ad : undefined);
 
@@ -59,31 +62,33 @@ async function patronOrNull(ctx: HandlerContext, ref: Ref): Promise<PatronView |
 
 /**
  * The patron, and the PIN verdict when a PIN is given. Wrong PINs (and PIN attempts on unknown cards,
- * i.e. barcode guessing) count against the terminal and the connection; once throttled, no PIN is
- * checked at all until the window passes.
+ * i.e. barcode guessing) count against the terminal (growing delays) and against the card at this
+ * terminal (once throttled, that card's PIN is not checked here until the window passes); other readers
+ * at the same kiosk are unaffected.
  */
 export async function lookupPatron(ctx: HandlerContext, ref: Ref | undefined, pin: string | undefined): Promise<PatronLookup> {
   if (!ref) return { patron: null, ...(pin !== undefined ? { pin: 'invalid' as const } : {}) };
   if (pin === undefined) return { patron: await patronOrNull(ctx, ref) };
-  if (ctx.pins.isThrottled(ctx.session)) {
+  const card = `${ref.agency}/${ref.barcode}`;
+  if (ctx.pins.isThrottled(ctx.session, card)) {
     ctx.pinEvents.pinThrottled();
     return { patron: await patronOrNull(ctx, ref), pin: 'throttled' };
   }
   try {
-    const r = await ctx.backend.verifyPin(ref, pin);
+    const r = await ctx.backend.verifyPin(ref, pin, pinOriginOf(ctx));
     if (r.throttled) {
       ctx.pinEvents.pinThrottled();
       return { patron: r.patron, pin: 'throttled' };
     }
     if (!r.valid) {
-      ctx.pins.recordFailure(ctx.session);
+      await ctx.pins.recordFailure(ctx.session, card);
       ctx.pinEvents.pinFailed();
       return { patron: r.patron, pin: 'invalid' };
     }
     return { patron: r.patron, pin: 'valid' };
   } catch (err) {
     if (!NOT_FOUND.has(errorCodeOf(err) ?? '')) throw err;
-    ctx.pins.recordFailure(ctx.session);
+    await ctx.pins.recordFailure(ctx.session, card);
     ctx.pinEvents.pinFailed();
     return { patron: null, pin: 'invalid' };
   }

@@ -3,7 +3,7 @@ import { createMessage, Sip2Fields, yn } from '@app/sip2-protocol';
 import { errorCodeOf, Ref } from '../backend/circulation-backend';
 import { findHoldToCancel, holdAvailable, holdExpiry, holdModeOf, localDateOfSipDate, recordIdOf } from '../mapping/holds';
 import { messageKeyForRefusal, ScreenMessageKey } from '../mapping/screen-messages';
-import { agencyFor, branchOf, cleanBarcode, isUnavailable, lookupPatron, pinOf, say, txDate } from './handler-helpers';
+import { agencyFor, branchOf, cleanBarcode, isUnavailable, lookupPatron, pinOf, pinOriginOf, say, txDate } from './handler-helpers';
 import { patronMessageKey } from './patron-response';
 import { defineHandler, HandlerContext, HandlerResult, Sip2Handler } from './sip2-handler';
 
@@ -68,7 +68,7 @@ export const holdHandler: Sip2Handler<'15'> = defineHandler({
     const title = req.fields.titleIdentifier?.trim() || undefined;
     if (!itemBc && !recordId && !(mode === 'cancel' && title)) return refusal(req, ctx, 'holdItemRequired', 'no-item');
     const pin = pinOf(req.fields.patronPassword);
-    if (pin !== undefined && ctx.pins.isThrottled(ctx.session)) {
+    if (pin !== undefined && ctx.pins.isThrottled(ctx.session, `${patron.agency}/${patron.barcode}`)) {
       ctx.pinEvents.pinThrottled();
       return refusal(req, ctx, ErrorCode.PinThrottled);
     }
@@ -82,6 +82,7 @@ export const holdHandler: Sip2Handler<'15'> = defineHandler({
           pickupBranch: bs || branchOf(ctx),
           notNeededAfter: localDateOfSipDate(req.fields.expirationDate),
           pin,
+          pinOrigin: pinOriginOf(ctx),
         });
         const messages = [say(ctx, 'holdPlaced', { pickup: hold.pickupBranch })];
         if (holdAvailable(hold) && hold.pickupDeadlineDate) messages.push(say(ctx, 'holdReady', { date: hold.pickupDeadlineDate }));
@@ -111,7 +112,7 @@ export const holdHandler: Sip2Handler<'15'> = defineHandler({
       if (isUnavailable(err)) throw err;
       const code = errorCodeOf(err)!;
       if (code === ErrorCode.PinInvalid) {
-        ctx.pins.recordFailure(ctx.session);
+        await ctx.pins.recordFailure(ctx.session, `${patron.agency}/${patron.barcode}`);
         ctx.pinEvents.pinFailed();
       }
       if (code === ErrorCode.PinThrottled) ctx.pinEvents.pinThrottled();

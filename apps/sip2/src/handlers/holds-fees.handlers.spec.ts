@@ -39,7 +39,7 @@ describe('15 Hold → loans.holds', () => {
     expect(r).toMatchObject({ code: '16', fixed: { ok: '1', available: 'N' }, fields: { queuePosition: '1', pickupLocation: 'KSL-MAIN', itemIdentifier: 'B1', titleIdentifier: '水浒传' } });
     expect(r.fields.expirationDate).toBeUndefined();
     expect(r.fields.screenMessage).toEqual(['预约成功，取书地点 KSL-MAIN / Hold placed; pick it up at KSL-MAIN', '当前排队第 1 位 / You are number 1 in the queue']);
-    expect(h.holds.calls[0]).toEqual({ op: 'place', arg: { patron: ref('P1'), item: ref('B1'), pickupBranch: 'KSL-MAIN', notNeededAfter: undefined, pin: '1234' } });
+    expect(h.holds.calls[0]).toEqual({ op: 'place', arg: { patron: ref('P1'), item: ref('B1'), pickupBranch: 'KSL-MAIN', notNeededAfter: undefined, pin: '1234', pinOrigin: 'sip2:kiosk01' } });
   });
 
   it("'+' honours BS (pickup) and BW (not needed after); a second patron queues behind", async () => {

@@ -15,7 +15,7 @@ interface Counter {
 export class Sip2MetricsService {
   private readonly startedAt = new Date();
   private readonly messages = new Map<string, Counter>();
-  readonly connections = { open: 0, total: 0, tcp: 0, tls: 0, rejected: 0, timedOut: 0 };
+  readonly connections = { open: 0, total: 0, tcp: 0, tls: 0, rejected: 0, displaced: 0, timedOut: 0 };
   readonly logins = { ok: 0, failed: 0, throttled: 0 };
   readonly frames = { checksumErrors: 0, missingChecksum: 0, oversized: 0, invalid: 0, replayed: 0, acsResends: 0, refusedBeforeLogin: 0 };
   readonly pins = { failed: 0, throttled: 0 };

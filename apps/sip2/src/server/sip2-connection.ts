@@ -65,6 +65,10 @@ export class Sip2Connection {
     });
   }
 
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
   /** Ends the session: flush what was written, then close (destroy if the peer does not cooperate). */
   close(reason: string): void {
     if (this.closing) return;

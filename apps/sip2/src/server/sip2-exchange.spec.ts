@@ -37,14 +37,14 @@ describe('Sip2Exchange: session rules', () => {
     expect(enc.fixed).toEqual({ ok: '0' });
   });
 
-  it('throttles wrong terminal passwords per remote address', async () => {
+  it('never walls off an address: after many wrong passwords from it, a kiosk with the right one logs in (issue 14)', async () => {
     const h = harness();
-    for (let i = 0; i < 5; i++) await h.login('kiosk01', 'wrong');
-    const r = await h.raw(h.encode(createMessage('93', { uidAlgorithm: '0', pwdAlgorithm: '0' }, { loginUserId: 'kiosk01', loginPassword: 'kiosk01-secret' })));
-    expect(h.decode(r).fixed).toEqual({ ok: '0' });
-    expect(h.metrics.logins.throttled).toBe(1);
-    h.newConnection('10.0.0.9'); // another address is not affected
+    for (let i = 0; i < 8; i++) await h.login('kiosk01', 'wrong');
+    expect(h.gate.state('kiosk01')).toEqual({ loginFailuresLastMinute: 8, lastLoginFailureFrom: h.session.remoteAddress });
     expect((await h.login()).fixed).toEqual({ ok: '1' });
+    expect(h.metrics.logins).toMatchObject({ ok: 1, failed: 8, throttled: 0 });
+    h.gate.clear('kiosk01');
+    expect(h.gate.state('kiosk01').loginFailuresLastMinute).toBe(0);
   });
 
   it('answers requests before login with the negative response and closes after repeated attempts', async () => {
@@ -209,8 +209,9 @@ describe('Sip2 handlers', () => {
     expect(h.metrics.snapshot().messages.find((m) => m.code === '11')).toMatchObject({ count: 1, errors: 1 });
   });
 
-  it('throttles wrong PINs per connection: no PIN is checked once over budget', async () => {
+  it('walls off only the guessed card at this terminal: the next reader at the same kiosk gets in (issue 14)', async () => {
     const h = await loggedIn();
+    h.backend.addPatron(fakePatron({ barcode: 'P2' }), '5678');
     for (let i = 0; i < 5; i++) await h.send(checkout('B1', 'P1', { patronPassword: '9999' }));
     const before = h.backend.calls.length;
     const r = await h.send(checkout('B1', 'P1', { patronPassword: '1234' }));
@@ -219,6 +220,23 @@ describe('Sip2 handlers', () => {
     const st = await h.send(createMessage('23', { language: '001', transactionDate: DATE }, { institutionId: KSL, patronIdentifier: 'P1', terminalPassword: '', patronPassword: '1234' }));
     expect(st.fields.validPatronPassword).toBe('N');
     expect(h.backend.calls).not.toContain('verifyPin');
+    // another reader at the same kiosk, right after: checked and accepted
+    const other = await h.send(createMessage('23', { language: '001', transactionDate: DATE }, { institutionId: KSL, patronIdentifier: 'P2', terminalPassword: '', patronPassword: '5678' }));
+    expect(other.fields.validPatronPassword).toBe('Y');
+  });
+
+  it('wrong PINs spread over many cards slow the terminal down but never refuse a correct PIN (issue 14)', async () => {
+    const h = await loggedIn();
+    for (let i = 0; i < 12; i++) h.backend.addPatron(fakePatron({ barcode: `Q${i}` }), '0000');
+    for (let i = 0; i < 12; i++) {
+      const r = await h.send(createMessage('23', { language: '001', transactionDate: DATE }, { institutionId: KSL, patronIdentifier: `Q${i}`, terminalPassword: '', patronPassword: '9999' }));
+      expect(r.fields.validPatronPassword).toBe('N');
+    }
+    expect(h.pins.state('kiosk01')).toMatchObject({ pinFailuresLastMinute: 12, throttledCards: 0 });
+    const ok = await h.send(createMessage('23', { language: '001', transactionDate: DATE }, { institutionId: KSL, patronIdentifier: 'P1', terminalPassword: '', patronPassword: '1234' }));
+    expect(ok.fields.validPatronPassword).toBe('Y');
+    h.pins.clear('kiosk01');
+    expect(h.pins.state('kiosk01').pinFailuresLastMinute).toBe(0);
   });
 
   it('23 patron status: name, BL, CQ only with AD, blocked flags', async () => {

@@ -18,7 +18,8 @@ import { Sip2Connection } from './sip2-connection';
 import { Sip2Exchange } from './sip2-exchange';
 import { Sip2ListenerStatus } from './sip2-listener-status';
 import { Sip2Session } from './sip2-session';
-import { loadTlsCredentials } from './tls-credentials';
+import { loadTlsCredentials, sip2TlsServerOptions } from './tls-credentials';
+import type { Sip2TerminalThrottleState } from '@app/contracts';
 
 export const SIP2_LOGGER = Symbol('SIP2_LOGGER');
 
@@ -28,6 +29,10 @@ const normalizeAddress = (a: string | undefined) => (a ?? 'unknown').replace(/^:
 @Injectable()
 export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly connections = new Set<Sip2Connection>();
+  /** connections not logged in yet, oldest first (pruned lazily on accept) */
+  private readonly unauthenticated = new Set<Sip2Connection>();
+  /** displaced, socket not closed yet */
+  private readonly displacing = new Set<Sip2Connection>();
   private readonly perAddress = new Map<string, number>();
   private readonly idPrefix = randomBytes(2).toString('hex');
   private nextId = 0;
@@ -51,8 +56,18 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
 
   async onApplicationBootstrap(): Promise<void> {
     this.exchange = new Sip2Exchange({ handlers: SIP2_HANDLERS, metrics: this.metrics, logger: this.logger, account: (l) => this.accounts.account(l) });
-    this.gate = new LoginGate(this.accounts, this.env.SIP2_LOGIN_FAILURES_PER_MINUTE);
-    this.pins = new PinGuard(this.env.SIP2_PIN_FAILURES_PER_TERMINAL_PER_MINUTE, this.env.SIP2_PIN_FAILURES_PER_CONNECTION_PER_MINUTE);
+    this.gate = new LoginGate(this.accounts, {
+      freePerMinute: this.env.SIP2_LOGIN_FAILURES_PER_MINUTE,
+      maxDelayMs: this.env.SIP2_LOGIN_FAILURE_MAX_DELAY_MS,
+      logger: this.logger,
+    });
+    this.pins = new PinGuard({
+      freePerMinute: this.env.SIP2_PIN_FAILURES_PER_TERMINAL_PER_MINUTE,
+      perCardPerMinute: this.env.SIP2_PIN_FAILURES_PER_CARD_PER_MINUTE,
+      maxDelayMs: this.env.SIP2_PIN_FAILURE_MAX_DELAY_MS,
+      logger: this.logger,
+    });
+    void this.accounts.dummyHash(); // ready before the first unknown login, so it costs what a known one does
     this.sweeper = setInterval(() => {
       this.gate.sweep();
       this.pins.sweep();
@@ -60,7 +75,7 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
 
     this.tcp = net.createServer((socket) => this.accept(socket, 'tcp'));
     const creds = loadTlsCredentials({ certFile: this.env.SIP2_TLS_CERT, keyFile: this.env.SIP2_TLS_KEY, dir: this.env.SIP2_TLS_DIR, host: this.env.SIP2_HOST }, this.logger);
-    this.tls = tls.createServer({ key: creds.key, cert: creds.cert, minVersion: 'TLSv1.2', handshakeTimeout: 10_000 }, (socket) => this.accept(socket, 'tls'));
+    this.tls = tls.createServer(sip2TlsServerOptions(creds), (socket) => this.accept(socket, 'tls'));
     this.tls.on('tlsClientError', (err, socket) => {
       this.logger.debug({ event: 'sip2.tls-handshake-failed', remote: normalizeAddress(socket.remoteAddress), err: err.message }, 'TLS handshake failed');
       socket.destroy();
@@ -70,6 +85,25 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
       { event: 'sip2.listening', host: this.env.SIP2_HOST, tcpPort: this.status.port('tcp'), tlsPort: this.status.port('tls'), tlsCert: creds.source },
       'SIP2 listeners ready',
     );
+  }
+
+  /** What wrong passwords and PINs currently cost this terminal (in this process). */
+  throttleState(login: string): Sip2TerminalThrottleState {
+    const logins = this.gate.state(login);
+    const pins = this.pins.state(login);
+    const reasons = [
+      pins.pinFailureDelayMs > 0 ? `${pins.pinFailuresLastMinute} wrong PINs in the last minute: wrong-PIN answers delayed ${pins.pinFailureDelayMs} ms` : '',
+      pins.throttledCards > 0 ? `${pins.throttledCards} card(s) no longer PIN-checked here this minute` : '',
+      logins.loginFailuresLastMinute > 0 ? `${logins.loginFailuresLastMinute} wrong terminal passwords in the last minute (last from ${logins.lastLoginFailureFrom})` : '',
+    ].filter(Boolean);
+    return { ...logins, ...pins, reason: reasons.length ? reasons.join('; ') : null };
+  }
+
+  /** Staff clearing a terminal (DELETE /api/sip2/terminals/:login/throttle). */
+  clearThrottle(login: string): void {
+    this.gate.clear(login);
+    this.pins.clear(login);
+    this.logger.info({ event: 'security.terminal-throttle-cleared', terminal: login }, 'terminal throttle cleared by staff');
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -93,15 +127,50 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
     });
   }
 
+  /**
+   * Room for a new connection, or false. Connections not logged in yet have caps of their own (per address
+   * and in total); at a cap the oldest of them that is not verifying a password is displaced, so idle
+   * sockets cannot hold the door shut for a kiosk reconnecting from the same address. Logged-in
+   * connections are never displaced.
+   */
+  private makeRoom(remote: string): boolean {
+    for (const c of this.unauthenticated) if (c.session.loggedIn || c.isClosing) this.unauthenticated.delete(c);
+    // displaced connections count until their socket has closed; not twice
+    const from = (c: Sip2Connection) => c.session.remoteAddress === remote;
+    const total = () => this.connections.size - this.displacing.size;
+    const fromAddress = () => (this.perAddress.get(remote) ?? 0) - [...this.displacing].filter(from).length;
+    const waiting = () => [...this.unauthenticated];
+    const waitingHere = () => waiting().filter(from);
+    const limits: [() => boolean, () => Sip2Connection[]][] = [
+      [() => total() >= this.env.SIP2_MAX_CONNECTIONS, waiting],
+      [() => fromAddress() >= this.env.SIP2_MAX_CONNECTIONS_PER_ADDRESS, waitingHere],
+      [() => waitingHere().length >= this.env.SIP2_MAX_UNAUTHENTICATED_PER_ADDRESS, waitingHere],
+      [() => this.unauthenticated.size >= this.env.SIP2_MAX_UNAUTHENTICATED, waiting],
+    ];
+    for (const [reached, candidates] of limits) {
+      if (!reached()) continue;
+      const victim = candidates().find((c) => !c.session.verifyingLogin); // Set order: oldest first
+      if (!victim) return false;
+      this.unauthenticated.delete(victim);
+      this.displacing.add(victim);
+      this.metrics.connections.displaced++;
+      victim.close('displaced: too many connections not logged in');
+    }
+    return true;
+  }
+
   private accept(socket: net.Socket, transport: 'tcp' | 'tls'): void {
     const remote = normalizeAddress(socket.remoteAddress);
-    const fromHere = this.perAddress.get(remote) ?? 0;
-    if (this.connections.size >= this.env.SIP2_MAX_CONNECTIONS || fromHere >= this.env.SIP2_MAX_CONNECTIONS_PER_ADDRESS) {
+    if (!this.makeRoom(remote)) {
       this.metrics.connections.rejected++;
-      this.logger.warn({ event: 'sip2.connection-rejected', remote, transport, open: this.connections.size, fromAddress: fromHere }, 'too many SIP2 connections');
+      this.logger.warn(
+        { event: 'sip2.connection-rejected', remote, transport, open: this.connections.size, unauthenticated: this.unauthenticated.size },
+        'too many SIP2 connections',
+      );
       socket.destroy();
       return;
     }
+    const fromHere = this.perAddress.get(remote) ?? 0;
     const session = new Sip2Session(`${transport}-${this.idPrefix}-${(this.nextId++).toString(36)}`, remote, transport);
     const connection = new Sip2Connection(
       socket,
@@ -113,12 +182,15 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
       () => this.metrics.connections.timedOut++,
     );
     this.connections.add(connection);
+    this.unauthenticated.add(connection);
     this.perAddress.set(remote, fromHere + 1);
     this.metrics.connections.open++;
     this.metrics.connections.total++;
     this.metrics.connections[transport]++;
     socket.once('close', () => {
       this.connections.delete(connection);
+      this.unauthenticated.delete(connection);
+      this.displacing.delete(connection);
       const n = (this.perAddress.get(remote) ?? 1) - 1;
       if (n > 0) this.perAddress.set(remote, n);
       else this.perAddress.delete(remote);

@@ -30,6 +30,8 @@ export class Sip2Session {
   /** consecutive frames we could not use (bad checksum, garbage, oversized) */
   badFrames = 0;
   readonly connectedAt = Date.now();
+  /** a 93's password is being verified right now: such a connection is never displaced */
+  verifyingLogin = false;
 
   constructor(
     readonly id: string,

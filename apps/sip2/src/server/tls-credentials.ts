@@ -10,6 +10,27 @@ export interface TlsCredentials {
   source: 'files' | 'demo-generated' | 'demo-cached';
 }
 
+/**
+ * Forward secrecy and AEAD only: TLS 1.3's suites, and on TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305.
+ * No static RSA key exchange, no CBC, no SHA-1 MACs (docs/security.md lists them for kiosk vendors).
+ */
+export const SIP2_TLS_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+/** Options of the SIP2 TLS listener. */
+export function sip2TlsServerOptions(creds: TlsCredentials) {
+  return { key: creds.key, cert: creds.cert, minVersion: 'TLSv1.2' as const, ciphers: SIP2_TLS_CIPHERS, honorCipherOrder: true, handshakeTimeout: 10_000 };
+}
+
 const DEMO_CERT = 'sip2-demo-cert.pem';
 const DEMO_KEY = 'sip2-demo-key.pem';
 

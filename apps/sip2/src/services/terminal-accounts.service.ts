@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError, SecretHasher, TtlCache, VerifiedSecretCache } from '@app/common';
 import { ErrorCode, ListSip2TerminalsDto, Page, Sip2TerminalView, UpsertSip2TerminalDto } from '@app/contracts';
@@ -28,6 +29,7 @@ export class TerminalAccountsService {
   private readonly cache: TtlCache<string, TerminalAccount | null>;
   private readonly verified: VerifiedSecretCache;
   private readonly hasher = new SecretHasher();
+  private dummy?: Promise<string>;
   private beforeLogin?: { accounts: TerminalAccount[]; until: number };
   private readonly ttlMs: number;
 
@@ -101,10 +103,23 @@ export class TerminalAccountsService {
     return account;
   }
 
+  /** A hash of a random password with the current parameters, verified when a login is unknown (call once at boot). */
+  dummyHash(): Promise<string> {
+    this.dummy ??= this.hasher.hash(randomBytes(18).toString('base64'));
+    return this.dummy;
+  }
+
   async checkLogin(login: string, password: string): Promise<LoginCheck> {
     const account = await this.account(login);
-    if (!account) return { ok: false, reason: 'unknown' };
-    if (!account.enabled) return { ok: false, reason: 'disabled', account };
+    // an unknown or disabled login costs the same scrypt as a wrong password: timing tells nothing
+    if (!account) {
+      await this.hasher.verify(password, await this.dummyHash());
+      return { ok: false, reason: 'unknown' };
+    }
+    if (!account.enabled) {
+      await this.hasher.verify(password, account.passwordHash);
+      return { ok: false, reason: 'disabled', account };
+    }
     if (this.verified.matches(login, password, account.passwordHash)) return { ok: true, account };
     if (!(await this.hasher.verify(password, account.passwordHash))) return { ok: false, reason: 'bad-password', account };
     this.verified.remember(login, password, account.passwordHash);

@@ -51,8 +51,8 @@ export class ExchangeHarness {
   readonly backend = new FakeCirculationBackend();
   readonly holds = new FakeHoldsPort(this.backend);
   readonly fees = new FakeFeesPort();
-  readonly pins = new PinGuard(10, 5);
-  readonly gate = new LoginGate(this.accounts as unknown as TerminalAccountsService, 5, 0);
+  readonly pins = new PinGuard({ freePerMinute: 10, perCardPerMinute: 5, maxDelayMs: 0 });
+  readonly gate = new LoginGate(this.accounts as unknown as TerminalAccountsService, { freePerMinute: 5, failedDelayMs: 0 });
   readonly exchange = new Sip2Exchange({ handlers: SIP2_HANDLERS, metrics: this.metrics, logger: this.logger, account: (l) => this.accounts.account(l) });
   session = new Sip2Session('c1', '10.0.0.1', 'tcp');
   cache = new RetransmitCache();

@@ -3,6 +3,7 @@ import { RpcException } from '@nestjs/microservices';
 import { ErrorCode, ErrorPayload } from '@app/contracts';
 import { Observable, throwError } from 'rxjs';
 import { QueryFailedError } from 'typeorm';
+import { databaseInputError } from '../errors/database-input-error';
 import { DomainError, RemoteError } from '../errors/domain-error';
 
 /**
@@ -28,6 +29,12 @@ export class RpcExceptionsFilter implements ExceptionFilter {
     }
     if (exception instanceof QueryFailedError && (exception.driverError as { code?: string })?.code === '23505') {
       return { code: ErrorCode.Conflict, message: 'a record with the same key already exists' };
+    }
+    const badInput = databaseInputError(exception);
+    if (badInput) {
+      // the database's message quotes the value, which may be a secret: the state code only
+      this.logger.warn(`bad input reached the database (SQLSTATE ${String(badInput.details?.sqlState)})`);
+      return badInput;
     }
     const ref = Math.random().toString(36).slice(2, 10);
     this.logger.error(`unexpected error (ref ${ref}): ${(exception as Error)?.message}`, (exception as Error)?.stack);

@@ -2,6 +2,9 @@ import { ApiPropertyOptional } from './api-doc';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
+/** Largest `offset` (PostgreSQL integer range; a larger one was a 500 from the database). */
+export const MAX_OFFSET = 2_147_483_647;
+
 /** `limit`/`offset` paging for search and list queries (catalog, patrons, terminals): at most 200 a page. */
 export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 20 })
@@ -12,11 +15,12 @@ export class PageQueryDto {
   @Max(200)
   limit?: number;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_OFFSET, default: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_OFFSET)
   offset?: number;
 }
 
@@ -30,11 +34,12 @@ export class LongPageQueryDto {
   @Max(500)
   limit?: number;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_OFFSET, default: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_OFFSET)
   offset?: number;
 }
 

@@ -131,6 +131,7 @@ export class ListClosuresDto {
 
   @ApiPropertyOptional({ example: '2026-01-01', description: 'only closures ending on or after this day' })
   @IsOptional()
+  @IsDateString({ strict: true }, { message: 'from must be a real calendar date YYYY-MM-DD' })
   @Matches(PLAIN_DATE_PATTERN)
   from?: string;
 }

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '../common/api-doc';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ItemRefDto } from '../catalog/catalog.dto';
 import { BARCODE_PATTERN, BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
-import { PatronRefDto, PLAIN_DATE_PATTERN } from '../patrons/patron.dto';
+import { PatronRefDto, PIN_ORIGIN_PATTERN, PLAIN_DATE_PATTERN } from '../patrons/patron.dto';
 import { CirculationChannel, CirculationChannels } from './circulation-channel';
 import { LongPageQueryDto } from '../common/page.dto';
 import { NestedRef } from '../common/nested-ref.decorator';
@@ -53,6 +53,7 @@ export class PlaceHoldDto {
 
   @ApiPropertyOptional({ example: '2026-12-31', description: 'not needed after this local date (YYYY-MM-DD); the hold expires unfilled after it' })
   @IsOptional()
+  @IsDateString({ strict: true }, { message: 'notNeededAfter must be a real calendar date YYYY-MM-DD' })
   @Matches(PLAIN_DATE_PATTERN, { message: 'notNeededAfter must be a calendar date YYYY-MM-DD' })
   notNeededAfter?: string;
 
@@ -73,6 +74,11 @@ export class PlaceHoldDto {
   @IsString()
   @MaxLength(64)
   pin?: string;
+
+  @ApiPropertyOptional({ example: 'sip2:kiosk01', description: 'who checks the PIN (set by the gateway and SIP2 server; wrong PINs are throttled per origin)' })
+  @IsOptional()
+  @Matches(PIN_ORIGIN_PATTERN)
+  pinOrigin?: string;
 
   @ApiPropertyOptional({ enum: CirculationChannels, default: 'api' })
   @IsOptional()

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '../common/api-doc';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { BRANCH_CODE_PATTERN } from '../common/identity';
 import { ItemRefDto } from '../catalog/catalog.dto';
-import { PatronRefDto } from '../patrons/patron.dto';
+import { PatronRefDto, PIN_ORIGIN_PATTERN } from '../patrons/patron.dto';
 import type { CheckinHoldInfo } from './holds.dto';
 import { LongPageQueryDto } from '../common/page.dto';
 import { NestedRef } from '../common/nested-ref.decorator';
@@ -30,6 +30,11 @@ export class CheckoutDto {
   @IsString()
   @MaxLength(64)
   pin?: string;
+
+  @ApiPropertyOptional({ example: 'sip2:kiosk01', description: 'who checks the PIN (set by the gateway and SIP2 server; wrong PINs are throttled per origin)' })
+  @IsOptional()
+  @Matches(PIN_ORIGIN_PATTERN)
+  pinOrigin?: string;
 
   @ApiPropertyOptional({ enum: CirculationChannels, default: 'api' })
   @IsOptional()

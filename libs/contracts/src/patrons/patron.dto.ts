@@ -145,11 +145,31 @@ export class PatronRefDto {
   barcode: string;
 }
 
+/** Where a PIN check comes from (`sip2:kiosk01`, `http:desk-1`, `loans:sip2`): wrong PINs are throttled per origin. */
+export const PIN_ORIGIN_PATTERN = /^[A-Za-z0-9._:@-]{1,100}$/;
+
 export class VerifyPinDto extends PatronRefDto {
   @ApiProperty()
   @IsString()
   @MaxLength(64)
   pin: string;
+
+  @ApiPropertyOptional({ example: 'sip2:kiosk01', description: 'who asks (terminal, key, channel); wrong PINs are throttled per origin' })
+  @IsOptional()
+  @Matches(PIN_ORIGIN_PATTERN)
+  origin?: string;
+}
+
+/** `patrons.pin-throttle.*`: a card's wrong-PIN state, for staff (shown on the patron record, clearable). */
+export interface PinThrottleView {
+  /** wrong PINs from every origin in the current window */
+  failures: number;
+  /** true when the card refuses PIN checks from every origin until `throttledUntil` */
+  throttled: boolean;
+  throttledUntil: string | null;
+  origins: { origin: string; failures: number; throttled: boolean; throttledUntil: string | null; lastFailedAt: string }[];
+  /** why PINs of this card are not checked somewhere, for staff; null when they are checked everywhere */
+  reason: string | null;
 }
 
 export class SetPatronBlockDto extends PatronRefDto {

@@ -140,4 +140,19 @@ export interface Sip2TerminalView {
   description: string | null;
   createdAt: string;
   updatedAt: string;
+  /** live guessing state of this terminal in the answering sip2 process (get and clear only) */
+  throttle?: Sip2TerminalThrottleState;
+}
+
+/** Wrong passwords and PINs seen for a terminal in the last minute, and what they cost it now. */
+export interface Sip2TerminalThrottleState {
+  loginFailuresLastMinute: number;
+  lastLoginFailureFrom: string | null;
+  pinFailuresLastMinute: number;
+  /** delay the next wrong PIN through this terminal gets (0 = none) */
+  pinFailureDelayMs: number;
+  /** cards whose PIN is no longer checked at this terminal for the rest of the minute */
+  throttledCards: number;
+  /** why the terminal is slowed, for staff; null when it is not */
+  reason: string | null;
 }

@@ -75,6 +75,11 @@ export class LauncherEnvDto {
   @Max(65535)
   SIP2_TLS_PORT = 6002;
 
+  /** listen address of the gateway and of SIP2; unset → 127.0.0.1 under the embedded default (demo key), else 0.0.0.0 */
+  @IsOptional()
+  @IsString()
+  LISTEN_HOST?: string;
+
   @IsOptional()
   @IsString()
   BOOTSTRAP_API_KEY?: string;
