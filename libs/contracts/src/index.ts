@@ -13,3 +13,4 @@ export * from './gateway';
 // for the gateway's OpenAPI document (the DTOs' decorators come from ./common/api-doc)
 export { apiDocRecords, documentedProperties } from './common/api-doc';
 export type { ApiDocRecord, ApiPropertyRecord, MappedTypeRecord } from './common/api-doc';
+export * from './delivery';

@@ -1,0 +1,2 @@
+export * from './delivery.dto';
+export * from './delivery.subjects';
