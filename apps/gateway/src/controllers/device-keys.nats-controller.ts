@@ -1,0 +1,15 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { GatewaySubjects, UpsertDeviceKeyDto } from '@app/contracts';
+import { ApiKeyService } from '../services/api-key.service';
+
+/** Provisioning of locker device keys over NATS (demo seed, an operator's provisioning tool). */
+@Controller()
+export class DeviceKeysNatsController {
+  constructor(private readonly keys: ApiKeyService) {}
+
+  @MessagePattern(GatewaySubjects.upsertDeviceKey)
+  upsert(@Payload() dto: UpsertDeviceKeyDto): Promise<{ id: string }> {
+    return this.keys.upsertDevice(dto);
+  }
+}
