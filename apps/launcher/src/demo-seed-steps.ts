@@ -1,6 +1,7 @@
 import { NatsRpcClient } from '@app/common';
 import { CalendarSubjects, CreateClosureDto, LoanRuleSubjects, Sip2Subjects, TransitSubjects, UpsertCalendarDto, UpsertFloatingRuleDto, UpsertLoanRuleDto } from '@app/contracts';
 import { DEMO_TERMINALS, KSL } from './demo-data';
+import { o2oDemo } from './demo-o2o';
 
 export interface DemoSeedStep {
   name: string;
@@ -78,4 +79,4 @@ const circulationRules: DemoSeedStep = {
 };
 
 /** Extra seeding for services beyond catalog and patrons, in order. */
-export const DEMO_SEED_STEPS: DemoSeedStep[] = [sip2Terminals, floatingRules, circulationRules];
+export const DEMO_SEED_STEPS: DemoSeedStep[] = [sip2Terminals, floatingRules, circulationRules, o2oDemo];
