@@ -156,6 +156,31 @@ describe('delivery service (two replicas, real PostgreSQL + NATS)', () => {
     expect(await pickup('P-9', all[1])).toMatchObject({ door: 'shut', reason: 'PICKUP_CODE_INVALID', failedAttempts: null });
   });
 
+  it('follows loans made and closed outside the device API (a SIP2 locker): collected, then returned, each once', async () => {
+    await rpc.request(DeliverySubjects.upsertLocker, { code: LOCKER, agency: KSL, name: '测试柜', address: '昆山市', branch: 'KSL-MAIN', pickupHours: 48, compartments: [{ number: 6, size: 'S' }] });
+    const id = await dispatched(1, 'P-3');
+    const { compartment } = await deposit(id);
+    const { rows } = await db.query(`SELECT item_agency AS agency, item_barcode AS barcode FROM delivery.order_items WHERE order_id = $1`, [id]);
+    const loanId = randomUUID();
+    const data = { loanId, patron: { agency: KSL, barcode: 'P-3' }, item: rows[0], branch: LOCKER, channel: 'sip2', dueAt: '2027-01-05T15:59:59.999Z' };
+    const js = rpc.nc.jetstream();
+    const publish = (type: string, eventId: string) =>
+      js.publish(type, JSON.stringify({ id: eventId, type, source: 'loans', occurredAt: new Date().toISOString(), data }), { msgID: eventId });
+    const created = randomUUID();
+    await publish('events.loans.loan-created.v1', created);
+    await eventually(async () => (await order(id)).status === 'collected');
+    // a second delivery of the same event (another message id) changes nothing
+    await publish('events.loans.loan-created.v1', randomUUID());
+    await publish('events.loans.loan-closed.v1', randomUUID());
+    await eventually(async () => (await order(id)).items[0].state === 'returned');
+    const view = await order(id);
+    expect(view.items[0]).toMatchObject({ loanId, dueDate: '2027-01-05' });
+    expect(view.timeline!.map((t) => t.action)).toEqual(['deposited', 'collected', 'item_returned']);
+    expect(view.timeline![1]).toMatchObject({ actor: { kind: 'system', id: 'loans/sip2', location: LOCKER } });
+    const lockers = await rpc.request<LockerView[]>(DeliverySubjects.listLockers, {});
+    expect(lockers.find((l) => l.code === LOCKER)!.compartments.find((c) => c.number === compartment)).toMatchObject({ state: 'free', orderId: null });
+  });
+
   it('expires each uncollected parcel once when two replicas run the job together; they go on the clearance list', async () => {
     const before = new Set((await db.query(`SELECT id FROM delivery.orders WHERE status = 'in_locker'`)).rows.map((r) => r.id));
     const at = new Date(Date.now() + 49 * 3_600_000).toISOString();

@@ -12,6 +12,7 @@ import { OrdersLockersTimeline1764700000000 } from './migrations/1764700000000-o
 import { NOTICE_SENDER } from './notifier/notice';
 import { NotifierConsumer } from './notifier/notifier.consumer';
 import { createSender } from './notifier/senders';
+import { LoanEventsConsumer } from './orders/loan-events.consumer';
 import { OrderJournal } from './orders/order-journal.service';
 import { OrderQueryService } from './orders/order-query.service';
 import { OrderRepository } from './orders/order.repository';
@@ -53,6 +54,7 @@ export class DeliveryModule {
         ClearanceUseCase,
         ParcelJobs,
         NotifierConsumer,
+        LoanEventsConsumer,
         { provide: NOTICE_SENDER, useFactory: () => createSender(env) },
       ],
     };

@@ -132,13 +132,15 @@ export class LockerDeviceUseCase {
     return this.requests.run(dto.requestId, `device.door-closed/${dto.locker}/${dto.compartment}`, dto.actor, async (m) => {
       const now = new Date();
       await this.locker(m, dto.locker);
+      // the order first, then the compartment: the lock order of a pickup
+      const seen = (await this.lockers.compartments(dto.locker)).find((x) => x.number === dto.compartment);
+      const order = seen?.orderId ? await this.orders.find(seen.orderId, m, true) : null;
       const c = await this.lockers.findCompartment(m, dto.locker, dto.compartment);
       if (!c) throw new DomainError(ErrorCode.CompartmentNotFound, `locker ${dto.locker} has no compartment ${dto.compartment}`);
       if (c.state === 'open') {
         // emptied by its reader: free for the next parcel
         await this.lockers.setCompartment(m, dto.locker, dto.compartment, 'free', null);
-        const order = c.orderId ? await this.orders.find(c.orderId, m, true) : null;
-        if (order) await this.journal.record(m, order, 'door_closed', { ...dto.actor, location: dto.locker }, now, { detail: { compartment: dto.compartment } });
+        if (order && order.id === c.orderId) await this.journal.record(m, order, 'door_closed', { ...dto.actor, location: dto.locker }, now, { detail: { compartment: dto.compartment } });
         return { ...c, state: 'free', orderId: null };
       }
       return c;
@@ -150,18 +152,19 @@ export class LockerDeviceUseCase {
     return this.requests.run(dto.requestId, `device.return/${dto.locker}/${dto.item.agency}/${dto.item.barcode}`, dto.actor, async (m) => {
       const now = new Date();
       const locker = await this.locker(m, dto.locker);
+      // locked before the checkin, so the loans-event consumer waits for this answer instead of racing it
+      const lent = await this.orders.lockLoanedItem(m, dto.item);
       let res;
       try {
         res = await this.circulation.checkin({ item: dto.item, branch: locker.code, channel: 'locker' });
       } catch (err) {
         throw asDomainError(err);
       }
-      const lent = await this.orders.findLoanedItem(m, dto.item.agency, dto.item.barcode);
       let orderId: string | null = null;
       if (lent && res.wasOnLoan && res.loan?.id === lent.loanId) {
         orderId = lent.orderId;
         await this.orders.setItemReturned(m, lent.orderId, lent.position);
-        const order = (await this.orders.find(lent.orderId, m, true))!;
+        const order = (await this.orders.find(lent.orderId, m))!;
         await this.journal.record(m, order, 'item_returned', { ...dto.actor, location: locker.code }, now, {
           detail: { item: dto.item, destination: res.destination, transit: res.transit },
         });

@@ -38,10 +38,12 @@ export class ClearanceUseCase {
   clear(dto: ClearCompartmentDto): Promise<OrderView> {
     return this.requests.run(dto.requestId, `clearance.clear/${dto.locker}/${dto.compartment}`, dto.actor, async (m) => {
       const now = new Date();
+      // the order first, then the compartment: the lock order of a pickup
+      const seen = (await this.lockers.compartments(dto.locker)).find((x) => x.number === dto.compartment);
+      const order = seen?.orderId ? await this.orders.find(seen.orderId, m, true) : null;
       const c = await this.lockers.findCompartment(m, dto.locker, dto.compartment);
       if (!c) throw new DomainError(ErrorCode.CompartmentNotFound, `locker ${dto.locker} has no compartment ${dto.compartment}`);
-      const order = c.orderId ? await this.orders.find(c.orderId, m, true) : null;
-      if (!order || c.state !== 'occupied' || !['expired', 'cancelled'].includes(order.status)) {
+      if (!order || c.orderId !== order.id || c.state !== 'occupied' || !['expired', 'cancelled'].includes(order.status)) {
         throw new DomainError(ErrorCode.OrderStepInvalid, `compartment ${dto.locker}/${dto.compartment} holds no expired or cancelled parcel`);
       }
       await this.steps.releaseCopies(m, order);

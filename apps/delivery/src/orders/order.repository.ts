@@ -144,10 +144,42 @@ export class OrderRepository {
     await m.query(`UPDATE delivery.order_items SET state = 'loaned', loan_id = $3, due_date = $4 WHERE order_id = $1 AND position = $2`, [orderId, position, loanId, dueDate]);
   }
 
-  /** The open order a lent copy came from (for a locker return); locked. */
-  async findLoanedItem(m: EntityManager, agency: string, barcode: string): Promise<OrderItemRow | null> {
-    const rows = await m.query(`SELECT ${ITEM_COLUMNS} FROM delivery.order_items WHERE item_agency = $1 AND item_barcode = $2 AND state = 'loaned' FOR UPDATE`, [agency, barcode]);
-    return rows[0] ?? null;
+  /**
+   * The order a lent copy came from, locked (order row first, then the copy: the lock order every
+   * writer of orders uses, so a locker return and the loans-event consumer never deadlock).
+   */
+  async lockLoanedItem(m: EntityManager, where: { agency: string; barcode: string } | { loanId: string }): Promise<OrderItemRow | null> {
+    const [hit] = await m.query(
+      'loanId' in where
+        ? `SELECT order_id AS "orderId" FROM delivery.order_items WHERE loan_id = $1 AND state = 'loaned'`
+        : `SELECT order_id AS "orderId" FROM delivery.order_items WHERE item_agency = $1 AND item_barcode = $2 AND state = 'loaned'`,
+      'loanId' in where ? [where.loanId] : [where.agency, where.barcode],
+    );
+    if (!hit) return null;
+    await m.query(`SELECT id FROM delivery.orders WHERE id = $1 FOR UPDATE`, [hit.orderId]);
+    const [row] = await m.query(
+      'loanId' in where
+        ? `SELECT ${ITEM_COLUMNS} FROM delivery.order_items WHERE order_id = $2 AND loan_id = $1 AND state = 'loaned' FOR UPDATE`
+        : `SELECT ${ITEM_COLUMNS} FROM delivery.order_items WHERE order_id = $3 AND item_agency = $1 AND item_barcode = $2 AND state = 'loaned' FOR UPDATE`,
+      'loanId' in where ? [where.loanId, hit.orderId] : [where.agency, where.barcode, hit.orderId],
+    );
+    return row ?? null;
+  }
+
+  /** The reserved copy of a reader's open order (a loan made outside the device API), locked order first. */
+  async lockReservedItem(m: EntityManager, item: { agency: string; barcode: string }, patron: { agency: string; barcode: string }): Promise<OrderItemRow | null> {
+    const [hit] = await m.query(
+      `SELECT i.order_id AS "orderId" FROM delivery.order_items i JOIN delivery.orders o ON o.id = i.order_id
+       WHERE i.item_agency = $1 AND i.item_barcode = $2 AND i.state = 'reserved' AND o.patron_agency = $3 AND o.patron_barcode = $4`,
+      [item.agency, item.barcode, patron.agency, patron.barcode],
+    );
+    if (!hit) return null;
+    await m.query(`SELECT id FROM delivery.orders WHERE id = $1 FOR UPDATE`, [hit.orderId]);
+    const [row] = await m.query(
+      `SELECT ${ITEM_COLUMNS} FROM delivery.order_items WHERE order_id = $3 AND item_agency = $1 AND item_barcode = $2 AND state = 'reserved' FOR UPDATE`,
+      [item.agency, item.barcode, hit.orderId],
+    );
+    return row ?? null;
   }
 
   async setItemReturned(m: EntityManager, orderId: string, position: number): Promise<void> {
