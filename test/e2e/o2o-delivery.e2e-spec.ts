@@ -8,7 +8,6 @@ import { e2eEnv } from './e2e-env';
  * locker controllers (device keys from the demo seed) and the notifier's webhook, which is the only
  * place a pickup code shows up.
  */
-jest.setTimeout(180_000);
 const env = e2eEnv();
 const KSL = 'CN-320583-1-KSL';
 const BC = 'demo-locker-bc-key';
