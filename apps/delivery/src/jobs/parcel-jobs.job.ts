@@ -10,6 +10,7 @@ import { OrderRepository } from '../orders/order.repository';
 const SYSTEM = { kind: 'system' as const, id: 'delivery-jobs' };
 /** a placement still unfinished after this long was interrupted (crash between reserving and recording) */
 const ABANDONED_AFTER_MS = 10 * 60_000;
+const REQUEST_RETENTION_MS = 30 * 86_400_000;
 
 /**
  * Scheduled work, safe with several replicas: each batch of parcels is claimed with FOR UPDATE SKIP
@@ -82,6 +83,8 @@ export class ParcelJobs implements OnApplicationBootstrap, OnApplicationShutdown
       await this.orders.deleteOrder(id);
       report.abandoned++;
     }
+    // request replies are needed for retries, which come within minutes; a month is plenty
+    await this.ds.query(`DELETE FROM delivery.requests WHERE created_at < $1`, [new Date(at.getTime() - REQUEST_RETENTION_MS)]);
     if (report.expired + report.reminded > 0) this.outbox.notifyCommitted();
     return report;
   }

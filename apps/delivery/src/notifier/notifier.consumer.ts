@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { EventConsumerService } from '@app/common';
 import { EventEnvelope, OrderEventData } from '@app/contracts';
 import { DataSource } from 'typeorm';
@@ -15,8 +15,6 @@ import { NOTICE_SENDER, NoticeSender, noticeFor } from './notice';
  */
 @Injectable()
 export class NotifierConsumer implements OnApplicationBootstrap {
-  private readonly logger = new Logger(NotifierConsumer.name);
-
   constructor(
     private readonly consumer: EventConsumerService,
     private readonly ds: DataSource,

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { EventConsumerService, OutboxService } from '@app/common';
 import { DeliveryEventSubjects, EventEnvelope, EventSubjects, LoanEventData } from '@app/contracts';
 import { DataSource, EntityManager } from 'typeorm';
@@ -19,8 +19,6 @@ const localDate = (iso: string, tz: string): string => new Intl.DateTimeFormat('
  */
 @Injectable()
 export class LoanEventsConsumer implements OnApplicationBootstrap {
-  private readonly logger = new Logger(LoanEventsConsumer.name);
-
   constructor(
     private readonly consumer: EventConsumerService,
     private readonly ds: DataSource,

@@ -1,9 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DomainError, RemoteError } from '@app/common';
-import { ActorDto, DeliveryEventSubjects, ErrorCode, OrderStatus, OrderStepDto, OrderView } from '@app/contracts';
+import { DeliveryEventSubjects, ErrorCode, OrderStatus, OrderStepDto, OrderView } from '@app/contracts';
 import { EntityManager } from 'typeorm';
 import { asDomainError, CirculationClient } from '../clients/circulation.client';
-import { LockerRepository } from '../lockers/locker.repository';
 import { IdempotentRequests } from '../shared/idempotent-requests.service';
 import { OrderJournal } from './order-journal.service';
 import { OrderItemRow, OrderRepository, OrderRow } from './order.repository';
@@ -24,11 +23,8 @@ const STAFF_CANCELLABLE: OrderStatus[] = ['placed', 'picked', 'packed', 'dispatc
 /** Staff fulfilment steps (and cancellation), each idempotent on its request id. */
 @Injectable()
 export class OrderStepsUseCase {
-  private readonly logger = new Logger(OrderStepsUseCase.name);
-
   constructor(
     private readonly orders: OrderRepository,
-    private readonly lockers: LockerRepository,
     private readonly journal: OrderJournal,
     private readonly requests: IdempotentRequests,
     private readonly circulation: CirculationClient,

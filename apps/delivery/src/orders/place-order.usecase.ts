@@ -4,7 +4,7 @@ import { DeliveryEventSubjects, ErrorCode, ItemView, OrderView, PlaceOrderDto } 
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { asDomainError, CirculationClient } from '../clients/circulation.client';
-import { DeliveryEnvDto, stockLocations } from '../config/delivery-env.dto';
+import { DeliveryEnvDto } from '../config/delivery-env.dto';
 import { LockerRepository } from '../lockers/locker.repository';
 import { toEventData, toOrderView } from './order.mapper';
 import { OrderItemRow, OrderRepository, OrderRow } from './order.repository';

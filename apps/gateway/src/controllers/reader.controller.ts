@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DomainError, NatsRpcClient } from '@app/common';
+import { DomainError, NatsRpcClient, RemoteError } from '@app/common';
 import {
   DeliverySubjects,
   ErrorCode,
@@ -37,7 +37,11 @@ export class ReaderController {
   @ApiOperation({ summary: 'Log in with card and PIN; answers a short-lived reader token' })
   @ApiOkResponse({ description: 'ReaderTokenView' })
   async login(@Body() dto: ReaderLoginDto): Promise<ReaderTokenView> {
-    const res = await this.rpc.request<VerifyPinResult>(PatronSubjects.verifyPin, dto);
+    // an unknown card answers like a wrong PIN: the login does not tell which cards exist
+    const res = await this.rpc.request<VerifyPinResult>(PatronSubjects.verifyPin, dto).catch((err: unknown) => {
+      if (err instanceof RemoteError && err.code === ErrorCode.PatronUnknown) throw new DomainError(ErrorCode.PinInvalid, 'card or PIN is wrong');
+      throw err;
+    });
     if (res.throttled) throw new DomainError(ErrorCode.PinThrottled, 'too many wrong PINs: try again later');
     if (!res.valid) throw new DomainError(ErrorCode.PinInvalid, 'card or PIN is wrong');
     const { token, expiresAt } = this.tokens.issue({ agency: dto.agency, barcode: dto.barcode });
