@@ -186,6 +186,15 @@ describe('O2O lending through lockers and home delivery (e2e)', () => {
     expect(JSON.stringify(full.body)).not.toContain(code);
     const log = fs.readFileSync(path.join(env.dataDir, 'services.log'), 'utf8');
     expect(log).not.toContain(code);
+
+    // the book kept past its due day: one overdue notice, however often the job runs
+    const due = open.body.loans.find((l: { item: { barcode: string } }) => l.item.barcode === second).dueDate;
+    const late = new Date(`${due}T12:00:00+08:00`).getTime() + 2 * 86_400_000;
+    const overdue = await api('POST', '/api/delivery/jobs/run', { at: new Date(late).toISOString() });
+    expect(overdue.body.overdue).toBeGreaterThanOrEqual(1);
+    expect((await api('POST', '/api/delivery/jobs/run', { at: new Date(late + 3_600_000).toISOString() })).body.overdue).toBe(0);
+    const notice = await eventually(async () => (await notices()).find((n) => n.orderId === id && n.template === 'overdue'), 'overdue notice');
+    expect(notice.text).toContain(due);
   });
 
   it('every device call carries a request id: the same id from another locker or for another call is refused', async () => {

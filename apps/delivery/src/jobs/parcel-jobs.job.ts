@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { CirculationClient } from '../clients/circulation.client';
 import { DeliveryEnvDto } from '../config/delivery-env.dto';
 import { OrderJournal } from '../orders/order-journal.service';
+import { toEventData } from '../orders/order.mapper';
 import { OrderRepository } from '../orders/order.repository';
 
 const SYSTEM = { kind: 'system' as const, id: 'delivery-jobs' };
@@ -50,7 +51,7 @@ export class ParcelJobs implements OnApplicationBootstrap, OnApplicationShutdown
 
   async run(dto: RunDeliveryJobsDto): Promise<DeliveryJobsReport> {
     const at = dto.at ? new Date(dto.at) : new Date();
-    const report: DeliveryJobsReport = { expired: 0, reminded: 0, abandoned: 0 };
+    const report: DeliveryJobsReport = { expired: 0, reminded: 0, overdue: 0, abandoned: 0 };
     for (;;) {
       const n = await this.ds.transaction(async (m) => {
         const due = await this.orders.claimForJob(m, `status = 'in_locker' AND pickup_deadline <= $1`, [at]);
@@ -77,6 +78,21 @@ export class ParcelJobs implements OnApplicationBootstrap, OnApplicationShutdown
       report.reminded += n;
       if (n === 0) break;
     }
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: this.env.LIBRARY_TIMEZONE }).format(at);
+    for (;;) {
+      const n = await this.ds.transaction(async (m) => {
+        const ids = await this.orders.claimOverdue(m, today, at);
+        for (const id of ids) {
+          const o = (await this.orders.find(id, m))!;
+          await this.orders.addTimeline(m, id, 'overdue', o.status, SYSTEM, at, {});
+          const items = (await this.orders.items([id], m)).filter((i) => i.state === 'loaned' && i.dueDate !== null && i.dueDate < today);
+          await this.outbox.add(m, DeliveryEventSubjects.loanOverdue, { ...toEventData(o, items, 'overdue'), dueDate: items[0]?.dueDate ?? null }, at);
+        }
+        return ids.length;
+      });
+      report.overdue += n;
+      if (n === 0) break;
+    }
     for (const id of await this.orders.staleTxPlacing(new Date(at.getTime() - ABANDONED_AFTER_MS))) {
       const items = await this.orders.items([id]);
       for (const i of items) if (i.holdId) await this.circulation.cancelHold({ holdId: i.holdId, cancelledBy: 'staff' }).catch(() => undefined);
@@ -85,7 +101,7 @@ export class ParcelJobs implements OnApplicationBootstrap, OnApplicationShutdown
     }
     // request replies are needed for retries, which come within minutes; a month is plenty
     await this.ds.query(`DELETE FROM delivery.requests WHERE created_at < $1`, [new Date(at.getTime() - REQUEST_RETENTION_MS)]);
-    if (report.expired + report.reminded > 0) this.outbox.notifyCommitted();
+    if (report.expired + report.reminded + report.overdue > 0) this.outbox.notifyCommitted();
     return report;
   }
 }

@@ -74,11 +74,14 @@ export class OrdersLockersTimeline1764700000000 implements MigrationInterface {
       hold_id uuid,
       loan_id uuid,
       due_date date,
+      overdue_noticed_at timestamptz,
       PRIMARY KEY (order_id, position)
     )`);
     // a copy belongs to at most one open order (the loans hold is the authority; this is the second wall)
     await q.query(`CREATE UNIQUE INDEX order_items_reserved_key ON delivery.order_items (item_agency, item_barcode) WHERE state = 'reserved'`);
     await q.query(`CREATE INDEX order_items_loaned_idx ON delivery.order_items (item_agency, item_barcode) WHERE state = 'loaned'`);
+    // the overdue notice job: lent copies past their due day, not yet noticed
+    await q.query(`CREATE INDEX order_items_overdue_idx ON delivery.order_items (due_date) WHERE state = 'loaned' AND overdue_noticed_at IS NULL`);
 
     await q.query(`CREATE TABLE delivery.timeline (
       id bigserial PRIMARY KEY,

@@ -1,6 +1,6 @@
 import { DeliveryEventSubjects, OrderEventData } from '@app/contracts';
 
-export type NoticeTemplate = 'ready' | 'reminder' | 'expired' | 'code_locked' | 'delivered' | 'handed_over' | 'cancelled';
+export type NoticeTemplate = 'ready' | 'reminder' | 'expired' | 'code_locked' | 'delivered' | 'handed_over' | 'cancelled' | 'overdue';
 
 /** One message to one reader. `params.code` is present only in `ready` notices. */
 export interface Notice {
@@ -49,6 +49,8 @@ export function noticeFor(type: string, d: OrderEventData, code: string | null, 
       return { ...base, template: 'expired', params: { locker: where, titles }, text: `【书香鹿城】您在${where}的图书《${titles}》已超时未取，订单已取消。` };
     case DeliveryEventSubjects.pickupCodeLocked:
       return { ...base, template: 'code_locked', params: { locker: where }, text: `【书香鹿城】您在${where}的取书码因多次输错已锁定，请在应用中重新获取。` };
+    case DeliveryEventSubjects.loanOverdue:
+      return { ...base, template: 'overdue', params: { titles, dueDate: d.dueDate ?? '' }, text: `【书香鹿城】您借阅的《${titles}》已于${d.dueDate ?? ''}到期，请尽快归还到任一借阅柜或图书馆。` };
     case DeliveryEventSubjects.orderDelivered:
       return { ...base, template: 'delivered', params: { titles }, text: `【书香鹿城】您借阅的《${titles}》已送达，借期已开始，请按时归还。` };
     case DeliveryEventSubjects.orderEnded:

@@ -37,6 +37,8 @@ export class OrderStepsUseCase {
       if (!order || (dto.patron && (order.patronAgency !== dto.patron.agency || order.patronBarcode !== dto.patron.barcode))) {
         throw new DomainError(ErrorCode.OrderNotFound, `order ${dto.orderId} not found`);
       }
+      // staff work at the stock location unless they say otherwise
+      dto.actor = { ...dto.actor, location: dto.actor.location ?? order.stockLocation };
       if (dto.step === 'cancel') return this.cancel(m, order, dto, now);
       const rule = STEPS[dto.step];
       if (!rule.from.includes(order.status as OrderStatus) || (rule.mode && rule.mode !== order.mode)) {

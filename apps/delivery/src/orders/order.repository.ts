@@ -270,6 +270,21 @@ export class OrderRepository {
     return m.query(`SELECT ${ORDER_COLUMNS} FROM delivery.orders WHERE ${where} ORDER BY pickup_deadline LIMIT ${limit} FOR UPDATE SKIP LOCKED`, params);
   }
 
+  /** Orders with lent copies past their due day and no overdue notice yet; the copies are claimed (SKIP LOCKED) and marked. */
+  async claimOverdue(m: EntityManager, today: string, at: Date): Promise<string[]> {
+    const rows: { orderId: string }[] = await m.query(
+      `WITH due AS (
+         SELECT order_id, position FROM delivery.order_items
+         WHERE state = 'loaned' AND overdue_noticed_at IS NULL AND due_date < $1::date
+         ORDER BY due_date LIMIT 200 FOR UPDATE SKIP LOCKED)
+       UPDATE delivery.order_items i SET overdue_noticed_at = $2 FROM due
+       WHERE i.order_id = due.order_id AND i.position = due.position
+       RETURNING i.order_id AS "orderId"`,
+      [today, at],
+    );
+    return [...new Set(rows.map((r) => r.orderId))];
+  }
+
   async staleTxPlacing(before: Date): Promise<string[]> {
     const rows: { id: string }[] = await this.ds.query(`SELECT id FROM delivery.orders WHERE status = 'placing' AND placed_at < $1 LIMIT 100`, [before]);
     return rows.map((r) => r.id);

@@ -165,6 +165,7 @@ export class DeliveryController {
   }
 
   private step(req: GatewayRequest, orderId: string, step: OrderStep, b: OrderStepBodyDto): Promise<OrderView> {
-    return this.rpc.request(DeliverySubjects.step, { ...b, orderId, step, actor: staff(req) });
+    const { location, ...rest } = b;
+    return this.rpc.request(DeliverySubjects.step, { ...rest, orderId, step, actor: { ...staff(req), ...(location ? { location } : {}) } });
   }
 }

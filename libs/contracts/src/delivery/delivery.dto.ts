@@ -388,7 +388,12 @@ export class DevicePickupBodyDto extends OmitType(DevicePickupDto, ['locker', 'a
 export class DeviceDoorClosedBodyDto extends OmitType(DeviceDoorClosedDto, ['locker', 'actor'] as const) {}
 export class DeviceReturnBodyDto extends OmitType(DeviceReturnDto, ['locker', 'actor'] as const) {}
 /** HTTP body of staff steps: the actor comes from the API key. */
-export class OrderStepBodyDto extends OmitType(OrderStepDto, ['orderId', 'patron', 'step', 'actor'] as const) {}
+export class OrderStepBodyDto extends OmitType(OrderStepDto, ['orderId', 'patron', 'step', 'actor'] as const) {
+  @ApiPropertyOptional({ example: 'KSL-O2O', description: 'where the step happens (default: the order’s stock location)' })
+  @IsOptional()
+  @Matches(BRANCH_CODE_PATTERN)
+  location?: string;
+}
 export class RequestIdBodyDto {
   @ApiProperty({ description: 'idempotency key' })
   @Matches(REQUEST_ID_PATTERN, { message: 'requestId must be 8 to 80 characters A-Z a-z 0-9 . _ : -' })
@@ -435,6 +440,8 @@ export class RunDeliveryJobsDto {
 export interface DeliveryJobsReport {
   expired: number;
   reminded: number;
+  /** orders whose lent books passed their due day (overdue notice sent) */
+  overdue: number;
   /** abandoned placements (a crash between reserving and recording) whose copies were released */
   abandoned: number;
 }
@@ -515,4 +522,6 @@ export interface OrderEventData {
   sealedCode?: string;
   /** raw phone for the notifier (the stream is internal); never logged */
   phone?: string | null;
+  /** loan-overdue only: the earliest due day passed */
+  dueDate?: string | null;
 }

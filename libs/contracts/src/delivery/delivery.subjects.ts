@@ -46,6 +46,8 @@ export const DeliveryEventSubjects = {
   parcelExpired: 'events.delivery.parcel-expired.v1',
   pickupCodeLocked: 'events.delivery.pickup-code-locked.v1',
   orderDelivered: 'events.delivery.order-delivered.v1',
+  /** a book of the order is past its due day (once per order and day the job finds it) */
+  loanOverdue: 'events.delivery.loan-overdue.v1',
   orderEnded: 'events.delivery.order-ended.v1',
 } as const;
 
