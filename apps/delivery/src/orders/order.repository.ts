@@ -272,7 +272,8 @@ export class OrderRepository {
 
   /** Orders with lent copies past their due day and no overdue notice yet; the copies are claimed (SKIP LOCKED) and marked. */
   async claimOverdue(m: EntityManager, today: string, at: Date): Promise<string[]> {
-    const rows: { orderId: string }[] = await m.query(
+    // TypeORM answers an UPDATE … RETURNING as [rows, affected]
+    const [rows] = (await m.query(
       `WITH due AS (
          SELECT order_id, position FROM delivery.order_items
          WHERE state = 'loaned' AND overdue_noticed_at IS NULL AND due_date < $1::date
@@ -281,7 +282,7 @@ export class OrderRepository {
        WHERE i.order_id = due.order_id AND i.position = due.position
        RETURNING i.order_id AS "orderId"`,
       [today, at],
-    );
+    )) as [{ orderId: string }[], number];
     return [...new Set(rows.map((r) => r.orderId))];
   }
 

@@ -66,7 +66,6 @@ export class PlaceOrderUseCase {
     // home deliveries are lent at the stock location the first copy comes from
     const stockLocation = candidates[0][0].currentLocation;
     if (dto.mode === 'home') pickupBranch = stockLocation;
-    await this.checkEligible(dto, candidates.map((c) => c[0]), pickupBranch, outstanding);
 
     const now = new Date();
     const order: OrderRow = {
@@ -96,8 +95,17 @@ export class PlaceOrderUseCase {
     await this.orders.insertOrder(order);
     const reserved: OrderItemRow[] = [];
     try {
+      // claim the copies here first: readers racing for the last copy are answered from this
+      // database alone, and only the one holding the claim asks loans (dry run, then the hold)
+      const claimed: OrderItemRow[] = [];
       for (let i = 0; i < titles.length; i++) {
-        const got = await this.reserveOne(order, i + 1, candidates[i], pickupBranch);
+        const got = await this.claimOne(order, i + 1, candidates[i]);
+        if (!got) throw noCopy([titles[i]]);
+        claimed.push(got);
+      }
+      await this.checkEligible(dto, claimed, pickupBranch, outstanding);
+      for (let i = 0; i < titles.length; i++) {
+        const got = await this.reserveOne(order, claimed[i], candidates[i], pickupBranch);
         if (!got) throw noCopy([titles[i]]);
         reserved.push(got);
       }
@@ -126,9 +134,10 @@ export class PlaceOrderUseCase {
     return toOrderView(saved, await this.orders.items([order.id]));
   }
 
-  /** The first copy both walls give us, or null when every candidate is taken. */
-  private async reserveOne(order: OrderRow, position: number, copies: ItemView[], pickupBranch: string): Promise<OrderItemRow | null> {
-    for (const c of copies) {
+  /** The first candidate copy no other open order has (the unique index decides), claimed for this order. */
+  private async claimOne(order: OrderRow, position: number, copies: ItemView[], after?: OrderItemRow): Promise<OrderItemRow | null> {
+    const start = after ? copies.findIndex((c) => c.agency === after.itemAgency && c.barcode === after.itemBarcode) + 1 : 0;
+    for (const c of copies.slice(start)) {
       const row: OrderItemRow = {
         orderId: order.id,
         position,
@@ -142,31 +151,42 @@ export class PlaceOrderUseCase {
         loanId: null,
         dueDate: null,
       };
-      if (!(await this.orders.claimItem(row))) continue;
+      if (await this.orders.claimItem(row)) return row;
+    }
+    return null;
+  }
+
+  /**
+   * The loans hold that sets the claimed copy aside; when loans says the copy is taken (lent at a desk
+   * a moment ago, or held), the claim moves on to the next candidate.
+   */
+  private async reserveOne(order: OrderRow, claimed: OrderItemRow, copies: ItemView[], pickupBranch: string): Promise<OrderItemRow | null> {
+    let row: OrderItemRow | null = claimed;
+    while (row) {
       try {
         const hold = await this.circulation.placeHold({
           patron: { agency: order.patronAgency, barcode: order.patronBarcode },
-          item: { agency: c.agency, barcode: c.barcode },
+          item: { agency: row.itemAgency, barcode: row.itemBarcode },
           pickupBranch,
           placedBy: 'patron',
           channel: 'o2o',
           setAside: true,
         });
-        await this.orders.setHold(order.id, position, hold.id);
+        await this.orders.setHold(order.id, row.position, hold.id);
         return { ...row, holdId: hold.id };
       } catch (err) {
-        await this.orders.deleteItem(order.id, position);
-        if (err instanceof RemoteError && COPY_TAKEN.includes(err.code)) continue;
-        throw err;
+        await this.orders.deleteItem(order.id, row.position);
+        if (!(err instanceof RemoteError && COPY_TAKEN.includes(err.code))) throw err;
+        row = await this.claimOne(order, row.position, copies, row);
       }
     }
     return null;
   }
 
   /** Blocks and loan limits as a checkout would see them, plus the copies already ordered and these. */
-  private async checkEligible(dto: PlaceOrderDto, firstCopies: ItemView[], branch: string, outstanding: number): Promise<void> {
+  private async checkEligible(dto: PlaceOrderDto, firstCopies: OrderItemRow[], branch: string, outstanding: number): Promise<void> {
     const runs = await Promise.all(
-      firstCopies.map((c) => this.circulation.dryRun({ patron: dto.patron, item: { agency: c.agency, barcode: c.barcode }, branch }).catch((e) => Promise.reject(asDomainError(e)))),
+      firstCopies.map((c) => this.circulation.dryRun({ patron: dto.patron, item: { agency: c.itemAgency, barcode: c.itemBarcode }, branch }).catch((e) => Promise.reject(asDomainError(e)))),
     );
     for (const r of runs) {
       // a copy taken meanwhile is not the reader's problem: the reservation tries the next one

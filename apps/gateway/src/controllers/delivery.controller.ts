@@ -25,6 +25,7 @@ import {
 } from '@app/contracts';
 import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
 import { GatewayRequest } from '../http/gateway-request';
+import { PLACE_ORDER_TIMEOUT_MS } from './reader.controller';
 
 const staff = (req: GatewayRequest): ActorDto => ({ kind: 'staff', id: req.apiKey!.name });
 
@@ -39,7 +40,7 @@ export class DeliveryController {
   @ApiOperation({ summary: 'Place an order for a reader (desk, phone order)' })
   @ApiCreatedResponse({ description: 'OrderView' })
   place(@Req() req: GatewayRequest, @Body() dto: StaffPlaceOrderDto): Promise<OrderView> {
-    return this.rpc.request(DeliverySubjects.placeOrder, { ...dto, actor: staff(req) });
+    return this.rpc.request(DeliverySubjects.placeOrder, { ...dto, actor: staff(req) }, { timeoutMs: PLACE_ORDER_TIMEOUT_MS });
   }
 
   @Get('orders')

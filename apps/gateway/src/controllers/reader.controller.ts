@@ -22,6 +22,9 @@ import { Public, ReaderAuth } from '../auth/auth.decorators';
 import { ReaderTokenService } from '../auth/reader-token.service';
 import { GatewayRequest } from '../http/gateway-request';
 
+/** placing an order asks loans for a dry run and a hold per title: more than one round trip */
+export const PLACE_ORDER_TIMEOUT_MS = 15_000;
+
 /** The O2O app's reader endpoints: a reader sees and acts on their own orders only. */
 @ApiTags('reader')
 @Controller('api/reader')
@@ -62,7 +65,7 @@ export class ReaderController {
   @ApiCreatedResponse({ description: 'OrderView (status placed)' })
   order(@Req() req: GatewayRequest, @Body() body: ReaderOrderBodyDto): Promise<OrderView> {
     const patron = req.reader!;
-    return this.rpc.request<OrderView, PlaceOrderDto>(DeliverySubjects.placeOrder, { ...body, patron, actor: { kind: 'reader', id: patron.barcode } });
+    return this.rpc.request<OrderView, PlaceOrderDto>(DeliverySubjects.placeOrder, { ...body, patron, actor: { kind: 'reader', id: patron.barcode } }, { timeoutMs: PLACE_ORDER_TIMEOUT_MS });
   }
 
   @Get('orders')
