@@ -1,12 +1,28 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
+import { Handles } from '@app/common';
 import {
   ClearanceEntry,
   ClearanceQueryDto,
   ClearCompartmentDto,
   CompartmentView,
   DeliveryJobsReport,
-  DeliverySubjects,
+  DeliveryClearCompartment,
+  DeliveryClearanceList,
+  DeliveryDeviceDeposit,
+  DeliveryDeviceDoorClosed,
+  DeliveryDevicePickup,
+  DeliveryDeviceReturn,
+  DeliveryGetOrder,
+  DeliveryListLockers,
+  DeliveryListOrders,
+  DeliveryOrderStep,
+  DeliveryPickList,
+  DeliveryPlaceOrder,
+  DeliveryReissueCode,
+  DeliveryRunJobs,
+  DeliverySearchStock,
+  DeliveryUpsertLocker,
   DepositResult,
   DeviceDepositDto,
   DeviceDoorClosedDto,
@@ -52,83 +68,83 @@ export class DeliveryController {
     private readonly jobs: ParcelJobs,
   ) {}
 
-  @MessagePattern(DeliverySubjects.searchStock)
+  @Handles(DeliverySearchStock)
   searchStock(@Payload() dto: SearchStockDto): Promise<Page<StockTitleView>> {
     return this.stock.search(dto);
   }
 
-  @MessagePattern(DeliverySubjects.placeOrder)
+  @Handles(DeliveryPlaceOrder)
   placeOrder(@Payload() dto: PlaceOrderDto): Promise<OrderView> {
     return this.place.execute(dto);
   }
 
-  @MessagePattern(DeliverySubjects.listOrders)
+  @Handles(DeliveryListOrders)
   listOrders(@Payload() dto: ListOrdersDto): Promise<Page<OrderView>> {
     return this.query.list(dto);
   }
 
-  @MessagePattern(DeliverySubjects.getOrder)
+  @Handles(DeliveryGetOrder)
   getOrder(@Payload() dto: OrderRefDto): Promise<OrderView> {
     return this.query.get(dto);
   }
 
-  @MessagePattern(DeliverySubjects.step)
+  @Handles(DeliveryOrderStep)
   step(@Payload() dto: OrderStepDto): Promise<OrderView> {
     return this.steps.step(dto);
   }
 
-  @MessagePattern(DeliverySubjects.reissueCode)
+  @Handles(DeliveryReissueCode)
   reissueCode(@Payload() dto: ReissueCodeDto): Promise<OrderView> {
     return this.clearance.reissue(dto);
   }
 
-  @MessagePattern(DeliverySubjects.pickList)
+  @Handles(DeliveryPickList)
   pickList(@Payload() dto: PickListQueryDto): Promise<PickListView> {
     return this.query.pickList(dto);
   }
 
-  @MessagePattern(DeliverySubjects.upsertLocker)
+  @Handles(DeliveryUpsertLocker)
   async upsertLocker(@Payload() dto: UpsertLockerDto): Promise<LockerView> {
     await this.lockers.upsert(dto);
     return (await this.lockers.list()).find((l) => l.code === dto.code)!;
   }
 
-  @MessagePattern(DeliverySubjects.listLockers)
+  @Handles(DeliveryListLockers)
   listLockers(): Promise<LockerView[]> {
     return this.lockers.list();
   }
 
-  @MessagePattern(DeliverySubjects.clearanceList)
+  @Handles(DeliveryClearanceList)
   clearanceList(@Payload() dto: ClearanceQueryDto): Promise<ClearanceEntry[]> {
     return this.clearance.list(dto);
   }
 
-  @MessagePattern(DeliverySubjects.clearCompartment)
+  @Handles(DeliveryClearCompartment)
   clearCompartment(@Payload() dto: ClearCompartmentDto): Promise<OrderView> {
     return this.clearance.clear(dto);
   }
 
-  @MessagePattern(DeliverySubjects.deviceDeposit)
+  @Handles(DeliveryDeviceDeposit)
   deposit(@Payload() dto: DeviceDepositDto): Promise<DepositResult> {
     return this.device.deposit(dto);
   }
 
-  @MessagePattern(DeliverySubjects.devicePickup)
+  @Handles(DeliveryDevicePickup)
   pickup(@Payload() dto: DevicePickupDto): Promise<PickupDecision> {
     return this.device.pickup(dto);
   }
 
-  @MessagePattern(DeliverySubjects.deviceDoorClosed)
+  @Handles(DeliveryDeviceDoorClosed)
   doorClosed(@Payload() dto: DeviceDoorClosedDto): Promise<CompartmentView> {
     return this.device.doorClosed(dto);
   }
 
-  @MessagePattern(DeliverySubjects.deviceReturn)
+  @Handles(DeliveryDeviceReturn)
   returnItem(@Payload() dto: DeviceReturnDto): Promise<DeviceReturnResult> {
     return this.device.returnItem(dto);
   }
 
-  @MessagePattern(DeliverySubjects.runJobs)
+  @Handles(DeliveryRunJobs)
   runJobs(@Payload() dto: RunDeliveryJobsDto): Promise<DeliveryJobsReport> {
     return this.jobs.run(dto);
   }

@@ -2,19 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, NatsRpcClient, RemoteError } from '@app/common';
 import {
   CancelHoldDto,
-  CatalogSubjects,
+  CatalogSearchItems,
   CheckinDto,
   CheckinResult,
   CheckoutDto,
   CheckoutResult,
   ErrorCode,
-  HoldSubjects,
+  LoansHoldsCancel,
+  LoansHoldsPlace,
   HoldView,
   ItemView,
   LoanDryRunDto,
   LoanDryRunResult,
-  LoanRuleSubjects,
-  LoanSubjects,
+  LoansRulesDryRun,
+  LoansCheckin,
+  LoansCheckout,
   Page,
   PlaceHoldDto,
   SearchItemsDto,
@@ -31,26 +33,26 @@ export class CirculationClient {
   constructor(private readonly rpc: NatsRpcClient) {}
 
   dryRun(dto: LoanDryRunDto): Promise<LoanDryRunResult> {
-    return this.rpc.request(LoanRuleSubjects.dryRun, dto);
+    return this.rpc.call(LoansRulesDryRun, dto);
   }
 
   placeHold(dto: PlaceHoldDto): Promise<HoldView> {
-    return this.rpc.request(HoldSubjects.place, dto);
+    return this.rpc.call(LoansHoldsPlace, dto);
   }
 
   cancelHold(dto: CancelHoldDto): Promise<HoldView> {
-    return this.rpc.request(HoldSubjects.cancel, dto);
+    return this.rpc.call(LoansHoldsCancel, dto);
   }
 
   checkout(dto: CheckoutDto): Promise<CheckoutResult> {
-    return this.rpc.request(LoanSubjects.checkout, dto);
+    return this.rpc.call(LoansCheckout, dto);
   }
 
   checkin(dto: CheckinDto): Promise<CheckinResult> {
-    return this.rpc.request(LoanSubjects.checkin, dto);
+    return this.rpc.call(LoansCheckin, dto);
   }
 
   searchItems(dto: SearchItemsDto): Promise<Page<ItemView>> {
-    return this.rpc.request(CatalogSubjects.searchItems, dto);
+    return this.rpc.call(CatalogSearchItems, dto);
   }
 }

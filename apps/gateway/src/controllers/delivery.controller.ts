@@ -6,7 +6,17 @@ import {
   ClearanceEntry,
   ClearanceQueryDto,
   DeliveryJobsReport,
-  DeliverySubjects,
+  DeliveryClearCompartment,
+  DeliveryClearanceList,
+  DeliveryGetOrder,
+  DeliveryListLockers,
+  DeliveryListOrders,
+  DeliveryOrderStep,
+  DeliveryPickList,
+  DeliveryPlaceOrder,
+  DeliveryReissueCode,
+  DeliveryRunJobs,
+  DeliveryUpsertLocker,
   ListOrdersDto,
   LockerCompartmentParamDto,
   LockerView,
@@ -40,7 +50,7 @@ export class DeliveryController {
   @ApiOperation({ summary: 'Place an order for a reader (desk, phone order)' })
   @ApiCreatedResponse({ description: 'OrderView' })
   place(@Req() req: GatewayRequest, @Body() dto: StaffPlaceOrderDto): Promise<OrderView> {
-    return this.rpc.request(DeliverySubjects.placeOrder, { ...dto, actor: staff(req) }, { timeoutMs: PLACE_ORDER_TIMEOUT_MS });
+    return this.rpc.call(DeliveryPlaceOrder, { ...dto, actor: staff(req) }, { timeoutMs: PLACE_ORDER_TIMEOUT_MS });
   }
 
   @Get('orders')
@@ -54,21 +64,21 @@ export class DeliveryController {
       ...(q.limit !== undefined ? { limit: q.limit } : {}),
       ...(q.offset !== undefined ? { offset: q.offset } : {}),
     };
-    return this.rpc.request(DeliverySubjects.listOrders, dto);
+    return this.rpc.call(DeliveryListOrders, dto);
   }
 
   @Get('orders/:id')
   @ApiOperation({ summary: 'An order with its timeline (who, where, when)' })
   @ApiOkResponse({ description: 'OrderView with timeline' })
   get(@Param() p: OrderIdParamDto): Promise<OrderView> {
-    return this.rpc.request(DeliverySubjects.getOrder, { orderId: p.id });
+    return this.rpc.call(DeliveryGetOrder, { orderId: p.id });
   }
 
   @Get('pick-list')
   @ApiOperation({ summary: 'Copies to pull from the lending stock for placed orders, oldest first' })
   @ApiOkResponse({ description: 'PickListView' })
   pickList(@Query() q: PickListQueryDto): Promise<PickListView> {
-    return this.rpc.request(DeliverySubjects.pickList, q);
+    return this.rpc.call(DeliveryPickList, q);
   }
 
   @Post('orders/:id/pick')
@@ -124,14 +134,14 @@ export class DeliveryController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'A new pickup code for a parcel in a locker (sent to the reader)' })
   reissue(@Req() req: GatewayRequest, @Param() p: OrderIdParamDto, @Body() b: RequestIdBodyDto): Promise<OrderView> {
-    return this.rpc.request(DeliverySubjects.reissueCode, { requestId: b.requestId, orderId: p.id, actor: staff(req) });
+    return this.rpc.call(DeliveryReissueCode, { requestId: b.requestId, orderId: p.id, actor: staff(req) });
   }
 
   @Get('lockers')
   @ApiOperation({ summary: 'Locker sites with their compartments' })
   @ApiOkResponse({ description: 'LockerView[]' })
   lockers(): Promise<LockerView[]> {
-    return this.rpc.request(DeliverySubjects.listLockers, {});
+    return this.rpc.call(DeliveryListLockers, {});
   }
 
   @Put('lockers')
@@ -139,21 +149,21 @@ export class DeliveryController {
   @ApiOperation({ summary: 'Register or change a locker site and add compartments (ops)' })
   @ApiOkResponse({ description: 'LockerView' })
   upsertLocker(@Body() dto: UpsertLockerDto): Promise<LockerView> {
-    return this.rpc.request(DeliverySubjects.upsertLocker, dto);
+    return this.rpc.call(DeliveryUpsertLocker, dto);
   }
 
   @Get('clearance')
   @ApiOperation({ summary: 'Compartments to empty: expired or cancelled parcels still inside' })
   @ApiOkResponse({ description: 'ClearanceEntry[]' })
   clearance(@Query() q: ClearanceQueryDto): Promise<ClearanceEntry[]> {
-    return this.rpc.request(DeliverySubjects.clearanceList, q);
+    return this.rpc.call(DeliveryClearanceList, q);
   }
 
   @Post('lockers/:code/compartments/:number/clear')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Emptied by staff: the books go back to stock, the compartment is free (idempotent on requestId)' })
   clear(@Req() req: GatewayRequest, @Param() p: LockerCompartmentParamDto, @Body() b: RequestIdBodyDto): Promise<OrderView> {
-    return this.rpc.request(DeliverySubjects.clearCompartment, { requestId: b.requestId, locker: p.code, compartment: p.number, actor: { ...staff(req), location: p.code } });
+    return this.rpc.call(DeliveryClearCompartment, { requestId: b.requestId, locker: p.code, compartment: p.number, actor: { ...staff(req), location: p.code } });
   }
 
   @Post('jobs/run')
@@ -162,11 +172,11 @@ export class DeliveryController {
   @ApiOperation({ summary: 'Run the expiry and reminder jobs now (ops); `at` runs them as of that instant' })
   @ApiOkResponse({ description: 'DeliveryJobsReport' })
   runJobs(@Body() dto: RunDeliveryJobsDto): Promise<DeliveryJobsReport> {
-    return this.rpc.request(DeliverySubjects.runJobs, dto);
+    return this.rpc.call(DeliveryRunJobs, dto);
   }
 
   private step(req: GatewayRequest, orderId: string, step: OrderStep, b: OrderStepBodyDto): Promise<OrderView> {
     const { location, ...rest } = b;
-    return this.rpc.request(DeliverySubjects.step, { ...rest, orderId, step, actor: { ...staff(req), ...(location ? { location } : {}) } });
+    return this.rpc.call(DeliveryOrderStep, { ...rest, orderId, step, actor: { ...staff(req), ...(location ? { location } : {}) } });
   }
 }

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { GatewaySubjects, UpsertDeviceKeyDto } from '@app/contracts';
+import { Payload } from '@nestjs/microservices';
+import { Handles } from '@app/common';
+import { GatewayUpsertDeviceKey, UpsertDeviceKeyDto } from '@app/contracts';
 import { ApiKeyService } from '../services/api-key.service';
 
 /** Provisioning of locker device keys over NATS (demo seed, an operator's provisioning tool). */
@@ -8,7 +9,7 @@ import { ApiKeyService } from '../services/api-key.service';
 export class DeviceKeysNatsController {
   constructor(private readonly keys: ApiKeyService) {}
 
-  @MessagePattern(GatewaySubjects.upsertDeviceKey)
+  @Handles(GatewayUpsertDeviceKey)
   upsert(@Payload() dto: UpsertDeviceKeyDto): Promise<{ id: string }> {
     return this.keys.upsertDevice(dto);
   }

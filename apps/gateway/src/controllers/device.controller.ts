@@ -3,7 +3,10 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError, NatsRpcClient } from '@app/common';
 import {
   CompartmentView,
-  DeliverySubjects,
+  DeliveryDeviceDeposit,
+  DeliveryDeviceDoorClosed,
+  DeliveryDevicePickup,
+  DeliveryDeviceReturn,
   DepositResult,
   DeviceDepositBodyDto,
   DeviceDoorClosedBodyDto,
@@ -39,7 +42,7 @@ export class DeviceController {
   @ApiOperation({ summary: 'A parcel is loaded: answers the compartment to open (or awaiting_compartment when full)' })
   @ApiOkResponse({ description: 'DepositResult' })
   deposit(@Req() req: GatewayRequest, @Body() b: DeviceDepositBodyDto): Promise<DepositResult> {
-    return this.rpc.request(DeliverySubjects.deviceDeposit, { ...b, ...bound(req) });
+    return this.rpc.call(DeliveryDeviceDeposit, { ...b, ...bound(req) });
   }
 
   @Post('pickup')
@@ -47,7 +50,7 @@ export class DeviceController {
   @ApiOperation({ summary: 'Card + pickup code → door decision (open: the books are lent; shut: the reason)' })
   @ApiOkResponse({ description: 'PickupDecision' })
   pickup(@Req() req: GatewayRequest, @Body() b: DevicePickupBodyDto): Promise<PickupDecision> {
-    return this.rpc.request(DeliverySubjects.devicePickup, { ...b, ...bound(req) });
+    return this.rpc.call(DeliveryDevicePickup, { ...b, ...bound(req) });
   }
 
   @Post('door-closed')
@@ -55,7 +58,7 @@ export class DeviceController {
   @ApiOperation({ summary: 'A door was closed (an emptied compartment becomes free)' })
   @ApiOkResponse({ description: 'CompartmentView' })
   doorClosed(@Req() req: GatewayRequest, @Body() b: DeviceDoorClosedBodyDto): Promise<CompartmentView> {
-    return this.rpc.request(DeliverySubjects.deviceDoorClosed, { ...b, ...bound(req) });
+    return this.rpc.call(DeliveryDeviceDoorClosed, { ...b, ...bound(req) });
   }
 
   @Post('return')
@@ -63,6 +66,6 @@ export class DeviceController {
   @ApiOperation({ summary: 'A book dropped into the locker: checked in at the locker location' })
   @ApiOkResponse({ description: 'DeviceReturnResult' })
   returnItem(@Req() req: GatewayRequest, @Body() b: DeviceReturnBodyDto): Promise<DeviceReturnResult> {
-    return this.rpc.request(DeliverySubjects.deviceReturn, { ...b, ...bound(req) });
+    return this.rpc.call(DeliveryDeviceReturn, { ...b, ...bound(req) });
   }
 }

@@ -2,13 +2,17 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req } 
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError, NatsRpcClient, RemoteError } from '@app/common';
 import {
-  DeliverySubjects,
+  DeliveryGetOrder,
+  DeliveryListOrders,
+  DeliveryOrderStep,
+  DeliveryPlaceOrder,
+  DeliveryReissueCode,
+  DeliverySearchStock,
   ErrorCode,
   OrderIdParamDto,
   OrderView,
   Page,
-  PatronSubjects,
-  PlaceOrderDto,
+  PatronsVerifyPin,
   ReaderLoginDto,
   ReaderOrderBodyDto,
   ReaderOrdersQueryDto,
@@ -16,7 +20,6 @@ import {
   RequestIdBodyDto,
   SearchStockDto,
   StockTitleView,
-  VerifyPinResult,
 } from '@app/contracts';
 import { Public, ReaderAuth } from '../auth/auth.decorators';
 import { ReaderTokenService } from '../auth/reader-token.service';
@@ -41,7 +44,7 @@ export class ReaderController {
   @ApiOkResponse({ description: 'ReaderTokenView' })
   async login(@Body() dto: ReaderLoginDto): Promise<ReaderTokenView> {
     // an unknown card answers like a wrong PIN: the login does not tell which cards exist
-    const res = await this.rpc.request<VerifyPinResult>(PatronSubjects.verifyPin, dto).catch((err: unknown) => {
+    const res = await this.rpc.call(PatronsVerifyPin, dto).catch((err: unknown) => {
       if (err instanceof RemoteError && err.code === ErrorCode.PatronUnknown) throw new DomainError(ErrorCode.PinInvalid, 'card or PIN is wrong');
       throw err;
     });
@@ -56,7 +59,7 @@ export class ReaderController {
   @ApiOperation({ summary: 'Search the lending stock: titles with the number of copies that can be ordered' })
   @ApiOkResponse({ description: 'Page<StockTitleView>' })
   stock(@Query() q: SearchStockDto): Promise<Page<StockTitleView>> {
-    return this.rpc.request(DeliverySubjects.searchStock, q);
+    return this.rpc.call(DeliverySearchStock, q);
   }
 
   @Post('orders')
@@ -65,7 +68,7 @@ export class ReaderController {
   @ApiCreatedResponse({ description: 'OrderView (status placed)' })
   order(@Req() req: GatewayRequest, @Body() body: ReaderOrderBodyDto): Promise<OrderView> {
     const patron = req.reader!;
-    return this.rpc.request<OrderView, PlaceOrderDto>(DeliverySubjects.placeOrder, { ...body, patron, actor: { kind: 'reader', id: patron.barcode } }, { timeoutMs: PLACE_ORDER_TIMEOUT_MS });
+    return this.rpc.call(DeliveryPlaceOrder, { ...body, patron, actor: { kind: 'reader', id: patron.barcode } }, { timeoutMs: PLACE_ORDER_TIMEOUT_MS });
   }
 
   @Get('orders')
@@ -73,7 +76,7 @@ export class ReaderController {
   @ApiOperation({ summary: 'My orders, newest first' })
   @ApiOkResponse({ description: 'Page<OrderView>' })
   orders(@Req() req: GatewayRequest, @Query() q: ReaderOrdersQueryDto): Promise<Page<OrderView>> {
-    return this.rpc.request(DeliverySubjects.listOrders, { ...q, patron: req.reader! });
+    return this.rpc.call(DeliveryListOrders, { ...q, patron: req.reader! });
   }
 
   @Get('orders/:id')
@@ -81,7 +84,7 @@ export class ReaderController {
   @ApiOperation({ summary: 'One of my orders with its timeline' })
   @ApiOkResponse({ description: 'OrderView with timeline' })
   get(@Req() req: GatewayRequest, @Param() p: OrderIdParamDto): Promise<OrderView> {
-    return this.rpc.request(DeliverySubjects.getOrder, { orderId: p.id, patron: req.reader! });
+    return this.rpc.call(DeliveryGetOrder, { orderId: p.id, patron: req.reader! });
   }
 
   @Post('orders/:id/cancel')
@@ -91,7 +94,7 @@ export class ReaderController {
   @ApiOkResponse({ description: 'OrderView (cancelled)' })
   cancel(@Req() req: GatewayRequest, @Param() p: OrderIdParamDto, @Body() body: RequestIdBodyDto): Promise<OrderView> {
     const patron = req.reader!;
-    return this.rpc.request(DeliverySubjects.step, { requestId: body.requestId, orderId: p.id, patron, step: 'cancel', actor: { kind: 'reader', id: patron.barcode } });
+    return this.rpc.call(DeliveryOrderStep, { requestId: body.requestId, orderId: p.id, patron, step: 'cancel', actor: { kind: 'reader', id: patron.barcode } });
   }
 
   @Post('orders/:id/reissue-code')
@@ -101,6 +104,6 @@ export class ReaderController {
   @ApiOkResponse({ description: 'OrderView' })
   reissue(@Req() req: GatewayRequest, @Param() p: OrderIdParamDto, @Body() body: RequestIdBodyDto): Promise<OrderView> {
     const patron = req.reader!;
-    return this.rpc.request(DeliverySubjects.reissueCode, { requestId: body.requestId, orderId: p.id, patron, actor: { kind: 'reader', id: patron.barcode } });
+    return this.rpc.call(DeliveryReissueCode, { requestId: body.requestId, orderId: p.id, patron, actor: { kind: 'reader', id: patron.barcode } });
   }
 }

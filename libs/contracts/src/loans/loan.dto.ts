@@ -6,11 +6,8 @@ import { PatronRefDto } from '../patrons/patron.dto';
 import type { CheckinHoldInfo } from './holds.dto';
 import { LongPageQueryDto } from '../common/page.dto';
 import { NestedRef } from '../common/nested-ref.decorator';
+import { CirculationChannel, CirculationChannels } from './circulation-channel';
 
-/** Where a transaction came from: staff desk, SIP2 kiosk/locker, O2O delivery, NCIP partner. */
-/** `locker`: a smart-locker pickup or return; `delivery`: a courier's home delivery (O2O) */
-export const CirculationChannels = ['desk', 'sip2', 'o2o', 'ncip', 'api', 'locker', 'delivery'] as const;
-export type CirculationChannel = (typeof CirculationChannels)[number];
 
 export class CheckoutDto {
   @NestedRef(PatronRefDto)
