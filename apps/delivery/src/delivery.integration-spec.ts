@@ -1,6 +1,13 @@
 import { INestMicroservice } from '@nestjs/common';
 import { DeliverySubjects, DepositResult, ErrorCode, LockerView, OrderView, PickupDecision } from '@app/contracts';
-import { createRpcTestClient, createTestEnvironment, eventually, RpcTestClient, startTestService, TestEnvironment } from '@app/testing';
+import {
+  createRpcTestClient,
+  createTestEnvironment,
+  eventually,
+  RpcTestClient,
+  startTestService,
+  TestEnvironment,
+} from '@app/testing';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -48,8 +55,21 @@ describe('delivery service (two replicas, real PostgreSQL + NATS)', () => {
     await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
     env = await createTestEnvironment('delivery');
-    const vars = env.env({ NOTIFIER_SENDER: 'webhook', NOTIFIER_WEBHOOK_URL: url, DELIVERY_JOB_INTERVAL_MS: '0', PICKUP_CODE_MAX_FAILURES: '3' });
-    for (let i = 0; i < 2; i++) replicas.push(await startTestService({ name: 'delivery', envClass: DeliveryEnvDto, env: vars, register: (e) => DeliveryModule.register(e) }));
+    const vars = env.env({
+      NOTIFIER_SENDER: 'webhook',
+      NOTIFIER_WEBHOOK_URL: url,
+      DELIVERY_JOB_INTERVAL_MS: '0',
+      PICKUP_CODE_MAX_FAILURES: '3',
+    });
+    for (let i = 0; i < 2; i++)
+      replicas.push(
+        await startTestService({
+          name: 'delivery',
+          envClass: DeliveryEnvDto,
+          env: vars,
+          register: (e) => DeliveryModule.register(e),
+        }),
+      );
     rpc = await createRpcTestClient(env.natsUrl);
     db = new Client({ connectionString: env.databaseUrl });
     await db.connect();
@@ -80,9 +100,16 @@ describe('delivery service (two replicas, real PostgreSQL + NATS)', () => {
     }
     return id;
   }
-  const deposit = (orderId: string, requestId = rid()) => rpc.request<DepositResult>(DeliverySubjects.deviceDeposit, { requestId, locker: LOCKER, orderId, actor: device });
+  const deposit = (orderId: string, requestId = rid()) =>
+    rpc.request<DepositResult>(DeliverySubjects.deviceDeposit, { requestId, locker: LOCKER, orderId, actor: device });
   const pickup = (patron: string, code: string, requestId = rid()) =>
-    rpc.request<PickupDecision>(DeliverySubjects.devicePickup, { requestId, locker: LOCKER, patron: { agency: KSL, barcode: patron }, code, actor: device });
+    rpc.request<PickupDecision>(DeliverySubjects.devicePickup, {
+      requestId,
+      locker: LOCKER,
+      patron: { agency: KSL, barcode: patron },
+      code,
+      actor: device,
+    });
   const order = (orderId: string) => rpc.request<OrderView>(DeliverySubjects.getOrder, { orderId });
   const codes = (orderId: string, count = 1) =>
     eventually(async () => {
@@ -91,10 +118,25 @@ describe('delivery service (two replicas, real PostgreSQL + NATS)', () => {
     });
 
   it('registers a locker with compartments of two sizes; a second upsert keeps their state', async () => {
-    const spec = { code: LOCKER, agency: KSL, name: '测试柜', address: '昆山市', branch: 'KSL-MAIN', pickupHours: 48, compartments: [1, 2, 3].map((n) => ({ number: n, size: 'S' })).concat([{ number: 4, size: 'L' }]) };
+    const spec = {
+      code: LOCKER,
+      agency: KSL,
+      name: '测试柜',
+      address: '昆山市',
+      branch: 'KSL-MAIN',
+      pickupHours: 48,
+      compartments: [1, 2, 3].map((n) => ({ number: n, size: 'S' })).concat([{ number: 4, size: 'L' }]),
+    };
     const locker = await rpc.request<LockerView>(DeliverySubjects.upsertLocker, spec);
-    expect(locker.compartments.map((c) => [c.number, c.size, c.state])).toEqual([[1, 'S', 'free'], [2, 'S', 'free'], [3, 'S', 'free'], [4, 'L', 'free']]);
-    await expect(rpc.request(DeliverySubjects.upsertLocker, { ...spec, code: 'bad code' })).rejects.toMatchObject(refusal(ErrorCode.ValidationFailed));
+    expect(locker.compartments.map((c) => [c.number, c.size, c.state])).toEqual([
+      [1, 'S', 'free'],
+      [2, 'S', 'free'],
+      [3, 'S', 'free'],
+      [4, 'L', 'free'],
+    ]);
+    await expect(rpc.request(DeliverySubjects.upsertLocker, { ...spec, code: 'bad code' })).rejects.toMatchObject(
+      refusal(ErrorCode.ValidationFailed),
+    );
   });
 
   it('deposits into fitting compartments (concurrently, never the same one), idempotently; a full locker keeps the parcel waiting', async () => {
@@ -116,14 +158,27 @@ describe('delivery service (two replicas, real PostgreSQL + NATS)', () => {
     expect(view.timeline![0]).toMatchObject({ actor: device, detail: { waitsAt: 'KSL-MAIN' } });
     await expect(deposit(big)).rejects.toMatchObject(refusal(ErrorCode.OrderStepInvalid));
     // a request id is bound to its call
-    await expect(rpc.request(DeliverySubjects.deviceDoorClosed, { requestId: 'it-replay-deposit', locker: LOCKER, compartment: 1, actor: device })).rejects.toMatchObject(
-      refusal(ErrorCode.RequestIdReused),
-    );
+    await expect(
+      rpc.request(DeliverySubjects.deviceDoorClosed, {
+        requestId: 'it-replay-deposit',
+        locker: LOCKER,
+        compartment: 1,
+        actor: device,
+      }),
+    ).rejects.toMatchObject(refusal(ErrorCode.RequestIdReused));
   });
 
   it('sends the code only in the notice, stores a salted hash, counts wrong codes, locks and re-issues', async () => {
     // one more compartment for this parcel
-    await rpc.request(DeliverySubjects.upsertLocker, { code: LOCKER, agency: KSL, name: '测试柜', address: '昆山市', branch: 'KSL-MAIN', pickupHours: 48, compartments: [{ number: 5, size: 'S' }] });
+    await rpc.request(DeliverySubjects.upsertLocker, {
+      code: LOCKER,
+      agency: KSL,
+      name: '测试柜',
+      address: '昆山市',
+      branch: 'KSL-MAIN',
+      pickupHours: 48,
+      compartments: [{ number: 5, size: 'S' }],
+    });
     const id = await dispatched(1, 'P-2');
     await deposit(id);
     const [code] = await codes(id);
@@ -136,36 +191,82 @@ describe('delivery service (two replicas, real PostgreSQL + NATS)', () => {
 
     const wrong = code.slice(0, -1) + String((Number(code.slice(-1)) + 1) % 10);
     const replayId = rid();
-    expect(await pickup('P-2', wrong, replayId)).toMatchObject({ door: 'shut', reason: 'PICKUP_CODE_INVALID', failedAttempts: 1, attemptsLeft: 2 });
+    expect(await pickup('P-2', wrong, replayId)).toMatchObject({
+      door: 'shut',
+      reason: 'PICKUP_CODE_INVALID',
+      failedAttempts: 1,
+      attemptsLeft: 2,
+    });
     expect(await pickup('P-2', wrong, replayId)).toMatchObject({ failedAttempts: 1 });
     expect(await pickup('P-2', wrong)).toMatchObject({ failedAttempts: 2, attemptsLeft: 1 });
-    expect(await pickup('P-2', wrong)).toMatchObject({ door: 'shut', reason: 'PICKUP_CODE_LOCKED', failedAttempts: 3, attemptsLeft: 0 });
+    expect(await pickup('P-2', wrong)).toMatchObject({
+      door: 'shut',
+      reason: 'PICKUP_CODE_LOCKED',
+      failedAttempts: 3,
+      attemptsLeft: 0,
+    });
     // locked: even the right code stays shut
     expect(await pickup('P-2', code)).toMatchObject({ door: 'shut', reason: 'PICKUP_CODE_LOCKED' });
     expect((await order(id)).code).toMatchObject({ failedAttempts: 3, locked: true });
     await eventually(async () => received.some((n) => n.orderId === id && n.template === 'code_locked'));
 
-    const reissued = await rpc.request<OrderView>(DeliverySubjects.reissueCode, { requestId: rid(), orderId: id, patron: { agency: KSL, barcode: 'P-2' }, actor: { kind: 'reader', id: 'P-2' } });
+    const reissued = await rpc.request<OrderView>(DeliverySubjects.reissueCode, {
+      requestId: rid(),
+      orderId: id,
+      patron: { agency: KSL, barcode: 'P-2' },
+      actor: { kind: 'reader', id: 'P-2' },
+    });
     expect(reissued.code).toMatchObject({ failedAttempts: 0, locked: false });
     const all = await codes(id, 2);
     expect(all[1]).not.toEqual(code);
     // someone else cannot re-issue it, and another card opens nothing
-    await expect(rpc.request(DeliverySubjects.reissueCode, { requestId: rid(), orderId: id, patron: { agency: KSL, barcode: 'P-9' }, actor: { kind: 'reader', id: 'P-9' } })).rejects.toMatchObject(
-      refusal(ErrorCode.OrderNotFound),
-    );
-    expect(await pickup('P-9', all[1])).toMatchObject({ door: 'shut', reason: 'PICKUP_CODE_INVALID', failedAttempts: null });
+    await expect(
+      rpc.request(DeliverySubjects.reissueCode, {
+        requestId: rid(),
+        orderId: id,
+        patron: { agency: KSL, barcode: 'P-9' },
+        actor: { kind: 'reader', id: 'P-9' },
+      }),
+    ).rejects.toMatchObject(refusal(ErrorCode.OrderNotFound));
+    expect(await pickup('P-9', all[1])).toMatchObject({
+      door: 'shut',
+      reason: 'PICKUP_CODE_INVALID',
+      failedAttempts: null,
+    });
   });
 
   it('follows loans made and closed outside the device API (a SIP2 locker): collected, then returned, each once', async () => {
-    await rpc.request(DeliverySubjects.upsertLocker, { code: LOCKER, agency: KSL, name: '测试柜', address: '昆山市', branch: 'KSL-MAIN', pickupHours: 48, compartments: [{ number: 6, size: 'S' }] });
+    await rpc.request(DeliverySubjects.upsertLocker, {
+      code: LOCKER,
+      agency: KSL,
+      name: '测试柜',
+      address: '昆山市',
+      branch: 'KSL-MAIN',
+      pickupHours: 48,
+      compartments: [{ number: 6, size: 'S' }],
+    });
     const id = await dispatched(1, 'P-3');
     const { compartment } = await deposit(id);
-    const { rows } = await db.query(`SELECT item_agency AS agency, item_barcode AS barcode FROM delivery.order_items WHERE order_id = $1`, [id]);
+    const { rows } = await db.query(
+      `SELECT item_agency AS agency, item_barcode AS barcode FROM delivery.order_items WHERE order_id = $1`,
+      [id],
+    );
     const loanId = randomUUID();
-    const data = { loanId, patron: { agency: KSL, barcode: 'P-3' }, item: rows[0], branch: LOCKER, channel: 'sip2', dueAt: '2027-01-05T15:59:59.999Z' };
+    const data = {
+      loanId,
+      patron: { agency: KSL, barcode: 'P-3' },
+      item: rows[0],
+      branch: LOCKER,
+      channel: 'sip2',
+      dueAt: '2027-01-05T15:59:59.999Z',
+    };
     const js = rpc.nc.jetstream();
     const publish = (type: string, eventId: string) =>
-      js.publish(type, JSON.stringify({ id: eventId, type, source: 'loans', occurredAt: new Date().toISOString(), data }), { msgID: eventId });
+      js.publish(
+        type,
+        JSON.stringify({ id: eventId, type, source: 'loans', occurredAt: new Date().toISOString(), data }),
+        { msgID: eventId },
+      );
     const created = randomUUID();
     await publish('events.loans.loan-created.v1', created);
     await eventually(async () => (await order(id)).status === 'collected');
@@ -178,19 +279,28 @@ describe('delivery service (two replicas, real PostgreSQL + NATS)', () => {
     expect(view.timeline!.map((t) => t.action)).toEqual(['deposited', 'collected', 'item_returned']);
     expect(view.timeline![1]).toMatchObject({ actor: { kind: 'system', id: 'loans/sip2', location: LOCKER } });
     const lockers = await rpc.request<LockerView[]>(DeliverySubjects.listLockers, {});
-    expect(lockers.find((l) => l.code === LOCKER)!.compartments.find((c) => c.number === compartment)).toMatchObject({ state: 'free', orderId: null });
+    expect(lockers.find((l) => l.code === LOCKER)!.compartments.find((c) => c.number === compartment)).toMatchObject({
+      state: 'free',
+      orderId: null,
+    });
   });
 
   it('expires each uncollected parcel once when two replicas run the job together; they go on the clearance list', async () => {
-    const before = new Set((await db.query(`SELECT id FROM delivery.orders WHERE status = 'in_locker'`)).rows.map((r) => r.id));
+    const before = new Set(
+      (await db.query(`SELECT id FROM delivery.orders WHERE status = 'in_locker'`)).rows.map((r) => r.id),
+    );
     const at = new Date(Date.now() + 49 * 3_600_000).toISOString();
     const reports = await Promise.all(replicas.map((r) => r.get(ParcelJobs).run({ at })));
     expect(reports.reduce((n, r) => n + r.expired, 0)).toBe(before.size);
-    const { rows } = await db.query(`SELECT order_id, count(*)::int AS n FROM delivery.timeline WHERE action = 'expired' GROUP BY order_id`);
+    const { rows } = await db.query(
+      `SELECT order_id, count(*)::int AS n FROM delivery.timeline WHERE action = 'expired' GROUP BY order_id`,
+    );
     expect(rows.map((r) => r.order_id).sort()).toEqual([...before].sort());
     expect(rows.every((r) => r.n === 1)).toBe(true);
     const clearance = await rpc.request<{ orderId: string }[]>(DeliverySubjects.clearanceList, { locker: LOCKER });
     expect(clearance.map((c) => c.orderId).sort()).toEqual([...before].sort());
-    await eventually(async () => [...before].every((id) => received.filter((n) => n.orderId === id && n.template === 'expired').length === 1));
+    await eventually(async () =>
+      [...before].every((id) => received.filter((n) => n.orderId === id && n.template === 'expired').length === 1),
+    );
   });
 });

@@ -1,5 +1,16 @@
 import { NatsRpcClient, RemoteError } from '@app/common';
-import { BranchKind, CatalogSubjects, CompartmentSpecDto, DeliveryUpsertLocker, ErrorCode, GatewayUpsertDeviceKey, ItemView, Page, RecordView, UpsertLockerDto } from '@app/contracts';
+import {
+  BranchKind,
+  CatalogSubjects,
+  CompartmentSpecDto,
+  DeliveryUpsertLocker,
+  ErrorCode,
+  GatewayUpsertDeviceKey,
+  ItemView,
+  Page,
+  RecordView,
+  UpsertLockerDto,
+} from '@app/contracts';
 import { DEMO_TITLES, KSL } from './demo-data';
 import type { DemoSeedStep } from './demo-seed-steps';
 
@@ -11,11 +22,30 @@ export const DEMO_O2O_BRANCHES: { code: string; agency: string; name: string; ki
 ];
 
 /** a dozen compartments: 1-8 small (one or two books), 9-12 large */
-const COMPARTMENTS: CompartmentSpecDto[] = Array.from({ length: 12 }, (_, i) => ({ number: i + 1, size: i < 8 ? 'S' : 'L' }));
+const COMPARTMENTS: CompartmentSpecDto[] = Array.from({ length: 12 }, (_, i) => ({
+  number: i + 1,
+  size: i < 8 ? 'S' : 'L',
+}));
 
 export const DEMO_LOCKERS: UpsertLockerDto[] = [
-  { code: 'KSL-LK-BC', agency: KSL, name: '巴城镇行政服务中心 智能借阅柜', address: '昆山市巴城镇行政服务中心一楼大厅', branch: 'KSL-MAIN', pickupHours: 72, compartments: COMPARTMENTS },
-  { code: 'KSL-LK-WXH', agency: KSL, name: '万象汇 智能借阅柜', address: '昆山市万象汇购物中心 B1 层', branch: 'KSL-MAIN', pickupHours: 72, compartments: COMPARTMENTS },
+  {
+    code: 'KSL-LK-BC',
+    agency: KSL,
+    name: '巴城镇行政服务中心 智能借阅柜',
+    address: '昆山市巴城镇行政服务中心一楼大厅',
+    branch: 'KSL-MAIN',
+    pickupHours: 72,
+    compartments: COMPARTMENTS,
+  },
+  {
+    code: 'KSL-LK-WXH',
+    agency: KSL,
+    name: '万象汇 智能借阅柜',
+    address: '昆山市万象汇购物中心 B1 层',
+    branch: 'KSL-MAIN',
+    pickupHours: 72,
+    compartments: COMPARTMENTS,
+  },
 ];
 
 /** One device key per locker controller (role device, bound to its locker). Demo values: replace in production. */
@@ -28,7 +58,14 @@ export const DEMO_DEVICE_KEYS = [
 const O2O_TITLE_INDEXES = [1, 5, 8, 9, 10, 14, 15, 17];
 export const DEMO_O2O_ITEMS = Array.from({ length: 12 }, (_, i) => {
   const title = DEMO_TITLES[O2O_TITLE_INDEXES[i % O2O_TITLE_INDEXES.length]];
-  return { agency: KSL, barcode: `O${String(i + 1).padStart(7, '0')}`, title, itemType: title.itemType ?? ('book' as const), shelfLocation: `网借书库 ${title.clc}`, priceFen: 3900 + i * 100 };
+  return {
+    agency: KSL,
+    barcode: `O${String(i + 1).padStart(7, '0')}`,
+    title,
+    itemType: title.itemType ?? ('book' as const),
+    shelfLocation: `网借书库 ${title.clc}`,
+    priceFen: 3900 + i * 100,
+  };
 });
 
 async function exists(rpc: NatsRpcClient, agency: string, barcode: string): Promise<boolean> {
@@ -52,9 +89,18 @@ export const o2oDemo: DemoSeedStep = {
     for (const it of DEMO_O2O_ITEMS) {
       if (await exists(rpc, it.agency, it.barcode)) continue;
       // the demo records exist already (seeded with the B items)
-      const found = await rpc.request<Page<RecordView>>(CatalogSubjects.searchRecords, { title: it.title.title, limit: 50 });
+      const found = await rpc.request<Page<RecordView>>(CatalogSubjects.searchRecords, {
+        title: it.title.title,
+        limit: 50,
+      });
       let record = found.items.find((r) => r.title === it.title.title && r.author === it.title.author);
-      record ??= await rpc.request<RecordView>(CatalogSubjects.createRecord, { title: it.title.title, author: it.title.author, publisher: it.title.publisher, year: it.title.year, clcCallNumber: it.title.clc });
+      record ??= await rpc.request<RecordView>(CatalogSubjects.createRecord, {
+        title: it.title.title,
+        author: it.title.author,
+        publisher: it.title.publisher,
+        year: it.title.year,
+        clcCallNumber: it.title.clc,
+      });
       await rpc.request(CatalogSubjects.createItem, {
         agency: it.agency,
         barcode: it.barcode,

@@ -8,7 +8,9 @@ export type NoticeSenderKind = (typeof NoticeSenders)[number];
 export class DeliveryEnvDto extends BaseEnvDto {
   /** Lending-stock locations (catalog branch codes, comma-separated): copies there can be ordered online. */
   @IsOptional()
-  @Matches(/^[A-Z0-9][A-Z0-9_-]{0,31}(,[A-Z0-9][A-Z0-9_-]{0,31})*$/, { message: 'DELIVERY_STOCK_LOCATIONS must be branch codes separated by commas' })
+  @Matches(/^[A-Z0-9][A-Z0-9_-]{0,31}(,[A-Z0-9][A-Z0-9_-]{0,31})*$/, {
+    message: 'DELIVERY_STOCK_LOCATIONS must be branch codes separated by commas',
+  })
   DELIVERY_STOCK_LOCATIONS = 'KSL-O2O';
 
   /** Titles per order (N). */

@@ -46,10 +46,16 @@ export class LockerDeviceUseCase {
       const now = new Date();
       const locker = await this.locker(m, dto.locker);
       const order = await this.orders.find(dto.orderId, m, true);
-      if (!order || order.lockerCode !== locker.code) throw new DomainError(ErrorCode.OrderNotFound, `no parcel ${dto.orderId} for locker ${locker.code}`);
+      if (!order || order.lockerCode !== locker.code)
+        throw new DomainError(ErrorCode.OrderNotFound, `no parcel ${dto.orderId} for locker ${locker.code}`);
       if (!['dispatched', 'awaiting_compartment'].includes(order.status)) throw stepInvalid('deposit', order);
       const books = (await this.orders.items([order.id], m)).filter((i) => i.state === 'reserved').length;
-      const compartment = await this.lockers.claimFree(m, locker.code, books > SMALL_PARCEL_BOOKS ? 'L' : 'S', order.id);
+      const compartment = await this.lockers.claimFree(
+        m,
+        locker.code,
+        books > SMALL_PARCEL_BOOKS ? 'L' : 'S',
+        order.id,
+      );
       const actor = { ...dto.actor, location: locker.code };
       if (compartment === null) {
         // a full locker does not lose the parcel: it waits at the locker's branch for the next run
@@ -61,7 +67,12 @@ export class LockerDeviceUseCase {
         return { orderId: order.id, status: 'awaiting_compartment', compartment: null, pickupDeadline: null };
       }
       const deadline = new Date(now.getTime() + locker.pickupHours * 3_600_000);
-      const sealedCode = await this.issueCode(m, order, { status: 'in_locker', compartment, pickupDeadline: deadline }, now);
+      const sealedCode = await this.issueCode(
+        m,
+        order,
+        { status: 'in_locker', compartment, pickupDeadline: deadline },
+        now,
+      );
       await this.journal.record(m, order, 'deposited', actor, now, {
         detail: { compartment, pickupDeadline: deadline.toISOString() },
         event: DeliveryEventSubjects.parcelReady,
@@ -89,8 +100,19 @@ export class LockerDeviceUseCase {
       if (!match) {
         if (usable.length === 0) {
           const locked = parcels.some((p) => p.codeLocked);
-          const reason = locked ? ErrorCode.PickupCodeLocked : parcels.length > 0 ? ErrorCode.PickupCodeExpired : ErrorCode.PickupCodeInvalid;
-          return shut(reason, locked ? 'the pickup code is locked after too many wrong attempts: ask for a new code' : 'no parcel waits here for this card', null, 0);
+          const reason = locked
+            ? ErrorCode.PickupCodeLocked
+            : parcels.length > 0
+              ? ErrorCode.PickupCodeExpired
+              : ErrorCode.PickupCodeInvalid;
+          return shut(
+            reason,
+            locked
+              ? 'the pickup code is locked after too many wrong attempts: ask for a new code'
+              : 'no parcel waits here for this card',
+            null,
+            0,
+          );
         }
         let failures = 0;
         for (const p of usable) {
@@ -105,72 +127,125 @@ export class LockerDeviceUseCase {
           });
         }
         const left = Math.max(0, this.env.PICKUP_CODE_MAX_FAILURES - failures);
-        return shut(left === 0 ? ErrorCode.PickupCodeLocked : ErrorCode.PickupCodeInvalid, left === 0 ? 'wrong code; the code is now locked' : 'wrong code', failures, left);
+        return shut(
+          left === 0 ? ErrorCode.PickupCodeLocked : ErrorCode.PickupCodeInvalid,
+          left === 0 ? 'wrong code; the code is now locked' : 'wrong code',
+          failures,
+          left,
+        );
       }
 
       // the block check for everything in the compartment, before the door opens
       const books = (await this.orders.items([match.id], m)).filter((i) => i.state === 'reserved');
       const patron = { agency: match.patronAgency, barcode: match.patronBarcode };
       const runs = await Promise.all(
-        books.map((b) => this.circulation.dryRun({ patron, item: { agency: b.itemAgency, barcode: b.itemBarcode }, branch: locker.code }).catch((e) => Promise.reject(asDomainError(e)))),
+        books.map((b) =>
+          this.circulation
+            .dryRun({ patron, item: { agency: b.itemAgency, barcode: b.itemBarcode }, branch: locker.code })
+            .catch((e) => Promise.reject(asDomainError(e))),
+        ),
       );
       const refusal = runs.find((r) => r.outcome !== 'allowed');
       if (refusal) {
         await this.journal.record(m, match, 'refused_at_door', actor, now, { detail: { reason: refusal.outcome } });
-        return { ...shut(refusal.outcome, refusal.message ?? refusal.outcome, match.codeFailures, this.env.PICKUP_CODE_MAX_FAILURES - match.codeFailures), orderId: match.id };
+        return {
+          ...shut(
+            refusal.outcome,
+            refusal.message ?? refusal.outcome,
+            match.codeFailures,
+            this.env.PICKUP_CODE_MAX_FAILURES - match.codeFailures,
+          ),
+          orderId: match.id,
+        };
       }
       const loans = await this.steps.lendAll(m, match, 'locker', locker.code);
       match.status = 'collected';
       await this.orders.update(m, match.id, { status: 'collected', codeHash: null }, now);
       await this.lockers.setCompartment(m, locker.code, match.compartment!, 'open', match.id);
-      await this.journal.record(m, match, 'collected', actor, now, { detail: { compartment: match.compartment, loans }, event: DeliveryEventSubjects.parcelCollected });
-      return { door: 'open', compartment: match.compartment, orderId: match.id, reason: null, message: null, failedAttempts: match.codeFailures, attemptsLeft: null, loans };
+      await this.journal.record(m, match, 'collected', actor, now, {
+        detail: { compartment: match.compartment, loans },
+        event: DeliveryEventSubjects.parcelCollected,
+      });
+      return {
+        door: 'open',
+        compartment: match.compartment,
+        orderId: match.id,
+        reason: null,
+        message: null,
+        failedAttempts: match.codeFailures,
+        attemptsLeft: null,
+        loans,
+      };
     });
   }
 
   doorClosed(dto: DeviceDoorClosedDto): Promise<CompartmentView> {
-    return this.requests.run(dto.requestId, `device.door-closed/${dto.locker}/${dto.compartment}`, dto.actor, async (m) => {
-      const now = new Date();
-      await this.locker(m, dto.locker);
-      // the order first, then the compartment: the lock order of a pickup
-      const seen = (await this.lockers.compartments(dto.locker)).find((x) => x.number === dto.compartment);
-      const order = seen?.orderId ? await this.orders.find(seen.orderId, m, true) : null;
-      const c = await this.lockers.findCompartment(m, dto.locker, dto.compartment);
-      if (!c) throw new DomainError(ErrorCode.CompartmentNotFound, `locker ${dto.locker} has no compartment ${dto.compartment}`);
-      if (c.state === 'open') {
-        // emptied by its reader: free for the next parcel
-        await this.lockers.setCompartment(m, dto.locker, dto.compartment, 'free', null);
-        if (order && order.id === c.orderId) await this.journal.record(m, order, 'door_closed', { ...dto.actor, location: dto.locker }, now, { detail: { compartment: dto.compartment } });
-        return { ...c, state: 'free', orderId: null };
-      }
-      return c;
-    });
+    return this.requests.run(
+      dto.requestId,
+      `device.door-closed/${dto.locker}/${dto.compartment}`,
+      dto.actor,
+      async (m) => {
+        const now = new Date();
+        await this.locker(m, dto.locker);
+        // the order first, then the compartment: the lock order of a pickup
+        const seen = (await this.lockers.compartments(dto.locker)).find((x) => x.number === dto.compartment);
+        const order = seen?.orderId ? await this.orders.find(seen.orderId, m, true) : null;
+        const c = await this.lockers.findCompartment(m, dto.locker, dto.compartment);
+        if (!c)
+          throw new DomainError(
+            ErrorCode.CompartmentNotFound,
+            `locker ${dto.locker} has no compartment ${dto.compartment}`,
+          );
+        if (c.state === 'open') {
+          // emptied by its reader: free for the next parcel
+          await this.lockers.setCompartment(m, dto.locker, dto.compartment, 'free', null);
+          if (order && order.id === c.orderId)
+            await this.journal.record(m, order, 'door_closed', { ...dto.actor, location: dto.locker }, now, {
+              detail: { compartment: dto.compartment },
+            });
+          return { ...c, state: 'free', orderId: null };
+        }
+        return c;
+      },
+    );
   }
 
   /** A book dropped into a locker: a checkin at the locker's location (then transit home as usual). */
   returnItem(dto: DeviceReturnDto): Promise<DeviceReturnResult> {
-    return this.requests.run(dto.requestId, `device.return/${dto.locker}/${dto.item.agency}/${dto.item.barcode}`, dto.actor, async (m) => {
-      const now = new Date();
-      const locker = await this.locker(m, dto.locker);
-      // locked before the checkin, so the loans-event consumer waits for this answer instead of racing it
-      const lent = await this.orders.lockLoanedItem(m, dto.item);
-      let res;
-      try {
-        res = await this.circulation.checkin({ item: dto.item, branch: locker.code, channel: 'locker' });
-      } catch (err) {
-        throw asDomainError(err);
-      }
-      let orderId: string | null = null;
-      if (lent && res.wasOnLoan && res.loan?.id === lent.loanId) {
-        orderId = lent.orderId;
-        await this.orders.setItemReturned(m, lent.orderId, lent.position);
-        const order = (await this.orders.find(lent.orderId, m))!;
-        await this.journal.record(m, order, 'item_returned', { ...dto.actor, location: locker.code }, now, {
-          detail: { item: dto.item, destination: res.destination, transit: res.transit },
-        });
-      }
-      return { item: dto.item, locker: locker.code, orderId, destination: res.destination, transit: res.transit, sortBin: res.sortBin ?? null };
-    });
+    return this.requests.run(
+      dto.requestId,
+      `device.return/${dto.locker}/${dto.item.agency}/${dto.item.barcode}`,
+      dto.actor,
+      async (m) => {
+        const now = new Date();
+        const locker = await this.locker(m, dto.locker);
+        // locked before the checkin, so the loans-event consumer waits for this answer instead of racing it
+        const lent = await this.orders.lockLoanedItem(m, dto.item);
+        let res;
+        try {
+          res = await this.circulation.checkin({ item: dto.item, branch: locker.code, channel: 'locker' });
+        } catch (err) {
+          throw asDomainError(err);
+        }
+        let orderId: string | null = null;
+        if (lent && res.wasOnLoan && res.loan?.id === lent.loanId) {
+          orderId = lent.orderId;
+          await this.orders.setItemReturned(m, lent.orderId, lent.position);
+          const order = (await this.orders.find(lent.orderId, m))!;
+          await this.journal.record(m, order, 'item_returned', { ...dto.actor, location: locker.code }, now, {
+            detail: { item: dto.item, destination: res.destination, transit: res.transit },
+          });
+        }
+        return {
+          item: dto.item,
+          locker: locker.code,
+          orderId,
+          destination: res.destination,
+          transit: res.transit,
+          sortBin: res.sortBin ?? null,
+        };
+      },
+    );
   }
 
   /** New single-use code (deposit, or a re-issue after a lock): hashed at rest, sealed into the event for the notice. */
@@ -178,8 +253,18 @@ export class LockerDeviceUseCase {
     const code = newPickupCode();
     const key = await this.lockers.sealKey();
     const deadline = patch.pickupDeadline ?? order.pickupDeadline;
-    Object.assign(order, patch, { codeHash: await hashPickupCode(code), codeExpiresAt: deadline, codeFailures: 0, codeLocked: false });
-    await this.orders.update(m, order.id, { ...patch, codeHash: order.codeHash, codeExpiresAt: deadline, codeFailures: 0, codeLocked: false }, now);
+    Object.assign(order, patch, {
+      codeHash: await hashPickupCode(code),
+      codeExpiresAt: deadline,
+      codeFailures: 0,
+      codeLocked: false,
+    });
+    await this.orders.update(
+      m,
+      order.id,
+      { ...patch, codeHash: order.codeHash, codeExpiresAt: deadline, codeFailures: 0, codeLocked: false },
+      now,
+    );
     return sealCode(code, key);
   }
 
@@ -190,7 +275,11 @@ export class LockerDeviceUseCase {
   }
 }
 
-function shut(reason: string, message: string, failedAttempts: number | null, attemptsLeft: number | null): PickupDecision {
+function shut(
+  reason: string,
+  message: string,
+  failedAttempts: number | null,
+  attemptsLeft: number | null,
+): PickupDecision {
   return { door: 'shut', compartment: null, orderId: null, reason, message, failedAttempts, attemptsLeft, loans: [] };
 }
-

@@ -58,7 +58,10 @@ export class ParcelJobs implements OnApplicationBootstrap, OnApplicationShutdown
         for (const o of due) {
           o.status = 'expired';
           await this.orders.update(m, o.id, { status: 'expired', codeHash: null }, at);
-          await this.journal.record(m, o, 'expired', SYSTEM, at, { detail: { compartment: o.compartment }, event: DeliveryEventSubjects.parcelExpired });
+          await this.journal.record(m, o, 'expired', SYSTEM, at, {
+            detail: { compartment: o.compartment },
+            event: DeliveryEventSubjects.parcelExpired,
+          });
         }
         return due.length;
       });
@@ -68,7 +71,11 @@ export class ParcelJobs implements OnApplicationBootstrap, OnApplicationShutdown
     const remindFrom = new Date(at.getTime() + this.env.DELIVERY_REMIND_HOURS_BEFORE * 3_600_000);
     for (;;) {
       const n = await this.ds.transaction(async (m) => {
-        const soon = await this.orders.claimForJob(m, `status = 'in_locker' AND reminded_at IS NULL AND pickup_deadline <= $1 AND pickup_deadline > $2`, [remindFrom, at]);
+        const soon = await this.orders.claimForJob(
+          m,
+          `status = 'in_locker' AND reminded_at IS NULL AND pickup_deadline <= $1 AND pickup_deadline > $2`,
+          [remindFrom, at],
+        );
         for (const o of soon) {
           await this.orders.update(m, o.id, { remindedAt: at }, o.updatedAt);
           await this.journal.record(m, o, 'reminded', SYSTEM, at, { event: DeliveryEventSubjects.parcelReminder });
@@ -85,8 +92,15 @@ export class ParcelJobs implements OnApplicationBootstrap, OnApplicationShutdown
         for (const id of ids) {
           const o = (await this.orders.find(id, m))!;
           await this.orders.addTimeline(m, id, 'overdue', o.status, SYSTEM, at, {});
-          const items = (await this.orders.items([id], m)).filter((i) => i.state === 'loaned' && i.dueDate !== null && i.dueDate < today);
-          await this.outbox.add(m, DeliveryEventSubjects.loanOverdue, { ...toEventData(o, items, 'overdue'), dueDate: items[0]?.dueDate ?? null }, at);
+          const items = (await this.orders.items([id], m)).filter(
+            (i) => i.state === 'loaned' && i.dueDate !== null && i.dueDate < today,
+          );
+          await this.outbox.add(
+            m,
+            DeliveryEventSubjects.loanOverdue,
+            { ...toEventData(o, items, 'overdue'), dueDate: items[0]?.dueDate ?? null },
+            at,
+          );
         }
         return ids.length;
       });
@@ -95,12 +109,16 @@ export class ParcelJobs implements OnApplicationBootstrap, OnApplicationShutdown
     }
     for (const id of await this.orders.staleTxPlacing(new Date(at.getTime() - ABANDONED_AFTER_MS))) {
       const items = await this.orders.items([id]);
-      for (const i of items) if (i.holdId) await this.circulation.cancelHold({ holdId: i.holdId, cancelledBy: 'staff' }).catch(() => undefined);
+      for (const i of items)
+        if (i.holdId)
+          await this.circulation.cancelHold({ holdId: i.holdId, cancelledBy: 'staff' }).catch(() => undefined);
       await this.orders.deleteOrder(id);
       report.abandoned++;
     }
     // request replies are needed for retries, which come within minutes; a month is plenty
-    await this.ds.query(`DELETE FROM delivery.requests WHERE created_at < $1`, [new Date(at.getTime() - REQUEST_RETENTION_MS)]);
+    await this.ds.query(`DELETE FROM delivery.requests WHERE created_at < $1`, [
+      new Date(at.getTime() - REQUEST_RETENTION_MS),
+    ]);
     if (report.expired + report.reminded + report.overdue > 0) this.outbox.notifyCommitted();
     return report;
   }

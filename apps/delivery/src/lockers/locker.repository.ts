@@ -67,7 +67,10 @@ export class LockerRepository {
       [locker, sizes],
     );
     if (rows.length === 0) return null;
-    await m.query(`UPDATE delivery.compartments SET state = 'occupied', order_id = $3 WHERE locker_code = $1 AND number = $2`, [locker, rows[0].number, orderId]);
+    await m.query(
+      `UPDATE delivery.compartments SET state = 'occupied', order_id = $3 WHERE locker_code = $1 AND number = $2`,
+      [locker, rows[0].number, orderId],
+    );
     return rows[0].number;
   }
 
@@ -79,8 +82,19 @@ export class LockerRepository {
     return rows[0] ?? null;
   }
 
-  async setCompartment(m: EntityManager, locker: string, number: number, state: 'free' | 'occupied' | 'open', orderId: string | null): Promise<void> {
-    await m.query(`UPDATE delivery.compartments SET state = $3, order_id = $4 WHERE locker_code = $1 AND number = $2`, [locker, number, state, orderId]);
+  async setCompartment(
+    m: EntityManager,
+    locker: string,
+    number: number,
+    state: 'free' | 'occupied' | 'open',
+    orderId: string | null,
+  ): Promise<void> {
+    await m.query(`UPDATE delivery.compartments SET state = $3, order_id = $4 WHERE locker_code = $1 AND number = $2`, [
+      locker,
+      number,
+      state,
+      orderId,
+    ]);
   }
 
   /** Compartments holding a parcel nobody will collect (expired or cancelled): the staff work list. */

@@ -29,7 +29,9 @@ export class OrdersLockersTimeline1764700000000 implements MigrationInterface {
       CHECK ((state = 'free') = (order_id IS NULL) OR state = 'disabled')
     )`);
     // a parcel is in at most one compartment
-    await q.query(`CREATE UNIQUE INDEX compartments_order_key ON delivery.compartments (order_id) WHERE order_id IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX compartments_order_key ON delivery.compartments (order_id) WHERE order_id IS NOT NULL`,
+    );
 
     await q.query(`CREATE TABLE delivery.orders (
       id uuid PRIMARY KEY,
@@ -60,7 +62,9 @@ export class OrdersLockersTimeline1764700000000 implements MigrationInterface {
     await q.query(`CREATE INDEX orders_patron_idx ON delivery.orders (patron_agency, patron_barcode, placed_at DESC)`);
     await q.query(`CREATE INDEX orders_status_idx ON delivery.orders (status, placed_at)`);
     await q.query(`CREATE INDEX orders_deadline_idx ON delivery.orders (pickup_deadline) WHERE status = 'in_locker'`);
-    await q.query(`CREATE INDEX orders_waiting_idx ON delivery.orders (locker_code, updated_at) WHERE status = 'awaiting_compartment'`);
+    await q.query(
+      `CREATE INDEX orders_waiting_idx ON delivery.orders (locker_code, updated_at) WHERE status = 'awaiting_compartment'`,
+    );
 
     await q.query(`CREATE TABLE delivery.order_items (
       order_id uuid NOT NULL REFERENCES delivery.orders(id),
@@ -78,10 +82,16 @@ export class OrdersLockersTimeline1764700000000 implements MigrationInterface {
       PRIMARY KEY (order_id, position)
     )`);
     // a copy belongs to at most one open order (the loans hold is the authority; this is the second wall)
-    await q.query(`CREATE UNIQUE INDEX order_items_reserved_key ON delivery.order_items (item_agency, item_barcode) WHERE state = 'reserved'`);
-    await q.query(`CREATE INDEX order_items_loaned_idx ON delivery.order_items (item_agency, item_barcode) WHERE state = 'loaned'`);
+    await q.query(
+      `CREATE UNIQUE INDEX order_items_reserved_key ON delivery.order_items (item_agency, item_barcode) WHERE state = 'reserved'`,
+    );
+    await q.query(
+      `CREATE INDEX order_items_loaned_idx ON delivery.order_items (item_agency, item_barcode) WHERE state = 'loaned'`,
+    );
     // the overdue notice job: lent copies past their due day, not yet noticed
-    await q.query(`CREATE INDEX order_items_overdue_idx ON delivery.order_items (due_date) WHERE state = 'loaned' AND overdue_noticed_at IS NULL`);
+    await q.query(
+      `CREATE INDEX order_items_overdue_idx ON delivery.order_items (due_date) WHERE state = 'loaned' AND overdue_noticed_at IS NULL`,
+    );
 
     await q.query(`CREATE TABLE delivery.timeline (
       id bigserial PRIMARY KEY,
@@ -121,6 +131,16 @@ export class OrdersLockersTimeline1764700000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['seal_keys', 'notices', 'requests', 'timeline', 'order_items', 'orders', 'compartments', 'lockers']) await q.query(`DROP TABLE delivery.${t}`);
+    for (const t of [
+      'seal_keys',
+      'notices',
+      'requests',
+      'timeline',
+      'order_items',
+      'orders',
+      'compartments',
+      'lockers',
+    ])
+      await q.query(`DROP TABLE delivery.${t}`);
   }
 }

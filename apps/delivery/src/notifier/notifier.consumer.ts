@@ -24,7 +24,11 @@ export class NotifierConsumer implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.consume({ durable: 'delivery-notifier', filterSubject: 'events.delivery.>', handler: (e) => this.handle(e) });
+    await this.consumer.consume({
+      durable: 'delivery-notifier',
+      filterSubject: 'events.delivery.>',
+      handler: (e) => this.handle(e),
+    });
   }
 
   async handle(event: EventEnvelope): Promise<void> {
@@ -37,7 +41,13 @@ export class NotifierConsumer implements OnApplicationBootstrap {
     await this.sender.send({ ...notice, eventId: event.id });
     await this.ds.query(
       `INSERT INTO delivery.notices (event_id, order_id, template, channel, recipient) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING`,
-      [event.id, notice.orderId, notice.template, this.sender.channel, `${notice.patron.agency}/${notice.patron.barcode}`],
+      [
+        event.id,
+        notice.orderId,
+        notice.template,
+        this.sender.channel,
+        `${notice.patron.agency}/${notice.patron.barcode}`,
+      ],
     );
   }
 }

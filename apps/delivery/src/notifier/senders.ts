@@ -14,7 +14,12 @@ export class LoggingSender implements NoticeSender {
 }
 
 async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<unknown> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
   const text = await res.text();
   // the answer is not logged: an SMS gateway may echo the message back
   if (!res.ok) throw new Error(`notice endpoint answered HTTP ${res.status}`);
@@ -26,7 +31,15 @@ export class WebhookSender implements NoticeSender {
   readonly channel = 'webhook';
   constructor(private readonly url: string) {}
   async send(n: Notice): Promise<void> {
-    await postJson(this.url, { eventId: n.eventId, orderId: n.orderId, template: n.template, patron: n.patron, phone: n.phone, params: n.params, text: n.text });
+    await postJson(this.url, {
+      eventId: n.eventId,
+      orderId: n.orderId,
+      template: n.template,
+      patron: n.patron,
+      phone: n.phone,
+      params: n.params,
+      text: n.text,
+    });
   }
 }
 
@@ -54,7 +67,11 @@ export class SmsSender implements NoticeSender {
   async send(n: Notice): Promise<void> {
     const templateCode = this.templates[n.template];
     if (!templateCode || !n.phone) return; // no template for this notice, or no phone: nothing to send
-    await postJson(this.env.SMS_API_URL!, { phone: n.phone, signName: this.env.SMS_SIGN_NAME, templateCode, params: n.params }, { authorization: `Bearer ${this.env.SMS_API_TOKEN ?? ''}` });
+    await postJson(
+      this.env.SMS_API_URL!,
+      { phone: n.phone, signName: this.env.SMS_SIGN_NAME, templateCode, params: n.params },
+      { authorization: `Bearer ${this.env.SMS_API_TOKEN ?? ''}` },
+    );
   }
 }
 
@@ -86,11 +103,14 @@ export class WeChatSender implements NoticeSender {
     const touser = this.openidFor(n);
     if (!templateId || !touser) return;
     const data = Object.fromEntries(Object.entries(n.params).map(([k, v]) => [k, { value: v }]));
-    const body = (await postJson(`${this.env.WECHAT_API_BASE}/cgi-bin/message/template/send?access_token=${await this.accessToken()}`, {
-      touser,
-      template_id: templateId,
-      data,
-    })) as { errcode?: number } | null;
+    const body = (await postJson(
+      `${this.env.WECHAT_API_BASE}/cgi-bin/message/template/send?access_token=${await this.accessToken()}`,
+      {
+        touser,
+        template_id: templateId,
+        data,
+      },
+    )) as { errcode?: number } | null;
     if (body?.errcode) throw new Error(`WeChat template message refused (errcode ${body.errcode})`);
   }
 }
@@ -104,7 +124,8 @@ export function createSender(env: DeliveryEnvDto): NoticeSender {
       if (!env.SMS_API_URL) throw new Error('NOTIFIER_SENDER=sms needs SMS_API_URL');
       return new SmsSender(env);
     case 'wechat':
-      if (!env.WECHAT_APP_ID || !env.WECHAT_APP_SECRET) throw new Error('NOTIFIER_SENDER=wechat needs WECHAT_APP_ID and WECHAT_APP_SECRET');
+      if (!env.WECHAT_APP_ID || !env.WECHAT_APP_SECRET)
+        throw new Error('NOTIFIER_SENDER=wechat needs WECHAT_APP_ID and WECHAT_APP_SECRET');
       return new WeChatSender(env);
     default:
       return new LoggingSender();

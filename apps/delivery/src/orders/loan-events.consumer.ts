@@ -8,7 +8,8 @@ import { OrderJournal } from './order-journal.service';
 import { OrderRepository } from './order.repository';
 
 /** YYYY-MM-DD of an instant in the library's zone */
-const localDate = (iso: string, tz: string): string => new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(new Date(iso));
+const localDate = (iso: string, tz: string): string =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(new Date(iso));
 
 /**
  * Keeps orders in step with loans made or closed outside the device API: a locker that speaks SIP2
@@ -40,7 +41,9 @@ export class LoanEventsConsumer implements OnApplicationBootstrap {
 
   async handle(event: EventEnvelope): Promise<void> {
     const d = event.data as LoanEventData;
-    const changed = await this.ds.transaction((m) => (event.type === EventSubjects.loanCreated ? this.lent(m, d, event) : this.returned(m, d, event)));
+    const changed = await this.ds.transaction((m) =>
+      event.type === EventSubjects.loanCreated ? this.lent(m, d, event) : this.returned(m, d, event),
+    );
     if (changed) this.outbox.notifyCommitted();
   }
 
@@ -48,7 +51,13 @@ export class LoanEventsConsumer implements OnApplicationBootstrap {
     const row = await this.orders.lockReservedItem(m, d.item, d.patron);
     if (!row) return false;
     const at = new Date(event.occurredAt);
-    await this.orders.setItemLoan(m, row.orderId, row.position, d.loanId, localDate(d.dueAt, this.env.LIBRARY_TIMEZONE));
+    await this.orders.setItemLoan(
+      m,
+      row.orderId,
+      row.position,
+      d.loanId,
+      localDate(d.dueAt, this.env.LIBRARY_TIMEZONE),
+    );
     const order = (await this.orders.find(row.orderId, m))!;
     const left = (await this.orders.items([order.id], m)).filter((i) => i.state === 'reserved').length;
     const actor = { kind: 'system' as const, id: `loans/${d.channel}`, location: d.branch };
@@ -57,10 +66,17 @@ export class LoanEventsConsumer implements OnApplicationBootstrap {
       order.status = 'collected';
       await this.orders.update(m, order.id, { status: 'collected', codeHash: null }, at);
       // a SIP2 locker reports no door events: the emptied compartment is free for the next parcel
-      if (order.lockerCode && order.compartment) await this.lockers.setCompartment(m, order.lockerCode, order.compartment, 'free', null);
-      await this.journal.record(m, order, 'collected', actor, at, { detail: { via: d.channel, compartment: order.compartment }, event: DeliveryEventSubjects.parcelCollected });
+      if (order.lockerCode && order.compartment)
+        await this.lockers.setCompartment(m, order.lockerCode, order.compartment, 'free', null);
+      await this.journal.record(m, order, 'collected', actor, at, {
+        detail: { via: d.channel, compartment: order.compartment },
+        event: DeliveryEventSubjects.parcelCollected,
+      });
     } else {
-      await this.orders.addTimeline(m, order.id, 'item_lent', order.status, actor, at, { item: d.item, via: d.channel });
+      await this.orders.addTimeline(m, order.id, 'item_lent', order.status, actor, at, {
+        item: d.item,
+        via: d.channel,
+      });
     }
     return true;
   }
@@ -71,7 +87,14 @@ export class LoanEventsConsumer implements OnApplicationBootstrap {
     const at = new Date(event.occurredAt);
     await this.orders.setItemReturned(m, row.orderId, row.position);
     const order = (await this.orders.find(row.orderId, m))!;
-    await this.journal.record(m, order, 'item_returned', { kind: 'system', id: `loans/${d.channel}`, location: d.branch }, at, { detail: { item: d.item } });
+    await this.journal.record(
+      m,
+      order,
+      'item_returned',
+      { kind: 'system', id: `loans/${d.channel}`, location: d.branch },
+      at,
+      { detail: { item: d.item } },
+    );
     return true;
   }
 }

@@ -28,7 +28,12 @@ export class OrderJournal {
     await this.orders.addTimeline(m, order.id, action, order.status, actor, at, opts.detail ?? {});
     const items = await this.orders.items([order.id], m);
     const locker = order.lockerCode ? await this.lockers.find(order.lockerCode, m) : null;
-    await this.outbox.add(m, opts.event ?? DeliveryEventSubjects.orderUpdated, toEventData(order, items, action, opts.extra, locker?.name ?? null), at);
+    await this.outbox.add(
+      m,
+      opts.event ?? DeliveryEventSubjects.orderUpdated,
+      toEventData(order, items, action, opts.extra, locker?.name ?? null),
+      at,
+    );
   }
 
   async view(m: EntityManager, id: string): Promise<OrderView> {

@@ -24,7 +24,13 @@ export class OrderQueryService {
   async list(dto: ListOrdersDto): Promise<Page<OrderView>> {
     const limit = dto.limit ?? 20;
     const offset = dto.offset ?? 0;
-    const { rows, total } = await this.orders.list({ patron: dto.patron, status: dto.status, locker: dto.locker, limit, offset });
+    const { rows, total } = await this.orders.list({
+      patron: dto.patron,
+      status: dto.status,
+      locker: dto.locker,
+      limit,
+      offset,
+    });
     const items = await this.orders.items(rows.map((r) => r.id));
     return { items: rows.map((r) => toOrderView(r, items)), total, limit, offset };
   }

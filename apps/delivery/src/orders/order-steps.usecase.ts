@@ -8,7 +8,10 @@ import { OrderJournal } from './order-journal.service';
 import { OrderItemRow, OrderRepository, OrderRow } from './order.repository';
 
 /** From which statuses each staff step may be taken, and where it leads. */
-const STEPS: Record<Exclude<OrderStepDto['step'], 'cancel'>, { from: OrderStatus[]; to: OrderStatus; mode?: 'locker' | 'home' }> = {
+const STEPS: Record<
+  Exclude<OrderStepDto['step'], 'cancel'>,
+  { from: OrderStatus[]; to: OrderStatus; mode?: 'locker' | 'home' }
+> = {
   pick: { from: ['placed'], to: 'picked' },
   pack: { from: ['picked'], to: 'packed' },
   dispatch: { from: ['packed'], to: 'dispatched', mode: 'locker' },
@@ -18,7 +21,15 @@ const STEPS: Record<Exclude<OrderStepDto['step'], 'cancel'>, { from: OrderStatus
 };
 /** a reader may cancel until the parcel is packed; staff at any point before collection */
 const READER_CANCELLABLE: OrderStatus[] = ['placed', 'picked'];
-const STAFF_CANCELLABLE: OrderStatus[] = ['placed', 'picked', 'packed', 'dispatched', 'awaiting_compartment', 'in_locker', 'handed_over'];
+const STAFF_CANCELLABLE: OrderStatus[] = [
+  'placed',
+  'picked',
+  'packed',
+  'dispatched',
+  'awaiting_compartment',
+  'in_locker',
+  'handed_over',
+];
 
 /** Staff fulfilment steps (and cancellation), each idempotent on its request id. */
 @Injectable()
@@ -34,7 +45,10 @@ export class OrderStepsUseCase {
     return this.requests.run(dto.requestId, `order.${dto.step}/${dto.orderId}`, dto.actor, async (m) => {
       const now = new Date();
       const order = await this.orders.find(dto.orderId, m, true);
-      if (!order || (dto.patron && (order.patronAgency !== dto.patron.agency || order.patronBarcode !== dto.patron.barcode))) {
+      if (
+        !order ||
+        (dto.patron && (order.patronAgency !== dto.patron.agency || order.patronBarcode !== dto.patron.barcode))
+      ) {
         throw new DomainError(ErrorCode.OrderNotFound, `order ${dto.orderId} not found`);
       }
       // staff work at the stock location unless they say otherwise
@@ -50,9 +64,24 @@ export class OrderStepsUseCase {
         const fee = dto.feeFen ?? 0;
         const subsidy = dto.subsidyFen ?? 0;
         if (subsidy > fee) throw new DomainError(ErrorCode.ValidationFailed, 'subsidyFen cannot exceed feeFen');
-        Object.assign(order, { carrier: dto.carrier, trackingNumber: dto.trackingNumber ?? null, feeFen: fee, subsidyFen: subsidy });
-        await this.orders.update(m, order.id, { carrier: order.carrier, trackingNumber: order.trackingNumber, feeFen: fee, subsidyFen: subsidy }, now);
-        Object.assign(detail, { carrier: dto.carrier, trackingNumber: dto.trackingNumber ?? null, feeFen: fee, subsidyFen: subsidy });
+        Object.assign(order, {
+          carrier: dto.carrier,
+          trackingNumber: dto.trackingNumber ?? null,
+          feeFen: fee,
+          subsidyFen: subsidy,
+        });
+        await this.orders.update(
+          m,
+          order.id,
+          { carrier: order.carrier, trackingNumber: order.trackingNumber, feeFen: fee, subsidyFen: subsidy },
+          now,
+        );
+        Object.assign(detail, {
+          carrier: dto.carrier,
+          trackingNumber: dto.trackingNumber ?? null,
+          feeFen: fee,
+          subsidyFen: subsidy,
+        });
       }
       if (dto.step === 'delivered') detail.loans = await this.lendAll(m, order, 'delivery', order.stockLocation);
       if (dto.step === 'failed') {
@@ -61,7 +90,12 @@ export class OrderStepsUseCase {
       }
       order.status = rule.to;
       await this.orders.update(m, order.id, { status: rule.to }, now);
-      const event = dto.step === 'delivered' ? DeliveryEventSubjects.orderDelivered : dto.step === 'failed' ? DeliveryEventSubjects.orderEnded : DeliveryEventSubjects.orderUpdated;
+      const event =
+        dto.step === 'delivered'
+          ? DeliveryEventSubjects.orderDelivered
+          : dto.step === 'failed'
+            ? DeliveryEventSubjects.orderEnded
+            : DeliveryEventSubjects.orderUpdated;
       await this.journal.record(m, order, dto.step, dto.actor, now, { detail, event });
       return this.journal.view(m, order.id);
     });
@@ -69,12 +103,20 @@ export class OrderStepsUseCase {
 
   private async cancel(m: EntityManager, order: OrderRow, dto: OrderStepDto, now: Date): Promise<OrderView> {
     const allowed = dto.actor.kind === 'reader' ? READER_CANCELLABLE : STAFF_CANCELLABLE;
-    if (!allowed.includes(order.status as OrderStatus)) throw stepInvalid('cancel', order, dto.actor.kind === 'reader' ? 'readers can cancel until the parcel is packed' : undefined);
+    if (!allowed.includes(order.status as OrderStatus))
+      throw stepInvalid(
+        'cancel',
+        order,
+        dto.actor.kind === 'reader' ? 'readers can cancel until the parcel is packed' : undefined,
+      );
     await this.releaseCopies(m, order);
     order.status = 'cancelled';
     // a parcel already in a compartment stays there until staff clear it (it is on the clearance list)
     await this.orders.update(m, order.id, { status: 'cancelled', codeHash: null }, now);
-    await this.journal.record(m, order, 'cancelled', dto.actor, now, { detail: dto.reason ? { reason: dto.reason } : {}, event: DeliveryEventSubjects.orderEnded });
+    await this.journal.record(m, order, 'cancelled', dto.actor, now, {
+      detail: dto.reason ? { reason: dto.reason } : {},
+      event: DeliveryEventSubjects.orderEnded,
+    });
     return this.journal.view(m, order.id);
   }
 
@@ -82,7 +124,12 @@ export class OrderStepsUseCase {
    * Checks out every reserved copy of the order to its reader (channel `locker` or `delivery`).
    * A copy already lent to this reader by an earlier attempt counts as done.
    */
-  async lendAll(m: EntityManager, order: OrderRow, channel: 'locker' | 'delivery', branch: string): Promise<{ item: { agency: string; barcode: string }; loanId: string; dueDate: string }[]> {
+  async lendAll(
+    m: EntityManager,
+    order: OrderRow,
+    channel: 'locker' | 'delivery',
+    branch: string,
+  ): Promise<{ item: { agency: string; barcode: string }; loanId: string; dueDate: string }[]> {
     const items = (await this.orders.items([order.id], m)).filter((i) => i.state === 'reserved');
     const patron = { agency: order.patronAgency, barcode: order.patronBarcode };
     const loans = [];
@@ -116,9 +163,12 @@ export class OrderStepsUseCase {
 }
 
 export function stepInvalid(step: string, order: OrderRow, why?: string): DomainError {
-  return new DomainError(ErrorCode.OrderStepInvalid, `cannot ${step} order ${order.id} (${order.mode}, ${order.status})${why ? `: ${why}` : ''}`, {
-    status: order.status,
-    mode: order.mode,
-  });
+  return new DomainError(
+    ErrorCode.OrderStepInvalid,
+    `cannot ${step} order ${order.id} (${order.mode}, ${order.status})${why ? `: ${why}` : ''}`,
+    {
+      status: order.status,
+      mode: order.mode,
+    },
+  );
 }
-

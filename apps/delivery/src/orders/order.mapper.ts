@@ -19,7 +19,9 @@ export function toOrderView(o: OrderRow, items: OrderItemRow[]): OrderView {
       o.codeHash || o.codeLocked || o.codeFailures > 0
         ? { failedAttempts: o.codeFailures, locked: o.codeLocked, expiresAt: o.codeExpiresAt?.toISOString() ?? null }
         : null,
-    courier: o.carrier ? { carrier: o.carrier, trackingNumber: o.trackingNumber, feeFen: o.feeFen ?? 0, subsidyFen: o.subsidyFen ?? 0 } : null,
+    courier: o.carrier
+      ? { carrier: o.carrier, trackingNumber: o.trackingNumber, feeFen: o.feeFen ?? 0, subsidyFen: o.subsidyFen ?? 0 }
+      : null,
     items: items
       .filter((i) => i.orderId === o.id)
       .map((i) => ({
@@ -37,7 +39,13 @@ export function toOrderView(o: OrderRow, items: OrderItemRow[]): OrderView {
   };
 }
 
-export function toEventData(o: OrderRow, items: OrderItemRow[], action: string, extra: Partial<OrderEventData> = {}, lockerName: string | null = null): OrderEventData {
+export function toEventData(
+  o: OrderRow,
+  items: OrderItemRow[],
+  action: string,
+  extra: Partial<OrderEventData> = {},
+  lockerName: string | null = null,
+): OrderEventData {
   return {
     orderId: o.id,
     patron: { agency: o.patronAgency, barcode: o.patronBarcode },

@@ -85,7 +85,18 @@ export class OrderRepository {
     await this.q(m).query(
       `INSERT INTO delivery.orders (id, patron_agency, patron_barcode, mode, status, locker_code, stock_location, address, phone, placed_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
-      [o.id, o.patronAgency, o.patronBarcode, o.mode, o.status, o.lockerCode, o.stockLocation, o.address, o.phone, o.placedAt],
+      [
+        o.id,
+        o.patronAgency,
+        o.patronBarcode,
+        o.mode,
+        o.status,
+        o.lockerCode,
+        o.stockLocation,
+        o.address,
+        o.phone,
+        o.placedAt,
+      ],
     );
   }
 
@@ -101,7 +112,11 @@ export class OrderRepository {
   }
 
   async setHold(orderId: string, position: number, holdId: string): Promise<void> {
-    await this.ds.query(`UPDATE delivery.order_items SET hold_id = $3 WHERE order_id = $1 AND position = $2`, [orderId, position, holdId]);
+    await this.ds.query(`UPDATE delivery.order_items SET hold_id = $3 WHERE order_id = $1 AND position = $2`, [
+      orderId,
+      position,
+      holdId,
+    ]);
   }
 
   async deleteItem(orderId: string, position: number): Promise<void> {
@@ -115,13 +130,19 @@ export class OrderRepository {
   }
 
   async find(id: string, m?: EntityManager, lock = false): Promise<OrderRow | null> {
-    const rows = await this.q(m).query(`SELECT ${ORDER_COLUMNS} FROM delivery.orders WHERE id = $1 AND status <> 'placing'${lock ? ' FOR UPDATE' : ''}`, [id]);
+    const rows = await this.q(m).query(
+      `SELECT ${ORDER_COLUMNS} FROM delivery.orders WHERE id = $1 AND status <> 'placing'${lock ? ' FOR UPDATE' : ''}`,
+      [id],
+    );
     return rows[0] ?? null;
   }
 
   async items(orderIds: string[], m?: EntityManager): Promise<OrderItemRow[]> {
     if (orderIds.length === 0) return [];
-    return this.q(m).query(`SELECT ${ITEM_COLUMNS} FROM delivery.order_items WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, position`, [orderIds]);
+    return this.q(m).query(
+      `SELECT ${ITEM_COLUMNS} FROM delivery.order_items WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, position`,
+      [orderIds],
+    );
   }
 
   async update(m: EntityManager, id: string, patch: Partial<OrderRow>, now: Date): Promise<void> {
@@ -137,18 +158,34 @@ export class OrderRepository {
   }
 
   async setItemsState(m: EntityManager, orderId: string, from: OrderItemState[], to: OrderItemState): Promise<void> {
-    await m.query(`UPDATE delivery.order_items SET state = $3 WHERE order_id = $1 AND state = ANY($2::text[])`, [orderId, from, to]);
+    await m.query(`UPDATE delivery.order_items SET state = $3 WHERE order_id = $1 AND state = ANY($2::text[])`, [
+      orderId,
+      from,
+      to,
+    ]);
   }
 
-  async setItemLoan(m: EntityManager, orderId: string, position: number, loanId: string, dueDate: string): Promise<void> {
-    await m.query(`UPDATE delivery.order_items SET state = 'loaned', loan_id = $3, due_date = $4 WHERE order_id = $1 AND position = $2`, [orderId, position, loanId, dueDate]);
+  async setItemLoan(
+    m: EntityManager,
+    orderId: string,
+    position: number,
+    loanId: string,
+    dueDate: string,
+  ): Promise<void> {
+    await m.query(
+      `UPDATE delivery.order_items SET state = 'loaned', loan_id = $3, due_date = $4 WHERE order_id = $1 AND position = $2`,
+      [orderId, position, loanId, dueDate],
+    );
   }
 
   /**
    * The order a lent copy came from, locked (order row first, then the copy: the lock order every
    * writer of orders uses, so a locker return and the loans-event consumer never deadlock).
    */
-  async lockLoanedItem(m: EntityManager, where: { agency: string; barcode: string } | { loanId: string }): Promise<OrderItemRow | null> {
+  async lockLoanedItem(
+    m: EntityManager,
+    where: { agency: string; barcode: string } | { loanId: string },
+  ): Promise<OrderItemRow | null> {
     const [hit] = await m.query(
       'loanId' in where
         ? `SELECT order_id AS "orderId" FROM delivery.order_items WHERE loan_id = $1 AND state = 'loaned'`
@@ -167,7 +204,11 @@ export class OrderRepository {
   }
 
   /** The reserved copy of a reader's open order (a loan made outside the device API), locked order first. */
-  async lockReservedItem(m: EntityManager, item: { agency: string; barcode: string }, patron: { agency: string; barcode: string }): Promise<OrderItemRow | null> {
+  async lockReservedItem(
+    m: EntityManager,
+    item: { agency: string; barcode: string },
+    patron: { agency: string; barcode: string },
+  ): Promise<OrderItemRow | null> {
     const [hit] = await m.query(
       `SELECT i.order_id AS "orderId" FROM delivery.order_items i JOIN delivery.orders o ON o.id = i.order_id
        WHERE i.item_agency = $1 AND i.item_barcode = $2 AND i.state = 'reserved' AND o.patron_agency = $3 AND o.patron_barcode = $4`,
@@ -183,7 +224,10 @@ export class OrderRepository {
   }
 
   async setItemReturned(m: EntityManager, orderId: string, position: number): Promise<void> {
-    await m.query(`UPDATE delivery.order_items SET state = 'returned' WHERE order_id = $1 AND position = $2`, [orderId, position]);
+    await m.query(`UPDATE delivery.order_items SET state = 'returned' WHERE order_id = $1 AND position = $2`, [
+      orderId,
+      position,
+    ]);
   }
 
   async list(f: OrderFilter): Promise<{ rows: OrderRow[]; total: number }> {
@@ -230,7 +274,11 @@ export class OrderRepository {
   }
 
   /** Copies to pull for orders not yet picked, oldest order first. */
-  async pickList(locations: string[]): Promise<(OrderItemRow & { placedAt: Date; mode: DeliveryMode; lockerCode: string | null; stockLocation: string })[]> {
+  async pickList(
+    locations: string[],
+  ): Promise<
+    (OrderItemRow & { placedAt: Date; mode: DeliveryMode; lockerCode: string | null; stockLocation: string })[]
+  > {
     return this.ds.query(
       `SELECT ${ITEM_COLUMNS.replace(/order_id AS/, 'i.order_id AS')}, o.placed_at AS "placedAt", o.mode, o.locker_code AS "lockerCode", o.stock_location AS "stockLocation"
        FROM delivery.orders o JOIN delivery.order_items i ON i.order_id = o.id
@@ -240,7 +288,15 @@ export class OrderRepository {
     );
   }
 
-  async addTimeline(m: EntityManager, orderId: string, action: string, status: string, actor: ActorDto, at: Date, detail: Record<string, unknown> = {}): Promise<void> {
+  async addTimeline(
+    m: EntityManager,
+    orderId: string,
+    action: string,
+    status: string,
+    actor: ActorDto,
+    at: Date,
+    detail: Record<string, unknown> = {},
+  ): Promise<void> {
     await m.query(
       `INSERT INTO delivery.timeline (order_id, at, action, status, actor_kind, actor_id, location, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [orderId, at, action, status, actor.kind, actor.id, actor.location ?? null, JSON.stringify(detail)],
@@ -248,16 +304,33 @@ export class OrderRepository {
   }
 
   async timeline(orderId: string): Promise<TimelineEntry[]> {
-    const rows: { at: Date; action: string; status: OrderStatus; kind: TimelineEntry['actor']['kind']; actorId: string; location: string | null; detail: Record<string, unknown> }[] =
-      await this.ds.query(
-        `SELECT at, action, status, actor_kind AS kind, actor_id AS "actorId", location, detail FROM delivery.timeline WHERE order_id = $1 ORDER BY id`,
-        [orderId],
-      );
-    return rows.map((r) => ({ at: r.at.toISOString(), action: r.action, status: r.status, actor: { kind: r.kind, id: r.actorId, location: r.location }, detail: r.detail }));
+    const rows: {
+      at: Date;
+      action: string;
+      status: OrderStatus;
+      kind: TimelineEntry['actor']['kind'];
+      actorId: string;
+      location: string | null;
+      detail: Record<string, unknown>;
+    }[] = await this.ds.query(
+      `SELECT at, action, status, actor_kind AS kind, actor_id AS "actorId", location, detail FROM delivery.timeline WHERE order_id = $1 ORDER BY id`,
+      [orderId],
+    );
+    return rows.map((r) => ({
+      at: r.at.toISOString(),
+      action: r.action,
+      status: r.status,
+      actor: { kind: r.kind, id: r.actorId, location: r.location },
+      detail: r.detail,
+    }));
   }
 
   /** Parcels of a reader waiting in one locker, locked (pickup). */
-  async inLockerFor(m: EntityManager, locker: string, patron: { agency: string; barcode: string }): Promise<OrderRow[]> {
+  async inLockerFor(
+    m: EntityManager,
+    locker: string,
+    patron: { agency: string; barcode: string },
+  ): Promise<OrderRow[]> {
     return m.query(
       `SELECT ${ORDER_COLUMNS} FROM delivery.orders WHERE locker_code = $1 AND patron_agency = $2 AND patron_barcode = $3 AND status = 'in_locker'
        ORDER BY placed_at FOR UPDATE`,
@@ -267,7 +340,10 @@ export class OrderRepository {
 
   /** Claims up to `limit` rows for a job; another replica skips them (SKIP LOCKED). */
   async claimForJob(m: EntityManager, where: string, params: unknown[], limit = 100): Promise<OrderRow[]> {
-    return m.query(`SELECT ${ORDER_COLUMNS} FROM delivery.orders WHERE ${where} ORDER BY pickup_deadline LIMIT ${limit} FOR UPDATE SKIP LOCKED`, params);
+    return m.query(
+      `SELECT ${ORDER_COLUMNS} FROM delivery.orders WHERE ${where} ORDER BY pickup_deadline LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+      params,
+    );
   }
 
   /** Orders with lent copies past their due day and no overdue notice yet; the copies are claimed (SKIP LOCKED) and marked. */
@@ -287,7 +363,10 @@ export class OrderRepository {
   }
 
   async staleTxPlacing(before: Date): Promise<string[]> {
-    const rows: { id: string }[] = await this.ds.query(`SELECT id FROM delivery.orders WHERE status = 'placing' AND placed_at < $1 LIMIT 100`, [before]);
+    const rows: { id: string }[] = await this.ds.query(
+      `SELECT id FROM delivery.orders WHERE status = 'placing' AND placed_at < $1 LIMIT 100`,
+      [before],
+    );
     return rows.map((r) => r.id);
   }
 }

@@ -11,7 +11,11 @@ import { OrderItemRow, OrderRepository, OrderRow } from './order.repository';
 import { StockService } from './stock.service';
 
 /** loans refusals meaning "this copy is taken": try the next copy of the title */
-const COPY_TAKEN: string[] = [ErrorCode.ItemHeldForAnotherPatron, ErrorCode.ItemAlreadyOnLoan, ErrorCode.ItemNotLoanable];
+const COPY_TAKEN: string[] = [
+  ErrorCode.ItemHeldForAnotherPatron,
+  ErrorCode.ItemAlreadyOnLoan,
+  ErrorCode.ItemNotLoanable,
+];
 
 /**
  * Placing an order: limits and eligibility (the loans checkout dry run, counting copies already
@@ -38,7 +42,11 @@ export class PlaceOrderUseCase {
     const titles = [...new Set(dto.titles)];
     if (titles.length !== dto.titles.length) throw invalid('titles must not repeat');
     if (titles.length > this.env.DELIVERY_MAX_TITLES_PER_ORDER) {
-      throw new DomainError(ErrorCode.OrderLimitExceeded, `at most ${this.env.DELIVERY_MAX_TITLES_PER_ORDER} titles per order`, { maxTitles: this.env.DELIVERY_MAX_TITLES_PER_ORDER });
+      throw new DomainError(
+        ErrorCode.OrderLimitExceeded,
+        `at most ${this.env.DELIVERY_MAX_TITLES_PER_ORDER} titles per order`,
+        { maxTitles: this.env.DELIVERY_MAX_TITLES_PER_ORDER },
+      );
     }
     let pickupBranch: string;
     if (dto.mode === 'locker') {
@@ -48,16 +56,21 @@ export class PlaceOrderUseCase {
       if (!locker.online) throw new DomainError(ErrorCode.LockerOffline, `locker ${dto.locker} is offline`);
       pickupBranch = locker.code;
     } else {
-      if (!dto.address || !dto.phone || dto.locker) throw invalid('a home delivery needs an address and a phone, and no locker');
+      if (!dto.address || !dto.phone || dto.locker)
+        throw invalid('a home delivery needs an address and a phone, and no locker');
       pickupBranch = '';
     }
 
     const outstanding = await this.orders.outstandingCount(dto.patron);
     if (outstanding + titles.length > this.env.DELIVERY_MAX_OUTSTANDING) {
-      throw new DomainError(ErrorCode.OrderLimitExceeded, `at most ${this.env.DELIVERY_MAX_OUTSTANDING} ordered books not yet collected (${outstanding} now)`, {
-        outstanding,
-        maxOutstanding: this.env.DELIVERY_MAX_OUTSTANDING,
-      });
+      throw new DomainError(
+        ErrorCode.OrderLimitExceeded,
+        `at most ${this.env.DELIVERY_MAX_OUTSTANDING} ordered books not yet collected (${outstanding} now)`,
+        {
+          outstanding,
+          maxOutstanding: this.env.DELIVERY_MAX_OUTSTANDING,
+        },
+      );
     }
 
     const candidates = await Promise.all(titles.map((t) => this.stock.candidates(t)));
@@ -111,10 +124,16 @@ export class PlaceOrderUseCase {
       }
       await this.ds.transaction(async (m) => {
         // the outstanding limit again, under the reader's lock: two orders at once cannot both pass it
-        await m.query(`SELECT pg_advisory_xact_lock(hashtext('delivery-patron/' || $1 || '/' || $2))`, [order.patronAgency, order.patronBarcode]);
+        await m.query(`SELECT pg_advisory_xact_lock(hashtext('delivery-patron/' || $1 || '/' || $2))`, [
+          order.patronAgency,
+          order.patronBarcode,
+        ]);
         const now2 = await this.orders.outstandingCount(dto.patron, m);
         if (now2 + titles.length > this.env.DELIVERY_MAX_OUTSTANDING) {
-          throw new DomainError(ErrorCode.OrderLimitExceeded, `at most ${this.env.DELIVERY_MAX_OUTSTANDING} ordered books not yet collected`);
+          throw new DomainError(
+            ErrorCode.OrderLimitExceeded,
+            `at most ${this.env.DELIVERY_MAX_OUTSTANDING} ordered books not yet collected`,
+          );
         }
         await this.orders.update(m, order.id, { status: 'placed' }, now);
         order.status = 'placed';
@@ -135,8 +154,15 @@ export class PlaceOrderUseCase {
   }
 
   /** The first candidate copy no other open order has (the unique index decides), claimed for this order. */
-  private async claimOne(order: OrderRow, position: number, copies: ItemView[], after?: OrderItemRow): Promise<OrderItemRow | null> {
-    const start = after ? copies.findIndex((c) => c.agency === after.itemAgency && c.barcode === after.itemBarcode) + 1 : 0;
+  private async claimOne(
+    order: OrderRow,
+    position: number,
+    copies: ItemView[],
+    after?: OrderItemRow,
+  ): Promise<OrderItemRow | null> {
+    const start = after
+      ? copies.findIndex((c) => c.agency === after.itemAgency && c.barcode === after.itemBarcode) + 1
+      : 0;
     for (const c of copies.slice(start)) {
       const row: OrderItemRow = {
         orderId: order.id,
@@ -160,7 +186,12 @@ export class PlaceOrderUseCase {
    * The loans hold that sets the claimed copy aside; when loans says the copy is taken (lent at a desk
    * a moment ago, or held), the claim moves on to the next candidate.
    */
-  private async reserveOne(order: OrderRow, claimed: OrderItemRow, copies: ItemView[], pickupBranch: string): Promise<OrderItemRow | null> {
+  private async reserveOne(
+    order: OrderRow,
+    claimed: OrderItemRow,
+    copies: ItemView[],
+    pickupBranch: string,
+  ): Promise<OrderItemRow | null> {
     let row: OrderItemRow | null = claimed;
     while (row) {
       try {
@@ -184,21 +215,35 @@ export class PlaceOrderUseCase {
   }
 
   /** Blocks and loan limits as a checkout would see them, plus the copies already ordered and these. */
-  private async checkEligible(dto: PlaceOrderDto, firstCopies: OrderItemRow[], branch: string, outstanding: number): Promise<void> {
+  private async checkEligible(
+    dto: PlaceOrderDto,
+    firstCopies: OrderItemRow[],
+    branch: string,
+    outstanding: number,
+  ): Promise<void> {
     const runs = await Promise.all(
-      firstCopies.map((c) => this.circulation.dryRun({ patron: dto.patron, item: { agency: c.itemAgency, barcode: c.itemBarcode }, branch }).catch((e) => Promise.reject(asDomainError(e)))),
+      firstCopies.map((c) =>
+        this.circulation
+          .dryRun({ patron: dto.patron, item: { agency: c.itemAgency, barcode: c.itemBarcode }, branch })
+          .catch((e) => Promise.reject(asDomainError(e))),
+      ),
     );
     for (const r of runs) {
       // a copy taken meanwhile is not the reader's problem: the reservation tries the next one
-      if (r.outcome !== 'allowed' && !COPY_TAKEN.includes(r.outcome)) throw new DomainError(r.outcome as ErrorCode, r.message ?? r.outcome);
+      if (r.outcome !== 'allowed' && !COPY_TAKEN.includes(r.outcome))
+        throw new DomainError(r.outcome as ErrorCode, r.message ?? r.outcome);
     }
     const limits = runs.find((r) => r.limits)?.limits;
     if (limits && limits.openLoans + outstanding + firstCopies.length > limits.maxItems) {
-      throw new DomainError(ErrorCode.TooManyItems, `${limits.openLoans} on loan and ${outstanding} ordered: ${firstCopies.length} more would pass the limit of ${limits.maxItems}`, {
-        openLoans: limits.openLoans,
-        ordered: outstanding,
-        maxItems: limits.maxItems,
-      });
+      throw new DomainError(
+        ErrorCode.TooManyItems,
+        `${limits.openLoans} on loan and ${outstanding} ordered: ${firstCopies.length} more would pass the limit of ${limits.maxItems}`,
+        {
+          openLoans: limits.openLoans,
+          ordered: outstanding,
+          maxItems: limits.maxItems,
+        },
+      );
     }
   }
 
@@ -206,11 +251,18 @@ export class PlaceOrderUseCase {
   private async release(orderId: string, reserved: OrderItemRow[]): Promise<void> {
     for (const r of reserved) {
       if (!r.holdId) continue;
-      await this.circulation.cancelHold({ holdId: r.holdId, cancelledBy: 'patron' }).catch((e: Error) => this.logger.error(`order ${orderId}: could not cancel hold ${r.holdId}: ${e.message}`));
+      await this.circulation
+        .cancelHold({ holdId: r.holdId, cancelledBy: 'patron' })
+        .catch((e: Error) => this.logger.error(`order ${orderId}: could not cancel hold ${r.holdId}: ${e.message}`));
     }
-    await this.orders.deleteOrder(orderId).catch((e: Error) => this.logger.error(`order ${orderId}: could not delete the failed order: ${e.message}`));
+    await this.orders
+      .deleteOrder(orderId)
+      .catch((e: Error) => this.logger.error(`order ${orderId}: could not delete the failed order: ${e.message}`));
   }
 }
 
 const invalid = (message: string) => new DomainError(ErrorCode.ValidationFailed, message);
-const noCopy = (recordIds: string[]) => new DomainError(ErrorCode.OrderNoCopyAvailable, `no copy can be ordered now for ${recordIds.join(', ')}`, { recordIds });
+const noCopy = (recordIds: string[]) =>
+  new DomainError(ErrorCode.OrderNoCopyAvailable, `no copy can be ordered now for ${recordIds.join(', ')}`, {
+    recordIds,
+  });

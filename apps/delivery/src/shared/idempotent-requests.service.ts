@@ -16,7 +16,12 @@ export class IdempotentRequests {
     private readonly outbox: OutboxService,
   ) {}
 
-  async run<T>(requestId: string, operation: string, actor: ActorDto, fn: (m: EntityManager) => Promise<T>): Promise<T> {
+  async run<T>(
+    requestId: string,
+    operation: string,
+    actor: ActorDto,
+    fn: (m: EntityManager) => Promise<T>,
+  ): Promise<T> {
     const who = `${actor.kind}:${actor.id}`;
     const result = await this.ds.transaction(async (m) => {
       const claimed = await m.query(
@@ -24,14 +29,22 @@ export class IdempotentRequests {
         [requestId, operation, who],
       );
       if (claimed.length === 0) {
-        const [prior] = await m.query(`SELECT operation, actor, reply FROM delivery.requests WHERE request_id = $1`, [requestId]);
+        const [prior] = await m.query(`SELECT operation, actor, reply FROM delivery.requests WHERE request_id = $1`, [
+          requestId,
+        ]);
         if (prior.operation !== operation || prior.actor !== who) {
-          throw new DomainError(ErrorCode.RequestIdReused, `request id ${requestId} was already used for another call (${prior.operation})`);
+          throw new DomainError(
+            ErrorCode.RequestIdReused,
+            `request id ${requestId} was already used for another call (${prior.operation})`,
+          );
         }
         return { replay: true, reply: prior.reply as T };
       }
       const reply = await fn(m);
-      await m.query(`UPDATE delivery.requests SET reply = $2 WHERE request_id = $1`, [requestId, JSON.stringify(reply ?? null)]);
+      await m.query(`UPDATE delivery.requests SET reply = $2 WHERE request_id = $1`, [
+        requestId,
+        JSON.stringify(reply ?? null),
+      ]);
       return { replay: false, reply };
     });
     if (!result.replay) this.outbox.notifyCommitted();

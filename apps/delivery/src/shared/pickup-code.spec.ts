@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { hashPickupCode, maskAddress, maskPhone, newPickupCode, sealCode, unsealCode, verifyPickupCode } from './pickup-code';
+import {
+  hashPickupCode,
+  maskAddress,
+  maskPhone,
+  newPickupCode,
+  sealCode,
+  unsealCode,
+  verifyPickupCode,
+} from './pickup-code';
 
 describe('pickup codes', () => {
   it('are random digits, hashed with a salt, verified only by the right code', async () => {

@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, randomBytes, randomInt, scrypt, ScryptOptions, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  randomBytes,
+  randomInt,
+  scrypt,
+  ScryptOptions,
+  timingSafeEqual,
+} from 'node:crypto';
 
 /*
  * Pickup codes: random digits (crypto.randomInt), single-use, stored only as a salted scrypt hash in the
@@ -16,7 +24,9 @@ export function newPickupCode(digits = PICKUP_CODE_DIGITS): string {
 
 function scryptAsync(code: string, salt: Buffer, keyBytes: number, opts: ScryptOptions): Promise<Buffer> {
   // libuv pool: tens of ms of CPU must not block the event loop
-  return new Promise((resolve, reject) => scrypt(code, salt, keyBytes, opts, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(code, salt, keyBytes, opts, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 export async function hashPickupCode(code: string): Promise<string> {

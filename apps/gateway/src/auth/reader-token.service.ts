@@ -22,7 +22,9 @@ export class ReaderTokenService {
       this.secret = env.READER_TOKEN_SECRET;
     } else {
       this.secret = randomBytes(32).toString('base64url');
-      this.logger.warn('READER_TOKEN_SECRET is not set: reader tokens are signed with a per-process secret (one gateway replica only)');
+      this.logger.warn(
+        'READER_TOKEN_SECRET is not set: reader tokens are signed with a per-process secret (one gateway replica only)',
+      );
     }
   }
 
@@ -41,7 +43,11 @@ export class ReaderTokenService {
   /** The reader of a valid token, or null (bad signature, expired, wrong audience, another algorithm). */
   verify(token: string): ReaderPrincipal | null {
     try {
-      const claims = jwt.verify(token, this.secret, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE }) as jwt.JwtPayload;
+      const claims = jwt.verify(token, this.secret, {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+      }) as jwt.JwtPayload;
       if (typeof claims.agency !== 'string' || typeof claims.barcode !== 'string') return null;
       return { agency: claims.agency, barcode: claims.barcode };
     } catch {

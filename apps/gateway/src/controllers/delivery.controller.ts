@@ -161,9 +161,20 @@ export class DeliveryController {
 
   @Post('lockers/:code/compartments/:number/clear')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Emptied by staff: the books go back to stock, the compartment is free (idempotent on requestId)' })
-  clear(@Req() req: GatewayRequest, @Param() p: LockerCompartmentParamDto, @Body() b: RequestIdBodyDto): Promise<OrderView> {
-    return this.rpc.call(DeliveryClearCompartment, { requestId: b.requestId, locker: p.code, compartment: p.number, actor: { ...staff(req), location: p.code } });
+  @ApiOperation({
+    summary: 'Emptied by staff: the books go back to stock, the compartment is free (idempotent on requestId)',
+  })
+  clear(
+    @Req() req: GatewayRequest,
+    @Param() p: LockerCompartmentParamDto,
+    @Body() b: RequestIdBodyDto,
+  ): Promise<OrderView> {
+    return this.rpc.call(DeliveryClearCompartment, {
+      requestId: b.requestId,
+      locker: p.code,
+      compartment: p.number,
+      actor: { ...staff(req), location: p.code },
+    });
   }
 
   @Post('jobs/run')
@@ -177,6 +188,11 @@ export class DeliveryController {
 
   private step(req: GatewayRequest, orderId: string, step: OrderStep, b: OrderStepBodyDto): Promise<OrderView> {
     const { location, ...rest } = b;
-    return this.rpc.call(DeliveryOrderStep, { ...rest, orderId, step, actor: { ...staff(req), ...(location ? { location } : {}) } });
+    return this.rpc.call(DeliveryOrderStep, {
+      ...rest,
+      orderId,
+      step,
+      actor: { ...staff(req), ...(location ? { location } : {}) },
+    });
   }
 }

@@ -45,13 +45,19 @@ export class ReaderController {
   async login(@Body() dto: ReaderLoginDto): Promise<ReaderTokenView> {
     // an unknown card answers like a wrong PIN: the login does not tell which cards exist
     const res = await this.rpc.call(PatronsVerifyPin, dto).catch((err: unknown) => {
-      if (err instanceof RemoteError && err.code === ErrorCode.PatronUnknown) throw new DomainError(ErrorCode.PinInvalid, 'card or PIN is wrong');
+      if (err instanceof RemoteError && err.code === ErrorCode.PatronUnknown)
+        throw new DomainError(ErrorCode.PinInvalid, 'card or PIN is wrong');
       throw err;
     });
     if (res.throttled) throw new DomainError(ErrorCode.PinThrottled, 'too many wrong PINs: try again later');
     if (!res.valid) throw new DomainError(ErrorCode.PinInvalid, 'card or PIN is wrong');
     const { token, expiresAt } = this.tokens.issue({ agency: dto.agency, barcode: dto.barcode });
-    return { token, tokenType: 'Bearer', expiresAt, patron: { agency: dto.agency, barcode: dto.barcode, name: res.patron.name } };
+    return {
+      token,
+      tokenType: 'Bearer',
+      expiresAt,
+      patron: { agency: dto.agency, barcode: dto.barcode, name: res.patron.name },
+    };
   }
 
   @Get('stock')
@@ -68,7 +74,11 @@ export class ReaderController {
   @ApiCreatedResponse({ description: 'OrderView (status placed)' })
   order(@Req() req: GatewayRequest, @Body() body: ReaderOrderBodyDto): Promise<OrderView> {
     const patron = req.reader!;
-    return this.rpc.call(DeliveryPlaceOrder, { ...body, patron, actor: { kind: 'reader', id: patron.barcode } }, { timeoutMs: PLACE_ORDER_TIMEOUT_MS });
+    return this.rpc.call(
+      DeliveryPlaceOrder,
+      { ...body, patron, actor: { kind: 'reader', id: patron.barcode } },
+      { timeoutMs: PLACE_ORDER_TIMEOUT_MS },
+    );
   }
 
   @Get('orders')
@@ -94,16 +104,29 @@ export class ReaderController {
   @ApiOkResponse({ description: 'OrderView (cancelled)' })
   cancel(@Req() req: GatewayRequest, @Param() p: OrderIdParamDto, @Body() body: RequestIdBodyDto): Promise<OrderView> {
     const patron = req.reader!;
-    return this.rpc.call(DeliveryOrderStep, { requestId: body.requestId, orderId: p.id, patron, step: 'cancel', actor: { kind: 'reader', id: patron.barcode } });
+    return this.rpc.call(DeliveryOrderStep, {
+      requestId: body.requestId,
+      orderId: p.id,
+      patron,
+      step: 'cancel',
+      actor: { kind: 'reader', id: patron.barcode },
+    });
   }
 
   @Post('orders/:id/reissue-code')
   @ReaderAuth()
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'A new pickup code for my parcel in a locker (e.g. after the old one locked); it arrives as a notice' })
+  @ApiOperation({
+    summary: 'A new pickup code for my parcel in a locker (e.g. after the old one locked); it arrives as a notice',
+  })
   @ApiOkResponse({ description: 'OrderView' })
   reissue(@Req() req: GatewayRequest, @Param() p: OrderIdParamDto, @Body() body: RequestIdBodyDto): Promise<OrderView> {
     const patron = req.reader!;
-    return this.rpc.call(DeliveryReissueCode, { requestId: body.requestId, orderId: p.id, patron, actor: { kind: 'reader', id: patron.barcode } });
+    return this.rpc.call(DeliveryReissueCode, {
+      requestId: body.requestId,
+      orderId: p.id,
+      patron,
+      actor: { kind: 'reader', id: patron.barcode },
+    });
   }
 }

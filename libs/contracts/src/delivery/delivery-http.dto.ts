@@ -77,4 +77,3 @@ export class LockerCompartmentParamDto {
   @Max(999)
   number: number;
 }
-

@@ -50,7 +50,16 @@ export const OrderStatuses = [
 ] as const;
 export type OrderStatus = (typeof OrderStatuses)[number];
 /** statuses in which an order still holds its copies */
-export const OpenOrderStatuses: readonly OrderStatus[] = ['placed', 'picked', 'packed', 'dispatched', 'awaiting_compartment', 'in_locker', 'handed_over', 'expired'];
+export const OpenOrderStatuses: readonly OrderStatus[] = [
+  'placed',
+  'picked',
+  'packed',
+  'dispatched',
+  'awaiting_compartment',
+  'in_locker',
+  'handed_over',
+  'expired',
+];
 
 export const OrderItemStates = ['reserved', 'loaned', 'returned', 'released'] as const;
 export type OrderItemState = (typeof OrderItemStates)[number];
@@ -122,13 +131,19 @@ export class PlaceOrderDto {
   @Matches(BRANCH_CODE_PATTERN)
   locker?: string;
 
-  @ApiPropertyOptional({ example: '江苏省昆山市前进中路 1 号', description: 'home address (mode home); personal data, masked in lists' })
+  @ApiPropertyOptional({
+    example: '江苏省昆山市前进中路 1 号',
+    description: 'home address (mode home); personal data, masked in lists',
+  })
   @IsOptional()
   @IsString()
   @Length(4, 300)
   address?: string;
 
-  @ApiPropertyOptional({ example: '13800000000', description: 'phone for the courier and notices; personal data, masked in lists' })
+  @ApiPropertyOptional({
+    example: '13800000000',
+    description: 'phone for the courier and notices; personal data, masked in lists',
+  })
   @IsOptional()
   @Matches(/^\+?[0-9 -]{5,20}$/, { message: 'phone must be digits (5 to 20)' })
   phone?: string;
@@ -171,7 +186,10 @@ export class OrderRefDto {
 }
 
 export class OrderStepDto extends OrderRefDto {
-  @ApiProperty({ example: 'desk-1-20261203-0001', description: 'idempotency key: a retry with the same id gets the same answer' })
+  @ApiProperty({
+    example: 'desk-1-20261203-0001',
+    description: 'idempotency key: a retry with the same id gets the same answer',
+  })
   @Matches(REQUEST_ID_PATTERN, { message: 'requestId must be 8 to 80 characters A-Z a-z 0-9 . _ : -' })
   requestId: string;
 
@@ -243,7 +261,10 @@ export class CompartmentSpecDto {
 }
 
 export class UpsertLockerDto {
-  @ApiProperty({ example: 'KSL-LK-BC', description: 'the locker’s own location code (a catalog branch of kind locker)' })
+  @ApiProperty({
+    example: 'KSL-LK-BC',
+    description: 'the locker’s own location code (a catalog branch of kind locker)',
+  })
   @Matches(BRANCH_CODE_PATTERN)
   code: string;
 
@@ -277,7 +298,10 @@ export class UpsertLockerDto {
   @IsBoolean()
   online?: boolean;
 
-  @ApiPropertyOptional({ type: [CompartmentSpecDto], description: 'compartments to add (existing numbers keep their state)' })
+  @ApiPropertyOptional({
+    type: [CompartmentSpecDto],
+    description: 'compartments to add (existing numbers keep their state)',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(500)
@@ -342,7 +366,10 @@ export class ClearCompartmentDto {
 
 /** Device calls: the gateway sets `locker` from the device key (bound to one locker site) and the actor. */
 export class DeviceCallDto {
-  @ApiProperty({ example: 'lk-bc-000123', description: 'idempotency key chosen by the controller; a retry with the same id gets the same answer' })
+  @ApiProperty({
+    example: 'lk-bc-000123',
+    description: 'idempotency key chosen by the controller; a retry with the same id gets the same answer',
+  })
   @Matches(REQUEST_ID_PATTERN, { message: 'requestId must be 8 to 80 characters A-Z a-z 0-9 . _ : -' })
   requestId: string;
 
@@ -389,7 +416,10 @@ export class DeviceDoorClosedBodyDto extends OmitType(DeviceDoorClosedDto, ['loc
 export class DeviceReturnBodyDto extends OmitType(DeviceReturnDto, ['locker', 'actor'] as const) {}
 /** HTTP body of staff steps: the actor comes from the API key. */
 export class OrderStepBodyDto extends OmitType(OrderStepDto, ['orderId', 'patron', 'step', 'actor'] as const) {
-  @ApiPropertyOptional({ example: 'KSL-O2O', description: 'where the step happens (default: the order’s stock location)' })
+  @ApiPropertyOptional({
+    example: 'KSL-O2O',
+    description: 'where the step happens (default: the order’s stock location)',
+  })
   @IsOptional()
   @Matches(BRANCH_CODE_PATTERN)
   location?: string;
@@ -431,9 +461,14 @@ export interface DeviceReturnResult {
 }
 
 export class RunDeliveryJobsDto {
-  @ApiPropertyOptional({ example: '2026-12-10T00:00:00Z', description: 'run as if now were this instant (tests, catching up); default now' })
+  @ApiPropertyOptional({
+    example: '2026-12-10T00:00:00Z',
+    description: 'run as if now were this instant (tests, catching up); default now',
+  })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'at must be an ISO-8601 instant with a zone' })
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, {
+    message: 'at must be an ISO-8601 instant with a zone',
+  })
   at?: string;
 }
 
@@ -503,7 +538,16 @@ export interface OrderView {
 
 export interface PickListView {
   location: string | null;
-  entries: { orderId: string; placedAt: string; mode: DeliveryMode; locker: string | null; item: { agency: string; barcode: string }; title: string; shelfLocation: string | null; stockLocation: string }[];
+  entries: {
+    orderId: string;
+    placedAt: string;
+    mode: DeliveryMode;
+    locker: string | null;
+    item: { agency: string; barcode: string };
+    title: string;
+    shelfLocation: string | null;
+    stockLocation: string;
+  }[];
 }
 
 /** Event data of every events.delivery.* event. */

@@ -46,7 +46,11 @@ export const DeliveryClearanceList = rpc('delivery.clearance.list.v1', Clearance
 export const DeliveryClearCompartment = rpc('delivery.clearance.clear.v1', ClearCompartmentDto, as<OrderView>());
 export const DeliveryDeviceDeposit = rpc('delivery.device.deposit.v1', DeviceDepositDto, as<DepositResult>());
 export const DeliveryDevicePickup = rpc('delivery.device.pickup.v1', DevicePickupDto, as<PickupDecision>());
-export const DeliveryDeviceDoorClosed = rpc('delivery.device.door-closed.v1', DeviceDoorClosedDto, as<CompartmentView>());
+export const DeliveryDeviceDoorClosed = rpc(
+  'delivery.device.door-closed.v1',
+  DeviceDoorClosedDto,
+  as<CompartmentView>(),
+);
 export const DeliveryDeviceReturn = rpc('delivery.device.return.v1', DeviceReturnDto, as<DeviceReturnResult>());
 export const DeliveryRunJobs = rpc('delivery.jobs.run.v1', RunDeliveryJobsDto, as<DeliveryJobsReport>());
 
