@@ -1,20 +1,12 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  randomBytes,
-  randomInt,
-  scrypt,
-  ScryptOptions,
-  timingSafeEqual,
-} from 'node:crypto';
+import { SecretHasher } from '@app/common';
+import { createCipheriv, createDecipheriv, randomBytes, randomInt } from 'node:crypto';
 
 /*
  * Pickup codes: random digits (crypto.randomInt), single-use, stored only as a salted scrypt hash in the
- * same self-describing format as patron PINs (`scrypt$N$r$p$<salt b64>$<key b64>`). The plain code
+ * suite's one secret-hash format (`SecretHasher`, `scrypt$N$r$p$<salt b64>$<key b64>`), like patron PINs. The plain code
  * leaves the service only sealed (AES-256-GCM) inside the parcel-ready event, for the reader's notice.
  */
 export const PICKUP_CODE_DIGITS = 8;
-const PARAMS = { N: 16384, r: 8, p: 1, saltBytes: 16, keyBytes: 32 };
 
 export function newPickupCode(digits = PICKUP_CODE_DIGITS): string {
   let s = '';
@@ -22,31 +14,16 @@ export function newPickupCode(digits = PICKUP_CODE_DIGITS): string {
   return s;
 }
 
-function scryptAsync(code: string, salt: Buffer, keyBytes: number, opts: ScryptOptions): Promise<Buffer> {
-  // libuv pool: tens of ms of CPU must not block the event loop
-  return new Promise((resolve, reject) =>
-    scrypt(code, salt, keyBytes, opts, (err, key) => (err ? reject(err) : resolve(key))),
-  );
-}
+/** the suite's one secret-hash format (libs/common/src/secrets), as for PINs */
+const hasher = new SecretHasher();
 
-export async function hashPickupCode(code: string): Promise<string> {
-  const { N, r, p, saltBytes, keyBytes } = PARAMS;
-  const salt = randomBytes(saltBytes);
-  const key = await scryptAsync(code, salt, keyBytes, { N, r, p, maxmem: 256 * N * r });
-  return ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$');
+export function hashPickupCode(code: string): Promise<string> {
+  return hasher.hash(code);
 }
 
 /** Constant-time; a malformed stored hash verifies nothing. */
-export async function verifyPickupCode(code: string, stored: string): Promise<boolean> {
-  const parts = stored.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
-  const [N, r, p] = parts.slice(1, 4).map(Number);
-  if (!(N > 1 && N <= 1 << 20 && r >= 1 && r <= 32 && p >= 1 && p <= 16)) return false;
-  const salt = Buffer.from(parts[4], 'base64');
-  const key = Buffer.from(parts[5], 'base64');
-  if (salt.length < 8 || key.length < 16) return false;
-  const got = await scryptAsync(code, salt, key.length, { N, r, p, maxmem: 256 * N * r });
-  return timingSafeEqual(got, key);
+export function verifyPickupCode(code: string, stored: string): Promise<boolean> {
+  return hasher.verify(code, stored);
 }
 
 /** `v1.<iv>.<tag>.<ciphertext>` (base64url), AES-256-GCM with the service's seal key. */
