@@ -15,6 +15,8 @@ import { RecordsController } from './controllers/records.controller';
 import { CirculationRulesController } from './controllers/circulation-rules.controller';
 import { CalendarsController } from './controllers/calendars.controller';
 import { FinesController } from './controllers/fines.controller';
+import { FederationController } from './controllers/federation.controller';
+import { NcipController } from './controllers/ncip.controller';
 import { Sip2TerminalsController } from './controllers/sip2-terminals.controller';
 import { TransitsController } from './controllers/transits.controller';
 import { DeliveryController } from './controllers/delivery.controller';
@@ -65,6 +67,8 @@ export class GatewayModule {
         DeliveryController,
         DeviceController,
         DeviceKeysNatsController,
+        FederationController,
+        NcipController,
       ],
       providers: [
         ApiKeyRepository,

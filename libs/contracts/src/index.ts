@@ -16,3 +16,4 @@ export * from './sip2';
 export { apiDocRecords, documentedProperties } from './common/api-doc';
 export type { ApiDocRecord, ApiPropertyRecord, MappedTypeRecord } from './common/api-doc';
 export * from './delivery';
+export * from './federation';

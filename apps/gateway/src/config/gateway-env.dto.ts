@@ -59,4 +59,8 @@ export class GatewayEnvDto extends BaseEnvDto {
   @Min(60)
   @Max(86400)
   READER_TOKEN_TTL_SECONDS = 900;
+  /** Largest NCIP message accepted at POST /ncip (larger ones get an NCIP Problem and 413). */
+  @IsOptional()
+  @IsString()
+  NCIP_BODY_LIMIT = '256kb';
 }

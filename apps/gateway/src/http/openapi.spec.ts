@@ -34,6 +34,9 @@ describe('OpenAPI document', () => {
         // O2O: reader, staff and device endpoints
         'CompartmentSpecDto', 'DeviceDepositBodyDto', 'DeviceDoorClosedBodyDto', 'DevicePickupBodyDto', 'DeviceReturnBodyDto', 'OrderStepBodyDto',
         'ReaderLoginDto', 'ReaderOrderBodyDto', 'RequestIdBodyDto', 'RunDeliveryJobsDto', 'StaffPlaceOrderDto', 'UpsertDeviceKeyDto', 'UpsertLockerDto',
+        // federation
+        'ActOnIllRequestBodyDto', 'CreateIllRequestDto', 'IssuePartnerKeyDto', 'PartnerAgreementDto', 'PartnerItemReturnDto',
+        'PartnerNcipSettingsDto', 'ResolveFailedExchangeBodyDto', 'UpsertPartnerDto', 'UpsertUnitDto',
       ].sort(),
     );
   });
