@@ -9,6 +9,8 @@ export interface E2eEnv {
   sip2Port: number;
   sip2TlsPort: number;
   dataDir: string;
+  /** the O2O notifier's webhook target: GET <url>/notices lists what it received */
+  noticeSinkUrl: string;
 }
 
 /** env var naming the JSON file globalSetup wrote (jest workers inherit the parent's env) */

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { E2E_ENV_VAR, E2eEnv } from './e2e-env';
+import { startNoticeSink } from './notice-sink';
 
 const root = path.resolve(__dirname, '../..');
 const dist = path.join(root, 'dist');
@@ -32,10 +33,13 @@ export default async function globalSetup(): Promise<void> {
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
   });
   const logFile = fs.createWriteStream(path.join(dataDir, 'services.log'));
+  // O2O notices (with pickup codes) go to a local webhook the specs can read; jobs run only on demand
+  const noticeSink = await startNoticeSink();
+  const o2oEnv = { NOTIFIER_SENDER: 'webhook', NOTIFIER_WEBHOOK_URL: noticeSink.url, DELIVERY_JOB_INTERVAL_MS: '0' };
   const started = Date.now();
   const suite = await launchSuite({
     env,
-    passEnv: { PATH: process.env.PATH, HOME: process.env.HOME },
+    passEnv: { PATH: process.env.PATH, HOME: process.env.HOME, ...o2oEnv },
     distRoot: dist,
     log: (m) => logFile.write(`[launcher] ${m}\n`),
     stdout: logFile,
@@ -49,10 +53,11 @@ export default async function globalSetup(): Promise<void> {
     sip2Port: suite.sip2Port,
     sip2TlsPort: suite.sip2TlsPort,
     dataDir,
+    noticeSinkUrl: noticeSink.url,
   };
   const envFile = path.join(dataDir, 'e2e-env.json');
   fs.writeFileSync(envFile, JSON.stringify(out, null, 2));
   process.env[E2E_ENV_VAR] = envFile;
-  (globalThis as Record<string, unknown>).__circulationE2E__ = { suite, dataDir, logFile };
+  (globalThis as Record<string, unknown>).__circulationE2E__ = { suite, dataDir, logFile, noticeSink };
   process.stderr.write(`\n[e2e] suite up in ${Date.now() - started} ms (logs: ${path.join(dataDir, 'services.log')})\n`);
 }

@@ -3,10 +3,11 @@ import * as path from 'node:path';
 
 export default async function globalTeardown(): Promise<void> {
   const state = (globalThis as Record<string, unknown>).__circulationE2E__ as
-    | { suite: { stop(): Promise<void> }; dataDir: string; logFile: fs.WriteStream }
+    | { suite: { stop(): Promise<void> }; dataDir: string; logFile: fs.WriteStream; noticeSink?: { close(): Promise<void> } }
     | undefined;
   if (!state) return;
   await state.suite.stop();
+  await state.noticeSink?.close();
   await new Promise<void>((resolve) => state.logFile.end(() => resolve()));
   // npm test scans the services' log for secrets afterwards (test/security): keep a copy, with the key
   // this run used, where it asks

@@ -268,6 +268,29 @@ describe('holds, hold shelf, transit and return anywhere (catalog + patrons + lo
     await expect(checkin('IL-2', 'KSL-MAIN')).resolves.toMatchObject({ hold: { holdId: hold.id, status: 'ready' } });
   });
 
+  it('sets a copy aside at once for an O2O order (setAside): only one set-aside wins, desks cannot lend it, its reader can', async () => {
+    const recordId = await newRecord('长安的荔枝');
+    await createItem('SA-1', recordId);
+    await createItem('SA-2', recordId);
+    await checkout('P-C', 'SA-2');
+    await expect(placeTitleHold('P-A', recordId, 'KSL-LOCKER-1', { setAside: true })).rejects.toMatchObject(refusal(ErrorCode.ValidationFailed));
+    await expect(placeItemHold('P-A', 'SA-2', 'KSL-LOCKER-1', { setAside: true })).rejects.toMatchObject(refusal(ErrorCode.ItemAlreadyOnLoan));
+
+    // racing set-asides of one copy: the database lets exactly one through
+    const tries = await Promise.allSettled(['P-A', 'P-B', 'P-X'].map((p) => placeItemHold(p, 'SA-1', 'KSL-LOCKER-1', { setAside: true, channel: 'o2o' })));
+    const won = tries.filter((t): t is PromiseFulfilledResult<HoldView> => t.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    for (const t of tries.filter((x) => x.status === 'rejected')) expect(t).toMatchObject({ reason: refusal(ErrorCode.ItemHeldForAnotherPatron) });
+    const hold = won[0].value;
+    expect(hold).toMatchObject({ status: 'in_transit', trappedItem: item('SA-1'), pickupBranch: 'KSL-LOCKER-1' });
+
+    const winner = hold.patron.barcode;
+    const other = winner === 'P-Y' ? 'P-VI' : 'P-Y';
+    await expect(checkout(other, 'SA-1')).rejects.toMatchObject(refusal(ErrorCode.ItemHeldForAnotherPatron));
+    await expect(fx.checkout(winner, 'SA-1', { branch: 'KSL-LOCKER-1', channel: 'locker' })).resolves.toMatchObject({ loan: { channel: 'locker' } });
+    expect(await holdById(winner, hold.id)).toMatchObject({ status: 'fulfilled' });
+  });
+
   it('lists the copies a branch should pull for waiting holds', async () => {
     const recordId = await newRecord('城南旧事');
     await createItem('PK-ZS', recordId, { homeBranch: 'KSL-ZS' });

@@ -19,6 +19,12 @@ import { FederationController } from './controllers/federation.controller';
 import { NcipController } from './controllers/ncip.controller';
 import { Sip2TerminalsController } from './controllers/sip2-terminals.controller';
 import { TransitsController } from './controllers/transits.controller';
+import { DeliveryController } from './controllers/delivery.controller';
+import { DeviceController } from './controllers/device.controller';
+import { DeviceKeysNatsController } from './controllers/device-keys.nats-controller';
+import { ReaderController } from './controllers/reader.controller';
+import { ReaderTokenService } from './auth/reader-token.service';
+import { DeviceKeys1764700000100 } from './migrations/1764700000100-device-keys';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { CreateGatewaySchema1764316800000 } from './migrations/1764316800000-create-gateway-schema';
 import { ApiKeyRepository } from './repositories/api-key.repository';
@@ -31,7 +37,7 @@ import { PatronsApiService } from './services/patrons-api.service';
 import { Sip2ApiService } from './services/sip2-api.service';
 
 const entities = [ApiKeyEntity];
-export const GATEWAY_MIGRATIONS = [CreateGatewaySchema1764316800000];
+export const GATEWAY_MIGRATIONS = [CreateGatewaySchema1764316800000, DeviceKeys1764700000100];
 
 @Module({})
 export class GatewayModule {
@@ -57,6 +63,10 @@ export class GatewayModule {
         CirculationRulesController,
         CalendarsController,
         FinesController,
+        ReaderController,
+        DeliveryController,
+        DeviceController,
+        DeviceKeysNatsController,
         FederationController,
         NcipController,
       ],
@@ -69,6 +79,7 @@ export class GatewayModule {
         CirculationApiService,
         HealthReportService,
         Sip2ApiService,
+        ReaderTokenService,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
     };

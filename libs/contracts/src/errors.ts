@@ -39,6 +39,18 @@ export enum ErrorCode {
   // fines
   FineNotFound = 'FINE_NOT_FOUND',
   PaymentExceedsBalance = 'PAYMENT_EXCEEDS_BALANCE',
+  // O2O delivery
+  OrderNotFound = 'ORDER_NOT_FOUND',
+  OrderStepInvalid = 'ORDER_STEP_INVALID',
+  OrderLimitExceeded = 'ORDER_LIMIT_EXCEEDED',
+  OrderNoCopyAvailable = 'ORDER_NO_COPY_AVAILABLE',
+  LockerUnknown = 'LOCKER_UNKNOWN',
+  LockerOffline = 'LOCKER_OFFLINE',
+  CompartmentNotFound = 'COMPARTMENT_NOT_FOUND',
+  PickupCodeInvalid = 'PICKUP_CODE_INVALID',
+  PickupCodeLocked = 'PICKUP_CODE_LOCKED',
+  PickupCodeExpired = 'PICKUP_CODE_EXPIRED',
+  RequestIdReused = 'REQUEST_ID_REUSED',
 }
 
 /** The payload of every error that crosses NATS (as an RpcException) or HTTP (as the JSON body). */
@@ -92,4 +104,15 @@ export const ERROR_HTTP_STATUS: Record<string, number> = {
   [ErrorCode.RenewalRefusedHolds]: 409,
   [ErrorCode.FineNotFound]: 404,
   [ErrorCode.PaymentExceedsBalance]: 409,
+  [ErrorCode.OrderNotFound]: 404,
+  [ErrorCode.OrderStepInvalid]: 409,
+  [ErrorCode.OrderLimitExceeded]: 409,
+  [ErrorCode.OrderNoCopyAvailable]: 409,
+  [ErrorCode.LockerUnknown]: 404,
+  [ErrorCode.LockerOffline]: 409,
+  [ErrorCode.CompartmentNotFound]: 404,
+  [ErrorCode.PickupCodeInvalid]: 403,
+  [ErrorCode.PickupCodeLocked]: 423,
+  [ErrorCode.PickupCodeExpired]: 410,
+  [ErrorCode.RequestIdReused]: 409,
 };

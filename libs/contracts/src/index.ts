@@ -15,4 +15,5 @@ export * from './sip2';
 // for the gateway's OpenAPI document (the DTOs' decorators come from ./common/api-doc)
 export { apiDocRecords, documentedProperties } from './common/api-doc';
 export type { ApiDocRecord, ApiPropertyRecord, MappedTypeRecord } from './common/api-doc';
+export * from './delivery';
 export * from './federation';

@@ -12,6 +12,7 @@ import {
   UpsertLoanRuleDto,
 } from '@app/contracts';
 import { DEMO_PARTNER, DEMO_PARTNER_KEY, DEMO_TERMINALS, DEMO_UNITS, KSL, TCL } from './demo-data';
+import { o2oDemo } from './demo-o2o';
 
 export interface DemoSeedStep {
   name: string;
@@ -102,4 +103,4 @@ const federation: DemoSeedStep = {
 };
 
 /** Extra seeding for services beyond catalog and patrons, in order. */
-export const DEMO_SEED_STEPS: DemoSeedStep[] = [sip2Terminals, floatingRules, circulationRules, federation];
+export const DEMO_SEED_STEPS: DemoSeedStep[] = [sip2Terminals, floatingRules, circulationRules, federation, o2oDemo];

@@ -5,7 +5,8 @@ import { ErrorCode } from '@app/contracts';
 import { ApiKeyRole } from '../dto';
 import { GatewayRequest } from '../http/gateway-request';
 import { ApiKeyService, roleSatisfies } from '../services/api-key.service';
-import { PUBLIC_ROUTE, REQUIRED_ROLE } from './auth.decorators';
+import { PUBLIC_ROUTE, READER_ROUTE, REQUIRED_ROLE } from './auth.decorators';
+import { ReaderTokenService } from './reader-token.service';
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
@@ -15,6 +16,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeyService,
+    private readonly readers: ReaderTokenService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -24,6 +26,13 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
     const req = context.switchToHttp().getRequest<GatewayRequest>();
+    if (this.reflector.getAllAndOverride<boolean>(READER_ROUTE, targets)) {
+      const token = BEARER.exec(req.headers.authorization ?? '')?.[1];
+      const reader = token ? this.readers.verify(token) : null;
+      if (!reader) throw new DomainError(ErrorCode.Unauthorized, 'a reader token is required: log in with POST /api/reader/login and send Authorization: Bearer <token>');
+      req.reader = reader;
+      return true;
+    }
     const key = BEARER.exec(req.headers.authorization ?? '')?.[1];
     if (!key) throw new DomainError(ErrorCode.Unauthorized, 'an API key is required: send Authorization: Bearer <key>');
     const principal = await this.keys.authenticate(key);

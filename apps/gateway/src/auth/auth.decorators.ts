@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedRespo
 
 export const PUBLIC_ROUTE = 'gateway:public';
 export const REQUIRED_ROLE = 'gateway:role';
+export const READER_ROUTE = 'gateway:reader';
 
 /** No API key needed (health probes). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
@@ -21,4 +22,13 @@ export function RequireRole(role: ApiKeyRole): MethodDecorator & ClassDecorator 
 /** OpenAPI: bearer auth and the 401 answer, on every authenticated controller. */
 export function ApiKeyAuth(): ClassDecorator {
   return applyDecorators(ApiBearerAuth(), ApiUnauthorizedResponse({ description: 'missing, invalid or revoked API key', type: ErrorResponseDto }));
+}
+
+/** Reader endpoints (O2O app): a reader token from POST /api/reader/login instead of an API key. */
+export function ReaderAuth(): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    SetMetadata(READER_ROUTE, true),
+    ApiBearerAuth('reader'),
+    ApiUnauthorizedResponse({ description: 'missing, invalid or expired reader token', type: ErrorResponseDto }),
+  );
 }

@@ -47,6 +47,23 @@ export class GatewayEnvDto extends BaseEnvDto {
   @IsString()
   BODY_LIMIT = '1mb';
 
+  /**
+   * HMAC secret of reader tokens (O2O app, JWT HS256), at least 32 characters. Unset: a random secret per
+   * process (tokens then work only on the replica that issued them; set it when running several).
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'READER_TOKEN_SECRET must be at least 32 characters of random data' })
+  @MaxLength(500)
+  READER_TOKEN_SECRET?: string;
+
+  /** Lifetime of a reader token. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(86400)
+  READER_TOKEN_TTL_SECONDS = 900;
   /** Largest NCIP message accepted at POST /ncip (larger ones get an NCIP Problem and 413). */
   @IsOptional()
   @IsString()

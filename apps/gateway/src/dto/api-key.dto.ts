@@ -1,8 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@app/contracts/common/api-doc';
-import { IsIn, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 
-/** `ops` can do everything `staff` can, plus manage API keys, agencies and branches. */
-export const ApiKeyRoles = ['staff', 'ops'] as const;
+/**
+ * `ops` can do everything `staff` can, plus manage API keys, agencies and branches. `device` is a smart
+ * locker controller bound to one locker site: it may call the device endpoints only.
+ */
+export const ApiKeyRoles = ['staff', 'ops', 'device'] as const;
 export type ApiKeyRole = (typeof ApiKeyRoles)[number];
 
 export class CreateApiKeyDto {
@@ -15,6 +18,11 @@ export class CreateApiKeyDto {
   @ApiProperty({ enum: ApiKeyRoles, example: 'staff' })
   @IsIn(ApiKeyRoles)
   role: ApiKeyRole;
+
+  @ApiPropertyOptional({ example: 'KSL-LK-BC', description: 'role device: the locker site the key is bound to (required for device, refused otherwise)' })
+  @IsOptional()
+  @Matches(/^[A-Z0-9][A-Z0-9_-]{0,31}$/)
+  locker?: string;
 }
 
 export class ApiKeyIdParamDto {
@@ -33,6 +41,9 @@ export class ApiKeyViewDto {
 
   @ApiProperty({ enum: ApiKeyRoles })
   role: ApiKeyRole;
+
+  @ApiPropertyOptional({ example: 'KSL-LK-BC', nullable: true, type: String, description: 'device keys: the locker site' })
+  locker?: string | null;
 
   @ApiProperty({ example: 'kc_Xy12ab', description: 'first characters of the key, not secret' })
   prefix: string;

@@ -9,9 +9,13 @@ export class ApiKeyEntity {
   @Column('text')
   name: string;
 
-  /** staff | ops */
+  /** staff | ops | device */
   @Column('text')
   role: string;
+
+  /** device keys: the locker site the controller belongs to */
+  @Column('text', { nullable: true })
+  locker: string | null;
 
   @Column('text')
   prefix: string;

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ReaderPrincipal } from '../auth/reader-token.service';
 import type { ApiKeyPrincipal } from '../services/api-key.service';
 
 /** The parts of an Express request the gateway uses (@types/express is not installed). */
@@ -6,6 +7,8 @@ export interface GatewayRequest extends IncomingMessage {
   originalUrl: string;
   correlationId?: string;
   apiKey?: ApiKeyPrincipal;
+  /** reader endpoints: the reader of the token */
+  reader?: ReaderPrincipal;
 }
 
 export interface GatewayResponse extends ServerResponse {

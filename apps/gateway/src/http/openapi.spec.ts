@@ -31,6 +31,9 @@ describe('OpenAPI document', () => {
         'SetPatronBlockBodyDto', 'SetSip2TerminalEnabledBodyDto', 'UpdateItemBodyDto', 'UpdatePatronBodyDto', 'UpdateRecordBodyDto',
         'UpsertAgencyBodyDto', 'UpsertBranchBodyDto', 'UpsertCalendarBodyDto', 'UpsertFloatingRuleDto', 'UpsertLoanRuleBodyDto',
         'UpsertSip2TerminalBodyDto', 'WaiveFineBodyDto', 'WeeklyHoursDto',
+        // O2O: reader, staff and device endpoints
+        'CompartmentSpecDto', 'DeviceDepositBodyDto', 'DeviceDoorClosedBodyDto', 'DevicePickupBodyDto', 'DeviceReturnBodyDto', 'OrderStepBodyDto',
+        'ReaderLoginDto', 'ReaderOrderBodyDto', 'RequestIdBodyDto', 'RunDeliveryJobsDto', 'StaffPlaceOrderDto', 'UpsertDeviceKeyDto', 'UpsertLockerDto',
         // federation
         'ActOnIllRequestBodyDto', 'CreateIllRequestDto', 'IssuePartnerKeyDto', 'PartnerAgreementDto', 'PartnerItemReturnDto',
         'PartnerNcipSettingsDto', 'ResolveFailedExchangeBodyDto', 'UpsertPartnerDto', 'UpsertUnitDto',
@@ -44,7 +47,7 @@ describe('OpenAPI document', () => {
     expect(checkout.required).toEqual(['patron', 'item', 'branch']);
     expect(checkout.properties.patron).toEqual({ $ref: '#/components/schemas/PatronRefDto' });
     expect(checkout.properties.branch).toEqual({ type: 'string', example: 'KSL-MAIN', description: 'branch where the checkout happens' });
-    expect(checkout.properties.channel).toEqual({ type: 'string', enum: ['desk', 'sip2', 'o2o', 'ncip', 'api'], default: 'api' });
+    expect(checkout.properties.channel).toEqual({ type: 'string', enum: ['desk', 'sip2', 'o2o', 'ncip', 'api', 'locker', 'delivery'], default: 'api' });
     expect(schema('UpsertCalendarBodyDto')).toEqual({
       type: 'object',
       properties: { weeklyHours: { $ref: '#/components/schemas/WeeklyHoursDto' } },

@@ -15,7 +15,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'errors are `{ code, message, details? }` with stable codes. Items and patrons are identified by (agency ISIL, barcode).',
     )
     .setVersion(SUITE_VERSION)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key (staff or ops)' })
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key (staff, ops, or device for /api/device)' })
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'reader token from POST /api/reader/login (O2O app)' }, 'reader')
     .addTag('circulation', 'checkout, checkin, renew')
     .addTag('patrons', 'patron records, blocks, loans')
     .addTag('items', 'physical copies, by (agency, barcode)')
@@ -23,6 +24,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('agencies', 'libraries and branches')
     .addTag('api-keys', 'key management (ops)')
     .addTag('health', 'service health (public)')
+    .addTag('reader', 'O2O app: reader login, lending stock, orders (reader token)')
+    .addTag('delivery', 'O2O fulfilment, lockers and clearance (staff)')
+    .addTag('device', 'smart-locker controllers (device keys bound to one locker)')
     .build();
   return SwaggerModule.createDocument(app, config);
 }

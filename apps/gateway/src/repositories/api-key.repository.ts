@@ -7,7 +7,7 @@ import { ApiKeyEntity } from '../entities/api-key.entity';
 export const BOOTSTRAP_KEY_ID = '00000000-0000-4000-8000-000000000001';
 export const BOOTSTRAP_KEY_NAME = 'bootstrap';
 
-export type ActiveKey = Pick<ApiKeyEntity, 'id' | 'name' | 'role'>;
+export type ActiveKey = Pick<ApiKeyEntity, 'id' | 'name' | 'role' | 'locker'>;
 
 @Injectable()
 export class ApiKeyRepository {
@@ -19,14 +19,32 @@ export class ApiKeyRepository {
   /** The active key with this hash, marking it used in the same round trip (runs once per cache period). */
   async touchActive(keyHash: string): Promise<ActiveKey | null> {
     const [rows] = (await this.dataSource.query(
-      `UPDATE gateway.api_keys SET last_used_at = now() WHERE key_hash = $1 AND revoked_at IS NULL RETURNING id, name, role`,
+      `UPDATE gateway.api_keys SET last_used_at = now() WHERE key_hash = $1 AND revoked_at IS NULL RETURNING id, name, role, locker`,
       [keyHash],
     )) as [ActiveKey[], number];
     return rows[0] ?? null;
   }
 
-  insert(k: Pick<ApiKeyEntity, 'name' | 'role' | 'prefix' | 'keyHash'>): Promise<ApiKeyEntity> {
-    return this.keys.save(this.keys.create({ ...k, lastUsedAt: null, revokedAt: null }));
+  insert(k: Pick<ApiKeyEntity, 'name' | 'role' | 'prefix' | 'keyHash'> & { locker?: string | null }): Promise<ApiKeyEntity> {
+    return this.keys.save(this.keys.create({ ...k, locker: k.locker ?? null, lastUsedAt: null, revokedAt: null }));
+  }
+
+  /** Install a device key with a given value (provisioning, demo seed): same name → replaced. */
+  async upsertDevice(name: string, locker: string, keyHash: string, prefix: string): Promise<string> {
+    return this.dataSource.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext('gateway.device-key/' || $1))`, [name]);
+      const [existing] = (await m.query(`SELECT id FROM gateway.api_keys WHERE name = $1 AND role = 'device' AND revoked_at IS NULL`, [name])) as { id: string }[];
+      if (existing) {
+        await m.query(`UPDATE gateway.api_keys SET locker = $2, key_hash = $3, prefix = $4 WHERE id = $1`, [existing.id, locker, keyHash, prefix]);
+        return existing.id;
+      }
+      const [row] = (await m.query(
+        `INSERT INTO gateway.api_keys (name, role, locker, prefix, key_hash) VALUES ($1, 'device', $2, $3, $4)
+         ON CONFLICT (key_hash) DO UPDATE SET locker = EXCLUDED.locker RETURNING id`,
+        [name, locker, prefix, keyHash],
+      )) as { id: string }[];
+      return row.id;
+    });
   }
 
   list(): Promise<ApiKeyEntity[]> {

@@ -19,6 +19,14 @@ describe('ApiKeyService', () => {
     expect(roleSatisfies('staff', 'ops')).toBe(false);
   });
 
+  it('keeps device keys (locker controllers) to the device endpoints, and only them', () => {
+    expect(roleSatisfies('device', 'device')).toBe(true);
+    expect(roleSatisfies('device', 'staff')).toBe(false);
+    expect(roleSatisfies('device', 'ops')).toBe(false);
+    expect(roleSatisfies('ops', 'device')).toBe(false);
+    expect(roleSatisfies('staff', 'device')).toBe(false);
+  });
+
   it('caches hits and misses, so repeated requests cost one lookup', async () => {
     const touchActive = jest.fn(async (hash: string) => (hash === hashApiKey('good') ? { id: '1', name: 'desk', role: 'staff' } : null));
     const service = new ApiKeyService({ touchActive } as unknown as ApiKeyRepository, env);

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { DomainError } from '@app/common';
-import { ErrorCode } from '@app/contracts';
+import { ErrorCode, UpsertDeviceKeyDto } from '@app/contracts';
 import { ApiKeyRole, ApiKeyViewDto, CreateApiKeyDto, CreatedApiKeyDto } from '../dto';
 import { GatewayEnvDto } from '../config/gateway-env.dto';
 import { ApiKeyEntity } from '../entities/api-key.entity';
@@ -12,6 +12,8 @@ export interface ApiKeyPrincipal {
   id: string;
   name: string;
   role: ApiKeyRole;
+  /** device keys: the locker site they are bound to */
+  locker?: string | null;
 }
 
 const KEY_PREFIX = 'kc_';
@@ -32,8 +34,9 @@ export function displayPrefix(key: string): string {
   return key.slice(0, DISPLAY_PREFIX_LENGTH);
 }
 
-/** ops ⊇ staff */
+/** ops ⊇ staff; device keys (locker controllers) reach the device endpoints only, and only they do */
 export function roleSatisfies(have: ApiKeyRole, need: ApiKeyRole): boolean {
+  if (need === 'device' || have === 'device') return have === need;
   return have === 'ops' || need === 'staff';
 }
 
@@ -42,6 +45,7 @@ function toView(k: ApiKeyEntity): ApiKeyViewDto {
     id: k.id,
     name: k.name,
     role: k.role as ApiKeyRole,
+    locker: k.locker ?? null,
     prefix: k.prefix,
     createdAt: k.createdAt.toISOString(),
     lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
@@ -68,7 +72,7 @@ export class ApiKeyService {
     if (cached) this.cache.delete(hash);
 
     const result = this.keys.touchActive(hash).then(
-      (row) => (row ? { id: row.id, name: row.name, role: row.role as ApiKeyRole } : null),
+      (row) => (row ? { id: row.id, name: row.name, role: row.role as ApiKeyRole, locker: row.locker } : null),
       (err: Error) => {
         this.cache.delete(hash); // never cache a failure
         this.logger.error(`API key lookup failed: ${err.message}`, err.stack);
@@ -83,10 +87,21 @@ export class ApiKeyService {
   }
 
   async create(dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
+    if ((dto.role === 'device') !== !!dto.locker) {
+      throw new DomainError(ErrorCode.ValidationFailed, 'a device key names its locker (locker), and only a device key does', { fields: { locker: ['required for role device only'] } });
+    }
     const key = generateApiKey();
-    const row = await this.keys.insert({ name: dto.name, role: dto.role, prefix: displayPrefix(key), keyHash: hashApiKey(key) });
+    const row = await this.keys.insert({ name: dto.name, role: dto.role, locker: dto.locker ?? null, prefix: displayPrefix(key), keyHash: hashApiKey(key) });
     this.logger.log(`API key ${row.id} (${row.name}, ${row.role}) created`);
     return { ...toView(row), key };
+  }
+
+  /** A device key with a value chosen by the caller (vendor provisioning, demo seed); stored hashed. */
+  async upsertDevice(dto: UpsertDeviceKeyDto): Promise<{ id: string }> {
+    const id = await this.keys.upsertDevice(dto.name, dto.locker, hashApiKey(dto.key), displayPrefix(dto.key));
+    this.cache.clear();
+    this.logger.log(`device key ${id} (${dto.name}, locker ${dto.locker}) installed`);
+    return { id };
   }
 
   async list(): Promise<ApiKeyViewDto[]> {

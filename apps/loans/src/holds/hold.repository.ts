@@ -94,16 +94,35 @@ export class HoldRepository {
   async insertIfNoDuplicate(m: EntityManager, h: HoldRow): Promise<boolean> {
     const rows = await m.query(
       `INSERT INTO loans.holds (id, patron_agency, patron_barcode, patron_type, level, record_id, item_agency, item_barcode, title,
-         agency, pickup_branch, status, priority, placed_by, channel, placed_at, not_needed_after)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'waiting', $12, $13, $14, $15, $16)
+         agency, pickup_branch, status, priority, placed_by, channel, placed_at, not_needed_after,
+         trapped_item_agency, trapped_item_barcode, trapped_home_branch, trapped_item_type, trapped_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $17, $12, $13, $14, $15, $16, $18, $19, $20, $21, $22)
        ON CONFLICT (patron_agency, patron_barcode, record_id) WHERE status IN ('waiting','in_transit','ready') DO NOTHING
        RETURNING id`,
       [
         h.id, h.patronAgency, h.patronBarcode, h.patronType, h.level, h.recordId, h.itemAgency, h.itemBarcode, h.title,
         h.agency, h.pickupBranch, h.priority, h.placedBy, h.channel, h.placedAt, h.notNeededAfter,
+        h.status, h.trappedItemAgency, h.trappedItemBarcode, h.trappedHomeBranch, h.trappedItemType, h.trappedAt,
       ],
     );
     return rows.length === 1;
+  }
+
+  /**
+   * For a hold that sets its copy aside at once (O2O): under the copy's lock (the one checkout takes),
+   * the refusal a checkout or an earlier set-aside makes it impossible, or null.
+   */
+  async copyTakenFor(m: EntityManager, item: ItemRef): Promise<'on_loan' | 'set_aside' | null> {
+    const { taken: row } = await runPlan(m, {
+      itemLock: lockItemStep(item),
+      taken: step(
+        `SELECT EXISTS (SELECT 1 FROM loans.loans WHERE item_agency = $1 AND item_barcode = $2 AND returned_at IS NULL) AS lent,
+                EXISTS (SELECT 1 FROM loans.holds WHERE trapped_item_agency = $1 AND trapped_item_barcode = $2 AND status IN ('in_transit','ready')) AS held`,
+        [item.agency, item.barcode],
+        (rs) => rs[0] as { lent: boolean; held: boolean },
+      ),
+    });
+    return row.lent ? 'on_loan' : row.held ? 'set_aside' : null;
   }
 
   async findById(id: string, m?: EntityManager, lock = false): Promise<HoldRow | null> {

@@ -49,6 +49,7 @@ export class PlaceHoldUseCase {
     if (!dto.recordId === !dto.item) throw invalid('give exactly one of recordId (title-level) and item (item-level)');
     const placedBy = dto.placedBy ?? 'patron';
     if (dto.priority !== undefined && placedBy !== 'staff') throw invalid('priority may only be set on a staff-placed hold');
+    if (dto.setAside && !dto.item) throw invalid('setAside needs an item-level hold');
 
     const [patronR, targetR, pickupR] = await Promise.allSettled([
       this.patrons.forCirculation(dto.patron, dto.pin, dto.pinOrigin ?? `loans:${dto.channel ?? 'api'}`),
@@ -108,17 +109,18 @@ export class PlaceHoldUseCase {
       title,
       agency: pickup.agency,
       pickupBranch: pickup.code,
-      status: 'waiting',
+      // set aside at once (O2O order): the copy travels to the pickup location for this hold
+      status: dto.setAside ? 'in_transit' : 'waiting',
       priority,
       placedBy,
       channel: dto.channel ?? 'api',
       placedAt: now,
       notNeededAfter: dto.notNeededAfter ?? null,
-      trappedItemAgency: null,
-      trappedItemBarcode: null,
-      trappedHomeBranch: null,
-      trappedItemType: null,
-      trappedAt: null,
+      trappedItemAgency: dto.setAside ? item!.agency : null,
+      trappedItemBarcode: dto.setAside ? item!.barcode : null,
+      trappedHomeBranch: dto.setAside ? item!.homeBranch : null,
+      trappedItemType: dto.setAside ? item!.itemType : null,
+      trappedAt: dto.setAside ? now : null,
       readyAt: null,
       pickupDeadline: null,
       shelfClearedAt: null,
@@ -132,7 +134,17 @@ export class PlaceHoldUseCase {
       if (await this.loans.patronHasLoan(m, who, recordId, item)) {
         throw new DomainError(ErrorCode.HoldPatronHasItem, `patron ${who.agency}/${who.barcode} already has ${item ? 'this item' : 'a copy of this title'} on loan`);
       }
-      if (!(await this.holds.insertIfNoDuplicate(m, hold))) {
+      if (dto.setAside) {
+        // under the item lock a checkout takes; holds_trapped_item_key is the last word if two set-asides race
+        const taken = await this.holds.copyTakenFor(m, item!);
+        if (taken === 'on_loan') throw new DomainError(ErrorCode.ItemAlreadyOnLoan, `item ${item!.agency}/${item!.barcode} is on loan`);
+        if (taken === 'set_aside') throw heldForAnother(item!);
+      }
+      const inserted = await this.holds.insertIfNoDuplicate(m, hold).catch((err: { code?: string; constraint?: string }) => {
+        if (err.code === '23505' && err.constraint === 'holds_trapped_item_key') throw heldForAnother(item!);
+        throw err;
+      });
+      if (!inserted) {
         throw new DomainError(ErrorCode.HoldAlreadyPlaced, `patron ${who.agency}/${who.barcode} already has a hold on "${title}"`);
       }
       await this.outbox.add(m, HoldPlaced, toHoldEventData(hold, tz), now);
@@ -163,3 +175,5 @@ function checkPickup(pickup: BranchView, patronAgency: string): void {
 }
 
 const invalid = (message: string) => new DomainError(ErrorCode.ValidationFailed, message);
+const heldForAnother = (item: { agency: string; barcode: string }) =>
+  new DomainError(ErrorCode.ItemHeldForAnotherPatron, `item ${item.agency}/${item.barcode} is set aside for another hold`);

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '../common/api-doc';
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ItemRefDto } from '../catalog/catalog.dto';
 import { BARCODE_PATTERN, BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
 import { PatronRefDto, PIN_ORIGIN_PATTERN, PLAIN_DATE_PATTERN } from '../patrons/patron.dto';
@@ -84,6 +84,14 @@ export class PlaceHoldDto {
   @IsOptional()
   @IsIn(CirculationChannels)
   channel?: CirculationChannel;
+
+  @ApiPropertyOptional({
+    description:
+      'item-level only (O2O orders): set the copy aside at once — the hold starts in_transit to the pickup location with this copy trapped; refused with ITEM_ALREADY_ON_LOAN or ITEM_HELD_FOR_ANOTHER_PATRON when the copy is lent or set aside (the database decides races)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  setAside?: boolean;
 }
 
 /** `loans.holds.cancel.v1`. With `patron`, the hold must be that patron's (SIP2 15 with `-`). */

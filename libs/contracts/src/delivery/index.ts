@@ -1,0 +1,3 @@
+export * from './delivery.dto';
+export * from './delivery.subjects';
+export * from './delivery-http.dto';
