@@ -9,6 +9,7 @@ import { ApiKeysController } from './controllers/api-keys.controller';
 import { CirculationController } from './controllers/circulation.controller';
 import { GatewayHealthController } from './controllers/health.controller';
 import { HoldsController } from './controllers/holds.controller';
+import { GatewayMetricsController } from './controllers/metrics.controller';
 import { ItemsController } from './controllers/items.controller';
 import { PatronsController } from './controllers/patrons.controller';
 import { RecordsController } from './controllers/records.controller';
@@ -55,6 +56,7 @@ export class GatewayModule {
         CirculationRulesController,
         CalendarsController,
         FinesController,
+        GatewayMetricsController,
       ],
       providers: [
         ApiKeyRepository,

@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createStandaloneRpcClient } from '@app/common';
 import { healthSubject, ServiceHealth, ServiceName, ServiceNames } from '@app/contracts';
-import { Infra, startInfra } from '@app/runtime';
+import { findFreePorts, Infra, startInfra } from '@app/runtime';
 import { defaultServiceNodeFlags, LauncherEnvDto, parseNodeFlags } from './config/launcher-env.dto';
 import { DemoSeeder, SeedReport } from './demo-seeder';
 import { ServiceSupervisor } from './service-supervisor';
@@ -33,6 +33,8 @@ export interface RunningSuite {
   sip2Port: number;
   sip2TlsPort: number;
   apiKey?: string;
+  /** each service's Prometheus endpoint */
+  metricsUrls: Record<string, string>;
   embedded: boolean;
   seed?: SeedReport;
   supervisor: ServiceSupervisor;
@@ -87,8 +89,12 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
 
   try {
     const wanted = opts.services ?? ALL;
+    const metricsPorts = await metricsPortsFor(env.METRICS_BASE_PORT);
+    const metricsHost = common.METRICS_HOST ?? '127.0.0.1';
+    const metricsUrls = Object.fromEntries(wanted.map((name) => [name, `http://${metricsHost}:${metricsPorts[name]}/metrics`]));
+    const envOf = (name: ServiceName | 'gateway') => ({ ...common, METRICS_PORT: String(metricsPorts[name]) });
     for (const name of wanted.filter((s) => s !== 'gateway')) {
-      supervisor.start({ name, entry: `apps/${name}/src/main.js`, env: common, nodeFlags: nodeFlags(name) });
+      supervisor.start({ name, entry: `apps/${name}/src/main.js`, env: envOf(name), nodeFlags: nodeFlags(name) });
     }
     const { client, close } = createStandaloneRpcClient(natsUrl!, 'launcher', 2000);
     try {
@@ -99,7 +105,7 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
           .map((name) => waitUntil(deadline, async () => (await client.request<ServiceHealth>(healthSubject(name), {})).status === 'up', `${name} healthy`)),
       );
       if (wanted.includes('gateway')) {
-        supervisor.start({ name: 'gateway', entry: 'apps/gateway/src/main.js', env: common, nodeFlags: nodeFlags('gateway') });
+        supervisor.start({ name: 'gateway', entry: 'apps/gateway/src/main.js', env: envOf('gateway'), nodeFlags: nodeFlags('gateway') });
         await waitUntil(deadline, async () => (await fetch(`http://127.0.0.1:${env.PORT}/health`)).status === 200, 'gateway healthy');
       }
       let seed: SeedReport | undefined;
@@ -115,6 +121,7 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
         sip2Port: env.SIP2_PORT,
         sip2TlsPort: env.SIP2_TLS_PORT,
         apiKey,
+        metricsUrls,
         embedded,
         seed,
         supervisor,
@@ -127,6 +134,12 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
     await stop().catch(() => undefined);
     throw err;
   }
+}
+
+/** Metrics port of every service: base + index in the suite's order, or free ports when base is 0. */
+async function metricsPortsFor(base: number): Promise<Record<ServiceName | 'gateway', number>> {
+  const ports = base === 0 ? await findFreePorts(ALL.length) : ALL.map((_, i) => base + i);
+  return Object.fromEntries(ALL.map((name, i) => [name, ports[i]])) as Record<ServiceName | 'gateway', number>;
 }
 
 /** libuv threads per service: one per core, at least 2 and at most libuv's default of 4. */

@@ -41,4 +41,11 @@ export class GatewayEnvDto extends BaseEnvDto {
   @IsOptional()
   @IsString()
   BODY_LIMIT = '1mb';
+
+  /** Bearer token Prometheus sends for `GET /metrics`; unset: /metrics answers loopback callers only. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters of random data' })
+  @MaxLength(200)
+  METRICS_TOKEN?: string;
 }

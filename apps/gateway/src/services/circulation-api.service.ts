@@ -2,20 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { NatsRpcClient } from '@app/common';
 import { CheckinDto, CheckinResult, CheckoutDto, CheckoutResult, LoanSubjects, RenewDto, RenewResult } from '@app/contracts';
 
-/** Checkout, checkin and renew: forwarded to the loans service, which owns the rules. */
+/** Checkout, checkin and renew: forwarded to the loans service, which owns the rules. A staff desk
+ * is the HTTP API's channel unless the caller names another (statistics count by channel). */
 @Injectable()
 export class CirculationApiService {
   constructor(private readonly rpc: NatsRpcClient) {}
 
   checkout(dto: CheckoutDto): Promise<CheckoutResult> {
-    return this.rpc.request(LoanSubjects.checkout, dto);
+    return this.rpc.request(LoanSubjects.checkout, { ...dto, channel: dto.channel ?? 'desk' });
   }
 
   checkin(dto: CheckinDto): Promise<CheckinResult> {
-    return this.rpc.request(LoanSubjects.checkin, dto);
+    return this.rpc.request(LoanSubjects.checkin, { ...dto, channel: dto.channel ?? 'desk' });
   }
 
   renew(dto: RenewDto): Promise<RenewResult> {
-    return this.rpc.request(LoanSubjects.renew, dto);
+    return this.rpc.request(LoanSubjects.renew, { ...dto, channel: dto.channel ?? 'desk' });
   }
 }

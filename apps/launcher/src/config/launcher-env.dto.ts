@@ -79,6 +79,17 @@ export class LauncherEnvDto {
   @IsString()
   BOOTSTRAP_API_KEY?: string;
 
+  /**
+   * Each service's Prometheus listener gets METRICS_BASE_PORT + its index (patrons 9464, catalog 9465, …,
+   * gateway last); 0 picks free ports. The gateway also answers /metrics on PORT.
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65500)
+  METRICS_BASE_PORT = 9464;
+
   /** seed the demo network on first start (true) or never (false) */
   @IsOptional()
   @IsIn(['true', 'false'])
