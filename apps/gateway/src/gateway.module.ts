@@ -10,6 +10,7 @@ import { CirculationController } from './controllers/circulation.controller';
 import { GatewayHealthController } from './controllers/health.controller';
 import { HoldsController } from './controllers/holds.controller';
 import { GatewayMetricsController } from './controllers/metrics.controller';
+import { StatisticsController } from './controllers/statistics.controller';
 import { ItemsController } from './controllers/items.controller';
 import { PatronsController } from './controllers/patrons.controller';
 import { RecordsController } from './controllers/records.controller';
@@ -57,6 +58,7 @@ export class GatewayModule {
         CalendarsController,
         FinesController,
         GatewayMetricsController,
+        StatisticsController,
       ],
       providers: [
         ApiKeyRepository,

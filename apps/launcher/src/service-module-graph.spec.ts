@@ -11,6 +11,7 @@ const SERVICES: Record<string, () => unknown> = {
   delivery: () => [require('../../delivery/src/delivery.module'), require('../../delivery/src/config/delivery-env.dto')],
   federation: () => [require('../../federation/src/federation.module'), require('../../federation/src/config/federation-env.dto')],
   sip2: () => [require('../../sip2/src/sip2.module'), require('../../sip2/src/config/sip2-env.dto')],
+  statistics: () => [require('../../statistics/src/statistics.module'), require('../../statistics/src/config/statistics-env.dto')],
 };
 
 function loadsSwagger(load: () => unknown): boolean {

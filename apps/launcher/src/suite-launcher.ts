@@ -76,6 +76,8 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
     SIP2_TLS_DIR: path.resolve(env.DATA_DIR, 'sip2-tls'),
   });
   if (apiKey) common.BOOTSTRAP_API_KEY = apiKey;
+  // the demo's patron pseudonym key; a real deployment sets its own secret (statistics refuses to start without one)
+  if (embedded) common.STATS_PATRON_HASH_KEY ??= 'demo-statistics-pseudonym-key';
   // libuv's pool runs the scrypt hashes (PINs in patrons, terminal passwords in sip2), 16 MiB each while
   // it runs: no more threads than cores (they are CPU-bound), unless the environment says otherwise
   common.UV_THREADPOOL_SIZE ??= String(serviceThreadpoolSize());

@@ -2,7 +2,7 @@
  * Every NATS subject the suite uses, versioned so a v2 can run beside v1 during a rolling upgrade.
  * Apps import these constants; a subject string never appears anywhere else.
  */
-export const ServiceNames = ['patrons', 'catalog', 'loans', 'delivery', 'federation', 'sip2'] as const;
+export const ServiceNames = ['patrons', 'catalog', 'loans', 'delivery', 'federation', 'sip2', 'statistics'] as const;
 export type ServiceName = (typeof ServiceNames)[number];
 
 export const healthSubject = (service: ServiceName | 'gateway'): string => `${service}.health.v1`;

@@ -12,7 +12,7 @@ import { LogLevels } from '@app/common';
  */
 export const SERVICE_HEAP_FLAGS = ['--max-old-space-size=512'];
 export const LIGHT_SERVICE_FLAGS = ['--max-semi-space-size=4'];
-export const LIGHT_TRAFFIC_SERVICES: readonly string[] = ['delivery', 'federation', 'gateway'];
+export const LIGHT_TRAFFIC_SERVICES: readonly string[] = ['delivery', 'federation', 'statistics', 'gateway'];
 
 /** The node flags a service runs with unless SERVICE_NODE_FLAGS says otherwise. */
 export function defaultServiceNodeFlags(service: string): string[] {

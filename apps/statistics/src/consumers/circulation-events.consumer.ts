@@ -1,0 +1,57 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { EventConsumerService } from '@app/common';
+import { EventEnvelope, EventSubjects, ItemEventData } from '@app/contracts';
+import { StatisticsEnvDto } from '../config/statistics-env.dto';
+import { ItemHolding, StatisticsRepository } from '../repositories/statistics.repository';
+import { actionOf, ActionRow, COUNTED_SUBJECTS, PatronPseudonymizer } from '../services/action-mapper';
+import { BranchDirectoryService } from '../services/branch-directory.service';
+
+const ITEM_SUBJECTS: string[] = [EventSubjects.itemCreated, EventSubjects.itemUpdated];
+
+/** Catalog item event data, with the fields turnover needs (optional in older events). */
+type StatsItemEventData = ItemEventData & { itemType?: string; homeBranch?: string };
+
+/**
+ * Fed by the JetStream events only: every counted action becomes one row (see action-mapper), catalog
+ * item events keep the holdings used for turnover. Batches of whatever has arrived are written in one
+ * statement; replays and redeliveries are ignored by the rows' natural keys.
+ */
+@Injectable()
+export class CirculationEventsConsumer implements OnApplicationBootstrap {
+  private readonly patrons: PatronPseudonymizer;
+
+  constructor(
+    private readonly consumer: EventConsumerService,
+    private readonly repo: StatisticsRepository,
+    private readonly branches: BranchDirectoryService,
+    private readonly env: StatisticsEnvDto,
+  ) {
+    this.patrons = new PatronPseudonymizer(env.STATS_PATRON_HASH_KEY);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.consume({
+      durable: 'statistics',
+      filterSubject: 'events.>',
+      subjects: [...Object.keys(COUNTED_SUBJECTS), ...ITEM_SUBJECTS],
+      batchHandler: (events) => this.handleBatch(events),
+      maxBatch: 500,
+    });
+  }
+
+  async handleBatch(events: EventEnvelope[]): Promise<void> {
+    const counted = events.filter((e) => COUNTED_SUBJECTS[e.type]);
+    if (counted.length > 0) {
+      const codes = counted.map((e) => (e.data as { branch?: string; pickupBranch?: string }).branch ?? (e.data as { pickupBranch?: string }).pickupBranch ?? '');
+      const kindOf = await this.branches.ready(codes.filter(Boolean));
+      const rows = counted.map((e) => actionOf(e, kindOf, this.patrons)).filter((r): r is ActionRow => r !== null);
+      await this.repo.record(rows, this.env.LIBRARY_TIMEZONE);
+    }
+    const items = events.filter((e) => ITEM_SUBJECTS.includes(e.type)).flatMap((e): ItemHolding[] => {
+      const d = e.data as StatsItemEventData;
+      if (!d.itemType || !d.homeBranch) return [];
+      return [{ agency: d.agency, barcode: d.barcode, itemType: d.itemType, homeBranch: d.homeBranch, withdrawn: d.status === 'withdrawn', changedAt: e.occurredAt }];
+    });
+    await this.repo.upsertItems(items);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './statistics.subjects';
+export * from './statistics.dto';
