@@ -1,11 +1,15 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
+import { countCirculation } from '@app/common';
 import {
   CheckinDto,
   CheckinResult,
   CheckoutDto,
   CheckoutResult,
   ItemRefDto,
+  LoanHistoryPage,
+  LoanHistoryQueryDto,
+  LoanHistorySubjects,
   LoanSubjects,
   LoanView,
   Page,
@@ -31,17 +35,17 @@ export class LoansController {
 
   @MessagePattern(LoanSubjects.checkout)
   checkout(@Payload() dto: CheckoutDto): Promise<CheckoutResult> {
-    return this.checkoutItem.execute(dto);
+    return countCirculation('checkout', dto.channel, this.checkoutItem.execute(dto));
   }
 
   @MessagePattern(LoanSubjects.checkin)
   checkin(@Payload() dto: CheckinDto): Promise<CheckinResult> {
-    return this.checkinItem.execute(dto);
+    return countCirculation('checkin', dto.channel, this.checkinItem.execute(dto));
   }
 
   @MessagePattern(LoanSubjects.renew)
   renew(@Payload() dto: RenewDto): Promise<RenewResult> {
-    return this.renewLoan.execute(dto);
+    return countCirculation('renew', dto.channel, this.renewLoan.execute(dto));
   }
 
   @MessagePattern(LoanSubjects.patronLoans)
@@ -57,5 +61,11 @@ export class LoansController {
   @MessagePattern(LoanSubjects.patronSummary)
   patronSummary(@Payload() dto: PatronSummaryDto): Promise<PatronSummary> {
     return this.queries.patronSummary(dto);
+  }
+
+  /** Pages through every loan (for the statistics backfill, which never reads this schema). */
+  @MessagePattern(LoanHistorySubjects.history)
+  history(@Payload() dto: LoanHistoryQueryDto): Promise<LoanHistoryPage> {
+    return this.queries.history(dto);
   }
 }

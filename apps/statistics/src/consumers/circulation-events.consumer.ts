@@ -8,8 +8,6 @@ import { BranchDirectoryService } from '../services/branch-directory.service';
 
 const ITEM_SUBJECTS: string[] = [EventSubjects.itemCreated, EventSubjects.itemUpdated];
 
-/** Catalog item event data, with the fields turnover needs (optional in older events). */
-type StatsItemEventData = ItemEventData & { itemType?: string; homeBranch?: string };
 
 /**
  * Fed by the JetStream events only: every counted action becomes one row (see action-mapper), catalog
@@ -48,7 +46,7 @@ export class CirculationEventsConsumer implements OnApplicationBootstrap {
       await this.repo.record(rows, this.env.LIBRARY_TIMEZONE);
     }
     const items = events.filter((e) => ITEM_SUBJECTS.includes(e.type)).flatMap((e): ItemHolding[] => {
-      const d = e.data as StatsItemEventData;
+      const d = e.data as ItemEventData;
       if (!d.itemType || !d.homeBranch) return [];
       return [{ agency: d.agency, barcode: d.barcode, itemType: d.itemType, homeBranch: d.homeBranch, withdrawn: d.status === 'withdrawn', changedAt: e.occurredAt }];
     });

@@ -34,8 +34,8 @@ export interface ActionRow {
   source: 'event' | 'backfill';
 }
 
-/** Loan event data as published by loans, with the fields statistics reads (optional in older events). */
-export type StatsLoanEventData = LoanEventData & { patronType?: string; itemType?: string; owningBranch?: string; renewals?: number };
+/** Loan event data as published by loans (the statistics fields are optional in older events). */
+export type StatsLoanEventData = LoanEventData;
 
 /** Keyed hash of a patron (agency + card): stable for counting distinct readers, not reversible without the key. */
 export class PatronPseudonymizer {

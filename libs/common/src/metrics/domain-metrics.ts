@@ -13,6 +13,33 @@ export function circulationTransactions(): Counter<'action' | 'channel' | 'outco
   return (circulation ??= metricCounter('circulation_transactions_total', 'Circulation transactions handled by the loans service, by action, channel and outcome (ok or error code)', ['action', 'channel', 'outcome']));
 }
 
+type CirculationChild = ReturnType<Counter<'action' | 'channel' | 'outcome'>['labels']>;
+const circulationChildren = new Map<string, CirculationChild>();
+
+/**
+ * Counts a circulation command when it settles (ok, or the error code it failed with) and passes its
+ * result or error through. One cached child per (action, channel, outcome): a map lookup per command.
+ */
+export function countCirculation<T>(action: string, channel: string | undefined, work: Promise<T>): Promise<T> {
+  const count = (outcome: string) => {
+    const key = `${action}|${channel ?? 'api'}|${outcome}`;
+    let child = circulationChildren.get(key);
+    if (!child) circulationChildren.set(key, (child = circulationTransactions().labels(action, channel ?? 'api', outcome)));
+    child.inc();
+  };
+  return work.then(
+    (result) => {
+      count('ok');
+      return result;
+    },
+    (err: unknown) => {
+      const code = (err as { code?: unknown })?.code;
+      count(typeof code === 'string' && /^[A-Z_]{2,40}$/.test(code) ? code : 'INTERNAL');
+      throw err;
+    },
+  );
+}
+
 let ncip: Counter<'partner' | 'message' | 'outcome'> | undefined;
 /** NCIP exchanges by partner agency (ISIL of a configured partner), message (e.g. CheckOutItem) and outcome (ok or problem type). */
 export function ncipExchanges(): Counter<'partner' | 'message' | 'outcome'> {
