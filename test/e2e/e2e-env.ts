@@ -9,6 +9,8 @@ export interface E2eEnv {
   sip2Port: number;
   sip2TlsPort: number;
   dataDir: string;
+  /** each service's Prometheus endpoint (free ports) */
+  metricsUrls: Record<string, string>;
 }
 
 /** env var naming the JSON file globalSetup wrote (jest workers inherit the parent's env) */

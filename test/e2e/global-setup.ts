@@ -29,6 +29,7 @@ export default async function globalSetup(): Promise<void> {
     SIP2_PORT: String(sip2),
     SIP2_TLS_PORT: String(sip2tls),
     BOOTSTRAP_API_KEY: apiKey,
+    METRICS_BASE_PORT: '0',
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
   });
   const logFile = fs.createWriteStream(path.join(dataDir, 'services.log'));
@@ -49,6 +50,7 @@ export default async function globalSetup(): Promise<void> {
     sip2Port: suite.sip2Port,
     sip2TlsPort: suite.sip2TlsPort,
     dataDir,
+    metricsUrls: suite.metricsUrls,
   };
   const envFile = path.join(dataDir, 'e2e-env.json');
   fs.writeFileSync(envFile, JSON.stringify(out, null, 2));
