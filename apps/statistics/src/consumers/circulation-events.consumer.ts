@@ -40,8 +40,9 @@ export class CirculationEventsConsumer implements OnApplicationBootstrap {
   async handleBatch(events: EventEnvelope[]): Promise<void> {
     const counted = events.filter((e) => COUNTED_SUBJECTS[e.type]);
     if (counted.length > 0) {
-      const codes = counted.map((e) => (e.data as { branch?: string; pickupBranch?: string }).branch ?? (e.data as { pickupBranch?: string }).pickupBranch ?? '');
-      const kindOf = await this.branches.ready(codes.filter(Boolean));
+      const kindOf = await this.branches.ready(
+        counted.map((e) => ({ branch: (e.data as { branch?: string }).branch ?? (e.data as { pickupBranch?: string }).pickupBranch ?? '', occurredAt: e.occurredAt })).filter((r) => r.branch),
+      );
       const rows = counted.map((e) => actionOf(e, kindOf, this.patrons)).filter((r): r is ActionRow => r !== null);
       await this.repo.record(rows, this.env.LIBRARY_TIMEZONE);
     }

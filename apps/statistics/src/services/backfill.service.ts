@@ -36,7 +36,8 @@ export class BackfillService {
       report.pages++;
       report.loansRead += page.items.length;
       if (page.items.length > 0) {
-        const kindOf = await this.branches.ready([...new Set(page.items.flatMap((l) => [l.checkoutBranch, l.returnBranch ?? l.checkoutBranch]))]);
+        // history is older than the directory: unknown branches stay unknown without a refresh each page
+        const kindOf = await this.branches.ready([]);
         const rows = page.items.flatMap((l) => rowsOfLoan(l, kindOf, this.patrons));
         report.rowsInserted += await this.repo.record(rows, this.env.LIBRARY_TIMEZONE);
       }

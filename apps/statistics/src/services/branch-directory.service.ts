@@ -3,8 +3,8 @@ import { NatsRpcClient } from '@app/common';
 import { AgencyView, BranchKind, CatalogSubjects } from '@app/contracts';
 
 const TTL_MS = 5 * 60_000;
-/** An unknown branch refreshes the directory at most this often. */
-const MISS_REFRESH_MS = 30_000;
+/** Refreshes for unknown branches are at least this far apart (a misconfigured branch must not flood the catalog). */
+const MISS_REFRESH_MS = 1_000;
 
 /**
  * Branch kinds (24-hour library, locker, …) from the catalog over NATS, cached: they decide whether a
@@ -18,15 +18,21 @@ export class BranchDirectoryService {
 
   constructor(private readonly rpc: NatsRpcClient) {}
 
-  /** Load (or refresh) before a batch; throws only when there is no directory at all. */
-  async ready(branches: string[]): Promise<(code: string) => BranchKind | undefined> {
+  /**
+   * Load (or refresh) before a batch; throws only when there is no directory at all. A branch the
+   * directory does not know is looked up again when the directory is older than the event that names
+   * it (a branch added a moment ago); one still unknown after that is reported as unknown.
+   */
+  async ready(refs: { branch: string; occurredAt: string }[]): Promise<(code: string) => BranchKind | undefined> {
     const age = Date.now() - this.loadedAt;
-    const missing = this.kinds ? branches.some((b) => !this.kinds!.has(b)) : true;
-    if (!this.kinds || age > TTL_MS || (missing && age > MISS_REFRESH_MS)) {
+    const stale = this.kinds ? refs.some((r) => !this.kinds!.has(r.branch) && Date.parse(r.occurredAt) >= this.loadedAt) : true;
+    if (!this.kinds || age > TTL_MS || stale) {
+      if (this.kinds && age < MISS_REFRESH_MS) await new Promise((r) => setTimeout(r, MISS_REFRESH_MS - age));
       try {
+        const startedAt = Date.now();
         const agencies = await this.rpc.request<AgencyView[]>(CatalogSubjects.listAgencies, {});
         this.kinds = new Map(agencies.flatMap((a) => a.branches.map((b) => [b.code, b.kind] as const)));
-        this.loadedAt = Date.now();
+        this.loadedAt = startedAt;
       } catch (err) {
         if (!this.kinds) throw err; // retried by the consumer: a 24-hour checkout must not count as a kiosk
         this.logger.warn(`branch directory not refreshed: ${(err as Error).message}`);
