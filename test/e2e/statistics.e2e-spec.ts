@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { connect, JSONCodec, NatsConnection } from 'nats';
 import { Client } from 'pg';
 import { createStandaloneRpcClient, NatsRpcClient } from '@app/common';
-import { AnnualReport, CatalogSubjects, EVENT_STREAM, HeatmapReport, LoanSubjects, PatronSubjects, RecordView, ReportTable } from '@app/contracts';
+import { AnnualReport, CatalogCreateItem, CatalogCreateRecord, CatalogUpsertBranch, EVENT_STREAM, HeatmapReport, LoansCheckin, LoansCheckout, LoansRenew, PatronsCreate, ReportTable } from '@app/contracts';
 import { e2eEnv } from './e2e-env';
 
 /**
@@ -104,8 +104,8 @@ beforeAll(async () => {
   pg = new Client({ connectionString: env.databaseUrl });
   await pg.connect();
   nc = await connect({ servers: env.natsUrl });
-  await rpc.request(CatalogSubjects.upsertBranch, { code: BRANCH, agency: KSL, name: `统计测试分馆 ${run}`, kind: 'branch' });
-  await rpc.request(CatalogSubjects.upsertBranch, { code: BRANCH_24H, agency: KSL, name: `统计测试24小时 ${run}`, kind: 'self_service_24h' });
+  await rpc.call(CatalogUpsertBranch, { code: BRANCH, agency: KSL, name: `统计测试分馆 ${run}`, kind: 'branch' });
+  await rpc.call(CatalogUpsertBranch, { code: BRANCH_24H, agency: KSL, name: `统计测试24小时 ${run}`, kind: 'self_service_24h' });
 });
 
 afterAll(async () => {
@@ -119,16 +119,16 @@ describe('statistics (e2e)', () => {
   const patrons: string[] = [];
 
   it('counts real circulation by branch and channel exactly as the loans data has it, and a replay changes nothing', async () => {
-    const record = await rpc.request<RecordView>(CatalogSubjects.createRecord, { title: `统计测试 ${run}` });
+    const record = await rpc.call(CatalogCreateRecord, { title: `统计测试 ${run}` });
     const types = ['book', 'children_book', 'periodical'] as const;
     for (let i = 0; i < 24; i++) {
       const barcode = `ST${run}${String(i).padStart(4, '0')}`;
-      await rpc.request(CatalogSubjects.createItem, { agency: KSL, barcode, recordId: record.id, itemType: types[i % 3], homeBranch: BRANCH });
+      await rpc.call(CatalogCreateItem, { agency: KSL, barcode, recordId: record.id, itemType: types[i % 3], homeBranch: BRANCH });
       items.push(barcode);
     }
     for (let i = 0; i < 5; i++) {
       const barcode = `PST${run}${i}`;
-      await rpc.request(PatronSubjects.create, { agency: KSL, barcode, name: `读者${i}`, patronType: i % 2 ? 'child' : 'adult', homeBranch: BRANCH, cardExpiresOn: '2030-12-31', pin: '1234' });
+      await rpc.call(PatronsCreate, { agency: KSL, barcode, name: `读者${i}`, patronType: i % 2 ? 'child' : 'adult', homeBranch: BRANCH, cardExpiresOn: '2030-12-31', pin: '1234' });
       patrons.push(barcode);
     }
 
@@ -145,16 +145,16 @@ describe('statistics (e2e)', () => {
         if (!holder) {
           const patron = patrons[Math.floor(random() * patrons.length)];
           const body = { patron: { agency: KSL, barcode: patron }, item: { agency: KSL, barcode: item }, branch };
-          if (sip2) await rpc.request(LoanSubjects.checkout, { ...body, channel: 'sip2' });
+          if (sip2) await rpc.call(LoansCheckout, { ...body, channel: 'sip2' });
           else await httpPost('/api/circulation/checkout', body);
           onLoan.set(item, patron);
         } else if (random() < 0.25) {
           const body = { patron: { agency: KSL, barcode: holder }, item: { agency: KSL, barcode: item }, branch };
-          if (sip2) await rpc.request(LoanSubjects.renew, { ...body, channel: 'sip2' });
+          if (sip2) await rpc.call(LoansRenew, { ...body, channel: 'sip2' });
           else await httpPost('/api/circulation/renew', body);
         } else {
           const body = { item: { agency: KSL, barcode: item }, branch };
-          if (sip2) await rpc.request(LoanSubjects.checkin, { ...body, channel: 'sip2' });
+          if (sip2) await rpc.call(LoansCheckin, { ...body, channel: 'sip2' });
           else await httpPost('/api/circulation/checkin', body);
           onLoan.delete(item);
         }

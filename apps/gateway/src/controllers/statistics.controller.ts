@@ -12,7 +12,12 @@ import {
   HeatmapQueryDto,
   HeatmapReport,
   ReportTable,
-  StatisticsSubjects,
+  StatisticsAnnualReport,
+  StatisticsBackfill,
+  StatisticsCirculationReport,
+  StatisticsHeatmap,
+  StatisticsPatrons,
+  StatisticsTurnover,
 } from '@app/contracts';
 import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
 import type { GatewayResponse } from '../http/gateway-request';
@@ -55,7 +60,7 @@ export class StatisticsController {
   @ApiProduces('application/json', CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE)
   @ApiOkResponse({ description: 'ReportTable' })
   async circulation(@Query() { format, ...q }: CirculationHttpQuery, @Res() res: GatewayResponse): Promise<void> {
-    const table = await this.rpc.request<ReportTable>(StatisticsSubjects.circulation, q);
+    const table = await this.rpc.call(StatisticsCirculationReport, q);
     await send(res, format, table, [table], `circulation-${q.from}-${q.to}`);
   }
 
@@ -64,7 +69,7 @@ export class StatisticsController {
   @ApiProduces('application/json', CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE)
   @ApiOkResponse({ description: 'HeatmapReport' })
   async heatmap(@Query() { format, ...q }: HeatmapHttpQuery, @Res() res: GatewayResponse): Promise<void> {
-    const report = await this.rpc.request<HeatmapReport>(StatisticsSubjects.heatmap, q);
+    const report = await this.rpc.call(StatisticsHeatmap, q);
     await send(res, format, report, [report], `heatmap-${q.from}-${q.to}`);
   }
 
@@ -73,7 +78,7 @@ export class StatisticsController {
   @ApiProduces('application/json', CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE)
   @ApiOkResponse({ description: 'ReportTable' })
   async turnover(@Query() { format, ...q }: RangeHttpQuery, @Res() res: GatewayResponse): Promise<void> {
-    const table = await this.rpc.request<ReportTable>(StatisticsSubjects.turnover, q);
+    const table = await this.rpc.call(StatisticsTurnover, q);
     await send(res, format, table, [table], `turnover-${q.from}-${q.to}`);
   }
 
@@ -82,7 +87,7 @@ export class StatisticsController {
   @ApiProduces('application/json', CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE)
   @ApiOkResponse({ description: 'ReportTable' })
   async patrons(@Query() { format, ...q }: RangeHttpQuery, @Res() res: GatewayResponse): Promise<void> {
-    const table = await this.rpc.request<ReportTable>(StatisticsSubjects.patrons, q);
+    const table = await this.rpc.call(StatisticsPatrons, q);
     await send(res, format, table, [table], `patrons-${q.from}-${q.to}`);
   }
 
@@ -91,7 +96,7 @@ export class StatisticsController {
   @ApiProduces('application/json', CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE)
   @ApiOkResponse({ description: 'AnnualReport' })
   async annual(@Query() { format, ...q }: AnnualHttpQuery, @Res() res: GatewayResponse): Promise<void> {
-    const report = await this.rpc.request<AnnualReport>(StatisticsSubjects.annual, q);
+    const report = await this.rpc.call(StatisticsAnnualReport, q);
     await send(res, format, report, [report.table, report.indicators, report.branches], `annual-report-${q.year}`);
   }
 
@@ -101,7 +106,7 @@ export class StatisticsController {
   @ApiOperation({ summary: 'Rebuild statistics from the loans history (idempotent; ops key)' })
   @ApiOkResponse({ description: 'BackfillReport' })
   backfill(@Body() dto: BackfillDto): Promise<BackfillReport> {
-    return this.rpc.request(StatisticsSubjects.backfill, dto, { timeoutMs: 600_000 });
+    return this.rpc.call(StatisticsBackfill, dto, { timeoutMs: 600_000 });
   }
 }
 

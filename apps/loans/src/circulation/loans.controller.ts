@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { countCirculation } from '@app/common';
+import { Payload } from '@nestjs/microservices';
+import { countCirculation, Handles } from '@app/common';
 import {
   CheckinDto,
   CheckinResult,
@@ -9,8 +9,13 @@ import {
   ItemRefDto,
   LoanHistoryPage,
   LoanHistoryQueryDto,
-  LoanHistorySubjects,
-  LoanSubjects,
+  LoansHistory,
+  LoansCheckin,
+  LoansCheckout,
+  LoansItemLoan,
+  LoansPatronLoans,
+  LoansPatronSummary,
+  LoansRenew,
   LoanView,
   Page,
   PatronLoansDto,
@@ -33,38 +38,38 @@ export class LoansController {
     private readonly queries: LoanQueryService,
   ) {}
 
-  @MessagePattern(LoanSubjects.checkout)
+  @Handles(LoansCheckout)
   checkout(@Payload() dto: CheckoutDto): Promise<CheckoutResult> {
     return countCirculation('checkout', dto.channel, this.checkoutItem.execute(dto));
   }
 
-  @MessagePattern(LoanSubjects.checkin)
+  @Handles(LoansCheckin)
   checkin(@Payload() dto: CheckinDto): Promise<CheckinResult> {
     return countCirculation('checkin', dto.channel, this.checkinItem.execute(dto));
   }
 
-  @MessagePattern(LoanSubjects.renew)
+  @Handles(LoansRenew)
   renew(@Payload() dto: RenewDto): Promise<RenewResult> {
     return countCirculation('renew', dto.channel, this.renewLoan.execute(dto));
   }
 
-  @MessagePattern(LoanSubjects.patronLoans)
+  @Handles(LoansPatronLoans)
   patronLoans(@Payload() dto: PatronLoansDto): Promise<Page<LoanView>> {
     return this.queries.patronLoans(dto);
   }
 
-  @MessagePattern(LoanSubjects.itemLoan)
+  @Handles(LoansItemLoan)
   itemLoan(@Payload() dto: ItemRefDto): Promise<LoanView | null> {
     return this.queries.itemLoan(dto);
   }
 
-  @MessagePattern(LoanSubjects.patronSummary)
+  @Handles(LoansPatronSummary)
   patronSummary(@Payload() dto: PatronSummaryDto): Promise<PatronSummary> {
     return this.queries.patronSummary(dto);
   }
 
   /** Pages through every loan (for the statistics backfill, which never reads this schema). */
-  @MessagePattern(LoanHistorySubjects.history)
+  @Handles(LoansHistory)
   history(@Payload() dto: LoanHistoryQueryDto): Promise<LoanHistoryPage> {
     return this.queries.history(dto);
   }

@@ -1,12 +1,12 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { EventConsumerService } from '@app/common';
-import { EventEnvelope, EventSubjects, ItemEventData } from '@app/contracts';
+import { EventEnvelope, ItemCreated, ItemEventData, ItemUpdated } from '@app/contracts';
 import { StatisticsEnvDto } from '../config/statistics-env.dto';
 import { ItemHolding, StatisticsRepository } from '../repositories/statistics.repository';
 import { actionOf, ActionRow, COUNTED_SUBJECTS, PatronPseudonymizer } from '../services/action-mapper';
 import { BranchDirectoryService } from '../services/branch-directory.service';
 
-const ITEM_SUBJECTS: string[] = [EventSubjects.itemCreated, EventSubjects.itemUpdated];
+const ITEM_SUBJECTS: string[] = [ItemCreated.subject, ItemUpdated.subject];
 
 
 /**

@@ -1,5 +1,6 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
+import { Handles } from '@app/common';
 import {
   AnnualReport,
   AnnualReportQueryDto,
@@ -10,7 +11,12 @@ import {
   HeatmapQueryDto,
   HeatmapReport,
   ReportTable,
-  StatisticsSubjects,
+  StatisticsAnnualReport,
+  StatisticsBackfill,
+  StatisticsCirculationReport,
+  StatisticsHeatmap,
+  StatisticsPatrons,
+  StatisticsTurnover,
 } from '@app/contracts';
 import { BackfillService } from '../services/backfill.service';
 import { ReportsService } from '../services/reports.service';
@@ -22,32 +28,32 @@ export class StatisticsController {
     private readonly backfillService: BackfillService,
   ) {}
 
-  @MessagePattern(StatisticsSubjects.circulation)
+  @Handles(StatisticsCirculationReport)
   circulation(@Payload() dto: CirculationReportQueryDto): Promise<ReportTable> {
     return this.reports.circulation(dto);
   }
 
-  @MessagePattern(StatisticsSubjects.heatmap)
+  @Handles(StatisticsHeatmap)
   heatmap(@Payload() dto: HeatmapQueryDto): Promise<HeatmapReport> {
     return this.reports.heatmap(dto);
   }
 
-  @MessagePattern(StatisticsSubjects.turnover)
+  @Handles(StatisticsTurnover)
   turnover(@Payload() dto: DateRangeQueryDto): Promise<ReportTable> {
     return this.reports.turnover(dto);
   }
 
-  @MessagePattern(StatisticsSubjects.patrons)
+  @Handles(StatisticsPatrons)
   patrons(@Payload() dto: DateRangeQueryDto): Promise<ReportTable> {
     return this.reports.patrons(dto);
   }
 
-  @MessagePattern(StatisticsSubjects.annual)
+  @Handles(StatisticsAnnualReport)
   annual(@Payload() dto: AnnualReportQueryDto): Promise<AnnualReport> {
     return this.reports.annual(dto.year);
   }
 
-  @MessagePattern(StatisticsSubjects.backfill)
+  @Handles(StatisticsBackfill)
   backfill(@Payload() dto: BackfillDto): Promise<BackfillReport> {
     return this.backfillService.run(dto);
   }

@@ -1,4 +1,4 @@
-import { EventEnvelope, EventSubjects, HoldEventSubjects } from '@app/contracts';
+import { EventEnvelope, HoldPlaced, HoldReady, LoanClosed, LoanCreated, LoanRenewed } from '@app/contracts';
 import { actionOf, PatronPseudonymizer, statisticsChannel } from './action-mapper';
 import { rowsOfLoan } from './backfill.service';
 
@@ -30,9 +30,9 @@ describe('statistics channel', () => {
 
 describe('actionOf', () => {
   it('keys a checkout, a return and each renewal by loan so a replay or the backfill maps to the same row', () => {
-    expect(actionOf(loanEvent(EventSubjects.loanCreated, {}), kindOf, patrons)?.key).toBe('checkout:L1');
-    expect(actionOf(loanEvent(EventSubjects.loanClosed, {}), kindOf, patrons)?.key).toBe('checkin:L1');
-    expect(actionOf(loanEvent(EventSubjects.loanRenewed, { renewals: 2 }), kindOf, patrons)?.key).toBe('renew:L1:2');
+    expect(actionOf(loanEvent(LoanCreated.subject, {}), kindOf, patrons)?.key).toBe('checkout:L1');
+    expect(actionOf(loanEvent(LoanClosed.subject, {}), kindOf, patrons)?.key).toBe('checkin:L1');
+    expect(actionOf(loanEvent(LoanRenewed.subject, { renewals: 2 }), kindOf, patrons)?.key).toBe('renew:L1:2');
     const history = rowsOfLoan(
       {
         loanId: 'L1', patron: { agency: 'A', barcode: 'P1' }, patronType: 'adult', item: { agency: 'A', barcode: 'B1' }, itemType: 'book', owningBranch: 'KSL-MAIN',
@@ -51,7 +51,7 @@ describe('actionOf', () => {
   });
 
   it('stores patrons only as a keyed hash, the same for the same card and different for another key', () => {
-    const row = actionOf(loanEvent(EventSubjects.loanCreated, { patronType: 'child', itemType: 'children_book', owningBranch: 'KSL-MAIN' }), kindOf, patrons)!;
+    const row = actionOf(loanEvent(LoanCreated.subject, { patronType: 'child', itemType: 'children_book', owningBranch: 'KSL-MAIN' }), kindOf, patrons)!;
     expect(row).toMatchObject({ action: 'checkout', patronType: 'child', itemType: 'children_book', itemAgency: 'A', patronAgency: 'A' });
     expect(JSON.stringify(row)).not.toContain('P1');
     expect(row.patronHash).toBe(patrons.hash('A', 'P1'));
@@ -59,16 +59,16 @@ describe('actionOf', () => {
   });
 
   it('older events without the statistics fields count with unknown dimensions', () => {
-    expect(actionOf(loanEvent(EventSubjects.loanCreated, {}), kindOf, patrons)).toMatchObject({ itemType: '-', patronType: '-', owningBranch: '-' });
+    expect(actionOf(loanEvent(LoanCreated.subject, {}), kindOf, patrons)).toMatchObject({ itemType: '-', patronType: '-', owningBranch: '-' });
   });
 
   it('holds count at the pickup branch; other events are not counted', () => {
     const hold = actionOf(
-      { ...loanEvent(HoldEventSubjects.holdPlaced, {}), data: { holdId: 'H1', patron: { agency: 'A', barcode: 'P1' }, level: 'title', recordId: 'R', title: 't', pickupBranch: 'KSL-LOCK', status: 'waiting' } },
+      { ...loanEvent(HoldPlaced.subject, {}), data: { holdId: 'H1', patron: { agency: 'A', barcode: 'P1' }, level: 'title', recordId: 'R', title: 't', pickupBranch: 'KSL-LOCK', status: 'waiting' } },
       kindOf,
       patrons,
     );
     expect(hold).toMatchObject({ key: 'hold_placed:H1', branch: 'KSL-LOCK', action: 'hold_placed' });
-    expect(actionOf(loanEvent(HoldEventSubjects.holdReady, {}), kindOf, patrons)).toBeNull();
+    expect(actionOf(loanEvent(HoldReady.subject, {}), kindOf, patrons)).toBeNull();
   });
 });

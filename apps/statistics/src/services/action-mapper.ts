@@ -2,10 +2,14 @@ import { createHmac } from 'node:crypto';
 import {
   BranchKind,
   EventEnvelope,
-  EventSubjects,
   HoldEventData,
-  HoldEventSubjects,
+  HoldFulfilled,
+  HoldPlaced,
+  LoanClosed,
+  LoanCreated,
   LoanEventData,
+  LoanRenewed,
+  PatronCreated,
   PatronChangedEventData,
   StatisticsAction,
   StatisticsChannel,
@@ -68,12 +72,12 @@ export function statisticsChannel(raw: string | null | undefined, branchKind: Br
 
 /** The events statistics counts, and the action each one is. */
 export const COUNTED_SUBJECTS: Record<string, StatisticsAction> = {
-  [EventSubjects.loanCreated]: 'checkout',
-  [EventSubjects.loanClosed]: 'checkin',
-  [EventSubjects.loanRenewed]: 'renew',
-  [HoldEventSubjects.holdPlaced]: 'hold_placed',
-  [HoldEventSubjects.holdFulfilled]: 'hold_filled',
-  [EventSubjects.patronCreated]: 'card_issued',
+  [LoanCreated.subject]: 'checkout',
+  [LoanClosed.subject]: 'checkin',
+  [LoanRenewed.subject]: 'renew',
+  [HoldPlaced.subject]: 'hold_placed',
+  [HoldFulfilled.subject]: 'hold_filled',
+  [PatronCreated.subject]: 'card_issued',
 };
 
 /** The row an event stands for, or null when it is not a counted action. */

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { NatsRpcClient } from '@app/common';
-import { BackfillDto, BackfillReport, LoanHistoryPage, LoanHistoryRow, LoanHistorySubjects } from '@app/contracts';
+import { BackfillDto, BackfillReport, LoanHistoryRow, LoansHistory } from '@app/contracts';
 import { StatisticsEnvDto } from '../config/statistics-env.dto';
 import { StatisticsRepository } from '../repositories/statistics.repository';
 import { ActionRow, PatronPseudonymizer, statisticsChannel, UNKNOWN } from './action-mapper';
@@ -32,7 +32,7 @@ export class BackfillService {
     const report: BackfillReport = { loansRead: 0, rowsInserted: 0, pages: 0 };
     let after: string | undefined;
     for (;;) {
-      const page = await this.rpc.request<LoanHistoryPage>(LoanHistorySubjects.history, { after, since: dto.since, limit: PAGE }, { timeoutMs: 30_000 });
+      const page = await this.rpc.call(LoansHistory, { after, since: dto.since, limit: PAGE }, { timeoutMs: 30_000 });
       report.pages++;
       report.loansRead += page.items.length;
       if (page.items.length > 0) {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { NatsRpcClient } from '@app/common';
-import { AgencyView, BranchKind, CatalogSubjects } from '@app/contracts';
+import { BranchKind, CatalogListAgencies } from '@app/contracts';
 
 const TTL_MS = 5 * 60_000;
 /** Refreshes for unknown branches are at least this far apart (a misconfigured branch must not flood the catalog). */
@@ -30,7 +30,7 @@ export class BranchDirectoryService {
       if (this.kinds && age < MISS_REFRESH_MS) await new Promise((r) => setTimeout(r, MISS_REFRESH_MS - age));
       try {
         const startedAt = Date.now();
-        const agencies = await this.rpc.request<AgencyView[]>(CatalogSubjects.listAgencies, {});
+        const agencies = await this.rpc.call(CatalogListAgencies, {});
         this.kinds = new Map(agencies.flatMap((a) => a.branches.map((b) => [b.code, b.kind] as const)));
         this.loadedAt = startedAt;
       } catch (err) {

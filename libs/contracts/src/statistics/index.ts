@@ -1,2 +1,1 @@
-export * from './statistics.subjects';
 export * from './statistics.dto';
