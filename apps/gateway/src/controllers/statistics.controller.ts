@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { NatsRpcClient } from '@app/common';
 import {
@@ -25,21 +25,25 @@ import { CSV_CONTENT_TYPE, ExportFormat, ExportFormats, toCsv, toXlsx, XLSX_CONT
 
 /* HTTP query shapes: the report query plus the export format (not sent to the statistics service). */
 class CirculationHttpQuery extends CirculationReportQueryDto {
+  @ApiPropertyOptional({ enum: ExportFormats, default: 'json', description: 'csv or xlsx: download the table' })
   @IsOptional()
   @IsIn(ExportFormats)
   format?: ExportFormat;
 }
 class HeatmapHttpQuery extends HeatmapQueryDto {
+  @ApiPropertyOptional({ enum: ExportFormats, default: 'json', description: 'csv or xlsx: download the table' })
   @IsOptional()
   @IsIn(ExportFormats)
   format?: ExportFormat;
 }
 class RangeHttpQuery extends DateRangeQueryDto {
+  @ApiPropertyOptional({ enum: ExportFormats, default: 'json', description: 'csv or xlsx: download the table' })
   @IsOptional()
   @IsIn(ExportFormats)
   format?: ExportFormat;
 }
 class AnnualHttpQuery extends AnnualReportQueryDto {
+  @ApiPropertyOptional({ enum: ExportFormats, default: 'json', description: 'csv or xlsx: download the table' })
   @IsOptional()
   @IsIn(ExportFormats)
   format?: ExportFormat;
