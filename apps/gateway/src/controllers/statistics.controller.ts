@@ -3,14 +3,12 @@ import { ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags 
 import { IsIn, IsOptional } from 'class-validator';
 import { NatsRpcClient } from '@app/common';
 import {
-  AnnualReport,
   AnnualReportQueryDto,
   BackfillDto,
   BackfillReport,
   CirculationReportQueryDto,
   DateRangeQueryDto,
   HeatmapQueryDto,
-  HeatmapReport,
   ReportTable,
   StatisticsAnnualReport,
   StatisticsBackfill,

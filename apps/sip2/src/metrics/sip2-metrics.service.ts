@@ -40,7 +40,7 @@ export class Sip2MetricsService {
 
   constructor() {
     // the latest instance is the one scraped (one SIP2 service per process outside tests)
-    current = this;
+    scrapeFrom(this);
     metricGauge('sip2_connections_open', 'SIP2 connections open now', [], function () {
       this.set(current?.connections.open ?? 0);
     });
@@ -100,3 +100,6 @@ export class Sip2MetricsService {
 }
 
 let current: Sip2MetricsService | undefined;
+function scrapeFrom(service: Sip2MetricsService): void {
+  current = service;
+}
