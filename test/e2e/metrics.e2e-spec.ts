@@ -33,16 +33,33 @@ describe('Prometheus metrics (e2e)', () => {
     // real traffic: a desk checkout and return over HTTP, a kiosk status over SIP2
     const auth = { authorization: `Bearer ${env.apiKey}`, 'content-type': 'application/json' };
     const item = { agency: KSL, barcode: 'B0000021' };
-    const out = await fetch(`${env.gatewayUrl}/api/circulation/checkout`, { method: 'POST', headers: auth, body: JSON.stringify({ patron: { agency: KSL, barcode: 'P0000004' }, item, branch: 'KSL-MAIN' }) });
+    const out = await fetch(`${env.gatewayUrl}/api/circulation/checkout`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ patron: { agency: KSL, barcode: 'P0000004' }, item, branch: 'KSL-MAIN' }),
+    });
     expect([201, 409]).toContain(out.status);
-    const back = await fetch(`${env.gatewayUrl}/api/circulation/checkin`, { method: 'POST', headers: auth, body: JSON.stringify({ item, branch: 'KSL-MAIN' }) });
+    const back = await fetch(`${env.gatewayUrl}/api/circulation/checkin`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ item, branch: 'KSL-MAIN' }),
+    });
     expect(back.status).toBe(200);
     const c = new Sip2Client({ host: '127.0.0.1', port: env.sip2Port, charset: 'utf-8', timeoutMs: 10_000 });
     await c.connect();
     try {
-      expect((await c.login('kiosk01', 'kiosk01-secret', 'KSL-MAIN')).response).toMatchObject({ code: '94', fixed: { ok: '1' } });
+      expect((await c.login('kiosk01', 'kiosk01-secret', 'KSL-MAIN')).response).toMatchObject({
+        code: '94',
+        fixed: { ok: '1' },
+      });
       await c.scStatus();
-      await c.send(createMessage('23', { language: '019', transactionDate: formatSip2Date(new Date(), 'Asia/Shanghai', 'local') }, { institutionId: KSL, patronIdentifier: 'P0000001', terminalPassword: '' }));
+      await c.send(
+        createMessage(
+          '23',
+          { language: '019', transactionDate: formatSip2Date(new Date(), 'Asia/Shanghai', 'local') },
+          { institutionId: KSL, patronIdentifier: 'P0000001', terminalPassword: '' },
+        ),
+      );
     } finally {
       await c.close();
     }
@@ -60,21 +77,41 @@ describe('Prometheus metrics (e2e)', () => {
 
   it('loans counts circulation by action, channel and outcome, and times its NATS handlers and relay', async () => {
     const text = await scrape('loans');
-    expect(sample(text, 'circulation_transactions_total', { action: 'checkin', channel: 'desk', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'nats_handler_duration_seconds_count', { subject: 'loans.checkin.v1', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'nats_request_duration_seconds_count', { subject: 'catalog.items.get.v1', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'circulation_transactions_total', { action: 'checkin', channel: 'desk', outcome: 'ok' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'nats_handler_duration_seconds_count', { subject: 'loans.checkin.v1', outcome: 'ok' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'nats_request_duration_seconds_count', { subject: 'catalog.items.get.v1', outcome: 'ok' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'outbox_relay_lag_seconds_count')).toBeGreaterThanOrEqual(1);
   });
 
   it('consumers report their JetStream lag', async () => {
-    expect(sample(await scrape('catalog'), 'jetstream_consumer_pending', { service: 'catalog', durable: 'catalog-loan-status' })).toBeGreaterThanOrEqual(0);
-    expect(sample(await scrape('statistics'), 'jetstream_consumer_pending', { service: 'statistics', durable: 'statistics' })).toBeGreaterThanOrEqual(0);
+    expect(
+      sample(await scrape('catalog'), 'jetstream_consumer_pending', {
+        service: 'catalog',
+        durable: 'catalog-loan-status',
+      }),
+    ).toBeGreaterThanOrEqual(0);
+    expect(
+      sample(await scrape('statistics'), 'jetstream_consumer_pending', {
+        service: 'statistics',
+        durable: 'statistics',
+      }),
+    ).toBeGreaterThanOrEqual(0);
   });
 
   it('sip2 counts connections and messages by type, terminal and outcome', async () => {
     const text = await scrape('sip2');
-    expect(sample(text, 'sip2_messages_total', { type: '93', terminal: 'kiosk01', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'sip2_messages_total', { type: '99', terminal: 'kiosk01', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'sip2_messages_total', { type: '93', terminal: 'kiosk01', outcome: 'ok' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'sip2_messages_total', { type: '99', terminal: 'kiosk01', outcome: 'ok' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'sip2_messages_total', { type: '23', terminal: 'kiosk01' })).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'sip2_message_duration_seconds_count', { type: '99' })).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'sip2_connections_total', { kind: 'tcp' })).toBeGreaterThanOrEqual(1);
@@ -86,7 +123,9 @@ describe('Prometheus metrics (e2e)', () => {
     const res = await fetch(`${env.gatewayUrl}/metrics`);
     expect(res.status).toBe(200);
     const text = await res.text();
-    expect(sample(text, 'nats_request_duration_seconds_count', { subject: 'loans.checkin.v1', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'nats_request_duration_seconds_count', { subject: 'loans.checkin.v1', outcome: 'ok' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
   });
 });

@@ -4,7 +4,19 @@ import ExcelJS from 'exceljs';
 import { connect, JSONCodec, NatsConnection } from 'nats';
 import { Client } from 'pg';
 import { createStandaloneRpcClient, NatsRpcClient } from '@app/common';
-import { AnnualReport, CatalogCreateItem, CatalogCreateRecord, CatalogUpsertBranch, EVENT_STREAM, HeatmapReport, LoansCheckin, LoansCheckout, LoansRenew, PatronsCreate, ReportTable } from '@app/contracts';
+import {
+  AnnualReport,
+  CatalogCreateItem,
+  CatalogCreateRecord,
+  CatalogUpsertBranch,
+  EVENT_STREAM,
+  HeatmapReport,
+  LoansCheckin,
+  LoansCheckout,
+  LoansRenew,
+  PatronsCreate,
+  ReportTable,
+} from '@app/contracts';
 import { e2eEnv } from './e2e-env';
 
 /**
@@ -42,7 +54,10 @@ let closeRpc: () => Promise<void>;
 let pg: Client;
 let nc: NatsConnection;
 
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+const today = () =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(),
+  );
 
 async function get<T>(path: string): Promise<T> {
   const res = await fetch(`${env.gatewayUrl}${path}`, { headers: auth });
@@ -57,7 +72,10 @@ async function statisticsCaughtUp(timeoutMs = 60_000): Promise<void> {
   for (;;) {
     const info = await jsm.consumers.info(EVENT_STREAM, 'statistics');
     if (info.num_pending === 0 && info.num_ack_pending === 0) return;
-    if (Date.now() > deadline) throw new Error(`statistics consumer still behind: ${info.num_pending} pending, ${info.num_ack_pending} unacknowledged`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `statistics consumer still behind: ${info.num_pending} pending, ${info.num_ack_pending} unacknowledged`,
+      );
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -77,7 +95,8 @@ async function reportCounts(from: string, to: string): Promise<Map<string, numbe
 
 /** The same counts straight from loans.loans (what the loans service recorded). */
 async function loansCounts(): Promise<Map<string, number>> {
-  const chan = (raw: string, branch: string) => (raw === 'sip2' ? (branch === BRANCH_24H ? '24h' : 'sip2') : raw === 'desk' || raw === 'api' ? 'desk' : raw);
+  const chan = (raw: string, branch: string) =>
+    raw === 'sip2' ? (branch === BRANCH_24H ? '24h' : 'sip2') : raw === 'desk' || raw === 'api' ? 'desk' : raw;
   const out = new Map<string, number>();
   const add = (k: string, n: number) => n > 0 && out.set(k, (out.get(k) ?? 0) + n);
   const { rows: outs } = await pg.query(
@@ -97,7 +116,8 @@ async function loansCounts(): Promise<Map<string, number>> {
   return out;
 }
 
-const sorted = (m: Map<string, number>) => Object.fromEntries([...m].filter(([, v]) => v > 0).sort(([a], [b]) => a.localeCompare(b)));
+const sorted = (m: Map<string, number>) =>
+  Object.fromEntries([...m].filter(([, v]) => v > 0).sort(([a], [b]) => a.localeCompare(b)));
 
 beforeAll(async () => {
   ({ client: rpc, close: closeRpc } = createStandaloneRpcClient(env.natsUrl, 'statistics-e2e', 15_000));
@@ -105,7 +125,12 @@ beforeAll(async () => {
   await pg.connect();
   nc = await connect({ servers: env.natsUrl });
   await rpc.call(CatalogUpsertBranch, { code: BRANCH, agency: KSL, name: `统计测试分馆 ${run}`, kind: 'branch' });
-  await rpc.call(CatalogUpsertBranch, { code: BRANCH_24H, agency: KSL, name: `统计测试24小时 ${run}`, kind: 'self_service_24h' });
+  await rpc.call(CatalogUpsertBranch, {
+    code: BRANCH_24H,
+    agency: KSL,
+    name: `统计测试24小时 ${run}`,
+    kind: 'self_service_24h',
+  });
 });
 
 afterAll(async () => {
@@ -123,12 +148,26 @@ describe('statistics (e2e)', () => {
     const types = ['book', 'children_book', 'periodical'] as const;
     for (let i = 0; i < 24; i++) {
       const barcode = `ST${run}${String(i).padStart(4, '0')}`;
-      await rpc.call(CatalogCreateItem, { agency: KSL, barcode, recordId: record.id, itemType: types[i % 3], homeBranch: BRANCH });
+      await rpc.call(CatalogCreateItem, {
+        agency: KSL,
+        barcode,
+        recordId: record.id,
+        itemType: types[i % 3],
+        homeBranch: BRANCH,
+      });
       items.push(barcode);
     }
     for (let i = 0; i < 5; i++) {
       const barcode = `PST${run}${i}`;
-      await rpc.call(PatronsCreate, { agency: KSL, barcode, name: `读者${i}`, patronType: i % 2 ? 'child' : 'adult', homeBranch: BRANCH, cardExpiresOn: '2030-12-31', pin: '1234' });
+      await rpc.call(PatronsCreate, {
+        agency: KSL,
+        barcode,
+        name: `读者${i}`,
+        patronType: i % 2 ? 'child' : 'adult',
+        homeBranch: BRANCH,
+        cardExpiresOn: '2030-12-31',
+        pin: '1234',
+      });
       patrons.push(barcode);
     }
 
@@ -174,7 +213,9 @@ describe('statistics (e2e)', () => {
 
     // the heat map of today's checkouts at BRANCH sums to the same count
     const heat = await get<HeatmapReport>(`/api/statistics/heatmap?from=${day}&to=${day}&branch=${BRANCH}`);
-    const checkoutsHere = [...expected].filter(([k]) => k.startsWith(`${BRANCH}|`) && k.endsWith('|checkout')).reduce((a, [, n]) => a + n, 0);
+    const checkoutsHere = [...expected]
+      .filter(([k]) => k.startsWith(`${BRANCH}|`) && k.endsWith('|checkout'))
+      .reduce((a, [, n]) => a + n, 0);
     expect(heat.total).toBe(checkoutsHere);
 
     // replay: every loan event of our branches published again under a new message id
@@ -209,7 +250,10 @@ describe('statistics (e2e)', () => {
     expect(await get<AnnualReport>(`/api/statistics/annual?year=${year}`)).toEqual(annual);
 
     // exports parse back to the same numbers
-    const csv = await download(`/api/statistics/circulation?from=${year}-01-01&to=${year}-12-31&action=checkout&format=csv`, 'text/csv');
+    const csv = await download(
+      `/api/statistics/circulation?from=${year}-01-01&to=${year}-12-31&action=checkout&format=csv`,
+      'text/csv',
+    );
     const csvBook = new ExcelJS.Workbook();
     const sheet = await csvBook.csv.read(Readable.from([csv.toString('utf8').replace(/^\ufeff/, '')]));
     const header = (sheet.getRow(1).values as unknown[]).slice(1);
@@ -232,9 +276,13 @@ describe('statistics (e2e)', () => {
   });
 
   it('refuses bad report queries with 400 and needs a key', async () => {
-    const bad = await fetch(`${env.gatewayUrl}/api/statistics/circulation?from=2024-13-01&to=2024-01-01`, { headers: auth });
+    const bad = await fetch(`${env.gatewayUrl}/api/statistics/circulation?from=2024-13-01&to=2024-01-01`, {
+      headers: auth,
+    });
     expect(bad.status).toBe(400);
-    const reversed = await fetch(`${env.gatewayUrl}/api/statistics/circulation?from=2024-02-01&to=2024-01-01`, { headers: auth });
+    const reversed = await fetch(`${env.gatewayUrl}/api/statistics/circulation?from=2024-02-01&to=2024-01-01`, {
+      headers: auth,
+    });
     expect(reversed.status).toBe(400);
     const anonymous = await fetch(`${env.gatewayUrl}/api/statistics/annual?year=2024`);
     expect(anonymous.status).toBe(401);
@@ -242,7 +290,11 @@ describe('statistics (e2e)', () => {
 });
 
 async function httpPost<T = unknown>(path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${env.gatewayUrl}${path}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${env.gatewayUrl}${path}`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -290,15 +342,35 @@ async function insertGeneratedYear(year: number, n: number, seed: number): Promi
     const patron = `PY${String(Math.floor(random() * 400)).padStart(5, '0')}`;
     const due = new Date(out.getTime() + 30 * 86_400_000);
     rows.push([
-      randomUUID(), KSL, patron, random() < 0.2 ? 'child' : 'adult', KSL, `Y${seed}-${i}`, randomUUID(), '生成的书', random() < 0.3 ? 'children_book' : 'book', branch, branch, channel, 'generated',
-      out.toISOString(), due.toISOString(), due.toISOString().slice(0, 10), renewals, renewals ? new Date(out.getTime() + 86_400_000).toISOString() : null,
-      returned?.toISOString() ?? null, returned ? returnBranch : null, returned ? channel : null,
+      randomUUID(),
+      KSL,
+      patron,
+      random() < 0.2 ? 'child' : 'adult',
+      KSL,
+      `Y${seed}-${i}`,
+      randomUUID(),
+      '生成的书',
+      random() < 0.3 ? 'children_book' : 'book',
+      branch,
+      branch,
+      channel,
+      'generated',
+      out.toISOString(),
+      due.toISOString(),
+      due.toISOString().slice(0, 10),
+      renewals,
+      renewals ? new Date(out.getTime() + 86_400_000).toISOString() : null,
+      returned?.toISOString() ?? null,
+      returned ? returnBranch : null,
+      returned ? channel : null,
     ]);
   }
   const cols = 21;
   for (let i = 0; i < rows.length; i += 500) {
     const chunk = rows.slice(i, i + 500);
-    const values = chunk.map((_, r) => `(${Array.from({ length: cols }, (_, c) => `$${r * cols + c + 1}`).join(', ')})`).join(', ');
+    const values = chunk
+      .map((_, r) => `(${Array.from({ length: cols }, (_, c) => `$${r * cols + c + 1}`).join(', ')})`)
+      .join(', ');
     await pg.query(
       `INSERT INTO loans.loans (id, patron_agency, patron_barcode, patron_type, item_agency, item_barcode, item_id, title, item_type, owning_branch, checkout_branch, channel, rule_id,
          checked_out_at, due_at, due_date, renewals, last_renewed_at, returned_at, return_branch, return_channel) VALUES ${values}`,
@@ -308,15 +380,29 @@ async function insertGeneratedYear(year: number, n: number, seed: number): Promi
 }
 
 /** What the loans data says about a year, in library-local days. */
-async function yearFromLoans(year: number): Promise<{ checkouts: number; checkins: number; loans24h: number; visits: number; perBranch: Record<string, number> }> {
+async function yearFromLoans(
+  year: number,
+): Promise<{
+  checkouts: number;
+  checkins: number;
+  loans24h: number;
+  visits: number;
+  perBranch: Record<string, number>;
+}> {
   const local = (col: string) => `(${col} AT TIME ZONE '${TZ}')::date BETWEEN '${year}-01-01' AND '${year}-12-31'`;
   const one = async (sql: string) => (await pg.query(sql)).rows[0].n as number;
   const checkouts = await one(`SELECT count(*)::int AS n FROM loans.loans WHERE ${local('checked_out_at')}`);
-  const checkins = await one(`SELECT count(*)::int AS n FROM loans.loans WHERE returned_at IS NOT NULL AND ${local('returned_at')}`);
-  const loans24h = await one(`SELECT count(*)::int AS n FROM loans.loans WHERE checkout_branch = 'KSL-24H-SLGY' AND channel = 'sip2' AND ${local('checked_out_at')}`);
+  const checkins = await one(
+    `SELECT count(*)::int AS n FROM loans.loans WHERE returned_at IS NOT NULL AND ${local('returned_at')}`,
+  );
+  const loans24h = await one(
+    `SELECT count(*)::int AS n FROM loans.loans WHERE checkout_branch = 'KSL-24H-SLGY' AND channel = 'sip2' AND ${local('checked_out_at')}`,
+  );
   const visits = await one(
     `SELECT count(*)::int AS n FROM (SELECT DISTINCT patron_agency, patron_barcode, (checked_out_at AT TIME ZONE '${TZ}')::date FROM loans.loans WHERE ${local('checked_out_at')}) v`,
   );
-  const { rows } = await pg.query(`SELECT checkout_branch AS b, count(*)::int AS n FROM loans.loans WHERE ${local('checked_out_at')} GROUP BY 1 ORDER BY 1`);
+  const { rows } = await pg.query(
+    `SELECT checkout_branch AS b, count(*)::int AS n FROM loans.loans WHERE ${local('checked_out_at')} GROUP BY 1 ORDER BY 1`,
+  );
   return { checkouts, checkins, loans24h, visits, perBranch: Object.fromEntries(rows.map((r) => [r.b, r.n])) };
 }

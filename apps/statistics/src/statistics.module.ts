@@ -21,9 +21,24 @@ export class StatisticsModule {
   static register(env: StatisticsEnvDto): DynamicModule {
     return {
       module: StatisticsModule,
-      imports: [ServiceCoreModule.forRoot({ name: 'statistics', env, envClass: StatisticsEnvDto, schema: 'statistics', entities: [], migrations: STATISTICS_MIGRATIONS })],
+      imports: [
+        ServiceCoreModule.forRoot({
+          name: 'statistics',
+          env,
+          envClass: StatisticsEnvDto,
+          schema: 'statistics',
+          entities: [],
+          migrations: STATISTICS_MIGRATIONS,
+        }),
+      ],
       controllers: [StatisticsController],
-      providers: [StatisticsRepository, BranchDirectoryService, ReportsService, BackfillService, CirculationEventsConsumer],
+      providers: [
+        StatisticsRepository,
+        BranchDirectoryService,
+        ReportsService,
+        BackfillService,
+        CirculationEventsConsumer,
+      ],
     };
   }
 }

@@ -28,9 +28,13 @@ export class GatewayMetricsController {
   async metrics(@Req() req: GatewayRequest, @Res() res: GatewayResponse): Promise<void> {
     if (this.token) {
       const given = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-      if (!given || !timingSafeEqual(digest(given), this.token)) throw new DomainError(ErrorCode.Unauthorized, 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>');
+      if (!given || !timingSafeEqual(digest(given), this.token))
+        throw new DomainError(ErrorCode.Unauthorized, 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>');
     } else if (!isLoopback(req.socket.remoteAddress)) {
-      throw new DomainError(ErrorCode.Forbidden, 'GET /metrics is answered to loopback callers only unless METRICS_TOKEN is set');
+      throw new DomainError(
+        ErrorCode.Forbidden,
+        'GET /metrics is answered to loopback callers only unless METRICS_TOKEN is set',
+      );
     }
     const { contentType, body } = await metricsExposition();
     res.setHeader('content-type', contentType);

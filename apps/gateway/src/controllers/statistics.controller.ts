@@ -112,7 +112,13 @@ export class StatisticsController {
   }
 }
 
-async function send(res: GatewayResponse, format: ExportFormat | undefined, json: unknown, tables: ReportTable[], filename: string): Promise<void> {
+async function send(
+  res: GatewayResponse,
+  format: ExportFormat | undefined,
+  json: unknown,
+  tables: ReportTable[],
+  filename: string,
+): Promise<void> {
   if (format === 'csv' || format === 'xlsx') {
     const body = format === 'csv' ? Buffer.from(toCsv(tables), 'utf8') : await toXlsx(tables);
     res.setHeader('content-type', format === 'csv' ? CSV_CONTENT_TYPE : XLSX_CONTENT_TYPE);

@@ -30,7 +30,10 @@ describe('report export', () => {
   it('XLSX has one sheet per table with a legal, unique name and numbers as numbers', async () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load((await toXlsx([table, table])) as unknown as ArrayBuffer);
-    expect(book.worksheets.map((w) => w.name)).toEqual(['Annual report 2026  loans br', 'Annual report 2026  loans  2']);
+    expect(book.worksheets.map((w) => w.name)).toEqual([
+      'Annual report 2026  loans br',
+      'Annual report 2026  loans  2',
+    ]);
     expect(book.worksheets[0].getRow(2).getCell(3).value).toBe(1200);
     expect(book.worksheets[0].getRow(3).getCell(2).value).toBeNull();
   });

@@ -29,7 +29,11 @@ export async function toXlsx(tables: ReportTable[]): Promise<Buffer> {
   const used = new Set<string>();
   for (const t of tables) {
     const sheet = book.addWorksheet(sheetName(t.title, used));
-    sheet.columns = t.columns.map((c) => ({ header: c.label, key: c.key, width: Math.min(60, Math.max(10, c.label.length + 2)) }));
+    sheet.columns = t.columns.map((c) => ({
+      header: c.label,
+      key: c.key,
+      width: Math.min(60, Math.max(10, c.label.length + 2)),
+    }));
     sheet.getRow(1).font = { bold: true };
     for (const r of t.rows) sheet.addRow(Object.fromEntries(t.columns.map((c) => [c.key, r[c.key] ?? null])));
   }
@@ -38,7 +42,11 @@ export async function toXlsx(tables: ReportTable[]): Promise<Buffer> {
 
 /** Excel sheet names: at most 31 characters, none of []:*?/\ and unique in the book. */
 function sheetName(title: string, used: Set<string>): string {
-  const base = title.replace(/[[\]:*?/\\]/g, ' ').slice(0, 28).trim() || 'report';
+  const base =
+    title
+      .replace(/[[\]:*?/\\]/g, ' ')
+      .slice(0, 28)
+      .trim() || 'report';
   let name = base;
   for (let i = 2; used.has(name); i++) name = `${base.slice(0, 26)} ${i}`;
   used.add(name);

@@ -8,7 +8,9 @@ export class StatisticsEnvDto extends BaseEnvDto {
    * stable: a new key starts new pseudonyms, so distinct-reader counts across the change double up.
    */
   @IsString()
-  @MinLength(16, { message: 'STATS_PATRON_HASH_KEY must be at least 16 characters of random data (e.g. openssl rand -base64 32)' })
+  @MinLength(16, {
+    message: 'STATS_PATRON_HASH_KEY must be at least 16 characters of random data (e.g. openssl rand -base64 32)',
+  })
   @MaxLength(200)
   STATS_PATRON_HASH_KEY: string;
 

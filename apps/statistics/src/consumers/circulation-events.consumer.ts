@@ -8,7 +8,6 @@ import { BranchDirectoryService } from '../services/branch-directory.service';
 
 const ITEM_SUBJECTS: string[] = [ItemCreated.subject, ItemUpdated.subject];
 
-
 /**
  * Fed by the JetStream events only: every counted action becomes one row (see action-mapper), catalog
  * item events keep the holdings used for turnover. Batches of whatever has arrived are written in one
@@ -41,16 +40,32 @@ export class CirculationEventsConsumer implements OnApplicationBootstrap {
     const counted = events.filter((e) => COUNTED_SUBJECTS[e.type]);
     if (counted.length > 0) {
       const kindOf = await this.branches.ready(
-        counted.map((e) => ({ branch: (e.data as { branch?: string }).branch ?? (e.data as { pickupBranch?: string }).pickupBranch ?? '', occurredAt: e.occurredAt })).filter((r) => r.branch),
+        counted
+          .map((e) => ({
+            branch: (e.data as { branch?: string }).branch ?? (e.data as { pickupBranch?: string }).pickupBranch ?? '',
+            occurredAt: e.occurredAt,
+          }))
+          .filter((r) => r.branch),
       );
       const rows = counted.map((e) => actionOf(e, kindOf, this.patrons)).filter((r): r is ActionRow => r !== null);
       await this.repo.record(rows, this.env.LIBRARY_TIMEZONE);
     }
-    const items = events.filter((e) => ITEM_SUBJECTS.includes(e.type)).flatMap((e): ItemHolding[] => {
-      const d = e.data as ItemEventData;
-      if (!d.itemType || !d.homeBranch) return [];
-      return [{ agency: d.agency, barcode: d.barcode, itemType: d.itemType, homeBranch: d.homeBranch, withdrawn: d.status === 'withdrawn', changedAt: e.occurredAt }];
-    });
+    const items = events
+      .filter((e) => ITEM_SUBJECTS.includes(e.type))
+      .flatMap((e): ItemHolding[] => {
+        const d = e.data as ItemEventData;
+        if (!d.itemType || !d.homeBranch) return [];
+        return [
+          {
+            agency: d.agency,
+            barcode: d.barcode,
+            itemType: d.itemType,
+            homeBranch: d.homeBranch,
+            withdrawn: d.status === 'withdrawn',
+            changedAt: e.occurredAt,
+          },
+        ];
+      });
     await this.repo.upsertItems(items);
   }
 }

@@ -84,6 +84,14 @@ export class CreateStatisticsSchema1765000000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['outbox', 'items', 'patron_days', 'hourly_circulation', 'daily_circulation', 'circulation_actions']) await q.query(`DROP TABLE statistics.${t}`);
+    for (const t of [
+      'outbox',
+      'items',
+      'patron_days',
+      'hourly_circulation',
+      'daily_circulation',
+      'circulation_actions',
+    ])
+      await q.query(`DROP TABLE statistics.${t}`);
   }
 }

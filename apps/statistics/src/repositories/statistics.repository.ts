@@ -77,7 +77,12 @@ export class StatisticsRepository {
     );
   }
 
-  circulation(from: string, to: string, branch?: string, action?: string): Promise<{ date: string; branch: string; channel: string; action: string; count: number }[]> {
+  circulation(
+    from: string,
+    to: string,
+    branch?: string,
+    action?: string,
+  ): Promise<{ date: string; branch: string; channel: string; action: string; count: number }[]> {
     return this.ds.query(
       `SELECT to_char(local_date, 'YYYY-MM-DD') AS date, branch, channel, action, sum(count)::int AS count
        FROM statistics.daily_circulation
@@ -87,7 +92,12 @@ export class StatisticsRepository {
     );
   }
 
-  heatmap(from: string, to: string, action: string, branch?: string): Promise<{ dow: number; hour: number; count: number }[]> {
+  heatmap(
+    from: string,
+    to: string,
+    action: string,
+    branch?: string,
+  ): Promise<{ dow: number; hour: number; count: number }[]> {
     return this.ds.query(
       `SELECT iso_dow AS dow, local_hour AS hour, sum(count)::int AS count FROM statistics.hourly_circulation
        WHERE local_date BETWEEN $1 AND $2 AND action = $3 AND ($4::text IS NULL OR branch = $4)
@@ -112,7 +122,10 @@ export class StatisticsRepository {
     );
   }
 
-  patrons(from: string, to: string): Promise<{ agency: string; patronType: string; active: number; borrowingVisits: number; newPatrons: number }[]> {
+  patrons(
+    from: string,
+    to: string,
+  ): Promise<{ agency: string; patronType: string; active: number; borrowingVisits: number; newPatrons: number }[]> {
     return this.ds.query(
       `WITH active AS (
          SELECT patron_agency AS agency, patron_type, count(DISTINCT patron_hash)::int AS active, count(*)::int AS visits

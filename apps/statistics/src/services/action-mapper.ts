@@ -54,7 +54,10 @@ export class PatronPseudonymizer {
  * Where a transaction happened, as reported: a SIP2 transaction at a 24-hour library or a locker is
  * counted as such (the terminal's branch kind), NCIP as a partner library, the HTTP API as the desk.
  */
-export function statisticsChannel(raw: string | null | undefined, branchKind: BranchKind | undefined): StatisticsChannel | typeof UNKNOWN {
+export function statisticsChannel(
+  raw: string | null | undefined,
+  branchKind: BranchKind | undefined,
+): StatisticsChannel | typeof UNKNOWN {
   switch (raw) {
     case 'sip2':
       return branchKind === 'self_service_24h' ? '24h' : branchKind === 'locker' ? 'locker' : 'sip2';
@@ -81,7 +84,11 @@ export const COUNTED_SUBJECTS: Record<string, StatisticsAction> = {
 };
 
 /** The row an event stands for, or null when it is not a counted action. */
-export function actionOf(event: EventEnvelope, branchKind: (code: string) => BranchKind | undefined, patrons: PatronPseudonymizer): ActionRow | null {
+export function actionOf(
+  event: EventEnvelope,
+  branchKind: (code: string) => BranchKind | undefined,
+  patrons: PatronPseudonymizer,
+): ActionRow | null {
   const action = COUNTED_SUBJECTS[event.type];
   if (!action) return null;
   const base = { eventId: event.id, action, occurredAt: event.occurredAt, source: 'event' as const };

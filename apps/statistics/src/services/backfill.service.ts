@@ -49,7 +49,11 @@ export class BackfillService {
   }
 }
 
-export function rowsOfLoan(l: LoanHistoryRow, kindOf: (code: string) => import('@app/contracts').BranchKind | undefined, patrons: PatronPseudonymizer): ActionRow[] {
+export function rowsOfLoan(
+  l: LoanHistoryRow,
+  kindOf: (code: string) => import('@app/contracts').BranchKind | undefined,
+  patrons: PatronPseudonymizer,
+): ActionRow[] {
   const common = {
     eventId: null,
     itemAgency: l.item.agency,
@@ -62,7 +66,15 @@ export function rowsOfLoan(l: LoanHistoryRow, kindOf: (code: string) => import('
     source: 'backfill' as const,
   };
   const rows: ActionRow[] = [
-    { ...common, key: `checkout:${l.loanId}`, action: 'checkout', occurredAt: l.checkedOutAt, branch: l.checkoutBranch, channel: statisticsChannel(l.channel, kindOf(l.checkoutBranch)), rawChannel: l.channel },
+    {
+      ...common,
+      key: `checkout:${l.loanId}`,
+      action: 'checkout',
+      occurredAt: l.checkedOutAt,
+      branch: l.checkoutBranch,
+      channel: statisticsChannel(l.channel, kindOf(l.checkoutBranch)),
+      rawChannel: l.channel,
+    },
   ];
   for (let n = 1; n <= l.renewals; n++) {
     rows.push({

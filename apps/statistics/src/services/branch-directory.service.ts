@@ -25,7 +25,9 @@ export class BranchDirectoryService {
    */
   async ready(refs: { branch: string; occurredAt: string }[]): Promise<(code: string) => BranchKind | undefined> {
     const age = Date.now() - this.loadedAt;
-    const stale = this.kinds ? refs.some((r) => !this.kinds!.has(r.branch) && Date.parse(r.occurredAt) >= this.loadedAt) : true;
+    const stale = this.kinds
+      ? refs.some((r) => !this.kinds!.has(r.branch) && Date.parse(r.occurredAt) >= this.loadedAt)
+      : true;
     if (!this.kinds || age > TTL_MS || stale) {
       if (this.kinds && age < MISS_REFRESH_MS) await new Promise((r) => setTimeout(r, MISS_REFRESH_MS - age));
       try {

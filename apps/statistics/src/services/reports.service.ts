@@ -51,7 +51,10 @@ export class ReportsService {
     const days = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
     return {
       title: `${action} by weekday and hour${q.branch ? ` at ${q.branch}` : ''}, ${q.from} to ${q.to}`,
-      columns: [{ key: 'weekday', label: 'weekday' }, ...Array.from({ length: 24 }, (_, h) => ({ key: `h${h}`, label: `${String(h).padStart(2, '0')}:00` }))],
+      columns: [
+        { key: 'weekday', label: 'weekday' },
+        ...Array.from({ length: 24 }, (_, h) => ({ key: `h${h}`, label: `${String(h).padStart(2, '0')}:00` })),
+      ],
       rows: counts.map((hours, d) => ({ weekday: days[d], ...Object.fromEntries(hours.map((n, h) => [`h${h}`, n])) })),
       counts,
       total: counts.flat().reduce((a, b) => a + b, 0),
@@ -94,9 +97,15 @@ export class ReportsService {
   async annual(year: number): Promise<AnnualReport> {
     const from = `${year}-01-01`;
     const to = `${year}-12-31`;
-    const [totals, branches, people] = await Promise.all([this.repo.totals(from, to), this.repo.loansByBranch(from, to), this.repo.visitsAndUsers(from, to)]);
+    const [totals, branches, people] = await Promise.all([
+      this.repo.totals(from, to),
+      this.repo.loansByBranch(from, to),
+      this.repo.visitsAndUsers(from, to),
+    ]);
     const sum = (action: string, channels?: string[]) =>
-      totals.filter((t) => t.action === action && (!channels || channels.includes(t.channel))).reduce((a, t) => a + t.count, 0);
+      totals
+        .filter((t) => t.action === action && (!channels || channels.includes(t.channel)))
+        .reduce((a, t) => a + t.count, 0);
     const checkouts = sum('checkout');
     const checkins = sum('checkin');
     const outreach = sum('checkout', OUTREACH_CHANNELS);
@@ -111,14 +120,38 @@ export class ReportsService {
       columns: cols,
       rows: [
         { indicator: '办证量 cards issued', value: sum('card_issued'), note: 'new patron records' },
-        { indicator: '借还量 checkouts and returns', value: checkouts + checkins, note: `${checkouts} checkouts + ${checkins} returns` },
+        {
+          indicator: '借还量 checkouts and returns',
+          value: checkouts + checkins,
+          note: `${checkouts} checkouts + ${checkins} returns`,
+        },
         { indicator: '外借量 loans', value: checkouts, note: `renewals not included (${sum('renew')} renewals)` },
-        { indicator: '到馆人次 reader visits', value: null, note: 'not measured by the circulation system (gate counters)' },
+        {
+          indicator: '到馆人次 reader visits',
+          value: null,
+          note: 'not measured by the circulation system (gate counters)',
+        },
         { indicator: '数字资源访问量 digital accesses', value: null, note: 'not measured by the circulation system' },
-        { indicator: '24小时图书馆借阅量 24-hour library loans', value: sum('checkout', ['24h']), note: 'checkouts at 24-hour self-service libraries' },
-        { indicator: 'O2O平台用户 O2O users', value: people.o2oUsers, note: 'readers with at least one O2O delivery loan' },
-        { indicator: 'O2O平台借阅量 O2O loans', value: sum('checkout', ['o2o']), note: 'checkouts delivered to home or locker' },
-        { indicator: '持证读者借阅人数 active borrowers', value: people.activePatrons, note: 'readers with at least one checkout' },
+        {
+          indicator: '24小时图书馆借阅量 24-hour library loans',
+          value: sum('checkout', ['24h']),
+          note: 'checkouts at 24-hour self-service libraries',
+        },
+        {
+          indicator: 'O2O平台用户 O2O users',
+          value: people.o2oUsers,
+          note: 'readers with at least one O2O delivery loan',
+        },
+        {
+          indicator: 'O2O平台借阅量 O2O loans',
+          value: sum('checkout', ['o2o']),
+          note: 'checkouts delivered to home or locker',
+        },
+        {
+          indicator: '持证读者借阅人数 active borrowers',
+          value: people.activePatrons,
+          note: 'readers with at least one checkout',
+        },
       ],
     };
     const target = (t: number | undefined) => (t === undefined ? null : t);
@@ -127,9 +160,27 @@ export class ReportsService {
       title: `Evaluation indicators ${year} (评估定级)`,
       columns: [...cols.slice(0, 2), { key: 'target', label: 'target' }, { key: 'met', label: 'met' }, cols[2]],
       rows: [
-        { indicator: '年文献外借量 annual loans', value: checkouts, target: target(this.env.STATS_TARGET_ANNUAL_LOANS), met: met(checkouts, this.env.STATS_TARGET_ANNUAL_LOANS), note: 'checkouts (册次) from the ILS' },
-        { indicator: '外借人次 borrowing visits', value: people.visits, target: target(this.env.STATS_TARGET_BORROWING_VISITS), met: met(people.visits, this.env.STATS_TARGET_BORROWING_VISITS), note: 'reader-days with at least one checkout' },
-        { indicator: '馆外流动服务点借阅册次 outreach loans', value: outreach, target: target(this.env.STATS_TARGET_OUTREACH_LOANS), met: met(outreach, this.env.STATS_TARGET_OUTREACH_LOANS), note: 'checkouts at 24-hour libraries and lockers' },
+        {
+          indicator: '年文献外借量 annual loans',
+          value: checkouts,
+          target: target(this.env.STATS_TARGET_ANNUAL_LOANS),
+          met: met(checkouts, this.env.STATS_TARGET_ANNUAL_LOANS),
+          note: 'checkouts (册次) from the ILS',
+        },
+        {
+          indicator: '外借人次 borrowing visits',
+          value: people.visits,
+          target: target(this.env.STATS_TARGET_BORROWING_VISITS),
+          met: met(people.visits, this.env.STATS_TARGET_BORROWING_VISITS),
+          note: 'reader-days with at least one checkout',
+        },
+        {
+          indicator: '馆外流动服务点借阅册次 outreach loans',
+          value: outreach,
+          target: target(this.env.STATS_TARGET_OUTREACH_LOANS),
+          met: met(outreach, this.env.STATS_TARGET_OUTREACH_LOANS),
+          note: 'checkouts at 24-hour libraries and lockers',
+        },
         {
           indicator: '县域人均外借量 loans per resident',
           value: perResident,
@@ -143,7 +194,14 @@ export class ReportsService {
       year,
       table,
       indicators,
-      branches: { title: `Loans per branch ${year}`, columns: [{ key: 'branch', label: 'branch' }, { key: 'count', label: 'checkouts' }], rows: branches },
+      branches: {
+        title: `Loans per branch ${year}`,
+        columns: [
+          { key: 'branch', label: 'branch' },
+          { key: 'count', label: 'checkouts' },
+        ],
+        rows: branches,
+      },
     };
   }
 }
@@ -155,7 +213,16 @@ function round2(n: number): number {
 function checkRange(q: DateRangeQueryDto): void {
   const from = Date.parse(`${q.from}T00:00:00Z`);
   const to = Date.parse(`${q.to}T00:00:00Z`);
-  if (Number.isNaN(from) || Number.isNaN(to)) throw new DomainError(ErrorCode.ValidationFailed, 'from and to must be real dates', { fields: { from: ['not a date'], to: ['not a date'] } });
-  if (to < from) throw new DomainError(ErrorCode.ValidationFailed, 'to is before from', { fields: { to: ['must not be before from'] } });
-  if ((to - from) / DAY_MS > MAX_RANGE_DAYS) throw new DomainError(ErrorCode.ValidationFailed, `a report covers at most ${MAX_RANGE_DAYS} days`, { fields: { to: ['range too long'] } });
+  if (Number.isNaN(from) || Number.isNaN(to))
+    throw new DomainError(ErrorCode.ValidationFailed, 'from and to must be real dates', {
+      fields: { from: ['not a date'], to: ['not a date'] },
+    });
+  if (to < from)
+    throw new DomainError(ErrorCode.ValidationFailed, 'to is before from', {
+      fields: { to: ['must not be before from'] },
+    });
+  if ((to - from) / DAY_MS > MAX_RANGE_DAYS)
+    throw new DomainError(ErrorCode.ValidationFailed, `a report covers at most ${MAX_RANGE_DAYS} days`, {
+      fields: { to: ['range too long'] },
+    });
 }

@@ -10,7 +10,11 @@ import { metricCounter } from './metrics-registry';
 let circulation: Counter<'action' | 'channel' | 'outcome'> | undefined;
 /** Circulation transactions by action (checkout, checkin, renew, …), channel (desk, sip2, o2o, ncip, api) and outcome (ok or the error code). */
 export function circulationTransactions(): Counter<'action' | 'channel' | 'outcome'> {
-  return (circulation ??= metricCounter('circulation_transactions_total', 'Circulation transactions handled by the loans service, by action, channel and outcome (ok or error code)', ['action', 'channel', 'outcome']));
+  return (circulation ??= metricCounter(
+    'circulation_transactions_total',
+    'Circulation transactions handled by the loans service, by action, channel and outcome (ok or error code)',
+    ['action', 'channel', 'outcome'],
+  ));
 }
 
 type CirculationChild = ReturnType<Counter<'action' | 'channel' | 'outcome'>['labels']>;
@@ -24,7 +28,8 @@ export function countCirculation<T>(action: string, channel: string | undefined,
   const count = (outcome: string) => {
     const key = `${action}|${channel ?? 'api'}|${outcome}`;
     let child = circulationChildren.get(key);
-    if (!child) circulationChildren.set(key, (child = circulationTransactions().labels(action, channel ?? 'api', outcome)));
+    if (!child)
+      circulationChildren.set(key, (child = circulationTransactions().labels(action, channel ?? 'api', outcome)));
     child.inc();
   };
   return work.then(
@@ -43,7 +48,11 @@ export function countCirculation<T>(action: string, channel: string | undefined,
 let ncip: Counter<'partner' | 'message' | 'outcome'> | undefined;
 /** NCIP exchanges by partner agency (ISIL of a configured partner), message (e.g. CheckOutItem) and outcome (ok or problem type). */
 export function ncipExchanges(): Counter<'partner' | 'message' | 'outcome'> {
-  return (ncip ??= metricCounter('ncip_exchanges_total', 'NCIP messages exchanged with partner libraries, by partner ISIL, message and outcome', ['partner', 'message', 'outcome']));
+  return (ncip ??= metricCounter(
+    'ncip_exchanges_total',
+    'NCIP messages exchanged with partner libraries, by partner ISIL, message and outcome',
+    ['partner', 'message', 'outcome'],
+  ));
 }
 
 let o2o: Counter<'state'> | undefined;

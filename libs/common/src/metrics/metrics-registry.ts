@@ -1,4 +1,13 @@
-import { collectDefaultMetrics, Counter, CounterConfiguration, Gauge, GaugeConfiguration, Histogram, HistogramConfiguration, Registry } from 'prom-client';
+import {
+  collectDefaultMetrics,
+  Counter,
+  CounterConfiguration,
+  Gauge,
+  GaugeConfiguration,
+  Histogram,
+  HistogramConfiguration,
+  Registry,
+} from 'prom-client';
 
 /**
  * One Prometheus registry per process. Metrics are created get-or-create by name, so a module that is
@@ -23,17 +32,33 @@ type Names<L extends string> = L[] | readonly L[];
  * this: `metricCounter('ncip_exchanges_total', 'NCIP messages by partner and outcome', ['partner', 'outcome'])`.
  * Label values must come from a bounded set (codes, enums, configured partners), never from ids.
  */
-export function metricCounter<L extends string>(name: string, help: string, labelNames: Names<L> = [], collect?: (this: Counter<L>) => void | Promise<void>): Counter<L> {
+export function metricCounter<L extends string>(
+  name: string,
+  help: string,
+  labelNames: Names<L> = [],
+  collect?: (this: Counter<L>) => void | Promise<void>,
+): Counter<L> {
   const existing = metricsRegistry.getSingleMetric(name);
   if (existing) return existing as Counter<L>;
-  return new Counter({ name, help, labelNames: [...labelNames], registers: [metricsRegistry], ...(collect ? { collect } : {}) } as CounterConfiguration<L>);
+  return new Counter({
+    name,
+    help,
+    labelNames: [...labelNames],
+    registers: [metricsRegistry],
+    ...(collect ? { collect } : {}),
+  } as CounterConfiguration<L>);
 }
 
 /**
  * A counter whose values are read, at scrape time, from counts a service keeps anyway (plain fields):
  * nothing extra on the path that increments them.
  */
-export function metricCounterFrom<L extends string>(name: string, help: string, label: L, read: () => Record<string, number> | undefined): Counter<L> {
+export function metricCounterFrom<L extends string>(
+  name: string,
+  help: string,
+  label: L,
+  read: () => Record<string, number> | undefined,
+): Counter<L> {
   return metricCounter(name, help, [label], function () {
     const values = read();
     if (!values) return;
@@ -42,17 +67,39 @@ export function metricCounterFrom<L extends string>(name: string, help: string, 
   });
 }
 
-export function metricHistogram<L extends string>(name: string, help: string, labelNames: Names<L>, buckets: number[]): Histogram<L> {
+export function metricHistogram<L extends string>(
+  name: string,
+  help: string,
+  labelNames: Names<L>,
+  buckets: number[],
+): Histogram<L> {
   const existing = metricsRegistry.getSingleMetric(name);
   if (existing) return existing as Histogram<L>;
-  return new Histogram({ name, help, labelNames: [...labelNames], buckets, registers: [metricsRegistry] } as HistogramConfiguration<L>);
+  return new Histogram({
+    name,
+    help,
+    labelNames: [...labelNames],
+    buckets,
+    registers: [metricsRegistry],
+  } as HistogramConfiguration<L>);
 }
 
 /** A gauge; `collect` (optional) runs on every scrape to set current values. */
-export function metricGauge<L extends string>(name: string, help: string, labelNames: Names<L> = [], collect?: (this: Gauge<L>) => void | Promise<void>): Gauge<L> {
+export function metricGauge<L extends string>(
+  name: string,
+  help: string,
+  labelNames: Names<L> = [],
+  collect?: (this: Gauge<L>) => void | Promise<void>,
+): Gauge<L> {
   const existing = metricsRegistry.getSingleMetric(name);
   if (existing) return existing as Gauge<L>;
-  return new Gauge({ name, help, labelNames: [...labelNames], registers: [metricsRegistry], ...(collect ? { collect } : {}) } as GaugeConfiguration<L>);
+  return new Gauge({
+    name,
+    help,
+    labelNames: [...labelNames],
+    registers: [metricsRegistry],
+    ...(collect ? { collect } : {}),
+  } as GaugeConfiguration<L>);
 }
 
 /** The exposition text and its content type, for /metrics. */

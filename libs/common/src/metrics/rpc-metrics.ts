@@ -32,5 +32,11 @@ class RpcLatency {
   }
 }
 
-export const natsClientLatency = new RpcLatency('nats_request_duration_seconds', 'NATS requests sent by this process: round trip by subject and outcome (ok or error code)');
-export const natsServerLatency = new RpcLatency('nats_handler_duration_seconds', 'NATS requests handled by this process: handler time by subject and outcome (ok or error code)');
+export const natsClientLatency = new RpcLatency(
+  'nats_request_duration_seconds',
+  'NATS requests sent by this process: round trip by subject and outcome (ok or error code)',
+);
+export const natsServerLatency = new RpcLatency(
+  'nats_handler_duration_seconds',
+  'NATS requests handled by this process: handler time by subject and outcome (ok or error code)',
+);

@@ -19,45 +19,72 @@ const sources = new Set<Source>();
 
 /** Each of these gauges is computed when Prometheus scrapes, never on a request path. */
 function registerGauges(): void {
-  metricGauge('db_pool_connections', 'PostgreSQL pool connections by state (in_use, idle, waiting = requests queued for a connection)', ['service', 'state'], function () {
-    this.reset();
-    for (const s of sources) {
-      const p = s.pool();
-      if (!p) continue;
-      this.set({ service: s.service, state: 'in_use' }, p.total - p.idle);
-      this.set({ service: s.service, state: 'idle' }, p.idle);
-      this.set({ service: s.service, state: 'waiting' }, p.waiting);
-    }
-  });
-  const oldest = metricGauge('outbox_oldest_unpublished_seconds', 'Age of the oldest outbox event not yet relayed to JetStream (0 when none)', ['service']);
-  metricGauge('outbox_backlog_events', 'Outbox events committed but not yet relayed to JetStream', ['service'], async function () {
-    this.reset();
-    oldest.reset();
-    await Promise.all(
-      [...sources].map(async (s) => {
-        const o = await withTimeout(s.outbox(), 2000).catch(() => undefined);
-        if (!o) return;
-        this.set({ service: s.service }, o.backlog);
-        oldest.set({ service: s.service }, o.oldestSeconds);
-      }),
-    );
-  });
-  const ackPending = metricGauge('jetstream_consumer_ack_pending', 'Events delivered to a durable consumer and not acknowledged yet', ['service', 'durable']);
-  const redelivered = metricGauge('jetstream_consumer_redelivered', 'Events of a durable consumer delivered more than once and still unacknowledged', ['service', 'durable']);
-  metricGauge('jetstream_consumer_pending', 'Consumer lag: events in the stream not yet delivered to a durable consumer', ['service', 'durable'], async function () {
-    this.reset();
-    ackPending.reset();
-    redelivered.reset();
-    await Promise.all(
-      [...sources].map(async (s) => {
-        for (const c of (await withTimeout(s.consumers(), 2000).catch(() => undefined)) ?? []) {
-          this.set({ service: s.service, durable: c.durable }, c.pending);
-          ackPending.set({ service: s.service, durable: c.durable }, c.ackPending);
-          redelivered.set({ service: s.service, durable: c.durable }, c.redelivered);
-        }
-      }),
-    );
-  });
+  metricGauge(
+    'db_pool_connections',
+    'PostgreSQL pool connections by state (in_use, idle, waiting = requests queued for a connection)',
+    ['service', 'state'],
+    function () {
+      this.reset();
+      for (const s of sources) {
+        const p = s.pool();
+        if (!p) continue;
+        this.set({ service: s.service, state: 'in_use' }, p.total - p.idle);
+        this.set({ service: s.service, state: 'idle' }, p.idle);
+        this.set({ service: s.service, state: 'waiting' }, p.waiting);
+      }
+    },
+  );
+  const oldest = metricGauge(
+    'outbox_oldest_unpublished_seconds',
+    'Age of the oldest outbox event not yet relayed to JetStream (0 when none)',
+    ['service'],
+  );
+  metricGauge(
+    'outbox_backlog_events',
+    'Outbox events committed but not yet relayed to JetStream',
+    ['service'],
+    async function () {
+      this.reset();
+      oldest.reset();
+      await Promise.all(
+        [...sources].map(async (s) => {
+          const o = await withTimeout(s.outbox(), 2000).catch(() => undefined);
+          if (!o) return;
+          this.set({ service: s.service }, o.backlog);
+          oldest.set({ service: s.service }, o.oldestSeconds);
+        }),
+      );
+    },
+  );
+  const ackPending = metricGauge(
+    'jetstream_consumer_ack_pending',
+    'Events delivered to a durable consumer and not acknowledged yet',
+    ['service', 'durable'],
+  );
+  const redelivered = metricGauge(
+    'jetstream_consumer_redelivered',
+    'Events of a durable consumer delivered more than once and still unacknowledged',
+    ['service', 'durable'],
+  );
+  metricGauge(
+    'jetstream_consumer_pending',
+    'Consumer lag: events in the stream not yet delivered to a durable consumer',
+    ['service', 'durable'],
+    async function () {
+      this.reset();
+      ackPending.reset();
+      redelivered.reset();
+      await Promise.all(
+        [...sources].map(async (s) => {
+          for (const c of (await withTimeout(s.consumers(), 2000).catch(() => undefined)) ?? []) {
+            this.set({ service: s.service, durable: c.durable }, c.pending);
+            ackPending.set({ service: s.service, durable: c.durable }, c.ackPending);
+            redelivered.set({ service: s.service, durable: c.durable }, c.redelivered);
+          }
+        }),
+      );
+    },
+  );
 }
 
 /**
@@ -92,7 +119,9 @@ export class ServiceMetricsService implements OnApplicationBootstrap, OnApplicat
     this.source = {
       service,
       pool: () => {
-        const pool = (ds.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+        const pool = (
+          ds.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }
+        ).master;
         return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : undefined;
       },
       outbox: async () => {
@@ -108,7 +137,12 @@ export class ServiceMetricsService implements OnApplicationBootstrap, OnApplicat
         return Promise.all(
           durables.map(async (durable) => {
             const info = await jsm.consumers.info(EVENT_STREAM, durable);
-            return { durable, pending: info.num_pending, ackPending: info.num_ack_pending, redelivered: info.num_redelivered };
+            return {
+              durable,
+              pending: info.num_pending,
+              ackPending: info.num_ack_pending,
+              redelivered: info.num_redelivered,
+            };
           }),
         );
       },

@@ -10,7 +10,11 @@ import type { AnnualReport, BackfillReport, HeatmapReport, ReportTable } from '.
 
 /** statistics service: reports over its own rollups (docs/operations.md, Statistics). */
 /** counts by local day × branch × channel × action */
-export const StatisticsCirculationReport = rpc('statistics.reports.circulation.v1', CirculationReportQueryDto, as<ReportTable>());
+export const StatisticsCirculationReport = rpc(
+  'statistics.reports.circulation.v1',
+  CirculationReportQueryDto,
+  as<ReportTable>(),
+);
 /** counts by ISO weekday × local hour of one action */
 export const StatisticsHeatmap = rpc('statistics.reports.heatmap.v1', HeatmapQueryDto, as<HeatmapReport>());
 /** checkouts ÷ items held by item type and owning branch */

@@ -70,7 +70,10 @@ export class AnnualReportQueryDto {
 }
 
 export class BackfillDto {
-  @ApiPropertyOptional({ description: 'loans checked out from this instant (default: all history)', example: '2025-01-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    description: 'loans checked out from this instant (default: all history)',
+    example: '2025-01-01T00:00:00Z',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(40)
@@ -113,7 +116,7 @@ export interface BackfillReport {
 
 /* loans.history.v1: the loans history, oldest first, by keyset */
 export class LoanHistoryQueryDto {
-  @ApiPropertyOptional({ description: 'continue after this loan (the previous page\'s `next`)' })
+  @ApiPropertyOptional({ description: "continue after this loan (the previous page's `next`)" })
   @IsOptional()
   @IsString()
   @MaxLength(80)
@@ -156,4 +159,3 @@ export interface LoanHistoryPage {
   /** cursor for the next page; null at the end */
   next: string | null;
 }
-
