@@ -65,17 +65,26 @@ async function get<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** Waits until the statistics consumer has acknowledged everything in the stream (a condition, not a delay). */
-async function statisticsCaughtUp(timeoutMs = 60_000): Promise<void> {
+/**
+ * Waits until every event committed so far is relayed (the outboxes of loans, patrons and catalog are
+ * empty) and the statistics consumer has acknowledged everything in the stream: a condition, not a delay.
+ */
+async function statisticsCaughtUp(timeoutMs = 90_000): Promise<void> {
   const jsm = await nc.jetstreamManager();
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    const { rows } = await pg.query(
+      `SELECT (SELECT count(*) FROM loans.outbox WHERE published_at IS NULL) + (SELECT count(*) FROM patrons.outbox WHERE published_at IS NULL)
+         + (SELECT count(*) FROM catalog.outbox WHERE published_at IS NULL) AS n`,
+    );
+    const unrelayed = Number(rows[0].n);
     const info = await jsm.consumers.info(EVENT_STREAM, 'statistics');
-    if (info.num_pending === 0 && info.num_ack_pending === 0) return;
-    if (Date.now() > deadline)
+    if (unrelayed === 0 && info.num_pending === 0 && info.num_ack_pending === 0) return;
+    if (Date.now() > deadline) {
       throw new Error(
-        `statistics consumer still behind: ${info.num_pending} pending, ${info.num_ack_pending} unacknowledged`,
+        `statistics still behind: ${unrelayed} unrelayed, ${info.num_pending} pending, ${info.num_ack_pending} unacknowledged`,
       );
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -380,9 +389,7 @@ async function insertGeneratedYear(year: number, n: number, seed: number): Promi
 }
 
 /** What the loans data says about a year, in library-local days. */
-async function yearFromLoans(
-  year: number,
-): Promise<{
+async function yearFromLoans(year: number): Promise<{
   checkouts: number;
   checkins: number;
   loans24h: number;
