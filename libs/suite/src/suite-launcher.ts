@@ -91,7 +91,7 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
 
   try {
     const wanted = opts.services ?? ALL;
-    const metricsPorts = await metricsPortsFor(env.METRICS_BASE_PORT);
+    const metricsPorts = await metricsPortsFor(env.METRICS_BASE_PORT, [env.PORT, env.SIP2_PORT, env.SIP2_TLS_PORT, env.EMBEDDED_PG_PORT, env.EMBEDDED_NATS_PORT]);
     const metricsHost = common.METRICS_HOST ?? '127.0.0.1';
     const metricsUrls = Object.fromEntries(wanted.map((name) => [name, `http://${metricsHost}:${metricsPorts[name]}/metrics`]));
     const envOf = (name: ServiceName | 'gateway') => ({ ...common, METRICS_PORT: String(metricsPorts[name]) });
@@ -138,9 +138,12 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
   }
 }
 
-/** Metrics port of every service: base + index in the suite's order, or free ports when base is 0. */
-async function metricsPortsFor(base: number): Promise<Record<ServiceName | 'gateway', number>> {
-  const ports = base === 0 ? await findFreePorts(ALL.length) : ALL.map((_, i) => base + i);
+/**
+ * Metrics port of every service: base + index in the suite's order, or free ports when base is 0 —
+ * never one of the suite's other ports (the OS may hand out again a free port a caller picked for them).
+ */
+async function metricsPortsFor(base: number, taken: number[]): Promise<Record<ServiceName | 'gateway', number>> {
+  const ports = base === 0 ? (await findFreePorts(ALL.length + taken.length)).filter((p) => !taken.includes(p)).slice(0, ALL.length) : ALL.map((_, i) => base + i);
   return Object.fromEntries(ALL.map((name, i) => [name, ports[i]])) as Record<ServiceName | 'gateway', number>;
 }
 
