@@ -42,6 +42,11 @@ export class GatewayEnvDto extends BaseEnvDto {
   @IsString()
   BODY_LIMIT = '1mb';
 
+  /** Largest NCIP message accepted at POST /ncip (larger ones get an NCIP Problem and 413). */
+  @IsOptional()
+  @IsString()
+  NCIP_BODY_LIMIT = '256kb';
+
   /** Bearer token Prometheus sends for `GET /metrics`; unset: /metrics answers loopback callers only. */
   @IsOptional()
   @IsString()
