@@ -11,6 +11,8 @@ export interface E2eEnv {
   dataDir: string;
   /** the O2O notifier's webhook target: GET <url>/notices lists what it received */
   noticeSinkUrl: string;
+  /** each service's Prometheus endpoint (free ports) */
+  metricsUrls: Record<string, string>;
 }
 
 /** env var naming the JSON file globalSetup wrote (jest workers inherit the parent's env) */

@@ -30,6 +30,7 @@ export default async function globalSetup(): Promise<void> {
     SIP2_PORT: String(sip2),
     SIP2_TLS_PORT: String(sip2tls),
     BOOTSTRAP_API_KEY: apiKey,
+    METRICS_BASE_PORT: '0',
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
   });
   const logFile = fs.createWriteStream(path.join(dataDir, 'services.log'));
@@ -54,6 +55,7 @@ export default async function globalSetup(): Promise<void> {
     sip2TlsPort: suite.sip2TlsPort,
     dataDir,
     noticeSinkUrl: noticeSink.url,
+    metricsUrls: suite.metricsUrls,
   };
   const envFile = path.join(dataDir, 'e2e-env.json');
   fs.writeFileSync(envFile, JSON.stringify(out, null, 2));

@@ -11,6 +11,7 @@ const SERVICES: Record<string, () => unknown> = {
   delivery: () => [require('../../apps/delivery/src/delivery.module'), require('../../apps/delivery/src/config/delivery-env.dto')],
   federation: () => [require('../../apps/federation/src/federation.module'), require('../../apps/federation/src/config/federation-env.dto')],
   sip2: () => [require('../../apps/sip2/src/sip2.module'), require('../../apps/sip2/src/config/sip2-env.dto')],
+  statistics: () => [require('../../apps/statistics/src/statistics.module'), require('../../apps/statistics/src/config/statistics-env.dto')],
 };
 
 function loadsSwagger(load: () => unknown): boolean {

@@ -9,6 +9,8 @@ import { ApiKeysController } from './controllers/api-keys.controller';
 import { CirculationController } from './controllers/circulation.controller';
 import { GatewayHealthController } from './controllers/health.controller';
 import { HoldsController } from './controllers/holds.controller';
+import { GatewayMetricsController } from './controllers/metrics.controller';
+import { StatisticsController } from './controllers/statistics.controller';
 import { ItemsController } from './controllers/items.controller';
 import { PatronsController } from './controllers/patrons.controller';
 import { RecordsController } from './controllers/records.controller';
@@ -69,6 +71,8 @@ export class GatewayModule {
         DeviceKeysNatsController,
         FederationController,
         NcipController,
+        GatewayMetricsController,
+        StatisticsController,
       ],
       providers: [
         ApiKeyRepository,

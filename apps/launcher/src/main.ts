@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     `  SIP2          tcp 127.0.0.1:${suite.sip2Port}, tls 127.0.0.1:${suite.sip2TlsPort}   (demo terminals kiosk01 / locker01)`,
     `  PostgreSQL    ${suite.databaseUrl}`,
     `  NATS          ${suite.natsUrl}`,
+    `  Metrics       ${Object.entries(suite.metricsUrls).map(([name, url]) => `${name} ${url.replace(/\/metrics$/, '')}`).join(', ')}   (GET /metrics; gateway also ${suite.gatewayUrl}/metrics)`,
     suite.apiKey === DEMO_API_KEY
       ? `  API key       ${DEMO_API_KEY}   (demo key set by npm start; set BOOTSTRAP_API_KEY for your own)`
       : suite.apiKey

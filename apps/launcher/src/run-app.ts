@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 
-const APPS = ['gateway', 'patrons', 'catalog', 'loans', 'delivery', 'federation', 'sip2', 'launcher'];
+const APPS = ['gateway', 'patrons', 'catalog', 'loans', 'delivery', 'federation', 'sip2', 'statistics', 'launcher'];
 const app = process.argv[2];
 if (!app || !APPS.includes(app)) {
   process.stderr.write(`usage: run-app <${APPS.join('|')}>\n`);

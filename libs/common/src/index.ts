@@ -29,3 +29,8 @@ export * from './health/health.service';
 export * from './health/health.controller';
 export * from './service-core.module';
 export * from './bootstrap';
+export * from './metrics/metrics-registry';
+export * from './metrics/metrics-server';
+export * from './metrics/rpc-metrics';
+export * from './metrics/service-metrics.service';
+export * from './metrics/domain-metrics';

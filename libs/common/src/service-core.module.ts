@@ -6,6 +6,7 @@ import { createHealthController } from './health/health.controller';
 import { EXTRA_HEALTH_CHECKS, HealthCheck, HealthService, SERVICE_NAME } from './health/health.service';
 import { NATS_OPTIONS, NatsConnectionProvider } from './messaging/nats-connection.provider';
 import { NatsRpcClient, RPC_DEFAULT_TIMEOUT_MS } from './messaging/nats-rpc.client';
+import { ServiceMetricsService } from './metrics/service-metrics.service';
 import { buildDataSourceOptions, ensureSchema } from './persistence/database.options';
 import { EventConsumerService } from './outbox/event-consumer.service';
 import { OutboxEventEntity } from './outbox/outbox-event.entity';
@@ -49,6 +50,7 @@ export class ServiceCoreModule {
       OutboxPrunerService,
       EventConsumerService,
       HealthService,
+      ServiceMetricsService,
     ];
     return {
       module: ServiceCoreModule,

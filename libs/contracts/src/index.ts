@@ -12,6 +12,7 @@ export * from './catalog';
 export * from './loans';
 export * from './events/event-envelope';
 export * from './sip2';
+export * from './statistics';
 // for the gateway's OpenAPI document (the DTOs' decorators come from ./common/api-doc)
 export { apiDocRecords, documentedProperties } from './common/api-doc';
 export type { ApiDocRecord, ApiPropertyRecord, MappedTypeRecord } from './common/api-doc';

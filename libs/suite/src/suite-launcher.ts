@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createStandaloneRpcClient } from '@app/common';
 import { HealthCheck, ServiceName, ServiceNames } from '@app/contracts';
-import { Infra, startInfra } from '@app/runtime';
+import { findFreePorts, Infra, startInfra } from '@app/runtime';
 import { defaultServiceNodeFlags, LauncherEnvDto, parseNodeFlags } from './config/launcher-env.dto';
 import { DemoSeeder, SeedReport } from './demo-seeder';
 import { ServiceSupervisor } from './service-supervisor';
@@ -33,6 +33,8 @@ export interface RunningSuite {
   sip2Port: number;
   sip2TlsPort: number;
   apiKey?: string;
+  /** each service's Prometheus endpoint */
+  metricsUrls: Record<string, string>;
   embedded: boolean;
   seed?: SeedReport;
   supervisor: ServiceSupervisor;
@@ -81,6 +83,8 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
     common.SIP2_HOST ??= '127.0.0.1';
     log(`gateway on ${common.HTTP_HOST}, SIP2 on ${common.SIP2_HOST}; LISTEN_HOST=0.0.0.0 opens them to the network`);
   }
+  // the demo's patron pseudonym key; a real deployment sets its own secret (statistics refuses to start without one)
+  if (embedded) common.STATS_PATRON_HASH_KEY ??= 'demo-statistics-pseudonym-key';
   // libuv's pool runs the scrypt hashes (PINs in patrons, terminal passwords in sip2), 16 MiB each while
   // it runs: no more threads than cores (they are CPU-bound), unless the environment says otherwise
   common.UV_THREADPOOL_SIZE ??= String(serviceThreadpoolSize());
@@ -94,8 +98,12 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
 
   try {
     const wanted = opts.services ?? ALL;
+    const metricsPorts = await metricsPortsFor(env.METRICS_BASE_PORT, [env.PORT, env.SIP2_PORT, env.SIP2_TLS_PORT, env.EMBEDDED_PG_PORT, env.EMBEDDED_NATS_PORT]);
+    const metricsHost = common.METRICS_HOST ?? '127.0.0.1';
+    const metricsUrls = Object.fromEntries(wanted.map((name) => [name, `http://${metricsHost}:${metricsPorts[name]}/metrics`]));
+    const envOf = (name: ServiceName | 'gateway') => ({ ...common, METRICS_PORT: String(metricsPorts[name]) });
     for (const name of wanted.filter((s) => s !== 'gateway')) {
-      supervisor.start({ name, entry: `apps/${name}/src/main.js`, env: common, nodeFlags: nodeFlags(name) });
+      supervisor.start({ name, entry: `apps/${name}/src/main.js`, env: envOf(name), nodeFlags: nodeFlags(name) });
     }
     const { client, close } = createStandaloneRpcClient(natsUrl!, 'launcher', 2000);
     try {
@@ -106,7 +114,7 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
           .map((name) => waitUntil(deadline, async () => (await client.call(HealthCheck(name), {})).status === 'up', `${name} healthy`)),
       );
       if (wanted.includes('gateway')) {
-        supervisor.start({ name: 'gateway', entry: 'apps/gateway/src/main.js', env: common, nodeFlags: nodeFlags('gateway') });
+        supervisor.start({ name: 'gateway', entry: 'apps/gateway/src/main.js', env: envOf('gateway'), nodeFlags: nodeFlags('gateway') });
         await waitUntil(deadline, async () => (await fetch(`http://127.0.0.1:${env.PORT}/health`)).status === 200, 'gateway healthy');
       }
       let seed: SeedReport | undefined;
@@ -122,6 +130,7 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
         sip2Port: env.SIP2_PORT,
         sip2TlsPort: env.SIP2_TLS_PORT,
         apiKey,
+        metricsUrls,
         embedded,
         seed,
         supervisor,
@@ -134,6 +143,15 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
     await stop().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Metrics port of every service: base + index in the suite's order, or free ports when base is 0 —
+ * never one of the suite's other ports (the OS may hand out again a free port a caller picked for them).
+ */
+async function metricsPortsFor(base: number, taken: number[]): Promise<Record<ServiceName | 'gateway', number>> {
+  const ports = base === 0 ? (await findFreePorts(ALL.length + taken.length)).filter((p) => !taken.includes(p)).slice(0, ALL.length) : ALL.map((_, i) => base + i);
+  return Object.fromEntries(ALL.map((name, i) => [name, ports[i]])) as Record<ServiceName | 'gateway', number>;
 }
 
 /** libuv threads per service: one per core, at least 2 and at most libuv's default of 4. */

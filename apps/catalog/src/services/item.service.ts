@@ -54,6 +54,8 @@ export class ItemService {
         agency: created.agency,
         barcode: created.barcode,
         status: created.status,
+        itemType: created.itemType,
+        homeBranch: created.homeBranch,
       });
       return created;
     });
@@ -77,6 +79,8 @@ export class ItemService {
         agency: item.agency,
         barcode: item.barcode,
         status: item.status,
+        itemType: item.itemType,
+        homeBranch: item.homeBranch,
       });
     });
     this.outbox.notifyCommitted();

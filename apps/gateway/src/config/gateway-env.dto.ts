@@ -68,4 +68,11 @@ export class GatewayEnvDto extends BaseEnvDto {
   @IsOptional()
   @IsString()
   NCIP_BODY_LIMIT = '256kb';
+
+  /** Bearer token Prometheus sends for `GET /metrics`; unset: /metrics answers loopback callers only. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters of random data' })
+  @MaxLength(200)
+  METRICS_TOKEN?: string;
 }

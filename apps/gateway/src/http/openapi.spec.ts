@@ -25,7 +25,7 @@ describe('OpenAPI document', () => {
   it('describes every DTO the endpoints take', () => {
     expect(Object.keys(doc.components!.schemas!).sort()).toEqual(
       [
-        'ApiKeyViewDto', 'CancelHoldBodyDto', 'CheckinDto', 'CheckoutDto', 'ClaimReturnedDto', 'CreateApiKeyDto', 'CreateClosureDto',
+        'ApiKeyViewDto', 'BackfillDto', 'CancelHoldBodyDto', 'CheckinDto', 'CheckoutDto', 'ClaimReturnedDto', 'CreateApiKeyDto', 'CreateClosureDto',
         'CreateItemDto', 'CreatePatronDto', 'CreateRecordDto', 'CreatedApiKeyDto', 'ErrorResponseDto', 'ItemRefDto', 'LoanDryRunDto',
         'MarkLostDto', 'OpeningHoursDto', 'PatronRefDto', 'PayFinesBodyDto', 'PlaceHoldDto', 'ReceiveTransitDto', 'RenewDto',
         'SetPatronBlockBodyDto', 'SetSip2TerminalEnabledBodyDto', 'UpdateItemBodyDto', 'UpdatePatronBodyDto', 'UpdateRecordBodyDto',

@@ -12,20 +12,21 @@ import {
   RenewResult,
 } from '@app/contracts';
 
-/** Checkout, checkin and renew: forwarded to the loans service, which owns the rules. */
+/** Checkout, checkin and renew: forwarded to the loans service, which owns the rules. A staff desk
+ * is the HTTP API's channel unless the caller names another (statistics count by channel). */
 @Injectable()
 export class CirculationApiService {
   constructor(private readonly rpc: NatsRpcClient) {}
 
   checkout(dto: CheckoutDto): Promise<CheckoutResult> {
-    return this.rpc.call(LoansCheckout, dto);
+    return this.rpc.call(LoansCheckout, { ...dto, channel: dto.channel ?? 'desk' });
   }
 
   checkin(dto: CheckinDto): Promise<CheckinResult> {
-    return this.rpc.call(LoansCheckin, dto);
+    return this.rpc.call(LoansCheckin, { ...dto, channel: dto.channel ?? 'desk' });
   }
 
   renew(dto: RenewDto): Promise<RenewResult> {
-    return this.rpc.call(LoansRenew, dto);
+    return this.rpc.call(LoansRenew, { ...dto, channel: dto.channel ?? 'desk' });
   }
 }

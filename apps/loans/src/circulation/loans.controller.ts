@@ -1,12 +1,15 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { Handles } from '@app/common';
+import { countCirculation, Handles } from '@app/common';
 import {
   CheckinDto,
   CheckinResult,
   CheckoutDto,
   CheckoutResult,
   ItemRefDto,
+  LoanHistoryPage,
+  LoanHistoryQueryDto,
+  LoansHistory,
   LoansCheckin,
   LoansCheckout,
   LoansItemLoan,
@@ -37,17 +40,17 @@ export class LoansController {
 
   @Handles(LoansCheckout)
   checkout(@Payload() dto: CheckoutDto): Promise<CheckoutResult> {
-    return this.checkoutItem.execute(dto);
+    return countCirculation('checkout', dto.channel, this.checkoutItem.execute(dto));
   }
 
   @Handles(LoansCheckin)
   checkin(@Payload() dto: CheckinDto): Promise<CheckinResult> {
-    return this.checkinItem.execute(dto);
+    return countCirculation('checkin', dto.channel, this.checkinItem.execute(dto));
   }
 
   @Handles(LoansRenew)
   renew(@Payload() dto: RenewDto): Promise<RenewResult> {
-    return this.renewLoan.execute(dto);
+    return countCirculation('renew', dto.channel, this.renewLoan.execute(dto));
   }
 
   @Handles(LoansPatronLoans)
@@ -63,5 +66,11 @@ export class LoansController {
   @Handles(LoansPatronSummary)
   patronSummary(@Payload() dto: PatronSummaryDto): Promise<PatronSummary> {
     return this.queries.patronSummary(dto);
+  }
+
+  /** Pages through every loan (for the statistics backfill, which never reads this schema). */
+  @Handles(LoansHistory)
+  history(@Payload() dto: LoanHistoryQueryDto): Promise<LoanHistoryPage> {
+    return this.queries.history(dto);
   }
 }

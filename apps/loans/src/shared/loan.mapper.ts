@@ -35,4 +35,9 @@ export const toLoanEventData = (l: LoanEntity, branch: string, channel: Circulat
   channel,
   dueAt: l.dueAt.toISOString(),
   ...(l.returnedAt ? { returnedAt: l.returnedAt.toISOString() } : {}),
+  // what statistics count by (it never reads this schema)
+  patronType: l.patronType,
+  itemType: l.itemType,
+  owningBranch: l.owningBranch,
+  renewals: l.renewals,
 });

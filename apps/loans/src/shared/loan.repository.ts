@@ -77,6 +77,16 @@ export class LoanRepository {
   }
 
   /** The item's open loan (via loans_open_item_key); `lock` holds it for the caller's transaction. */
+  /** A page of the loans history by primary key (statistics backfill). */
+  async historyPage(after: string | null, since: Date | null, limit: number): Promise<LoanEntity[]> {
+    const rows = (await this.loans.query(
+      `SELECT ${LOAN_COLUMNS} FROM loans.loans WHERE ($1::uuid IS NULL OR id > $1::uuid) AND ($2::timestamptz IS NULL OR checked_out_at >= $2)
+       ORDER BY id LIMIT $3`,
+      [after, since, limit],
+    )) as Record<string, unknown>[];
+    return rows.map(toEntity);
+  }
+
   async findOpenByItem(item: ItemRef, m?: EntityManager, lock = false): Promise<LoanEntity | null> {
     return (await this.findOpenByItemWithRecord(item, m, lock))?.loan ?? null;
   }

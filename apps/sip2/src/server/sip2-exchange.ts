@@ -75,7 +75,7 @@ export class Sip2Exchange {
       out = { bytes: buildScResend(session.wire().terminator) };
     }
     const ms = performance.now() - t0;
-    this.deps.metrics.recordExchange(result.code, ms, result.error);
+    this.deps.metrics.recordExchange(result.code, ms, result.error, session.terminalLogin);
     this.deps.logger.info(
       {
         event: 'sip2.exchange',
@@ -96,7 +96,7 @@ export class Sip2Exchange {
   /** A frame over the size cap was discarded: ask for a resend (the client's next frame starts clean). */
   onOversized(session: Sip2Session, bytesSeen: number): ExchangeOutput {
     this.deps.metrics.frames.oversized++;
-    this.deps.metrics.recordExchange('??', 0, true);
+    this.deps.metrics.recordExchange('??', 0, true, session.terminalLogin);
     this.deps.logger.warn({ event: 'sip2.exchange', conn: session.id, terminal: session.terminalLogin ?? null, remote: session.remoteAddress, code: '??', outcome: 'oversized-frame', bytesSeen }, 'sip2 exchange');
     return this.badFrame(session, session.wire());
   }

@@ -51,4 +51,17 @@ export class BaseEnvDto {
   @Min(0)
   @Max(3650)
   OUTBOX_RETENTION_DAYS = 30;
+
+  /** Port of the Prometheus `/metrics` listener; unset: no listener (the launcher gives each service one). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /** Address the metrics listener binds to: loopback unless Prometheus scrapes from another host/container. */
+  @IsOptional()
+  @IsString()
+  METRICS_HOST = '127.0.0.1';
 }

@@ -2,6 +2,7 @@ import { MessageHandler, NatsOptions, ServerNats } from '@nestjs/microservices';
 import { CORRELATION_HEADER } from '@app/contracts';
 import type { Msg, NatsConnection } from 'nats';
 import { requestContext } from '../logging/request-context';
+import { natsServerLatency } from '../metrics/rpc-metrics';
 import { coalesceNatsWrites } from './nats-write-coalescing';
 
 /**
@@ -28,6 +29,24 @@ export class CorrelatedServerNats extends ServerNats {
   override handleMessage(channel: string, natsMsg: Msg): Promise<unknown> {
     const correlationId = natsMsg.headers?.get(CORRELATION_HEADER) || requestContext.newId();
     return requestContext.run({ correlationId }, () => super.handleMessage(channel, natsMsg));
+  }
+
+  /** Times each request from its decoding to its reply (`nats_handler_duration_seconds`). */
+  override getPublisher(natsMsg: Msg, id: string, ctx: unknown): (response: unknown) => unknown {
+    const publish = super.getPublisher(natsMsg, id, ctx as never) as (response: unknown) => unknown;
+    if (!natsMsg.reply) return publish;
+    const t0 = performance.now();
+    const subject = natsMsg.subject;
+    let observed = false;
+    return (response: unknown) => {
+      if (!observed) {
+        observed = true;
+        const err = (response as { err?: unknown } | null)?.err;
+        const outcome = err === undefined || err === null ? 'ok' : typeof err === 'object' && typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : 'INTERNAL';
+        natsServerLatency.observe(subject, outcome, (performance.now() - t0) / 1000);
+      }
+      return publish(response);
+    };
   }
 
   override getHandlerByPattern(pattern: string): MessageHandler | null {

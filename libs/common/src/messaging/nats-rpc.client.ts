@@ -5,6 +5,7 @@ import type { ReplyOf, RequestOf, RpcContract } from '@app/contracts';
 import { createInbox, headers as natsHeaders, JSONCodec, Msg, MsgHdrs, NatsConnection, Subscription } from 'nats';
 import { RemoteError } from '../errors/domain-error';
 import { requestContext } from '../logging/request-context';
+import { natsClientLatency } from '../metrics/rpc-metrics';
 import { NatsConnectionProvider } from './nats-connection.provider';
 
 export const RPC_DEFAULT_TIMEOUT_MS = Symbol('RPC_DEFAULT_TIMEOUT_MS');
@@ -51,15 +52,25 @@ export class NatsRpcClient {
     return this.send(subject, data, opts) as Promise<TResult>;
   }
 
+  /** One request, timed into `nats_request_duration_seconds{subject, outcome}` (ok or the error code). */
   private async send(subject: string, data: unknown, opts: RpcCallOptions): Promise<unknown> {
-    const nc = await this.connection.get();
-    const h = natsHeaders();
-    h.set(CORRELATION_HEADER, requestContext.correlationId() ?? randomUUID());
-    const timeout = opts.timeoutMs ?? this.defaultTimeoutMs;
-    const reply = await replyMuxFor(nc).request(subject, codec.encode({ pattern: subject, data, id: randomUUID() }), h, timeout);
-    const packet = codec.decode(reply.data) as NestReplyPacket;
-    if (packet.err !== undefined && packet.err !== null) throw toRemoteError(packet.err, subject);
-    return packet.response;
+    const t0 = performance.now();
+    let outcome = 'ok';
+    try {
+      const nc = await this.connection.get();
+      const h = natsHeaders();
+      h.set(CORRELATION_HEADER, requestContext.correlationId() ?? randomUUID());
+      const timeout = opts.timeoutMs ?? this.defaultTimeoutMs;
+      const reply = await replyMuxFor(nc).request(subject, codec.encode({ pattern: subject, data, id: randomUUID() }), h, timeout);
+      const packet = codec.decode(reply.data) as NestReplyPacket;
+      if (packet.err !== undefined && packet.err !== null) throw toRemoteError(packet.err, subject);
+      return packet.response;
+    } catch (err) {
+      outcome = err instanceof RemoteError ? err.code : ErrorCode.Internal;
+      throw err;
+    } finally {
+      natsClientLatency.observe(subject, outcome, (performance.now() - t0) / 1000);
+    }
   }
 }
 

@@ -80,6 +80,8 @@ export class EventConsumerService implements OnApplicationShutdown {
   private readonly logger = new Logger(EventConsumerService.name);
   private readonly running: ConsumerMessages[] = [];
   private readonly batchers: EventBatcher[] = [];
+  /** durable consumers of this service, for the consumer-lag gauges */
+  readonly durables = new Set<string>();
 
   constructor(private readonly nats: NatsConnectionProvider) {}
 
@@ -117,6 +119,7 @@ export class EventConsumerService implements OnApplicationShutdown {
       logger: this.logger,
     });
     this.batchers.push(batcher);
+    this.durables.add(opts.durable);
     this.running.push(await consumer.consume({ max_messages: 256, callback: (m) => batcher.push(m) }));
   }
 

@@ -3,9 +3,13 @@ import { EVENT_STREAM, EVENT_SUBJECT_PREFIX } from '@app/contracts';
 import { JetStreamClient, JSONCodec, RetentionPolicy, StorageType } from 'nats';
 import { DataSource } from 'typeorm';
 import { NatsConnectionProvider } from '../messaging/nats-connection.provider';
+import { metricHistogram } from '../metrics/metrics-registry';
 import { OutboxService } from './outbox.service';
 
 const codec = JSONCodec<unknown>();
+/** Relay lag: from the commit of an event's transaction (its occurred_at) to its publish. */
+const relayLag = () =>
+  metricHistogram('outbox_relay_lag_seconds', 'Time from an event being written to the outbox to its publish on JetStream', [], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300]);
 const BATCH = 200;
 const POLL_MS = 1000;
 /** How long a commit notification waits for others to share its drain. */
@@ -145,6 +149,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
         rows.map((row) => js.publish(row.subject, codec.encode(row.envelope), { msgID: row.id }).then(() => row.id)),
       );
       const published = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      const lag = relayLag();
+      const nowUs = Date.now() * 1000;
+      for (let i = 0; i < rows.length; i++) if (results[i].status === 'fulfilled') lag.observe(Math.max(0, (nowUs - Number(rows[i].at_us)) / 1e6));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (published.length === 0) {
         await runner.query('ROLLBACK');

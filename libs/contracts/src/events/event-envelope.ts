@@ -23,6 +23,12 @@ export interface LoanEventData {
   channel: CirculationChannel;
   dueAt: string;
   returnedAt?: string;
+  /** for statistics (absent in events written before they were added) */
+  patronType?: string;
+  itemType?: string;
+  owningBranch?: string;
+  /** renewals of the loan after this change (a renewal event's count is its sequence number) */
+  renewals?: number;
 }
 
 export interface ItemEventData {
@@ -30,6 +36,9 @@ export interface ItemEventData {
   agency: string;
   barcode: string;
   status: string;
+  /** for statistics' holdings (absent in events written before they were added) */
+  itemType?: string;
+  homeBranch?: string;
 }
 
 export interface PatronEventData {

@@ -1,7 +1,7 @@
 import { as, NoPayload, rpc } from '../contract';
 import type { PingReply, ServiceHealth } from '../common/health.dto';
 
-export const ServiceNames = ['patrons', 'catalog', 'loans', 'delivery', 'federation', 'sip2'] as const;
+export const ServiceNames = ['patrons', 'catalog', 'loans', 'delivery', 'federation', 'sip2', 'statistics'] as const;
 export type ServiceName = (typeof ServiceNames)[number];
 
 /** `<service>.health.v1`: database, NATS and extra checks; every service and the gateway answer it. */

@@ -5,6 +5,7 @@ import * as federation from './federation.contracts';
 import * as loans from './loans.contracts';
 import * as patrons from './patrons.contracts';
 import * as sip2 from './sip2.contracts';
+import * as statistics from './statistics.contracts';
 
 export * from './health.contracts';
 export * from './patrons.contracts';
@@ -13,6 +14,7 @@ export * from './loans.contracts';
 export * from './sip2.contracts';
 export * from './delivery.contracts';
 export * from './federation.contracts';
+export * from './statistics.contracts';
 
 function isContract(value: unknown): value is Contract {
   return typeof value === 'object' && value !== null && 'kind' in value && 'subject' in value;
@@ -24,5 +26,5 @@ function isContract(value: unknown): value is Contract {
  * docs/architecture.md must name each subject (subjects-documented.spec.ts).
  */
 export const ContractRegistry: readonly Contract[] = Object.freeze(
-  [patrons, catalog, loans, sip2, delivery, federation].flatMap((area) => Object.values(area).filter(isContract)),
+  [patrons, catalog, loans, sip2, delivery, federation, statistics].flatMap((area) => Object.values(area).filter(isContract)),
 );

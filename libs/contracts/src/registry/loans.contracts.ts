@@ -12,6 +12,8 @@ import { ClaimReturnedDto, ListFinesDto, MarkLostDto, PayFinesDto, WaiveFineDto 
 import type { ClaimReturnedResult, FinesPage, MarkLostResult, PayFinesResult, WaiveFineResult } from '../loans/fines.dto';
 import { BranchHoldsDto, CancelHoldDto, ListHoldsDto, PlaceHoldDto, RunHoldExpiryDto } from '../loans/holds.dto';
 import type { HoldEventData, HoldExpiryReport, HoldShelf, HoldView, PickList } from '../loans/holds.dto';
+import { LoanHistoryQueryDto } from '../statistics/statistics.dto';
+import type { LoanHistoryPage } from '../statistics/statistics.dto';
 import { ListFloatingRulesDto, ListTransitsDto, ReceiveTransitDto, UpsertFloatingRuleDto } from '../loans/transit.dto';
 import type { FloatingRuleView, ItemStatusEventData, TransitEventData, TransitView } from '../loans/transit.dto';
 
@@ -89,3 +91,6 @@ export const TransitStarted = event('events.loans.transit-started.v1', as<Transi
 export const TransitReceived = event('events.loans.transit-received.v1', as<TransitEventData>());
 /** what the catalog mirrors: in_transit, on_hold_shelf, available at a location */
 export const ItemStatusChanged = event('events.loans.item-status-changed.v1', as<ItemStatusEventData>());
+
+/** the loans history, oldest id first, by keyset (the statistics backfill reads it; never the tables) */
+export const LoansHistory = rpc('loans.history.v1', LoanHistoryQueryDto, as<LoanHistoryPage>());

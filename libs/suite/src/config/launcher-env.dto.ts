@@ -12,7 +12,7 @@ import { LogLevels } from '@app/common';
  */
 export const SERVICE_HEAP_FLAGS = ['--max-old-space-size=512'];
 export const LIGHT_SERVICE_FLAGS = ['--max-semi-space-size=4'];
-export const LIGHT_TRAFFIC_SERVICES: readonly string[] = ['delivery', 'federation', 'gateway'];
+export const LIGHT_TRAFFIC_SERVICES: readonly string[] = ['delivery', 'federation', 'statistics', 'gateway'];
 
 /** The node flags a service runs with unless SERVICE_NODE_FLAGS says otherwise. */
 export function defaultServiceNodeFlags(service: string): string[] {
@@ -83,6 +83,17 @@ export class LauncherEnvDto {
   @IsOptional()
   @IsString()
   BOOTSTRAP_API_KEY?: string;
+
+  /**
+   * Each service's Prometheus listener gets METRICS_BASE_PORT + its index (patrons 9464, catalog 9465, …,
+   * gateway last); 0 picks free ports. The gateway also answers /metrics on PORT.
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65500)
+  METRICS_BASE_PORT = 9464;
 
   /** seed the demo network on first start (true) or never (false) */
   @IsOptional()
