@@ -36,10 +36,19 @@ export interface RunningSuite {
   embedded: boolean;
   seed?: SeedReport;
   supervisor: ServiceSupervisor;
+  /** the embedded servers (supervised), when embedded */
+  infra?: Infra;
+  /** supervisor names of every service process: `loans`, `loans-2`, … */
+  processes: string[];
+  /** every gateway and SIP2 replica's address (the first is gatewayUrl / sip2Port) */
+  gatewayUrls: string[];
+  sip2Ports: number[];
   stop(): Promise<void>;
 }
 
 const ALL: (ServiceName | 'gateway')[] = [...ServiceNames, 'gateway'];
+/** what runNatsMicroservice logs once a service listens (pino JSON) */
+const READY_LINE = /"event":"ready"/;
 
 /** Infra (embedded or given), every service as its own process, health-gated, demo data on first run. */
 export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
@@ -53,7 +62,16 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
     if (databaseUrl || natsUrl) throw new Error('set both DATABASE_URL and NATS_URL, or neither (embedded default)');
     const rootDir = path.resolve(env.DATA_DIR);
     log(`embedded default: PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT} and nats-server on 127.0.0.1:${env.EMBEDDED_NATS_PORT}, data in ${rootDir}`);
-    infra = await startInfra({ rootDir, pgPort: env.EMBEDDED_PG_PORT, natsPort: env.EMBEDDED_NATS_PORT, log: (l) => /\] (ready|initdb|installing)/i.test(l) && log(l) });
+    // supervised: a killed postmaster or nats-server is started again (docs/reliability.md)
+    infra = await startInfra({
+      rootDir,
+      pgPort: env.EMBEDDED_PG_PORT,
+      natsPort: env.EMBEDDED_NATS_PORT,
+      natsNodes: env.NATS_CLUSTER,
+      supervise: true,
+      supervisionLog: (l) => log(`embedded ${l}`),
+      log: (l) => /\] (ready|initdb|installing)/i.test(l) && log(l),
+    });
     databaseUrl = infra.databaseUrl;
     serviceDatabaseUrl = infra.localDatabaseUrl;
     natsUrl = infra.natsUrl;
@@ -74,6 +92,7 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
     SIP2_TLS_DIR: path.resolve(env.DATA_DIR, 'sip2-tls'),
   });
   if (apiKey) common.BOOTSTRAP_API_KEY = apiKey;
+  if (embedded && env.NATS_CLUSTER > 1) common.NATS_STREAM_REPLICAS ??= String(Math.min(3, env.NATS_CLUSTER));
   // libuv's pool runs the scrypt hashes (PINs in patrons, terminal passwords in sip2), 16 MiB each while
   // it runs: no more threads than cores (they are CPU-bound), unless the environment says otherwise
   common.UV_THREADPOOL_SIZE ??= String(serviceThreadpoolSize());
@@ -85,10 +104,23 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
     await infra?.stop();
   };
 
+  const replicas = env.SERVICE_REPLICAS;
+  const portOf = (base: number, k: number) => base + (k - 1) * env.REPLICA_PORT_OFFSET;
+  const processName = (name: string, k: number) => (k === 1 ? name : `${name}-${k}`);
+  // replica k of the listeners gets its own ports (no SO_REUSEPORT in Node 20): a balancer goes in front
+  const replicaEnv = (k: number): Record<string, string> =>
+    k === 1
+      ? common
+      : { ...common, PORT: String(portOf(env.PORT, k)), SIP2_PORT: String(portOf(env.SIP2_PORT, k)), SIP2_TLS_PORT: String(portOf(env.SIP2_TLS_PORT, k)) };
+  const startService = (name: string, k: number) =>
+    supervisor.start({ name: processName(name, k), entry: `apps/${name}/src/main.js`, env: replicaEnv(k), nodeFlags: nodeFlags(name), readyPattern: READY_LINE });
+  const processes: string[] = [];
+
   try {
     const wanted = opts.services ?? ALL;
     for (const name of wanted.filter((s) => s !== 'gateway')) {
-      supervisor.start({ name, entry: `apps/${name}/src/main.js`, env: common, nodeFlags: nodeFlags(name) });
+      startService(name, 1);
+      processes.push(name);
     }
     const { client, close } = createStandaloneRpcClient(natsUrl!, 'launcher', 2000);
     try {
@@ -98,9 +130,24 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
           .filter((s): s is ServiceName => s !== 'gateway')
           .map((name) => waitUntil(deadline, async () => (await client.request<ServiceHealth>(healthSubject(name), {})).status === 'up', `${name} healthy`)),
       );
+      // further replicas once the first has migrated the schema (migrations are not run concurrently)
+      for (let k = 2; k <= replicas; k++) {
+        for (const name of wanted.filter((s) => s !== 'gateway')) {
+          startService(name, k);
+          processes.push(processName(name, k));
+        }
+      }
+      for (let k = 2; k <= replicas; k++) {
+        await Promise.all(
+          wanted.filter((s) => s !== 'gateway').map((name) => waitUntil(deadline, async () => supervisor.isReady(processName(name, k)), `${processName(name, k)} ready`)),
+        );
+      }
       if (wanted.includes('gateway')) {
-        supervisor.start({ name: 'gateway', entry: 'apps/gateway/src/main.js', env: common, nodeFlags: nodeFlags('gateway') });
-        await waitUntil(deadline, async () => (await fetch(`http://127.0.0.1:${env.PORT}/health`)).status === 200, 'gateway healthy');
+        for (let k = 1; k <= replicas; k++) {
+          startService('gateway', k);
+          processes.push(processName('gateway', k));
+          await waitUntil(deadline, async () => (await fetch(`http://127.0.0.1:${portOf(env.PORT, k)}/health`)).status === 200, `${processName('gateway', k)} healthy`);
+        }
       }
       let seed: SeedReport | undefined;
       if (env.SEED_DEMO === 'true') {
@@ -118,6 +165,10 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
         embedded,
         seed,
         supervisor,
+        infra,
+        processes,
+        gatewayUrls: Array.from({ length: wanted.includes('gateway') ? replicas : 0 }, (_, i) => `http://127.0.0.1:${portOf(env.PORT, i + 1)}`),
+        sip2Ports: Array.from({ length: wanted.includes('sip2') ? replicas : 0 }, (_, i) => portOf(env.SIP2_PORT, i + 1)),
         stop,
       };
     } finally {

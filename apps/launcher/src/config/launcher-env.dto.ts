@@ -100,5 +100,32 @@ export class LauncherEnvDto {
   @IsString()
   @Matches(/^(\s*--[a-z0-9-]+(=[^\s]+)?)*\s*$/, { message: 'SERVICE_NODE_FLAGS must be --flags separated by spaces' })
   SERVICE_NODE_FLAGS?: string;
-}
 
+  /**
+   * Embedded default only: run this many nats-server nodes as a loopback cluster (client ports
+   * EMBEDDED_NATS_PORT, +1, …); the event stream then keeps min(3, nodes) replicas unless
+   * NATS_STREAM_REPLICAS says otherwise (docs/reliability.md).
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  NATS_CLUSTER = 1;
+
+  /** Processes per service, sharing the work in their queue groups (docs/reliability.md). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  SERVICE_REPLICAS = 1;
+
+  /** Replica k (k ≥ 2) of the gateway and of sip2 listens on its ports + (k − 1) × this. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  REPLICA_PORT_OFFSET = 100;
+}

@@ -55,7 +55,7 @@ export class EventConsumerService implements OnApplicationShutdown {
 
   async consume(opts: ConsumeOptions): Promise<void> {
     const nc = await this.nats.get();
-    await ensureEventStream(nc);
+    await ensureEventStream(nc, this.nats.streamReplicas);
     const jsm = await nc.jetstreamManager();
     const config = {
       durable_name: opts.durable,
