@@ -121,6 +121,11 @@ export class LauncherEnvDto {
   @Max(5)
   SERVICE_REPLICAS = 1;
 
+  /** Where to write what runs (pids, states, addresses) as JSON, for tools such as `npm run chaos`. */
+  @IsOptional()
+  @IsString()
+  LAUNCHER_STATE_FILE?: string;
+
   /** Replica k (k ≥ 2) of the gateway and of sip2 listens on its ports + (k − 1) × this. */
   @IsOptional()
   @Type(() => Number)
