@@ -105,7 +105,7 @@ export class KioskDriver extends Driver {
     const c = new Sip2Client({ host: '127.0.0.1', port: this.port, timeoutMs: this.timeoutMs, connectTimeoutMs: 5_000 });
     await c.connect();
     const r = await c.login(this.login.user, this.login.password, CHAOS_BRANCH);
-    if (r.response.fixed.ok !== '1') {
+    if (fixedOk(r) !== '1') {
       await c.close();
       throw new Error('SIP2 login refused');
     }
@@ -125,7 +125,7 @@ export class KioskDriver extends Driver {
       setImmediate(() => (c as unknown as { socket?: { destroy(): void } }).socket?.destroy());
     }
     const r = await pending;
-    return r.response.fixed.ok === '1' ? { outcome: 'acked' as const } : { outcome: 'refused' as const, detail: String(r.response.fields.screenMessage ?? '') };
+    return fixedOk(r) === '1' ? { outcome: 'acked' as const } : { outcome: 'refused' as const, detail: String(r.response.fields.screenMessage ?? '') };
   }
 
   protected async checkin(item: string, believedOut: boolean) {
@@ -136,7 +136,7 @@ export class KioskDriver extends Driver {
       }),
     );
     // SIP2 does not say whether a loan was closed; the kiosk knows when it had lent the item itself
-    return r.response.fixed.ok === '1'
+    return fixedOk(r) === '1'
       ? { outcome: 'acked' as const, closedLoan: believedOut }
       : { outcome: 'refused' as const, detail: String(r.response.fields.screenMessage ?? '') };
   }
@@ -206,5 +206,7 @@ export class DeskDriver extends Driver {
 
 export type AnyDriver = KioskDriver | DeskDriver;
 
+/** the ok flag of a 94/10/12 answer (other codes, e.g. 96, have none) */
+const fixedOk = (r: { response: { fixed: unknown } }) => (r.response.fixed as Record<string, string | undefined>).ok;
 const now = () => formatSip2Date(new Date(), 'Asia/Shanghai', 'local');
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -131,6 +131,6 @@ export class LauncherEnvDto {
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(10000)
+  @Max(30000)
   REPLICA_PORT_OFFSET = 100;
 }
