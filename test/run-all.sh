@@ -42,6 +42,9 @@ npx jest --ci --selectProjects unit integration --json --outputFile "$results_di
 step "end-to-end tests (whole suite as processes, HTTP and SIP2 sockets)"
 npx jest --ci --selectProjects e2e --json --outputFile "$results_dir/e2e.json"
 
+step "chaos, short variant (kills, a hang, dropped sockets, a full NATS store; reconciles with the databases)"
+node dist/apps/chaos/src/main.js --out "$(mktemp -d)/chaos-short.json"
+
 if [ -f dist/apps/bench/src/main.js ]; then
   step "benchmark smoke run (checks the report, never a speed)"
   node dist/apps/bench/src/main.js --smoke --out "$(mktemp -d)/bench-smoke.json"

@@ -76,7 +76,7 @@ const SERVICES = ['loans', 'sip2', 'patrons', 'catalog', 'gateway', 'delivery', 
 export function faultsFor(shape: Shape, full: boolean): Fault[] {
   const common = [pauseFault(shape === 'cluster' ? 'loans-2' : 'loans', 8_000), dropConnectionsFault, fullStoreFault(4_000)];
   if (shape === 'embedded') {
-    const services = full ? SERVICES : ['loans', 'sip2', 'catalog'];
+    const services = full ? SERVICES : ['loans', 'sip2'];
     return [...services.map(killFault), killFault('nats'), killFault('postgres'), ...common];
   }
   const replicas = (full ? SERVICES : ['loans', 'sip2', 'catalog', 'gateway']).map((s) => `${s}-2`);

@@ -11,6 +11,9 @@ export interface DriverWork {
   items: string[];
 }
 
+/** The transaction never left the driver (no connection or session): not logged. */
+class NotSent extends Error {}
+
 /** Where the driver believes each item is; 'unknown' after a refusal or no answer (then it checks in). */
 type ItemState = 'in' | 'out' | 'unknown';
 
@@ -60,8 +63,13 @@ abstract class Driver {
       try {
         rec = kind === 'checkout' ? await this.checkout(item) : await this.checkin(item, believed === 'out');
       } catch (err) {
-        rec = { outcome: 'unanswered', detail: (err as Error).message };
         await this.reset().catch(() => undefined);
+        if (err instanceof NotSent) {
+          // nothing reached the suite (no connection): not a transaction, try again shortly
+          await sleep(250);
+          continue;
+        }
+        rec = { outcome: 'unanswered', detail: (err as Error).message };
       }
       const doneAt = Date.now();
       this.log.add({ driver: this.work.name, channel: this.channel, kind, item, patron: this.work.patron, sentAt, doneAt, phase: this.phase, ...rec });
@@ -103,11 +111,13 @@ export class KioskDriver extends Driver {
   private async connected(): Promise<Sip2Client> {
     if (this.client?.connected) return this.client;
     const c = new Sip2Client({ host: '127.0.0.1', port: this.port, timeoutMs: this.timeoutMs, connectTimeoutMs: 5_000 });
-    await c.connect();
-    const r = await c.login(this.login.user, this.login.password, CHAOS_BRANCH);
-    if (fixedOk(r) !== '1') {
-      await c.close();
-      throw new Error('SIP2 login refused');
+    try {
+      await c.connect();
+      const r = await c.login(this.login.user, this.login.password, CHAOS_BRANCH);
+      if (fixedOk(r) !== '1') throw new Error('SIP2 login refused');
+    } catch (err) {
+      await c.close().catch(() => undefined);
+      throw new NotSent(`no SIP2 session: ${(err as Error).message}`);
     }
     this.client = c;
     return c;
@@ -168,12 +178,19 @@ export class DeskDriver extends Driver {
   }
 
   private async post(path: string, body: unknown): Promise<{ status: number; body: any }> {
-    const res = await fetch(`${this.gatewayUrl}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
+    let res: Response;
+    try {
+      res = await fetch(`${this.gatewayUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      // the gateway was not there to take it (restarting): nothing was sent
+      if ((err as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED') throw new NotSent('gateway not listening');
+      throw err;
+    }
     const text = await res.text();
     let parsed: unknown;
     try {

@@ -11,7 +11,7 @@ export interface LauncherState {
   natsUrl: string;
   gatewayUrls: string[];
   sip2Ports: number[];
-  services: Record<string, { pid?: number; ready: boolean }>;
+  services: Record<string, { pid?: number }>;
   servers: Record<string, { state: string; pid?: number; restarts: number }>;
 }
 

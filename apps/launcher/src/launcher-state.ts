@@ -15,7 +15,7 @@ export interface LauncherState {
   natsUrl: string;
   gatewayUrls: string[];
   sip2Ports: number[];
-  services: Record<string, { pid?: number; ready: boolean }>;
+  services: Record<string, { pid?: number }>;
   servers: Record<string, { state: string; pid?: number; restarts: number }>;
 }
 
@@ -28,7 +28,7 @@ export function launcherState(suite: RunningSuite, dataDir: string): LauncherSta
     natsUrl: suite.natsUrl,
     gatewayUrls: suite.gatewayUrls,
     sip2Ports: suite.sip2Ports,
-    services: Object.fromEntries(suite.processes.map((name) => [name, { pid: pids[name], ready: suite.supervisor.isReady(name) || name.startsWith('gateway') }])),
+    services: Object.fromEntries(suite.processes.map((name) => [name, { pid: pids[name] }])),
     servers: suite.infra ? infraStatus(suite.infra) : {},
   };
 }

@@ -8,8 +8,6 @@ export interface ServiceSpec {
   env: Record<string, string>;
   /** node/V8 flags before the entry point (see defaultServiceNodeFlags) */
   nodeFlags?: string[];
-  /** a line on stdout that says this process is ready (each start); see isReady */
-  readyPattern?: RegExp;
 }
 
 export interface SupervisorOptions {
@@ -25,7 +23,6 @@ interface Running {
   child?: ChildProcess;
   restarts: number;
   startedAt: number;
-  ready: boolean;
 }
 
 /**
@@ -38,22 +35,17 @@ export class ServiceSupervisor {
 
   constructor(private readonly opts: SupervisorOptions) {
     // every child's stdout and stderr is piped into the same streams
-    for (const s of [opts.stdout, opts.stderr]) (s as unknown as { setMaxListeners?: (n: number) => void })?.setMaxListeners?.(100);
+    for (const s of [opts.stdout ?? process.stdout, opts.stderr ?? process.stderr]) (s as unknown as { setMaxListeners?: (n: number) => void })?.setMaxListeners?.(100);
   }
 
   start(spec: ServiceSpec): void {
-    const entry: Running = { spec, restarts: 0, startedAt: Date.now(), ready: false };
+    const entry: Running = { spec, restarts: 0, startedAt: Date.now() };
     this.running.set(spec.name, entry);
     this.spawn(entry);
   }
 
   pids(): Record<string, number | undefined> {
     return Object.fromEntries([...this.running].map(([name, r]) => [name, r.child?.pid]));
-  }
-
-  /** Whether the current process of `name` has printed its readyPattern (false while restarting). */
-  isReady(name: string): boolean {
-    return this.running.get(name)?.ready ?? false;
   }
 
   private spawn(entry: Running): void {
@@ -64,22 +56,10 @@ export class ServiceSupervisor {
     });
     entry.child = child;
     entry.startedAt = Date.now();
-    entry.ready = false;
-    if (spec.readyPattern) {
-      // watch the output only until the ready line: nothing is scanned on the hot path after it
-      let tail = '';
-      const onData = (chunk: Buffer) => {
-        tail = (tail + chunk.toString()).slice(-4096);
-        if (!spec.readyPattern!.test(tail)) return;
-        entry.ready = true;
-        child.stdout!.off('data', onData);
-      };
-      child.stdout!.on('data', onData);
-    }
+
     child.stdout!.pipe(this.opts.stdout ?? process.stdout, { end: false });
     child.stderr!.pipe(this.opts.stderr ?? process.stderr, { end: false });
     child.once('exit', (code, signal) => {
-      entry.ready = false;
       if (this.stopping) return;
       // a service that keeps dying right after boot backs off up to 30 s between attempts
       const quick = Date.now() - entry.startedAt < 10_000;

@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createStandaloneRpcClient } from '@app/common';
+import { createStandaloneRpcClient, NatsRpcClient } from '@app/common';
 import { healthSubject, ServiceHealth, ServiceName, ServiceNames } from '@app/contracts';
 import { Infra, startInfra } from '@app/runtime';
 import { defaultServiceNodeFlags, LauncherEnvDto, parseNodeFlags } from './config/launcher-env.dto';
@@ -47,8 +47,6 @@ export interface RunningSuite {
 }
 
 const ALL: (ServiceName | 'gateway')[] = [...ServiceNames, 'gateway'];
-/** what runNatsMicroservice logs once a service listens (pino JSON) */
-const READY_LINE = /"event":"ready"/;
 
 /** Infra (embedded or given), every service as its own process, health-gated, demo data on first run. */
 export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
@@ -113,7 +111,7 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
       ? common
       : { ...common, PORT: String(portOf(env.PORT, k)), SIP2_PORT: String(portOf(env.SIP2_PORT, k)), SIP2_TLS_PORT: String(portOf(env.SIP2_TLS_PORT, k)) };
   const startService = (name: string, k: number) =>
-    supervisor.start({ name: processName(name, k), entry: `apps/${name}/src/main.js`, env: replicaEnv(k), nodeFlags: nodeFlags(name), readyPattern: READY_LINE });
+    supervisor.start({ name: processName(name, k), entry: `apps/${name}/src/main.js`, env: replicaEnv(k), nodeFlags: nodeFlags(name) });
   const processes: string[] = [];
 
   try {
@@ -139,7 +137,9 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
       }
       for (let k = 2; k <= replicas; k++) {
         await Promise.all(
-          wanted.filter((s) => s !== 'gateway').map((name) => waitUntil(deadline, async () => supervisor.isReady(processName(name, k)), `${processName(name, k)} ready`)),
+          wanted
+            .filter((s): s is ServiceName => s !== 'gateway')
+            .map((name) => waitUntil(deadline, () => answersHealth(client, name, supervisor.pids()[processName(name, k)]), `${processName(name, k)} healthy`)),
         );
       }
       if (wanted.includes('gateway')) {
@@ -178,6 +178,19 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
     await stop().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Whether the process `pid` of a service answers its health check as up. Replicas share one queue
+ * group, so a request reaches one of them at random: ask a few times and look for this pid's answer.
+ */
+async function answersHealth(client: NatsRpcClient, name: ServiceName, pid: number | undefined): Promise<boolean> {
+  for (let i = 0; i < 8 && pid; i++) {
+    const h = await client.request<ServiceHealth>(healthSubject(name), {});
+    // (a health answer without a pid cannot tell replicas apart: then any replica up will do)
+    if (h.pid === pid || h.pid === undefined) return h.status === 'up';
+  }
+  return false;
 }
 
 /** libuv threads per service: one per core, at least 2 and at most libuv's default of 4. */
