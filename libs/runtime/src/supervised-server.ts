@@ -1,3 +1,4 @@
+import { registerChildCleanup } from './process-cleanup';
 import { Logger, sleep } from './process-utils';
 
 /** What a server start function hands back: enough to watch it and to stop it. */
@@ -95,17 +96,28 @@ export async function superviseServer<T extends WatchableServer>(
   void watch(instance);
 
   let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      stopping = true;
+      state = 'stopped';
+      unregister();
+      await instance?.stop();
+    })());
+  // On SIGINT/SIGTERM or exit the servers' own cleanup stops them: that exit is not a crash to heal.
+  // (Entries are stopped together, synchronously first, so `stopping` is set before any exit is seen.)
+  const unregister = registerChildCleanup({
+    name: `supervisor:${name}`,
+    stop,
+    killSync: () => {
+      stopping = true;
+    },
+  });
   return {
     name,
     current: () => instance,
     status: () => ({ state, pid: instance?.pid, restarts, lastExitAt }),
     whenUp: () => (instance ? Promise.resolve(instance) : new Promise<T>((resolve) => waiters.push(resolve))),
-    stop: () =>
-      (stopped ??= (async () => {
-        stopping = true;
-        state = 'stopped';
-        await instance?.stop();
-      })()),
+    stop,
   };
 }
 
