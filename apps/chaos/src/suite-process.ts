@@ -30,6 +30,7 @@ export interface SuiteProcessOptions {
  */
 export class SuiteProcess {
   private child?: ChildProcess;
+  private forgetSignals: () => void = () => undefined;
   readonly stateFile: string;
   readonly logFile: string;
 
@@ -45,6 +46,19 @@ export class SuiteProcess {
       stdio: ['ignore', out, out],
     });
     fs.closeSync(out);
+    // interrupted: the launcher stops its services and servers, then we go
+    const child = this.child;
+    const onSignal = (signal: NodeJS.Signals) => {
+      this.opts.log(`${signal}: stopping the suite`);
+      child.once('exit', () => process.exit(130));
+      child.kill('SIGTERM');
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    this.forgetSignals = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    };
     const deadline = Date.now() + this.opts.startupTimeoutMs;
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null || this.child.signalCode !== null) {
@@ -62,6 +76,7 @@ export class SuiteProcess {
 
   /** SIGTERM the launcher (it stops services, then PostgreSQL and NATS); SIGKILL after 60 s. */
   async stop(): Promise<void> {
+    this.forgetSignals();
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
