@@ -177,12 +177,35 @@ export class DeskDriver extends Driver {
     super(work, log, pauseMs);
   }
 
+  private keys = 0;
+
+  /**
+   * One write as a careful desk client does it: with an `Idempotency-Key`, retried with the same key
+   * (up to 3 attempts, 1 s apart) while the answer is a 5xx or none at all; the last answer counts.
+   */
   private async post(path: string, body: unknown): Promise<{ status: number; body: any }> {
+    const key = `${this.work.name}-${process.pid}-${Date.now()}-${++this.keys}`;
+    let sentOnce = false;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const r = await this.postOnce(path, body, key);
+        sentOnce = true;
+        if (r.status < 500 || attempt === 3) return r;
+      } catch (err) {
+        if (!(err instanceof NotSent)) sentOnce = true;
+        // never sent at all: not a transaction; sent but never answered: unanswered
+        if (attempt === 3) throw sentOnce ? new Error(`no answer after 3 attempts: ${(err as Error).message}`) : err;
+      }
+      await sleep(1_000);
+    }
+  }
+
+  private async postOnce(path: string, body: unknown, key: string): Promise<{ status: number; body: any }> {
     let res: Response;
     try {
       res = await fetch(`${this.gatewayUrl}${path}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': 'application/json', 'idempotency-key': key },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
