@@ -111,8 +111,11 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       if (p.convergedMs === null) failures.push(`${p.fault}: catalog/outboxes/consumers did not converge within ${CONVERGE_MS / 1000} s`);
       if (p.findings.acked === 0) failures.push(`${p.fault}: no transaction was acknowledged (the load did not run)`);
     }
-    if (stream.messages > outboxRows) failures.push(`the event stream holds ${stream.messages} events for ${outboxRows} outbox rows: some were published twice`);
-    if (stream.messages < outboxRows) failures.push(`the event stream holds ${stream.messages} events for ${outboxRows} outbox rows: some never arrived`);
+    if (stream.messages !== outboxRows) {
+      const { missing, duplicates } = await checks.missingEvents();
+      const detail = [...missing.slice(0, 10).map((m) => `missing: ${m}`), ...duplicates.slice(0, 10).map((d) => `twice: ${d}`)].join('\n    ');
+      failures.push(`the event stream holds ${stream.messages} events for ${outboxRows} outbox rows (${missing.length} missing, ${duplicates.length} twice)${detail ? `:\n    ${detail}` : ''}`);
+    }
     return {
       shape: cluster ? 'cluster (3 NATS nodes, stream replicas ' + stream.replicas + ', 2 replicas of every service)' : 'embedded default',
       variant: opts.full ? 'full' : 'short',

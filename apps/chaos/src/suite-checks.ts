@@ -76,6 +76,40 @@ export class SuiteChecks {
     return { messages: info.state.messages, replicas: info.config.num_replicas, consumers };
   }
 
+  /** Outbox rows whose event is not in the stream (by `Nats-Msg-Id`), and event ids in the stream twice. */
+  async missingEvents(): Promise<{ missing: string[]; duplicates: string[] }> {
+    const js = this.nc.jetstream();
+    const jsm = await this.nc.jetstreamManager({ timeout: 5_000 });
+    const last = (await jsm.streams.info(EVENT_STREAM)).state.last_seq;
+    const seen = new Map<string, number>();
+    const consumer = await js.consumers.get(EVENT_STREAM); // ordered, ephemeral
+    const deadline = Date.now() + 60_000;
+    for (let seq = 0; seq < last && Date.now() < deadline; ) {
+      const batch = await consumer.fetch({ max_messages: 500, expires: 5_000 });
+      let n = 0;
+      for await (const m of batch) {
+        n++;
+        seq = m.seq;
+        const id = m.headers?.get('Nats-Msg-Id') ?? '';
+        seen.set(id, (seen.get(id) ?? 0) + 1);
+      }
+      if (n === 0) break;
+    }
+    const schemas = await this.query<{ s: string }>(`SELECT table_schema AS s FROM information_schema.tables WHERE table_name = 'outbox' ORDER BY 1`);
+    const missing: string[] = [];
+    for (const { s } of schemas) {
+      const rows = await this.query<{ id: string; subject: string; occurred_at: Date; published_at: Date | null; attempts: number }>(
+        `SELECT id, subject, occurred_at, published_at, attempts FROM "${s.replace(/"/g, '""')}".outbox ORDER BY occurred_at`,
+      );
+      for (const r of rows) {
+        if (!seen.has(r.id)) {
+          missing.push(`${s} ${r.id} ${r.subject} occurred ${r.occurred_at.toISOString()} published ${r.published_at?.toISOString() ?? '-'} attempts ${r.attempts}`);
+        }
+      }
+    }
+    return { missing, duplicates: [...seen].filter(([, n]) => n > 1).map(([id, n]) => `${id} ×${n}`) };
+  }
+
   /**
    * "Fills the disk" of the NATS store safely: the event stream is limited to what it holds now plus
    * `headroomBytes`, refusing new events (discard new), as a full store would. Returns the undo.

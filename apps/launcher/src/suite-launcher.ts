@@ -122,7 +122,8 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
     }
     const { client, close } = createStandaloneRpcClient(natsUrl!, 'launcher', 2000);
     try {
-      const deadline = Date.now() + (opts.startupTimeoutMs ?? 90_000);
+      // each replica adds its boot to the start-up on a small machine
+      const deadline = Date.now() + (opts.startupTimeoutMs ?? 90_000 * replicas);
       await Promise.all(
         wanted
           .filter((s): s is ServiceName => s !== 'gateway')
