@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createStandaloneRpcClient, NatsRpcClient } from '@app/common';
-import { healthSubject, ServiceHealth, ServiceName, ServiceNames } from '@app/contracts';
+import { HealthCheck, ServiceName, ServiceNames } from '@app/contracts';
 import { Infra, startInfra } from '@app/runtime';
 import { defaultServiceNodeFlags, LauncherEnvDto, parseNodeFlags } from './config/launcher-env.dto';
 import { DemoSeeder, SeedReport } from './demo-seeder';
@@ -127,7 +127,7 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
       await Promise.all(
         wanted
           .filter((s): s is ServiceName => s !== 'gateway')
-          .map((name) => waitUntil(deadline, async () => (await client.request<ServiceHealth>(healthSubject(name), {})).status === 'up', `${name} healthy`)),
+          .map((name) => waitUntil(deadline, async () => (await client.call(HealthCheck(name), {})).status === 'up', `${name} healthy`)),
       );
       // further replicas once the first has migrated the schema (migrations are not run concurrently)
       for (let k = 2; k <= replicas; k++) {
@@ -187,7 +187,7 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
  */
 async function answersHealth(client: NatsRpcClient, name: ServiceName, pid: number | undefined): Promise<boolean> {
   for (let i = 0; i < 8 && pid; i++) {
-    const h = await client.request<ServiceHealth>(healthSubject(name), {});
+    const h = await client.call(HealthCheck(name), {});
     // (a health answer without a pid cannot tell replicas apart: then any replica up will do)
     if (h.pid === pid || h.pid === undefined) return h.status === 'up';
   }

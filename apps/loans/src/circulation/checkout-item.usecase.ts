@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, OutboxService, queryTogether } from '@app/common';
-import { CheckoutDto, CheckoutResult, ErrorCode, EventSubjects, LoanEventData } from '@app/contracts';
+import { CheckoutDto, CheckoutResult, ErrorCode, LoanCreated } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CatalogClient } from '../shared/catalog.client';
@@ -100,7 +100,7 @@ export class CheckoutItemUseCase {
           loanedToThisPatron: holder?.patronAgency === loan.patronAgency && holder?.patronBarcode === loan.patronBarcode,
         });
       }
-      await this.outbox.add<LoanEventData>(m, EventSubjects.loanCreated, toLoanEventData(loan, loan.checkoutBranch, loan.channel), now);
+      await this.outbox.add(m, LoanCreated, toLoanEventData(loan, loan.checkoutBranch, loan.channel), now);
     });
     this.outbox.notifyCommitted();
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, OutboxService, queryTogether } from '@app/common';
-import { ErrorCode, EventSubjects, LoanEventData, RenewDto, RenewResult } from '@app/contracts';
+import { ErrorCode, LoanRenewed, RenewDto, RenewResult } from '@app/contracts';
 import { DataSource } from 'typeorm';
 import { PatronsClient } from '../shared/patrons.client';
 import { LoansEnvDto } from '../config/loans-env.dto';
@@ -65,7 +65,7 @@ export class RenewLoanUseCase {
       loan.renewals += 1;
       loan.lastRenewedAt = now;
       await this.loans.saveRenewal(m, loan.id, loan.dueAt, loan.dueDate, loan.renewals, now);
-      await this.outbox.add<LoanEventData>(m, EventSubjects.loanRenewed, toLoanEventData(loan, dto.branch ?? loan.checkoutBranch, dto.channel ?? 'api'), now);
+      await this.outbox.add(m, LoanRenewed, toLoanEventData(loan, dto.branch ?? loan.checkoutBranch, dto.channel ?? 'api'), now);
       return loan;
     });
     this.outbox.notifyCommitted();
