@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createStandaloneRpcClient, NatsRpcClient, RemoteError } from '@app/common';
-import { CatalogSubjects, ErrorCode, PatronSubjects, RecordView } from '@app/contracts';
+import { CatalogCreateItem, CatalogCreateRecord, ErrorCode, PatronsCreate } from '@app/contracts';
 import { findFreePorts } from '@app/runtime';
 import { Fault, faultsFor, Shape } from './faults';
 import { AnyDriver, CHAOS_AGENCY, CHAOS_BRANCH, DeskDriver, KioskDriver, sleep } from './load-drivers';
@@ -196,15 +196,15 @@ async function runPhase(fault: Fault, ctx: PhaseContext): Promise<PhaseReport> {
 
 /** Patrons and items of the run's own, one patron and ITEMS_PER_DRIVER items (owned by KSL-MAIN) per driver. */
 async function seed(rpc: NatsRpcClient, drivers: number, log: (m: string) => void) {
-  const record = await rpc.request<RecordView>(CatalogSubjects.createRecord, { title: '混沌测试用书', author: 'chaos', publisher: 'chaos', year: 2026 });
+  const record = await rpc.call(CatalogCreateRecord, { title: '混沌测试用书', author: 'chaos', publisher: 'chaos', year: 2026 });
   const work = [];
   for (let d = 0; d < drivers; d++) {
     const patron = `${PREFIX}P${String(d + 1).padStart(3, '0')}`;
-    await ignoreExisting(rpc.request(PatronSubjects.create, { agency: CHAOS_AGENCY, barcode: patron, name: `混沌读者${d + 1}`, patronType: 'adult', homeBranch: CHAOS_BRANCH, cardExpiresOn: '2030-12-31', pin: '1234' }));
+    await ignoreExisting(rpc.call(PatronsCreate, { agency: CHAOS_AGENCY, barcode: patron, name: `混沌读者${d + 1}`, patronType: 'adult', homeBranch: CHAOS_BRANCH, cardExpiresOn: '2030-12-31', pin: '1234' }));
     const items: string[] = [];
     for (let i = 0; i < ITEMS_PER_DRIVER; i++) {
       const barcode = `${PREFIX}${String(d + 1).padStart(3, '0')}-${i + 1}`;
-      await ignoreExisting(rpc.request(CatalogSubjects.createItem, { agency: CHAOS_AGENCY, barcode, recordId: record.id, itemType: 'book', homeBranch: CHAOS_BRANCH }));
+      await ignoreExisting(rpc.call(CatalogCreateItem, { agency: CHAOS_AGENCY, barcode, recordId: record.id, itemType: 'book', homeBranch: CHAOS_BRANCH }));
       items.push(barcode);
     }
     work.push({ name: `driver-${d + 1}`, patron, items });
