@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- loads the compiled dist/ like the e2e globalSetup */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,7 +13,7 @@ const root = path.resolve(__dirname, '../..');
 const dist = path.join(root, 'dist');
 const KSL = 'CN-320583-1-KSL';
 
-type Launcher = typeof import('../../apps/launcher/src/suite-launcher');
+type Launcher = typeof import('../../libs/suite/src');
 type RunningSuite = Awaited<ReturnType<Launcher['launchSuite']>>;
 
 let suite: RunningSuite;
@@ -24,7 +25,10 @@ const apiKey = 'self-healing-key-' + Math.random().toString(36).slice(2);
 async function api(method: string, p: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(`${suite.gatewayUrl}${p}`, {
     method,
-    headers: { authorization: `Bearer ${apiKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   });
@@ -45,7 +49,9 @@ async function until<T>(what: string, ms: number, check: () => Promise<T | undef
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+  throw new Error(
+    `timed out after ${ms} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
+  );
 }
 
 const healthy = () => until('/health 200', 90_000, async () => (await api('GET', '/health')).status === 200);
@@ -58,10 +64,14 @@ function serverPid(name: 'nats' | 'postgres'): number {
 
 beforeAll(async () => {
   require('reflect-metadata');
-  const { launchSuite } = require(path.join(dist, 'apps/launcher/src/suite-launcher.js')) as Launcher;
-  const { loadConfig } = require(path.join(dist, 'libs/common/src/config/load-config.js')) as typeof import('../../libs/common/src/config/load-config');
-  const { LauncherEnvDto } = require(path.join(dist, 'apps/launcher/src/config/launcher-env.dto.js')) as typeof import('../../apps/launcher/src/config/launcher-env.dto');
-  const { findFreePorts } = require(path.join(dist, 'libs/runtime/src/free-port.js')) as typeof import('../../libs/runtime/src/free-port');
+  const suiteJs = path.join(dist, 'libs/suite/src/index.js');
+  const { launchSuite, LauncherEnvDto } = require(suiteJs) as Launcher;
+  const { loadConfig } = require(
+    path.join(dist, 'libs/common/src/config/load-config.js'),
+  ) as typeof import('../../libs/common/src/config/load-config');
+  const { findFreePorts } = require(
+    path.join(dist, 'libs/runtime/src/free-port.js'),
+  ) as typeof import('../../libs/runtime/src/free-port');
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'circulation-self-healing-'));
   const [pg, nats, http, sip2, sip2tls] = await findFreePorts(5);
   const env = loadConfig(LauncherEnvDto, {
@@ -79,7 +89,7 @@ beforeAll(async () => {
     env,
     passEnv: { PATH: process.env.PATH, HOME: process.env.HOME },
     distRoot: dist,
-    log: (m) => {
+    log: (m: string) => {
       launcherLines.push(m);
       logFile.write(`[launcher] ${m}\n`);
     },
@@ -115,38 +125,67 @@ describe('self-healing embedded default (e2e)', () => {
   it('restarts a SIGKILLed nats-server; events still flow to the catalog afterwards', async () => {
     const pid = serverPid('nats');
     process.kill(pid, 'SIGKILL');
-    await until('the launcher to restart nats-server', 60_000, async () => launcherLines.some((l) => l.includes(`nats (pid ${pid}) exited unexpectedly`)) && suite.infra!.servers!.nats.status().restarts >= 1);
+    await until(
+      'the launcher to restart nats-server',
+      60_000,
+      async () =>
+        launcherLines.some((l) => l.includes(`nats (pid ${pid}) exited unexpectedly`)) &&
+        suite.infra!.servers!.nats.status().restarts >= 1,
+    );
     expect(serverPid('nats')).not.toBe(pid);
     await healthy();
     const out = await until('a checkout to succeed', 60_000, async () => {
-      const r = await api('POST', '/api/circulation/checkout', { patron: { agency: KSL, barcode: 'P0000001' }, item: { agency: KSL, barcode: 'B0000009' }, branch: 'KSL-MAIN' });
+      const r = await api('POST', '/api/circulation/checkout', {
+        patron: { agency: KSL, barcode: 'P0000001' },
+        item: { agency: KSL, barcode: 'B0000009' },
+        branch: 'KSL-MAIN',
+      });
       return r.status === 201 ? r : undefined;
     });
     expect(out.body.loan.item.barcode).toBe('B0000009');
     // (B0000009 and B0000013 belong to KSL-MAIN: a checkin there makes them available, no transit)
     // the event went through the restarted server's JetStream store to the catalog
-    await until('the catalog to show B0000009 on loan', 60_000, async () => (await api('GET', `/api/items/${KSL}/B0000009`)).body?.status === 'on_loan');
+    await until(
+      'the catalog to show B0000009 on loan',
+      60_000,
+      async () => (await api('GET', `/api/items/${KSL}/B0000009`)).body?.status === 'on_loan',
+    );
   });
 
   it('restarts a SIGKILLed PostgreSQL postmaster; circulation works again', async () => {
     const pid = serverPid('postgres');
     process.kill(pid, 'SIGKILL');
-    await until('the launcher to restart PostgreSQL', 90_000, async () => suite.infra!.servers!.postgres.status().restarts >= 1 && suite.infra!.servers!.postgres.status().state === 'up');
+    await until(
+      'the launcher to restart PostgreSQL',
+      90_000,
+      async () =>
+        suite.infra!.servers!.postgres.status().restarts >= 1 && suite.infra!.servers!.postgres.status().state === 'up',
+    );
     expect(launcherLines.some((l) => l.includes(`postgres (pid ${pid}) exited unexpectedly`))).toBe(true);
     expect(launcherLines.some((l) => /postgres is up again/.test(l))).toBe(true);
     await healthy();
     const back = await until('a checkin to succeed', 60_000, async () => {
-      const r = await api('POST', '/api/circulation/checkin', { item: { agency: KSL, barcode: 'B0000009' }, branch: 'KSL-MAIN' });
+      const r = await api('POST', '/api/circulation/checkin', {
+        item: { agency: KSL, barcode: 'B0000009' },
+        branch: 'KSL-MAIN',
+      });
       return r.status === 200 ? r : undefined;
     });
     expect(back.body.wasOnLoan).toBe(true);
     const out = await until('a checkout to succeed', 60_000, async () => {
-      const r = await api('POST', '/api/circulation/checkout', { patron: { agency: KSL, barcode: 'P0000001' }, item: { agency: KSL, barcode: 'B0000013' }, branch: 'KSL-MAIN' });
+      const r = await api('POST', '/api/circulation/checkout', {
+        patron: { agency: KSL, barcode: 'P0000001' },
+        item: { agency: KSL, barcode: 'B0000013' },
+        branch: 'KSL-MAIN',
+      });
       return r.status === 201 ? r : undefined;
     });
     expect(out.body.loan.item.barcode).toBe('B0000013');
     await until('the catalog to show B0000009 available and B0000013 on loan', 60_000, async () => {
-      const [a, b] = await Promise.all([api('GET', `/api/items/${KSL}/B0000009`), api('GET', `/api/items/${KSL}/B0000013`)]);
+      const [a, b] = await Promise.all([
+        api('GET', `/api/items/${KSL}/B0000009`),
+        api('GET', `/api/items/${KSL}/B0000013`),
+      ]);
       return a.body?.status === 'available' && b.body?.status === 'on_loan';
     });
   });

@@ -66,9 +66,13 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   let checks: SuiteChecks | undefined;
   let rpc: { client: NatsRpcClient; close: () => Promise<void> } | undefined;
   try {
-    log(`starting the suite (${opts.shape}${cluster ? ': 3 NATS nodes, 2 replicas of every service' : ''}) in ${dataDir}`);
+    log(
+      `starting the suite (${opts.shape}${cluster ? ': 3 NATS nodes, 2 replicas of every service' : ''}) in ${dataDir}`,
+    );
     const state = await suite.start();
-    log(`suite up in ${((Date.now() - started) / 1000).toFixed(1)} s: gateways ${state.gatewayUrls.join(' ')}, SIP2 ports ${state.sip2Ports.join(' ')}`);
+    log(
+      `suite up in ${((Date.now() - started) / 1000).toFixed(1)} s: gateways ${state.gatewayUrls.join(' ')}, SIP2 ports ${state.sip2Ports.join(' ')}`,
+    );
     checks = await SuiteChecks.open(state.databaseUrl, state.natsUrl);
     rpc = createStandaloneRpcClient(state.natsUrl, 'chaos-seed', 15_000);
 
@@ -76,10 +80,17 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     const desks = opts.full ? 2 : 1;
     const work = await seed(rpc.client, kiosks + desks, log);
     for (let i = 0; i < kiosks; i++) {
-      drivers.push(new KioskDriver(work[i], txLog, 20, state.sip2Ports[i % state.sip2Ports.length], { user: 'kiosk01', password: 'kiosk01-secret' }));
+      drivers.push(
+        new KioskDriver(work[i], txLog, 20, state.sip2Ports[i % state.sip2Ports.length], {
+          user: 'kiosk01',
+          password: 'kiosk01-secret',
+        }),
+      );
     }
     for (let i = 0; i < desks; i++) {
-      drivers.push(new DeskDriver(work[kiosks + i], txLog, 40, state.gatewayUrls[i % state.gatewayUrls.length], apiKey));
+      drivers.push(
+        new DeskDriver(work[kiosks + i], txLog, 40, state.gatewayUrls[i % state.gatewayUrls.length], apiKey),
+      );
     }
     await rpc.close();
     rpc = undefined;
@@ -106,18 +117,27 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     for (const p of phases) {
       if (p.findings.lost > 0) failures.push(`${p.fault}: ${p.findings.lost} acknowledged transactions lost`);
       if (p.findings.duplicated > 0) failures.push(`${p.fault}: ${p.findings.duplicated} duplicated`);
-      if (opts.strict && p.findings.refusedButCommitted > 0) failures.push(`${p.fault}: ${p.findings.refusedButCommitted} refused but committed`);
+      if (opts.strict && p.findings.refusedButCommitted > 0)
+        failures.push(`${p.fault}: ${p.findings.refusedButCommitted} refused but committed`);
       if (p.recoveryMs === null) failures.push(`${p.fault}: no recovery within ${RECOVERY_MS / 1000} s`);
-      if (p.convergedMs === null) failures.push(`${p.fault}: catalog/outboxes/consumers did not converge within ${CONVERGE_MS / 1000} s`);
+      if (p.convergedMs === null)
+        failures.push(`${p.fault}: catalog/outboxes/consumers did not converge within ${CONVERGE_MS / 1000} s`);
       if (p.findings.acked === 0) failures.push(`${p.fault}: no transaction was acknowledged (the load did not run)`);
     }
     if (stream.messages !== outboxRows) {
       const { missing, duplicates } = await checks.missingEvents();
-      const detail = [...missing.slice(0, 10).map((m) => `missing: ${m}`), ...duplicates.slice(0, 10).map((d) => `twice: ${d}`)].join('\n    ');
-      failures.push(`the event stream holds ${stream.messages} events for ${outboxRows} outbox rows (${missing.length} missing, ${duplicates.length} twice)${detail ? `:\n    ${detail}` : ''}`);
+      const detail = [
+        ...missing.slice(0, 10).map((m) => `missing: ${m}`),
+        ...duplicates.slice(0, 10).map((d) => `twice: ${d}`),
+      ].join('\n    ');
+      failures.push(
+        `the event stream holds ${stream.messages} events for ${outboxRows} outbox rows (${missing.length} missing, ${duplicates.length} twice)${detail ? `:\n    ${detail}` : ''}`,
+      );
     }
     return {
-      shape: cluster ? 'cluster (3 NATS nodes, stream replicas ' + stream.replicas + ', 2 replicas of every service)' : 'embedded default',
+      shape: cluster
+        ? 'cluster (3 NATS nodes, stream replicas ' + stream.replicas + ', 2 replicas of every service)'
+        : 'embedded default',
       variant: opts.full ? 'full' : 'short',
       startedAt: new Date(started).toISOString(),
       durationS: Math.round((Date.now() - started) / 1000),
@@ -176,7 +196,11 @@ async function runPhase(fault: Fault, ctx: PhaseContext): Promise<PhaseReport> {
   const stoppedAt = Date.now();
   let lastSeen = '';
   const convergedAt = await pollUntil(CONVERGE_MS, async () => {
-    const [mismatch, outboxes, stream] = await Promise.all([checks.catalogMismatches(PREFIX), checks.outboxes(), checks.stream()]);
+    const [mismatch, outboxes, stream] = await Promise.all([
+      checks.catalogMismatches(PREFIX),
+      checks.outboxes(),
+      checks.stream(),
+    ]);
     const pending = Object.entries(outboxes.pending).filter(([, n]) => n > 0);
     const behind = Object.entries(stream.consumers).filter(([, n]) => n > 0);
     lastSeen = [
@@ -196,15 +220,38 @@ async function runPhase(fault: Fault, ctx: PhaseContext): Promise<PhaseReport> {
 
 /** Patrons and items of the run's own, one patron and ITEMS_PER_DRIVER items (owned by KSL-MAIN) per driver. */
 async function seed(rpc: NatsRpcClient, drivers: number, log: (m: string) => void) {
-  const record = await rpc.call(CatalogCreateRecord, { title: '混沌测试用书', author: 'chaos', publisher: 'chaos', year: 2026 });
+  const record = await rpc.call(CatalogCreateRecord, {
+    title: '混沌测试用书',
+    author: 'chaos',
+    publisher: 'chaos',
+    year: 2026,
+  });
   const work = [];
   for (let d = 0; d < drivers; d++) {
     const patron = `${PREFIX}P${String(d + 1).padStart(3, '0')}`;
-    await ignoreExisting(rpc.call(PatronsCreate, { agency: CHAOS_AGENCY, barcode: patron, name: `混沌读者${d + 1}`, patronType: 'adult', homeBranch: CHAOS_BRANCH, cardExpiresOn: '2030-12-31', pin: '1234' }));
+    await ignoreExisting(
+      rpc.call(PatronsCreate, {
+        agency: CHAOS_AGENCY,
+        barcode: patron,
+        name: `混沌读者${d + 1}`,
+        patronType: 'adult',
+        homeBranch: CHAOS_BRANCH,
+        cardExpiresOn: '2030-12-31',
+        pin: '1234',
+      }),
+    );
     const items: string[] = [];
     for (let i = 0; i < ITEMS_PER_DRIVER; i++) {
       const barcode = `${PREFIX}${String(d + 1).padStart(3, '0')}-${i + 1}`;
-      await ignoreExisting(rpc.call(CatalogCreateItem, { agency: CHAOS_AGENCY, barcode, recordId: record.id, itemType: 'book', homeBranch: CHAOS_BRANCH }));
+      await ignoreExisting(
+        rpc.call(CatalogCreateItem, {
+          agency: CHAOS_AGENCY,
+          barcode,
+          recordId: record.id,
+          itemType: 'book',
+          homeBranch: CHAOS_BRANCH,
+        }),
+      );
       items.push(barcode);
     }
     work.push({ name: `driver-${d + 1}`, patron, items });
@@ -223,7 +270,10 @@ async function ignoreExisting(p: Promise<unknown>): Promise<void> {
 
 async function healthUp(gatewayUrl: string, apiKey: string): Promise<boolean> {
   try {
-    const res = await fetch(`${gatewayUrl}/health`, { headers: { authorization: `Bearer ${apiKey}` }, signal: AbortSignal.timeout(5_000) });
+    const res = await fetch(`${gatewayUrl}/health`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+      signal: AbortSignal.timeout(5_000),
+    });
     return res.status === 200;
   } catch {
     return false;

@@ -74,11 +74,20 @@ const SERVICES = ['loans', 'sip2', 'patrons', 'catalog', 'gateway', 'delivery', 
  * pause, drop and full store. The short variant (npm test) keeps the ones most likely to lose work.
  */
 export function faultsFor(shape: Shape, full: boolean): Fault[] {
-  const common = [pauseFault(shape === 'cluster' ? 'loans-2' : 'loans', 8_000), dropConnectionsFault, fullStoreFault(4_000)];
+  const common = [
+    pauseFault(shape === 'cluster' ? 'loans-2' : 'loans', 8_000),
+    dropConnectionsFault,
+    fullStoreFault(4_000),
+  ];
   if (shape === 'embedded') {
     const services = full ? SERVICES : ['loans', 'sip2'];
     return [...services.map(killFault), killFault('nats'), killFault('postgres'), ...common];
   }
   const replicas = (full ? SERVICES : ['loans', 'sip2', 'catalog', 'gateway']).map((s) => `${s}-2`);
-  return [killFault('nats-2'), ...replicas.map(killFault), ...(full ? [killFault('nats-1'), killFault('postgres')] : []), ...common];
+  return [
+    killFault('nats-2'),
+    ...replicas.map(killFault),
+    ...(full ? [killFault('nats-1'), killFault('postgres')] : []),
+    ...common,
+  ];
 }

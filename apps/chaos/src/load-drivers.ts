@@ -72,7 +72,17 @@ abstract class Driver {
         rec = { outcome: 'unanswered', detail: (err as Error).message };
       }
       const doneAt = Date.now();
-      this.log.add({ driver: this.work.name, channel: this.channel, kind, item, patron: this.work.patron, sentAt, doneAt, phase: this.phase, ...rec });
+      this.log.add({
+        driver: this.work.name,
+        channel: this.channel,
+        kind,
+        item,
+        patron: this.work.patron,
+        sentAt,
+        doneAt,
+        phase: this.phase,
+        ...rec,
+      });
       if (rec.outcome === 'acked') {
         this.lastAckAt = doneAt;
         this.state.set(item, kind === 'checkout' ? 'out' : 'in');
@@ -86,7 +96,10 @@ abstract class Driver {
 
   abstract readonly channel: TxRecord['channel'];
   protected abstract checkout(item: string): Promise<Pick<TxRecord, 'outcome' | 'detail'>>;
-  protected abstract checkin(item: string, believedOut: boolean): Promise<Pick<TxRecord, 'outcome' | 'detail' | 'closedLoan'>>;
+  protected abstract checkin(
+    item: string,
+    believedOut: boolean,
+  ): Promise<Pick<TxRecord, 'outcome' | 'detail' | 'closedLoan'>>;
   /** after an error: start over with a fresh connection */
   protected abstract reset(): Promise<void>;
   protected abstract close(): Promise<void>;
@@ -110,7 +123,12 @@ export class KioskDriver extends Driver {
 
   private async connected(): Promise<Sip2Client> {
     if (this.client?.connected) return this.client;
-    const c = new Sip2Client({ host: '127.0.0.1', port: this.port, timeoutMs: this.timeoutMs, connectTimeoutMs: 5_000 });
+    const c = new Sip2Client({
+      host: '127.0.0.1',
+      port: this.port,
+      timeoutMs: this.timeoutMs,
+      connectTimeoutMs: 5_000,
+    });
     try {
       await c.connect();
       const r = await c.login(this.login.user, this.login.password, CHAOS_BRANCH);
@@ -125,9 +143,16 @@ export class KioskDriver extends Driver {
 
   protected async checkout(item: string) {
     const c = await this.connected();
-    const msg = createMessage('11', { scRenewalPolicy: 'N', noBlock: 'N', transactionDate: now(), nbDueDate: SIP2_BLANK_DATE }, {
-      institutionId: CHAOS_AGENCY, patronIdentifier: this.work.patron, itemIdentifier: item, terminalPassword: '',
-    });
+    const msg = createMessage(
+      '11',
+      { scRenewalPolicy: 'N', noBlock: 'N', transactionDate: now(), nbDueDate: SIP2_BLANK_DATE },
+      {
+        institutionId: CHAOS_AGENCY,
+        patronIdentifier: this.work.patron,
+        itemIdentifier: item,
+        terminalPassword: '',
+      },
+    );
     const pending = c.send(msg);
     if (this.dropNext) {
       this.dropNext = false;
@@ -135,15 +160,24 @@ export class KioskDriver extends Driver {
       setImmediate(() => (c as unknown as { socket?: { destroy(): void } }).socket?.destroy());
     }
     const r = await pending;
-    return fixedOk(r) === '1' ? { outcome: 'acked' as const } : { outcome: 'refused' as const, detail: String(r.response.fields.screenMessage ?? '') };
+    return fixedOk(r) === '1'
+      ? { outcome: 'acked' as const }
+      : { outcome: 'refused' as const, detail: String(r.response.fields.screenMessage ?? '') };
   }
 
   protected async checkin(item: string, believedOut: boolean) {
     const c = await this.connected();
     const r = await c.send(
-      createMessage('09', { noBlock: 'N', transactionDate: now(), returnDate: now() }, {
-        currentLocation: CHAOS_BRANCH, institutionId: CHAOS_AGENCY, itemIdentifier: item, terminalPassword: '',
-      }),
+      createMessage(
+        '09',
+        { noBlock: 'N', transactionDate: now(), returnDate: now() },
+        {
+          currentLocation: CHAOS_BRANCH,
+          institutionId: CHAOS_AGENCY,
+          itemIdentifier: item,
+          terminalPassword: '',
+        },
+      ),
     );
     // SIP2 does not say whether a loan was closed; the kiosk knows when it had lent the item itself
     return fixedOk(r) === '1'
@@ -160,6 +194,12 @@ export class KioskDriver extends Driver {
   protected close() {
     return this.reset();
   }
+}
+
+/** What the desk reads from an answer: the error code, and whether a checkin closed a loan. */
+interface HttpAnswer {
+  status: number;
+  body: { code?: string; wasOnLoan?: boolean } | undefined;
 }
 
 /** A staff desk on the HTTP API. */
@@ -183,7 +223,7 @@ export class DeskDriver extends Driver {
    * One write as a careful desk client does it: with an `Idempotency-Key`, retried with the same key
    * (up to 3 attempts, 1 s apart) while the answer is a 5xx or none at all; the last answer counts.
    */
-  private async post(path: string, body: unknown): Promise<{ status: number; body: any }> {
+  private async post(path: string, body: unknown): Promise<HttpAnswer> {
     const key = `${this.work.name}-${process.pid}-${Date.now()}-${++this.keys}`;
     let sentOnce = false;
     for (let attempt = 1; ; attempt++) {
@@ -200,7 +240,7 @@ export class DeskDriver extends Driver {
     }
   }
 
-  private async postOnce(path: string, body: unknown, key: string): Promise<{ status: number; body: any }> {
+  private async postOnce(path: string, body: unknown, key: string): Promise<HttpAnswer> {
     let res: Response;
     try {
       res = await fetch(`${this.gatewayUrl}${path}`, {
@@ -211,15 +251,16 @@ export class DeskDriver extends Driver {
       });
     } catch (err) {
       // the gateway was not there to take it (restarting): nothing was sent
-      if ((err as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED') throw new NotSent('gateway not listening');
+      if ((err as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED')
+        throw new NotSent('gateway not listening');
       throw err;
     }
     const text = await res.text();
-    let parsed: unknown;
+    let parsed: HttpAnswer['body'];
     try {
-      parsed = text ? JSON.parse(text) : undefined;
+      parsed = text ? (JSON.parse(text) as HttpAnswer['body']) : undefined;
     } catch {
-      parsed = text;
+      parsed = undefined;
     }
     return { status: res.status, body: parsed };
   }
@@ -230,11 +271,16 @@ export class DeskDriver extends Driver {
       item: { agency: CHAOS_AGENCY, barcode: item },
       branch: CHAOS_BRANCH,
     });
-    return r.status < 300 ? { outcome: 'acked' as const } : { outcome: 'refused' as const, detail: `${r.status} ${r.body?.code ?? ''}` };
+    return r.status < 300
+      ? { outcome: 'acked' as const }
+      : { outcome: 'refused' as const, detail: `${r.status} ${r.body?.code ?? ''}` };
   }
 
   protected async checkin(item: string) {
-    const r = await this.post('/api/circulation/checkin', { item: { agency: CHAOS_AGENCY, barcode: item }, branch: CHAOS_BRANCH });
+    const r = await this.post('/api/circulation/checkin', {
+      item: { agency: CHAOS_AGENCY, barcode: item },
+      branch: CHAOS_BRANCH,
+    });
     return r.status < 300
       ? { outcome: 'acked' as const, closedLoan: r.body?.wasOnLoan === true }
       : { outcome: 'refused' as const, detail: `${r.status} ${r.body?.code ?? ''}` };

@@ -10,9 +10,13 @@ async function main(): Promise<number> {
   const args = parseChaosArgs(process.argv.slice(2));
   const log = (m: string) => process.stderr.write(`[chaos] ${m}\n`);
   const report = await runChaos({ ...args, distRoot: path.resolve(__dirname, '../../..'), log });
-  process.stdout.write(`\nchaos run: ${report.shape}, ${report.variant} variant, ${report.durationS} s, started ${report.startedAt}\n\n`);
+  process.stdout.write(
+    `\nchaos run: ${report.shape}, ${report.variant} variant, ${report.durationS} s, started ${report.startedAt}\n\n`,
+  );
   process.stdout.write(formatTable(report) + '\n\n');
-  process.stdout.write(`event stream: ${report.stream.messages} events for ${report.stream.outboxRows} outbox rows (replicas ${report.stream.replicas})\n`);
+  process.stdout.write(
+    `event stream: ${report.stream.messages} events for ${report.stream.outboxRows} outbox rows (replicas ${report.stream.replicas})\n`,
+  );
   for (const p of report.phases) for (const n of p.notes) process.stdout.write(`  ${p.fault}: ${n}\n`);
   if (args.out) {
     fs.mkdirSync(path.dirname(path.resolve(args.out)), { recursive: true });
@@ -22,7 +26,9 @@ async function main(): Promise<number> {
     process.stdout.write(`\nFAILED:\n${report.failures.map((f) => `  - ${f}`).join('\n')}\n`);
     return 1;
   }
-  process.stdout.write(`\npassed: no acknowledged transaction lost or duplicated${report.strict ? ', none refused but committed' : ''}; every fault recovered and converged\n`);
+  process.stdout.write(
+    `\npassed: no acknowledged transaction lost or duplicated${report.strict ? ', none refused but committed' : ''}; every fault recovered and converged\n`,
+  );
   return 0;
 }
 

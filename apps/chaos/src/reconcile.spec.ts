@@ -13,10 +13,15 @@ const tx = (over: Partial<TxRecord>): TxRecord => ({
   phase: 'f',
   ...over,
 });
-const loan = (checkedOutAt: number, returnedAt: number | null = null, item = 'I1'): LoanRow => ({ item, patron: 'P1', checkedOutAt, returnedAt });
+const loan = (checkedOutAt: number, returnedAt: number | null = null, item = 'I1'): LoanRow => ({
+  item,
+  patron: 'P1',
+  checkedOutAt,
+  returnedAt,
+});
 const items = new Set(['I1']);
 
-describe('reconcile (the kiosks\' log against the loans table)', () => {
+describe("reconcile (the kiosks' log against the loans table)", () => {
   it('finds nothing wrong when every acked checkout and checkin is there once', () => {
     const log = [tx({ sentAt: 1000 }), tx({ kind: 'checkin', sentAt: 2000, closedLoan: true }), tx({ sentAt: 3000 })];
     const f = reconcile(log, [loan(1005, 2004), loan(3002)], items).get('f')!;

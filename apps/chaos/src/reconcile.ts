@@ -96,13 +96,22 @@ export function reconcile(log: TxRecord[], loans: LoanRow[], items: Set<string>)
       const expectOne = t.outcome === 'acked' && (t.kind === 'checkout' || t.closedLoan === true);
       if (expectOne && n === 0) {
         f(t.phase).lost++;
-        example(t.phase, `acked ${t.kind} of ${item} by ${t.driver} at ${new Date(t.sentAt).toISOString()} is not in the database`);
+        example(
+          t.phase,
+          `acked ${t.kind} of ${item} by ${t.driver} at ${new Date(t.sentAt).toISOString()} is not in the database`,
+        );
       } else if (n > 1) {
         f(t.phase).duplicated += n - 1;
-        example(t.phase, `${t.kind} of ${item} by ${t.driver} at ${new Date(t.sentAt).toISOString()} is in the database ${n} times`);
+        example(
+          t.phase,
+          `${t.kind} of ${item} by ${t.driver} at ${new Date(t.sentAt).toISOString()} is in the database ${n} times`,
+        );
       } else if (t.outcome === 'refused' && n > 0) {
         f(t.phase).refusedButCommitted++;
-        example(t.phase, `refused ${t.kind} of ${item} by ${t.driver} at ${new Date(t.sentAt).toISOString()} (${t.detail ?? ''}) was committed`);
+        example(
+          t.phase,
+          `refused ${t.kind} of ${item} by ${t.driver} at ${new Date(t.sentAt).toISOString()} (${t.detail ?? ''}) was committed`,
+        );
       } else if (t.outcome === 'unanswered' && n > 0) {
         f(t.phase).unansweredCommitted++;
       }

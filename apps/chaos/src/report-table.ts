@@ -26,7 +26,18 @@ const secs = (ms: number | null) => (ms === null ? 'never' : (ms / 1000).toFixed
 
 /** The table printed at the end (Markdown, so it can go into docs/reliability.md as it is). */
 export function formatTable(report: ChaosReport): string {
-  const head = ['fault', 'acked', 'refused', 'unanswered', 'lost', 'duplicated', 'refused but committed', 'unanswered, committed', 'recovery s', 'converged s'];
+  const head = [
+    'fault',
+    'acked',
+    'refused',
+    'unanswered',
+    'lost',
+    'duplicated',
+    'refused but committed',
+    'unanswered, committed',
+    'recovery s',
+    'converged s',
+  ];
   const rows = report.phases.map((p) => [
     p.fault,
     p.findings.acked,
@@ -40,7 +51,20 @@ export function formatTable(report: ChaosReport): string {
     secs(p.convergedMs),
   ]);
   const total = report.phases.reduce(
-    (t, p) => t.map((v, i) => v + [p.findings.acked, p.findings.refused, p.findings.unanswered, p.findings.lost, p.findings.duplicated, p.findings.refusedButCommitted, p.findings.unansweredCommitted][i]),
+    (t, p) =>
+      t.map(
+        (v, i) =>
+          v +
+          [
+            p.findings.acked,
+            p.findings.refused,
+            p.findings.unanswered,
+            p.findings.lost,
+            p.findings.duplicated,
+            p.findings.refusedButCommitted,
+            p.findings.unansweredCommitted,
+          ][i],
+      ),
     [0, 0, 0, 0, 0, 0, 0],
   );
   rows.push(['**total**', ...total, '', '']);

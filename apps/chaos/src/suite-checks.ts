@@ -11,7 +11,12 @@ export class SuiteChecks {
   ) {}
 
   static async open(databaseUrl: string, natsUrl: string): Promise<SuiteChecks> {
-    const nc = await connect({ servers: natsUrl.split(','), name: 'chaos-checks', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    const nc = await connect({
+      servers: natsUrl.split(','),
+      name: 'chaos-checks',
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+    });
     return new SuiteChecks(databaseUrl, nc);
   }
 
@@ -21,7 +26,11 @@ export class SuiteChecks {
 
   /** A short-lived connection per query: PostgreSQL itself is among the things killed. */
   private async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const c = new Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: 5_000, statement_timeout: 30_000 });
+    const c = new Client({
+      connectionString: this.databaseUrl,
+      connectionTimeoutMillis: 5_000,
+      statement_timeout: 30_000,
+    });
     await c.connect();
     try {
       return (await c.query(sql, params)).rows as T[];
@@ -37,7 +46,12 @@ export class SuiteChecks {
        FROM loans.loans WHERE item_barcode LIKE $1`,
       [`${barcodePrefix}%`],
     );
-    return rows.map((r) => ({ item: r.item, patron: r.patron, checkedOutAt: Number(r.co), returnedAt: r.ret === null ? null : Number(r.ret) }));
+    return rows.map((r) => ({
+      item: r.item,
+      patron: r.patron,
+      checkedOutAt: Number(r.co),
+      returnedAt: r.ret === null ? null : Number(r.ret),
+    }));
   }
 
   /** Items whose catalog status disagrees with loans (on_loan ⇔ an open loan; all chaos checkins are at home, so otherwise available). */
@@ -54,7 +68,9 @@ export class SuiteChecks {
 
   /** Unrelayed outbox rows per schema, and all rows ever written (none are pruned within a run). */
   async outboxes(): Promise<{ pending: Record<string, number>; total: number }> {
-    const schemas = await this.query<{ s: string }>(`SELECT table_schema AS s FROM information_schema.tables WHERE table_name = 'outbox' ORDER BY 1`);
+    const schemas = await this.query<{ s: string }>(
+      `SELECT table_schema AS s FROM information_schema.tables WHERE table_name = 'outbox' ORDER BY 1`,
+    );
     const pending: Record<string, number> = {};
     let total = 0;
     for (const { s } of schemas) {
@@ -84,7 +100,7 @@ export class SuiteChecks {
     const seen = new Map<string, number>();
     const consumer = await js.consumers.get(EVENT_STREAM); // ordered, ephemeral
     const deadline = Date.now() + 60_000;
-    for (let seq = 0; seq < last && Date.now() < deadline; ) {
+    for (let seq = 0; seq < last && Date.now() < deadline;) {
       const batch = await consumer.fetch({ max_messages: 500, expires: 5_000 });
       let n = 0;
       for await (const m of batch) {
@@ -95,15 +111,25 @@ export class SuiteChecks {
       }
       if (n === 0) break;
     }
-    const schemas = await this.query<{ s: string }>(`SELECT table_schema AS s FROM information_schema.tables WHERE table_name = 'outbox' ORDER BY 1`);
+    const schemas = await this.query<{ s: string }>(
+      `SELECT table_schema AS s FROM information_schema.tables WHERE table_name = 'outbox' ORDER BY 1`,
+    );
     const missing: string[] = [];
     for (const { s } of schemas) {
-      const rows = await this.query<{ id: string; subject: string; occurred_at: Date; published_at: Date | null; attempts: number }>(
+      const rows = await this.query<{
+        id: string;
+        subject: string;
+        occurred_at: Date;
+        published_at: Date | null;
+        attempts: number;
+      }>(
         `SELECT id, subject, occurred_at, published_at, attempts FROM "${s.replace(/"/g, '""')}".outbox ORDER BY occurred_at`,
       );
       for (const r of rows) {
         if (!seen.has(r.id)) {
-          missing.push(`${s} ${r.id} ${r.subject} occurred ${r.occurred_at.toISOString()} published ${r.published_at?.toISOString() ?? '-'} attempts ${r.attempts}`);
+          missing.push(
+            `${s} ${r.id} ${r.subject} occurred ${r.occurred_at.toISOString()} published ${r.published_at?.toISOString() ?? '-'} attempts ${r.attempts}`,
+          );
         }
       }
     }
@@ -118,7 +144,11 @@ export class SuiteChecks {
     const jsm = await this.nc.jetstreamManager({ timeout: 5_000 });
     const info = await jsm.streams.info(EVENT_STREAM);
     const original = info.config;
-    await jsm.streams.update(EVENT_STREAM, { ...original, max_bytes: info.state.bytes + headroomBytes, discard: DiscardPolicy.New });
+    await jsm.streams.update(EVENT_STREAM, {
+      ...original,
+      max_bytes: info.state.bytes + headroomBytes,
+      discard: DiscardPolicy.New,
+    });
     return async () => {
       await jsm.streams.update(EVENT_STREAM, { ...original });
     };

@@ -42,7 +42,13 @@ export class SuiteProcess {
   async start(): Promise<LauncherState> {
     const out = fs.openSync(this.logFile, 'a');
     this.child = spawn(process.execPath, [path.join(this.opts.distRoot, 'apps/launcher/src/main.js')], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', ...this.opts.env, DATA_DIR: this.opts.dataDir, LAUNCHER_STATE_FILE: this.stateFile },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/',
+        ...this.opts.env,
+        DATA_DIR: this.opts.dataDir,
+        LAUNCHER_STATE_FILE: this.stateFile,
+      },
       stdio: ['ignore', out, out],
     });
     fs.closeSync(out);
@@ -62,7 +68,9 @@ export class SuiteProcess {
     const deadline = Date.now() + this.opts.startupTimeoutMs;
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null || this.child.signalCode !== null) {
-        throw new Error(`the launcher exited during start-up (code ${this.child.exitCode}); see ${this.logFile}:\n${tail(this.logFile)}`);
+        throw new Error(
+          `the launcher exited during start-up (code ${this.child.exitCode}); see ${this.logFile}:\n${tail(this.logFile)}`,
+        );
       }
       if (fs.existsSync(this.stateFile)) return this.state();
       await sleep(250);
@@ -98,7 +106,8 @@ export class SuiteProcess {
     const pid = service?.pid ?? server?.pid;
     if (!pid) throw new Error(`${target} has no running process right now`);
     if (service) {
-      if (parentPid(pid) !== s.launcherPid) throw new Error(`refusing to signal ${pid}: not a child of our launcher ${s.launcherPid}`);
+      if (parentPid(pid) !== s.launcherPid)
+        throw new Error(`refusing to signal ${pid}: not a child of our launcher ${s.launcherPid}`);
     } else if (!(cmdline(pid) ?? '').includes(s.dataDir)) {
       throw new Error(`refusing to signal ${pid}: its command line does not name our data dir ${s.dataDir}`);
     }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { infraStatus } from '@app/runtime';
-import type { RunningSuite } from './suite-launcher';
+import type { RunningSuite } from '@app/suite';
 
 /**
  * What the launcher runs, as JSON: every service process and embedded server with its pid and
