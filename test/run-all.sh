@@ -49,6 +49,9 @@ npx jest --ci --selectProjects unit integration system --json --outputFile "$res
 step "end-to-end tests (whole suite as processes, HTTP and SIP2 sockets)"
 E2E_LOG_LEVEL="${E2E_LOG_LEVEL:-info}" E2E_LOG_DIR="$logs_dir" npx jest --ci --selectProjects e2e --json --outputFile "$results_dir/e2e.json" 2>&1 | tee "$logs_dir/e2e-output.log"
 
+step "chaos, short variant (kills, a hang, dropped sockets, a full NATS store; reconciles with the databases)"
+node dist/apps/chaos/src/main.js --out "$(mktemp -d)/chaos-short.json"
+
 if [ -f dist/apps/bench/src/main.js ]; then
   step "benchmark smoke run (checks the report, never a speed)"
   node dist/apps/bench/src/main.js --smoke --out "$(mktemp -d)/bench-smoke.json"

@@ -2,18 +2,21 @@ import 'reflect-metadata';
 import * as path from 'node:path';
 import { loadConfigOrExit } from '@app/common';
 import { DEMO_API_KEY, launchSuite, LauncherEnvDto } from '@app/suite';
+import { writeLauncherState } from './launcher-state';
 
 /** `npm start`: the whole suite on one machine. Ctrl-C stops every service, then PostgreSQL and NATS. */
 async function main(): Promise<void> {
   const env = loadConfigOrExit(LauncherEnvDto, 'launcher');
   const log = (msg: string) => process.stderr.write(`[launcher] ${msg}\n`);
   const suite = await launchSuite({ env, passEnv: process.env, distRoot: path.resolve(__dirname, '../../..'), log });
+  const clearState = env.LAUNCHER_STATE_FILE ? writeLauncherState(env.LAUNCHER_STATE_FILE, suite, path.resolve(env.DATA_DIR)) : () => undefined;
 
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping services, then PostgreSQL and NATS …`);
+    clearState();
     void suite.stop().then(
       () => process.exit(0),
       (err) => {

@@ -40,7 +40,7 @@ export class ServiceCoreModule {
       { provide: BaseEnvDto, useValue: opts.env },
       { provide: SERVICE_NAME, useValue: opts.name },
       { provide: OUTBOX_SOURCE, useValue: opts.name },
-      { provide: NATS_OPTIONS, useValue: { servers: opts.env.NATS_URL, name: opts.name } },
+      { provide: NATS_OPTIONS, useValue: { servers: opts.env.NATS_URL, name: opts.name, streamReplicas: opts.env.NATS_STREAM_REPLICAS } },
       { provide: RPC_DEFAULT_TIMEOUT_MS, useValue: opts.env.NATS_REQUEST_TIMEOUT_MS },
       { provide: EXTRA_HEALTH_CHECKS, useValue: opts.healthChecks ?? {} },
       NatsConnectionProvider,

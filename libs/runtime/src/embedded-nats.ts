@@ -15,6 +15,8 @@ export interface EmbeddedNatsOptions {
   log?: Logger;
   /** Max time to become connectable (default 30s). */
   timeoutMs?: number;
+  /** One node of a loopback cluster: its name, its route port and the other nodes' route ports. */
+  cluster?: { name: string; serverName: string; port: number; routePorts: number[] };
 }
 
 export interface EmbeddedNats {
@@ -22,6 +24,10 @@ export interface EmbeddedNats {
   url: string;
   port: number;
   monitorUrl?: string;
+  /** the nats-server process (for supervision and fault tests) */
+  pid: number;
+  /** settles when the process exits, for whatever reason */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM, wait for exit (SIGKILL after 10s). Idempotent. */
   stop(): Promise<void>;
 }
@@ -79,6 +85,12 @@ export async function startEmbeddedNats(opts: EmbeddedNatsOptions): Promise<Embe
 
   const args = ['-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(opts.port), '-P', path.join(dataDir, PID_FILE)];
   if (opts.monitorPort) args.push('-m', String(opts.monitorPort));
+  if (opts.cluster) {
+    const { name, serverName, port, routePorts } = opts.cluster;
+    args.push('--server_name', serverName, '--cluster_name', name, '--cluster', `nats://127.0.0.1:${port}`);
+    if (routePorts.length > 0) args.push('--routes', routePorts.map((p) => `nats://127.0.0.1:${p}`).join(','));
+  }
+
   const url = `nats://127.0.0.1:${opts.port}`;
   log(`[nats] starting ${natsServer} ${args.join(' ')}`);
   const started = Date.now();
@@ -96,7 +108,7 @@ export async function startEmbeddedNats(opts: EmbeddedNatsOptions): Promise<Embe
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
   spawnError.catch(() => undefined);
   // The server must never keep the parent alive; the exit hook below stops it instead.
@@ -146,6 +158,8 @@ export async function startEmbeddedNats(opts: EmbeddedNatsOptions): Promise<Embe
     url,
     port: opts.port,
     monitorUrl: opts.monitorPort ? `http://127.0.0.1:${opts.monitorPort}` : undefined,
+    pid: child.pid!,
+    exited,
     stop,
   };
 }

@@ -40,6 +40,13 @@ export interface EmbeddedPostgres {
   socketUrl: string;
   port: number;
   dataDir: string;
+  /** the postmaster (for supervision and fault tests) */
+  pid: number | undefined;
+  /**
+   * Settles when the postmaster is gone (pg_ctl daemonises it, so it is not our child: its pid is
+   * polled) or when stop() is called.
+   */
+  exited: Promise<void>;
   /** pg_ctl stop -m fast. Idempotent. */
   stop(): Promise<void>;
 }
@@ -51,6 +58,8 @@ const DEFAULT_DB = 'circulation';
 const TUNING = ['max_connections=300', 'shared_buffers=256MB'];
 const DURABLE = ['fsync=on', 'synchronous_commit=on', 'full_page_writes=on'];
 const FAST = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
+// how often the (daemonised) postmaster's pid is checked for an unexpected exit
+const EXIT_POLL_MS = 250;
 // Unix socket paths are limited to ~107 bytes including the `.s.PGSQL.<port>` file name.
 const MAX_SOCKET_DIR_LEN = 80;
 
@@ -261,8 +270,20 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const pid = readPostmasterPid(dataDir);
 
   let stopping: Promise<void> | undefined;
+  let watch: NodeJS.Timeout | undefined;
+  let markExited: () => void = () => undefined;
+  const exited = new Promise<void>((resolve) => (markExited = resolve));
+  if (pid) {
+    watch = setInterval(() => {
+      if (isProcessAlive(pid)) return;
+      clearInterval(watch);
+      markExited();
+    }, EXIT_POLL_MS);
+    watch.unref();
+  }
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      if (watch) clearInterval(watch);
       unregister();
       const r = await runCommand(pgCtl, ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '60'], { asUser: runAs });
       if (r.code !== 0 && pid && isProcessAlive(pid)) {
@@ -271,6 +292,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
         await waitForProcessExit(pid, 10_000);
       }
       log(`[postgres] stopped (${dataDir})`);
+      markExited();
     })();
     return stopping;
   };
@@ -296,6 +318,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     socketUrl: `postgres://${SUPERUSER}@/${database}?host=${encodeURIComponent(socketDir)}&port=${port}`,
     port,
     dataDir,
+    pid,
+    exited,
     stop,
   };
 }

@@ -35,7 +35,7 @@ export class ServiceSupervisor {
 
   constructor(private readonly opts: SupervisorOptions) {
     // every child's stdout and stderr is piped into the same streams
-    for (const s of [opts.stdout, opts.stderr]) (s as unknown as { setMaxListeners?: (n: number) => void })?.setMaxListeners?.(100);
+    for (const s of [opts.stdout ?? process.stdout, opts.stderr ?? process.stderr]) (s as unknown as { setMaxListeners?: (n: number) => void })?.setMaxListeners?.(100);
   }
 
   start(spec: ServiceSpec): void {
@@ -56,6 +56,7 @@ export class ServiceSupervisor {
     });
     entry.child = child;
     entry.startedAt = Date.now();
+
     child.stdout!.pipe(this.opts.stdout ?? process.stdout, { end: false });
     child.stderr!.pipe(this.opts.stderr ?? process.stderr, { end: false });
     child.once('exit', (code, signal) => {

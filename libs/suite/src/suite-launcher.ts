@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createStandaloneRpcClient } from '@app/common';
+import { createStandaloneRpcClient, NatsRpcClient } from '@app/common';
 import { HealthCheck, ServiceName, ServiceNames } from '@app/contracts';
 import { findFreePorts, Infra, startInfra } from '@app/runtime';
 import { defaultServiceNodeFlags, LauncherEnvDto, parseNodeFlags } from './config/launcher-env.dto';
@@ -38,6 +38,13 @@ export interface RunningSuite {
   embedded: boolean;
   seed?: SeedReport;
   supervisor: ServiceSupervisor;
+  /** the embedded servers (supervised), when embedded */
+  infra?: Infra;
+  /** supervisor names of every service process: `loans`, `loans-2`, … */
+  processes: string[];
+  /** every gateway and SIP2 replica's address (the first is gatewayUrl / sip2Port) */
+  gatewayUrls: string[];
+  sip2Ports: number[];
   stop(): Promise<void>;
 }
 
@@ -55,7 +62,16 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
     if (databaseUrl || natsUrl) throw new Error('set both DATABASE_URL and NATS_URL, or neither (embedded default)');
     const rootDir = path.resolve(env.DATA_DIR);
     log(`embedded default: PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT} and nats-server on 127.0.0.1:${env.EMBEDDED_NATS_PORT}, data in ${rootDir}`);
-    infra = await startInfra({ rootDir, pgPort: env.EMBEDDED_PG_PORT, natsPort: env.EMBEDDED_NATS_PORT, log: (l) => /\] (ready|initdb|installing)/i.test(l) && log(l) });
+    // supervised: a killed postmaster or nats-server is started again (docs/reliability.md)
+    infra = await startInfra({
+      rootDir,
+      pgPort: env.EMBEDDED_PG_PORT,
+      natsPort: env.EMBEDDED_NATS_PORT,
+      natsNodes: env.NATS_CLUSTER,
+      supervise: true,
+      supervisionLog: (l) => log(`embedded ${l}`),
+      log: (l) => /\] (ready|initdb|installing)/i.test(l) && log(l),
+    });
     databaseUrl = infra.databaseUrl;
     serviceDatabaseUrl = infra.localDatabaseUrl;
     natsUrl = infra.natsUrl;
@@ -85,6 +101,7 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
   }
   // the demo's patron pseudonym key; a real deployment sets its own secret (statistics refuses to start without one)
   if (embedded) common.STATS_PATRON_HASH_KEY ??= 'demo-statistics-pseudonym-key';
+  if (embedded && env.NATS_CLUSTER > 1) common.NATS_STREAM_REPLICAS ??= String(Math.min(3, env.NATS_CLUSTER));
   // libuv's pool runs the scrypt hashes (PINs in patrons, terminal passwords in sip2), 16 MiB each while
   // it runs: no more threads than cores (they are CPU-bound), unless the environment says otherwise
   common.UV_THREADPOOL_SIZE ??= String(serviceThreadpoolSize());
@@ -96,26 +113,63 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
     await infra?.stop();
   };
 
+  const replicas = env.SERVICE_REPLICAS;
+  const portOf = (base: number, k: number) => base + (k - 1) * env.REPLICA_PORT_OFFSET;
+  const processName = (name: string, k: number) => (k === 1 ? name : `${name}-${k}`);
+  // replica k of the listeners gets its own ports (no SO_REUSEPORT in Node 20): a balancer goes in front
+  const replicaEnv = (k: number): Record<string, string> =>
+    k === 1
+      ? common
+      : { ...common, PORT: String(portOf(env.PORT, k)), SIP2_PORT: String(portOf(env.SIP2_PORT, k)), SIP2_TLS_PORT: String(portOf(env.SIP2_TLS_PORT, k)) };
+  // each process its own Prometheus listener: replica k shifted like its other ports
+  let metricsPorts = {} as Record<ServiceName | 'gateway', number>;
+  const startService = (name: ServiceName | 'gateway', k: number) =>
+    supervisor.start({
+      name: processName(name, k),
+      entry: `apps/${name}/src/main.js`,
+      env: { ...replicaEnv(k), METRICS_PORT: String(portOf(metricsPorts[name], k)) },
+      nodeFlags: nodeFlags(name),
+    });
+  const processes: string[] = [];
+
   try {
     const wanted = opts.services ?? ALL;
-    const metricsPorts = await metricsPortsFor(env.METRICS_BASE_PORT, [env.PORT, env.SIP2_PORT, env.SIP2_TLS_PORT, env.EMBEDDED_PG_PORT, env.EMBEDDED_NATS_PORT]);
+    metricsPorts = await metricsPortsFor(env.METRICS_BASE_PORT, [env.PORT, env.SIP2_PORT, env.SIP2_TLS_PORT, env.EMBEDDED_PG_PORT, env.EMBEDDED_NATS_PORT]);
     const metricsHost = common.METRICS_HOST ?? '127.0.0.1';
     const metricsUrls = Object.fromEntries(wanted.map((name) => [name, `http://${metricsHost}:${metricsPorts[name]}/metrics`]));
-    const envOf = (name: ServiceName | 'gateway') => ({ ...common, METRICS_PORT: String(metricsPorts[name]) });
     for (const name of wanted.filter((s) => s !== 'gateway')) {
-      supervisor.start({ name, entry: `apps/${name}/src/main.js`, env: envOf(name), nodeFlags: nodeFlags(name) });
+      startService(name, 1);
+      processes.push(name);
     }
     const { client, close } = createStandaloneRpcClient(natsUrl!, 'launcher', 2000);
     try {
-      const deadline = Date.now() + (opts.startupTimeoutMs ?? 90_000);
+      // each replica adds its boot to the start-up on a small machine
+      const deadline = Date.now() + (opts.startupTimeoutMs ?? 90_000 * replicas);
       await Promise.all(
         wanted
           .filter((s): s is ServiceName => s !== 'gateway')
           .map((name) => waitUntil(deadline, async () => (await client.call(HealthCheck(name), {})).status === 'up', `${name} healthy`)),
       );
+      // further replicas once the first has migrated the schema (migrations are not run concurrently)
+      for (let k = 2; k <= replicas; k++) {
+        for (const name of wanted.filter((s) => s !== 'gateway')) {
+          startService(name, k);
+          processes.push(processName(name, k));
+        }
+      }
+      for (let k = 2; k <= replicas; k++) {
+        await Promise.all(
+          wanted
+            .filter((s): s is ServiceName => s !== 'gateway')
+            .map((name) => waitUntil(deadline, () => answersHealth(client, name, supervisor.pids()[processName(name, k)]), `${processName(name, k)} healthy`)),
+        );
+      }
       if (wanted.includes('gateway')) {
-        supervisor.start({ name: 'gateway', entry: 'apps/gateway/src/main.js', env: envOf('gateway'), nodeFlags: nodeFlags('gateway') });
-        await waitUntil(deadline, async () => (await fetch(`http://127.0.0.1:${env.PORT}/health`)).status === 200, 'gateway healthy');
+        for (let k = 1; k <= replicas; k++) {
+          startService('gateway', k);
+          processes.push(processName('gateway', k));
+          await waitUntil(deadline, async () => (await fetch(`http://127.0.0.1:${portOf(env.PORT, k)}/health`)).status === 200, `${processName('gateway', k)} healthy`);
+        }
       }
       let seed: SeedReport | undefined;
       if (env.SEED_DEMO === 'true') {
@@ -134,6 +188,10 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
         embedded,
         seed,
         supervisor,
+        infra,
+        processes,
+        gatewayUrls: Array.from({ length: wanted.includes('gateway') ? replicas : 0 }, (_, i) => `http://127.0.0.1:${portOf(env.PORT, i + 1)}`),
+        sip2Ports: Array.from({ length: wanted.includes('sip2') ? replicas : 0 }, (_, i) => portOf(env.SIP2_PORT, i + 1)),
         stop,
       };
     } finally {
@@ -152,6 +210,19 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
 async function metricsPortsFor(base: number, taken: number[]): Promise<Record<ServiceName | 'gateway', number>> {
   const ports = base === 0 ? (await findFreePorts(ALL.length + taken.length)).filter((p) => !taken.includes(p)).slice(0, ALL.length) : ALL.map((_, i) => base + i);
   return Object.fromEntries(ALL.map((name, i) => [name, ports[i]])) as Record<ServiceName | 'gateway', number>;
+}
+
+/**
+ * Whether the process `pid` of a service answers its health check as up. Replicas share one queue
+ * group, so a request reaches one of them at random: ask a few times and look for this pid's answer.
+ */
+async function answersHealth(client: NatsRpcClient, name: ServiceName, pid: number | undefined): Promise<boolean> {
+  for (let i = 0; i < 8 && pid; i++) {
+    const h = await client.call(HealthCheck(name), {});
+    // (a health answer without a pid cannot tell replicas apart: then any replica up will do)
+    if (h.pid === pid || h.pid === undefined) return h.status === 'up';
+  }
+  return false;
 }
 
 /** libuv threads per service: one per core, at least 2 and at most libuv's default of 4. */

@@ -44,6 +44,14 @@ export class BaseEnvDto {
   @IsBoolean()
   DB_PREPARED_STATEMENTS = true;
 
+  /** Copies of the JetStream event stream when a service creates it: 1 on one nats-server, 3 on a cluster. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  NATS_STREAM_REPLICAS = 1;
+
   /** Days a relayed outbox row is kept before the service deletes it (0: keep for ever). */
   @IsOptional()
   @Type(() => Number)

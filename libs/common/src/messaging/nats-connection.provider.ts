@@ -6,6 +6,8 @@ export const NATS_OPTIONS = Symbol('NATS_OPTIONS');
 export interface NatsConnectionOptions {
   servers: string;
   name: string;
+  /** replicas of the event stream when this process creates it (NATS_STREAM_REPLICAS) */
+  streamReplicas?: number;
 }
 
 /**
@@ -17,6 +19,11 @@ export class NatsConnectionProvider implements OnApplicationShutdown {
   private connection?: Promise<NatsConnection>;
 
   constructor(@Inject(NATS_OPTIONS) private readonly options: NatsConnectionOptions) {}
+
+  /** replicas of the event stream (1 on a single server, 3 on a cluster) */
+  get streamReplicas(): number {
+    return this.options.streamReplicas ?? 1;
+  }
 
   get(): Promise<NatsConnection> {
     this.connection ??= connect({

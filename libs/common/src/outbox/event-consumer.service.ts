@@ -91,7 +91,7 @@ export class EventConsumerService implements OnApplicationShutdown {
   async consume(opts: ConsumeOptions | TypedConsumeOptions<EventContract>): Promise<void> {
     const subjects = 'events' in opts ? opts.events.map((e) => e.subject) : opts.subjects;
     const nc = await this.nats.get();
-    await ensureEventStream(nc);
+    await ensureEventStream(nc, this.nats.streamReplicas);
     const jsm = await nc.jetstreamManager();
     const config = {
       durable_name: opts.durable,

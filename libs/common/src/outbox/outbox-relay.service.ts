@@ -15,8 +15,12 @@ const POLL_MS = 1000;
 /** How long a commit notification waits for others to share its drain. */
 export const KICK_DELAY_MS = 2;
 
-/** Create the event stream if absent. Every service calls this at boot; it is idempotent. */
-export async function ensureEventStream(nc: import('nats').NatsConnection): Promise<void> {
+/**
+ * Create the event stream if absent. Every service calls this at boot; it is idempotent. On a NATS
+ * cluster `replicas` (NATS_STREAM_REPLICAS) copies are kept, so losing a node loses no event; an
+ * existing stream keeps the replicas it was created with (change them with `nats stream edit`).
+ */
+export async function ensureEventStream(nc: import('nats').NatsConnection, replicas = 1): Promise<void> {
   const jsm = await nc.jetstreamManager();
   try {
     await jsm.streams.info(EVENT_STREAM);
@@ -29,6 +33,7 @@ export async function ensureEventStream(nc: import('nats').NatsConnection): Prom
         storage: StorageType.File,
         max_age: 30 * 24 * 3600 * 1_000_000_000, // 30 days, in nanoseconds
         duplicate_window: 10 * 60 * 1_000_000_000, // de-duplicate relays within 10 minutes
+        num_replicas: replicas,
       });
     } catch (err) {
       // another service created it in the meantime
@@ -69,7 +74,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
 
   async onApplicationBootstrap(): Promise<void> {
     const nc = await this.nats.get();
-    await ensureEventStream(nc);
+    await ensureEventStream(nc, this.nats.streamReplicas);
     this.js = nc.jetstream();
     this.timer = setInterval(() => this.kick(), POLL_MS);
     this.timer.unref();

@@ -116,5 +116,37 @@ export class LauncherEnvDto {
   @IsString()
   @Matches(/^(\s*--[a-z0-9-]+(=[^\s]+)?)*\s*$/, { message: 'SERVICE_NODE_FLAGS must be --flags separated by spaces' })
   SERVICE_NODE_FLAGS?: string;
-}
 
+  /**
+   * Embedded default only: run this many nats-server nodes as a loopback cluster (client ports
+   * EMBEDDED_NATS_PORT, +1, …); the event stream then keeps min(3, nodes) replicas unless
+   * NATS_STREAM_REPLICAS says otherwise (docs/reliability.md).
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  NATS_CLUSTER = 1;
+
+  /** Processes per service, sharing the work in their queue groups (docs/reliability.md). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  SERVICE_REPLICAS = 1;
+
+  /** Where to write what runs (pids, states, addresses) as JSON, for tools such as `npm run chaos`. */
+  @IsOptional()
+  @IsString()
+  LAUNCHER_STATE_FILE?: string;
+
+  /** Replica k (k ≥ 2) of the gateway and of sip2 listens on its ports + (k − 1) × this. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(30000)
+  REPLICA_PORT_OFFSET = 100;
+}
