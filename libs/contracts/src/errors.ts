@@ -39,6 +39,12 @@ export enum ErrorCode {
   // fines
   FineNotFound = 'FINE_NOT_FOUND',
   PaymentExceedsBalance = 'PAYMENT_EXCEEDS_BALANCE',
+  // exactly-once writes and offline circulation (docs/circulation.md)
+  IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
+  DeadlinePassed = 'DEADLINE_PASSED',
+  RequestAbandoned = 'REQUEST_ABANDONED',
+  RenewalTooSoon = 'RENEWAL_TOO_SOON',
+  OfflineDateInvalid = 'OFFLINE_DATE_INVALID',
 }
 
 /** The payload of every error that crosses NATS (as an RpcException) or HTTP (as the JSON body). */
@@ -92,4 +98,9 @@ export const ERROR_HTTP_STATUS: Record<string, number> = {
   [ErrorCode.RenewalRefusedHolds]: 409,
   [ErrorCode.FineNotFound]: 404,
   [ErrorCode.PaymentExceedsBalance]: 409,
+  [ErrorCode.IdempotencyKeyReused]: 422,
+  [ErrorCode.DeadlinePassed]: 504,
+  [ErrorCode.RequestAbandoned]: 409,
+  [ErrorCode.RenewalTooSoon]: 409,
+  [ErrorCode.OfflineDateInvalid]: 422,
 };

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { NatsRpcClient } from '@app/common';
+import { ExactlyOnceWriter, NatsRpcClient } from '@app/common';
+import { Sip2WriterService } from './sip2-writer.service';
 import { CancelHoldDto, HoldSubjects, HoldView, ListHoldsDto, Page, PlaceHoldDto } from '@app/contracts';
 import type { Ref } from './circulation-backend';
 
@@ -14,6 +15,7 @@ export interface PlaceHoldRequest {
   notNeededAfter?: string;
   /** AD, verified by the loans service */
   pin?: string;
+  idempotencyKey?: string;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface PlaceHoldRequest {
 export interface HoldsPort {
   place(req: PlaceHoldRequest): Promise<HoldView>;
   /** cancel one of the patron's holds (someone else's hold answers HOLD_NOT_FOUND) */
-  cancel(patron: Ref, holdId: string): Promise<HoldView>;
+  cancel(patron: Ref, holdId: string, idempotencyKey?: string): Promise<HoldView>;
   /** the patron's active holds (waiting, in transit, ready), newest first */
   patronHolds(patron: Ref, limit: number): Promise<Page<HoldView>>;
   /** active holds queued on an item: its own and the title-level holds on its record (`total` = CF) */
@@ -36,7 +38,14 @@ export interface HoldsPort {
 /** One NATS request per call, each with the client's timeout. */
 @Injectable()
 export class NatsHoldsPort implements HoldsPort {
-  constructor(private readonly rpc: NatsRpcClient) {}
+  private readonly writer: ExactlyOnceWriter;
+
+  constructor(
+    private readonly rpc: NatsRpcClient,
+    writers: Sip2WriterService,
+  ) {
+    this.writer = writers.writer;
+  }
 
   place(req: PlaceHoldRequest): Promise<HoldView> {
     const dto: PlaceHoldDto = {
@@ -47,13 +56,14 @@ export class NatsHoldsPort implements HoldsPort {
       ...(req.pin !== undefined ? { pin: req.pin } : {}),
       placedBy: 'patron',
       channel: 'sip2',
+      ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
     };
-    return this.rpc.request(HoldSubjects.place, dto);
+    return this.writer.write(HoldSubjects.place, dto);
   }
 
-  cancel(patron: Ref, holdId: string): Promise<HoldView> {
-    const dto: CancelHoldDto = { holdId, patron, cancelledBy: 'patron' };
-    return this.rpc.request(HoldSubjects.cancel, dto);
+  cancel(patron: Ref, holdId: string, idempotencyKey?: string): Promise<HoldView> {
+    const dto: CancelHoldDto = { holdId, patron, cancelledBy: 'patron', ...(idempotencyKey ? { idempotencyKey } : {}) };
+    return this.writer.write(HoldSubjects.cancel, dto);
   }
 
   patronHolds(patron: Ref, limit: number): Promise<Page<HoldView>> {

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { NatsRpcClient } from '@app/common';
+import { ExactlyOnceWriter, NatsRpcClient } from '@app/common';
 import {
   AgencyView,
+  FieldCirculationSubjects,
+  OfflinePolicyView,
   CatalogSubjects,
   CheckinDto,
   CheckinResult,
@@ -19,7 +21,8 @@ import {
   RenewResult,
   VerifyPinResult,
 } from '@app/contracts';
-import { CirculationBackend, Ref } from './circulation-backend';
+import { CheckinOptions, CirculationBackend, Ref, WriteOptions } from './circulation-backend';
+import { Sip2WriterService } from './sip2-writer.service';
 
 const AGENCY_NAMES_TTL_MS = 5 * 60_000;
 
@@ -27,8 +30,15 @@ const AGENCY_NAMES_TTL_MS = 5 * 60_000;
 @Injectable()
 export class NatsCirculationBackend implements CirculationBackend {
   private agencyNames?: { names: Map<string, string>; until: number };
+  private readonly offlineDays = new Map<string, { days: number; until: number }>();
+  private readonly writer: ExactlyOnceWriter;
 
-  constructor(private readonly rpc: NatsRpcClient) {}
+  constructor(
+    private readonly rpc: NatsRpcClient,
+    writers: Sip2WriterService,
+  ) {
+    this.writer = writers.writer;
+  }
 
   getPatron(ref: Ref): Promise<PatronView> {
     return this.rpc.request(PatronSubjects.get, { agency: ref.agency, barcode: ref.barcode });
@@ -63,19 +73,38 @@ export class NatsCirculationBackend implements CirculationBackend {
     return this.rpc.request<LoanView | null>(LoanSubjects.itemLoan, { agency: ref.agency, barcode: ref.barcode }).then((l) => l ?? null);
   }
 
-  checkout(patron: Ref, item: Ref, branch: string, pin?: string): Promise<CheckoutResult> {
-    const dto: CheckoutDto = { patron, item, branch, channel: 'sip2', ...(pin !== undefined ? { pin } : {}) };
-    return this.rpc.request(LoanSubjects.checkout, dto);
+  checkout(patron: Ref, item: Ref, branch: string, pin?: string, opts: WriteOptions = {}): Promise<CheckoutResult> {
+    const dto: CheckoutDto = { patron, item, branch, channel: 'sip2', ...(pin !== undefined ? { pin } : {}), ...writeFields(opts) };
+    return this.writer.write(LoanSubjects.checkout, dto);
   }
 
-  checkin(item: Ref, branch: string): Promise<CheckinResult> {
-    const dto: CheckinDto = { item, branch, channel: 'sip2' };
-    return this.rpc.request(LoanSubjects.checkin, dto);
+  checkin(item: Ref, branch: string, opts: CheckinOptions = {}): Promise<CheckinResult> {
+    const dto: CheckinDto = {
+      item, branch, channel: 'sip2',
+      ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
+      ...(opts.noBlock ? { noBlock: true } : {}),
+      ...(opts.returnedAt ? { returnedAt: opts.returnedAt } : {}),
+      ...(opts.trapHolds === false ? { trapHolds: false } : {}),
+    };
+    return this.writer.write(LoanSubjects.checkin, dto);
   }
 
-  renew(patron: Ref, item: Ref, branch: string): Promise<RenewResult> {
-    const dto: RenewDto = { patron, item, branch, channel: 'sip2' };
-    return this.rpc.request(LoanSubjects.renew, dto);
+  renew(patron: Ref, item: Ref, branch: string, opts: WriteOptions = {}): Promise<RenewResult> {
+    const dto: RenewDto = { patron, item, branch, channel: 'sip2', ...writeFields(opts) };
+    return this.writer.write(LoanSubjects.renew, dto);
+  }
+
+  /** Cached per agency for a few minutes (98 is frequent; the window is configuration). */
+  async offlineDaysBack(isil: string): Promise<number | undefined> {
+    const hit = this.offlineDays.get(isil);
+    if (hit && hit.until > Date.now()) return hit.days;
+    try {
+      const policy = await this.rpc.request<OfflinePolicyView>(FieldCirculationSubjects.offlinePolicy, { agency: isil }, { timeoutMs: 2000 });
+      this.offlineDays.set(isil, { days: policy.maxDaysBack, until: Date.now() + AGENCY_NAMES_TTL_MS });
+      return policy.maxDaysBack;
+    } catch {
+      return hit?.days;
+    }
   }
 
   /** Cached for a few minutes: 98 is sent every few minutes by every kiosk. */
@@ -91,3 +120,10 @@ export class NatsCirculationBackend implements CirculationBackend {
     return this.agencyNames.names.get(isil);
   }
 }
+
+const writeFields = (o: WriteOptions) => ({
+  ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}),
+  ...(o.noBlock ? { noBlock: true } : {}),
+  ...(o.transactionAt ? { transactionAt: o.transactionAt } : {}),
+  ...(o.dueDate ? { dueDate: o.dueDate } : {}),
+});

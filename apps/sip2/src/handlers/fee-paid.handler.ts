@@ -6,6 +6,7 @@ import { currencyAccepted, fineIdForCG, isFineId, paymentTypeOf } from '../mappi
 import { messageKeyForRefusal, ScreenMessageKey } from '../mapping/screen-messages';
 import { agencyFor, branchOf, cleanBarcode, isUnavailable, lookupPatron, pinOf, say, txDate } from './handler-helpers';
 import { patronMessageKey } from './patron-response';
+import { sip2IdempotencyKey } from './exactly-once-fields';
 import { defineHandler, HandlerContext, HandlerResult } from './sip2-handler';
 
 type Req = { fields: Sip2Fields };
@@ -73,6 +74,7 @@ export const feePaidHandler = defineHandler({
         ...(fineId ? { fineId } : {}),
         branch: branchOf(ctx),
         actor: `sip2:${ctx.session.terminal?.login ?? 'unknown'}`.slice(0, 64),
+        idempotencyKey: sip2IdempotencyKey(ctx, '37', req.fixed.transactionDate, [agency, barcode, String(amount), bk ?? '', fineId ?? '']),
       });
       const message =
         paid.outstandingFen > 0

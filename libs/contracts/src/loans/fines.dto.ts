@@ -7,6 +7,7 @@ import { PatronRefDto } from '../patrons/patron.dto';
 import { CirculationChannel, CirculationChannels, LoanView } from './loan.dto';
 import { LongPageQueryDto } from '../common/page.dto';
 import { NestedRef } from '../common/nested-ref.decorator';
+import { DeadlineProperty, IdempotencyKeyProperty } from './field.dto';
 
 /** Why a fine was charged. */
 export const FineKinds = ['overdue', 'lost_item'] as const;
@@ -81,6 +82,12 @@ export class PayFinesDto {
   @IsString()
   @MaxLength(64)
   actor?: string;
+
+  @IdempotencyKeyProperty()
+  idempotencyKey?: string;
+
+  @DeadlineProperty()
+  deadline?: string;
 }
 
 export class PayFinesBodyDto extends OmitType(PayFinesDto, ['patron'] as const) {}

@@ -9,3 +9,4 @@ export * from './holds.dto';
 export * from './holds.subjects';
 export * from './transit.dto';
 export * from './transit.subjects';
+export * from './field.dto';

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '../common/api-doc';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { DeadlineProperty, IdempotencyKeyProperty, PLAIN_DATE } from './field.dto';
 import { BRANCH_CODE_PATTERN } from '../common/identity';
 import { ItemRefDto } from '../catalog/catalog.dto';
 import { PatronRefDto } from '../patrons/patron.dto';
@@ -37,6 +38,27 @@ export class CheckoutDto {
   @IsOptional()
   @IsIn(CirculationChannels)
   channel?: CirculationChannel;
+
+  @ApiPropertyOptional({ default: false, description: 'offline/no-block (SIP2 no-block Y, staff upload): applied without the live blocks; conflicts go on the exceptions list' })
+  @IsOptional()
+  @IsBoolean()
+  noBlock?: boolean;
+
+  @ApiPropertyOptional({ example: '2026-12-01T09:30:00+08:00', description: 'when the terminal did it (no-block); at most OFFLINE_MAX_DAYS_BACK days back, never in the future' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  transactionAt?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-31', description: 'the due day the terminal gave (no-block); else computed from transactionAt' })
+  @IsOptional()
+  @Matches(PLAIN_DATE, { message: 'dueDate must be YYYY-MM-DD' })
+  dueDate?: string;
+
+  @IdempotencyKeyProperty()
+  idempotencyKey?: string;
+
+  @DeadlineProperty()
+  deadline?: string;
 }
 
 export class CheckinDto {
@@ -51,6 +73,27 @@ export class CheckinDto {
   @IsOptional()
   @IsIn(CirculationChannels)
   channel?: CirculationChannel;
+
+  @ApiPropertyOptional({ example: '2026-12-01T22:10:00+08:00', description: 'when the item was really returned (book drop, offline, SIP2 09 return date): the loan closes and fines are computed as of then' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  returnedAt?: string;
+
+  @ApiPropertyOptional({ default: false, description: 'offline/no-block (SIP2 no-block Y, staff upload)' })
+  @IsOptional()
+  @IsBoolean()
+  noBlock?: boolean;
+
+  @ApiPropertyOptional({ default: true, description: 'false: a waiting hold does not trap the copy here (book drops without a hold shelf; SIP2 terminal profile)' })
+  @IsOptional()
+  @IsBoolean()
+  trapHolds?: boolean;
+
+  @IdempotencyKeyProperty()
+  idempotencyKey?: string;
+
+  @DeadlineProperty()
+  deadline?: string;
 }
 
 export class RenewDto {
@@ -69,6 +112,27 @@ export class RenewDto {
   @IsOptional()
   @IsIn(CirculationChannels)
   channel?: CirculationChannel;
+
+  @ApiPropertyOptional({ default: false, description: 'offline/no-block (SIP2 no-block Y, staff upload): applied without the live blocks; conflicts go on the exceptions list' })
+  @IsOptional()
+  @IsBoolean()
+  noBlock?: boolean;
+
+  @ApiPropertyOptional({ example: '2026-12-01T09:30:00+08:00', description: 'when the terminal did it (no-block); at most OFFLINE_MAX_DAYS_BACK days back, never in the future' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  transactionAt?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-31', description: 'the due day the terminal gave (no-block); else computed from transactionAt' })
+  @IsOptional()
+  @Matches(PLAIN_DATE, { message: 'dueDate must be YYYY-MM-DD' })
+  dueDate?: string;
+
+  @IdempotencyKeyProperty()
+  idempotencyKey?: string;
+
+  @DeadlineProperty()
+  deadline?: string;
 }
 
 export const LoanListStatuses = ['open', 'closed', 'all'] as const;
