@@ -1,7 +1,7 @@
 import { CatalogSubjects, CheckoutResult, ErrorCode, ItemView, LoanSubjects, LoanView, Page, PatronSubjects, PatronSummary } from '@app/contracts';
 import { eventually, RpcTestClient } from '@app/testing';
 import { Client } from 'pg';
-import { addDays, localDate } from './domain/local-date';
+import { addDays, localDate } from './shared/local-date';
 import { CirculationFixture, KSL, refusal } from './testing/circulation-fixture';
 
 const SH = 'Asia/Shanghai';

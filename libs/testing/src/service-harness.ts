@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { connect, JSONCodec, NatsConnection } from 'nats';
 import { createNatsMicroservice, loadConfig } from '@app/common';
-import type { ServiceName } from '@app/contracts';
+import { pingSubject, type ServiceName } from '@app/contracts';
 import { findFreePort, startEmbeddedNats } from '@app/runtime';
 import { testDatabaseUrl, testNatsUrl } from './test-env';
 
@@ -78,7 +78,30 @@ export async function startTestService<E extends object>(opts: {
   const env = loadConfig(opts.envClass, opts.env);
   const app = await createNatsMicroservice(opts.register(env), { name: opts.name, env: env as never });
   await app.listen();
+  // listen() resolves once the subscriptions are sent, not once nats-server has registered them: a
+  // request from another connection can still find "no responders" on a busy machine. Wait until the
+  // service answers its ping from a separate connection, as a caller would see it.
+  await waitUntilAnswering((env as { NATS_URL?: string }).NATS_URL ?? opts.env.NATS_URL, opts.name);
   return app;
+}
+
+/** Poll `<service>.ping.v1` from a fresh connection until it answers (bounded; never a fixed sleep). */
+export async function waitUntilAnswering(natsUrl: string, service: ServiceName | 'gateway', timeoutMs = 30_000): Promise<void> {
+  const nc = await connect({ servers: natsUrl });
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      try {
+        await nc.request(pingSubject(service), JSONCodec().encode({ pattern: pingSubject(service), data: {}, id: 'ready' }), { timeout: 2000 });
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw new Error(`${service} did not answer ${pingSubject(service)} within ${timeoutMs} ms: ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    }
+  } finally {
+    await nc.close();
+  }
 }
 
 export interface RpcTestClient {

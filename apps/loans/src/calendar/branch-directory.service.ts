@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { NatsRpcClient } from '@app/common';
 import { AgencyView, BranchKind, CatalogSubjects } from '@app/contracts';
-import { CacheInvalidationService } from '../policy/cache-invalidation.service';
+import { CacheInvalidationService } from '../shared/cache-invalidation.service';
 
 const TTL_MS = 10 * 60_000;
 /** an unknown code triggers a reload, but not more often than this (a typo must not hammer the catalog) */

@@ -1,5 +1,5 @@
 import { LoansEnvDto } from '../config/loans-env.dto';
-import { CacheInvalidationService } from '../policy/cache-invalidation.service';
+import { CacheInvalidationService } from '../shared/cache-invalidation.service';
 import { BranchDirectoryService } from './branch-directory.service';
 import { CalendarRepository, ClosureRow } from './calendar.repository';
 import { CalendarService } from './calendar.service';

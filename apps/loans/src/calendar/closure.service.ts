@@ -4,8 +4,8 @@ import { ClosureIdDto, ClosureReport, ClosureView, CreateClosureDto, ErrorCode, 
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { LoansEnvDto } from '../config/loans-env.dto';
-import { addDays, endOfLocalDay } from '../domain/local-date';
-import { CacheInvalidationService } from '../policy/cache-invalidation.service';
+import { addDays, endOfLocalDay } from '../shared/local-date';
+import { CacheInvalidationService } from '../shared/cache-invalidation.service';
 import { CalendarRepository } from './calendar.repository';
 import { CalendarService, toClosureView } from './calendar.service';
 import { nextOpenDay } from './opening-calendar';

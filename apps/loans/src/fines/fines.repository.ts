@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FineKind, FineStatus, PaymentType } from '@app/contracts';
 import { DataSource, EntityManager } from 'typeorm';
-import { lockPatronStatement } from '../repositories/loan.repository';
+import { lockPatronStatement } from '../shared/loan.repository';
 
 export interface FineRow {
   id: string;

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { ItemRef } from '@app/contracts';
 import { DataSource, EntityManager } from 'typeorm';
-import { LoanEntity } from '../entities/loan.entity';
-import { LOAN_COLUMNS, toEntity } from '../repositories/loan.repository';
+import { LoanEntity } from '../shared/loan.entity';
+import { LOAN_COLUMNS, toEntity } from '../shared/loan.repository';
 
 /** Loan state changes of the lost / claimed-returned flows (the loans table is shared with checkout/checkin). */
 @Injectable()

@@ -13,11 +13,11 @@ import {
 } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { CatalogClient } from '../clients/catalog.client';
-import { LoanEntity } from '../entities/loan.entity';
-import { LoanRepository } from '../repositories/loan.repository';
-import { LoanPolicyService } from '../services/loan-policy.service';
-import { toLoanEventData, toLoanView } from '../services/loan.mapper';
+import { CatalogClient } from '../shared/catalog.client';
+import { LoanEntity } from '../shared/loan.entity';
+import { LoanRepository } from '../shared/loan.repository';
+import { LoanPolicyService } from '../rules/loan-policy.service';
+import { toLoanEventData, toLoanView } from '../shared/loan.mapper';
 import { toFineView } from './fine.mapper';
 import { FineBlocksService } from './fine-blocks.service';
 import { FineRow, FinesRepository } from './fines.repository';

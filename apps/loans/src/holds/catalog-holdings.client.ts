@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NatsRpcClient } from '@app/common';
 import { CatalogSubjects, ErrorCode, ItemView, Page, RecordRefDto, RecordView, SearchItemsDto } from '@app/contracts';
-import { remapRemoteError } from '../clients/remote-errors';
+import { remapRemoteError } from '../shared/remote-errors';
 
 /** The catalog questions holds ask: a title and its copies. */
 @Injectable()

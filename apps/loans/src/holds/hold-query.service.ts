@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@app/common';
 import { BranchHoldsDto, ErrorCode, HoldShelf, HoldView, ItemView, ListHoldsDto, Page, PickList, PickListEntry } from '@app/contracts';
-import { CatalogClient } from '../clients/catalog.client';
+import { CatalogClient } from '../shared/catalog.client';
 import { LoansEnvDto } from '../config/loans-env.dto';
-import { localDate } from '../domain/local-date';
+import { localDate } from '../shared/local-date';
 import { PickupLocationsService } from './pickup-locations.service';
 import { CatalogHoldingsClient } from './catalog-holdings.client';
 import { toHoldView, toShelfEntry } from './hold.mapper';

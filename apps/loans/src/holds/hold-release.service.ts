@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ItemRoutingService, Routing } from '../transit/item-routing.service';
+import { ItemRoutingService, Routing } from './item-routing.service';
 import { HoldRepository, HoldRow } from './hold.repository';
 
 /**

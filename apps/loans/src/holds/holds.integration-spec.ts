@@ -15,7 +15,7 @@ import {
 import { eventually, RpcTestClient, startTestService } from '@app/testing';
 import { Client } from 'pg';
 import { LoansEnvDto } from '../config/loans-env.dto';
-import { addDays, localDate } from '../domain/local-date';
+import { addDays, localDate } from '../shared/local-date';
 import { LoansModule } from '../loans.module';
 import { CirculationFixture, KSL, refusal } from '../testing/circulation-fixture';
 

@@ -1,17 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
-  CheckinResult,
   FloatingRuleView,
   ListFloatingRulesDto,
   ListTransitsDto,
   Page,
-  ReceiveTransitDto,
   TransitSubjects,
   TransitView,
   UpsertFloatingRuleDto,
 } from '@app/contracts';
-import { CheckinItemUseCase } from '../usecases/checkin-item.usecase';
 import { FloatingPolicyService } from './floating-policy.service';
 import { TransitRepository, TransitRow } from './transit.repository';
 
@@ -35,7 +32,6 @@ export class TransitsController {
   constructor(
     private readonly transits: TransitRepository,
     private readonly floating: FloatingPolicyService,
-    private readonly checkin: CheckinItemUseCase,
   ) {}
 
   @MessagePattern(TransitSubjects.list)
@@ -44,12 +40,6 @@ export class TransitsController {
     const offset = dto.offset ?? 0;
     const [rows, total] = await this.transits.list(dto.branch, dto.direction ?? 'both', dto.status ?? 'open', limit, offset);
     return { items: rows.map(toTransitView), total, limit, offset };
-  }
-
-  /** Receiving is a checkin at the destination: one code path decides what happens next. */
-  @MessagePattern(TransitSubjects.receive)
-  receive(@Payload() dto: ReceiveTransitDto): Promise<CheckinResult> {
-    return this.checkin.execute({ item: dto.item, branch: dto.branch, channel: dto.channel });
   }
 
   @MessagePattern(TransitSubjects.listFloatingRules)

@@ -2,16 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { OutboxService, queryTogether } from '@app/common';
 import { CheckinDto, CheckinResult, EventSubjects, ItemStatus, LoanEventData } from '@app/contracts';
 import { DataSource, EntityManager } from 'typeorm';
-import { CatalogClient } from '../clients/catalog.client';
+import { CatalogClient } from '../shared/catalog.client';
 import { FineRow } from '../fines/fines.repository';
 import { FinesService } from '../fines/fines.service';
 import { LostItemsService } from '../fines/lost-items.service';
-import { LoanEntity } from '../entities/loan.entity';
+import { LoanEntity } from '../shared/loan.entity';
 import { isHoldable } from '../holds/place-hold.usecase';
-import { closeOpenLoanStatement, LoanRepository } from '../repositories/loan.repository';
+import { closeOpenLoanStatement, LoanRepository } from '../shared/loan.repository';
 import type { RoutingProbe } from '../holds/hold.repository';
-import { isOverdue, toLoanEventData, toLoanView } from '../services/loan.mapper';
-import { ItemRoutingService, RoutedItem, Routing } from '../transit/item-routing.service';
+import { isOverdue, toLoanEventData, toLoanView } from '../shared/loan.mapper';
+import { ItemRoutingService, RoutedItem, Routing } from '../holds/item-routing.service';
 
 /** Catalog statuses staff should notice when such an item turns up at a return desk or book drop. */
 const ALERT_STATUSES: readonly ItemStatus[] = ['lost', 'missing', 'claimed_returned', 'withdrawn', 'damaged'];

@@ -2,17 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, OutboxService, queryTogether } from '@app/common';
 import { ErrorCode, EventSubjects, LoanEventData, RenewDto, RenewResult } from '@app/contracts';
 import { DataSource } from 'typeorm';
-import { PatronsClient } from '../clients/patrons.client';
+import { PatronsClient } from '../shared/patrons.client';
 import { LoansEnvDto } from '../config/loans-env.dto';
-import { patronRefusal } from '../domain/circulation-checks';
+import { patronRefusal } from '../rules/circulation-checks';
 import { CalendarService } from '../calendar/calendar.service';
-import { addDays, localDate, maxDate } from '../domain/local-date';
-import { LoanEntity } from '../entities/loan.entity';
+import { addDays, localDate, maxDate } from '../shared/local-date';
+import { LoanEntity } from '../shared/loan.entity';
 import { HoldCirculationService } from '../holds/hold-circulation.service';
-import { LoanRepository, openByItemWithRecordStatement } from '../repositories/loan.repository';
-import { LoanPolicyService } from '../services/loan-policy.service';
-import { toLoanEventData, toLoanView } from '../services/loan.mapper';
-import { refuse } from './refuse';
+import { LoanRepository, openByItemWithRecordStatement } from '../shared/loan.repository';
+import { renewalRefusal } from '../rules/loan-limits';
+import { LoanPolicyService } from '../rules/loan-policy.service';
+import { toLoanEventData, toLoanView } from '../shared/loan.mapper';
+import { refuse } from '../rules/refuse';
 
 /**
  * Renewal: the open loan must be this patron's; the patron must be in good standing; the rule for
@@ -55,13 +56,7 @@ export class RenewLoanUseCase {
       refuse(patronRefusal(patron, today));
       // cached; a miss reads through this transaction's connection, never a second one from the pool
       const rule = await this.policy.resolve({ owningBranch: loan.owningBranch, agency: loan.itemAgency, patronType: patron.patronType, itemType: loan.itemType }, m);
-      if (loan.renewals >= rule.maxRenewals) {
-        throw new DomainError(ErrorCode.RenewalLimitReached, `loan already renewed ${loan.renewals} time(s) (limit ${rule.maxRenewals})`, {
-          renewals: loan.renewals,
-          maxRenewals: rule.maxRenewals,
-          ruleId: rule.id,
-        });
-      }
+      refuse(renewalRefusal(rule, loan.renewals));
       this.holds.refuseRenewalIfOthersWait(waitingRows, dto.item);
       // like a checkout: a closed day moves to the next open day of the branch the loan is due back at
       const due = await this.calendars.dueOnOrAfter(maxDate(addDays(today, rule.renewalDays), loan.dueDate), loan.dueBranch ?? loan.checkoutBranch, m);

@@ -1,6 +1,6 @@
 import { LoansEnvDto } from '../config/loans-env.dto';
-import { LoanRule, LoanRuleKey, RULE_DEFAULTS } from '../domain/loan-rule';
-import { LoanRuleRepository } from '../repositories/loan-rule.repository';
+import { LoanRule, LoanRuleKey, RULE_DEFAULTS } from './loan-rule';
+import { LoanRuleRepository } from './loan-rule.repository';
 import { LoanPolicyService } from './loan-policy.service';
 
 const rule = (id: string, scope: string, patronType: string, itemType: string, loanDays: number): LoanRule => ({

@@ -15,10 +15,10 @@ import {
   RenewDto,
   RenewResult,
 } from '@app/contracts';
-import { LoanQueryService } from '../services/loan-query.service';
-import { CheckinItemUseCase } from '../usecases/checkin-item.usecase';
-import { CheckoutItemUseCase } from '../usecases/checkout-item.usecase';
-import { RenewLoanUseCase } from '../usecases/renew-loan.usecase';
+import { LoanQueryService } from './loan-query.service';
+import { CheckinItemUseCase } from './checkin-item.usecase';
+import { CheckoutItemUseCase } from './checkout-item.usecase';
+import { RenewLoanUseCase } from './renew-loan.usecase';
 
 @Controller()
 export class LoansController {

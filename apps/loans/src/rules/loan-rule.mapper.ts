@@ -1,5 +1,5 @@
 import type { LoanRuleView } from '@app/contracts';
-import type { LoanRule } from '../domain/loan-rule';
+import type { LoanRule } from './loan-rule';
 
 export const toLoanRuleView = (r: LoanRule & { updatedAt?: Date }): LoanRuleView => ({
   id: r.id,

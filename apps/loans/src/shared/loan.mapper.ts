@@ -1,5 +1,5 @@
 import type { CirculationChannel, LoanEventData, LoanView } from '@app/contracts';
-import { LoanEntity } from '../entities/loan.entity';
+import { LoanEntity } from './loan.entity';
 
 /** Overdue: still out after its due moment, or returned after it (kept visible in the history). */
 export const isOverdue = (l: LoanEntity, now: Date): boolean => (l.returnedAt ?? now).getTime() > l.dueAt.getTime();

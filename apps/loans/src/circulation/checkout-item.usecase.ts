@@ -3,20 +3,20 @@ import { DomainError, OutboxService, queryTogether } from '@app/common';
 import { CheckoutDto, CheckoutResult, ErrorCode, EventSubjects, LoanEventData } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { CatalogClient } from '../clients/catalog.client';
-import { PatronsClient } from '../clients/patrons.client';
+import { CatalogClient } from '../shared/catalog.client';
+import { PatronsClient } from '../shared/patrons.client';
 import { LoansEnvDto } from '../config/loans-env.dto';
-import { itemRefusal, patronRefusal } from '../domain/circulation-checks';
+import { itemRefusal, patronRefusal } from '../rules/circulation-checks';
 import { CalendarService } from '../calendar/calendar.service';
-import { localDate } from '../domain/local-date';
-import { LoanEntity } from '../entities/loan.entity';
+import { localDate } from '../shared/local-date';
+import { LoanEntity } from '../shared/loan.entity';
 import { HoldCirculationService } from '../holds/hold-circulation.service';
-import { insertIfItemFreeStatement, LoanRepository } from '../repositories/loan.repository';
-import { limitRefusal } from '../policy/loan-limits';
-import { LoanLimitsRepository } from '../policy/loan-limits.repository';
-import { LoanPolicyService } from '../services/loan-policy.service';
-import { toLoanEventData, toLoanView } from '../services/loan.mapper';
-import { refuse } from './refuse';
+import { insertIfItemFreeStatement, LoanRepository } from '../shared/loan.repository';
+import { limitRefusal } from '../rules/loan-limits';
+import { LoanLimitsRepository } from '../rules/loan-limits.repository';
+import { LoanPolicyService } from '../rules/loan-policy.service';
+import { toLoanEventData, toLoanView } from '../shared/loan.mapper';
+import { refuse } from '../rules/refuse';
 
 /**
  * Checkout is the hot path (SIP2 kiosks): one request to patrons and one to catalog in parallel,

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@app/contracts';
-import { LoanRule, LoanRuleKey, pickLoanRule, RULE_DEFAULTS } from '../domain/loan-rule';
+import { LoanRule, LoanRuleKey, pickLoanRule, RULE_DEFAULTS } from './loan-rule';
 import { limitRefusal } from './loan-limits';
 
 const rule = (id: string, scope: string, patronType: string, itemType: string, over: Partial<LoanRule> = {}): LoanRule => ({

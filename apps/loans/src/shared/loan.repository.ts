@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { CirculationChannel, ItemRef } from '@app/contracts';
 import { executeWithCommit, type Statement } from '@app/common';
 import { EntityManager, IsNull, Not, Repository } from 'typeorm';
-import { LoanEntity } from '../entities/loan.entity';
+import { LoanEntity } from './loan.entity';
 
 export type LoanListStatus = 'open' | 'closed' | 'all';
 

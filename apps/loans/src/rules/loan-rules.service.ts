@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@app/common';
 import { DeleteLoanRuleResult, ErrorCode, ListLoanRulesDto, LoanRuleIdDto, LoanRuleView, RULE_WILDCARD, UpsertLoanRuleDto } from '@app/contracts';
-import { RULE_DEFAULTS } from '../domain/loan-rule';
-import { LoanRuleRepository } from '../repositories/loan-rule.repository';
-import { CacheInvalidationService } from './cache-invalidation.service';
+import { RULE_DEFAULTS } from './loan-rule';
+import { LoanRuleRepository } from './loan-rule.repository';
+import { CacheInvalidationService } from '../shared/cache-invalidation.service';
 import { toLoanRuleView } from './loan-rule.mapper';
 
 const isCatchAll = (r: { scope: string; patronType: string; itemType: string }) =>

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ItemRefDto, LoanView, Page, PatronLoansDto, PatronSummary, PatronSummaryDto } from '@app/contracts';
-import { LoanRepository } from '../repositories/loan.repository';
-import { toLoanView } from './loan.mapper';
+import { LoanRepository } from '../shared/loan.repository';
+import { toLoanView } from '../shared/loan.mapper';
 
 /** Read side: answered from the loans schema alone, without calling other services. */
 @Injectable()

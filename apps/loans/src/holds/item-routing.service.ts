@@ -14,11 +14,11 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { CalendarService } from '../calendar/calendar.service';
 import { LoansEnvDto } from '../config/loans-env.dto';
-import { addDays, localDate } from '../domain/local-date';
-import { HoldRepository, HoldRow, RoutingProbe } from '../holds/hold.repository';
-import { toCheckinHoldInfo, toHoldEventData } from '../holds/hold.mapper';
-import { FloatingPolicyService } from './floating-policy.service';
-import { TransitRepository, TransitRow } from './transit.repository';
+import { addDays, localDate } from '../shared/local-date';
+import { HoldRepository, HoldRow, RoutingProbe } from './hold.repository';
+import { toCheckinHoldInfo, toHoldEventData } from './hold.mapper';
+import { FloatingPolicyService } from '../transit/floating-policy.service';
+import { TransitRepository, TransitRow } from '../transit/transit.repository';
 
 /** What routing needs to know about a copy; from the loan row when it was on loan, else from the catalog. */
 export interface RoutedItem {

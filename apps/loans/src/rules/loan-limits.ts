@@ -1,6 +1,6 @@
 import { ErrorCode } from '@app/contracts';
-import type { Refusal } from '../domain/circulation-checks';
-import type { LoanRule } from '../domain/loan-rule';
+import type { Refusal } from './circulation-checks';
+import type { LoanRule } from './loan-rule';
 
 export interface OpenLoanCounts {
   /** all the patron's open loans */
@@ -26,6 +26,21 @@ export function limitRefusal(rule: LoanRule, counts: OpenLoanCounts, owningBranc
       code: ErrorCode.TooManyItems,
       message: `patron ${who} already has ${counts.openFromOwningBranch} items of ${owningBranch} out (limit ${rule.maxItemsPerBranch})`,
       details: { openFromOwningBranch: counts.openFromOwningBranch, maxItemsPerBranch: rule.maxItemsPerBranch, owningBranch, ruleId: rule.id },
+    };
+  }
+  return null;
+}
+
+/**
+ * RENEWAL_LIMIT_REACHED when the loan has been renewed as often as the rule of its item allows (the
+ * rule the renewal resolves, like the new loan period).
+ */
+export function renewalRefusal(rule: LoanRule, renewals: number): Refusal | null {
+  if (renewals >= rule.maxRenewals) {
+    return {
+      code: ErrorCode.RenewalLimitReached,
+      message: `loan already renewed ${renewals} time(s) (limit ${rule.maxRenewals})`,
+      details: { renewals, maxRenewals: rule.maxRenewals, ruleId: rule.id },
     };
   }
   return null;

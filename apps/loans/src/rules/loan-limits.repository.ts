@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Statement } from '@app/common';
 import { EntityManager } from 'typeorm';
-import { lockPatronStatement } from '../repositories/loan.repository';
+import { lockPatronStatement } from '../shared/loan.repository';
 import { OpenLoanCounts } from './loan-limits';
 
 @Injectable()

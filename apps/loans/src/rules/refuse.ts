@@ -1,5 +1,5 @@
 import { DomainError } from '@app/common';
-import { Refusal } from '../domain/circulation-checks';
+import { Refusal } from './circulation-checks';
 
 /** Turn a domain refusal into the typed error that crosses NATS. */
 export function refuse(r: Refusal | null): void {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
-import { ANY, LoanRule, LoanRuleKey } from '../domain/loan-rule';
-import { LoanRuleEntity } from '../entities/loan-rule.entity';
+import { ANY, LoanRule, LoanRuleKey } from './loan-rule';
+import { LoanRuleEntity } from './loan-rule.entity';
 
 const RULE_COLUMNS = `id, scope, patron_type AS "patronType", item_type AS "itemType", loan_days AS "loanDays", max_items AS "maxItems",
   max_items_per_branch AS "maxItemsPerBranch", max_renewals AS "maxRenewals", renewal_days AS "renewalDays",

@@ -3,9 +3,9 @@ import { DomainError, TtlCache } from '@app/common';
 import { ErrorCode } from '@app/contracts';
 import { EntityManager } from 'typeorm';
 import { LoansEnvDto } from '../config/loans-env.dto';
-import { LoanRule, LoanRuleKey, pickLoanRule } from '../domain/loan-rule';
-import { CacheInvalidationService } from '../policy/cache-invalidation.service';
-import { LoanRuleRepository } from '../repositories/loan-rule.repository';
+import { LoanRule, LoanRuleKey, pickLoanRule } from './loan-rule';
+import { CacheInvalidationService } from '../shared/cache-invalidation.service';
+import { LoanRuleRepository } from './loan-rule.repository';
 
 const MAX_CACHED_KEYS = 10_000;
 

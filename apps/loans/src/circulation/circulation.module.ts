@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { CalendarModule } from '../calendar/calendar.module';
+import { FinesModule } from '../fines/fines.module';
+import { HoldsModule } from '../holds/holds.module';
+import { RulesModule } from '../rules/rules.module';
+import { SharedModule } from '../shared/shared.module';
+import { CheckinItemUseCase } from './checkin-item.usecase';
+import { CheckoutItemUseCase } from './checkout-item.usecase';
+import { LoanQueryService } from './loan-query.service';
+import { LoansController } from './loans.controller';
+import { RenewLoanUseCase } from './renew-loan.usecase';
+import { TransitReceiveController } from './transit-receive.controller';
+
+/** Checkout, checkin, renewal and loan queries: the top of the loans service, nothing imports it. */
+@Module({
+  imports: [SharedModule, CalendarModule, RulesModule, HoldsModule, FinesModule],
+  controllers: [LoansController, TransitReceiveController],
+  providers: [CheckoutItemUseCase, CheckinItemUseCase, RenewLoanUseCase, LoanQueryService],
+})
+export class CirculationModule {}

@@ -1,0 +1,15 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { CheckinResult, ReceiveTransitDto, TransitSubjects } from '@app/contracts';
+import { CheckinItemUseCase } from './checkin-item.usecase';
+
+/** Receiving a transit is a checkin at the destination: one code path decides what happens next. */
+@Controller()
+export class TransitReceiveController {
+  constructor(private readonly checkin: CheckinItemUseCase) {}
+
+  @MessagePattern(TransitSubjects.receive)
+  receive(@Payload() dto: ReceiveTransitDto): Promise<CheckinResult> {
+    return this.checkin.execute({ item: dto.item, branch: dto.branch, channel: dto.channel });
+  }
+}
