@@ -37,7 +37,8 @@ export const openByItemWithRecordStatement = (item: ItemRef, lock: boolean): Sta
  * in the same round trip (HoldRepository's routing probe after a return).
  */
 export const closeOpenLoanStatement = (item: ItemRef, at: Date, branch: string, channel: CirculationChannel): Statement => [
-  `UPDATE loans.loans SET returned_at = $3, return_branch = $4, return_channel = $5
+  // a back-dated return (book drop, offline) never ends a loan before it began
+  `UPDATE loans.loans SET returned_at = GREATEST($3, checked_out_at), return_branch = $4, return_channel = $5
    WHERE item_agency = $1 AND item_barcode = $2 AND returned_at IS NULL
    RETURNING ${LOAN_COLUMNS}, record_id AS "recordId", set_config('loans.closed_record', coalesce(record_id::text, ''), true) AS "closedRecordSetting"`,
   [item.agency, item.barcode, at, branch, channel],

@@ -182,6 +182,8 @@ export interface CheckoutResult {
   loan: LoanView;
   /** the rule that set the due date, so staff can see why */
   rule: { id: string; loanDays: number; maxItems: number; maxRenewals: number };
+  /** offline/no-block: conflicts applied anyway and put on the staff exceptions list */
+  exceptions?: { id: string; reason: string }[];
 }
 
 export interface CheckinResult {
@@ -206,10 +208,14 @@ export interface CheckinResult {
   transitId?: string | null;
   /** the overdue fine charged with this return (see docs/circulation.md) */
   fine?: { id: string; amountFen: number; chargeableDays: number | null };
+  /** offline/no-block or back-dated: conflicts put on the staff exceptions list */
+  exceptions?: { id: string; reason: string }[];
 }
 
 export interface RenewResult {
   loan: LoanView;
+  /** offline/no-block: refusals a live renewal would have given, applied anyway and put on the staff exceptions list */
+  exceptions?: { id: string; reason: string }[];
 }
 
 export interface PatronSummary {
