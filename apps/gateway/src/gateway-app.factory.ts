@@ -26,6 +26,8 @@ export async function createGatewayApp(env: GatewayEnvDto): Promise<NestExpressA
   // order matters: correlation id + request log first, so even parser errors are logged and tagged
   app.use(correlationMiddleware(logger));
   app.useBodyParser('json', { limit: env.BODY_LIMIT });
+  // the staff offline upload also takes CSV (POST /api/circulation/offline)
+  app.useBodyParser('text', { type: 'text/csv', limit: env.BODY_LIMIT });
   app.use(bodyParserErrorsMiddleware());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionsFilter(logger));

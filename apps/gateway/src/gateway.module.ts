@@ -7,6 +7,7 @@ import { GatewayEnvDto } from './config/gateway-env.dto';
 import { AgenciesController } from './controllers/agencies.controller';
 import { ApiKeysController } from './controllers/api-keys.controller';
 import { CirculationController } from './controllers/circulation.controller';
+import { OfflineCirculationController } from './controllers/offline-circulation.controller';
 import { GatewayHealthController } from './controllers/health.controller';
 import { HoldsController } from './controllers/holds.controller';
 import { ItemsController } from './controllers/items.controller';
@@ -27,6 +28,7 @@ import { CirculationApiService } from './services/circulation-api.service';
 import { HealthReportService } from './services/health-report.service';
 import { PatronsApiService } from './services/patrons-api.service';
 import { Sip2ApiService } from './services/sip2-api.service';
+import { IdempotentWrites } from './http/idempotency-key';
 
 const entities = [ApiKeyEntity];
 export const GATEWAY_MIGRATIONS = [CreateGatewaySchema1764316800000];
@@ -49,6 +51,7 @@ export class GatewayModule {
         ItemsController,
         PatronsController,
         CirculationController,
+        OfflineCirculationController,
         Sip2TerminalsController,
         HoldsController,
         TransitsController,
@@ -63,6 +66,7 @@ export class GatewayModule {
         CatalogApiService,
         PatronsApiService,
         CirculationApiService,
+        IdempotentWrites,
         HealthReportService,
         Sip2ApiService,
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -20,20 +20,25 @@ import {
   PlaceHoldDto,
 } from '@app/contracts';
 import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
+import { ApiIdempotencyKey, IdempotencyKey, IdempotentWrites } from '../http/idempotency-key';
 
 /** Holds, hold shelves and pick lists: thin forwarders to the loans service (loans.holds.*.v1). */
 @ApiTags('holds')
 @ApiKeyAuth()
 @Controller('api/holds')
 export class HoldsController {
-  constructor(private readonly rpc: NatsRpcClient) {}
+  constructor(
+    private readonly rpc: NatsRpcClient,
+    private readonly writes: IdempotentWrites,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Place a hold on a title (recordId) or one item, for pickup at a branch or locker' })
   @ApiCreatedResponse({ description: 'HoldView (status waiting, queuePosition)' })
   @ApiConflictResponse({ description: 'HOLD_ALREADY_PLACED, HOLD_PATRON_HAS_ITEM, HOLD_NOT_ALLOWED, HOLD_PICKUP_INVALID, PATRON_BLOCKED …', type: ErrorResponseDto })
-  place(@Body() dto: PlaceHoldDto): Promise<HoldView> {
-    return this.rpc.request(HoldSubjects.place, dto);
+  @ApiIdempotencyKey()
+  place(@Body() dto: PlaceHoldDto, @IdempotencyKey() key?: string): Promise<HoldView> {
+    return this.writes.write(HoldSubjects.place, dto, key);
   }
 
   @Get()
@@ -56,8 +61,10 @@ export class HoldsController {
   @ApiOperation({ summary: 'Cancel a hold (a copy on the hold shelf goes to the next in the queue)' })
   @ApiOkResponse({ description: 'HoldView (status cancelled)' })
   @ApiNotFoundResponse({ description: 'HOLD_NOT_FOUND', type: ErrorResponseDto })
-  cancel(@Param() p: HoldIdParamDto, @Body() body: CancelHoldBodyDto): Promise<HoldView> {
-    return this.rpc.request<HoldView, CancelHoldDto>(HoldSubjects.cancel, { ...body, holdId: p.id });
+  @ApiIdempotencyKey()
+  cancel(@Param() p: HoldIdParamDto, @Body() body: CancelHoldBodyDto, @IdempotencyKey() key?: string): Promise<HoldView> {
+    const dto: CancelHoldDto = { ...body, holdId: p.id };
+    return this.writes.write<HoldView>(HoldSubjects.cancel, dto, key);
   }
 
   @Get('shelf/:code')

@@ -1,21 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { NatsRpcClient } from '@app/common';
 import { CheckinDto, CheckinResult, CheckoutDto, CheckoutResult, LoanSubjects, RenewDto, RenewResult } from '@app/contracts';
+import { IdempotentWrites } from '../http/idempotency-key';
 
 /** Checkout, checkin and renew: forwarded to the loans service, which owns the rules. */
 @Injectable()
 export class CirculationApiService {
-  constructor(private readonly rpc: NatsRpcClient) {}
+  constructor(
+    private readonly rpc: NatsRpcClient,
+    private readonly writes: IdempotentWrites,
+  ) {}
 
-  checkout(dto: CheckoutDto): Promise<CheckoutResult> {
-    return this.rpc.request(LoanSubjects.checkout, dto);
+  checkout(dto: CheckoutDto, idempotencyKey?: string): Promise<CheckoutResult> {
+    return this.writes.write(LoanSubjects.checkout, dto, idempotencyKey);
   }
 
-  checkin(dto: CheckinDto): Promise<CheckinResult> {
-    return this.rpc.request(LoanSubjects.checkin, dto);
+  checkin(dto: CheckinDto, idempotencyKey?: string): Promise<CheckinResult> {
+    return this.writes.write(LoanSubjects.checkin, dto, idempotencyKey);
   }
 
-  renew(dto: RenewDto): Promise<RenewResult> {
-    return this.rpc.request(LoanSubjects.renew, dto);
+  renew(dto: RenewDto, idempotencyKey?: string): Promise<RenewResult> {
+    return this.writes.write(LoanSubjects.renew, dto, idempotencyKey);
   }
 }

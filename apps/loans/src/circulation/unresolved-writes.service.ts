@@ -46,11 +46,13 @@ export class UnresolvedWritesService implements OnApplicationBootstrap {
       const loan = (row.reply as CheckoutResult | CheckinResult | RenewResult | null)?.loan ?? null;
       const at = new Date(e.refusedAt);
       if (row.subject === LoanSubjects.checkout && loan) {
-        const closed = await m.query(
+        const updated = await m.query(
           `UPDATE loans.loans SET returned_at = now(), return_branch = checkout_branch, return_channel = channel
            WHERE id = $1 AND returned_at IS NULL RETURNING ${LOAN_COLUMNS}`,
           [loan.id],
         );
+        // TypeORM answers an UPDATE with [rows, count]
+        const closed = (Array.isArray(updated[0]) ? updated[0] : updated) as Record<string, unknown>[];
         if (closed.length > 0) {
           const entity = toEntity(closed[0]);
           await this.outbox.add<LoanEventData>(m, EventSubjects.loanClosed, toLoanEventData(entity, entity.checkoutBranch, entity.channel));

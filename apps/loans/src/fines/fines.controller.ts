@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
@@ -30,7 +31,9 @@ export class FinesController {
 
   @MessagePattern(FineSubjects.pay)
   pay(@Payload() dto: PayFinesDto): Promise<PayFinesResult> {
-    return this.fines.pay(dto);
+    // a payment is idempotent per (patron, transaction id): a key without a transaction id becomes one
+    const transactionId = dto.transactionId ?? (dto.idempotencyKey ? `key:${createHash('sha256').update(dto.idempotencyKey).digest('base64url').slice(0, 40)}` : undefined);
+    return this.fines.pay({ ...dto, ...(transactionId ? { transactionId } : {}) });
   }
 
   @MessagePattern(FineSubjects.waive)
