@@ -40,6 +40,14 @@ export class LoansEnvDto extends BaseEnvDto {
   @Max(365)
   OFFLINE_MAX_DAYS_BACK = 7;
 
+  /** Idempotency keys (and their stored replies) older than this are deleted; 0 keeps them. Keep it above OFFLINE_MAX_DAYS_BACK. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  IDEMPOTENCY_RETENTION_DAYS = 8;
+
   /** Per-agency exceptions to OFFLINE_MAX_DAYS_BACK: `CN-320583-1-KSL=7,CN-320585-1-TCL=3`. */
   @IsOptional()
   @Matches(/^([A-Za-z0-9:/-]+=\d{1,3})(,[A-Za-z0-9:/-]+=\d{1,3})*$/, { message: 'OFFLINE_MAX_DAYS_BACK_BY_AGENCY must look like ISIL=days,ISIL=days' })

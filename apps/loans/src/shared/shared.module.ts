@@ -4,6 +4,7 @@ import { CacheInvalidationService } from './cache-invalidation.service';
 import { CatalogClient } from './catalog.client';
 import { CirculationExceptionsRepository } from './circulation-exceptions.repository';
 import { IdempotencyService } from './idempotency.service';
+import { IdempotencyPrunerService } from './idempotency-pruner.service';
 import { OfflinePolicyService } from './offline-policy.service';
 import { LoanEntity } from './loan.entity';
 import { LoanRepository } from './loan.repository';
@@ -16,7 +17,7 @@ import { PatronsClient } from './patrons.client';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([LoanEntity])],
-  providers: [LoanRepository, PatronsClient, CatalogClient, CacheInvalidationService, IdempotencyService, CirculationExceptionsRepository, OfflinePolicyService],
+  providers: [LoanRepository, PatronsClient, CatalogClient, CacheInvalidationService, IdempotencyService, CirculationExceptionsRepository, OfflinePolicyService, IdempotencyPrunerService],
   exports: [LoanRepository, PatronsClient, CatalogClient, CacheInvalidationService, IdempotencyService, CirculationExceptionsRepository, OfflinePolicyService],
 })
 export class SharedModule {}

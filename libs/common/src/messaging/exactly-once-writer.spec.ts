@@ -22,7 +22,7 @@ const opts = { deadlineMs: 300, outcomeMs: 300, attemptMs: 100, pauseMs: 1 };
 describe('ExactlyOnceWriter', () => {
   it('without a key: one plain request, as before', async () => {
     const rpc = new FakeRpc([() => 'ok']);
-    await expect(new ExactlyOnceWriter(rpc, opts).write('loans.checkout.v1', { a: 1 })).resolves.toBe('ok');
+    await expect(new ExactlyOnceWriter(rpc, opts).write('loans.checkout.v1', { a: 1 } as { idempotencyKey?: string })).resolves.toBe('ok');
     expect(rpc.calls).toEqual([{ subject: 'loans.checkout.v1', data: { a: 1 }, timeoutMs: undefined }]);
   });
 
