@@ -1,5 +1,15 @@
 import { NatsRpcClient } from '@app/common';
-import { CalendarSubjects, CreateClosureDto, LoanRuleSubjects, Sip2Subjects, TransitSubjects, UpsertCalendarDto, UpsertFloatingRuleDto, UpsertLoanRuleDto } from '@app/contracts';
+import {
+  CreateClosureDto,
+  LoansCalendarsUpsert,
+  LoansClosuresCreate,
+  LoansFloatingRulesUpsert,
+  LoansRulesUpsert,
+  Sip2UpsertTerminal,
+  UpsertCalendarDto,
+  UpsertFloatingRuleDto,
+  UpsertLoanRuleDto,
+} from '@app/contracts';
 import { DEMO_TERMINALS, KSL } from './demo-data';
 
 export interface DemoSeedStep {
@@ -13,7 +23,7 @@ const sip2Terminals: DemoSeedStep = {
   name: 'sip2Terminals',
   async run(rpc) {
     for (const t of DEMO_TERMINALS) {
-      await rpc.request(Sip2Subjects.upsertTerminal, {
+      await rpc.call(Sip2UpsertTerminal, {
         ...t,
         description: t.charset === 'gb18030' ? '森林公园24小时自助图书馆 智能书柜' : '总馆一楼自助借还机',
       });
@@ -35,7 +45,7 @@ const floatingRules: DemoSeedStep = {
   name: 'floatingRules',
   async run(rpc) {
     // an upsert: running it again changes nothing
-    for (const rule of DEMO_FLOATING_RULES) await rpc.request(TransitSubjects.upsertFloatingRule, rule);
+    for (const rule of DEMO_FLOATING_RULES) await rpc.call(LoansFloatingRulesUpsert, rule);
     return DEMO_FLOATING_RULES.length;
   },
 };
@@ -70,9 +80,9 @@ const circulationRules: DemoSeedStep = {
   name: 'circulationRules',
   async run(rpc) {
     // upserts, and a closure identical to an existing one is not added twice: idempotent
-    for (const rule of DEMO_LOAN_RULES) await rpc.request(LoanRuleSubjects.upsert, rule);
-    for (const cal of DEMO_CALENDARS) await rpc.request(CalendarSubjects.upsert, cal);
-    for (const h of DEMO_HOLIDAYS) await rpc.request(CalendarSubjects.createClosure, h);
+    for (const rule of DEMO_LOAN_RULES) await rpc.call(LoansRulesUpsert, rule);
+    for (const cal of DEMO_CALENDARS) await rpc.call(LoansCalendarsUpsert, cal);
+    for (const h of DEMO_HOLIDAYS) await rpc.call(LoansClosuresCreate, h);
     return DEMO_LOAN_RULES.length + DEMO_CALENDARS.length + DEMO_HOLIDAYS.length;
   },
 };

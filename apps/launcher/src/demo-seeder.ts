@@ -1,12 +1,14 @@
 import { NatsRpcClient, RemoteError } from '@app/common';
 import {
-  CatalogSubjects,
+  CatalogCreateItem,
+  CatalogCreateRecord,
+  CatalogGetItem,
+  CatalogSearchRecords,
+  CatalogUpsertAgency,
+  CatalogUpsertBranch,
   ErrorCode,
-  ItemView,
-  Page,
-  PatronSubjects,
-  PatronView,
-  RecordView,
+  PatronsCreate,
+  PatronsGet,
 } from '@app/contracts';
 import { DEMO_AGENCIES, DEMO_BRANCHES, DEMO_ITEMS, DEMO_PATRONS, DEMO_PIN, KSL } from './demo-data';
 import { DEMO_SEED_STEPS } from './demo-seed-steps';
@@ -38,11 +40,11 @@ export class DemoSeeder {
   /** True when the demo data is already there (last item of the set exists). */
   async isSeeded(): Promise<boolean> {
     const last = DEMO_ITEMS[DEMO_ITEMS.length - 1];
-    const item = await getOrNull(this.rpc.request<ItemView>(CatalogSubjects.getItem, { agency: last.agency, barcode: last.barcode }), [
+    const item = await getOrNull(this.rpc.call(CatalogGetItem, { agency: last.agency, barcode: last.barcode }), [
       ErrorCode.ItemUnknown,
     ]);
     if (!item) return false;
-    const patron = await getOrNull(this.rpc.request<PatronView>(PatronSubjects.get, { agency: KSL, barcode: 'P0000004' }), [ErrorCode.PatronUnknown]);
+    const patron = await getOrNull(this.rpc.call(PatronsGet, { agency: KSL, barcode: 'P0000004' }), [ErrorCode.PatronUnknown]);
     return patron !== null;
   }
 
@@ -51,24 +53,24 @@ export class DemoSeeder {
     const created: Record<string, number> = { agencies: 0, branches: 0, records: 0, items: 0, patrons: 0 };
 
     for (const a of DEMO_AGENCIES) {
-      await this.rpc.request(CatalogSubjects.upsertAgency, a);
+      await this.rpc.call(CatalogUpsertAgency, a);
       created.agencies++;
     }
     for (const b of DEMO_BRANCHES) {
-      await this.rpc.request(CatalogSubjects.upsertBranch, b);
+      await this.rpc.call(CatalogUpsertBranch, b);
       created.branches++;
     }
 
     for (const it of DEMO_ITEMS) {
-      const existing = await getOrNull(this.rpc.request<ItemView>(CatalogSubjects.getItem, { agency: it.agency, barcode: it.barcode }), [
+      const existing = await getOrNull(this.rpc.call(CatalogGetItem, { agency: it.agency, barcode: it.barcode }), [
         ErrorCode.ItemUnknown,
       ]);
       if (existing) continue;
       // reuse a record left by an interrupted earlier run rather than duplicating it
-      const found = await this.rpc.request<Page<RecordView>>(CatalogSubjects.searchRecords, { title: it.title.title, limit: 50 });
+      const found = await this.rpc.call(CatalogSearchRecords, { title: it.title.title, limit: 50 });
       let record = found.items.find((r) => r.title === it.title.title && r.author === it.title.author);
       if (!record) {
-        record = await this.rpc.request<RecordView>(CatalogSubjects.createRecord, {
+        record = await this.rpc.call(CatalogCreateRecord, {
           title: it.title.title,
           author: it.title.author,
           publisher: it.title.publisher,
@@ -78,7 +80,7 @@ export class DemoSeeder {
         });
         created.records++;
       }
-      await this.rpc.request(CatalogSubjects.createItem, {
+      await this.rpc.call(CatalogCreateItem, {
         agency: it.agency,
         barcode: it.barcode,
         recordId: record.id,
@@ -93,12 +95,12 @@ export class DemoSeeder {
     }
 
     for (const p of DEMO_PATRONS) {
-      const existing = await getOrNull(this.rpc.request<PatronView>(PatronSubjects.get, { agency: p.agency, barcode: p.barcode }), [
+      const existing = await getOrNull(this.rpc.call(PatronsGet, { agency: p.agency, barcode: p.barcode }), [
         ErrorCode.PatronUnknown,
       ]);
       if (existing) continue;
       const { note: _note, ...dto } = p;
-      await this.rpc.request(PatronSubjects.create, { ...dto, pin: DEMO_PIN });
+      await this.rpc.call(PatronsCreate, { ...dto, pin: DEMO_PIN });
       created.patrons++;
     }
 

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createStandaloneRpcClient } from '@app/common';
-import { healthSubject, ServiceHealth, ServiceName, ServiceNames } from '@app/contracts';
+import { HealthCheck, ServiceName, ServiceNames } from '@app/contracts';
 import { Infra, startInfra } from '@app/runtime';
 import { defaultServiceNodeFlags, LauncherEnvDto, parseNodeFlags } from './config/launcher-env.dto';
 import { DemoSeeder, SeedReport } from './demo-seeder';
@@ -96,7 +96,7 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
       await Promise.all(
         wanted
           .filter((s): s is ServiceName => s !== 'gateway')
-          .map((name) => waitUntil(deadline, async () => (await client.request<ServiceHealth>(healthSubject(name), {})).status === 'up', `${name} healthy`)),
+          .map((name) => waitUntil(deadline, async () => (await client.call(HealthCheck(name), {})).status === 'up', `${name} healthy`)),
       );
       if (wanted.includes('gateway')) {
         supervisor.start({ name: 'gateway', entry: 'apps/gateway/src/main.js', env: common, nodeFlags: nodeFlags('gateway') });

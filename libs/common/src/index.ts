@@ -7,6 +7,7 @@ export * from './errors/domain-error';
 export * from './cache/ttl-cache';
 export * from './messaging/nats-connection.provider';
 export * from './messaging/nats-rpc.client';
+export * from './messaging/handles.decorator';
 export * from './messaging/rpc-exception.filter';
 export * from './messaging/validation.pipe';
 export * from './messaging/correlated-server-nats';

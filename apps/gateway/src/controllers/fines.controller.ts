@@ -4,11 +4,14 @@ import { NatsRpcClient } from '@app/common';
 import {
   ClaimReturnedDto,
   ClaimReturnedResult,
-  ErrorResponseDto,
   FineIdParamDto,
-  FineSubjects,
   FinesPage,
   ListFinesQueryDto,
+  LoansClaimReturned,
+  LoansFinesList,
+  LoansFinesPay,
+  LoansFinesWaive,
+  LoansMarkLost,
   MarkLostDto,
   MarkLostResult,
   PatronRefDto,
@@ -17,6 +20,7 @@ import {
   WaiveFineBodyDto,
   WaiveFineResult,
 } from '@app/contracts';
+import { ErrorResponseDto } from '../dto';
 import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
 import { ApiIdempotencyKey, IdempotencyKey, IdempotentWrites } from '../http/idempotency-key';
 
@@ -34,7 +38,7 @@ export class FinesController {
   @ApiOperation({ summary: "A patron's fines (open by default) and everything they owe, in fen" })
   @ApiOkResponse({ description: 'FinesPage' })
   list(@Param() patron: PatronRefDto, @Query() query: ListFinesQueryDto): Promise<FinesPage> {
-    return this.rpc.request(FineSubjects.list, { ...query, patron });
+    return this.rpc.call(LoansFinesList, { ...query, patron });
   }
 
   @Post('patrons/:agency/:barcode/fines/payments')
@@ -44,7 +48,7 @@ export class FinesController {
   @ApiConflictResponse({ description: 'PAYMENT_EXCEEDS_BALANCE', type: ErrorResponseDto })
   @ApiIdempotencyKey()
   pay(@Param() patron: PatronRefDto, @Body() body: PayFinesBodyDto, @IdempotencyKey() key?: string): Promise<PayFinesResult> {
-    return this.writes.write(FineSubjects.pay, { ...body, patron }, key);
+    return this.writes.write(LoansFinesPay, { ...body, patron }, key);
   }
 
   @Post('fines/:fineId/waive')
@@ -54,7 +58,7 @@ export class FinesController {
   @ApiOkResponse({ description: 'WaiveFineResult' })
   @ApiNotFoundResponse({ description: 'FINE_NOT_FOUND', type: ErrorResponseDto })
   waive(@Param() p: FineIdParamDto, @Body() body: WaiveFineBodyDto): Promise<WaiveFineResult> {
-    return this.rpc.request(FineSubjects.waive, { ...body, fineId: p.fineId });
+    return this.rpc.call(LoansFinesWaive, { ...body, fineId: p.fineId });
   }
 
   @Post('circulation/mark-lost')
@@ -63,7 +67,7 @@ export class FinesController {
   @ApiOkResponse({ description: 'MarkLostResult' })
   @ApiNotFoundResponse({ description: 'LOAN_NOT_FOUND', type: ErrorResponseDto })
   markLost(@Body() dto: MarkLostDto): Promise<MarkLostResult> {
-    return this.rpc.request(FineSubjects.markLost, dto);
+    return this.rpc.call(LoansMarkLost, dto);
   }
 
   @Post('circulation/claim-returned')
@@ -72,6 +76,6 @@ export class FinesController {
   @ApiOkResponse({ description: 'ClaimReturnedResult' })
   @ApiNotFoundResponse({ description: 'LOAN_NOT_FOUND', type: ErrorResponseDto })
   claimReturned(@Body() dto: ClaimReturnedDto): Promise<ClaimReturnedResult> {
-    return this.rpc.request(FineSubjects.claimReturned, dto);
+    return this.rpc.call(LoansClaimReturned, dto);
   }
 }

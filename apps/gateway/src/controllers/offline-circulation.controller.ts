@@ -3,8 +3,9 @@ import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } 
 import { NatsRpcClient } from '@app/common';
 import {
   CirculationExceptionView,
-  FieldCirculationSubjects,
   ListCirculationExceptionsDto,
+  LoansOfflineExceptions,
+  LoansOfflineUpload,
   OfflineUploadDto,
   OfflineUploadResult,
   Page,
@@ -47,13 +48,13 @@ export class OfflineCirculationController {
       }
     }
     // validated by the loans service (VALIDATION_FAILED → 400 with the fields)
-    return this.rpc.request(FieldCirculationSubjects.offlineUpload, dto, { timeoutMs: UPLOAD_TIMEOUT_MS });
+    return this.rpc.call(LoansOfflineUpload, dto as OfflineUploadDto, { timeoutMs: UPLOAD_TIMEOUT_MS });
   }
 
   @Get('exceptions')
   @ApiOperation({ summary: 'Offline and no-block transactions applied with a conflict, newest first (the staff exceptions list)' })
   @ApiOkResponse({ description: 'Page<CirculationExceptionView>' })
   exceptions(@Query() q: ListCirculationExceptionsDto): Promise<Page<CirculationExceptionView>> {
-    return this.rpc.request(FieldCirculationSubjects.offlineExceptions, q);
+    return this.rpc.call(LoansOfflineExceptions, q);
   }
 }

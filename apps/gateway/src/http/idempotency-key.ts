@@ -1,6 +1,7 @@
 import { BadRequestException, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import { ExactlyOnceWriter, NatsRpcClient } from '@app/common';
+import type { ReplyOf, RequestOf, RpcContract } from '@app/contracts';
 import { GatewayEnvDto } from '../config/gateway-env.dto';
 import type { GatewayRequest } from './gateway-request';
 
@@ -47,8 +48,8 @@ export class IdempotentWrites {
     });
   }
 
-  write<T>(subject: string, dto: object, key: string | undefined): Promise<T> {
+  write<C extends RpcContract<string, { idempotencyKey?: string; deadline?: string }>>(contract: C, dto: RequestOf<C>, key: string | undefined): Promise<ReplyOf<C>> {
     const { idempotencyKey: _k, deadline: _d, ...body } = dto as { idempotencyKey?: string; deadline?: string };
-    return this.writer.write<T, object>(subject, key ? { ...body, idempotencyKey: key } : body);
+    return this.writer.write(contract, (key ? { ...body, idempotencyKey: key } : body) as RequestOf<C>);
   }
 }

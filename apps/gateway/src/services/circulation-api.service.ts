@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { NatsRpcClient } from '@app/common';
-import { CheckinDto, CheckinResult, CheckoutDto, CheckoutResult, LoanSubjects, RenewDto, RenewResult } from '@app/contracts';
+import {
+  CheckinDto,
+  CheckinResult,
+  CheckoutDto,
+  CheckoutResult,
+  LoansCheckin,
+  LoansCheckout,
+  LoansRenew,
+  RenewDto,
+  RenewResult,
+} from '@app/contracts';
 import { IdempotentWrites } from '../http/idempotency-key';
 
 /** Checkout, checkin and renew: forwarded to the loans service, which owns the rules. */
@@ -12,14 +22,14 @@ export class CirculationApiService {
   ) {}
 
   checkout(dto: CheckoutDto, idempotencyKey?: string): Promise<CheckoutResult> {
-    return this.writes.write(LoanSubjects.checkout, dto, idempotencyKey);
+    return this.writes.write(LoansCheckout, dto, idempotencyKey);
   }
 
   checkin(dto: CheckinDto, idempotencyKey?: string): Promise<CheckinResult> {
-    return this.writes.write(LoanSubjects.checkin, dto, idempotencyKey);
+    return this.writes.write(LoansCheckin, dto, idempotencyKey);
   }
 
   renew(dto: RenewDto, idempotencyKey?: string): Promise<RenewResult> {
-    return this.writes.write(LoanSubjects.renew, dto, idempotencyKey);
+    return this.writes.write(LoansRenew, dto, idempotencyKey);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OutboxService, queryTogether } from '@app/common';
-import { CheckinDto, CheckinResult, EventSubjects, ItemStatus, LoanEventData, LoanSubjects } from '@app/contracts';
+import { CheckinDto, CheckinResult, ItemStatus, LoanClosed, LoansCheckin } from '@app/contracts';
 import { DataSource, EntityManager } from 'typeorm';
 import { CatalogClient } from '../shared/catalog.client';
 import { FineRow } from '../fines/fines.repository';
@@ -42,7 +42,7 @@ export class CheckinItemUseCase {
 
   /** With an idempotency key, the reply of a return is stored with it; a repeated key answers it again. */
   execute(dto: CheckinDto): Promise<CheckinResult> {
-    return this.idempotency.run(LoanSubjects.checkin, dto, (once) => this.checkin(dto, once));
+    return this.idempotency.run(LoansCheckin.subject, dto, (once) => this.checkin(dto, once));
   }
 
   private async checkin(dto: CheckinDto, once: OnceWrite | null): Promise<CheckinResult> {
@@ -68,7 +68,7 @@ export class CheckinItemUseCase {
       const closedRow = this.loans.withRecordFrom(closedRows);
       const loan = closedRow?.loan ?? null;
       if (!loan) return null;
-      await this.outbox.add<LoanEventData>(m, EventSubjects.loanClosed, toLoanEventData(loan, dto.branch, channel), now);
+      await this.outbox.add(m, LoanClosed, toLoanEventData(loan, dto.branch, channel), now);
       // an overdue fine is charged with the return, atomically (nothing is read when the loan was on time)
       fine = await this.fines.assessOverdue(m, loan, dto.branch, loan.returnedAt ?? returnedAt);
       const probe = this.routing.probeFrom(probeRows);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, OutboxService, queryTogether } from '@app/common';
-import { CheckoutDto, CheckoutResult, ErrorCode, EventSubjects, LoanEventData, LoanSubjects } from '@app/contracts';
+import { CheckoutDto, CheckoutResult, ErrorCode, LoanCreated, LoansCheckout } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CatalogClient } from '../shared/catalog.client';
@@ -45,7 +45,7 @@ export class CheckoutItemUseCase {
 
   /** With an idempotency key the reply is stored with the loan; a repeated key answers it again. */
   execute(dto: CheckoutDto): Promise<CheckoutResult> {
-    return this.idempotency.run(LoanSubjects.checkout, dto, (once) => (dto.noBlock ? this.offline.execute(dto, once) : this.live(dto, once)));
+    return this.idempotency.run(LoansCheckout.subject, dto, (once) => (dto.noBlock ? this.offline.execute(dto, once) : this.live(dto, once)));
   }
 
   private async live(dto: CheckoutDto, once: OnceWrite | null): Promise<CheckoutResult> {
@@ -116,7 +116,7 @@ export class CheckoutItemUseCase {
           loanedToThisPatron: holder?.patronAgency === loan.patronAgency && holder?.patronBarcode === loan.patronBarcode,
         });
       }
-      await this.outbox.add<LoanEventData>(m, EventSubjects.loanCreated, toLoanEventData(loan, loan.checkoutBranch, loan.channel), now);
+      await this.outbox.add(m, LoanCreated, toLoanEventData(loan, loan.checkoutBranch, loan.channel), now);
       // the key and this reply go with the COMMIT, through the deadline guard
       if (once) await once.record(m, result);
     });

@@ -2,8 +2,10 @@ import {
   CheckoutResult,
   CirculationExceptionView,
   ErrorCode,
-  FieldCirculationSubjects,
-  FieldEventSubjects,
+  LoansIdempotencyOutcome,
+  LoansOfflineExceptions,
+  LoansOfflineUpload,
+  Sip2WriteUnresolved,
   FineSubjects,
   IdempotencyOutcome,
   LoanRuleSubjects,
@@ -34,7 +36,7 @@ describe('exactly-once writes, offline transactions and renewal rules (real Post
   const createItem = (barcode: string, extra: Record<string, unknown> = {}) => fx.createItem(barcode, recordId, extra);
   const openLoans = async (item: string) =>
     Number((await db.query(`SELECT count(*) AS n FROM loans.loans WHERE item_barcode = $1 AND returned_at IS NULL`, [item])).rows[0].n);
-  const exceptions = (branch?: string) => rpc.request<Page<CirculationExceptionView>>(FieldCirculationSubjects.offlineExceptions, { ...(branch ? { branch } : {}), limit: 100 });
+  const exceptions = (branch?: string) => rpc.request<Page<CirculationExceptionView>>(LoansOfflineExceptions.subject, { ...(branch ? { branch } : {}), limit: 100 });
 
   beforeAll(async () => {
     await fx.start();
@@ -62,7 +64,7 @@ describe('exactly-once writes, offline transactions and renewal rules (real Post
       await expect(checkout('P-B', 'X-2', { idempotencyKey: key })).rejects.toMatchObject(refusal(ErrorCode.IdempotencyKeyReused));
       expect(await openLoans('X-2')).toBe(0);
 
-      const outcome = await rpc.request<IdempotencyOutcome>(FieldCirculationSubjects.idempotencyOutcome, { key });
+      const outcome = await rpc.request<IdempotencyOutcome>(LoansIdempotencyOutcome.subject, { key });
       expect(outcome).toMatchObject({ key, state: 'committed', reply: first });
     });
 
@@ -98,7 +100,7 @@ describe('exactly-once writes, offline transactions and renewal rules (real Post
     it('an abandoned key can never commit later (tombstone), and says so', async () => {
       await createItem('X-6');
       const key = `test:${randomUUID()}`;
-      const abandoned = await rpc.request<IdempotencyOutcome>(FieldCirculationSubjects.idempotencyOutcome, { key, abandon: true });
+      const abandoned = await rpc.request<IdempotencyOutcome>(LoansIdempotencyOutcome.subject, { key, abandon: true });
       expect(abandoned).toEqual({ key, state: 'abandoned' });
       // the copy of the request that was still in flight arrives now
       await expect(checkout('P-A', 'X-6', { idempotencyKey: key })).rejects.toMatchObject(refusal(ErrorCode.RequestAbandoned));
@@ -112,8 +114,8 @@ describe('exactly-once writes, offline transactions and renewal rules (real Post
       const nc = await connect({ servers: fx.env.natsUrl });
       try {
         const data = { key, subject: LoanSubjects.checkout, origin: 'sip2', refusedAt: new Date().toISOString() };
-        const envelope = { id: randomUUID(), type: FieldEventSubjects.writeUnresolved, source: 'sip2', occurredAt: data.refusedAt, correlationId: null, data };
-        await nc.jetstream().publish(FieldEventSubjects.writeUnresolved, JSONCodec().encode(envelope), { msgID: envelope.id });
+        const envelope = { id: randomUUID(), type: Sip2WriteUnresolved.subject, source: 'sip2', occurredAt: data.refusedAt, correlationId: null, data };
+        await nc.jetstream().publish(Sip2WriteUnresolved.subject, JSONCodec().encode(envelope), { msgID: envelope.id });
       } finally {
         await nc.close();
       }
@@ -198,7 +200,7 @@ describe('exactly-once writes, offline transactions and renewal rules (real Post
           { kind: 'checkout', at: t(1), item: ref('NO-SUCH'), patron: ref('P-A'), id: 'l5' },
         ],
       };
-      const r = await rpc.request<OfflineUploadResult>(FieldCirculationSubjects.offlineUpload, upload);
+      const r = await rpc.request<OfflineUploadResult>(LoansOfflineUpload.subject, upload);
       expect(r.results.map((x) => [x.id, x.status])).toEqual([
         ['l1', 'applied'],
         ['l2', 'applied'],
@@ -214,7 +216,7 @@ describe('exactly-once writes, offline transactions and renewal rules (real Post
       const list = await exceptions('KSL-ZS');
       expect(list.items.filter((e) => e.item.barcode === 'U-1')).toHaveLength(1);
 
-      const again = await rpc.request<OfflineUploadResult>(FieldCirculationSubjects.offlineUpload, upload);
+      const again = await rpc.request<OfflineUploadResult>(LoansOfflineUpload.subject, upload);
       expect(again.results.map((x) => [x.id, x.status])).toEqual(r.results.map((x) => [x.id, x.status]));
       expect((await exceptions('KSL-ZS')).items.filter((e) => e.item.barcode === 'U-1')).toHaveLength(1);
     });

@@ -1,11 +1,15 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
+import { Handles } from '@app/common';
 import {
   CirculationExceptionView,
-  FieldCirculationSubjects,
   IdempotencyOutcome,
   IdempotencyOutcomeDto,
   ListCirculationExceptionsDto,
+  LoansIdempotencyOutcome,
+  LoansOfflineExceptions,
+  LoansOfflinePolicy,
+  LoansOfflineUpload,
   OfflinePolicyDto,
   OfflinePolicyView,
   OfflineUploadDto,
@@ -27,22 +31,22 @@ export class FieldCirculationController {
     private readonly offline: OfflinePolicyService,
   ) {}
 
-  @MessagePattern(FieldCirculationSubjects.idempotencyOutcome)
+  @Handles(LoansIdempotencyOutcome)
   outcome(@Payload() dto: IdempotencyOutcomeDto): Promise<IdempotencyOutcome> {
     return this.idempotency.outcome(dto.key, dto.abandon === true);
   }
 
-  @MessagePattern(FieldCirculationSubjects.offlineUpload)
+  @Handles(LoansOfflineUpload)
   offlineUpload(@Payload() dto: OfflineUploadDto): Promise<OfflineUploadResult> {
     return this.upload.execute(dto);
   }
 
-  @MessagePattern(FieldCirculationSubjects.offlineExceptions)
+  @Handles(LoansOfflineExceptions)
   list(@Payload() dto: ListCirculationExceptionsDto): Promise<Page<CirculationExceptionView>> {
     return this.exceptions.list({ branch: dto.branch, includeResolved: dto.includeResolved, limit: dto.limit ?? 50, offset: dto.offset ?? 0 });
   }
 
-  @MessagePattern(FieldCirculationSubjects.offlinePolicy)
+  @Handles(LoansOfflinePolicy)
   policy(@Payload() dto: OfflinePolicyDto): OfflinePolicyView {
     return { agency: dto.agency, maxDaysBack: this.offline.maxDaysBack(dto.agency) };
   }

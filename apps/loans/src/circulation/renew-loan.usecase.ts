@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, OutboxService, queryTogether } from '@app/common';
-import { CirculationExceptionReason, ErrorCode, EventSubjects, LoanEventData, LoanSubjects, RenewDto, RenewResult } from '@app/contracts';
+import { CirculationExceptionReason, ErrorCode, LoanRenewed, LoansRenew, RenewDto, RenewResult } from '@app/contracts';
 import { DataSource } from 'typeorm';
 import { PatronsClient } from '../shared/patrons.client';
 import { LoansEnvDto } from '../config/loans-env.dto';
@@ -42,7 +42,7 @@ export class RenewLoanUseCase {
 
   /** With an idempotency key the reply is stored with the renewal; a repeated key answers it again. */
   execute(dto: RenewDto): Promise<RenewResult> {
-    return this.idempotency.run(LoanSubjects.renew, dto, (once) => this.renew(dto, once));
+    return this.idempotency.run(LoansRenew.subject, dto, (once) => this.renew(dto, once));
   }
 
   private async renew(dto: RenewDto, once: OnceWrite | null): Promise<RenewResult> {
@@ -95,7 +95,7 @@ export class RenewLoanUseCase {
       loan.renewals += 1;
       loan.lastRenewedAt = now;
       await this.loans.saveRenewal(m, loan.id, loan.dueAt, loan.dueDate, loan.renewals, now);
-      await this.outbox.add<LoanEventData>(m, EventSubjects.loanRenewed, toLoanEventData(loan, dto.branch ?? loan.checkoutBranch, dto.channel ?? 'api'), now);
+      await this.outbox.add(m, LoanRenewed, toLoanEventData(loan, dto.branch ?? loan.checkoutBranch, dto.channel ?? 'api'), now);
       for (const r of waived) {
         const reason = r.code.toLowerCase() as CirculationExceptionReason;
         const id = await this.exceptions.add(m, {

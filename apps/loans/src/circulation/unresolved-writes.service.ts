@@ -1,13 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EventConsumerService, OutboxService } from '@app/common';
-import { CheckinResult, CheckoutResult, EventEnvelope, EventSubjects, FieldEventSubjects, LoanEventData, LoanSubjects, OfflineTransactionKind, RenewResult, WriteUnresolvedEventData } from '@app/contracts';
+import { CheckinResult, CheckoutResult, EventEnvelope, LoanClosed, LoansCheckin, LoansCheckout, LoansRenew, Sip2WriteUnresolved, OfflineTransactionKind, RenewResult, WriteUnresolvedEventData } from '@app/contracts';
 import { DataSource } from 'typeorm';
 import { CirculationExceptionsRepository } from '../shared/circulation-exceptions.repository';
 import { IdempotencyRow } from '../shared/idempotency.service';
 import { LOAN_COLUMNS, toEntity } from '../shared/loan.repository';
 import { toLoanEventData } from '../shared/loan.mapper';
 
-const KIND_OF: Record<string, OfflineTransactionKind> = { [LoanSubjects.checkout]: 'checkout', [LoanSubjects.checkin]: 'checkin', [LoanSubjects.renew]: 'renew' };
+const KIND_OF: Record<string, OfflineTransactionKind> = { [LoansCheckout.subject]: 'checkout', [LoansCheckin.subject]: 'checkin', [LoansRenew.subject]: 'renew' };
 
 /**
  * A caller (the SIP2 adapter) refused a write to its terminal because it could not learn the outcome
@@ -30,7 +30,7 @@ export class UnresolvedWritesService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await this.consumer.consume({
       durable: 'loans-unresolved-writes',
-      filterSubject: FieldEventSubjects.writeUnresolved,
+      filterSubject: Sip2WriteUnresolved.subject,
       handler: (event: EventEnvelope) => this.resolve(event.data as WriteUnresolvedEventData).then(() => undefined),
     });
   }
@@ -45,7 +45,7 @@ export class UnresolvedWritesService implements OnApplicationBootstrap {
       const kind = KIND_OF[row.subject ?? ''];
       const loan = (row.reply as CheckoutResult | CheckinResult | RenewResult | null)?.loan ?? null;
       const at = new Date(e.refusedAt);
-      if (row.subject === LoanSubjects.checkout && loan) {
+      if (row.subject === LoansCheckout.subject && loan) {
         const updated = await m.query(
           `UPDATE loans.loans SET returned_at = now(), return_branch = checkout_branch, return_channel = channel
            WHERE id = $1 AND returned_at IS NULL RETURNING ${LOAN_COLUMNS}`,
@@ -55,7 +55,7 @@ export class UnresolvedWritesService implements OnApplicationBootstrap {
         const closed = (Array.isArray(updated[0]) ? updated[0] : updated) as Record<string, unknown>[];
         if (closed.length > 0) {
           const entity = toEntity(closed[0]);
-          await this.outbox.add<LoanEventData>(m, EventSubjects.loanClosed, toLoanEventData(entity, entity.checkoutBranch, entity.channel));
+          await this.outbox.add(m, LoanClosed, toLoanEventData(entity, entity.checkoutBranch, entity.channel));
         }
         await this.exceptions.add(m, {
           reason: 'abandoned_after_commit', kind: 'checkout', source: e.origin, branch: loan.checkoutBranch, item: loan.item, patron: loan.patron,

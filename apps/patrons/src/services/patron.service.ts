@@ -3,13 +3,13 @@ import { DomainError, OutboxService } from '@app/common';
 import {
   CreatePatronDto,
   ErrorCode,
-  EventSubjects,
   Page,
-  PatronBlockEventData,
+  PatronBlocked,
   PatronBlockKind,
   PatronBlockKinds,
-  PatronChangedEventData,
+  PatronCreated,
   PatronRefDto,
+  PatronUpdated,
   PatronView,
   SearchPatronsDto,
   SetPatronBlockDto,
@@ -61,7 +61,7 @@ export class PatronService {
       if (!created) {
         throw new DomainError(ErrorCode.Conflict, `patron ${dto.agency}/${dto.barcode} already exists`, { agency: dto.agency, barcode: dto.barcode });
       }
-      await this.outbox.add<PatronChangedEventData>(m, EventSubjects.patronCreated, toPatronEventData(created));
+      await this.outbox.add(m, PatronCreated, toPatronEventData(created));
       return created;
     });
     this.outbox.notifyCommitted();
@@ -78,7 +78,7 @@ export class PatronService {
       const current = await this.patrons.lockByRef(m, agency, barcode);
       if (!current) throw this.unknown({ agency, barcode });
       const updated = Object.keys(changes).length > 0 ? await this.patrons.update(m, current.id, changes) : current;
-      await this.outbox.add<PatronChangedEventData>(m, EventSubjects.patronUpdated, toPatronEventData(updated, pinHash !== undefined));
+      await this.outbox.add(m, PatronUpdated, toPatronEventData(updated, pinHash !== undefined));
       return updated;
     });
     this.outbox.notifyCommitted();
@@ -123,7 +123,7 @@ export class PatronService {
       }
       const blocks = sortBlocks(dto.active ? [...current.blocks, dto.block] : current.blocks.filter((b) => b !== dto.block));
       const updated = await this.patrons.update(m, current.id, { blocks, blockDetails: details });
-      await this.outbox.add<PatronBlockEventData>(m, EventSubjects.patronBlocked, {
+      await this.outbox.add(m, PatronBlocked, {
         patronId: updated.id,
         agency: updated.agency,
         barcode: updated.barcode,

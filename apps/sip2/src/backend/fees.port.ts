@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ExactlyOnceWriter, NatsRpcClient } from '@app/common';
 import { Sip2WriterService } from './sip2-writer.service';
-import { FineSubjects, FinesPage, ListFinesDto, PayFinesDto, PayFinesResult, PaymentType } from '@app/contracts';
+import { FinesPage, ListFinesDto, LoansFinesList, LoansFinesPay, PayFinesDto, PayFinesResult, PaymentType } from '@app/contracts';
 import type { Ref } from './circulation-backend';
 
 export interface PayRequest {
@@ -42,7 +42,7 @@ export class NatsFeesPort implements FeesPort {
 
   openFines(patron: Ref, limit: number): Promise<FinesPage> {
     const dto: ListFinesDto = { patron, status: 'open', limit: Math.max(1, Math.min(500, Math.trunc(limit))) };
-    return this.rpc.request(FineSubjects.list, dto);
+    return this.rpc.call(LoansFinesList, dto);
   }
 
   pay(req: PayRequest): Promise<PayFinesResult> {
@@ -57,7 +57,7 @@ export class NatsFeesPort implements FeesPort {
       actor: req.actor,
       ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
     };
-    return this.writer.write(FineSubjects.pay, dto);
+    return this.writer.write(LoansFinesPay, dto);
   }
 }
 

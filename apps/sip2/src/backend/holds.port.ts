@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { ExactlyOnceWriter, NatsRpcClient } from '@app/common';
 import { Sip2WriterService } from './sip2-writer.service';
-import { CancelHoldDto, HoldSubjects, HoldView, ListHoldsDto, Page, PlaceHoldDto } from '@app/contracts';
+import {
+  CancelHoldDto,
+  HoldView,
+  ListHoldsDto,
+  LoansHoldsCancel,
+  LoansHoldsList,
+  LoansHoldsPlace,
+  Page,
+  PlaceHoldDto,
+} from '@app/contracts';
 import type { Ref } from './circulation-backend';
 
 export interface PlaceHoldRequest {
@@ -58,22 +67,22 @@ export class NatsHoldsPort implements HoldsPort {
       channel: 'sip2',
       ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
     };
-    return this.writer.write(HoldSubjects.place, dto);
+    return this.writer.write(LoansHoldsPlace, dto);
   }
 
   cancel(patron: Ref, holdId: string, idempotencyKey?: string): Promise<HoldView> {
     const dto: CancelHoldDto = { holdId, patron, cancelledBy: 'patron', ...(idempotencyKey ? { idempotencyKey } : {}) };
-    return this.writer.write(HoldSubjects.cancel, dto);
+    return this.writer.write(LoansHoldsCancel, dto);
   }
 
   patronHolds(patron: Ref, limit: number): Promise<Page<HoldView>> {
     const dto: ListHoldsDto = { patron, status: 'active', limit: clamp(limit) };
-    return this.rpc.request(HoldSubjects.list, dto);
+    return this.rpc.call(LoansHoldsList, dto);
   }
 
   itemQueue(item: Ref, limit: number, recordId?: string): Promise<Page<HoldView>> {
     const dto: ListHoldsDto = { item, ...(recordId ? { itemRecordId: recordId } : {}), status: 'active', limit: clamp(limit) };
-    return this.rpc.request(HoldSubjects.list, dto);
+    return this.rpc.call(LoansHoldsList, dto);
   }
 }
 

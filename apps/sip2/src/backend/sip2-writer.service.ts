@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ExactlyOnceWriter, NatsRpcClient, OutboxService } from '@app/common';
-import { FieldEventSubjects, WriteUnresolvedEventData } from '@app/contracts';
+import { Sip2WriteUnresolved, WriteUnresolvedEventData } from '@app/contracts';
 import { DataSource } from 'typeorm';
 import { Sip2EnvDto } from '../config/sip2-env.dto';
 
@@ -27,7 +27,7 @@ export class Sip2WriterService {
   private async recordUnresolved(key: string, subject: string): Promise<void> {
     try {
       const data: WriteUnresolvedEventData = { key, subject, origin: 'sip2', refusedAt: new Date().toISOString() };
-      await this.outbox.add(this.dataSource.manager, FieldEventSubjects.writeUnresolved, data);
+      await this.outbox.add(this.dataSource.manager, Sip2WriteUnresolved, data);
       this.outbox.notifyCommitted();
     } catch (err) {
       this.logger.error(`could not record the unresolved write ${subject}: ${(err as Error).message}`);

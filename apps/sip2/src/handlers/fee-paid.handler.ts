@@ -68,7 +68,7 @@ export const feePaidHandler = defineHandler({
       }
       const idempotencyKey = sip2IdempotencyKey(ctx, '37', req.fixed.transactionDate, [agency, barcode, String(amount), bk ?? '', fineId ?? '']);
       // without BK, the receipt id comes from the transaction's key: a resend after a reconnect is not charged twice
-      const transactionId = bk || (idempotencyKey.startsWith('sip2:once:') ? newTransactionId() : `SIP2-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 20)}`);
+      const transactionId = bk || (idempotencyKey.startsWith('sip2:once:') ? newTransactionId() : `SIP2-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 20).toUpperCase()}`);
       const paid = await ctx.fees.pay({
         patron,
         amountFen: amount,

@@ -1,9 +1,9 @@
-import { ErrorCode, FieldCirculationSubjects, IdempotencyOutcome, IdempotencyOutcomeDto } from '@app/contracts';
+import { ErrorCode, IdempotencyOutcome, LoansIdempotencyOutcome, ReplyOf, RequestOf, RpcContract } from '@app/contracts';
 import { RemoteError } from '../errors/domain-error';
 
 /** What the writer needs of an RPC client (NatsRpcClient, or a fake in unit specs). */
 export interface RpcLike {
-  request<TResult, TPayload = unknown>(subject: string, data: TPayload, opts?: { timeoutMs?: number }): Promise<TResult>;
+  call<C extends RpcContract>(contract: C, payload: RequestOf<C>, opts?: { timeoutMs?: number }): Promise<ReplyOf<C>>;
 }
 
 export interface ExactlyOnceOptions {
@@ -47,9 +47,10 @@ export class ExactlyOnceWriter {
     private readonly opts: ExactlyOnceOptions,
   ) {}
 
-  async write<TResult, TPayload extends { idempotencyKey?: string; deadline?: string }>(subject: string, dto: TPayload): Promise<TResult> {
-    const key = dto.idempotencyKey;
-    if (!key) return this.rpc.request<TResult>(subject, dto);
+  async write<C extends RpcContract<string, { idempotencyKey?: string; deadline?: string }>>(contract: C, dto: RequestOf<C>): Promise<ReplyOf<C>> {
+    const subject = contract.subject;
+    const key = (dto as { idempotencyKey?: string }).idempotencyKey;
+    if (!key) return this.rpc.call(contract, dto);
     const started = Date.now();
     const deadline = started + this.opts.deadlineMs;
     const command = { ...dto, deadline: new Date(deadline).toISOString() };
@@ -58,7 +59,7 @@ export class ExactlyOnceWriter {
       const left = deadline - Date.now();
       if (left <= 0) break;
       try {
-        return await this.rpc.request<TResult>(subject, command, { timeoutMs: Math.min(left, this.opts.attemptMs) });
+        return await this.rpc.call(contract, command, { timeoutMs: Math.min(left, this.opts.attemptMs) });
       } catch (err) {
         const code = codeOf(err);
         // too late for the loans service, or it failed unexpectedly (perhaps after its commit): ask what became of it
@@ -69,7 +70,7 @@ export class ExactlyOnceWriter {
       }
     }
     const outcome = await this.learnOutcome(key, deadline + this.opts.outcomeMs);
-    if (outcome?.state === 'committed') return outcome.reply as TResult;
+    if (outcome?.state === 'committed') return outcome.reply as ReplyOf<C>;
     if (outcome === undefined) this.opts.onUnresolved?.(key, subject);
     throw new RemoteError(
       ErrorCode.ServiceUnavailable,
@@ -85,8 +86,7 @@ export class ExactlyOnceWriter {
       const left = until - Date.now();
       if (left <= 0) return undefined;
       try {
-        const dto: IdempotencyOutcomeDto = { key, abandon: true };
-        return await this.rpc.request<IdempotencyOutcome>(FieldCirculationSubjects.idempotencyOutcome, dto, { timeoutMs: Math.min(left, this.opts.attemptMs) });
+        return await this.rpc.call(LoansIdempotencyOutcome, { key, abandon: true }, { timeoutMs: Math.min(left, this.opts.attemptMs) });
       } catch (err) {
         const code = codeOf(err);
         if (code === ErrorCode.ServiceUnavailable) await pause(Math.min(this.opts.pauseMs ?? 200, Math.max(0, until - Date.now())));

@@ -214,22 +214,10 @@ export interface OfflinePolicyView {
 /** Bounds for `OfflinePolicyView.maxDaysBack` (env OFFLINE_MAX_DAYS_BACK). */
 export const OFFLINE_MAX_DAYS_BACK_LIMIT = 365;
 
-/** Subjects of exactly-once writes and offline circulation (loans service). */
-export const FieldCirculationSubjects = {
-  idempotencyOutcome: 'loans.idempotency.outcome.v1',
-  offlineUpload: 'loans.offline.upload.v1',
-  offlineExceptions: 'loans.offline.exceptions.v1',
-  offlinePolicy: 'loans.offline.policy.v1',
-} as const;
-
 /**
- * Events of exactly-once writes. `write-unresolved`: a caller refused a write to its terminal because it
- * could not learn the outcome in time; the loans service makes sure it is not (or no longer) in effect.
+ * `events.sip2.write-unresolved.v1` (Sip2WriteUnresolved): a caller refused a write to its terminal because it could
+ * not learn the outcome in time; the loans service makes sure it is not (or no longer) in effect.
  */
-export const FieldEventSubjects = {
-  writeUnresolved: 'events.sip2.write-unresolved.v1',
-} as const;
-
 export interface WriteUnresolvedEventData {
   key: string;
   /** the write's subject (loans.checkout.v1 …) */

@@ -1,11 +1,20 @@
-import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '../common/api-doc';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@app/contracts/common/api-doc';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { CreateRecordDto, UpdateItemDto, UpsertAgencyDto, UpsertBranchDto } from '../catalog/catalog.dto';
-import { BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
-import { LoanListStatuses } from '../loans/loan.dto';
-import { PatronBlockKinds, PatronBlockKind, PatronRefDto, UpdatePatronDto } from '../patrons/patron.dto';
-import type { ServiceHealth } from '../common/health.dto';
-import { LongPageQueryDto } from '../common/page.dto';
+import {
+  BRANCH_CODE_PATTERN,
+  CreateRecordDto,
+  ISIL_PATTERN,
+  LoanListStatuses,
+  LongPageQueryDto,
+  PatronBlockKind,
+  PatronBlockKinds,
+  PatronRefDto,
+  UpdateItemDto,
+  UpdatePatronDto,
+  UpsertAgencyDto,
+  UpsertBranchDto,
+} from '@app/contracts';
+import type { ServiceHealth } from '@app/contracts';
 
 /*
  * HTTP shapes of the gateway. Resource identity travels in the path (`/items/:agency/:barcode`), so

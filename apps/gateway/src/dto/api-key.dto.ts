@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '../common/api-doc';
+import { ApiProperty, ApiPropertyOptional } from '@app/contracts/common/api-doc';
 import { IsIn, IsString, IsUUID, Length, Matches } from 'class-validator';
 
 /** `ops` can do everything `staff` can, plus manage API keys, agencies and branches. */

@@ -1,6 +1,6 @@
-import { ApiProperty, OmitType } from '../common/api-doc';
+import { ApiProperty, OmitType } from '@app/contracts/common/api-doc';
 import { IsBoolean } from 'class-validator';
-import { UpsertSip2TerminalDto } from '../sip2/sip2-terminal.dto';
+import { UpsertSip2TerminalDto } from '@app/contracts';
 
 /** PUT /api/sip2/terminals/:login body: the login comes from the path. */
 export class UpsertSip2TerminalBodyDto extends OmitType(UpsertSip2TerminalDto, ['login'] as const) {}
