@@ -90,7 +90,8 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
     for (const name of wanted.filter((s) => s !== 'gateway')) {
       supervisor.start({ name, entry: `apps/${name}/src/main.js`, env: common, nodeFlags: nodeFlags(name) });
     }
-    const { client, close } = createStandaloneRpcClient(natsUrl!, 'launcher', 10_000) // seeding on a loaded machine (scrypt PINs) can take seconds per request;
+    // seeding on a loaded machine (scrypt PINs) can take seconds per request
+    const { client, close } = createStandaloneRpcClient(natsUrl!, 'launcher', 10_000);
     try {
       const deadline = Date.now() + (opts.startupTimeoutMs ?? 90_000);
       await Promise.all(
