@@ -2,6 +2,8 @@ import {
   CheckoutResult,
   CirculationExceptionView,
   ErrorCode,
+  HoldView,
+  LoansHoldsPlace,
   LoansIdempotencyOutcome,
   LoansOfflineExceptions,
   LoansOfflineUpload,
@@ -86,6 +88,16 @@ describe('exactly-once writes, offline transactions and renewal rules (real Post
       const again = await checkin('X-4', 'KSL-MAIN', { idempotencyKey: key });
       expect(again).toEqual(first);
       expect(await openLoans('X-4')).toBe(1); // P-B's loan is untouched
+    });
+
+    it('a hold placed again with its key answers the first hold, not HOLD_ALREADY_PLACED', async () => {
+      await createItem('H-1');
+      const dto = { patron: ref('P-D'), item: ref('H-1'), pickupBranch: 'KSL-MAIN', idempotencyKey: `test:${randomUUID()}` };
+      const first = await rpc.request<HoldView>(LoansHoldsPlace.subject, dto);
+      const again = await rpc.request<HoldView>(LoansHoldsPlace.subject, dto);
+      expect(again).toEqual(first);
+      const { idempotencyKey: _key, ...plain } = dto;
+      await expect(rpc.request(LoansHoldsPlace.subject, plain)).rejects.toMatchObject(refusal(ErrorCode.HoldAlreadyPlaced));
     });
 
     it('never commits past the deadline: refused DEADLINE_PASSED, nothing lent', async () => {
