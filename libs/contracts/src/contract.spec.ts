@@ -1,4 +1,4 @@
-import { as, broadcast, ContractHandler, event, NoPayload, ReplyOf, RequestOf, rpc } from './contract';
+import { as, broadcast, ContractHandler, event, NoPayload, ReplyOf, RequestOf } from './contract';
 import { EnvelopeOf, EventEnvelope, isEvent, LoanEventData } from './events/event-envelope';
 import { CheckoutDto, CheckoutResult } from './loans/loan.dto';
 import { ContractRegistry, HealthCheck, LoanClosed, LoanCreated, LoansCheckout, LoansHoldsList, ItemStatusChanged, CatalogListAgencies } from './registry';
@@ -59,9 +59,9 @@ export function typeTests(): void {
   // @ts-expect-error a NoPayload subject takes nothing
   const extra: RequestOf<typeof CatalogListAgencies> = { isil: 'x' };
 
-  const handler: ContractHandler<typeof LoansCheckout> = async (dto: CheckoutDto) => ({}) as CheckoutResult;
+  const handler: ContractHandler<typeof LoansCheckout> = async (_dto: CheckoutDto) => ({}) as CheckoutResult;
   // @ts-expect-error a checkout handler answers a CheckoutResult
-  const wrongHandler: ContractHandler<typeof LoansCheckout> = async (dto: CheckoutDto) => ({ ok: true });
+  const wrongHandler: ContractHandler<typeof LoansCheckout> = async (_dto: CheckoutDto) => ({ ok: true });
 
   const e = {} as EnvelopeOf<typeof LoanCreated | typeof ItemStatusChanged>;
   if (e.type === ItemStatusChanged.subject) {

@@ -114,12 +114,17 @@ export interface RpcTestClient {
   close(): Promise<void>;
 }
 
+/** default timeout of a spec's own requests (not the services': theirs stay NATS_REQUEST_TIMEOUT_MS) */
+export const TEST_REQUEST_TIMEOUT_MS = 30_000;
+
 const codec = JSONCodec<{ response?: unknown; err?: unknown }>();
 
 /** A bare NATS client for specs: what any caller of a service sees on the wire. */
 export async function createRpcTestClient(natsUrl: string): Promise<RpcTestClient> {
   const nc = await connect({ servers: natsUrl });
-  const request = async <T>(subject: string, data: unknown, timeoutMs = 5000): Promise<T> => {
+  // generous: a spec's setup (20 patrons, each a 16 MiB scrypt hash) on a loaded 2-core machine can take
+  // seconds; a spec that wants a short timeout passes its own
+  const request = async <T>(subject: string, data: unknown, timeoutMs = TEST_REQUEST_TIMEOUT_MS): Promise<T> => {
     const reply = await nc.request(subject, JSONCodec().encode({ pattern: subject, data, id: randomBytes(8).toString('hex') }), {
       timeout: timeoutMs,
     });
@@ -136,7 +141,7 @@ export async function createRpcTestClient(natsUrl: string): Promise<RpcTestClien
 }
 
 /** Poll until `check` returns a truthy value (event-driven state is eventually consistent). */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

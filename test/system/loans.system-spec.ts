@@ -1,8 +1,8 @@
 import { CatalogSubjects, CheckoutResult, ErrorCode, ItemView, LoanSubjects, LoanView, Page, PatronSubjects, PatronSummary } from '@app/contracts';
 import { eventually, RpcTestClient } from '@app/testing';
 import { Client } from 'pg';
-import { addDays, localDate } from './shared/local-date';
-import { CirculationFixture, KSL, refusal } from './testing/circulation-fixture';
+import { addDays, localDate } from '../../apps/loans/src/shared/local-date';
+import { CirculationFixture, KSL, refusal } from './support/circulation-fixture';
 
 const SH = 'Asia/Shanghai';
 const PIN = '2468';

@@ -2,10 +2,10 @@ import { INestMicroservice } from '@nestjs/common';
 import { healthSubject, PingReply, pingSubject, ServiceHealth } from '@app/contracts';
 import { createRpcTestClient, createTestEnvironment, RpcTestClient, startTestService, TestEnvironment } from '@app/testing';
 import { Client } from 'pg';
-import { DeliveryEnvDto } from '../../delivery/src/config/delivery-env.dto';
-import { DeliveryModule } from '../../delivery/src/delivery.module';
-import { FederationEnvDto } from './config/federation-env.dto';
-import { FederationModule } from './federation.module';
+import { DeliveryEnvDto } from '../../apps/delivery/src/config/delivery-env.dto';
+import { DeliveryModule } from '../../apps/delivery/src/delivery.module';
+import { FederationEnvDto } from '../../apps/federation/src/config/federation-env.dto';
+import { FederationModule } from '../../apps/federation/src/federation.module';
 
 describe('delivery and federation services boot, migrate and answer', () => {
   let env: TestEnvironment;

@@ -5,14 +5,14 @@ import { loadConfig } from '@app/common';
 import { CORRELATION_HEADER } from '@app/contracts';
 import { createRpcTestClient, createTestDatabase, createTestEnvironment, RpcTestClient, startTestService, TestEnvironment } from '@app/testing';
 // importing another app is allowed in spec files only
-import { CatalogModule } from '../../catalog/src/catalog.module';
-import { CatalogEnvDto } from '../../catalog/src/config/catalog-env.dto';
-import { LoansEnvDto } from '../../loans/src/config/loans-env.dto';
-import { LoansModule } from '../../loans/src/loans.module';
-import { PatronsEnvDto } from '../../patrons/src/config/patrons-env.dto';
-import { PatronsModule } from '../../patrons/src/patrons.module';
-import { GatewayEnvDto } from './config/gateway-env.dto';
-import { createGatewayApp } from './gateway-app.factory';
+import { CatalogModule } from '../../apps/catalog/src/catalog.module';
+import { CatalogEnvDto } from '../../apps/catalog/src/config/catalog-env.dto';
+import { LoansEnvDto } from '../../apps/loans/src/config/loans-env.dto';
+import { LoansModule } from '../../apps/loans/src/loans.module';
+import { PatronsEnvDto } from '../../apps/patrons/src/config/patrons-env.dto';
+import { PatronsModule } from '../../apps/patrons/src/patrons.module';
+import { GatewayEnvDto } from '../../apps/gateway/src/config/gateway-env.dto';
+import { createGatewayApp } from '../../apps/gateway/src/gateway-app.factory';
 
 describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', () => {
   const KSL = 'CN-320583-1-KSL';

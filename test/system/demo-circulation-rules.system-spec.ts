@@ -1,9 +1,9 @@
 import { createStandaloneRpcClient, NatsRpcClient } from '@app/common';
 import { CalendarSubjects, CalendarView, CatalogSubjects, LoanDryRunResult, LoanRuleSubjects, LoanRuleView } from '@app/contracts';
 // spec files may boot services in-process
-import { CirculationFixture } from '../../loans/src/testing/circulation-fixture';
-import { DEMO_AGENCIES, DEMO_BRANCHES, KSL } from './demo-data';
-import { DEMO_LOAN_RULES, DEMO_SEED_STEPS } from './demo-seed-steps';
+import { CirculationFixture } from './support/circulation-fixture';
+import { DEMO_AGENCIES, DEMO_BRANCHES, KSL } from '@app/suite';
+import { DEMO_LOAN_RULES, DEMO_SEED_STEPS } from '@app/suite';
 
 describe('demo seed: circulation rules and calendars', () => {
   const fx = new CirculationFixture({ prefix: 'demo_rules', loansEnv: { HOLD_EXPIRY_INTERVAL_MS: '0' } });

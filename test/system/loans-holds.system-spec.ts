@@ -14,10 +14,10 @@ import {
 } from '@app/contracts';
 import { eventually, RpcTestClient, startTestService } from '@app/testing';
 import { Client } from 'pg';
-import { LoansEnvDto } from '../config/loans-env.dto';
-import { addDays, localDate } from '../shared/local-date';
-import { LoansModule } from '../loans.module';
-import { CirculationFixture, KSL, refusal } from '../testing/circulation-fixture';
+import { LoansEnvDto } from '../../apps/loans/src/config/loans-env.dto';
+import { addDays, localDate } from '../../apps/loans/src/shared/local-date';
+import { LoansModule } from '../../apps/loans/src/loans.module';
+import { CirculationFixture, KSL, refusal } from './support/circulation-fixture';
 
 // several steps wait for the catalog to mirror events
 jest.setTimeout(60_000);

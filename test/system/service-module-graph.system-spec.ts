@@ -5,12 +5,12 @@
  * This loads each service's module graph (what its main.ts loads) and watches for the package.
  */
 const SERVICES: Record<string, () => unknown> = {
-  catalog: () => [require('../../catalog/src/catalog.module'), require('../../catalog/src/config/catalog-env.dto')],
-  patrons: () => [require('../../patrons/src/patrons.module'), require('../../patrons/src/config/patrons-env.dto')],
-  loans: () => [require('../../loans/src/loans.module'), require('../../loans/src/config/loans-env.dto')],
-  delivery: () => [require('../../delivery/src/delivery.module'), require('../../delivery/src/config/delivery-env.dto')],
-  federation: () => [require('../../federation/src/federation.module'), require('../../federation/src/config/federation-env.dto')],
-  sip2: () => [require('../../sip2/src/sip2.module'), require('../../sip2/src/config/sip2-env.dto')],
+  catalog: () => [require('../../apps/catalog/src/catalog.module'), require('../../apps/catalog/src/config/catalog-env.dto')],
+  patrons: () => [require('../../apps/patrons/src/patrons.module'), require('../../apps/patrons/src/config/patrons-env.dto')],
+  loans: () => [require('../../apps/loans/src/loans.module'), require('../../apps/loans/src/config/loans-env.dto')],
+  delivery: () => [require('../../apps/delivery/src/delivery.module'), require('../../apps/delivery/src/config/delivery-env.dto')],
+  federation: () => [require('../../apps/federation/src/federation.module'), require('../../apps/federation/src/config/federation-env.dto')],
+  sip2: () => [require('../../apps/sip2/src/sip2.module'), require('../../apps/sip2/src/config/sip2-env.dto')],
 };
 
 function loadsSwagger(load: () => unknown): boolean {
@@ -36,6 +36,6 @@ describe('service module graphs', () => {
   });
 
   it('the check itself sees @nestjs/swagger when the gateway loads it', () => {
-    expect(loadsSwagger(() => require('../../gateway/src/gateway.module'))).toBe(true);
+    expect(loadsSwagger(() => require('../../apps/gateway/src/gateway.module'))).toBe(true);
   });
 });

@@ -4,9 +4,9 @@ import request from 'supertest';
 import { loadConfig } from '@app/common';
 import { Client } from 'pg';
 // importing another app is allowed in spec files only
-import { CirculationFixture, KSL } from '../../loans/src/testing/circulation-fixture';
-import { GatewayEnvDto } from './config/gateway-env.dto';
-import { createGatewayApp } from './gateway-app.factory';
+import { CirculationFixture, KSL } from './support/circulation-fixture';
+import { GatewayEnvDto } from '../../apps/gateway/src/config/gateway-env.dto';
+import { createGatewayApp } from '../../apps/gateway/src/gateway-app.factory';
 
 jest.setTimeout(60_000);
 

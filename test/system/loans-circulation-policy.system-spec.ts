@@ -19,8 +19,8 @@ import {
 } from '@app/contracts';
 import { eventually, RpcTestClient } from '@app/testing';
 import { Client } from 'pg';
-import { addDays, localDate } from './shared/local-date';
-import { CirculationFixture, KSL, refusal } from './testing/circulation-fixture';
+import { addDays, localDate } from '../../apps/loans/src/shared/local-date';
+import { CirculationFixture, KSL, refusal } from './support/circulation-fixture';
 
 const SH = 'Asia/Shanghai';
 const nine = { open: '09:00', close: '21:00' };

@@ -22,9 +22,9 @@ import { checksumOfBytes, createMessage, decodeText, parseMessage, SIP2_BLANK_DA
 import { eventually, RpcTestClient, startTestService } from '@app/testing';
 import { Client } from 'pg';
 // spec files may boot other services in-process; production code never imports across apps
-import { CirculationFixture, KSL } from '../../loans/src/testing/circulation-fixture';
-import { Sip2EnvDto } from './config/sip2-env.dto';
-import { Sip2Module } from './sip2.module';
+import { CirculationFixture, KSL } from './support/circulation-fixture';
+import { Sip2EnvDto } from '../../apps/sip2/src/config/sip2-env.dto';
+import { Sip2Module } from '../../apps/sip2/src/sip2.module';
 
 const PIN = '2468';
 const TZ = 'Asia/Shanghai';

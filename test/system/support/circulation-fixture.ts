@@ -5,12 +5,12 @@ import { INestMicroservice } from '@nestjs/common';
 import { CatalogSubjects, CheckinResult, CheckoutResult, ErrorCode, ItemView, LoanSubjects, PatronSubjects, PatronSummary, PatronView, RecordView, RenewResult } from '@app/contracts';
 import { createRpcTestClient, createTestEnvironment, RpcTestClient, startTestService, TestEnvironment } from '@app/testing';
 import { Client } from 'pg';
-import { CatalogModule } from '../../../catalog/src/catalog.module';
-import { CatalogEnvDto } from '../../../catalog/src/config/catalog-env.dto';
-import { PatronsEnvDto } from '../../../patrons/src/config/patrons-env.dto';
-import { PatronsModule } from '../../../patrons/src/patrons.module';
-import { LoansEnvDto } from '../config/loans-env.dto';
-import { LoansModule } from '../loans.module';
+import { CatalogModule } from '../../../apps/catalog/src/catalog.module';
+import { CatalogEnvDto } from '../../../apps/catalog/src/config/catalog-env.dto';
+import { PatronsEnvDto } from '../../../apps/patrons/src/config/patrons-env.dto';
+import { PatronsModule } from '../../../apps/patrons/src/patrons.module';
+import { LoansEnvDto } from '../../../apps/loans/src/config/loans-env.dto';
+import { LoansModule } from '../../../apps/loans/src/loans.module';
 
 export const KSL = 'CN-320583-1-KSL';
 
