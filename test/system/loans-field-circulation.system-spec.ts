@@ -21,8 +21,8 @@ import { eventually, RpcTestClient } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { connect, JSONCodec } from 'nats';
 import { Client } from 'pg';
-import { addDays, localDate } from '../shared/local-date';
-import { CirculationFixture, KSL, refusal } from '../testing/circulation-fixture';
+import { addDays, localDate } from '../../apps/loans/src/shared/local-date';
+import { CirculationFixture, KSL, refusal } from './support/circulation-fixture';
 
 const SH = 'Asia/Shanghai';
 const DAY = 86_400_000;
