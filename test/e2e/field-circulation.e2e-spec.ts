@@ -105,6 +105,24 @@ describe('exactly once over SIP2, with the loans process killed after its COMMIT
   });
 });
 
+describe('Idempotency-Key over HTTP (e2e)', () => {
+  it('the same key answers the first checkout again; another body under it is 422 IDEMPOTENCY_KEY_REUSED', async () => {
+    await newItem('HK-0001');
+    await newItem('HK-0002');
+    const key = { 'idempotency-key': `e2e-${Date.now()}` };
+    const body = (item: string) => ({ patron: { agency: KSL, barcode: 'P0000004' }, item: { agency: KSL, barcode: item }, branch: 'KSL-MAIN' });
+    const first = await api('POST', '/api/circulation/checkout', body('HK-0001'), key);
+    expect(first.status).toBe(201);
+    const again = await api('POST', '/api/circulation/checkout', body('HK-0001'), key);
+    expect(again.status).toBe(201);
+    expect(again.body.loan).toEqual(first.body.loan);
+    const other = await api('POST', '/api/circulation/checkout', body('HK-0002'), key);
+    expect(other).toMatchObject({ status: 422, body: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+    // without the key, the same request is a new one: already on loan
+    expect((await api('POST', '/api/circulation/checkout', body('HK-0001'))).status).toBe(409);
+  });
+});
+
 describe('offline transactions and book drops over SIP2 (e2e)', () => {
   it('98 announces offline ok and the accepted window', async () => {
     const c = await kiosk();
