@@ -210,8 +210,11 @@ describe('per-terminal SIP2 profiles change the wire answers (e2e)', () => {
     api('PUT', '/api/sip2/terminals/sorter01', { password: 'sorter01-secret', institutionId: KSL, location: 'KSL-MAIN', ...flags });
 
   it('checkin not on loan ok Y/N, holds trap or not, contact without PIN, language echo, screen language', async () => {
-    await newItem('PF-0001');
-    await newItem('PF-0002');
+    // their own title, so no other loan or hold of this spec touches its queue
+    const record = await api('POST', '/api/records', { title: '终端配置测试', author: '测试' });
+    expect(record.status).toBe(201);
+    await newItem('PF-0001', { recordId: record.body.id });
+    await newItem('PF-0002', { recordId: record.body.id });
     // a patron with contact details (the demo patrons have none)
     const patron = await api('POST', '/api/patrons', {
       agency: KSL, barcode: 'PF-READER', name: '王芳', patronType: 'adult', homeBranch: 'KSL-MAIN', cardExpiresOn: '2099-12-31', pin: '1234',
@@ -240,8 +243,8 @@ describe('per-terminal SIP2 profiles change the wire answers (e2e)', () => {
     expect(info.fields).toMatchObject({ emailAddress: 'wangfang@example.cn', homePhoneNumber: '13900000000' });
 
     // a waiting hold on the title is not trapped by a checkin at this terminal
-    const hold = await api('POST', '/api/holds', { patron: { agency: KSL, barcode: 'P0000004' }, item: { agency: KSL, barcode: 'PF-0002' }, pickupBranch: 'KSL-MAIN' });
-    expect(hold.status).toBe(201);
+    const hold = await api('POST', '/api/holds', { patron: { agency: KSL, barcode: 'PF-READER' }, item: { agency: KSL, barcode: 'PF-0002' }, pickupBranch: 'KSL-MAIN' });
+    expect(hold).toMatchObject({ status: 201 });
     expect((await api('POST', '/api/circulation/checkout', { patron: { agency: KSL, barcode: 'P0000001' }, item: { agency: KSL, barcode: 'PF-0002' }, branch: 'KSL-MAIN' })).status).toBe(201);
     r = await send(c, checkinMsg('PF-0002', sipDate(new Date()), sipDate(new Date())));
     expect(r.fixed).toMatchObject({ ok: '1', alert: 'N' });
