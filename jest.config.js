@@ -2,7 +2,7 @@
 // service on real PostgreSQL + NATS started once in globalSetup), system (test/system, several services
 // in-process) and e2e (test/e2e, the whole suite as processes).
 const moduleNameMapper = {
-  '^@app/(contracts|common|sip2-protocol|runtime|suite|testing)(/(.*))?$': '<rootDir>/libs/$1/src$2',
+  '^@app/(contracts|common|sip2-protocol|runtime|suite|testing|time)(/(.*))?$': '<rootDir>/libs/$1/src$2',
 };
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],

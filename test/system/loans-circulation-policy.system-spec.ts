@@ -19,7 +19,7 @@ import {
 } from '@app/contracts';
 import { eventually, RpcTestClient } from '@app/testing';
 import { Client } from 'pg';
-import { addDays, localDate } from '../../apps/loans/src/shared/local-date';
+import { addDays, localDate } from '@app/time';
 import { CirculationFixture, KSL, refusal } from './support/circulation-fixture';
 
 const SH = 'Asia/Shanghai';

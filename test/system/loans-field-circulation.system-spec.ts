@@ -21,7 +21,7 @@ import { eventually, RpcTestClient } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { connect, JSONCodec } from 'nats';
 import { Client } from 'pg';
-import { addDays, localDate } from '../../apps/loans/src/shared/local-date';
+import { addDays, localDate } from '@app/time';
 import { CirculationFixture, KSL, refusal } from './support/circulation-fixture';
 
 const SH = 'Asia/Shanghai';

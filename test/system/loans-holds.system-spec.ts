@@ -15,7 +15,7 @@ import {
 import { eventually, RpcTestClient, startTestService } from '@app/testing';
 import { Client } from 'pg';
 import { LoansEnvDto } from '../../apps/loans/src/config/loans-env.dto';
-import { addDays, localDate } from '../../apps/loans/src/shared/local-date';
+import { addDays, localDate } from '@app/time';
 import { LoansModule } from '../../apps/loans/src/loans.module';
 import { CirculationFixture, KSL, refusal } from './support/circulation-fixture';
 

@@ -1,7 +1,7 @@
 import { CatalogSubjects, CheckoutResult, ErrorCode, ItemView, LoanSubjects, LoanView, Page, PatronSubjects, PatronSummary } from '@app/contracts';
 import { eventually, RpcTestClient } from '@app/testing';
 import { Client } from 'pg';
-import { addDays, localDate } from '../../apps/loans/src/shared/local-date';
+import { addDays, localDate } from '@app/time';
 import { CirculationFixture, KSL, refusal } from './support/circulation-fixture';
 
 const SH = 'Asia/Shanghai';

@@ -5,6 +5,7 @@ export * from './logging/request-context';
 export * from './logging/app-logger';
 export * from './errors/domain-error';
 export * from './cache/ttl-cache';
+export * from './secrets';
 export * from './messaging/nats-connection.provider';
 export * from './messaging/nats-rpc.client';
 export * from './messaging/handles.decorator';

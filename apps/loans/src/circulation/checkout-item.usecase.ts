@@ -8,7 +8,7 @@ import { PatronsClient } from '../shared/patrons.client';
 import { LoansEnvDto } from '../config/loans-env.dto';
 import { itemRefusal, patronRefusal } from '../rules/circulation-checks';
 import { CalendarService } from '../calendar/calendar.service';
-import { localDate } from '../shared/local-date';
+import { localDate } from '@app/time';
 import { LoanEntity } from '../shared/loan.entity';
 import { HoldCirculationService } from '../holds/hold-circulation.service';
 import { insertIfItemFreeStatement, LoanRepository } from '../shared/loan.repository';

@@ -13,7 +13,7 @@ import { OnceWrite } from '../shared/idempotency.service';
 import { LoanEntity } from '../shared/loan.entity';
 import { toLoanEventData, toLoanView } from '../shared/loan.mapper';
 import { insertIfItemFreeStatement, lockPatronStatement, LoanRepository, openByItemWithRecordStatement } from '../shared/loan.repository';
-import { dueOn, localDate } from '../shared/local-date';
+import { dueOn, localDate } from '@app/time';
 import { OfflinePolicyService } from '../shared/offline-policy.service';
 import { PatronsClient } from '../shared/patrons.client';
 

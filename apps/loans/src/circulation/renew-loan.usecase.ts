@@ -6,7 +6,7 @@ import { PatronsClient } from '../shared/patrons.client';
 import { LoansEnvDto } from '../config/loans-env.dto';
 import { patronRefusal } from '../rules/circulation-checks';
 import { CalendarService } from '../calendar/calendar.service';
-import { addDays, endOfLocalDay, localDate, maxDate } from '../shared/local-date';
+import { addDays, endOfLocalDay, localDate, maxDate } from '@app/time';
 import { LoanEntity } from '../shared/loan.entity';
 import { HoldCirculationService } from '../holds/hold-circulation.service';
 import { LoanRepository, openByItemWithRecordStatement } from '../shared/loan.repository';

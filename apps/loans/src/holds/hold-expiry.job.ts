@@ -3,7 +3,7 @@ import { OutboxService } from '@app/common';
 import { HoldExpired, HoldExpiryReport } from '@app/contracts';
 import { DataSource } from 'typeorm';
 import { LoansEnvDto } from '../config/loans-env.dto';
-import { localDate } from '../shared/local-date';
+import { localDate } from '@app/time';
 import { toHoldEventData } from './hold.mapper';
 import { HoldReleaseService } from './hold-release.service';
 import { HoldRepository } from './hold.repository';

@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { CalendarService } from '../calendar/calendar.service';
 import { LoansEnvDto } from '../config/loans-env.dto';
-import { addDays, localDate } from '../shared/local-date';
+import { addDays, localDate } from '@app/time';
 import { HoldRepository, HoldRow, RoutingProbe } from './hold.repository';
 import { toCheckinHoldInfo, toHoldEventData } from './hold.mapper';
 import { FloatingPolicyService } from '../transit/floating-policy.service';

@@ -8,7 +8,7 @@ import { CatalogClient } from '../shared/catalog.client';
 import { PatronsClient } from '../shared/patrons.client';
 import { LoansEnvDto } from '../config/loans-env.dto';
 import { CHECKOUT_STATUSES, patronRefusal } from '../rules/circulation-checks';
-import { localDate } from '../shared/local-date';
+import { localDate } from '@app/time';
 import { LoanPolicyService } from '../rules/loan-policy.service';
 import { refuse } from '../rules/refuse';
 import { PickupLocationsService } from './pickup-locations.service';

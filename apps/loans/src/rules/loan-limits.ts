@@ -1,7 +1,7 @@
 import { ErrorCode } from '@app/contracts';
 import type { Refusal } from './circulation-checks';
 import type { LoanRule } from './loan-rule';
-import { addDays } from '../shared/local-date';
+import { addDays } from '@app/time';
 
 export interface OpenLoanCounts {
   /** all the patron's open loans */

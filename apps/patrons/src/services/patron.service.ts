@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, OutboxService } from '@app/common';
+import { DomainError, OutboxService, SecretHasher, VerifiedSecretCache } from '@app/common';
 import {
   CreatePatronDto,
   ErrorCode,
@@ -18,10 +18,8 @@ import {
 import { DataSource } from 'typeorm';
 import { PatronEntity } from '../entities/patron.entity';
 import { PatronRepository } from '../repositories/patron.repository';
-import { LibraryClock } from './library-clock.service';
+import { LibraryClock } from '@app/time';
 import { toPatronEventData, toPatronView } from './patron.mapper';
-import { PinHasher } from './pin-hasher.service';
-import { VerifiedPinCache } from './verified-pin-cache.service';
 
 /** Keeps block kinds in a stable order so equal sets compare (and display) the same. */
 const sortBlocks = (blocks: Iterable<string>): PatronBlockKind[] => PatronBlockKinds.filter((k) => new Set(blocks).has(k));
@@ -31,8 +29,8 @@ export class PatronService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly patrons: PatronRepository,
-    private readonly hasher: PinHasher,
-    private readonly pinCache: VerifiedPinCache,
+    private readonly hasher: SecretHasher,
+    private readonly pinCache: VerifiedSecretCache,
     private readonly clock: LibraryClock,
     private readonly outbox: OutboxService,
   ) {}

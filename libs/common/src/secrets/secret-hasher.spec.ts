@@ -1,8 +1,8 @@
 import { scryptSync } from 'node:crypto';
-import { PinHasher } from './pin-hasher.service';
+import { SecretHasher } from './secret-hasher';
 
-describe('PinHasher', () => {
-  const hasher = new PinHasher();
+describe('SecretHasher', () => {
+  const hasher = new SecretHasher();
 
   it('stores scrypt parameters, a 16-byte salt and a 32-byte key with the hash', async () => {
     const stored = await hasher.hash('1234');
@@ -34,7 +34,7 @@ describe('PinHasher', () => {
   });
 
   it('verifies hashes made with other (stored) parameters', async () => {
-    const weak = new PinHasher({ N: 1024, r: 8, p: 1, saltBytes: 16, keyBytes: 32 });
+    const weak = new SecretHasher({ N: 1024, r: 8, p: 1, saltBytes: 16, keyBytes: 32 });
     const stored = await weak.hash('1234');
     expect(stored.startsWith('scrypt$1024$8$1$')).toBe(true);
     await expect(hasher.verify('1234', stored)).resolves.toBe(true);

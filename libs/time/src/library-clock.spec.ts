@@ -1,4 +1,4 @@
-import { LibraryClock } from './library-clock.service';
+import { LibraryClock } from './library-clock';
 
 describe('LibraryClock', () => {
   it("computes today's date in the library zone, not the server's or UTC", () => {

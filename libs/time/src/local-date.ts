@@ -30,7 +30,8 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-interface WallTime {
+/** Wall-clock fields of an instant in a zone (month 1-12). */
+export interface WallTime {
   year: number;
   month: number;
   day: number;
@@ -57,8 +58,8 @@ const intlOffsetMs = (wholeMs: number, timeZone: string): number =>
  * Intl's formatToParts was ~1.5 % of the loans service's CPU (every checkout, renewal and hold reads a
  * local date), so the zone's offset is looked up once per 15-minute slice and reused: wall time = UTC
  * fields of (instant + offset). A slice whose two ends have different offsets holds a transition and
- * is never cached, so DST stays exact. Same scheme as libs/sip2-protocol/src/sip2-date.ts, repeated
- * here because loans does not depend on the SIP2 library.
+ * is never cached, so DST stays exact. The SIP2 dates (libs/sip2-protocol), loans' due dates and the
+ * patrons' "today" all read it from here.
  */
 const SLICE_MS = 15 * 60_000;
 const SLICE_CACHE_MAX = 4096;
@@ -91,7 +92,8 @@ function cachedOffsetMs(ms: number, timeZone: string): number | null {
   return offset;
 }
 
-function wallTime(instant: Date, timeZone: string): WallTime {
+/** Wall-clock fields of `instant` in `timeZone`, from the cached offset (Intl only around transitions). */
+export function wallTime(instant: Date, timeZone: string): WallTime {
   const ms = instant.getTime();
   const offset = cachedOffsetMs(ms, timeZone);
   if (offset === null) return intlWallTime(instant, timeZone);

@@ -6,17 +6,18 @@ interface Entry {
 }
 
 /**
- * Why: SIP2 kiosks send the PIN with nearly every message (patron status, checkout, renew …) and each
- * scrypt check costs ~40 ms of CPU, so a busy self-check floor would spend its time re-hashing the same
- * PIN. After one successful scrypt check we remember, for a short TTL, an HMAC of (PIN + current PIN
- * hash) under a pepper that exists only in this process's memory:
+ * Why: SIP2 kiosks send the PIN with nearly every message (patron status, checkout, renew …), and
+ * clients that connect + log in for every transaction (NYPL circulation #1147) send the terminal
+ * password as often; each scrypt check costs ~40 ms of CPU. After one successful scrypt check we
+ * remember, for a short TTL, an HMAC of (secret + current hash) under a pepper that exists only in this
+ * process's memory (patron PINs keyed by patron id, terminal passwords by login):
  * - no PIN or reusable hash is kept; the pepper is never persisted, so entries mean nothing elsewhere;
  * - the current PIN hash is part of the MAC, so a PIN changed through another replica invalidates this
  *   cache by itself (the new hash no longer matches); a local change also deletes the entry;
  * - comparison is constant-time; only correct PINs are ever stored, so a miss just falls back to scrypt
  *   (wrong PINs always take the throttled scrypt path).
  */
-export class VerifiedPinCache {
+export class VerifiedSecretCache {
   private readonly pepper = randomBytes(32);
   private readonly entries = new Map<string, Entry>();
 
@@ -34,32 +35,32 @@ export class VerifiedPinCache {
     return this.entries.size;
   }
 
-  /** True only if this exact PIN was verified against this exact PIN hash within the TTL. */
-  matches(patronId: string, pin: string, pinHash: string): boolean {
-    const entry = this.entries.get(patronId);
+  /** True only if this exact secret was verified against this exact hash within the TTL. */
+  matches(id: string, secret: string, hash: string): boolean {
+    const entry = this.entries.get(id);
     if (!entry) return false;
     if (entry.expiresAt <= this.now()) {
-      this.entries.delete(patronId);
+      this.entries.delete(id);
       return false;
     }
-    return timingSafeEqual(entry.mac, this.mac(pin, pinHash));
+    return timingSafeEqual(entry.mac, this.mac(secret, hash));
   }
 
-  remember(patronId: string, pin: string, pinHash: string): void {
+  remember(id: string, secret: string, hash: string): void {
     if (!this.enabled) return;
-    this.entries.delete(patronId); // re-insert at the end: Map order is our eviction order
+    this.entries.delete(id); // re-insert at the end: Map order is our eviction order
     if (this.entries.size >= this.maxEntries) this.evict();
-    this.entries.set(patronId, { mac: this.mac(pin, pinHash), expiresAt: this.now() + this.ttlMs });
+    this.entries.set(id, { mac: this.mac(secret, hash), expiresAt: this.now() + this.ttlMs });
   }
 
-  invalidate(patronId: string): void {
-    this.entries.delete(patronId);
+  invalidate(id: string): void {
+    this.entries.delete(id);
   }
 
-  private mac(pin: string, pinHash: string): Buffer {
-    // NUL separates the two parts unambiguously (neither a PIN hash nor a validated PIN contains one
-    // that could shift the boundary into a different valid pair)
-    return createHmac('sha256', this.pepper).update(pinHash).update('\0').update(pin).digest();
+  private mac(secret: string, hash: string): Buffer {
+    // NUL separates the two parts unambiguously (a stored hash never contains one, so no other
+    // (hash, secret) pair can produce the same bytes)
+    return createHmac('sha256', this.pepper).update(hash).update('\0').update(secret).digest();
   }
 
   /** Drop expired entries, then the oldest ones, to stay under the size bound. */

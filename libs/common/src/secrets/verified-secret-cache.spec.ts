@@ -1,6 +1,6 @@
-import { VerifiedPinCache } from './verified-pin-cache.service';
+import { VerifiedSecretCache } from './verified-secret-cache';
 
-describe('VerifiedPinCache', () => {
+describe('VerifiedSecretCache', () => {
   let now = 0;
   const clock = () => now;
   const HASH = 'scrypt$16384$8$1$c2FsdA==$a2V5';
@@ -10,7 +10,7 @@ describe('VerifiedPinCache', () => {
   });
 
   it('matches only the remembered PIN for the remembered hash', () => {
-    const cache = new VerifiedPinCache(600_000, 100, clock);
+    const cache = new VerifiedSecretCache(600_000, 100, clock);
     cache.remember('p1', '1234', HASH);
     expect(cache.matches('p1', '1234', HASH)).toBe(true);
     expect(cache.matches('p1', '1235', HASH)).toBe(false);
@@ -18,13 +18,13 @@ describe('VerifiedPinCache', () => {
   });
 
   it('misses once the PIN hash changed (PIN changed on another replica)', () => {
-    const cache = new VerifiedPinCache(600_000, 100, clock);
+    const cache = new VerifiedSecretCache(600_000, 100, clock);
     cache.remember('p1', '1234', HASH);
     expect(cache.matches('p1', '1234', `${HASH}x`)).toBe(false);
   });
 
   it('expires entries after the TTL', () => {
-    const cache = new VerifiedPinCache(600_000, 100, clock);
+    const cache = new VerifiedSecretCache(600_000, 100, clock);
     cache.remember('p1', '1234', HASH);
     now += 599_999;
     expect(cache.matches('p1', '1234', HASH)).toBe(true);
@@ -34,15 +34,15 @@ describe('VerifiedPinCache', () => {
   });
 
   it('forgets a patron on invalidate', () => {
-    const cache = new VerifiedPinCache(600_000, 100, clock);
+    const cache = new VerifiedSecretCache(600_000, 100, clock);
     cache.remember('p1', '1234', HASH);
     cache.invalidate('p1');
     expect(cache.matches('p1', '1234', HASH)).toBe(false);
   });
 
   it('keeps no PIN or PIN hash in memory, only a MAC under a per-process pepper', () => {
-    const a = new VerifiedPinCache(600_000, 100, clock);
-    const b = new VerifiedPinCache(600_000, 100, clock);
+    const a = new VerifiedSecretCache(600_000, 100, clock);
+    const b = new VerifiedSecretCache(600_000, 100, clock);
     a.remember('p1', '1234', HASH);
     b.remember('p1', '1234', HASH);
     const entryA = (a as unknown as { entries: Map<string, { mac: Buffer }> }).entries.get('p1')!;
@@ -53,7 +53,7 @@ describe('VerifiedPinCache', () => {
   });
 
   it('stays within its size bound, evicting the oldest entries', () => {
-    const cache = new VerifiedPinCache(600_000, 3, clock);
+    const cache = new VerifiedSecretCache(600_000, 3, clock);
     for (const id of ['a', 'b', 'c', 'd']) cache.remember(id, '1234', HASH);
     expect(cache.size).toBe(3);
     expect(cache.matches('a', '1234', HASH)).toBe(false);
@@ -61,7 +61,7 @@ describe('VerifiedPinCache', () => {
   });
 
   it('remembers nothing when the TTL is 0', () => {
-    const cache = new VerifiedPinCache(0, 100, clock);
+    const cache = new VerifiedSecretCache(0, 100, clock);
     cache.remember('p1', '1234', HASH);
     expect(cache.matches('p1', '1234', HASH)).toBe(false);
   });

@@ -1,3 +1,5 @@
+import { assertTimeZone, localDate } from './local-date';
+
 /** Expired when the expiry date is before today (the expiry day itself is still valid). */
 export const isExpiredOn = (cardExpiresOn: string, today: string): boolean =>
   // both are zero-padded YYYY-MM-DD, so string order is date order
@@ -9,13 +11,11 @@ export const isExpiredOn = (cardExpiresOn: string, today: string): boolean =>
  * date is computed with Intl in LIBRARY_TIMEZONE and never with server-local Date getters.
  */
 export class LibraryClock {
-  private readonly format: Intl.DateTimeFormat;
-
   constructor(
     readonly timeZone: string,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    assertTimeZone(timeZone);
   }
 
   /** the UTC minute of the last `today()` and its answer: every patron view asks, Intl is not free */
@@ -37,15 +37,7 @@ export class LibraryClock {
   }
 
   dateOf(instant: Date): string {
-    let year = '';
-    let month = '';
-    let day = '';
-    for (const p of this.format.formatToParts(instant)) {
-      if (p.type === 'year') year = p.value;
-      else if (p.type === 'month') month = p.value;
-      else if (p.type === 'day') day = p.value;
-    }
-    return `${year}-${month}-${day}`;
+    return localDate(instant, this.timeZone);
   }
 
   isExpired(cardExpiresOn: string, today = this.today()): boolean {

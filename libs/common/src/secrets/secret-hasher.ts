@@ -1,4 +1,4 @@
-import { randomBytes, scrypt, ScryptOptions, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, ScryptOptions, timingSafeEqual } from 'node:crypto';
 
 export interface ScryptParams {
   N: number;
@@ -8,7 +8,7 @@ export interface ScryptParams {
   keyBytes: number;
 }
 
-/** Memory-hard (16 MiB per hash): a leaked table of 4-6 digit PINs stays expensive to brute-force. */
+/** Memory-hard (16 MiB per hash): a leaked table of 4-6 digit PINs or passwords stays expensive to brute-force. */
 export const DEFAULT_SCRYPT_PARAMS: ScryptParams = { N: 16384, r: 8, p: 1, saltBytes: 16, keyBytes: 32 };
 
 // Bounds for params read back from the database, so a corrupt row cannot make us allocate gigabytes.
@@ -16,9 +16,9 @@ const MAX_N = 1 << 20;
 const MAX_R = 32;
 const MAX_P = 16;
 
-function scryptAsync(pin: string, salt: Buffer, keyBytes: number, opts: ScryptOptions): Promise<Buffer> {
+function scryptAsync(secret: string, salt: Buffer, keyBytes: number, opts: ScryptOptions): Promise<Buffer> {
   // the async variant runs on the libuv pool: ~40 ms of CPU per call must not stall the event loop
-  return new Promise((resolve, reject) => scrypt(pin, salt, keyBytes, opts, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) => scrypt(secret, salt, keyBytes, opts, (err, key) => (err ? reject(err) : resolve(key))));
 }
 
 const scryptOptions = (N: number, r: number, p: number): ScryptOptions => ({ N, r, p, maxmem: 256 * N * r });
@@ -30,6 +30,9 @@ interface ParsedHash {
   salt: Buffer;
   key: Buffer;
 }
+
+const format = (N: number, r: number, p: number, salt: Buffer, key: Buffer): string =>
+  ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$');
 
 function parse(stored: string): ParsedHash | null {
   const parts = stored.split('$');
@@ -44,24 +47,31 @@ function parse(stored: string): ParsedHash | null {
 }
 
 /**
- * PIN hashing with scrypt. The format carries its own parameters
- * (`scrypt$16384$8$1$<salt b64>$<key b64>`) so they can be raised later without breaking old hashes.
+ * The one secret-hash format of the suite (patron PINs, SIP2 terminal passwords, the bench's patrons):
+ * scrypt, carrying its own parameters (`scrypt$16384$8$1$<salt b64>$<key b64>`) so they can be raised
+ * later without breaking old hashes.
  */
-export class PinHasher {
+export class SecretHasher {
   constructor(private readonly params: ScryptParams = DEFAULT_SCRYPT_PARAMS) {}
 
-  async hash(pin: string): Promise<string> {
+  async hash(secret: string): Promise<string> {
     const { N, r, p, saltBytes, keyBytes } = this.params;
     const salt = randomBytes(saltBytes);
-    const key = await scryptAsync(pin, salt, keyBytes, scryptOptions(N, r, p));
-    return ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$');
+    return format(N, r, p, salt, await scryptAsync(secret, salt, keyBytes, scryptOptions(N, r, p)));
+  }
+
+  /** Blocking variant, for tools that hash once before any traffic (the bench's data generator). */
+  hashSync(secret: string): string {
+    const { N, r, p, saltBytes, keyBytes } = this.params;
+    const salt = randomBytes(saltBytes);
+    return format(N, r, p, salt, scryptSync(secret, salt, keyBytes, scryptOptions(N, r, p)));
   }
 
   /** Constant-time comparison; a malformed stored hash verifies nothing (and is not an exception). */
-  async verify(pin: string, stored: string): Promise<boolean> {
+  async verify(secret: string, stored: string): Promise<boolean> {
     const h = parse(stored);
     if (!h) return false;
-    const key = await scryptAsync(pin, h.salt, h.key.length, scryptOptions(h.N, h.r, h.p));
+    const key = await scryptAsync(secret, h.salt, h.key.length, scryptOptions(h.N, h.r, h.p));
     return timingSafeEqual(key, h.key);
   }
 
