@@ -22,8 +22,8 @@ async function terminal(login: 'kiosk01' | 'locker01', opts: Sip2ClientOptions =
   return c;
 }
 
-const checkout = (item: string, patron: string) =>
-  createMessage('11', { scRenewalPolicy: 'N', noBlock: 'N', transactionDate: now(), nbDueDate: SIP2_BLANK_DATE }, {
+const checkout = (item: string, patron: string, transactionDate = now()) =>
+  createMessage('11', { scRenewalPolicy: 'N', noBlock: 'N', transactionDate, nbDueDate: SIP2_BLANK_DATE }, {
     institutionId: KSL, patronIdentifier: patron, itemIdentifier: item, terminalPassword: '', patronPassword: PIN,
   });
 const checkin = (item: string, location = 'KSL-MAIN') =>
@@ -144,7 +144,12 @@ describe('SIP2 over real sockets (e2e)', () => {
 
   it('20 kiosks checking out the same item concurrently: exactly one 121 and nineteen 120', async () => {
     const kiosks = await Promise.all(Array.from({ length: 20 }, () => terminal('kiosk01')));
-    const answers = await Promise.all(kiosks.map((c, i) => c.send(checkout('B0000014', i % 2 ? 'P0000004' : 'P0000001'))));
+    // each its own transaction (its own transaction date): one login, one item, one patron and one
+    // transaction date would be the same transaction retried, answered with its first answer (docs/sip2.md §4.1)
+    const at = Date.now();
+    const answers = await Promise.all(
+      kiosks.map((c, i) => c.send(checkout('B0000014', i % 2 ? 'P0000004' : 'P0000001', formatSip2Date(new Date(at - i * 1000), 'Asia/Shanghai', 'local')))),
+    );
     const wire = answers.map((a) => stripTerminator(a.responseBytes).toString('utf8').slice(0, 3));
     expect(wire.filter((w) => w === '121')).toHaveLength(1);
     expect(wire.filter((w) => w === '120')).toHaveLength(19);

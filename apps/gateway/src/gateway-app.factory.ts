@@ -31,6 +31,8 @@ export async function createGatewayApp(env: GatewayEnvDto): Promise<NestExpressA
   app.useBodyParser('text', { type: (req: { url?: string; originalUrl?: string }) => isNcipRequest(req), limit: env.NCIP_BODY_LIMIT });
   app.use(ncipBodyErrorsMiddleware());
   app.useBodyParser('json', { limit: env.BODY_LIMIT });
+  // the staff offline upload also takes CSV (POST /api/circulation/offline)
+  app.useBodyParser('text', { type: 'text/csv', limit: env.BODY_LIMIT });
   app.use(bodyParserErrorsMiddleware());
   app.use(inputGuardMiddleware());
   app.useGlobalPipes(createValidationPipe());

@@ -7,6 +7,7 @@ import { GatewayEnvDto } from './config/gateway-env.dto';
 import { AgenciesController } from './controllers/agencies.controller';
 import { ApiKeysController } from './controllers/api-keys.controller';
 import { CirculationController } from './controllers/circulation.controller';
+import { OfflineCirculationController } from './controllers/offline-circulation.controller';
 import { GatewayHealthController } from './controllers/health.controller';
 import { HoldsController } from './controllers/holds.controller';
 import { GatewayMetricsController } from './controllers/metrics.controller';
@@ -37,6 +38,7 @@ import { CirculationApiService } from './services/circulation-api.service';
 import { HealthReportService } from './services/health-report.service';
 import { PatronsApiService } from './services/patrons-api.service';
 import { Sip2ApiService } from './services/sip2-api.service';
+import { IdempotentWrites } from './http/idempotency-key';
 
 const entities = [ApiKeyEntity];
 export const GATEWAY_MIGRATIONS = [CreateGatewaySchema1764316800000, DeviceKeys1764700000100];
@@ -59,6 +61,7 @@ export class GatewayModule {
         ItemsController,
         PatronsController,
         CirculationController,
+        OfflineCirculationController,
         Sip2TerminalsController,
         HoldsController,
         TransitsController,
@@ -81,6 +84,7 @@ export class GatewayModule {
         CatalogApiService,
         PatronsApiService,
         CirculationApiService,
+        IdempotentWrites,
         HealthReportService,
         Sip2ApiService,
         ReaderTokenService,

@@ -8,6 +8,7 @@ import { HoldsModule } from './holds/holds.module';
 import { CreateLoansSchema1764144000000 } from './migrations/1764144000000-create-loans-schema';
 import { CirculationPolicyCalendarsFines1764400000000 } from './migrations/1764400000000-circulation-policy-calendars-fines';
 import { CreateHoldsAndTransits1764500000000 } from './migrations/1764500000000-create-holds-and-transits';
+import { FieldCirculation1764800000000 } from './migrations/1764800000000-field-circulation';
 import { LoanRuleEntity } from './rules/loan-rule.entity';
 import { RulesModule } from './rules/rules.module';
 import { LoanEntity } from './shared/loan.entity';
@@ -15,7 +16,7 @@ import { SharedModule } from './shared/shared.module';
 import { TransitModule } from './transit/transit.module';
 
 const entities = [LoanEntity, LoanRuleEntity];
-export const LOANS_MIGRATIONS = [CreateLoansSchema1764144000000, CirculationPolicyCalendarsFines1764400000000, CreateHoldsAndTransits1764500000000];
+export const LOANS_MIGRATIONS = [CreateLoansSchema1764144000000, CirculationPolicyCalendarsFines1764400000000, CreateHoldsAndTransits1764500000000, FieldCirculation1764800000000];
 
 /**
  * The loans service: one feature module per folder. Dependencies point one way only:

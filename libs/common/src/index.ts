@@ -15,6 +15,7 @@ export * from './messaging/rpc-exception.filter';
 export * from './messaging/validation.pipe';
 export * from './messaging/correlated-server-nats';
 export * from './messaging/nats-write-coalescing';
+export * from './messaging/exactly-once-writer';
 export * from './persistence/database.options';
 export { executeWithCommit, queryTogether } from './persistence/prepared-statements';
 export type { Statement } from './persistence/prepared-statements';

@@ -51,6 +51,12 @@ export enum ErrorCode {
   PickupCodeLocked = 'PICKUP_CODE_LOCKED',
   PickupCodeExpired = 'PICKUP_CODE_EXPIRED',
   RequestIdReused = 'REQUEST_ID_REUSED',
+  // exactly-once writes and offline circulation (docs/circulation.md)
+  IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
+  DeadlinePassed = 'DEADLINE_PASSED',
+  RequestAbandoned = 'REQUEST_ABANDONED',
+  RenewalTooSoon = 'RENEWAL_TOO_SOON',
+  OfflineDateInvalid = 'OFFLINE_DATE_INVALID',
 }
 
 /** The payload of every error that crosses NATS (as an RpcException) or HTTP (as the JSON body). */
@@ -115,4 +121,9 @@ export const ERROR_HTTP_STATUS: Record<string, number> = {
   [ErrorCode.PickupCodeLocked]: 423,
   [ErrorCode.PickupCodeExpired]: 410,
   [ErrorCode.RequestIdReused]: 409,
+  [ErrorCode.IdempotencyKeyReused]: 422,
+  [ErrorCode.DeadlinePassed]: 504,
+  [ErrorCode.RequestAbandoned]: 409,
+  [ErrorCode.RenewalTooSoon]: 409,
+  [ErrorCode.OfflineDateInvalid]: 422,
 };

@@ -141,7 +141,8 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
       startService(name, 1);
       processes.push(name);
     }
-    const { client, close } = createStandaloneRpcClient(natsUrl!, 'launcher', 2000);
+    // seeding on a loaded machine (scrypt PINs) can take seconds per request
+    const { client, close } = createStandaloneRpcClient(natsUrl!, 'launcher', 10_000);
     try {
       // each replica adds its boot to the start-up on a small machine
       const deadline = Date.now() + (opts.startupTimeoutMs ?? 90_000 * replicas);

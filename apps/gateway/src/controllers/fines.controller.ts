@@ -22,13 +22,17 @@ import {
 } from '@app/contracts';
 import { ErrorResponseDto } from '../dto';
 import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
+import { ApiIdempotencyKey, IdempotencyKey, IdempotentWrites } from '../http/idempotency-key';
 
 /** Fines, payments, waivers, lost and claimed-returned loans (loans.fines.*.v1, loans.mark-lost.v1, loans.claim-returned.v1). */
 @ApiTags('fines')
 @ApiKeyAuth()
 @Controller('api')
 export class FinesController {
-  constructor(private readonly rpc: NatsRpcClient) {}
+  constructor(
+    private readonly rpc: NatsRpcClient,
+    private readonly writes: IdempotentWrites,
+  ) {}
 
   @Get('patrons/:agency/:barcode/fines')
   @ApiOperation({ summary: "A patron's fines (open by default) and everything they owe, in fen" })
@@ -42,8 +46,9 @@ export class FinesController {
   @ApiOperation({ summary: 'Record a payment (fen) towards one fine or the oldest open fines; a repeated transactionId is not charged twice' })
   @ApiOkResponse({ description: 'PayFinesResult' })
   @ApiConflictResponse({ description: 'PAYMENT_EXCEEDS_BALANCE', type: ErrorResponseDto })
-  pay(@Param() patron: PatronRefDto, @Body() body: PayFinesBodyDto): Promise<PayFinesResult> {
-    return this.rpc.call(LoansFinesPay, { ...body, patron });
+  @ApiIdempotencyKey()
+  pay(@Param() patron: PatronRefDto, @Body() body: PayFinesBodyDto, @IdempotencyKey() key?: string): Promise<PayFinesResult> {
+    return this.writes.write(LoansFinesPay, { ...body, patron }, key);
   }
 
   @Post('fines/:fineId/waive')

@@ -23,20 +23,25 @@ import {
 import { BranchCodeParamDto, ErrorResponseDto } from '../dto';
 import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
 import { GatewayRequest, pinOriginOf } from '../http/gateway-request';
+import { ApiIdempotencyKey, IdempotencyKey, IdempotentWrites } from '../http/idempotency-key';
 
 /** Holds, hold shelves and pick lists: thin forwarders to the loans service (loans.holds.*.v1). */
 @ApiTags('holds')
 @ApiKeyAuth()
 @Controller('api/holds')
 export class HoldsController {
-  constructor(private readonly rpc: NatsRpcClient) {}
+  constructor(
+    private readonly rpc: NatsRpcClient,
+    private readonly writes: IdempotentWrites,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Place a hold on a title (recordId) or one item, for pickup at a branch or locker' })
   @ApiCreatedResponse({ description: 'HoldView (status waiting, queuePosition)' })
   @ApiConflictResponse({ description: 'HOLD_ALREADY_PLACED, HOLD_PATRON_HAS_ITEM, HOLD_NOT_ALLOWED, HOLD_PICKUP_INVALID, PATRON_BLOCKED …', type: ErrorResponseDto })
-  place(@Body() dto: PlaceHoldDto, @Req() req: GatewayRequest): Promise<HoldView> {
-    return this.rpc.call(LoansHoldsPlace, { ...dto, ...(dto.pin !== undefined ? { pinOrigin: pinOriginOf(req) } : {}) });
+  @ApiIdempotencyKey()
+  place(@Body() dto: PlaceHoldDto, @Req() req: GatewayRequest, @IdempotencyKey() key?: string): Promise<HoldView> {
+    return this.writes.write(LoansHoldsPlace, { ...dto, ...(dto.pin !== undefined ? { pinOrigin: pinOriginOf(req) } : {}) }, key);
   }
 
   @Get()
@@ -59,8 +64,9 @@ export class HoldsController {
   @ApiOperation({ summary: 'Cancel a hold (a copy on the hold shelf goes to the next in the queue)' })
   @ApiOkResponse({ description: 'HoldView (status cancelled)' })
   @ApiNotFoundResponse({ description: 'HOLD_NOT_FOUND', type: ErrorResponseDto })
-  cancel(@Param() p: HoldIdParamDto, @Body() body: CancelHoldBodyDto): Promise<HoldView> {
-    return this.rpc.call(LoansHoldsCancel, { ...body, holdId: p.id });
+  @ApiIdempotencyKey()
+  cancel(@Param() p: HoldIdParamDto, @Body() body: CancelHoldBodyDto, @IdempotencyKey() key?: string): Promise<HoldView> {
+    return this.writes.write(LoansHoldsCancel, { ...body, holdId: p.id }, key);
   }
 
   @Get('shelf/:code')

@@ -27,7 +27,9 @@ describe('OpenAPI document', () => {
       [
         'ApiKeyViewDto', 'BackfillDto', 'CancelHoldBodyDto', 'CheckinDto', 'CheckoutDto', 'ClaimReturnedDto', 'CreateApiKeyDto', 'CreateClosureDto',
         'CreateItemDto', 'CreatePatronDto', 'CreateRecordDto', 'CreatedApiKeyDto', 'ErrorResponseDto', 'ItemRefDto', 'LoanDryRunDto',
-        'MarkLostDto', 'OpeningHoursDto', 'PatronRefDto', 'PayFinesBodyDto', 'PlaceHoldDto', 'ReceiveTransitDto', 'RenewDto',
+        'MarkLostDto',
+        'OfflineTransactionDto',
+        'OfflineUploadDto', 'OpeningHoursDto', 'PatronRefDto', 'PayFinesBodyDto', 'PlaceHoldDto', 'ReceiveTransitDto', 'RenewDto',
         'SetPatronBlockBodyDto', 'SetSip2TerminalEnabledBodyDto', 'UpdateItemBodyDto', 'UpdatePatronBodyDto', 'UpdateRecordBodyDto',
         'UpsertAgencyBodyDto', 'UpsertBranchBodyDto', 'UpsertCalendarBodyDto', 'UpsertFloatingRuleDto', 'UpsertLoanRuleBodyDto',
         'UpsertSip2TerminalBodyDto', 'WaiveFineBodyDto', 'WeeklyHoursDto',
@@ -43,7 +45,7 @@ describe('OpenAPI document', () => {
 
   it('documents fields with their order, required list, examples, enums and nested references', () => {
     const checkout = schema('CheckoutDto');
-    expect(Object.keys(checkout.properties)).toEqual(['patron', 'item', 'branch', 'returnBranch', 'pin', 'pinOrigin', 'channel']);
+    expect(Object.keys(checkout.properties)).toEqual(['patron', 'item', 'branch', 'returnBranch', 'pin', 'pinOrigin', 'channel', 'noBlock', 'transactionAt', 'dueDate', 'idempotencyKey', 'deadline']);
     expect(checkout.required).toEqual(['patron', 'item', 'branch']);
     expect(checkout.properties.patron).toEqual({ $ref: '#/components/schemas/PatronRefDto' });
     expect(checkout.properties.branch).toEqual({ type: 'string', example: 'KSL-MAIN', description: 'branch where the checkout happens' });

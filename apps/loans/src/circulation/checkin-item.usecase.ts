@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { OutboxService, runPlan } from '@app/common';
-import { CheckinDto, CheckinResult, ItemStatus, LoanClosed } from '@app/contracts';
+import { OutboxService } from '@app/common';
+import { CheckinDto, CheckinResult, ItemStatus, LoanClosed, LoansCheckin } from '@app/contracts';
 import { DataSource, EntityManager } from 'typeorm';
 import { CatalogClient } from '../shared/catalog.client';
 import { FineRow } from '../fines/fines.repository';
@@ -12,6 +12,8 @@ import { closeOpenLoanStep, LoanRepository } from '../shared/loan.repository';
 import type { RoutingProbe } from '../holds/hold.repository';
 import { isOverdue, toLoanEventData, toLoanView } from '../shared/loan.mapper';
 import { ItemRoutingService, RoutedItem, Routing } from '../holds/item-routing.service';
+import { IdempotencyService, OnceWrite, runPlanOnce } from '../shared/idempotency.service';
+import { OfflinePolicyService } from '../shared/offline-policy.service';
 
 /** Catalog statuses staff should notice when such an item turns up at a return desk or book drop. */
 const ALERT_STATUSES: readonly ItemStatus[] = ['lost', 'missing', 'claimed_returned', 'withdrawn', 'damaged'];
@@ -34,25 +36,48 @@ export class CheckinItemUseCase {
     private readonly fines: FinesService,
     private readonly lostItems: LostItemsService,
     private readonly routing: ItemRoutingService,
+    private readonly idempotency: IdempotencyService,
+    private readonly offline: OfflinePolicyService,
   ) {}
 
-  async execute(dto: CheckinDto): Promise<CheckinResult> {
+  /** With an idempotency key, the reply of a return is stored with it; a repeated key answers it again. */
+  execute(dto: CheckinDto): Promise<CheckinResult> {
+    return this.idempotency.run(LoansCheckin.subject, dto, (once) => this.checkin(dto, once));
+  }
+
+  private async checkin(dto: CheckinDto, once: OnceWrite | null): Promise<CheckinResult> {
     const now = new Date();
     const channel = dto.channel ?? 'api';
+    // a back-dated return (SIP2 09 return date, book drop, offline upload): the loan closes and its
+    // fine is computed as of then; where the copy goes next is decided now, as usual
+    const returnedAt = this.offline.instant(dto.returnedAt, dto.item.agency, now, 'returnedAt');
     let fine: FineRow | null = null;
     let routed: Routing | null = null;
+    let reply: CheckinResult | null = null;
     const closed = await this.dataSource.transaction(async (m) => {
       // one round trip (with the BEGIN): the UPDATE that closes the loan and returns it with its title,
-      // then the item lock and the routing probe under it (unused when nothing was on loan)
-      const result = await runPlan(m, {
-        closed: closeOpenLoanStep(dto.item, now, dto.branch, channel),
-        ...this.routing.stepsAfterReturn(dto.item, now),
-      });
+      // then the item lock and the routing probe under it (unused when nothing was on loan), and with a
+      // key its stored outcome (a retry of a committed return stops here, its UPDATE rolled back)
+      const result = await runPlanOnce(
+        m,
+        {
+          closed: closeOpenLoanStep(dto.item, returnedAt, dto.branch, channel),
+          ...this.routing.stepsAfterReturn(dto.item, now),
+        },
+        once,
+      );
       const loan = result.closed?.loan ?? null;
-      if (loan) await this.outbox.add(m, LoanClosed, toLoanEventData(loan, dto.branch, channel), now);
+      if (!loan) return null;
+      await this.outbox.add(m, LoanClosed, toLoanEventData(loan, dto.branch, channel), now);
       // an overdue fine is charged with the return, atomically (nothing is read when the loan was on time)
-      if (loan) fine = await this.fines.assessOverdue(m, loan, dto.branch, now);
-      if (loan) routed = await this.routeReturn(m, loan, result.closed!.recordId, dto.branch, now, result.probe);
+      fine = await this.fines.assessOverdue(m, loan, dto.branch, loan.returnedAt ?? returnedAt);
+      // terminal profile: this checkin does not trap waiting holds (a copy already set aside still goes to its hold)
+      const probe = dto.trapHolds === false ? { ...result.probe, waiting: false } : result.probe;
+      routed = await this.routeReturn(m, loan, result.closed!.recordId, dto.branch, now, probe);
+      if (routed) {
+        reply = this.closedReply(loan, routed, fine, now);
+        if (once) await once.record(m, reply);
+      }
       return loan;
     });
 
@@ -60,27 +85,32 @@ export class CheckinItemUseCase {
       this.outbox.notifyCommitted();
       const charged = fine as FineRow | null;
       if (charged) await this.fines.afterCharged({ agency: closed.patronAgency, barcode: closed.patronBarcode });
-      const next = (routed as Routing | null) ?? (await this.routeOldLoan(closed, dto.branch, now));
-      return {
-        wasOnLoan: true,
-        loan: toLoanView(closed, now),
-        item: { agency: closed.itemAgency, barcode: closed.itemBarcode, title: closed.title, homeBranch: closed.owningBranch, itemType: closed.itemType },
-        ...routingFields(next),
-        alerts: [...(isOverdue(closed, now) ? ['overdue'] : []), ...next.alerts],
-        ...(charged ? { fine: { id: charged.id, amountFen: charged.amountFen, chargeableDays: charged.chargeableDays } } : {}),
-      };
+      if (reply) return reply;
+      return this.closedReply(closed, await this.routeOldLoan(closed, dto.branch, now), charged, now);
     }
 
     const item = await this.catalog.getItem(dto.item); // ITEM_UNKNOWN for a barcode the catalog does not know
     // a lost item turning up: its loan is marked found and an unpaid replacement fee waived
     const found = await this.lostItems.foundOnCheckin(dto.item, dto.branch, channel, now);
-    const next = await this.routeNow({ item: dto.item, recordId: item.recordId, homeBranch: item.homeBranch, itemType: item.itemType, title: item.title, holdable: isHoldable(item) }, dto.branch, now, true);
+    const holdable = isHoldable(item) && dto.trapHolds !== false;
+    const next = await this.routeNow({ item: dto.item, recordId: item.recordId, homeBranch: item.homeBranch, itemType: item.itemType, title: item.title, holdable }, dto.branch, now, true);
     return {
       wasOnLoan: false,
       loan: null,
       item: { agency: item.agency, barcode: item.barcode, title: item.title, homeBranch: item.homeBranch, itemType: item.itemType },
       ...routingFields(next),
       alerts: [...(ALERT_STATUSES.includes(item.status) ? [`item_${item.status}`] : []), ...(found?.alerts ?? []), ...next.alerts],
+    };
+  }
+
+  private closedReply(closed: LoanEntity, next: Routing, charged: FineRow | null, now: Date): CheckinResult {
+    return {
+      wasOnLoan: true,
+      loan: toLoanView(closed, now),
+      item: { agency: closed.itemAgency, barcode: closed.itemBarcode, title: closed.title, homeBranch: closed.owningBranch, itemType: closed.itemType },
+      ...routingFields(next),
+      alerts: [...(isOverdue(closed, now) ? ['overdue'] : []), ...next.alerts],
+      ...(charged ? { fine: { id: charged.id, amountFen: charged.amountFen, chargeableDays: charged.chargeableDays } } : {}),
     };
   }
 

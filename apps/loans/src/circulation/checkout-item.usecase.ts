@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, OutboxService, runPlan } from '@app/common';
-import { CheckoutDto, CheckoutResult, ErrorCode, LoanCreated } from '@app/contracts';
+import { DomainError, OutboxService } from '@app/common';
+import { CheckoutDto, CheckoutResult, ErrorCode, LoanCreated, LoansCheckout } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CatalogClient } from '../shared/catalog.client';
@@ -17,6 +17,8 @@ import { LoanLimitsRepository } from '../rules/loan-limits.repository';
 import { LoanPolicyService } from '../rules/loan-policy.service';
 import { toLoanEventData, toLoanView } from '../shared/loan.mapper';
 import { refuse } from '../rules/refuse';
+import { IdempotencyService, OnceWrite, runPlanOnce } from '../shared/idempotency.service';
+import { OfflineCheckoutService } from './offline-checkout.service';
 
 /**
  * Checkout is the hot path (SIP2 kiosks): one request to patrons and one to catalog in parallel,
@@ -37,9 +39,16 @@ export class CheckoutItemUseCase {
     private readonly calendars: CalendarService,
     private readonly limits: LoanLimitsRepository,
     private readonly holds: HoldCirculationService,
+    private readonly idempotency: IdempotencyService,
+    private readonly offline: OfflineCheckoutService,
   ) {}
 
-  async execute(dto: CheckoutDto): Promise<CheckoutResult> {
+  /** With an idempotency key the reply is stored with the loan; a repeated key answers it again. */
+  execute(dto: CheckoutDto): Promise<CheckoutResult> {
+    return this.idempotency.run(LoansCheckout.subject, dto, (once) => (dto.noBlock ? this.offline.execute(dto, once) : this.live(dto, once)));
+  }
+
+  private async live(dto: CheckoutDto, once: OnceWrite | null): Promise<CheckoutResult> {
     const [patronResult, itemResult] = await Promise.allSettled([
       this.patrons.forCirculation(dto.patron, dto.pin, dto.pinOrigin ?? `loans:${dto.channel ?? 'api'}`),
       this.catalog.getItem(dto.item),
@@ -85,33 +94,47 @@ export class CheckoutItemUseCase {
     } satisfies LoanEntity);
 
     const forHolds = { ...loan, recordId: item.recordId };
+    const result: CheckoutResult = {
+      loan: toLoanView(loan, now),
+      rule: { id: rule.id, loanDays: rule.loanDays, maxItems: rule.maxItems, maxRenewals: rule.maxRenewals },
+    };
     await this.dataSource.transaction(async (m) => {
       // one round trip (with the BEGIN): the patron lock and the overall and per-owning-branch counts
       // under it, then the insert, the item lock and the copy's holds. The counts are read before the
       // insert, so a refusal on them rolls the insert back; a copy on a hold shelf goes only to its
       // patron; lending fills the patron's own hold
-      const result = await runPlan(m, {
-        patronLock: lockPatronStep(loan.patronAgency, loan.patronBarcode),
-        limits: this.limits.countOpenStep(loan.patronAgency, loan.patronBarcode, loan.owningBranch),
-        inserted: insertIfItemFreeStep(loan, item.recordId),
-        ...this.holds.checkoutSteps(forHolds, now),
-      });
-      refuse(limitRefusal(rule, result.limits, loan.owningBranch, `${patron.agency}/${patron.barcode}`));
-      if (!result.inserted) {
+      // with a key, its stored outcome is read in the same round trip (a retry of a committed checkout stops here)
+      const plan = await runPlanOnce(
+        m,
+        {
+          patronLock: lockPatronStep(loan.patronAgency, loan.patronBarcode),
+          limits: this.limits.countOpenStep(loan.patronAgency, loan.patronBarcode, loan.owningBranch),
+          inserted: insertIfItemFreeStep(loan, item.recordId),
+          ...this.holds.checkoutSteps(forHolds, now),
+        },
+        once,
+      );
+      refuse(limitRefusal(rule, plan.limits, loan.owningBranch, `${patron.agency}/${patron.barcode}`));
+      if (!plan.inserted) {
         const holder = await this.loans.findOpenByItem(item, m);
         throw new DomainError(ErrorCode.ItemAlreadyOnLoan, `item ${item.agency}/${item.barcode} is already on loan`, {
           // lets a kiosk offer a renewal instead, without saying who has the item
           loanedToThisPatron: holder?.patronAgency === loan.patronAgency && holder?.patronBarcode === loan.patronBarcode,
         });
       }
-      await this.holds.settleCheckout(m, result.holds, forHolds, now);
+      await this.holds.settleCheckout(m, plan.holds, forHolds, now);
       await this.outbox.add(m, LoanCreated, toLoanEventData(loan, loan.checkoutBranch, loan.channel), now);
+      // the key and this reply go with the COMMIT, through the deadline guard
+      if (once) await once.record(m, result);
     });
     this.outbox.notifyCommitted();
+    this.crashHookAfterCommit(dto);
+    return result;
+  }
 
-    return {
-      loan: toLoanView(loan, now),
-      rule: { id: rule.id, loanDays: rule.loanDays, maxItems: rule.maxItems, maxRenewals: rule.maxRenewals },
-    };
+  /** LOANS_TEST_EXIT_AFTER_COMMIT (tests only, refused in production): die like a kill -9 between COMMIT and reply. */
+  private crashHookAfterCommit(dto: CheckoutDto): void {
+    const target = this.env.LOANS_TEST_EXIT_AFTER_COMMIT;
+    if (target && target === `${dto.item.agency}/${dto.item.barcode}`) process.kill(process.pid, 'SIGKILL');
   }
 }

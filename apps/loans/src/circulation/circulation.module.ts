@@ -9,12 +9,16 @@ import { CheckoutItemUseCase } from './checkout-item.usecase';
 import { LoanQueryService } from './loan-query.service';
 import { LoansController } from './loans.controller';
 import { RenewLoanUseCase } from './renew-loan.usecase';
+import { OfflineCheckoutService } from './offline-checkout.service';
+import { FieldCirculationController } from './field.controller';
+import { OfflineUploadUseCase } from './offline-upload.usecase';
+import { UnresolvedWritesService } from './unresolved-writes.service';
 import { TransitReceiveController } from './transit-receive.controller';
 
 /** Checkout, checkin, renewal and loan queries: the top of the loans service, nothing imports it. */
 @Module({
   imports: [SharedModule, CalendarModule, RulesModule, HoldsModule, FinesModule],
-  controllers: [LoansController, TransitReceiveController],
-  providers: [CheckoutItemUseCase, CheckinItemUseCase, RenewLoanUseCase, LoanQueryService],
+  controllers: [LoansController, TransitReceiveController, FieldCirculationController],
+  providers: [CheckoutItemUseCase, CheckinItemUseCase, RenewLoanUseCase, LoanQueryService, OfflineCheckoutService, OfflineUploadUseCase, UnresolvedWritesService],
 })
 export class CirculationModule {}

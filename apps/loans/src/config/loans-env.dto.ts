@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsTimeZone, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsTimeZone, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { BaseEnvDto } from '@app/common';
 
 export class LoansEnvDto extends BaseEnvDto {
@@ -31,4 +31,35 @@ export class LoansEnvDto extends BaseEnvDto {
   @Min(0)
   @Max(86_400_000)
   HOLD_EXPIRY_INTERVAL_MS = 60_000;
+
+  /** How many days back an offline (no-block) transaction or a back-dated return may be dated (SIP2 98 announces it). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(365)
+  OFFLINE_MAX_DAYS_BACK = 7;
+
+  /** Idempotency keys (and their stored replies) older than this are deleted; 0 keeps them. Keep it above OFFLINE_MAX_DAYS_BACK. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  IDEMPOTENCY_RETENTION_DAYS = 8;
+
+  /** Per-agency exceptions to OFFLINE_MAX_DAYS_BACK: `CN-320583-1-KSL=7,CN-320585-1-TCL=3`. */
+  @IsOptional()
+  @Matches(/^([A-Za-z0-9:/-]+=\d{1,3})(,[A-Za-z0-9:/-]+=\d{1,3})*$/, { message: 'OFFLINE_MAX_DAYS_BACK_BY_AGENCY must look like ISIL=days,ISIL=days' })
+  OFFLINE_MAX_DAYS_BACK_BY_AGENCY?: string;
+
+  /**
+   * TEST ONLY (the crash-after-commit e2e test): `agency/barcode` of an item whose checkout makes this
+   * process SIGKILL itself right after its COMMIT, before it answers. Refused at boot when NODE_ENV is
+   * production (the Docker image sets it), so a production configuration can never carry it.
+   */
+  @IsOptional()
+  @ValidateIf(() => process.env.NODE_ENV === 'production')
+  @Matches(/^$/, { message: 'LOANS_TEST_EXIT_AFTER_COMMIT is a test hook and cannot be set when NODE_ENV=production' })
+  LOANS_TEST_EXIT_AFTER_COMMIT?: string;
 }

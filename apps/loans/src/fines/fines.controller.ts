@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { Handles } from '@app/common';
@@ -35,7 +36,9 @@ export class FinesController {
 
   @Handles(LoansFinesPay)
   pay(@Payload() dto: PayFinesDto): Promise<PayFinesResult> {
-    return this.fines.pay(dto);
+    // a payment is idempotent per (patron, transaction id): a key without a transaction id becomes one
+    const transactionId = dto.transactionId ?? (dto.idempotencyKey ? `key:${createHash('sha256').update(dto.idempotencyKey).digest('base64url').slice(0, 40)}` : undefined);
+    return this.fines.pay({ ...dto, ...(transactionId ? { transactionId } : {}) });
   }
 
   @Handles(LoansFinesWaive)

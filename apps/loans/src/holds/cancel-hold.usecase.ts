@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, OutboxService } from '@app/common';
-import { CancelHoldDto, ErrorCode, HoldCancelled, HoldView } from '@app/contracts';
+import { CancelHoldDto, ErrorCode, HoldCancelled, HoldView, LoansHoldsCancel } from '@app/contracts';
+import { IdempotencyService, OnceWrite } from '../shared/idempotency.service';
 import { DataSource } from 'typeorm';
 import { LoansEnvDto } from '../config/loans-env.dto';
 import { toHoldEventData, toHoldView } from './hold.mapper';
@@ -19,9 +20,15 @@ export class CancelHoldUseCase {
     private readonly release: HoldReleaseService,
     private readonly outbox: OutboxService,
     private readonly env: LoansEnvDto,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
-  async execute(dto: CancelHoldDto): Promise<HoldView> {
+  /** With an idempotency key the reply is stored with the cancellation; a retry answers it again. */
+  execute(dto: CancelHoldDto): Promise<HoldView> {
+    return this.idempotency.run(LoansHoldsCancel.subject, dto, (once) => this.cancel(dto, once));
+  }
+
+  private async cancel(dto: CancelHoldDto, once: OnceWrite | null): Promise<HoldView> {
     const tz = this.env.LIBRARY_TIMEZONE;
     const notFound = () => new DomainError(ErrorCode.HoldNotFound, `hold ${dto.holdId} not found`);
     const first = await this.holds.findById(dto.holdId);
@@ -30,7 +37,7 @@ export class CancelHoldUseCase {
     const by = dto.cancelledBy ?? (dto.patron ? 'patron' : 'staff');
     const now = new Date();
 
-    await this.dataSource.transaction(async (m) => {
+    const reply = await this.dataSource.transaction(async (m) => {
       // same lock order as checkin/checkout: the item first, then the hold row
       if (first.trappedItemBarcode) await this.holds.lockItem(m, { agency: first.trappedItemAgency!, barcode: first.trappedItemBarcode });
       const h = await this.holds.findById(dto.holdId, m, true);
@@ -44,8 +51,12 @@ export class CancelHoldUseCase {
       Object.assign(h, { status: 'cancelled', endReason: reason, endedAt: now });
       await this.outbox.add(m, HoldCancelled, toHoldEventData(h, tz), now);
       if (wasOnShelf) await this.release.release(m, h, now);
+      if (!once) return null;
+      const view = toHoldView((await this.holds.findById(dto.holdId, m))!, tz);
+      await once.record(m, view);
+      return view;
     });
     this.outbox.notifyCommitted();
-    return toHoldView((await this.holds.findById(dto.holdId))!, tz);
+    return reply ?? toHoldView((await this.holds.findById(dto.holdId))!, tz);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, OutboxService } from '@app/common';
-import { BranchView, ErrorCode, HoldPlaced, HoldView, ItemView, PlaceHoldDto, RecordView } from '@app/contracts';
+import { BranchView, ErrorCode, HoldPlaced, HoldView, ItemView, LoansHoldsPlace, PlaceHoldDto, RecordView } from '@app/contracts';
+import { IdempotencyService, OnceWrite } from '../shared/idempotency.service';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CatalogClient } from '../shared/catalog.client';
@@ -43,9 +44,15 @@ export class PlaceHoldUseCase {
     private readonly loans: LoanRepository,
     private readonly outbox: OutboxService,
     private readonly env: LoansEnvDto,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
-  async execute(dto: PlaceHoldDto): Promise<HoldView> {
+  /** With an idempotency key the reply is stored with the hold; a retry of a placed hold answers it again. */
+  execute(dto: PlaceHoldDto): Promise<HoldView> {
+    return this.idempotency.run(LoansHoldsPlace.subject, dto, (once) => this.place(dto, once));
+  }
+
+  private async place(dto: PlaceHoldDto, once: OnceWrite | null): Promise<HoldView> {
     if (!dto.recordId === !dto.item) throw invalid('give exactly one of recordId (title-level) and item (item-level)');
     const placedBy = dto.placedBy ?? 'patron';
     if (dto.priority !== undefined && placedBy !== 'staff') throw invalid('priority may only be set on a staff-placed hold');
@@ -129,7 +136,7 @@ export class PlaceHoldUseCase {
       loanId: null,
     };
 
-    await this.dataSource.transaction(async (m) => {
+    const reply = await this.dataSource.transaction(async (m) => {
       const who = { agency: patron.agency, barcode: patron.barcode };
       if (await this.loans.patronHasLoan(m, who, recordId, item)) {
         throw new DomainError(ErrorCode.HoldPatronHasItem, `patron ${who.agency}/${who.barcode} already has ${item ? 'this item' : 'a copy of this title'} on loan`);
@@ -148,9 +155,13 @@ export class PlaceHoldUseCase {
         throw new DomainError(ErrorCode.HoldAlreadyPlaced, `patron ${who.agency}/${who.barcode} already has a hold on "${title}"`);
       }
       await this.outbox.add(m, HoldPlaced, toHoldEventData(hold, tz), now);
+      if (!once) return null;
+      const view = toHoldView((await this.holds.findById(hold.id, m))!, tz);
+      await once.record(m, view);
+      return view;
     });
     this.outbox.notifyCommitted();
-    return toHoldView((await this.holds.findById(hold.id))!, tz);
+    return reply ?? toHoldView((await this.holds.findById(hold.id))!, tz);
   }
 
   /** The policy matrix decides per (owning branch, item type); one copy whose rule allows it is enough. */

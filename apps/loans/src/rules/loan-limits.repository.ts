@@ -21,9 +21,11 @@ export class LoanLimitsRepository {
   }
 }
 
+// claimed-returned loans stay open (the copy may turn up) but no longer count toward the limits
 const countOpenStatement = (agency: string, barcode: string, owningBranch: string): [string, unknown[]] => [
-  `SELECT (SELECT count(*) FROM loans.loans WHERE patron_agency = $1 AND patron_barcode = $2 AND returned_at IS NULL)::int AS open,
+  `SELECT (SELECT count(*) FROM loans.loans WHERE patron_agency = $1 AND patron_barcode = $2 AND returned_at IS NULL
+             AND claimed_returned_at IS NULL)::int AS open,
           (SELECT count(*) FROM loans.loans WHERE patron_agency = $1 AND patron_barcode = $2 AND owning_branch = $3
-             AND returned_at IS NULL)::int AS "openFromOwningBranch"`,
+             AND returned_at IS NULL AND claimed_returned_at IS NULL)::int AS "openFromOwningBranch"`,
   [agency, barcode, owningBranch],
 ];

@@ -1,6 +1,7 @@
 import { ErrorCode } from '@app/contracts';
 import type { Refusal } from './circulation-checks';
 import type { LoanRule } from './loan-rule';
+import { addDays } from '@app/time';
 
 export interface OpenLoanCounts {
   /** all the patron's open loans */
@@ -35,13 +36,24 @@ export function limitRefusal(rule: LoanRule, counts: OpenLoanCounts, owningBranc
  * RENEWAL_LIMIT_REACHED when the loan has been renewed as often as the rule of its item allows (the
  * rule the renewal resolves, like the new loan period).
  */
-export function renewalRefusal(rule: LoanRule, renewals: number): Refusal | null {
+export function renewalRefusal(rule: LoanRule, renewals: number, dueDate?: string, today?: string): Refusal | null {
   if (renewals >= rule.maxRenewals) {
     return {
       code: ErrorCode.RenewalLimitReached,
       message: `loan already renewed ${renewals} time(s) (limit ${rule.maxRenewals})`,
       details: { renewals, maxRenewals: rule.maxRenewals, ruleId: rule.id },
     };
+  }
+  // "no renewal before N days before due": renewing right after checkout would use up a renewal for nothing
+  if (rule.renewWithinDays !== undefined && rule.renewWithinDays !== null && dueDate !== undefined && today !== undefined) {
+    const renewableFrom = addDays(dueDate, -rule.renewWithinDays);
+    if (today < renewableFrom) {
+      return {
+        code: ErrorCode.RenewalTooSoon,
+        message: `too soon to renew: due ${dueDate}, renewable from ${renewableFrom} (${rule.renewWithinDays} days before due)`,
+        details: { dueDate, renewableFrom, renewWithinDays: rule.renewWithinDays, ruleId: rule.id },
+      };
+    }
   }
   return null;
 }

@@ -48,4 +48,7 @@ export class LoanRuleEntity {
 
   @Column('int', { name: 'lost_item_fee_fen' })
   lostItemFeeFen: number;
+
+  @Column('int', { name: 'renew_within_days', nullable: true })
+  renewWithinDays: number | null;
 }

@@ -17,5 +17,6 @@ export const toLoanRuleView = (r: LoanRule & { updatedAt?: Date }): LoanRuleView
   graceDays: r.graceDays,
   fineBlockThresholdFen: r.fineBlockThresholdFen,
   lostItemFeeFen: r.lostItemFeeFen,
+  renewWithinDays: r.renewWithinDays ?? null,
   ...(r.updatedAt ? { updatedAt: new Date(r.updatedAt).toISOString() } : {}),
 });

@@ -7,7 +7,8 @@ import { LoanRuleEntity } from './loan-rule.entity';
 const RULE_COLUMNS = `id, scope, patron_type AS "patronType", item_type AS "itemType", loan_days AS "loanDays", max_items AS "maxItems",
   max_items_per_branch AS "maxItemsPerBranch", max_renewals AS "maxRenewals", renewal_days AS "renewalDays",
   holds_allowed AS "holdsAllowed", fine_per_day_fen AS "finePerDayFen", fine_cap_fen AS "fineCapFen", grace_days AS "graceDays",
-  fine_block_threshold_fen AS "fineBlockThresholdFen", lost_item_fee_fen AS "lostItemFeeFen", updated_at AS "updatedAt"`;
+  fine_block_threshold_fen AS "fineBlockThresholdFen", lost_item_fee_fen AS "lostItemFeeFen",
+  renew_within_days AS "renewWithinDays", updated_at AS "updatedAt"`;
 
 export type StoredLoanRule = LoanRule & { updatedAt: Date };
 
@@ -52,17 +53,18 @@ export class LoanRuleRepository {
   async upsert(r: LoanRule): Promise<StoredLoanRule> {
     const [row] = await this.rules.query(
       `INSERT INTO loans.loan_rules (id, scope, patron_type, item_type, loan_days, max_items, max_items_per_branch, max_renewals,
-         renewal_days, holds_allowed, fine_per_day_fen, fine_cap_fen, grace_days, fine_block_threshold_fen, lost_item_fee_fen)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+         renewal_days, holds_allowed, fine_per_day_fen, fine_cap_fen, grace_days, fine_block_threshold_fen, lost_item_fee_fen, renew_within_days)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
        ON CONFLICT (id) DO UPDATE SET scope = EXCLUDED.scope, patron_type = EXCLUDED.patron_type, item_type = EXCLUDED.item_type,
          loan_days = EXCLUDED.loan_days, max_items = EXCLUDED.max_items, max_items_per_branch = EXCLUDED.max_items_per_branch,
          max_renewals = EXCLUDED.max_renewals, renewal_days = EXCLUDED.renewal_days, holds_allowed = EXCLUDED.holds_allowed,
          fine_per_day_fen = EXCLUDED.fine_per_day_fen, fine_cap_fen = EXCLUDED.fine_cap_fen, grace_days = EXCLUDED.grace_days,
-         fine_block_threshold_fen = EXCLUDED.fine_block_threshold_fen, lost_item_fee_fen = EXCLUDED.lost_item_fee_fen, updated_at = now()
+         fine_block_threshold_fen = EXCLUDED.fine_block_threshold_fen, lost_item_fee_fen = EXCLUDED.lost_item_fee_fen,
+         renew_within_days = EXCLUDED.renew_within_days, updated_at = now()
        RETURNING ${RULE_COLUMNS}`,
       [
         r.id, r.scope, r.patronType, r.itemType, r.loanDays, r.maxItems, r.maxItemsPerBranch, r.maxRenewals, r.renewalDays,
-        r.holdsAllowed, r.finePerDayFen, r.fineCapFen, r.graceDays, r.fineBlockThresholdFen, r.lostItemFeeFen,
+        r.holdsAllowed, r.finePerDayFen, r.fineCapFen, r.graceDays, r.fineBlockThresholdFen, r.lostItemFeeFen, r.renewWithinDays ?? null,
       ],
     );
     return row;

@@ -49,6 +49,8 @@ export interface LoanRule {
   fineBlockThresholdFen: number | null;
   /** replacement fee when the item has no catalog price */
   lostItemFeeFen: number;
+  /** a loan may be renewed only within this many days before its due day; null: any time */
+  renewWithinDays?: number | null;
 }
 
 /** Defaults for the columns added after the first rules existed (tests and partial fixtures). */
@@ -60,6 +62,7 @@ export const RULE_DEFAULTS: Omit<LoanRule, 'id' | 'scope' | 'patronType' | 'item
   graceDays: 0,
   fineBlockThresholdFen: null,
   lostItemFeeFen: 5000,
+  renewWithinDays: null,
 };
 
 export function ruleMatches(rule: LoanRule, key: LoanRuleKey): boolean {

@@ -51,6 +51,7 @@ export class LoanRulesService {
       graceDays: dto.graceDays ?? d.graceDays,
       fineBlockThresholdFen: dto.fineBlockThresholdFen ?? d.fineBlockThresholdFen,
       lostItemFeeFen: dto.lostItemFeeFen ?? d.lostItemFeeFen,
+      renewWithinDays: dto.renewWithinDays ?? null,
     });
     await this.invalidation.invalidate('rules');
     return toLoanRuleView(saved);

@@ -55,7 +55,8 @@ export const openLoanStep = (item: ItemRef, lock: boolean, handOffRecord = false
  */
 export const closeOpenLoanStep = (item: ItemRef, at: Date, branch: string, channel: CirculationChannel): PlanStep<LoanWithRecord | null> =>
   step(
-    `UPDATE loans.loans SET returned_at = $3, return_branch = $4, return_channel = $5
+    // a back-dated return (book drop, offline) never ends a loan before it began
+    `UPDATE loans.loans SET returned_at = GREATEST($3, checked_out_at), return_branch = $4, return_channel = $5
    WHERE item_agency = $1 AND item_barcode = $2 AND returned_at IS NULL
    RETURNING ${LOAN_COLUMNS}, record_id AS "recordId", ${closedLoanRecord.write('record_id')} AS "closedRecordSetting"`,
     [item.agency, item.barcode, at, branch, channel],

@@ -2,6 +2,10 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CacheInvalidationService } from './cache-invalidation.service';
 import { CatalogClient } from './catalog.client';
+import { CirculationExceptionsRepository } from './circulation-exceptions.repository';
+import { IdempotencyService } from './idempotency.service';
+import { IdempotencyPrunerService } from './idempotency-pruner.service';
+import { OfflinePolicyService } from './offline-policy.service';
 import { LoanEntity } from './loan.entity';
 import { LoanRepository } from './loan.repository';
 import { PatronsClient } from './patrons.client';
@@ -13,7 +17,7 @@ import { PatronsClient } from './patrons.client';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([LoanEntity])],
-  providers: [LoanRepository, PatronsClient, CatalogClient, CacheInvalidationService],
-  exports: [LoanRepository, PatronsClient, CatalogClient, CacheInvalidationService],
+  providers: [LoanRepository, PatronsClient, CatalogClient, CacheInvalidationService, IdempotencyService, CirculationExceptionsRepository, OfflinePolicyService, IdempotencyPrunerService],
+  exports: [LoanRepository, PatronsClient, CatalogClient, CacheInvalidationService, IdempotencyService, CirculationExceptionsRepository, OfflinePolicyService],
 })
 export class SharedModule {}

@@ -10,6 +10,27 @@ import type {
   VerifyPinResult,
 } from '@app/contracts';
 
+/** A write's idempotency key and, for offline (no-block) transactions, the terminal's own dates. */
+export interface WriteOptions {
+  idempotencyKey?: string;
+  noBlock?: boolean;
+  /** ISO instant the terminal did it (no-block) */
+  transactionAt?: string;
+  /** YYYY-MM-DD due day the terminal gave (no-block) */
+  dueDate?: string;
+  /** `sip2:<terminal>`: keys the wrong-PIN throttle (sent with a PIN) */
+  pinOrigin?: string;
+}
+
+export interface CheckinOptions {
+  idempotencyKey?: string;
+  noBlock?: boolean;
+  /** ISO instant the item was really returned (09 return date) */
+  returnedAt?: string;
+  /** terminal profile: false → a waiting hold does not trap the copy here */
+  trapHolds?: boolean;
+}
+
 export interface Ref {
   agency: string;
   barcode: string;
@@ -29,9 +50,11 @@ export interface CirculationBackend {
   openLoans(ref: Ref, limit: number): Promise<LoanView[]>;
   getItem(ref: Ref): Promise<ItemView>;
   itemLoan(ref: Ref): Promise<LoanView | null>;
-  checkout(patron: Ref, item: Ref, branch: string, pin?: string, pinOrigin?: string): Promise<CheckoutResult>;
-  checkin(item: Ref, branch: string): Promise<CheckinResult>;
-  renew(patron: Ref, item: Ref, branch: string): Promise<RenewResult>;
+  checkout(patron: Ref, item: Ref, branch: string, pin?: string, opts?: WriteOptions): Promise<CheckoutResult>;
+  checkin(item: Ref, branch: string, opts?: CheckinOptions): Promise<CheckinResult>;
+  renew(patron: Ref, item: Ref, branch: string, opts?: WriteOptions): Promise<RenewResult>;
+  /** how many days back the agency accepts offline transactions (98); undefined when unknown */
+  offlineDaysBack(isil: string): Promise<number | undefined>;
   /** library (agency) display name for 98 AM; undefined when unknown */
   agencyName(isil: string): Promise<string | undefined>;
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { NatsRpcClient } from '@app/common';
+import { ExactlyOnceWriter, NatsRpcClient } from '@app/common';
+import { Sip2WriterService } from './sip2-writer.service';
 import { FinesPage, ListFinesDto, LoansFinesList, LoansFinesPay, PayFinesDto, PayFinesResult, PaymentType } from '@app/contracts';
 import type { Ref } from './circulation-backend';
 
@@ -13,6 +14,7 @@ export interface PayRequest {
   fineId?: string;
   branch: string;
   actor: string;
+  idempotencyKey?: string;
 }
 
 /**
@@ -29,7 +31,14 @@ export interface FeesPort {
 /** One NATS request per call, each with the client's timeout. */
 @Injectable()
 export class NatsFeesPort implements FeesPort {
-  constructor(private readonly rpc: NatsRpcClient) {}
+  private readonly writer: ExactlyOnceWriter;
+
+  constructor(
+    private readonly rpc: NatsRpcClient,
+    writers: Sip2WriterService,
+  ) {
+    this.writer = writers.writer;
+  }
 
   openFines(patron: Ref, limit: number): Promise<FinesPage> {
     const dto: ListFinesDto = { patron, status: 'open', limit: Math.max(1, Math.min(500, Math.trunc(limit))) };
@@ -46,8 +55,9 @@ export class NatsFeesPort implements FeesPort {
       ...(req.branch ? { branch: req.branch } : {}),
       channel: 'sip2',
       actor: req.actor,
+      ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
     };
-    return this.rpc.call(LoansFinesPay, dto);
+    return this.writer.write(LoansFinesPay, dto);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { NatsRpcClient } from '@app/common';
+import { ExactlyOnceWriter, NatsRpcClient } from '@app/common';
+import { Sip2WriterService } from './sip2-writer.service';
 import {
   CancelHoldDto,
   HoldView,
@@ -25,6 +26,7 @@ export interface PlaceHoldRequest {
   pin?: string;
   /** `sip2:<terminal>`: keys the wrong-PIN throttle */
   pinOrigin?: string;
+  idempotencyKey?: string;
 }
 
 /**
@@ -36,7 +38,7 @@ export interface PlaceHoldRequest {
 export interface HoldsPort {
   place(req: PlaceHoldRequest): Promise<HoldView>;
   /** cancel one of the patron's holds (someone else's hold answers HOLD_NOT_FOUND) */
-  cancel(patron: Ref, holdId: string): Promise<HoldView>;
+  cancel(patron: Ref, holdId: string, idempotencyKey?: string): Promise<HoldView>;
   /** the patron's active holds (waiting, in transit, ready), newest first */
   patronHolds(patron: Ref, limit: number): Promise<Page<HoldView>>;
   /** active holds queued on an item: its own and the title-level holds on its record (`total` = CF) */
@@ -47,7 +49,14 @@ export interface HoldsPort {
 /** One NATS request per call, each with the client's timeout. */
 @Injectable()
 export class NatsHoldsPort implements HoldsPort {
-  constructor(private readonly rpc: NatsRpcClient) {}
+  private readonly writer: ExactlyOnceWriter;
+
+  constructor(
+    private readonly rpc: NatsRpcClient,
+    writers: Sip2WriterService,
+  ) {
+    this.writer = writers.writer;
+  }
 
   place(req: PlaceHoldRequest): Promise<HoldView> {
     const dto: PlaceHoldDto = {
@@ -58,13 +67,14 @@ export class NatsHoldsPort implements HoldsPort {
       ...(req.pin !== undefined ? { pin: req.pin, ...(req.pinOrigin ? { pinOrigin: req.pinOrigin } : {}) } : {}),
       placedBy: 'patron',
       channel: 'sip2',
+      ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
     };
-    return this.rpc.call(LoansHoldsPlace, dto);
+    return this.writer.write(LoansHoldsPlace, dto);
   }
 
-  cancel(patron: Ref, holdId: string): Promise<HoldView> {
-    const dto: CancelHoldDto = { holdId, patron, cancelledBy: 'patron' };
-    return this.rpc.call(LoansHoldsCancel, dto);
+  cancel(patron: Ref, holdId: string, idempotencyKey?: string): Promise<HoldView> {
+    const dto: CancelHoldDto = { holdId, patron, cancelledBy: 'patron', ...(idempotencyKey ? { idempotencyKey } : {}) };
+    return this.writer.write(LoansHoldsCancel, dto);
   }
 
   patronHolds(patron: Ref, limit: number): Promise<Page<HoldView>> {

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { NatsRpcClient } from '@app/common';
+import { ExactlyOnceWriter, NatsRpcClient } from '@app/common';
 import {
   CatalogGetItem,
   CatalogListAgencies,
+  LoansOfflinePolicy,
   CheckinDto,
   CheckinResult,
   CheckoutDto,
@@ -25,7 +26,8 @@ import {
   RenewResult,
   VerifyPinResult,
 } from '@app/contracts';
-import { CirculationBackend, Ref } from './circulation-backend';
+import { CheckinOptions, CirculationBackend, Ref, WriteOptions } from './circulation-backend';
+import { Sip2WriterService } from './sip2-writer.service';
 
 const AGENCY_NAMES_TTL_MS = 5 * 60_000;
 
@@ -33,8 +35,15 @@ const AGENCY_NAMES_TTL_MS = 5 * 60_000;
 @Injectable()
 export class NatsCirculationBackend implements CirculationBackend {
   private agencyNames?: { names: Map<string, string>; until: number };
+  private readonly offlineDays = new Map<string, { days: number; until: number }>();
+  private readonly writer: ExactlyOnceWriter;
 
-  constructor(private readonly rpc: NatsRpcClient) {}
+  constructor(
+    private readonly rpc: NatsRpcClient,
+    writers: Sip2WriterService,
+  ) {
+    this.writer = writers.writer;
+  }
 
   getPatron(ref: Ref): Promise<PatronView> {
     return this.rpc.call(PatronsGet, { agency: ref.agency, barcode: ref.barcode });
@@ -69,19 +78,38 @@ export class NatsCirculationBackend implements CirculationBackend {
     return this.rpc.call(LoansItemLoan, { agency: ref.agency, barcode: ref.barcode }).then((l) => l ?? null);
   }
 
-  checkout(patron: Ref, item: Ref, branch: string, pin?: string, pinOrigin?: string): Promise<CheckoutResult> {
-    const dto: CheckoutDto = { patron, item, branch, channel: 'sip2', ...(pin !== undefined ? { pin, ...(pinOrigin ? { pinOrigin } : {}) } : {}) };
-    return this.rpc.call(LoansCheckout, dto);
+  checkout(patron: Ref, item: Ref, branch: string, pin?: string, opts: WriteOptions = {}): Promise<CheckoutResult> {
+    const dto: CheckoutDto = { patron, item, branch, channel: 'sip2', ...(pin !== undefined ? { pin, ...(opts.pinOrigin ? { pinOrigin: opts.pinOrigin } : {}) } : {}), ...writeFields(opts) };
+    return this.writer.write(LoansCheckout, dto);
   }
 
-  checkin(item: Ref, branch: string): Promise<CheckinResult> {
-    const dto: CheckinDto = { item, branch, channel: 'sip2' };
-    return this.rpc.call(LoansCheckin, dto);
+  checkin(item: Ref, branch: string, opts: CheckinOptions = {}): Promise<CheckinResult> {
+    const dto: CheckinDto = {
+      item, branch, channel: 'sip2',
+      ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
+      ...(opts.noBlock ? { noBlock: true } : {}),
+      ...(opts.returnedAt ? { returnedAt: opts.returnedAt } : {}),
+      ...(opts.trapHolds === false ? { trapHolds: false } : {}),
+    };
+    return this.writer.write(LoansCheckin, dto);
   }
 
-  renew(patron: Ref, item: Ref, branch: string): Promise<RenewResult> {
-    const dto: RenewDto = { patron, item, branch, channel: 'sip2' };
-    return this.rpc.call(LoansRenew, dto);
+  renew(patron: Ref, item: Ref, branch: string, opts: WriteOptions = {}): Promise<RenewResult> {
+    const dto: RenewDto = { patron, item, branch, channel: 'sip2', ...writeFields(opts) };
+    return this.writer.write(LoansRenew, dto);
+  }
+
+  /** Cached per agency for a few minutes (98 is frequent; the window is configuration). */
+  async offlineDaysBack(isil: string): Promise<number | undefined> {
+    const hit = this.offlineDays.get(isil);
+    if (hit && hit.until > Date.now()) return hit.days;
+    try {
+      const policy = await this.rpc.call(LoansOfflinePolicy, { agency: isil }, { timeoutMs: 2000 });
+      this.offlineDays.set(isil, { days: policy.maxDaysBack, until: Date.now() + AGENCY_NAMES_TTL_MS });
+      return policy.maxDaysBack;
+    } catch {
+      return hit?.days;
+    }
   }
 
   /** Cached for a few minutes: 98 is sent every few minutes by every kiosk. */
@@ -97,3 +125,10 @@ export class NatsCirculationBackend implements CirculationBackend {
     return this.agencyNames.names.get(isil);
   }
 }
+
+const writeFields = (o: WriteOptions) => ({
+  ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}),
+  ...(o.noBlock ? { noBlock: true } : {}),
+  ...(o.transactionAt ? { transactionAt: o.transactionAt } : {}),
+  ...(o.dueDate ? { dueDate: o.dueDate } : {}),
+});

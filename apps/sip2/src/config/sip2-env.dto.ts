@@ -129,4 +129,23 @@ export class Sip2EnvDto extends BaseEnvDto {
   @Min(0)
   @Max(3600)
   SIP2_ACCOUNT_CACHE_SECONDS = 30;
+
+  /**
+   * Circulation writes (11, 09, 29, 37, 15) may commit until this long after they were sent; a timeout
+   * or a restarting loans service is retried with the same idempotency key until then (docs/sip2.md §4.1).
+   */
+  @IsOptional()
+  @Int()
+  @IsInt()
+  @Min(500)
+  @Max(120_000)
+  SIP2_WRITE_DEADLINE_MS = 6000;
+
+  /** after the deadline, how long the adapter tries to learn a write's outcome before refusing it */
+  @IsOptional()
+  @Int()
+  @IsInt()
+  @Min(200)
+  @Max(60_000)
+  SIP2_WRITE_OUTCOME_MS = 2000;
 }

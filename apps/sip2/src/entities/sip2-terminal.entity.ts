@@ -43,6 +43,22 @@ export class Sip2TerminalEntity {
   @Column('text', { nullable: true })
   description: string | null;
 
+  // profile (docs/sip2.md §2.1)
+  @Column('boolean', { name: 'checkin_not_on_loan_ok' })
+  checkinNotOnLoanOk: boolean;
+
+  @Column('boolean', { name: 'checkin_traps_holds' })
+  checkinTrapsHolds: boolean;
+
+  @Column('boolean', { name: 'contact_without_pin' })
+  contactWithoutPin: boolean;
+
+  @Column('text', { name: 'language_field' })
+  languageField: string;
+
+  @Column('text', { name: 'screen_language' })
+  screenLanguage: string;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
 

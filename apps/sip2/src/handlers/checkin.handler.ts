@@ -4,9 +4,13 @@ import { errorCodeOf } from '../backend/circulation-backend';
 import { magneticMedia, mediaType } from '../mapping/item-status';
 import { messageKeyForError } from '../mapping/screen-messages';
 import { agencyFor, branchOf, cleanBarcode, isUnavailable, say, txDate } from './handler-helpers';
+import { optionalSip2Date, sip2IdempotencyKey } from './exactly-once-fields';
 import { defineHandler, HandlerContext } from './sip2-handler';
 
 /** 3M alert type (CV): 01 hold for this branch (local hold), 02 hold for another branch (remote hold), 04 send to another branch, 99 other. */
+/** A 09 return date at least this far in the past dates the return back (kiosks send "now" for live returns). */
+export const BACK_DATED_AFTER_MS = 5 * 60_000;
+
 export const AlertType = { holdHere: '01', holdElsewhere: '02', transit: '04', other: '99' } as const;
 
 export interface CheckinRouting {
@@ -72,19 +76,33 @@ export const checkinHandler = defineHandler({
     if (!itemBc) return { response: failed(ctx, req, agency, say(ctx, ErrorCode.ItemUnknown)), outcome: ErrorCode.ItemUnknown };
     const item = { agency, barcode: itemBc };
     const here = branchOf(ctx);
+    const profile = ctx.session.terminal;
+    // a return date (book drop, sorter, offline) that does not parse is refused, never taken as "now"
+    const returned = optionalSip2Date(ctx, req.fixed.returnDate);
+    if (!returned.ok) return { response: failed(ctx, req, agency, say(ctx, ErrorCode.OfflineDateInvalid)), outcome: ErrorCode.OfflineDateInvalid };
+    const noBlock = req.fixed.noBlock === 'Y';
+    // live kiosks send "now" as the return date: only an earlier one (or an offline checkin) dates the return back
+    const backDated = returned.at !== undefined && (noBlock || ctx.now().getTime() - returned.at.getTime() >= BACK_DATED_AFTER_MS);
     let result: CheckinResult;
     try {
-      result = await ctx.backend.checkin(item, here);
+      result = await ctx.backend.checkin(item, here, {
+        idempotencyKey: sip2IdempotencyKey(ctx, '09', req.fixed.transactionDate, [agency, itemBc]),
+        ...(noBlock ? { noBlock: true } : {}),
+        ...(backDated ? { returnedAt: returned.at!.toISOString() } : {}),
+        ...(profile?.checkinTrapsHolds === false ? { trapHolds: false } : {}),
+      });
     } catch (err) {
       if (isUnavailable(err)) throw err;
       const code = errorCodeOf(err)!;
       return { response: failed(ctx, req, agency, say(ctx, messageKeyForError(code))), outcome: code };
     }
     const routing = checkinRouting(result, here);
+    // profile: sorters want ok 0 for an item that was not on loan (their exception bin)
+    const ok = result.wasOnLoan || profile?.checkinNotOnLoanOk !== false;
     return {
       response: createMessage(
         '10',
-        { ok: '1', resensitize: 'Y', magneticMedia: magneticMedia(result.item.itemType), alert: routing.alert ? 'Y' : 'N', transactionDate: txDate(ctx) },
+        { ok: ok ? '1' : '0', resensitize: 'Y', magneticMedia: magneticMedia(result.item.itemType), alert: routing.alert ? 'Y' : 'N', transactionDate: txDate(ctx) },
         {
           institutionId: agency,
           itemIdentifier: req.fields.itemIdentifier ?? '',

@@ -4,6 +4,7 @@ import { errorCodeOf } from '../backend/circulation-backend';
 import { magneticMedia } from '../mapping/item-status';
 import { messageKeyForRefusal } from '../mapping/screen-messages';
 import { agencyFor, branchOf, circulationRefusal, cleanBarcode, isUnavailable, loanFields, optional, pinOf, pinOriginOf, say, txDate } from './handler-helpers';
+import { localDay, optionalSip2Date, sip2IdempotencyKey } from './exactly-once-fields';
 import { defineHandler, HandlerContext } from './sip2-handler';
 
 function failed(ctx: HandlerContext, req: { fields: Sip2Fields }, agency: string, message: string, extra: Sip2Fields = {}) {
@@ -24,15 +25,26 @@ export const checkoutHandler = defineHandler({
     if (!itemBc) return { response: failed(ctx, req, agency, say(ctx, ErrorCode.ItemUnknown)), outcome: ErrorCode.ItemUnknown };
     const patron = { agency, barcode: patronBc };
     const item = { agency, barcode: itemBc };
-    if (req.fields.cancel === 'Y') return cancelCheckout(ctx, req, agency, patron, item);
+    if (req.fields.cancel === 'Y') return cancelCheckout(ctx, req, agency, patron, item, sip2IdempotencyKey(ctx, '11BI', req.fixed.transactionDate, [agency, patronBc, itemBc]));
 
+    // no-block (offline): the kiosk's own transaction date and due date; a date that does not parse is refused, never guessed
+    const noBlock = req.fixed.noBlock === 'Y';
+    const txAt = noBlock ? optionalSip2Date(ctx, req.fixed.transactionDate) : { ok: true as const };
+    const dueAt = noBlock ? optionalSip2Date(ctx, req.fixed.nbDueDate) : { ok: true as const };
+    if (!txAt.ok || !dueAt.ok) return { response: failed(ctx, req, agency, say(ctx, ErrorCode.OfflineDateInvalid)), outcome: ErrorCode.OfflineDateInvalid };
+    const write = {
+      idempotencyKey: sip2IdempotencyKey(ctx, '11', req.fixed.transactionDate, [agency, patronBc, itemBc]),
+      ...(noBlock ? { noBlock: true } : {}),
+      ...(txAt.at ? { transactionAt: txAt.at.toISOString() } : {}),
+      ...(dueAt.at ? { dueDate: localDay(dueAt.at, ctx.timeZone) } : {}),
+    };
     const pin = pinOf(req.fields.patronPassword);
     if (pin !== undefined && ctx.pins.isThrottled(ctx.session, `${patron.agency}/${patron.barcode}`)) {
       ctx.pinEvents.pinThrottled();
       return { response: failed(ctx, req, agency, say(ctx, ErrorCode.PinThrottled), { validPatronPassword: 'N' }), outcome: ErrorCode.PinThrottled };
     }
     try {
-      const { loan } = await ctx.backend.checkout(patron, item, branchOf(ctx), pin, pinOriginOf(ctx));
+      const { loan } = await ctx.backend.checkout(patron, item, branchOf(ctx), pin, { ...write, pinOrigin: pinOriginOf(ctx) });
       return {
         response: createMessage(
           '12',
@@ -82,12 +94,13 @@ async function cancelCheckout(
   agency: string,
   patron: { agency: string; barcode: string },
   item: { agency: string; barcode: string },
+  idempotencyKey: string,
 ) {
   const loan = await ctx.backend.itemLoan(item);
   if (!loan || loan.patron.agency !== patron.agency || loan.patron.barcode !== patron.barcode) {
     return { response: failed(ctx, req, agency, say(ctx, ErrorCode.LoanNotFound)), outcome: 'cancel-no-loan' };
   }
-  await ctx.backend.checkin(item, branchOf(ctx));
+  await ctx.backend.checkin(item, branchOf(ctx), { idempotencyKey });
   return {
     response: createMessage(
       '12',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ErrorCode } from '@app/contracts';
 import { createMessage, formatMoney, parseMoney, Sip2Fields } from '@app/sip2-protocol';
 import { randomBytes } from 'node:crypto';
@@ -6,6 +7,7 @@ import { currencyAccepted, fineIdForCG, isFineId, paymentTypeOf } from '../mappi
 import { messageKeyForRefusal, ScreenMessageKey } from '../mapping/screen-messages';
 import { agencyFor, branchOf, cleanBarcode, isUnavailable, lookupPatron, pinOf, say, txDate } from './handler-helpers';
 import { patronMessageKey } from './patron-response';
+import { sip2IdempotencyKey } from './exactly-once-fields';
 import { defineHandler, HandlerContext, HandlerResult } from './sip2-handler';
 
 type Req = { fields: Sip2Fields };
@@ -64,7 +66,9 @@ export const feePaidHandler = defineHandler({
         fineId = isFineId(cg) ? cg.toLowerCase() : fineIdForCG(cg, (await ctx.fees.openFines(patron, 500)).items);
         if (!fineId) return notAccepted(req, ctx, ErrorCode.FineNotFound);
       }
-      const transactionId = bk || newTransactionId();
+      const idempotencyKey = sip2IdempotencyKey(ctx, '37', req.fixed.transactionDate, [agency, barcode, String(amount), bk ?? '', fineId ?? '']);
+      // without BK, the receipt id comes from the transaction's key: a resend after a reconnect is not charged twice
+      const transactionId = bk || (idempotencyKey.startsWith('sip2:once:') ? newTransactionId() : `SIP2-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 20).toUpperCase()}`);
       const paid = await ctx.fees.pay({
         patron,
         amountFen: amount,
@@ -73,6 +77,7 @@ export const feePaidHandler = defineHandler({
         ...(fineId ? { fineId } : {}),
         branch: branchOf(ctx),
         actor: `sip2:${ctx.session.terminal?.login ?? 'unknown'}`.slice(0, 64),
+        idempotencyKey,
       });
       const message =
         paid.outstandingFen > 0

@@ -5,6 +5,7 @@ import { findHoldToCancel, holdAvailable, holdExpiry, holdModeOf, localDateOfSip
 import { messageKeyForRefusal, ScreenMessageKey } from '../mapping/screen-messages';
 import { agencyFor, branchOf, cleanBarcode, isUnavailable, lookupPatron, pinOf, pinOriginOf, say, txDate } from './handler-helpers';
 import { patronMessageKey } from './patron-response';
+import { sip2IdempotencyKey } from './exactly-once-fields';
 import { defineHandler, HandlerContext, HandlerResult, Sip2Handler } from './sip2-handler';
 
 type Req = { fixed: { holdMode: string }; fields: Sip2Fields };
@@ -83,6 +84,7 @@ export const holdHandler: Sip2Handler<'15'> = defineHandler({
           notNeededAfter: localDateOfSipDate(req.fields.expirationDate),
           pin,
           pinOrigin: pinOriginOf(ctx),
+          idempotencyKey: sip2IdempotencyKey(ctx, '15+', req.fixed.transactionDate, [agency, patronBc, itemBc ?? recordId ?? '']),
         });
         const messages = [say(ctx, 'holdPlaced', { pickup: hold.pickupBranch })];
         if (holdAvailable(hold) && hold.pickupDeadlineDate) messages.push(say(ctx, 'holdReady', { date: hold.pickupDeadlineDate }));
@@ -106,7 +108,7 @@ export const holdHandler: Sip2Handler<'15'> = defineHandler({
         if (item) target = findHoldToCancel(items, { recordId: item.recordId });
       }
       if (!target) return refusal(req, ctx, ErrorCode.HoldNotFound);
-      const cancelled = await ctx.holds.cancel(patron, target.id);
+      const cancelled = await ctx.holds.cancel(patron, target.id, sip2IdempotencyKey(ctx, '15-', req.fixed.transactionDate, [agency, patronBc, target.id]));
       return { response: answered(req, ctx, cancelled, [say(ctx, 'holdCancelled')]), outcome: 'cancelled' };
     } catch (err) {
       if (isUnavailable(err)) throw err;

@@ -39,7 +39,10 @@ describe('15 Hold → loans.holds', () => {
     expect(r).toMatchObject({ code: '16', fixed: { ok: '1', available: 'N' }, fields: { queuePosition: '1', pickupLocation: 'KSL-MAIN', itemIdentifier: 'B1', titleIdentifier: '水浒传' } });
     expect(r.fields.expirationDate).toBeUndefined();
     expect(r.fields.screenMessage).toEqual(['预约成功，取书地点 KSL-MAIN / Hold placed; pick it up at KSL-MAIN', '当前排队第 1 位 / You are number 1 in the queue']);
-    expect(h.holds.calls[0]).toEqual({ op: 'place', arg: { patron: ref('P1'), item: ref('B1'), pickupBranch: 'KSL-MAIN', notNeededAfter: undefined, pin: '1234', pinOrigin: 'sip2:kiosk01' } });
+    expect(h.holds.calls[0]).toEqual({
+      op: 'place',
+      arg: { patron: ref('P1'), item: ref('B1'), pickupBranch: 'KSL-MAIN', notNeededAfter: undefined, pin: '1234', pinOrigin: 'sip2:kiosk01', idempotencyKey: 'sip2:kiosk01:15+:20261125____100000:CN-320583-1-KSL:P1:B1' },
+    });
   });
 
   it("'+' honours BS (pickup) and BW (not needed after); a second patron queues behind", async () => {
@@ -226,7 +229,12 @@ describe('37 Fee paid → loans.fines.pay', () => {
     const h = await owing();
     const r = await h.send(feePaid('10.00', { transactionId: 'K-0001' }));
     expect(r).toMatchObject({ code: '38', fixed: { paymentAccepted: 'Y' }, fields: { transactionId: 'K-0001', screenMessage: ['缴费成功 10.00 元，费用已结清 / Paid 10.00 CNY; nothing is owed now'] } });
-    expect(h.fees.payments).toEqual([{ patron: ref('P1'), amountFen: 1000, paymentType: 'cash', transactionId: 'K-0001', branch: 'KSL-MAIN', actor: 'sip2:kiosk01' }]);
+    expect(h.fees.payments).toEqual([
+      {
+        patron: ref('P1'), amountFen: 1000, paymentType: 'cash', transactionId: 'K-0001', branch: 'KSL-MAIN', actor: 'sip2:kiosk01',
+        idempotencyKey: 'sip2:kiosk01:37:20261125____100000:CN-320583-1-KSL:P1:1000:K-0001:',
+      },
+    ]);
   });
 
   it('takes partial payments, oldest first, and answers a resent BK without charging twice', async () => {
@@ -254,7 +262,8 @@ describe('37 Fee paid → loans.fines.pay', () => {
     const h = await owing();
     const r = await h.send(feePaid('1.00'));
     expect(r.fixed).toMatchObject({ paymentAccepted: 'Y' });
-    expect(r.fields.transactionId).toMatch(/^SIP2-[0-9A-Z]+-[0-9A-F]{8}$/);
+    // made from the transaction's idempotency key, so a resend after a reconnect gets the same receipt
+    expect(r.fields.transactionId).toMatch(/^SIP2-[0-9A-F]{20}$/);
     expect(h.fees.payments[0].transactionId).toBe(r.fields.transactionId);
   });
 

@@ -1,7 +1,6 @@
 import { createMessage, UNKNOWN_PATRON_STATUS } from '@app/sip2-protocol';
-import { patronLanguage } from '../mapping/screen-messages';
 import { agencyFor, cleanBarcode, lookupPatron, pinOf, say, txDate } from './handler-helpers';
-import { patronFields, patronFixed, patronMessageKey } from './patron-response';
+import { languageField, patronFields, patronFixed, patronMessageKey } from './patron-response';
 import { defineHandler } from './sip2-handler';
 
 /**
@@ -31,7 +30,7 @@ export const patronEnableHandler = defineHandler({
     const agency = agencyFor(req.fields.institutionId, ctx);
     return createMessage(
       '26',
-      { patronStatus: UNKNOWN_PATRON_STATUS, language: patronLanguage(agency), transactionDate: txDate(ctx) },
+      { patronStatus: UNKNOWN_PATRON_STATUS, language: languageField(ctx, agency), transactionDate: txDate(ctx) },
       { institutionId: agency, patronIdentifier: req.fields.patronIdentifier ?? '', personalName: '', validPatron: 'N', screenMessage: [say(ctx, reason)] },
     );
   },

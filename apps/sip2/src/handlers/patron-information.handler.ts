@@ -3,9 +3,8 @@ import { count4, createMessage, formatMoney, parseSummary, SummaryItem, UNKNOWN_
 import { CURRENCY, fineItemText } from '../mapping/fees';
 import { holdLists } from '../mapping/holds';
 import { limitsFromSummary } from '../mapping/patron-status';
-import { patronLanguage } from '../mapping/screen-messages';
 import { agencyFor, cleanBarcode, lookupPatron, optional, pinOf, say, txDate } from './handler-helpers';
-import { patronFields, patronFixed, patronMessageKey } from './patron-response';
+import { languageField, patronFields, patronFixed, patronMessageKey } from './patron-response';
 import { defineHandler } from './sip2-handler';
 
 /** Longest item list we send when BP/BQ do not narrow it (keeps the 64 frame a sensible size). */
@@ -89,7 +88,8 @@ export const patronInformationHandler = defineHandler({
       unavailableHoldsCount: countOf(holds?.unavailable.length),
     };
     const owedFen = summary?.finesFen ?? fines?.outstandingFen ?? 0;
-    const privateOk = lookup.pin === 'valid'; // contact details only after the patron proved the PIN
+    // contact details only after the patron proved the PIN, unless the terminal profile says otherwise
+    const privateOk = lookup.pin === 'valid' || ctx.session.terminal?.contactWithoutPin === true;
     const fields = {
       ...patronFields(ctx, agency, raw, lookup, summary),
       ...(patron && owedFen > 0 ? { currencyType: CURRENCY, feeAmount: formatMoney(owedFen) } : {}),
@@ -109,7 +109,7 @@ export const patronInformationHandler = defineHandler({
     return createMessage(
       '64',
       {
-        patronStatus: UNKNOWN_PATRON_STATUS, language: patronLanguage(agency), transactionDate: txDate(ctx),
+        patronStatus: UNKNOWN_PATRON_STATUS, language: languageField(ctx, agency), transactionDate: txDate(ctx),
         holdItemsCount: zero, overdueItemsCount: zero, chargedItemsCount: zero, fineItemsCount: zero, recallItemsCount: zero, unavailableHoldsCount: zero,
       },
       { institutionId: agency, patronIdentifier: req.fields.patronIdentifier ?? '', personalName: '', validPatron: 'N', screenMessage: [say(ctx, reason)] },

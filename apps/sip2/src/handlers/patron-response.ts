@@ -9,9 +9,19 @@ import { HandlerContext } from './sip2-handler';
 export function patronFixed(ctx: HandlerContext, agency: string, lookup: PatronLookup, summary?: PatronSummary, limits?: PatronLimits) {
   return {
     patronStatus: patronStatusString(lookup.patron, summary, limits),
-    language: patronLanguage(agency),
+    language: languageField(ctx, agency),
     transactionDate: txDate(ctx),
   };
+}
+
+/**
+ * The 24/26/64 language field: the patron's language (no per-patron preference is stored, so the
+ * agency's), or with the terminal profile `languageField: echo` the language the request asked for.
+ */
+export function languageField(ctx: HandlerContext, agency: string): string {
+  const asked = ctx.session.requestLanguage;
+  if (ctx.session.terminal?.languageField === 'echo' && asked !== undefined && /^\d{3}$/.test(asked)) return asked;
+  return patronLanguage(agency);
 }
 
 /** The screen message explaining the patron's state: PIN problems first, then why circulation is refused. */

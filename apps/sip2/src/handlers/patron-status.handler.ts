@@ -1,7 +1,6 @@
 import { createMessage, UNKNOWN_PATRON_STATUS } from '@app/sip2-protocol';
-import { patronLanguage } from '../mapping/screen-messages';
 import { agencyFor, cleanBarcode, lookupPatron, optional, pinOf, say, txDate } from './handler-helpers';
-import { patronFields, patronFixed, patronMessageKey } from './patron-response';
+import { languageField, patronFields, patronFixed, patronMessageKey } from './patron-response';
 import { defineHandler } from './sip2-handler';
 
 /** 23 Patron Status → 24. Patron (with PIN check when AD is given) and loan summary in parallel. */
@@ -25,7 +24,7 @@ export const patronStatusHandler = defineHandler({
     const agency = agencyFor(req.fields.institutionId, ctx);
     return createMessage(
       '24',
-      { patronStatus: UNKNOWN_PATRON_STATUS, language: patronLanguage(agency), transactionDate: txDate(ctx) },
+      { patronStatus: UNKNOWN_PATRON_STATUS, language: languageField(ctx, agency), transactionDate: txDate(ctx) },
       { institutionId: agency, patronIdentifier: req.fields.patronIdentifier ?? '', personalName: '', validPatron: 'N', screenMessage: [say(ctx, reason)] },
     );
   },

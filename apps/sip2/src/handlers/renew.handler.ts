@@ -5,6 +5,7 @@ import { magneticMedia } from '../mapping/item-status';
 import { messageKeyForRefusal } from '../mapping/screen-messages';
 import { agencyFor, branchOf, circulationRefusal, cleanBarcode, isUnavailable, loanFields, lookupPatron, pinOf, say, txDate } from './handler-helpers';
 import { patronMessageKey } from './patron-response';
+import { localDay, optionalSip2Date, sip2IdempotencyKey } from './exactly-once-fields';
 import { defineHandler, HandlerContext } from './sip2-handler';
 
 function failed(ctx: HandlerContext, req: { fields: Sip2Fields }, agency: string, message: string) {
@@ -21,6 +22,11 @@ export const renewHandler = defineHandler({
     if (!patronBc) return { response: failed(ctx, req, agency, say(ctx, ErrorCode.PatronUnknown)), outcome: ErrorCode.PatronUnknown };
     if (!itemBc) return { response: failed(ctx, req, agency, say(ctx, 'barcodeRequired')), outcome: 'no-item' };
     const patron = { agency, barcode: patronBc };
+    // no-block (offline) renewal: the kiosk's own dates; a date that does not parse is refused
+    const noBlock = req.fixed.noBlock === 'Y';
+    const txAt = noBlock ? optionalSip2Date(ctx, req.fixed.transactionDate) : { ok: true as const };
+    const dueAt = noBlock ? optionalSip2Date(ctx, req.fixed.nbDueDate) : { ok: true as const };
+    if (!txAt.ok || !dueAt.ok) return { response: failed(ctx, req, agency, say(ctx, ErrorCode.OfflineDateInvalid)), outcome: ErrorCode.OfflineDateInvalid };
     const pin = pinOf(req.fields.patronPassword);
     if (pin !== undefined) {
       const lookup = await lookupPatron(ctx, patron, pin);
@@ -30,7 +36,12 @@ export const renewHandler = defineHandler({
       }
     }
     try {
-      const { loan } = await ctx.backend.renew(patron, { agency, barcode: itemBc }, branchOf(ctx));
+      const { loan } = await ctx.backend.renew(patron, { agency, barcode: itemBc }, branchOf(ctx), {
+        idempotencyKey: sip2IdempotencyKey(ctx, '29', req.fixed.transactionDate, [agency, patronBc, itemBc]),
+        ...(noBlock ? { noBlock: true } : {}),
+        ...(txAt.at ? { transactionAt: txAt.at.toISOString() } : {}),
+        ...(dueAt.at ? { dueDate: localDay(dueAt.at, ctx.timeZone) } : {}),
+      });
       return {
         response: createMessage(
           '30',
@@ -46,7 +57,10 @@ export const renewHandler = defineHandler({
       if (isUnavailable(err)) throw err;
       const code = errorCodeOf(err)!;
       // RENEWAL_REFUSED_HOLDS: another patron waits for the title; fines/overdue blocks say what lifts them
-      return { response: failed(ctx, req, agency, say(ctx, messageKeyForRefusal(err))), outcome: code };
+      const from = (err as { details?: { renewableFrom?: unknown } }).details?.renewableFrom;
+      const message =
+        code === ErrorCode.RenewalTooSoon && typeof from === 'string' ? say(ctx, 'renewalTooSoonFrom', { date: from }) : say(ctx, messageKeyForRefusal(err));
+      return { response: failed(ctx, req, agency, message), outcome: code };
     }
   },
   refuse(req, ctx, reason) {

@@ -7,7 +7,10 @@ import { defineHandler, Sip2Handler, HandlerContext } from './sip2-handler';
 export const SUPPORTED_MESSAGES = formatSupportedMessages(SUPPORTED_MESSAGES_ORDER);
 
 async function acsStatus(ctx: HandlerContext, account: TerminalAccount) {
-  const libraryName = await ctx.backend.agencyName(account.institutionId).catch(() => undefined);
+  const [libraryName, daysBack] = await Promise.all([
+    ctx.backend.agencyName(account.institutionId).catch(() => undefined),
+    ctx.backend.offlineDaysBack(account.institutionId).catch(() => undefined),
+  ]);
   return createMessage(
     '98',
     {
@@ -16,7 +19,8 @@ async function acsStatus(ctx: HandlerContext, account: TerminalAccount) {
       checkoutOk: 'Y',
       acsRenewalPolicy: 'Y',
       statusUpdateOk: 'N', // 19 is answered, but item properties are not stored
-      offlineOk: 'N',
+      // no-block checkouts/renewals and back-dated checkins are accepted (docs/sip2.md §5.4)
+      offlineOk: 'Y',
       timeoutPeriod: ctx.acsTimeoutPeriod,
       retriesAllowed: '003',
       dateTimeSync: txDate(ctx),
@@ -27,6 +31,8 @@ async function acsStatus(ctx: HandlerContext, account: TerminalAccount) {
       ...(libraryName ? { libraryName } : {}),
       supportedMessages: SUPPORTED_MESSAGES,
       terminalLocation: account.location,
+      // the accepted window (no SIP2 field exists for it): how many days back an offline transaction may be dated
+      ...(daysBack !== undefined ? { screenMessage: [say(ctx, 'offlineWindow', { days: daysBack })] } : {}),
     },
   );
 }

@@ -51,6 +51,13 @@ export const SCREEN_MESSAGES = {
   // fines (loans.fines.*)
   [ErrorCode.FineNotFound]: ['未找到该笔费用', 'Fee not found'],
   [ErrorCode.PaymentExceedsBalance]: ['缴费金额超过应缴金额', 'The amount is more than what is owed'],
+  // exactly-once writes, offline transactions, renewal rules
+  [ErrorCode.OfflineDateInvalid]: ['日期无效或超出离线受理期限，请到服务台办理', 'The date is not valid or outside the accepted offline period; please see staff'],
+  [ErrorCode.RenewalTooSoon]: ['距应还日期尚远，暂不能续借', 'It is too early to renew this item'],
+  renewalTooSoonFrom: ['距应还日期尚远，{date} 起可续借', 'It is too early to renew this item; it can be renewed from {date}'],
+  [ErrorCode.RequestAbandoned]: ['系统未能及时处理，本次操作已取消，请重试', 'The system did not answer in time and this transaction was cancelled; please try again'],
+  [ErrorCode.IdempotencyKeyReused]: ['交易重复，请重新操作', 'Duplicate transaction; please start again'],
+  offlineWindow: ['离线交易受理期限 {days} 天', 'Offline transactions accepted up to {days} days back'],
   finesBlocked: ['您有未缴罚款，请先缴费', 'You have unpaid fines; please pay them first'],
   finesBlockedAmount: ['您有未缴罚款 {owed} 元，请先缴费', 'You owe {owed} CNY in fines; please pay them first'],
   overdueBlocked: ['您有逾期未还的图书，请先归还', 'You have overdue items; please return them first'],

@@ -29,6 +29,7 @@ export class Sip2TerminalRepository {
         [
           'password_hash', 'institution_id', 'location', 'charset', 'terminator', 'field_delimiter', 'error_detection',
           'allow_sc_status_before_login', 'login_timeout_seconds', 'idle_timeout_seconds', 'enabled', 'description', 'updated_at',
+          'checkin_not_on_loan_ok', 'checkin_traps_holds', 'contact_without_pin', 'language_field', 'screen_language',
         ],
         ['login'],
       )

@@ -139,9 +139,18 @@ describe('Sip2Exchange: error detection', () => {
     expect(again.bytes).toEqual(first.bytes);
     expect(h.backend.calls.filter((c) => c === 'checkout')).toHaveLength(1);
     expect(h.metrics.frames.replayed).toBe(1);
-    // a new request with a new AY is executed (and refused: already on loan)
-    expect((await h.send(checkout())).fixed).toMatchObject({ ok: '0' });
-    expect(h.backend.calls.filter((c) => c === 'checkout')).toHaveLength(2);
+    // a new AY with the same transaction date is the same transaction (a retry after a reconnect): its
+    // idempotency key gets the first answer from the loans service, not "already on loan"
+    const retried = await h.send(checkout());
+    expect(retried.fixed).toMatchObject({ ok: '1' });
+    expect(retried.fields.dueDate).toBe(h.decode(first).fields.dueDate);
+    expect(h.backend.lastWrite?.idempotencyKey).toBe('sip2:kiosk01:11:20261125____100000:CN-320583-1-KSL:P1:B1');
+    // another transaction date is another transaction (refused: already on loan)
+    const other = createMessage('11', { scRenewalPolicy: 'N', noBlock: 'N', transactionDate: '20261125    100500', nbDueDate: SIP2_BLANK_DATE }, {
+      institutionId: KSL, patronIdentifier: 'P1', itemIdentifier: 'B1', terminalPassword: '',
+    });
+    expect((await h.send(other)).fixed).toMatchObject({ ok: '0' });
+    expect(h.backend.calls.filter((c) => c === 'checkout')).toHaveLength(3);
   });
 
   it('answers garbage with 96 and hangs up after too many unusable frames in a row', async () => {

@@ -179,6 +179,7 @@ export class Sip2Exchange {
     session.badFrames = 0;
     const request = parsed.message as Sip2Message<Sip2RequestCode>;
     const language = (request.fixed as { language?: string }).language;
+    session.requestLanguage = language;
     if (language !== undefined) session.language = screenLanguageOf(language, session.language);
 
     // 5. the login gate, then the handler

@@ -211,7 +211,8 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
       logins: this.gate,
       timeZone: this.env.LIBRARY_TIMEZONE,
       now: () => new Date(),
-      acsTimeoutPeriod: digits(Math.ceil(this.env.NATS_REQUEST_TIMEOUT_MS / 100), 3),
+      // a write may take its deadline plus the time to learn its outcome: the kiosk should wait that long
+      acsTimeoutPeriod: digits(Math.min(999, Math.ceil(Math.max(this.env.NATS_REQUEST_TIMEOUT_MS, this.env.SIP2_WRITE_DEADLINE_MS + this.env.SIP2_WRITE_OUTCOME_MS) / 100)), 3),
     };
   }
 }

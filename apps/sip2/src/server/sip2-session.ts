@@ -26,6 +26,8 @@ export class Sip2Session {
   /** account named by the last 93 (even a failed one): its wire settings apply to the 940 reply */
   namedAccount?: TerminalAccount;
   language: ScreenLanguage = 'both';
+  /** the language fixed field of the request being handled (23/63 …), for the 'echo' profile */
+  requestLanguage?: string;
   refusedBeforeLogin = 0;
   /** consecutive frames we could not use (bad checksum, garbage, oversized) */
   badFrames = 0;
@@ -57,6 +59,8 @@ export class Sip2Session {
     this.terminal = account;
     this.namedAccount = account;
     this.refusedBeforeLogin = 0;
+    // the profile's screen language; a later 23/63 language field still switches it
+    this.language = account.screenLanguage;
   }
 
   loginFailed(named?: TerminalAccount): void {

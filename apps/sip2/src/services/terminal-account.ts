@@ -1,5 +1,5 @@
 import type { Sip2Charset } from '@app/sip2-protocol';
-import type { Sip2ErrorDetectionMode, Sip2TerminalView } from '@app/contracts';
+import type { Sip2ErrorDetectionMode, Sip2LanguageField, Sip2ScreenLanguage, Sip2TerminalView } from '@app/contracts';
 import { Sip2TerminalEntity } from '../entities/sip2-terminal.entity';
 
 /** The settings a session runs with, once its terminal is known. */
@@ -16,6 +16,12 @@ export interface TerminalAccount {
   loginTimeoutSeconds: number;
   idleTimeoutSeconds: number;
   enabled: boolean;
+  /** profile (docs/sip2.md §2.1) */
+  checkinNotOnLoanOk: boolean;
+  checkinTrapsHolds: boolean;
+  contactWithoutPin: boolean;
+  languageField: Sip2LanguageField;
+  screenLanguage: Sip2ScreenLanguage;
 }
 
 export const toTerminalAccount = (e: Sip2TerminalEntity): TerminalAccount => ({
@@ -31,6 +37,15 @@ export const toTerminalAccount = (e: Sip2TerminalEntity): TerminalAccount => ({
   loginTimeoutSeconds: e.loginTimeoutSeconds,
   idleTimeoutSeconds: e.idleTimeoutSeconds,
   enabled: e.enabled,
+  ...profileOf(e),
+});
+
+const profileOf = (e: Sip2TerminalEntity) => ({
+  checkinNotOnLoanOk: e.checkinNotOnLoanOk,
+  checkinTrapsHolds: e.checkinTrapsHolds,
+  contactWithoutPin: e.contactWithoutPin,
+  languageField: e.languageField as Sip2LanguageField,
+  screenLanguage: e.screenLanguage as Sip2ScreenLanguage,
 });
 
 export const toTerminalView = (e: Sip2TerminalEntity): Sip2TerminalView => ({
@@ -46,6 +61,7 @@ export const toTerminalView = (e: Sip2TerminalEntity): Sip2TerminalView => ({
   idleTimeoutSeconds: e.idleTimeoutSeconds,
   enabled: e.enabled,
   description: e.description,
+  ...profileOf(e),
   createdAt: e.createdAt.toISOString(),
   updatedAt: e.updatedAt.toISOString(),
 });

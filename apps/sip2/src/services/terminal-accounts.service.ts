@@ -15,6 +15,12 @@ export const TERMINAL_DEFAULTS = {
   loginTimeoutSeconds: 60,
   idleTimeoutSeconds: 900,
   enabled: true,
+  // profile: today's behaviour
+  checkinNotOnLoanOk: true,
+  checkinTrapsHolds: true,
+  contactWithoutPin: false,
+  languageField: 'patron',
+  screenLanguage: 'both',
 } as const;
 
 export type LoginCheck = { ok: true; account: TerminalAccount } | { ok: false; reason: 'unknown' | 'disabled' | 'bad-password'; account?: TerminalAccount };
@@ -69,6 +75,11 @@ export class TerminalAccountsService {
       idleTimeoutSeconds: dto.idleTimeoutSeconds ?? base.idleTimeoutSeconds,
       enabled: dto.enabled ?? base.enabled,
       description: dto.description ?? existing?.description ?? null,
+      checkinNotOnLoanOk: dto.checkinNotOnLoanOk ?? base.checkinNotOnLoanOk,
+      checkinTrapsHolds: dto.checkinTrapsHolds ?? base.checkinTrapsHolds,
+      contactWithoutPin: dto.contactWithoutPin ?? base.contactWithoutPin,
+      languageField: dto.languageField ?? base.languageField,
+      screenLanguage: dto.screenLanguage ?? base.screenLanguage,
     });
     this.invalidate(dto.login);
     return toTerminalView(saved);

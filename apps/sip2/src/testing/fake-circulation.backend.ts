@@ -1,6 +1,6 @@
 // Test double for unit specs: the suite's patrons/catalog/loans behaviour reduced to what SIP2 observes.
 import { CheckinResult, CheckoutResult, ErrorCode, ItemView, LoanView, PatronBlockKind, PatronSummary, PatronView, RenewResult, VerifyPinResult } from '@app/contracts';
-import { CirculationBackend, Ref } from '../backend/circulation-backend';
+import { CheckinOptions, CirculationBackend, Ref, WriteOptions } from '../backend/circulation-backend';
 
 export class FakeRemoteError extends Error {
   constructor(
@@ -46,6 +46,10 @@ export class FakeCirculationBackend implements CirculationBackend {
   checkinExtra?: Partial<CheckinResult>;
   /** thrown by checkout/renew instead of their own checks (e.g. PATRON_BLOCKED with details) */
   refuseWith?: FakeRemoteError;
+  /** the options of the last write (idempotency key, no-block dates, trapHolds) */
+  lastWrite?: WriteOptions | CheckinOptions;
+  /** replies stored by idempotency key, as the loans service keeps them */
+  readonly byKey = new Map<string, unknown>();
 
   addPatron(p: PatronView, pin = '1234'): this {
     this.patrons.set(key(p), p);
@@ -113,8 +117,11 @@ export class FakeCirculationBackend implements CirculationBackend {
     return this.loans.get(key(ref)) ?? null;
   }
 
-  async checkout(patronRef: Ref, itemRef: Ref, branch: string, pin?: string): Promise<CheckoutResult> {
+  async checkout(patronRef: Ref, itemRef: Ref, branch: string, pin?: string, opts: WriteOptions = {}): Promise<CheckoutResult> {
     this.guard('checkout');
+    this.lastWrite = opts;
+    const stored = opts.idempotencyKey ? this.byKey.get(opts.idempotencyKey) : undefined;
+    if (stored) return stored as CheckoutResult;
     if (this.refuseWith) throw this.refuseWith;
     const patron = this.patron(patronRef);
     if (pin !== undefined && this.pins.get(key(patronRef)) !== pin) throw new FakeRemoteError(ErrorCode.PinInvalid);
@@ -126,15 +133,19 @@ export class FakeCirculationBackend implements CirculationBackend {
     if (this.loans.has(key(itemRef))) throw new FakeRemoteError(ErrorCode.ItemAlreadyOnLoan);
     const loan: LoanView = {
       id: `L${this.loans.size + 1}`, patron: patronRef, item: itemRef, title: item.title, itemType: item.itemType, checkoutBranch: branch, channel: 'sip2',
-      checkedOutAt: '2026-11-25T02:00:00.000Z', dueAt: '2026-12-25T15:59:59.000Z', dueDate: '2026-12-25', renewals: 0, returnedAt: null, returnBranch: null,
+      checkedOutAt: opts.transactionAt ?? '2026-11-25T02:00:00.000Z',
+      dueAt: opts.dueDate ? `${opts.dueDate}T15:59:59.000Z` : '2026-12-25T15:59:59.000Z', dueDate: opts.dueDate ?? '2026-12-25', renewals: 0, returnedAt: null, returnBranch: null,
       status: 'open', overdue: false,
     };
     this.loans.set(key(itemRef), loan);
-    return { loan, rule: { id: 'r', loanDays: 30, maxItems: 10, maxRenewals: 1 } };
+    const result = { loan, rule: { id: 'r', loanDays: 30, maxItems: 10, maxRenewals: 1 } };
+    if (opts.idempotencyKey) this.byKey.set(opts.idempotencyKey, result);
+    return result;
   }
 
-  async checkin(itemRef: Ref, branch: string): Promise<CheckinResult> {
+  async checkin(itemRef: Ref, branch: string, opts: CheckinOptions = {}): Promise<CheckinResult> {
     this.guard('checkin');
+    this.lastWrite = opts;
     const item = this.items.get(key(itemRef));
     if (!item) throw new FakeRemoteError(ErrorCode.ItemUnknown);
     const loan = this.loans.get(key(itemRef)) ?? null;
@@ -146,8 +157,9 @@ export class FakeCirculationBackend implements CirculationBackend {
     };
   }
 
-  async renew(patronRef: Ref, itemRef: Ref): Promise<RenewResult> {
+  async renew(patronRef: Ref, itemRef: Ref, _branch?: string, opts: WriteOptions = {}): Promise<RenewResult> {
     this.guard('renew');
+    this.lastWrite = opts;
     if (this.refuseWith) throw this.refuseWith;
     const loan = this.loans.get(key(itemRef));
     if (!loan || key(loan.patron) !== key(patronRef)) throw new FakeRemoteError(ErrorCode.LoanNotFound);
@@ -155,6 +167,10 @@ export class FakeCirculationBackend implements CirculationBackend {
     const next = { ...loan, renewals: loan.renewals + 1, dueAt: '2027-01-24T15:59:59.000Z', dueDate: '2027-01-24' };
     this.loans.set(key(itemRef), next);
     return { loan: next };
+  }
+
+  async offlineDaysBack(): Promise<number | undefined> {
+    return 7;
   }
 
   async agencyName(): Promise<string | undefined> {

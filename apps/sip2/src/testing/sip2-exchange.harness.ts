@@ -18,7 +18,8 @@ import { FakeFeesPort, FakeHoldsPort } from './fake-holds-fees';
 export function terminal(over: Partial<TerminalAccount> = {}): TerminalAccount {
   return {
     login: 'kiosk01', passwordHash: 'x', institutionId: 'CN-320583-1-KSL', location: 'KSL-MAIN', charset: 'utf-8', terminator: '\r', delimiter: '|',
-    errorDetection: 'auto', allowScStatusBeforeLogin: false, loginTimeoutSeconds: 60, idleTimeoutSeconds: 900, enabled: true, ...over,
+    errorDetection: 'auto', allowScStatusBeforeLogin: false, loginTimeoutSeconds: 60, idleTimeoutSeconds: 900, enabled: true,
+    checkinNotOnLoanOk: true, checkinTrapsHolds: true, contactWithoutPin: false, languageField: 'patron', screenLanguage: 'both', ...over,
   };
 }
 

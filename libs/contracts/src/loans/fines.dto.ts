@@ -8,6 +8,7 @@ import { CirculationChannel, CirculationChannels } from './circulation-channel';
 import type { LoanView } from './loan.dto';
 import { LongPageQueryDto } from '../common/page.dto';
 import { NestedRef } from '../common/nested-ref.decorator';
+import { DeadlineProperty, IdempotencyKeyProperty } from './field.dto';
 
 /** Why a fine was charged. */
 export const FineKinds = ['overdue', 'lost_item'] as const;
@@ -82,6 +83,12 @@ export class PayFinesDto {
   @IsString()
   @MaxLength(64)
   actor?: string;
+
+  @IdempotencyKeyProperty()
+  idempotencyKey?: string;
+
+  @DeadlineProperty()
+  deadline?: string;
 }
 
 export class PayFinesBodyDto extends OmitType(PayFinesDto, ['patron'] as const) {}

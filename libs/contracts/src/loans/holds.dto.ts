@@ -7,6 +7,7 @@ import { PatronRefDto, PIN_ORIGIN_PATTERN, PLAIN_DATE_PATTERN } from '../patrons
 import { CirculationChannel, CirculationChannels } from './circulation-channel';
 import { LongPageQueryDto } from '../common/page.dto';
 import { NestedRef } from '../common/nested-ref.decorator';
+import { DeadlineProperty, IdempotencyKeyProperty } from './field.dto';
 
 /*
  * Holds (reservations). A hold asks for a title (any copy of a bibliographic record, owned by the
@@ -92,6 +93,12 @@ export class PlaceHoldDto {
   @IsOptional()
   @IsBoolean()
   setAside?: boolean;
+
+  @IdempotencyKeyProperty()
+  idempotencyKey?: string;
+
+  @DeadlineProperty()
+  deadline?: string;
 }
 
 /** `loans.holds.cancel.v1`. With `patron`, the hold must be that patron's (SIP2 15 with `-`). */
@@ -110,6 +117,12 @@ export class CancelHoldDto {
   @IsOptional()
   @IsIn(HoldPlacers)
   cancelledBy?: HoldPlacer;
+
+  @IdempotencyKeyProperty()
+  idempotencyKey?: string;
+
+  @DeadlineProperty()
+  deadline?: string;
 }
 
 export const HoldListStatuses = ['active', 'ended', 'all'] as const;

@@ -5,3 +5,4 @@ export * from './calendar.dto';
 export * from './fines.dto';
 export * from './holds.dto';
 export * from './transit.dto';
+export * from './field.dto';

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '../common/api-doc';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { DeadlineProperty, IdempotencyKeyProperty, PLAIN_DATE } from './field.dto';
 import { BRANCH_CODE_PATTERN } from '../common/identity';
 import { ItemRefDto } from '../catalog/catalog.dto';
 import { PatronRefDto, PIN_ORIGIN_PATTERN } from '../patrons/patron.dto';
@@ -40,6 +41,27 @@ export class CheckoutDto {
   @IsOptional()
   @IsIn(CirculationChannels)
   channel?: CirculationChannel;
+
+  @ApiPropertyOptional({ default: false, description: 'offline/no-block (SIP2 no-block Y, staff upload): applied without the live blocks; conflicts go on the exceptions list' })
+  @IsOptional()
+  @IsBoolean()
+  noBlock?: boolean;
+
+  @ApiPropertyOptional({ example: '2026-12-01T09:30:00+08:00', description: 'when the terminal did it (no-block); at most OFFLINE_MAX_DAYS_BACK days back, never in the future' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  transactionAt?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-31', description: 'the due day the terminal gave (no-block); else computed from transactionAt' })
+  @IsOptional()
+  @Matches(PLAIN_DATE, { message: 'dueDate must be YYYY-MM-DD' })
+  dueDate?: string;
+
+  @IdempotencyKeyProperty()
+  idempotencyKey?: string;
+
+  @DeadlineProperty()
+  deadline?: string;
 }
 
 export class CheckinDto {
@@ -54,6 +76,27 @@ export class CheckinDto {
   @IsOptional()
   @IsIn(CirculationChannels)
   channel?: CirculationChannel;
+
+  @ApiPropertyOptional({ example: '2026-12-01T22:10:00+08:00', description: 'when the item was really returned (book drop, offline, SIP2 09 return date): the loan closes and fines are computed as of then' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  returnedAt?: string;
+
+  @ApiPropertyOptional({ default: false, description: 'offline/no-block (SIP2 no-block Y, staff upload)' })
+  @IsOptional()
+  @IsBoolean()
+  noBlock?: boolean;
+
+  @ApiPropertyOptional({ default: true, description: 'false: a waiting hold does not trap the copy here (book drops without a hold shelf; SIP2 terminal profile)' })
+  @IsOptional()
+  @IsBoolean()
+  trapHolds?: boolean;
+
+  @IdempotencyKeyProperty()
+  idempotencyKey?: string;
+
+  @DeadlineProperty()
+  deadline?: string;
 }
 
 export class RenewDto {
@@ -72,6 +115,27 @@ export class RenewDto {
   @IsOptional()
   @IsIn(CirculationChannels)
   channel?: CirculationChannel;
+
+  @ApiPropertyOptional({ default: false, description: 'offline/no-block (SIP2 no-block Y, staff upload): applied without the live blocks; conflicts go on the exceptions list' })
+  @IsOptional()
+  @IsBoolean()
+  noBlock?: boolean;
+
+  @ApiPropertyOptional({ example: '2026-12-01T09:30:00+08:00', description: 'when the terminal did it (no-block); at most OFFLINE_MAX_DAYS_BACK days back, never in the future' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  transactionAt?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-31', description: 'the due day the terminal gave (no-block); else computed from transactionAt' })
+  @IsOptional()
+  @Matches(PLAIN_DATE, { message: 'dueDate must be YYYY-MM-DD' })
+  dueDate?: string;
+
+  @IdempotencyKeyProperty()
+  idempotencyKey?: string;
+
+  @DeadlineProperty()
+  deadline?: string;
 }
 
 export const LoanListStatuses = ['open', 'closed', 'all'] as const;
@@ -121,6 +185,8 @@ export interface CheckoutResult {
   loan: LoanView;
   /** the rule that set the due date, so staff can see why */
   rule: { id: string; loanDays: number; maxItems: number; maxRenewals: number };
+  /** offline/no-block: conflicts applied anyway and put on the staff exceptions list */
+  exceptions?: { id: string; reason: string }[];
 }
 
 export interface CheckinResult {
@@ -145,10 +211,14 @@ export interface CheckinResult {
   transitId?: string | null;
   /** the overdue fine charged with this return (see docs/circulation.md) */
   fine?: { id: string; amountFen: number; chargeableDays: number | null };
+  /** offline/no-block or back-dated: conflicts put on the staff exceptions list */
+  exceptions?: { id: string; reason: string }[];
 }
 
 export interface RenewResult {
   loan: LoanView;
+  /** offline/no-block: refusals a live renewal would have given, applied anyway and put on the staff exceptions list */
+  exceptions?: { id: string; reason: string }[];
 }
 
 export interface PatronSummary {

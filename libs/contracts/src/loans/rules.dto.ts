@@ -106,6 +106,13 @@ export class UpsertLoanRuleDto {
   @Min(0)
   @Max(MAX_FEN)
   lostItemFeeFen?: number;
+
+  @ApiPropertyOptional({ example: 7, nullable: true, description: 'renewals only within this many days before the due day (RENEWAL_TOO_SOON before); null (default): any time' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(366)
+  renewWithinDays?: number | null;
 }
 
 /** HTTP body of `PUT /api/circulation-rules/:id` (the id travels in the path). */
@@ -149,6 +156,7 @@ export interface LoanRuleView {
   graceDays: number;
   fineBlockThresholdFen: number | null;
   lostItemFeeFen: number;
+  renewWithinDays: number | null;
   updatedAt?: string;
 }
 

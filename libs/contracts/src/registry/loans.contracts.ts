@@ -10,6 +10,8 @@ import { CalendarBranchDto, ClosureIdDto, CreateClosureDto, ListClosuresDto, Ups
 import type { CacheInvalidatedData, CalendarView, ClosureReport, ClosureView } from '../loans/calendar.dto';
 import { ClaimReturnedDto, ListFinesDto, MarkLostDto, PayFinesDto, WaiveFineDto } from '../loans/fines.dto';
 import type { ClaimReturnedResult, FinesPage, MarkLostResult, PayFinesResult, WaiveFineResult } from '../loans/fines.dto';
+import { IdempotencyOutcomeDto, ListCirculationExceptionsDto, OfflinePolicyDto, OfflineUploadDto } from '../loans/field.dto';
+import type { CirculationExceptionView, IdempotencyOutcome, OfflinePolicyView, OfflineUploadResult } from '../loans/field.dto';
 import { BranchHoldsDto, CancelHoldDto, ListHoldsDto, PlaceHoldDto, RunHoldExpiryDto } from '../loans/holds.dto';
 import type { HoldEventData, HoldExpiryReport, HoldShelf, HoldView, PickList } from '../loans/holds.dto';
 import { LoanHistoryQueryDto } from '../statistics/statistics.dto';
@@ -94,3 +96,13 @@ export const ItemStatusChanged = event('events.loans.item-status-changed.v1', as
 
 /** the loans history, oldest id first, by keyset (the statistics backfill reads it; never the tables) */
 export const LoansHistory = rpc('loans.history.v1', LoanHistoryQueryDto, as<LoanHistoryPage>());
+
+/* Exactly-once writes and offline circulation (docs/circulation.md, "Exactly once", "Offline transactions"). */
+/** what became of the write with this idempotency key; `abandon` stores a tombstone when nothing was committed */
+export const LoansIdempotencyOutcome = rpc('loans.idempotency.outcome.v1', IdempotencyOutcomeDto, as<IdempotencyOutcome>());
+/** staff offline upload: replayed in time order, one result per line */
+export const LoansOfflineUpload = rpc('loans.offline.upload.v1', OfflineUploadDto, as<OfflineUploadResult>());
+/** the staff exceptions list of offline/no-block transactions applied with a conflict */
+export const LoansOfflineExceptions = rpc('loans.offline.exceptions.v1', ListCirculationExceptionsDto, as<Page<CirculationExceptionView>>());
+/** how many days back an agency accepts offline transactions (SIP2 98) */
+export const LoansOfflinePolicy = rpc('loans.offline.policy.v1', OfflinePolicyDto, as<OfflinePolicyView>());

@@ -19,6 +19,14 @@ export type Sip2Terminator = (typeof Sip2Terminators)[number];
 export const Sip2ErrorDetectionModes = ['auto', 'required'] as const;
 export type Sip2ErrorDetectionMode = (typeof Sip2ErrorDetectionModes)[number];
 
+/** 24/64 language field: the patron's language (patron), or the language the request asked for (echo). */
+export const Sip2LanguageFields = ['patron', 'echo'] as const;
+export type Sip2LanguageField = (typeof Sip2LanguageFields)[number];
+
+/** Screen messages (AF): Chinese and English together, or one of them (a 23/63 language still switches it). */
+export const Sip2ScreenLanguages = ['both', 'zh', 'en'] as const;
+export type Sip2ScreenLanguage = (typeof Sip2ScreenLanguages)[number];
+
 export const SIP2_LOGIN_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
 /** one printable ASCII character that cannot occur in field ids or fixed fields */
 export const SIP2_DELIMITER_PATTERN = /^[!-/:-@[-`{-~]$/;
@@ -104,6 +112,31 @@ export class UpsertSip2TerminalDto extends Sip2TerminalRefDto {
   @IsString()
   @MaxLength(200)
   description?: string;
+
+  @ApiPropertyOptional({ default: true, description: 'profile: a 09 for an item that was not on loan is answered ok 1 (true) or ok 0 (false: sorters send it to the exception bin)' })
+  @IsOptional()
+  @IsBoolean()
+  checkinNotOnLoanOk?: boolean;
+
+  @ApiPropertyOptional({ default: true, description: 'profile: checkins here trap waiting holds (false: a book drop without a hold shelf; the copy is trapped at the next checkin elsewhere)' })
+  @IsOptional()
+  @IsBoolean()
+  checkinTrapsHolds?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'profile: 64 sends BE (e-mail), BF (phone) and BD (address) without a correct PIN' })
+  @IsOptional()
+  @IsBoolean()
+  contactWithoutPin?: boolean;
+
+  @ApiPropertyOptional({ enum: Sip2LanguageFields, default: 'patron', description: "profile: the 24/64 language field gives the patron's language, or echoes the request's" })
+  @IsOptional()
+  @IsIn(Sip2LanguageFields)
+  languageField?: Sip2LanguageField;
+
+  @ApiPropertyOptional({ enum: Sip2ScreenLanguages, default: 'both', description: 'profile: screen-message (AF) language(s) a session starts with' })
+  @IsOptional()
+  @IsIn(Sip2ScreenLanguages)
+  screenLanguage?: Sip2ScreenLanguage;
 }
 
 export class ListSip2TerminalsDto extends PageQueryDto {
@@ -138,6 +171,11 @@ export interface Sip2TerminalView {
   idleTimeoutSeconds: number;
   enabled: boolean;
   description: string | null;
+  checkinNotOnLoanOk: boolean;
+  checkinTrapsHolds: boolean;
+  contactWithoutPin: boolean;
+  languageField: Sip2LanguageField;
+  screenLanguage: Sip2ScreenLanguage;
   createdAt: string;
   updatedAt: string;
   /** live guessing state of this terminal in the answering sip2 process (get and clear only) */
