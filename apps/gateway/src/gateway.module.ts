@@ -19,6 +19,7 @@ import { Sip2TerminalsController } from './controllers/sip2-terminals.controller
 import { TransitsController } from './controllers/transits.controller';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { CreateGatewaySchema1764316800000 } from './migrations/1764316800000-create-gateway-schema';
+import { OpsModule } from './ops/ops.module';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { ApiKeyService } from './services/api-key.service';
 import { BootstrapKeyService } from './services/bootstrap-key.service';
@@ -40,6 +41,7 @@ export class GatewayModule {
         // same core as the services: typed config, schema `gateway` + migrations, NATS RPC client, health
         ServiceCoreModule.forRoot({ name: 'gateway', env, envClass: GatewayEnvDto, schema: 'gateway', entities, migrations: GATEWAY_MIGRATIONS }),
         TypeOrmModule.forFeature(entities),
+        OpsModule,
       ],
       controllers: [
         GatewayHealthController,
