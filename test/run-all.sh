@@ -42,6 +42,9 @@ npx jest --ci --selectProjects unit integration --json --outputFile "$results_di
 step "end-to-end tests (whole suite as processes, HTTP and SIP2 sockets)"
 npx jest --ci --selectProjects e2e --json --outputFile "$results_dir/e2e.json"
 
+step "deployment proof (docker-compose.yml as local processes, restore drill, monitoring config)"
+npx jest --ci --selectProjects deploy --json --outputFile "$results_dir/deploy.json"
+
 if [ -f dist/apps/bench/src/main.js ]; then
   step "benchmark smoke run (checks the report, never a speed)"
   node dist/apps/bench/src/main.js --smoke --out "$(mktemp -d)/bench-smoke.json"

@@ -321,6 +321,24 @@ describe('docker-compose.yml, proven without a container engine', () => {
       expect(body.loan?.dueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       log(`checkout through the gateway: HTTP ${res.status}, due ${body.loan?.dueDate}`);
     });
+
+    it('passes the restore drill: the database backed up, restored into a fresh one, serves a checkout', async () => {
+      const out: string[] = [];
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const child = spawn('bash', [path.join(ROOT, 'scripts/restore-drill.sh')], {
+          cwd: ROOT,
+          env: { ...process.env, SOURCE_DATABASE_URL: infra.databaseUrl, DRILL_EXPECT_ON_LOAN: 'B0000001', DRILL_ITEM: 'B0000002', TMPDIR: dataDir },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        child.stdout!.on('data', (d: Buffer) => out.push(String(d)));
+        child.stderr!.on('data', (d: Buffer) => out.push(String(d)));
+        child.once('error', reject);
+        child.once('exit', resolve);
+      });
+      for (const line of out.join('').trimEnd().split('\n')) process.stdout.write(`${line}\n`);
+      expect(code).toBe(0);
+      expect(out.join('')).toContain('restore drill: PASSED');
+    });
   });
 
   it('builds and starts the stack for real where a container engine works (skipped otherwise)', () => {

@@ -112,21 +112,21 @@ describe('ops web page in headless Chromium (e2e)', () => {
     await page.waitForSelector('#sign-in:not([hidden])');
     await page.type('#api-key', 'not-a-real-key-123456');
     await page.click('#sign-in-form button[type="submit"]');
-    await page.waitForFunction(() => (document.getElementById('sign-in-error')?.textContent ?? '').length > 0);
+    await page.waitForFunction("(document.getElementById('sign-in-error').textContent || '').length > 0");
     expect(await page.$eval('#sign-in-error', (e) => e.textContent)).toMatch(/refused/);
 
     const staff = await api('/api/api-keys', env.apiKey, { method: 'POST', body: JSON.stringify({ name: 'ops-web-e2e-desk', role: 'staff' }) });
     expect(staff.status).toBe(201);
     await page.type('#api-key', staff.body.key);
     await page.click('#sign-in-form button[type="submit"]');
-    await page.waitForFunction(() => /not an ops key/.test(document.getElementById('sign-in-error')?.textContent ?? ''));
+    await page.waitForFunction("/not an ops key/.test(document.getElementById('sign-in-error').textContent || '')");
 
     await page.type('#api-key', env.apiKey);
     await page.click('#sign-in-form button[type="submit"]');
     await page.waitForSelector('#view[data-view="health"][data-state="ready"]', { timeout: 30_000 });
     expect(await page.$eval('#who', (e) => e.textContent)).toContain('(ops)');
     // the key lives in this tab's sessionStorage only, never in the address or any URL requested
-    expect(await page.evaluate(() => [sessionStorage.length, localStorage.length])).toEqual([1, 0]);
+    expect(await page.evaluate('[sessionStorage.length, localStorage.length]')).toEqual([1, 0]);
     expect(requestedUrls.filter((u) => u.includes(env.apiKey))).toEqual([]);
     expect(page.url()).not.toContain(env.apiKey);
   });
@@ -208,7 +208,7 @@ describe('ops web page in headless Chromium (e2e)', () => {
       return;
     }
     // choose the year explicitly, as an operator would
-    await page.$eval('#year', (e) => ((e as HTMLInputElement).value = ''));
+    await page.evaluate("document.getElementById('year').value = ''");
     await page.type('#year', String(year));
     await page.click('#show-year');
     await page.waitForSelector('#view[data-view="annual"][data-state="ready"]');
@@ -265,7 +265,7 @@ describe('ops web page in headless Chromium (e2e)', () => {
   it('signs out, forgetting the key, and logged no script errors', async () => {
     await page.click('#sign-out');
     await page.waitForSelector('#sign-in:not([hidden])');
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
     // refused keys (401/403) and absent services (404) show in the console as failed loads: expected
     expect(consoleErrors.filter((e) => !/^Failed to load resource: the server responded with a status of (401|403|404)/.test(e))).toEqual([]);
   });
