@@ -52,10 +52,10 @@ describe('ops web page in headless Chromium (e2e)', () => {
     await page.click(`#views button[data-view="${view}"]`);
     await page.waitForSelector(`#view[data-view="${view}"][data-state="ready"]`, { timeout: 30_000 });
   };
-  const shot = async (name: string): Promise<void> => {
+  const shot = async (name: string, fullPage = false): Promise<void> => {
     if (!shotsDir) return;
     fs.mkdirSync(shotsDir, { recursive: true });
-    await page.screenshot({ path: path.join(shotsDir, `ops-${name}.png`) as `${string}.png`, fullPage: false });
+    await page.screenshot({ path: path.join(shotsDir, `ops-${name}.png`) as `${string}.png`, fullPage });
   };
 
   beforeAll(async () => {
@@ -171,6 +171,7 @@ describe('ops web page in headless Chromium (e2e)', () => {
     );
     expect(shown).toEqual(counted);
     expect(await numberOf('total')).toBe(Object.values(counted).reduce((a, b) => a + b, 0));
+    expect(await page.$$eval('canvas[data-chart="drawn"]', (els) => els.length)).toBe(1);
     await shot('today');
   });
 
@@ -219,8 +220,8 @@ describe('ops web page in headless Chromium (e2e)', () => {
     expect(shown).toEqual(counted);
     const annual = (await api(`/api/statistics/annual?year=${year}`)).body;
     expect(await page.$$eval('[data-value^="annual:"][data-value$=":indicator"]', (els) => els.map((e) => e.textContent))).toEqual(annual.table.rows.map((r: { indicator: string }) => r.indicator));
-    expect(await page.$$('canvas')).toHaveLength(1);
-    await shot('annual');
+    expect(await page.$$eval('canvas[data-chart="drawn"]', (els) => els.length)).toBe(1);
+    await shot('annual', true);
   });
 
   it('shows SIP2 terminals and connections as the SIP2 API reports them, our kiosk among them', async () => {

@@ -5,6 +5,7 @@
   const KEY = 'circulation.opsKey';
   const view = document.getElementById('view');
   const charts = [];
+  let pendingCharts = [];
   let session = null;
 
   function el(tag, attrs, ...children) {
@@ -51,12 +52,17 @@
     return el('p', { class: 'error', role: 'alert' }, `Could not load ${what}: ${err.message}`);
   }
 
+  /** Charts are drawn once their canvas is in the document (Chart.js sizes them from the layout). */
   function chart(canvas, config) {
-    if (!window.Chart) return;
-    charts.push(new window.Chart(canvas, { ...config, options: { animation: false, responsive: true, maintainAspectRatio: false, ...(config.options || {}) } }));
+    pendingCharts.push(() => {
+      if (!window.Chart) return;
+      charts.push(new window.Chart(canvas, { ...config, options: { animation: false, responsive: true, maintainAspectRatio: false, ...(config.options || {}) } }));
+      canvas.setAttribute('data-chart', 'drawn');
+    });
   }
 
   function clear() {
+    pendingCharts = [];
     while (charts.length) charts.pop().destroy();
     view.replaceChildren();
   }
@@ -199,7 +205,7 @@
         body.append(unavailable('statistics', err));
         return [card];
       }
-      body.append(reportTable(report.table, 'annual'), el('h2', {}, report.indicators.title || 'Evaluation indicators'), reportTable(report.indicators, 'indicator'));
+      body.append(reportTable(report.table, 'annual'), el('h2', { class: 'spaced' }, report.indicators.title || 'Evaluation indicators'), reportTable(report.indicators, 'indicator'));
       const branches = el('div', { class: 'card' }, el('h2', {}, report.branches.title || 'Loans per branch'));
       const canvas = el('canvas', { 'aria-label': 'loans per branch' });
       branches.append(el('div', { class: 'chart' }, canvas), reportTable(report.branches, 'branch'));
@@ -301,7 +307,7 @@
         t.columns.map((c) => (typeof r[c.key] === 'number' ? num(r[c.key], `${prefix}:${i}:${c.key}`) : el('td', { 'data-value': `${prefix}:${i}:${c.key}` }, r[c.key] === null || r[c.key] === undefined ? '–' : String(r[c.key])))),
       ),
     );
-    return table(t.columns.map((c) => ({ label: c.label })), rows);
+    return table(t.columns.map((c) => ({ label: c.label, num: t.rows.some((r) => typeof r[c.key] === 'number') })), rows);
   }
 
   function addDays(isoDate, n) {
@@ -321,8 +327,10 @@
     view.setAttribute('data-state', 'loading');
     try {
       const parts = await views[name]();
+      const draw = pendingCharts;
       clear();
       view.append(...parts);
+      for (const d of draw) d();
       view.setAttribute('data-state', 'ready');
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
