@@ -69,19 +69,25 @@ function appOf(command: string[] | string | undefined): string {
   return argv[0];
 }
 
-function runHealthCheck(name: string, test: ReturnType<typeof healthCommand>, env: NodeJS.ProcessEnv, rewrite: (s: string) => string): { ok: boolean; out: string } {
-  if (test.kind === 'none') return { ok: true, out: '' };
-  const res =
-    test.kind === 'exec'
-      ? spawnSync(test.argv[0], test.argv.slice(1).map(rewrite), { cwd: ROOT, env, encoding: 'utf8', timeout: 15_000 })
-      : spawnSync('sh', ['-c', rewrite(test.line)], { cwd: ROOT, env, encoding: 'utf8', timeout: 15_000 });
-  return { ok: res.status === 0, out: `${res.stdout ?? ''}${res.stderr ?? ''}${res.error ? String(res.error) : ''}`.trim().slice(0, 300) };
+/** one run of a health check (async: the services' log pipes keep draining while it runs) */
+function runHealthCheck(test: ReturnType<typeof healthCommand>, env: NodeJS.ProcessEnv, rewrite: (s: string) => string): Promise<{ ok: boolean; out: string }> {
+  if (test.kind === 'none') return Promise.resolve({ ok: true, out: '' });
+  const [cmd, args] = test.kind === 'exec' ? [test.argv[0], test.argv.slice(1).map(rewrite)] : ['sh', ['-c', rewrite(test.line)]];
+  return new Promise((resolve) => {
+    let out = '';
+    // generous next to compose's `timeout`: node's own start takes seconds on a busy 2-core machine
+    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    child.stdout!.on('data', (d: Buffer) => (out += String(d)));
+    child.stderr!.on('data', (d: Buffer) => (out += String(d)));
+    child.once('error', (err) => resolve({ ok: false, out: String(err) }));
+    child.once('close', (code) => resolve({ ok: code === 0, out: out.trim().slice(0, 300) }));
+  });
 }
 
-async function waitHealthy(name: string, check: () => { ok: boolean; out: string }, deadline: number): Promise<void> {
+async function waitHealthy(name: string, check: () => Promise<{ ok: boolean; out: string }>, deadline: number): Promise<void> {
   let last = '';
   while (Date.now() < deadline) {
-    const r = check();
+    const r = await check();
     if (r.ok) return;
     last = r.out;
     await new Promise((res) => setTimeout(res, 500));
@@ -230,8 +236,8 @@ describe('docker-compose.yml, proven without a container engine', () => {
       }
     });
 
-    afterAll(async () => {
-      await Promise.all(
+    const stopServices = () =>
+      Promise.all(
         children.map(
           ({ child }) =>
             new Promise<void>((resolve) => {
@@ -241,21 +247,24 @@ describe('docker-compose.yml, proven without a container engine', () => {
             }),
         ),
       );
+
+    afterAll(async () => {
+      await stopServices();
       await infra?.stop();
       logFile?.end();
       if (!process.env.E2E_KEEP && dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     });
 
     it('starts each service in depends_on order once its dependencies pass their health checks as written', async () => {
-      const deadline = Date.now() + 150_000;
+      const deadline = Date.now() + 400_000;
       const healthy = new Set<string>();
       // the infrastructure's own checks, against the local servers (the container's 127.0.0.1 is the server)
       const pgCheck = healthCommand(file.services.postgres.healthcheck!);
       const pgUrl = new URL(infra.databaseUrl);
-      await waitHealthy('postgres', () => runHealthCheck('postgres', pgCheck, { ...process.env, PGHOST: '127.0.0.1', PGPORT: pgUrl.port }, (s) => s), deadline);
+      await waitHealthy('postgres', () => runHealthCheck(pgCheck, { ...process.env, PGHOST: '127.0.0.1', PGPORT: pgUrl.port }, (s) => s), deadline);
       healthy.add('postgres');
       const natsCheck = healthCommand(file.services.nats.healthcheck!);
-      await waitHealthy('nats', () => runHealthCheck('nats', natsCheck, process.env, (s) => s.replace('127.0.0.1:8222', `127.0.0.1:${natsMonitorPort}`)), deadline);
+      await waitHealthy('nats', () => runHealthCheck(natsCheck, process.env, (s) => s.replace('127.0.0.1:8222', `127.0.0.1:${natsMonitorPort}`)), deadline);
       healthy.add('nats');
       log('postgres and nats pass their compose health checks (pg_isready, wget /healthz)');
 
@@ -273,8 +282,8 @@ describe('docker-compose.yml, proven without a container engine', () => {
         children.push({ name: n, child });
         const check = healthCommand(file.services[n].healthcheck!);
         await waitHealthy(n, () => {
-          if (child.exitCode !== null) return { ok: false, out: `exited with ${child.exitCode} (log: ${path.join(dataDir, 'services.log')})` };
-          return runHealthCheck(n, check, localEnv[n], (s) => s);
+          if (child.exitCode !== null) return Promise.resolve({ ok: false, out: `exited with ${child.exitCode} (log: ${path.join(dataDir, 'services.log')})` });
+          return runHealthCheck(check, localEnv[n], (s) => s);
         }, deadline);
         healthy.add(n);
         log(`${n}: started (${argv.slice(2).join(' ')}) and healthy by its own check`);
@@ -323,11 +332,13 @@ describe('docker-compose.yml, proven without a container engine', () => {
     });
 
     it('passes the restore drill: the database backed up, restored into a fresh one, serves a checkout', async () => {
+      // the compose services are done; the drill starts its own suite on the restored copy
+      await stopServices();
       const out: string[] = [];
       const code = await new Promise<number | null>((resolve, reject) => {
         const child = spawn('bash', [path.join(ROOT, 'scripts/restore-drill.sh')], {
           cwd: ROOT,
-          env: { ...process.env, SOURCE_DATABASE_URL: infra.databaseUrl, DRILL_EXPECT_ON_LOAN: 'B0000001', DRILL_ITEM: 'B0000002', TMPDIR: dataDir },
+          env: { ...process.env, SOURCE_DATABASE_URL: infra.databaseUrl, DRILL_EXPECT_ON_LOAN: 'B0000001', DRILL_ITEM: 'B0000002', DRILL_TIMEOUT_SECONDS: '420', TMPDIR: dataDir },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         child.stdout!.on('data', (d: Buffer) => out.push(String(d)));

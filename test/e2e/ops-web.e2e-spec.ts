@@ -50,7 +50,7 @@ describe('ops web page in headless Chromium (e2e)', () => {
   };
   const open = async (view: string): Promise<void> => {
     await page.click(`#views button[data-view="${view}"]`);
-    await page.waitForSelector(`#view[data-view="${view}"][data-state="ready"]`, { timeout: 30_000 });
+    await page.waitForSelector(`#view[data-view="${view}"][data-state="ready"]`);
   };
   const shot = async (name: string, fullPage = false): Promise<void> => {
     if (!shotsDir) return;
@@ -80,9 +80,11 @@ describe('ops web page in headless Chromium (e2e)', () => {
       executablePath: CHROMIUM,
       userDataDir,
       headless: true,
+      timeout: 120_000, // Chromium's start on a busy 2-core machine
       args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
     });
     page = await browser.newPage();
+    page.setDefaultTimeout(60_000);
     await page.setViewport({ width: 1180, height: 760 });
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
@@ -123,7 +125,7 @@ describe('ops web page in headless Chromium (e2e)', () => {
 
     await page.type('#api-key', env.apiKey);
     await page.click('#sign-in-form button[type="submit"]');
-    await page.waitForSelector('#view[data-view="health"][data-state="ready"]', { timeout: 30_000 });
+    await page.waitForSelector('#view[data-view="health"][data-state="ready"]');
     expect(await page.$eval('#who', (e) => e.textContent)).toContain('(ops)');
     // the key lives in this tab's sessionStorage only, never in the address or any URL requested
     expect(await page.evaluate('[sessionStorage.length, localStorage.length]')).toEqual([1, 0]);

@@ -92,7 +92,7 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
     }
     const { client, close } = createStandaloneRpcClient(natsUrl!, 'launcher', 2000);
     try {
-      const deadline = Date.now() + (opts.startupTimeoutMs ?? 90_000);
+      const deadline = Date.now() + (opts.startupTimeoutMs ?? env.STARTUP_TIMEOUT_SECONDS * 1000);
       await Promise.all(
         wanted
           .filter((s): s is ServiceName => s !== 'gateway')
