@@ -1,7 +1,8 @@
-// Three tiers: unit (*.spec.ts beside the code, fakes allowed), integration (*.integration-spec.ts,
-// real PostgreSQL + NATS started once in globalSetup) and e2e (test/e2e, the whole suite as processes).
+// Four tiers: unit (*.spec.ts beside the code, fakes allowed), integration (*.integration-spec.ts, one
+// service on real PostgreSQL + NATS started once in globalSetup), system (test/system, several services
+// in-process) and e2e (test/e2e, the whole suite as processes).
 const moduleNameMapper = {
-  '^@app/(contracts|common|sip2-protocol|runtime|testing)(/(.*))?$': '<rootDir>/libs/$1/src$2',
+  '^@app/(contracts|common|sip2-protocol|runtime|suite|testing|time)(/(.*))?$': '<rootDir>/libs/$1/src$2',
 };
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
@@ -15,6 +16,16 @@ module.exports = {
       ...base,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs}/**/*.integration-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest/timeout-integration.ts'],
+    },
+    {
+      // several services in one process (booted in-process over a real PostgreSQL + NATS): the tier
+      // where an app's spec would otherwise have to import another app
+      ...base,
+      displayName: 'system',
+      testMatch: ['<rootDir>/test/system/**/*.system-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest/timeout-integration.ts'],

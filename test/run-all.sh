@@ -32,12 +32,15 @@ else
   echo "docker-compose not installed: skipping the compose file check (apt-get install docker-compose)"
 fi
 
+step "lint (ESLint, import boundaries)"
+npm run -s lint
+
 step "typecheck and build"
 npx tsc -p tsconfig.json --noEmit
 npm run -s build
 
-step "unit and integration tests"
-npx jest --ci --selectProjects unit integration --json --outputFile "$results_dir/unit-integration.json"
+step "unit, integration and system tests"
+npx jest --ci --selectProjects unit integration system --json --outputFile "$results_dir/unit-integration.json"
 
 step "end-to-end tests (whole suite as processes, HTTP and SIP2 sockets)"
 npx jest --ci --selectProjects e2e --json --outputFile "$results_dir/e2e.json"

@@ -10,12 +10,12 @@ const root = path.resolve(__dirname, '../..');
 const dist = path.join(root, 'dist');
 
 export default async function globalSetup(): Promise<void> {
-  const launcherJs = path.join(dist, 'apps/launcher/src/suite-launcher.js');
+  const launcherJs = path.join(dist, 'libs/suite/src/index.js');
   if (!fs.existsSync(launcherJs)) throw new Error(`${launcherJs} missing: run "npm run build" before the e2e tests (npm test does)`);
   require('reflect-metadata');
-  const { launchSuite } = require(launcherJs) as typeof import('../../apps/launcher/src/suite-launcher');
+  const { launchSuite } = require(launcherJs) as typeof import('../../libs/suite/src');
   const { loadConfig } = require(path.join(dist, 'libs/common/src/config/load-config.js')) as typeof import('../../libs/common/src/config/load-config');
-  const { LauncherEnvDto } = require(path.join(dist, 'apps/launcher/src/config/launcher-env.dto.js')) as typeof import('../../apps/launcher/src/config/launcher-env.dto');
+  const { LauncherEnvDto } = require(launcherJs) as typeof import('../../libs/suite/src');
   const { findFreePorts } = require(path.join(dist, 'libs/runtime/src/free-port.js')) as typeof import('../../libs/runtime/src/free-port');
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'circulation-e2e-'));

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { connect } from 'nats';
 import { createStandaloneRpcClient, RemoteError } from '@app/common';
-import { Sip2Subjects } from '@app/contracts/sip2';
+import { Sip2GetTerminal, Sip2UpsertTerminal } from '@app/contracts';
 import {
   BENCH_AGENCY, BENCH_PIN, TERMINAL_PASSWORD, branchCode, itemBarcode, kioskBranch, kioskItems, kioskPatrons, layoutFor, patronBarcode, terminalLogin,
 } from './data/layout';
@@ -67,7 +67,7 @@ async function ensureTerminals(natsUrl: string, kiosks: KioskSpec[]): Promise<{ 
       Array.from({ length: 4 }, async () => {
         for (let k = queue.shift(); k; k = queue.shift()) {
           try {
-            const t = await client.request<{ enabled: boolean; location: string }>(Sip2Subjects.getTerminal, { login: k.login });
+            const t = await client.call(Sip2GetTerminal, { login: k.login });
             if (t.enabled && t.location === k.location) {
               existing++;
               continue;
@@ -75,7 +75,7 @@ async function ensureTerminals(natsUrl: string, kiosks: KioskSpec[]): Promise<{ 
           } catch (err) {
             if (!(err instanceof RemoteError)) throw err;
           }
-          await client.request(Sip2Subjects.upsertTerminal, {
+          await client.call(Sip2UpsertTerminal, {
             login: k.login, password: k.password, institutionId: BENCH_AGENCY, location: k.location, charset: 'utf-8', enabled: true,
             description: `benchmark kiosk ${k.index + 1}`,
           });

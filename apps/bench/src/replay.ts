@@ -1,5 +1,5 @@
 import { createStandaloneRpcClient, RemoteError } from '@app/common';
-import { CheckinResult, CheckoutResult, LoanSubjects } from '@app/contracts';
+import { LoansCheckin, LoansCheckout } from '@app/contracts';
 import { ProgressBar } from './data/progress';
 import { BENCH_AGENCY, Layout, branchCode, itemBarcode, patronBarcode, replayItemPool, replayPatronPool } from './data/layout';
 import { CHECKOUT, generateYear } from './year-shape';
@@ -39,7 +39,7 @@ export async function replayYear(natsUrl: string, l: Layout, transactions: numbe
     branches24h: l.spec.branches24h,
   });
   const generateSeconds = (Date.now() - g0) / 1000;
-  log(`year replay: ${ev.length.toLocaleString('en-US')} transactions (${ev.checkouts.toLocaleString('en-US')} checkouts and as many returns), ${concurrency} in flight, via ${LoanSubjects.checkout} / ${LoanSubjects.checkin}`);
+  log(`year replay: ${ev.length.toLocaleString('en-US')} transactions (${ev.checkouts.toLocaleString('en-US')} checkouts and as many returns), ${concurrency} in flight, via ${LoansCheckout.subject} / ${LoansCheckin.subject}`);
   const { client, close } = createStandaloneRpcClient(natsUrl, 'bench-replay', 30_000);
   const progress = new ProgressBar(ev.length, 'year replay');
   const chains = new Map<number, Promise<void>>();
@@ -65,10 +65,10 @@ export async function replayYear(natsUrl: string, l: Layout, transactions: numbe
       const isCheckout = ev.kind[k] === CHECKOUT;
       const patron = isCheckout ? { agency: BENCH_AGENCY, barcode: patronBarcode(patrons[ev.patron[k]]) } : undefined;
       const op = async () => {
-        if (isCheckout) {
-          await client.request<CheckoutResult>(LoanSubjects.checkout, { patron, item, branch, channel: 'desk' });
+        if (patron) {
+          await client.call(LoansCheckout, { patron, item, branch, channel: 'desk' });
         } else {
-          const r = await client.request<CheckinResult>(LoanSubjects.checkin, { item, branch, channel: 'desk' });
+          const r = await client.call(LoansCheckin, { item, branch, channel: 'desk' });
           if (!r.wasOnLoan) throw new Error(`checkin of ${item.barcode}: it was not on loan`);
         }
       };
@@ -92,7 +92,7 @@ export async function replayYear(natsUrl: string, l: Layout, transactions: numbe
   }
   const seconds = (Date.now() - t0) / 1000;
   return {
-    via: `loans service NATS API (${LoanSubjects.checkout}, ${LoanSubjects.checkin})`,
+    via: `loans service NATS API (${LoansCheckout.subject}, ${LoansCheckin.subject})`,
     seconds: Math.round(seconds * 10) / 10,
     transactions: ev.length,
     checkouts: ev.checkouts,

@@ -2,8 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ServiceName, ServiceNames } from '@app/contracts';
 import { findFreePorts } from '@app/runtime';
-import { LauncherEnvDto } from '../../launcher/src/config/launcher-env.dto';
-import { launchSuite, RunningSuite } from '../../launcher/src/suite-launcher';
+import { launchSuite, LauncherEnvDto, RunningSuite } from '@app/suite';
 
 export interface BenchSuite {
   suite: RunningSuite;

@@ -4,7 +4,7 @@ import 'reflect-metadata';
  * HTTP) and exits 0 only when it reports up. Reads NATS_URL / PORT like the services do.
  */
 import { createStandaloneRpcClient } from '@app/common';
-import { healthSubject, ServiceHealth, ServiceName } from '@app/contracts';
+import { HealthCheck, ServiceName } from '@app/contracts';
 
 async function main(): Promise<number> {
   const service = process.argv[2];
@@ -14,7 +14,7 @@ async function main(): Promise<number> {
   }
   const { client, close } = createStandaloneRpcClient(process.env.NATS_URL ?? 'nats://127.0.0.1:4222', `healthcheck-${service}`, 2000);
   try {
-    const health = await client.request<ServiceHealth>(healthSubject(service as ServiceName), {});
+    const health = await client.call(HealthCheck(service as ServiceName), {});
     return health.status === 'up' ? 0 : 1;
   } finally {
     await close();

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import * as path from 'node:path';
 import { loadConfigOrExit } from '@app/common';
-import { LauncherEnvDto } from './config/launcher-env.dto';
-import { DEMO_API_KEY, launchSuite } from './suite-launcher';
+import { DEMO_API_KEY, launchSuite, LauncherEnvDto } from '@app/suite';
 
 /** `npm start`: the whole suite on one machine. Ctrl-C stops every service, then PostgreSQL and NATS. */
 async function main(): Promise<void> {

@@ -10,4 +10,6 @@ if (!app || !APPS.includes(app)) {
   process.stderr.write(`usage: run-app <${APPS.join('|')}>\n`);
   process.exit(64);
 }
+// the service is chosen at run time, so its compiled entry point is loaded by path
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 require(path.resolve(__dirname, '../..', app, 'src/main.js'));

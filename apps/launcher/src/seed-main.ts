@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { createStandaloneRpcClient, loadConfigOrExit } from '@app/common';
-import { LauncherEnvDto } from './config/launcher-env.dto';
-import { DemoSeeder } from './demo-seeder';
+import { DemoSeeder, LauncherEnvDto } from '@app/suite';
 
 /** `npm run seed:demo`: (re)apply the demo network to a running suite, idempotently. */
 async function main(): Promise<void> {

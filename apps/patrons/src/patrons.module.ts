@@ -1,16 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ServiceCoreModule } from '@app/common';
+import { SecretHasher, ServiceCoreModule, VerifiedSecretCache } from '@app/common';
 import { PatronsEnvDto } from './config/patrons-env.dto';
 import { PatronsController } from './controllers/patrons.controller';
 import { PatronEntity } from './entities/patron.entity';
 import { CreatePatronsSchema1764230400000 } from './migrations/1764230400000-create-patrons-schema';
 import { PatronRepository } from './repositories/patron.repository';
-import { LibraryClock } from './services/library-clock.service';
+import { LibraryClock } from '@app/time';
 import { PatronService } from './services/patron.service';
-import { PinHasher } from './services/pin-hasher.service';
 import { PinVerificationService } from './services/pin-verification.service';
-import { VerifiedPinCache } from './services/verified-pin-cache.service';
 
 const entities = [PatronEntity];
 export const PATRONS_MIGRATIONS = [CreatePatronsSchema1764230400000];
@@ -29,8 +27,8 @@ export class PatronsModule {
         PatronRepository,
         PatronService,
         PinVerificationService,
-        { provide: PinHasher, useValue: new PinHasher() },
-        { provide: VerifiedPinCache, useValue: new VerifiedPinCache(env.PATRON_PIN_CACHE_TTL_SECONDS * 1000) },
+        { provide: SecretHasher, useValue: new SecretHasher() },
+        { provide: VerifiedSecretCache, useValue: new VerifiedSecretCache(env.PATRON_PIN_CACHE_TTL_SECONDS * 1000) },
         { provide: LibraryClock, useValue: new LibraryClock(env.LIBRARY_TIMEZONE) },
       ],
     };

@@ -167,6 +167,7 @@ export function buildCommandMessage(opts: CliOptions, now = new Date()): AnySip2
 
 /** Shows control characters so an operator can see CR/LF and stray bytes. */
 export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this shows
   return text.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 

@@ -20,8 +20,10 @@ export interface ServiceCoreOptions<E extends BaseEnvDto> {
   /** the env class, so services can inject their typed config by class */
   envClass: new () => E;
   schema: string;
+  /* eslint-disable @typescript-eslint/no-unsafe-function-type -- TypeORM types entity and migration classes as Function */
   entities: Function[];
   migrations: Function[];
+  /* eslint-enable @typescript-eslint/no-unsafe-function-type */
   healthChecks?: Record<string, HealthCheck>;
 }
 

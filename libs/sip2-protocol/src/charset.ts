@@ -33,6 +33,7 @@ export function foldToAscii(text: string): string {
   return text
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
+    // eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
     .replace(/[^\x00-\x7F]/gu, (ch) => ASCII_SPECIALS[ch] ?? '?');
 }
 
@@ -48,6 +49,7 @@ function cp850Encodable(ch: string): boolean {
 
 // CP850 has precomposed accents only: compose first, then fold what it cannot represent.
 function toCp850Text(text: string): string {
+  // eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
   return text.normalize('NFC').replace(/[^\x00-\x7F]/gu, (ch) => {
     if (cp850Encodable(ch)) return ch;
     const folded = foldToAscii(ch);

@@ -1,6 +1,7 @@
 // 18-character SIP2 timestamps "YYYYMMDDZZZZHHMMSS" (PROTOCOL.md §1.2). ZZZZ = 4 spaces means local
 // time of the ACS (we make "local" an explicit IANA zone per terminal); "   Z" is UTC; "   A".."   Y"
 // (J skipped) are military zones. We emit the 4-space local form by default, as Evergreen/pysip2 do.
+import { wallTime, type WallTime } from '@app/time';
 
 export const SIP2_DATE_LENGTH = 18;
 /** 18 spaces: an unused date (e.g. nb due date). */
@@ -8,69 +9,17 @@ export const SIP2_BLANK_DATE = ' '.repeat(SIP2_DATE_LENGTH);
 
 export type Sip2ZoneStyle = 'local' | 'utc';
 
-interface Parts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    // Throws RangeError for an unknown zone, which is what we want at config time.
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-function intlParts(date: Date, timeZone: string): Parts {
-  const p: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(date)) {
-    if (part.type !== 'literal') p[part.type] = Number(part.value);
-  }
-  return { year: p.year, month: p.month, day: p.day, hour: p.hour % 24, minute: p.minute, second: p.second };
-}
+type Parts = WallTime;
 
 /**
- * Every response carries a date, and Intl's formatToParts was ~3 % of the SIP2 adapter's CPU under
- * kiosk load: the zone's offset is looked up once per 15-minute slice and reused. A slice whose two
- * ends have different offsets (it holds a transition) is never cached, so DST stays exact.
+ * Every response carries a date: the wall time comes from @app/time's cached zone offset (Intl's
+ * formatToParts per response was ~3 % of the SIP2 adapter's CPU under kiosk load).
  */
-const SLICE_MS = 15 * 60_000;
-const sliceOffsets = new Map<string, number | null>();
-
-function intlOffset(ms: number, timeZone: string): number {
-  const p = intlParts(new Date(ms), timeZone);
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ms / 1000) * 1000;
-}
-
-function sliceOffset(ms: number, timeZone: string): number | null {
-  const start = Math.floor(ms / SLICE_MS) * SLICE_MS;
-  const key = `${timeZone}|${start}`;
-  let offset = sliceOffsets.get(key);
-  if (offset === undefined) {
-    const a = intlOffset(start, timeZone);
-    offset = a === intlOffset(start + SLICE_MS, timeZone) ? a : null;
-    if (sliceOffsets.size >= 4096) sliceOffsets.clear();
-    sliceOffsets.set(key, offset);
-  }
-  return offset;
-}
-
 function zonedParts(date: Date, timeZone: string): Parts {
-  const ms = date.getTime();
-  const offset = timeZone === 'UTC' ? 0 : sliceOffset(ms, timeZone);
-  if (offset === null || Number.isNaN(ms)) return intlParts(date, timeZone);
-  const w = new Date(ms + offset);
-  return { year: w.getUTCFullYear(), month: w.getUTCMonth() + 1, day: w.getUTCDate(), hour: w.getUTCHours(), minute: w.getUTCMinutes(), second: w.getUTCSeconds() };
+  if (timeZone === 'UTC') {
+    return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: date.getUTCHours(), minute: date.getUTCMinutes(), second: date.getUTCSeconds() };
+  }
+  return wallTime(date, timeZone);
 }
 
 /** Offset of `timeZone` from UTC at instant `ms`, in ms (e.g. +8h for Asia/Shanghai). */

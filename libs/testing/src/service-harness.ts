@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { connect, JSONCodec, NatsConnection } from 'nats';
 import { createNatsMicroservice, loadConfig } from '@app/common';
-import { pingSubject, type ServiceName } from '@app/contracts';
+import { Ping, type ReplyOf, type RequestOf, type RpcContract, type ServiceName } from '@app/contracts';
 import { findFreePort, startEmbeddedNats } from '@app/runtime';
 import { testDatabaseUrl, testNatsUrl } from './test-env';
 
@@ -88,14 +88,15 @@ export async function startTestService<E extends object>(opts: {
 /** Poll `<service>.ping.v1` from a fresh connection until it answers (bounded; never a fixed sleep). */
 export async function waitUntilAnswering(natsUrl: string, service: ServiceName | 'gateway', timeoutMs = 30_000): Promise<void> {
   const nc = await connect({ servers: natsUrl });
+  const ping = Ping(service).subject;
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
       try {
-        await nc.request(pingSubject(service), JSONCodec().encode({ pattern: pingSubject(service), data: {}, id: 'ready' }), { timeout: 2000 });
+        await nc.request(ping, JSONCodec().encode({ pattern: ping, data: {}, id: 'ready' }), { timeout: 2000 });
         return;
       } catch (err) {
-        if (Date.now() > deadline) throw new Error(`${service} did not answer ${pingSubject(service)} within ${timeoutMs} ms: ${(err as Error).message}`);
+        if (Date.now() > deadline) throw new Error(`${service} did not answer ${ping} within ${timeoutMs} ms: ${(err as Error).message}`);
         await new Promise((r) => setTimeout(r, 25));
       }
     }
@@ -108,30 +109,39 @@ export interface RpcTestClient {
   nc: NatsConnection;
   /** send a request in Nest's wire format; resolves with `response` or rejects with the typed `err` */
   request<T = unknown>(subject: string, data: unknown, timeoutMs?: number): Promise<T>;
+  /** the same, typed by a contract: `call(PatronsGet, { agency, barcode })` → `Promise<PatronView>` */
+  call<C extends RpcContract>(contract: C, data: RequestOf<C>, timeoutMs?: number): Promise<ReplyOf<C>>;
   close(): Promise<void>;
 }
+
+/** default timeout of a spec's own requests (not the services': theirs stay NATS_REQUEST_TIMEOUT_MS) */
+export const TEST_REQUEST_TIMEOUT_MS = 30_000;
 
 const codec = JSONCodec<{ response?: unknown; err?: unknown }>();
 
 /** A bare NATS client for specs: what any caller of a service sees on the wire. */
 export async function createRpcTestClient(natsUrl: string): Promise<RpcTestClient> {
   const nc = await connect({ servers: natsUrl });
+  // generous: a spec's setup (20 patrons, each a 16 MiB scrypt hash) on a loaded 2-core machine can take
+  // seconds; a spec that wants a short timeout passes its own
+  const request = async <T>(subject: string, data: unknown, timeoutMs = TEST_REQUEST_TIMEOUT_MS): Promise<T> => {
+    const reply = await nc.request(subject, JSONCodec().encode({ pattern: subject, data, id: randomBytes(8).toString('hex') }), {
+      timeout: timeoutMs,
+    });
+    const packet = codec.decode(reply.data);
+    if (packet.err !== undefined && packet.err !== null) throw Object.assign(new Error(JSON.stringify(packet.err)), { payload: packet.err });
+    return packet.response as T;
+  };
   return {
     nc,
-    async request<T>(subject: string, data: unknown, timeoutMs = 5000): Promise<T> {
-      const reply = await nc.request(subject, JSONCodec().encode({ pattern: subject, data, id: randomBytes(8).toString('hex') }), {
-        timeout: timeoutMs,
-      });
-      const packet = codec.decode(reply.data);
-      if (packet.err !== undefined && packet.err !== null) throw Object.assign(new Error(JSON.stringify(packet.err)), { payload: packet.err });
-      return packet.response as T;
-    },
+    request,
+    call: (contract, data, timeoutMs) => request(contract.subject, data, timeoutMs),
     close: () => nc.close(),
   };
 }
 
 /** Poll until `check` returns a truthy value (event-driven state is eventually consistent). */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { connect, headers, JSONCodec } from 'nats';
-import { CORRELATION_HEADER, LoanSubjects } from '@app/contracts';
+import { CORRELATION_HEADER, LoansCheckout } from '@app/contracts';
 import { BENCH_AGENCY, BENCH_PIN, branchCode, itemBarcode, patronBarcode } from '../data/layout';
 import { newHistogram, recordMs, summarize, LatencySummary } from '../report/latency-histogram';
 
@@ -19,7 +19,7 @@ export interface NatsLimitResult {
 /** The bytes our services put on the wire for one SIP2 checkout: Nest's {pattern, data, id} envelope. */
 export function checkoutRequestPayload(): Uint8Array {
   return JSONCodec().encode({
-    pattern: LoanSubjects.checkout,
+    pattern: LoansCheckout.subject,
     data: {
       patron: { agency: BENCH_AGENCY, barcode: patronBarcode(123456) },
       item: { agency: BENCH_AGENCY, barcode: itemBarcode(1234567) },

@@ -2,7 +2,7 @@ import { EventConsumerService } from '@app/common';
 import { EventEnvelope, EventSubjects, LostItemEventSubjects, TransitEventSubjects } from '@app/contracts';
 import { ItemRepository } from '../repositories/item.repository';
 import { ItemService } from '../services/item.service';
-import { LoanEventsConsumer, statusChangeOf } from './loan-events.consumer';
+import { LoanEventsConsumer, LoanStatusEvent, statusChangeOf } from './loan-events.consumer';
 
 describe('LoanEventsConsumer', () => {
   const KSL = 'CN-320583-1-KSL';
@@ -13,7 +13,8 @@ describe('LoanEventsConsumer', () => {
     applyStatusChanges: async (changes: unknown[]) => (calls.push(['batch', changes]), changes.length),
   } as unknown as ItemService;
   const consumer = new LoanEventsConsumer({} as EventConsumerService, items, repo);
-  const envelope = (type: string, data: unknown, occurredAt = '2026-03-01T08:00:00.001Z'): EventEnvelope => ({ id: 'e1', type, source: 'loans', occurredAt, data });
+  const envelope = (type: string, data: unknown, occurredAt = '2026-03-01T08:00:00.001Z'): LoanStatusEvent =>
+    ({ id: 'e1', type, source: 'loans', occurredAt, data }) as EventEnvelope as LoanStatusEvent;
 
   beforeEach(() => (calls = []));
 

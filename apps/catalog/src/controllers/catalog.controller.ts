@@ -1,9 +1,20 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
+import { Handles } from '@app/common';
 import {
   AgencyView,
   BranchView,
-  CatalogSubjects,
+  CatalogCreateItem,
+  CatalogCreateRecord,
+  CatalogGetItem,
+  CatalogGetRecord,
+  CatalogListAgencies,
+  CatalogSearchItems,
+  CatalogSearchRecords,
+  CatalogUpdateItem,
+  CatalogUpdateRecord,
+  CatalogUpsertAgency,
+  CatalogUpsertBranch,
   CreateItemDto,
   CreateRecordDto,
   ItemRefDto,
@@ -30,57 +41,57 @@ export class CatalogController {
     private readonly items: ItemService,
   ) {}
 
-  @MessagePattern(CatalogSubjects.upsertAgency)
+  @Handles(CatalogUpsertAgency)
   upsertAgency(@Payload() dto: UpsertAgencyDto): Promise<AgencyView> {
     return this.locations.upsertAgency(dto);
   }
 
-  @MessagePattern(CatalogSubjects.upsertBranch)
+  @Handles(CatalogUpsertBranch)
   upsertBranch(@Payload() dto: UpsertBranchDto): Promise<BranchView> {
     return this.locations.upsertBranch(dto);
   }
 
-  @MessagePattern(CatalogSubjects.listAgencies)
+  @Handles(CatalogListAgencies)
   listAgencies(): Promise<AgencyView[]> {
     return this.locations.listAgencies();
   }
 
-  @MessagePattern(CatalogSubjects.createRecord)
+  @Handles(CatalogCreateRecord)
   createRecord(@Payload() dto: CreateRecordDto): Promise<RecordView> {
     return this.records.create(dto);
   }
 
-  @MessagePattern(CatalogSubjects.updateRecord)
+  @Handles(CatalogUpdateRecord)
   updateRecord(@Payload() dto: UpdateRecordDto): Promise<RecordView> {
     return this.records.update(dto);
   }
 
-  @MessagePattern(CatalogSubjects.getRecord)
+  @Handles(CatalogGetRecord)
   getRecord(@Payload() dto: RecordRefDto): Promise<RecordView> {
     return this.records.get(dto.id);
   }
 
-  @MessagePattern(CatalogSubjects.searchRecords)
+  @Handles(CatalogSearchRecords)
   searchRecords(@Payload() dto: SearchRecordsDto): Promise<Page<RecordView>> {
     return this.records.search(dto);
   }
 
-  @MessagePattern(CatalogSubjects.createItem)
+  @Handles(CatalogCreateItem)
   createItem(@Payload() dto: CreateItemDto): Promise<ItemView> {
     return this.items.create(dto);
   }
 
-  @MessagePattern(CatalogSubjects.updateItem)
+  @Handles(CatalogUpdateItem)
   updateItem(@Payload() dto: UpdateItemDto): Promise<ItemView> {
     return this.items.update(dto);
   }
 
-  @MessagePattern(CatalogSubjects.getItem)
+  @Handles(CatalogGetItem)
   getItem(@Payload() dto: ItemRefDto): Promise<ItemView> {
     return this.items.get(dto);
   }
 
-  @MessagePattern(CatalogSubjects.searchItems)
+  @Handles(CatalogSearchItems)
   searchItems(@Payload() dto: SearchItemsDto): Promise<Page<ItemView>> {
     return this.items.search(dto);
   }

@@ -3,9 +3,9 @@ import { DomainError, OutboxService } from '@app/common';
 import {
   CreateItemDto,
   ErrorCode,
-  EventSubjects,
-  ItemEventData,
+  ItemCreated,
   ItemRefDto,
+  ItemUpdated,
   ItemView,
   Page,
   SearchItemsDto,
@@ -49,7 +49,7 @@ export class ItemService {
         priceFen: dto.priceFen ?? null,
         statusChangedAt: new Date(),
       });
-      await this.outbox.add<ItemEventData>(m, EventSubjects.itemCreated, {
+      await this.outbox.add(m, ItemCreated, {
         itemId: created.id,
         agency: created.agency,
         barcode: created.barcode,
@@ -72,7 +72,7 @@ export class ItemService {
       Object.assign(item, Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)));
       if (statusChanged) item.statusChangedAt = new Date();
       await this.items.save(m, item);
-      await this.outbox.add<ItemEventData>(m, EventSubjects.itemUpdated, {
+      await this.outbox.add(m, ItemUpdated, {
         itemId: item.id,
         agency: item.agency,
         barcode: item.barcode,

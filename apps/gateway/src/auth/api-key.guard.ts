@@ -1,7 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '@app/common';
-import { ApiKeyRole, ErrorCode } from '@app/contracts';
+import { ErrorCode } from '@app/contracts';
+import { ApiKeyRole } from '../dto';
 import { GatewayRequest } from '../http/gateway-request';
 import { ApiKeyService, roleSatisfies } from '../services/api-key.service';
 import { PUBLIC_ROUTE, REQUIRED_ROLE } from './auth.decorators';

@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiKeyRole, ErrorResponseDto } from '../dto';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ApiKeyRole, ErrorResponseDto } from '@app/contracts';
 
 export const PUBLIC_ROUTE = 'gateway:public';
 export const REQUIRED_ROLE = 'gateway:role';

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AgencyView, BranchCodeParamDto, BranchView, IsilParamDto, UpsertAgencyBodyDto, UpsertBranchBodyDto } from '@app/contracts';
+import { AgencyView, BranchView } from '@app/contracts';
+import { BranchCodeParamDto, IsilParamDto, UpsertAgencyBodyDto, UpsertBranchBodyDto } from '../dto';
 import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
 import { CatalogApiService } from '../services/catalog-api.service';
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import { ApiKeyIdParamDto, ApiKeyViewDto, CreateApiKeyDto, CreatedApiKeyDto, ErrorResponseDto } from '../dto';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiKeyIdParamDto, ApiKeyViewDto, CreateApiKeyDto, CreatedApiKeyDto, ErrorResponseDto } from '@app/contracts';
 import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
 import { ApiKeyService } from '../services/api-key.service';
 

@@ -3,16 +3,21 @@ import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, A
 import { NatsRpcClient } from '@app/common';
 import {
   CalendarBranchDto,
-  CalendarSubjects,
   CalendarView,
   ClosureIdDto,
   ClosureReport,
   ClosureView,
   CreateClosureDto,
-  ErrorResponseDto,
   ListClosuresDto,
+  LoansCalendarsGet,
+  LoansCalendarsList,
+  LoansCalendarsUpsert,
+  LoansClosuresCreate,
+  LoansClosuresDelete,
+  LoansClosuresList,
   UpsertCalendarBodyDto,
 } from '@app/contracts';
+import { ErrorResponseDto } from '../dto';
 import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
 
 /** Opening calendars, holidays and closures (loans.calendars.*.v1, loans.closures.*.v1). */
@@ -26,14 +31,14 @@ export class CalendarsController {
   @ApiOperation({ summary: 'Every branch calendar (weekly hours, upcoming closures); * is the network default' })
   @ApiOkResponse({ description: 'CalendarView[]' })
   list(): Promise<CalendarView[]> {
-    return this.rpc.request(CalendarSubjects.list, {});
+    return this.rpc.call(LoansCalendarsList, {});
   }
 
   @Get('calendars/:branch')
   @ApiOperation({ summary: "A branch's calendar: weekly hours, whether it is always open (24-hour library, locker), upcoming closures" })
   @ApiOkResponse({ description: 'CalendarView' })
   get(@Param() p: CalendarBranchDto): Promise<CalendarView> {
-    return this.rpc.request(CalendarSubjects.get, p);
+    return this.rpc.call(LoansCalendarsGet, p);
   }
 
   @Put('calendars/:branch')
@@ -42,14 +47,14 @@ export class CalendarsController {
   @ApiOkResponse({ description: 'CalendarView' })
   @ApiNotFoundResponse({ description: 'BRANCH_UNKNOWN', type: ErrorResponseDto })
   upsert(@Param() p: CalendarBranchDto, @Body() body: UpsertCalendarBodyDto): Promise<CalendarView> {
-    return this.rpc.request(CalendarSubjects.upsert, { ...body, branch: p.branch });
+    return this.rpc.call(LoansCalendarsUpsert, { ...body, branch: p.branch });
   }
 
   @Get('closures')
   @ApiOperation({ summary: 'Closures and holidays (of one branch, network-wide ones included)' })
   @ApiOkResponse({ description: 'ClosureView[]' })
   listClosures(@Query() query: ListClosuresDto): Promise<ClosureView[]> {
-    return this.rpc.request(CalendarSubjects.listClosures, query);
+    return this.rpc.call(LoansClosuresList, query);
   }
 
   @Post('closures')
@@ -60,7 +65,7 @@ export class CalendarsController {
   @ApiCreatedResponse({ description: 'ClosureReport: how many loans moved, per due branch and new due date' })
   createClosure(@Body() dto: CreateClosureDto): Promise<ClosureReport> {
     // a network closure over many loans may take longer than an ordinary request
-    return this.rpc.request(CalendarSubjects.createClosure, dto, { timeoutMs: 60_000 });
+    return this.rpc.call(LoansClosuresCreate, dto, { timeoutMs: 60_000 });
   }
 
   @Delete('closures/:id')
@@ -68,6 +73,6 @@ export class CalendarsController {
   @ApiOperation({ summary: 'Remove a closure (ops); loans it moved keep their later due date' })
   @ApiOkResponse({ description: 'ClosureView' })
   deleteClosure(@Param() p: ClosureIdDto): Promise<ClosureView> {
-    return this.rpc.request(CalendarSubjects.deleteClosure, p);
+    return this.rpc.call(LoansClosuresDelete, p);
   }
 }

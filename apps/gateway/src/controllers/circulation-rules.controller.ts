@@ -3,15 +3,18 @@ import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, 
 import { NatsRpcClient } from '@app/common';
 import {
   DeleteLoanRuleResult,
-  ErrorResponseDto,
   ListLoanRulesDto,
   LoanDryRunDto,
   LoanDryRunResult,
   LoanRuleIdDto,
-  LoanRuleSubjects,
   LoanRuleView,
+  LoansRulesDelete,
+  LoansRulesDryRun,
+  LoansRulesList,
+  LoansRulesUpsert,
   UpsertLoanRuleBodyDto,
 } from '@app/contracts';
+import { ErrorResponseDto } from '../dto';
 import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
 
 /** The circulation policy matrix: staff read it and dry-run checkouts; ops change it (loans.rules.*.v1). */
@@ -25,7 +28,7 @@ export class CirculationRulesController {
   @ApiOperation({ summary: 'List the loan rules, most specific scope first (optionally one scope)' })
   @ApiOkResponse({ description: 'LoanRuleView[]' })
   list(@Query() query: ListLoanRulesDto): Promise<LoanRuleView[]> {
-    return this.rpc.request(LoanRuleSubjects.list, query);
+    return this.rpc.call(LoansRulesList, query);
   }
 
   @Post('dry-run')
@@ -33,7 +36,7 @@ export class CirculationRulesController {
   @ApiOperation({ summary: 'What would happen if this patron borrowed this item at this branch now: outcome, matching rule, due date' })
   @ApiOkResponse({ description: "LoanDryRunResult: outcome 'allowed' or the refusal code a checkout would give" })
   dryRun(@Body() dto: LoanDryRunDto): Promise<LoanDryRunResult> {
-    return this.rpc.request(LoanRuleSubjects.dryRun, dto);
+    return this.rpc.call(LoansRulesDryRun, dto);
   }
 
   @Put(':id')
@@ -42,7 +45,7 @@ export class CirculationRulesController {
   @ApiOkResponse({ description: 'LoanRuleView' })
   @ApiConflictResponse({ description: 'CONFLICT: another rule already has this key, or the catch-all would change its key', type: ErrorResponseDto })
   upsert(@Param() p: LoanRuleIdDto, @Body() body: UpsertLoanRuleBodyDto): Promise<LoanRuleView> {
-    return this.rpc.request(LoanRuleSubjects.upsert, { ...body, id: p.id });
+    return this.rpc.call(LoansRulesUpsert, { ...body, id: p.id });
   }
 
   @Delete(':id')
@@ -51,6 +54,6 @@ export class CirculationRulesController {
   @ApiOkResponse({ description: '{ id, deleted }' })
   @ApiNotFoundResponse({ description: 'NOT_FOUND', type: ErrorResponseDto })
   delete(@Param() p: LoanRuleIdDto): Promise<DeleteLoanRuleResult> {
-    return this.rpc.request(LoanRuleSubjects.delete, p);
+    return this.rpc.call(LoansRulesDelete, p);
   }
 }

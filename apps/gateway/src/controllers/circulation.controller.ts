@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CheckinDto, CheckinResult, CheckoutDto, CheckoutResult, ErrorResponseDto, RenewDto, RenewResult } from '@app/contracts';
+import { CheckinDto, CheckinResult, CheckoutDto, CheckoutResult, RenewDto, RenewResult } from '@app/contracts';
+import { ErrorResponseDto } from '../dto';
 import { ApiKeyAuth } from '../auth/auth.decorators';
 import { CirculationApiService } from '../services/circulation-api.service';
 

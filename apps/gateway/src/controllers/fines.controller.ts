@@ -4,11 +4,14 @@ import { NatsRpcClient } from '@app/common';
 import {
   ClaimReturnedDto,
   ClaimReturnedResult,
-  ErrorResponseDto,
   FineIdParamDto,
-  FineSubjects,
   FinesPage,
   ListFinesQueryDto,
+  LoansClaimReturned,
+  LoansFinesList,
+  LoansFinesPay,
+  LoansFinesWaive,
+  LoansMarkLost,
   MarkLostDto,
   MarkLostResult,
   PatronRefDto,
@@ -17,6 +20,7 @@ import {
   WaiveFineBodyDto,
   WaiveFineResult,
 } from '@app/contracts';
+import { ErrorResponseDto } from '../dto';
 import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
 
 /** Fines, payments, waivers, lost and claimed-returned loans (loans.fines.*.v1, loans.mark-lost.v1, loans.claim-returned.v1). */
@@ -30,7 +34,7 @@ export class FinesController {
   @ApiOperation({ summary: "A patron's fines (open by default) and everything they owe, in fen" })
   @ApiOkResponse({ description: 'FinesPage' })
   list(@Param() patron: PatronRefDto, @Query() query: ListFinesQueryDto): Promise<FinesPage> {
-    return this.rpc.request(FineSubjects.list, { ...query, patron });
+    return this.rpc.call(LoansFinesList, { ...query, patron });
   }
 
   @Post('patrons/:agency/:barcode/fines/payments')
@@ -39,7 +43,7 @@ export class FinesController {
   @ApiOkResponse({ description: 'PayFinesResult' })
   @ApiConflictResponse({ description: 'PAYMENT_EXCEEDS_BALANCE', type: ErrorResponseDto })
   pay(@Param() patron: PatronRefDto, @Body() body: PayFinesBodyDto): Promise<PayFinesResult> {
-    return this.rpc.request(FineSubjects.pay, { ...body, patron });
+    return this.rpc.call(LoansFinesPay, { ...body, patron });
   }
 
   @Post('fines/:fineId/waive')
@@ -49,7 +53,7 @@ export class FinesController {
   @ApiOkResponse({ description: 'WaiveFineResult' })
   @ApiNotFoundResponse({ description: 'FINE_NOT_FOUND', type: ErrorResponseDto })
   waive(@Param() p: FineIdParamDto, @Body() body: WaiveFineBodyDto): Promise<WaiveFineResult> {
-    return this.rpc.request(FineSubjects.waive, { ...body, fineId: p.fineId });
+    return this.rpc.call(LoansFinesWaive, { ...body, fineId: p.fineId });
   }
 
   @Post('circulation/mark-lost')
@@ -58,7 +62,7 @@ export class FinesController {
   @ApiOkResponse({ description: 'MarkLostResult' })
   @ApiNotFoundResponse({ description: 'LOAN_NOT_FOUND', type: ErrorResponseDto })
   markLost(@Body() dto: MarkLostDto): Promise<MarkLostResult> {
-    return this.rpc.request(FineSubjects.markLost, dto);
+    return this.rpc.call(LoansMarkLost, dto);
   }
 
   @Post('circulation/claim-returned')
@@ -67,6 +71,6 @@ export class FinesController {
   @ApiOkResponse({ description: 'ClaimReturnedResult' })
   @ApiNotFoundResponse({ description: 'LOAN_NOT_FOUND', type: ErrorResponseDto })
   claimReturned(@Body() dto: ClaimReturnedDto): Promise<ClaimReturnedResult> {
-    return this.rpc.request(FineSubjects.claimReturned, dto);
+    return this.rpc.call(LoansClaimReturned, dto);
   }
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
+import { GatewayHealthReport } from '../dto';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { GatewayHealthReport } from '@app/contracts';
 import { Public } from '../auth/auth.decorators';
 import { GatewayResponse } from '../http/gateway-request';
 import { HealthReportService } from '../services/health-report.service';

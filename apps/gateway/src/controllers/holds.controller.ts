@@ -2,23 +2,25 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from 
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NatsRpcClient } from '@app/common';
 import {
-  BranchCodeParamDto,
-  BranchHoldsDto,
   BranchHoldsQueryDto,
   CancelHoldBodyDto,
-  CancelHoldDto,
-  ErrorResponseDto,
   HoldExpiryReport,
   HoldIdParamDto,
   HoldShelf,
-  HoldSubjects,
   HoldView,
   ListHoldsDto,
   ListHoldsQueryDto,
+  LoansHoldsCancel,
+  LoansHoldsExpire,
+  LoansHoldsList,
+  LoansHoldsPickList,
+  LoansHoldsPlace,
+  LoansHoldsShelf,
   Page,
   PickList,
   PlaceHoldDto,
 } from '@app/contracts';
+import { BranchCodeParamDto, ErrorResponseDto } from '../dto';
 import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
 
 /** Holds, hold shelves and pick lists: thin forwarders to the loans service (loans.holds.*.v1). */
@@ -33,7 +35,7 @@ export class HoldsController {
   @ApiCreatedResponse({ description: 'HoldView (status waiting, queuePosition)' })
   @ApiConflictResponse({ description: 'HOLD_ALREADY_PLACED, HOLD_PATRON_HAS_ITEM, HOLD_NOT_ALLOWED, HOLD_PICKUP_INVALID, PATRON_BLOCKED …', type: ErrorResponseDto })
   place(@Body() dto: PlaceHoldDto): Promise<HoldView> {
-    return this.rpc.request(HoldSubjects.place, dto);
+    return this.rpc.call(LoansHoldsPlace, dto);
   }
 
   @Get()
@@ -48,7 +50,7 @@ export class HoldsController {
       ...(q.limit !== undefined ? { limit: q.limit } : {}),
       ...(q.offset !== undefined ? { offset: q.offset } : {}),
     };
-    return this.rpc.request(HoldSubjects.list, dto);
+    return this.rpc.call(LoansHoldsList, dto);
   }
 
   @Post(':id/cancel')
@@ -57,21 +59,21 @@ export class HoldsController {
   @ApiOkResponse({ description: 'HoldView (status cancelled)' })
   @ApiNotFoundResponse({ description: 'HOLD_NOT_FOUND', type: ErrorResponseDto })
   cancel(@Param() p: HoldIdParamDto, @Body() body: CancelHoldBodyDto): Promise<HoldView> {
-    return this.rpc.request<HoldView, CancelHoldDto>(HoldSubjects.cancel, { ...body, holdId: p.id });
+    return this.rpc.call(LoansHoldsCancel, { ...body, holdId: p.id });
   }
 
   @Get('shelf/:code')
   @ApiOperation({ summary: "A branch's hold shelf: copies waiting for pickup (deadline order), expired ones flagged to pull" })
   @ApiOkResponse({ description: 'HoldShelf' })
   shelf(@Param() p: BranchCodeParamDto, @Query() q: BranchHoldsQueryDto): Promise<HoldShelf> {
-    return this.rpc.request<HoldShelf, BranchHoldsDto>(HoldSubjects.shelf, { ...q, branch: p.code });
+    return this.rpc.call(LoansHoldsShelf, { ...q, branch: p.code });
   }
 
   @Get('pick-list/:code')
   @ApiOperation({ summary: "A branch's pick list: available copies on its shelves to pull for waiting holds" })
   @ApiOkResponse({ description: 'PickList' })
   pickList(@Param() p: BranchCodeParamDto, @Query() q: BranchHoldsQueryDto): Promise<PickList> {
-    return this.rpc.request<PickList, BranchHoldsDto>(HoldSubjects.pickList, { ...q, branch: p.code });
+    return this.rpc.call(LoansHoldsPickList, { ...q, branch: p.code });
   }
 
   @Post('expire')
@@ -80,6 +82,6 @@ export class HoldsController {
   @ApiOperation({ summary: 'Run the hold expiry job now (it also runs periodically in the loans service)' })
   @ApiOkResponse({ description: 'HoldExpiryReport' })
   expire(): Promise<HoldExpiryReport> {
-    return this.rpc.request(HoldSubjects.expire, {});
+    return this.rpc.call(LoansHoldsExpire, {});
   }
 }

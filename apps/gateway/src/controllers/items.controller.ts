@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CreateItemDto, ErrorResponseDto, ItemRefDto, ItemView, Page, SearchItemsDto, UpdateItemBodyDto } from '@app/contracts';
+import { CreateItemDto, ItemRefDto, ItemView, Page, SearchItemsDto } from '@app/contracts';
+import { ErrorResponseDto, UpdateItemBodyDto } from '../dto';
 import { ApiKeyAuth } from '../auth/auth.decorators';
 import { CatalogApiService } from '../services/catalog-api.service';
 

@@ -1,19 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  CreatePatronDto,
-  ErrorResponseDto,
-  LoanView,
-  Page,
-  PatronBlockParamsDto,
-  PatronLoansQueryDto,
-  PatronRefDto,
-  PatronSummary,
-  PatronView,
-  SearchPatronsDto,
-  SetPatronBlockBodyDto,
-  UpdatePatronBodyDto,
-} from '@app/contracts';
+import { CreatePatronDto, LoanView, Page, PatronRefDto, PatronSummary, PatronView, SearchPatronsDto } from '@app/contracts';
+import { ErrorResponseDto, PatronBlockParamsDto, PatronLoansQueryDto, SetPatronBlockBodyDto, UpdatePatronBodyDto } from '../dto';
 import { ApiKeyAuth } from '../auth/auth.decorators';
 import { PatronsApiService } from '../services/patrons-api.service';
 

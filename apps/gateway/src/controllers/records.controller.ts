@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CreateRecordDto, ErrorResponseDto, Page, RecordRefDto, RecordView, SearchRecordsDto, UpdateRecordBodyDto } from '@app/contracts';
+import { CreateRecordDto, Page, RecordRefDto, RecordView, SearchRecordsDto } from '@app/contracts';
+import { ErrorResponseDto, UpdateRecordBodyDto } from '../dto';
 import { ApiKeyAuth } from '../auth/auth.decorators';
 import { CatalogApiService } from '../services/catalog-api.service';
 

@@ -1,15 +1,7 @@
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  ErrorResponseDto,
-  ListSip2TerminalsDto,
-  Page,
-  SetSip2TerminalEnabledBodyDto,
-  Sip2MetricsView,
-  Sip2TerminalRefDto,
-  Sip2TerminalView,
-  UpsertSip2TerminalBodyDto,
-} from '@app/contracts';
+import { ListSip2TerminalsDto, Page, Sip2MetricsView, Sip2TerminalRefDto, Sip2TerminalView } from '@app/contracts';
+import { ErrorResponseDto, SetSip2TerminalEnabledBodyDto, UpsertSip2TerminalBodyDto } from '../dto';
 import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
 import { Sip2ApiService } from '../services/sip2-api.service';
 

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { DomainError } from '@app/common';
-import { ApiKeyRole, ApiKeyViewDto, CreateApiKeyDto, CreatedApiKeyDto, ErrorCode } from '@app/contracts';
+import { ErrorCode } from '@app/contracts';
+import { ApiKeyRole, ApiKeyViewDto, CreateApiKeyDto, CreatedApiKeyDto } from '../dto';
 import { GatewayEnvDto } from '../config/gateway-env.dto';
 import { ApiKeyEntity } from '../entities/api-key.entity';
 import { ApiKeyRepository } from '../repositories/api-key.repository';

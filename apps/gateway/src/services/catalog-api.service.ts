@@ -3,7 +3,17 @@ import { NatsRpcClient } from '@app/common';
 import {
   AgencyView,
   BranchView,
-  CatalogSubjects,
+  CatalogCreateItem,
+  CatalogCreateRecord,
+  CatalogGetItem,
+  CatalogGetRecord,
+  CatalogListAgencies,
+  CatalogSearchItems,
+  CatalogSearchRecords,
+  CatalogUpdateItem,
+  CatalogUpdateRecord,
+  CatalogUpsertAgency,
+  CatalogUpsertBranch,
   CreateItemDto,
   CreateRecordDto,
   ItemRefDto,
@@ -12,15 +22,9 @@ import {
   RecordView,
   SearchItemsDto,
   SearchRecordsDto,
-  UpdateItemBodyDto,
-  UpdateItemDto,
-  UpdateRecordBodyDto,
   UpdateRecordDto,
-  UpsertAgencyBodyDto,
-  UpsertAgencyDto,
-  UpsertBranchBodyDto,
-  UpsertBranchDto,
 } from '@app/contracts';
+import { UpdateItemBodyDto, UpdateRecordBodyDto, UpsertAgencyBodyDto, UpsertBranchBodyDto } from '../dto';
 
 /** Agencies, branches, records and items: forwarded to the catalog service over NATS. */
 @Injectable()
@@ -28,23 +32,23 @@ export class CatalogApiService {
   constructor(private readonly rpc: NatsRpcClient) {}
 
   listAgencies(): Promise<AgencyView[]> {
-    return this.rpc.request(CatalogSubjects.listAgencies, {});
+    return this.rpc.call(CatalogListAgencies, {});
   }
 
   upsertAgency(isil: string, body: UpsertAgencyBodyDto): Promise<AgencyView> {
-    return this.rpc.request<AgencyView, UpsertAgencyDto>(CatalogSubjects.upsertAgency, { ...body, isil });
+    return this.rpc.call(CatalogUpsertAgency, { ...body, isil });
   }
 
   upsertBranch(code: string, body: UpsertBranchBodyDto): Promise<BranchView> {
-    return this.rpc.request<BranchView, UpsertBranchDto>(CatalogSubjects.upsertBranch, { ...body, code });
+    return this.rpc.call(CatalogUpsertBranch, { ...body, code });
   }
 
   createRecord(dto: CreateRecordDto): Promise<RecordView> {
-    return this.rpc.request(CatalogSubjects.createRecord, dto);
+    return this.rpc.call(CatalogCreateRecord, dto);
   }
 
   getRecord(id: string): Promise<RecordView> {
-    return this.rpc.request(CatalogSubjects.getRecord, { id });
+    return this.rpc.call(CatalogGetRecord, { id });
   }
 
   /**
@@ -56,27 +60,27 @@ export class CatalogApiService {
     const current = await this.getRecord(id);
     const { id: _id, createdAt: _c, updatedAt: _u, ...fields } = current;
     const merged = { ...fields, ...withoutUndefined(body), id };
-    return this.rpc.request<RecordView, UpdateRecordDto>(CatalogSubjects.updateRecord, dropNulls(merged) as UpdateRecordDto);
+    return this.rpc.call(CatalogUpdateRecord, dropNulls(merged) as UpdateRecordDto);
   }
 
   searchRecords(query: SearchRecordsDto): Promise<Page<RecordView>> {
-    return this.rpc.request(CatalogSubjects.searchRecords, query);
+    return this.rpc.call(CatalogSearchRecords, query);
   }
 
   createItem(dto: CreateItemDto): Promise<ItemView> {
-    return this.rpc.request(CatalogSubjects.createItem, dto);
+    return this.rpc.call(CatalogCreateItem, dto);
   }
 
   getItem(ref: ItemRefDto): Promise<ItemView> {
-    return this.rpc.request(CatalogSubjects.getItem, { agency: ref.agency, barcode: ref.barcode });
+    return this.rpc.call(CatalogGetItem, { agency: ref.agency, barcode: ref.barcode });
   }
 
   updateItem(ref: ItemRefDto, body: UpdateItemBodyDto): Promise<ItemView> {
-    return this.rpc.request<ItemView, UpdateItemDto>(CatalogSubjects.updateItem, { ...body, agency: ref.agency, barcode: ref.barcode });
+    return this.rpc.call(CatalogUpdateItem, { ...body, agency: ref.agency, barcode: ref.barcode });
   }
 
   searchItems(query: SearchItemsDto): Promise<Page<ItemView>> {
-    return this.rpc.request(CatalogSubjects.searchItems, query);
+    return this.rpc.call(CatalogSearchItems, query);
   }
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthService, NatsRpcClient } from '@app/common';
-import { DownServiceHealth, GatewayHealthReport, healthSubject, ServiceHealth, ServiceNames } from '@app/contracts';
+import { HealthCheck, ServiceNames } from '@app/contracts';
+import { DownServiceHealth, GatewayHealthReport } from '../dto';
 import { GatewayEnvDto } from '../config/gateway-env.dto';
 
 /** Asks every service for its health over NATS in parallel, each with a short timeout. */
@@ -17,7 +18,7 @@ export class HealthReportService {
       this.own.check(),
       ...ServiceNames.map(async (name) => {
         try {
-          return [name, await this.rpc.request<ServiceHealth>(healthSubject(name), {}, { timeoutMs: this.env.HEALTH_TIMEOUT_MS })] as const;
+          return [name, await this.rpc.call(HealthCheck(name), {}, { timeoutMs: this.env.HEALTH_TIMEOUT_MS })] as const;
         } catch (err) {
           return [name, { status: 'down', error: (err as Error).message } satisfies DownServiceHealth] as const;
         }

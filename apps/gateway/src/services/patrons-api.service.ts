@@ -2,22 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { NatsRpcClient } from '@app/common';
 import {
   CreatePatronDto,
-  LoanSubjects,
+  LoansPatronLoans,
+  LoansPatronSummary,
   LoanView,
   Page,
   PatronBlockKind,
-  PatronLoansDto,
-  PatronLoansQueryDto,
   PatronRefDto,
-  PatronSubjects,
+  PatronsCreate,
+  PatronsGet,
+  PatronsSearch,
+  PatronsSetBlock,
   PatronSummary,
-  PatronSummaryDto,
+  PatronsUpdate,
   PatronView,
   SearchPatronsDto,
-  SetPatronBlockDto,
-  UpdatePatronBodyDto,
-  UpdatePatronDto,
 } from '@app/contracts';
+import { PatronLoansQueryDto, UpdatePatronBodyDto } from '../dto';
 
 /** Patron records (patrons service) and a patron's loans and summary (loans service), over NATS. */
 @Injectable()
@@ -25,31 +25,31 @@ export class PatronsApiService {
   constructor(private readonly rpc: NatsRpcClient) {}
 
   create(dto: CreatePatronDto): Promise<PatronView> {
-    return this.rpc.request(PatronSubjects.create, dto);
+    return this.rpc.call(PatronsCreate, dto);
   }
 
   get(ref: PatronRefDto): Promise<PatronView> {
-    return this.rpc.request<PatronView, PatronRefDto>(PatronSubjects.get, patronRef(ref));
+    return this.rpc.call(PatronsGet, patronRef(ref));
   }
 
   update(ref: PatronRefDto, body: UpdatePatronBodyDto): Promise<PatronView> {
-    return this.rpc.request<PatronView, UpdatePatronDto>(PatronSubjects.update, { ...body, ...patronRef(ref) });
+    return this.rpc.call(PatronsUpdate, { ...body, ...patronRef(ref) });
   }
 
   search(query: SearchPatronsDto): Promise<Page<PatronView>> {
-    return this.rpc.request(PatronSubjects.search, query);
+    return this.rpc.call(PatronsSearch, query);
   }
 
   setBlock(ref: PatronRefDto, block: PatronBlockKind, active: boolean, reason?: string): Promise<PatronView> {
-    return this.rpc.request<PatronView, SetPatronBlockDto>(PatronSubjects.setBlock, { ...patronRef(ref), block, active, ...(reason ? { reason } : {}) });
+    return this.rpc.call(PatronsSetBlock, { ...patronRef(ref), block, active, ...(reason ? { reason } : {}) });
   }
 
   loans(ref: PatronRefDto, query: PatronLoansQueryDto): Promise<Page<LoanView>> {
-    return this.rpc.request<Page<LoanView>, PatronLoansDto>(LoanSubjects.patronLoans, { ...query, patron: patronRef(ref) });
+    return this.rpc.call(LoansPatronLoans, { ...query, patron: patronRef(ref) });
   }
 
   summary(ref: PatronRefDto): Promise<PatronSummary> {
-    return this.rpc.request<PatronSummary, PatronSummaryDto>(LoanSubjects.patronSummary, { patron: patronRef(ref) });
+    return this.rpc.call(LoansPatronSummary, { patron: patronRef(ref) });
   }
 }
 

@@ -3,11 +3,15 @@ import { NatsRpcClient } from '@app/common';
 import {
   ListSip2TerminalsDto,
   Page,
+  Sip2GetTerminal,
+  Sip2ListTerminals,
+  Sip2Metrics,
   Sip2MetricsView,
-  Sip2Subjects,
+  Sip2SetTerminalEnabled,
   Sip2TerminalView,
-  UpsertSip2TerminalBodyDto,
+  Sip2UpsertTerminal,
 } from '@app/contracts';
+import { UpsertSip2TerminalBodyDto } from '../dto';
 
 /** SIP2 terminal accounts and adapter metrics: forwarded to the sip2 service over NATS. */
 @Injectable()
@@ -15,22 +19,22 @@ export class Sip2ApiService {
   constructor(private readonly rpc: NatsRpcClient) {}
 
   list(query: ListSip2TerminalsDto): Promise<Page<Sip2TerminalView>> {
-    return this.rpc.request(Sip2Subjects.listTerminals, query);
+    return this.rpc.call(Sip2ListTerminals, query);
   }
 
   get(login: string): Promise<Sip2TerminalView> {
-    return this.rpc.request(Sip2Subjects.getTerminal, { login });
+    return this.rpc.call(Sip2GetTerminal, { login });
   }
 
   upsert(login: string, body: UpsertSip2TerminalBodyDto): Promise<Sip2TerminalView> {
-    return this.rpc.request(Sip2Subjects.upsertTerminal, { ...body, login });
+    return this.rpc.call(Sip2UpsertTerminal, { ...body, login });
   }
 
   setEnabled(login: string, enabled: boolean): Promise<Sip2TerminalView> {
-    return this.rpc.request(Sip2Subjects.setTerminalEnabled, { login, enabled });
+    return this.rpc.call(Sip2SetTerminalEnabled, { login, enabled });
   }
 
   metrics(): Promise<Sip2MetricsView> {
-    return this.rpc.request(Sip2Subjects.metrics, {});
+    return this.rpc.call(Sip2Metrics, {});
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { NatsRpcClient } from '@app/common';
-import { AgencyView, BranchKind, CatalogSubjects } from '@app/contracts';
+import { BranchKind, CatalogListAgencies } from '@app/contracts';
 import { CacheInvalidationService } from '../shared/cache-invalidation.service';
 
 const TTL_MS = 10 * 60_000;
@@ -49,7 +49,7 @@ export class BranchDirectoryService {
   private reload(): Promise<void> {
     this.loading ??= (async () => {
       try {
-        const agencies = await this.rpc.request<AgencyView[]>(CatalogSubjects.listAgencies, {});
+        const agencies = await this.rpc.call(CatalogListAgencies, {});
         this.kinds = new Map(agencies.flatMap((a) => a.branches.map((b) => [b.code, b.kind] as const)));
       } catch (err) {
         // keep what we had; a staffed-branch calendar is the safe default for an unknown kind

@@ -3,7 +3,7 @@ import { DomainError } from '@app/common';
 import { CalendarView, ClosureView, ErrorCode, NETWORK_CALENDAR, UpsertCalendarDto, Weekdays } from '@app/contracts';
 import { EntityManager } from 'typeorm';
 import { LoansEnvDto } from '../config/loans-env.dto';
-import { endOfLocalDay, localDate, addDays } from '../shared/local-date';
+import { endOfLocalDay, localDate, addDays } from '@app/time';
 import { CacheInvalidationService } from '../shared/cache-invalidation.service';
 import { BranchDirectoryService, ALWAYS_OPEN_KINDS } from './branch-directory.service';
 import { CalendarRepository, ClosureRow } from './calendar.repository';

@@ -1,14 +1,20 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
+import { Handles } from '@app/common';
 import {
   CalendarBranchDto,
-  CalendarSubjects,
   CalendarView,
   ClosureIdDto,
   ClosureReport,
   ClosureView,
   CreateClosureDto,
   ListClosuresDto,
+  LoansCalendarsGet,
+  LoansCalendarsList,
+  LoansCalendarsUpsert,
+  LoansClosuresCreate,
+  LoansClosuresDelete,
+  LoansClosuresList,
   UpsertCalendarDto,
 } from '@app/contracts';
 import { CalendarService } from './calendar.service';
@@ -21,32 +27,32 @@ export class CalendarsController {
     private readonly closures: ClosureService,
   ) {}
 
-  @MessagePattern(CalendarSubjects.list)
+  @Handles(LoansCalendarsList)
   list(): Promise<CalendarView[]> {
     return this.calendars.list();
   }
 
-  @MessagePattern(CalendarSubjects.get)
+  @Handles(LoansCalendarsGet)
   get(@Payload() dto: CalendarBranchDto): Promise<CalendarView> {
     return this.calendars.view(dto.branch);
   }
 
-  @MessagePattern(CalendarSubjects.upsert)
+  @Handles(LoansCalendarsUpsert)
   upsert(@Payload() dto: UpsertCalendarDto): Promise<CalendarView> {
     return this.calendars.upsert(dto);
   }
 
-  @MessagePattern(CalendarSubjects.createClosure)
+  @Handles(LoansClosuresCreate)
   createClosure(@Payload() dto: CreateClosureDto): Promise<ClosureReport> {
     return this.closures.create(dto);
   }
 
-  @MessagePattern(CalendarSubjects.listClosures)
+  @Handles(LoansClosuresList)
   listClosures(@Payload() dto: ListClosuresDto): Promise<ClosureView[]> {
     return this.closures.list(dto);
   }
 
-  @MessagePattern(CalendarSubjects.deleteClosure)
+  @Handles(LoansClosuresDelete)
   deleteClosure(@Payload() dto: ClosureIdDto): Promise<ClosureView> {
     return this.closures.delete(dto);
   }

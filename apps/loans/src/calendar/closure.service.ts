@@ -4,7 +4,7 @@ import { ClosureIdDto, ClosureReport, ClosureView, CreateClosureDto, ErrorCode, 
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { LoansEnvDto } from '../config/loans-env.dto';
-import { addDays, endOfLocalDay } from '../shared/local-date';
+import { addDays, endOfLocalDay } from '@app/time';
 import { CacheInvalidationService } from '../shared/cache-invalidation.service';
 import { CalendarRepository } from './calendar.repository';
 import { CalendarService, toClosureView } from './calendar.service';

@@ -1,5 +1,5 @@
 import type { ClosureKind, Weekday } from '@app/contracts';
-import { addDays } from '../shared/local-date';
+import { addDays } from '@app/time';
 
 /**
  * Whether a branch is open on a local date (YYYY-MM-DD, library time zone). Pure: the calendar service

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OutboxService, queryTogether } from '@app/common';
-import { CheckinDto, CheckinResult, EventSubjects, ItemStatus, LoanEventData } from '@app/contracts';
+import { CheckinDto, CheckinResult, ItemStatus, LoanClosed } from '@app/contracts';
 import { DataSource, EntityManager } from 'typeorm';
 import { CatalogClient } from '../shared/catalog.client';
 import { FineRow } from '../fines/fines.repository';
@@ -50,7 +50,7 @@ export class CheckinItemUseCase {
       ]);
       const closedRow = this.loans.withRecordFrom(closedRows);
       const loan = closedRow?.loan ?? null;
-      if (loan) await this.outbox.add<LoanEventData>(m, EventSubjects.loanClosed, toLoanEventData(loan, dto.branch, channel), now);
+      if (loan) await this.outbox.add(m, LoanClosed, toLoanEventData(loan, dto.branch, channel), now);
       // an overdue fine is charged with the return, atomically (nothing is read when the loan was on time)
       if (loan) fine = await this.fines.assessOverdue(m, loan, dto.branch, now);
       if (loan) routed = await this.routeReturn(m, loan, closedRow!.recordId, dto.branch, now, this.routing.probeFrom(probeRows));

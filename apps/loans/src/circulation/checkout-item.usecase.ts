@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, OutboxService, queryTogether } from '@app/common';
-import { CheckoutDto, CheckoutResult, ErrorCode, EventSubjects, LoanEventData } from '@app/contracts';
+import { CheckoutDto, CheckoutResult, ErrorCode, LoanCreated } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CatalogClient } from '../shared/catalog.client';
@@ -8,7 +8,7 @@ import { PatronsClient } from '../shared/patrons.client';
 import { LoansEnvDto } from '../config/loans-env.dto';
 import { itemRefusal, patronRefusal } from '../rules/circulation-checks';
 import { CalendarService } from '../calendar/calendar.service';
-import { localDate } from '../shared/local-date';
+import { localDate } from '@app/time';
 import { LoanEntity } from '../shared/loan.entity';
 import { HoldCirculationService } from '../holds/hold-circulation.service';
 import { insertIfItemFreeStatement, LoanRepository } from '../shared/loan.repository';
@@ -100,7 +100,7 @@ export class CheckoutItemUseCase {
           loanedToThisPatron: holder?.patronAgency === loan.patronAgency && holder?.patronBarcode === loan.patronBarcode,
         });
       }
-      await this.outbox.add<LoanEventData>(m, EventSubjects.loanCreated, toLoanEventData(loan, loan.checkoutBranch, loan.channel), now);
+      await this.outbox.add(m, LoanCreated, toLoanEventData(loan, loan.checkoutBranch, loan.channel), now);
     });
     this.outbox.notifyCommitted();
 

@@ -1,12 +1,18 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
+import { Handles } from '@app/common';
 import {
   CheckinDto,
   CheckinResult,
   CheckoutDto,
   CheckoutResult,
   ItemRefDto,
-  LoanSubjects,
+  LoansCheckin,
+  LoansCheckout,
+  LoansItemLoan,
+  LoansPatronLoans,
+  LoansPatronSummary,
+  LoansRenew,
   LoanView,
   Page,
   PatronLoansDto,
@@ -29,32 +35,32 @@ export class LoansController {
     private readonly queries: LoanQueryService,
   ) {}
 
-  @MessagePattern(LoanSubjects.checkout)
+  @Handles(LoansCheckout)
   checkout(@Payload() dto: CheckoutDto): Promise<CheckoutResult> {
     return this.checkoutItem.execute(dto);
   }
 
-  @MessagePattern(LoanSubjects.checkin)
+  @Handles(LoansCheckin)
   checkin(@Payload() dto: CheckinDto): Promise<CheckinResult> {
     return this.checkinItem.execute(dto);
   }
 
-  @MessagePattern(LoanSubjects.renew)
+  @Handles(LoansRenew)
   renew(@Payload() dto: RenewDto): Promise<RenewResult> {
     return this.renewLoan.execute(dto);
   }
 
-  @MessagePattern(LoanSubjects.patronLoans)
+  @Handles(LoansPatronLoans)
   patronLoans(@Payload() dto: PatronLoansDto): Promise<Page<LoanView>> {
     return this.queries.patronLoans(dto);
   }
 
-  @MessagePattern(LoanSubjects.itemLoan)
+  @Handles(LoansItemLoan)
   itemLoan(@Payload() dto: ItemRefDto): Promise<LoanView | null> {
     return this.queries.itemLoan(dto);
   }
 
-  @MessagePattern(LoanSubjects.patronSummary)
+  @Handles(LoansPatronSummary)
   patronSummary(@Payload() dto: PatronSummaryDto): Promise<PatronSummary> {
     return this.queries.patronSummary(dto);
   }

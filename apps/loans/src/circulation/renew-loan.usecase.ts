@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, OutboxService, queryTogether } from '@app/common';
-import { ErrorCode, EventSubjects, LoanEventData, RenewDto, RenewResult } from '@app/contracts';
+import { ErrorCode, LoanRenewed, RenewDto, RenewResult } from '@app/contracts';
 import { DataSource } from 'typeorm';
 import { PatronsClient } from '../shared/patrons.client';
 import { LoansEnvDto } from '../config/loans-env.dto';
 import { patronRefusal } from '../rules/circulation-checks';
 import { CalendarService } from '../calendar/calendar.service';
-import { addDays, localDate, maxDate } from '../shared/local-date';
+import { addDays, localDate, maxDate } from '@app/time';
 import { LoanEntity } from '../shared/loan.entity';
 import { HoldCirculationService } from '../holds/hold-circulation.service';
 import { LoanRepository, openByItemWithRecordStatement } from '../shared/loan.repository';
@@ -65,7 +65,7 @@ export class RenewLoanUseCase {
       loan.renewals += 1;
       loan.lastRenewedAt = now;
       await this.loans.saveRenewal(m, loan.id, loan.dueAt, loan.dueDate, loan.renewals, now);
-      await this.outbox.add<LoanEventData>(m, EventSubjects.loanRenewed, toLoanEventData(loan, dto.branch ?? loan.checkoutBranch, dto.channel ?? 'api'), now);
+      await this.outbox.add(m, LoanRenewed, toLoanEventData(loan, dto.branch ?? loan.checkoutBranch, dto.channel ?? 'api'), now);
       return loan;
     });
     this.outbox.notifyCommitted();

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { CheckinResult, ReceiveTransitDto, TransitSubjects } from '@app/contracts';
+import { Payload } from '@nestjs/microservices';
+import { Handles } from '@app/common';
+import { CheckinResult, LoansTransitsReceive, ReceiveTransitDto } from '@app/contracts';
 import { CheckinItemUseCase } from './checkin-item.usecase';
 
 /** Receiving a transit is a checkin at the destination: one code path decides what happens next. */
@@ -8,7 +9,7 @@ import { CheckinItemUseCase } from './checkin-item.usecase';
 export class TransitReceiveController {
   constructor(private readonly checkin: CheckinItemUseCase) {}
 
-  @MessagePattern(TransitSubjects.receive)
+  @Handles(LoansTransitsReceive)
   receive(@Payload() dto: ReceiveTransitDto): Promise<CheckinResult> {
     return this.checkin.execute({ item: dto.item, branch: dto.branch, channel: dto.channel });
   }

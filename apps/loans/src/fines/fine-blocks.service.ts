@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { NatsRpcClient } from '@app/common';
-import { PatronSubjects, SetPatronBlockDto } from '@app/contracts';
+import { PatronsSetBlock } from '@app/contracts';
 import { FineBalance } from './fines.repository';
 
 export const FINES_BLOCK_ACTOR = 'loans';
@@ -23,7 +23,7 @@ export class FineBlocksService {
     // a charge below the threshold changes nothing; only a reduction lifts (so a manual call is never undone by a charge)
     if (!blocked && change === 'charged') return null;
     try {
-      await this.rpc.request<unknown, SetPatronBlockDto>(PatronSubjects.setBlock, {
+      await this.rpc.call(PatronsSetBlock, {
         agency: patron.agency,
         barcode: patron.barcode,
         block: 'fines',

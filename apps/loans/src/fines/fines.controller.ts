@@ -1,11 +1,16 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
+import { Handles } from '@app/common';
 import {
   ClaimReturnedDto,
   ClaimReturnedResult,
-  FineSubjects,
   FinesPage,
   ListFinesDto,
+  LoansClaimReturned,
+  LoansFinesList,
+  LoansFinesPay,
+  LoansFinesWaive,
+  LoansMarkLost,
   MarkLostDto,
   MarkLostResult,
   PayFinesDto,
@@ -23,27 +28,27 @@ export class FinesController {
     private readonly lostItems: LostItemsService,
   ) {}
 
-  @MessagePattern(FineSubjects.list)
+  @Handles(LoansFinesList)
   list(@Payload() dto: ListFinesDto): Promise<FinesPage> {
     return this.fines.list(dto);
   }
 
-  @MessagePattern(FineSubjects.pay)
+  @Handles(LoansFinesPay)
   pay(@Payload() dto: PayFinesDto): Promise<PayFinesResult> {
     return this.fines.pay(dto);
   }
 
-  @MessagePattern(FineSubjects.waive)
+  @Handles(LoansFinesWaive)
   waive(@Payload() dto: WaiveFineDto): Promise<WaiveFineResult> {
     return this.fines.waive(dto);
   }
 
-  @MessagePattern(FineSubjects.markLost)
+  @Handles(LoansMarkLost)
   markLost(@Payload() dto: MarkLostDto): Promise<MarkLostResult> {
     return this.lostItems.markLost(dto);
   }
 
-  @MessagePattern(FineSubjects.claimReturned)
+  @Handles(LoansClaimReturned)
   claimReturned(@Payload() dto: ClaimReturnedDto): Promise<ClaimReturnedResult> {
     return this.lostItems.claimReturned(dto);
   }

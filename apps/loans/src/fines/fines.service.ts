@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { CalendarService } from '../calendar/calendar.service';
 import { LoansEnvDto } from '../config/loans-env.dto';
-import { localDate } from '../shared/local-date';
+import { localDate } from '@app/time';
 import { LoanEntity } from '../shared/loan.entity';
 import { LoanPolicyService } from '../rules/loan-policy.service';
 import { toFineView } from './fine.mapper';

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, OutboxService } from '@app/common';
 import {
+  CirculationChannel,
   ClaimReturnedDto,
   ClaimReturnedResult,
-  CirculationChannel,
   ErrorCode,
   ItemRef,
-  LoanEventData,
-  LostItemEventSubjects,
+  LoanClaimedReturned,
+  LoanLost,
+  LostItemFound,
   MarkLostDto,
   MarkLostResult,
 } from '@app/contracts';
@@ -90,7 +91,7 @@ export class LostItemsService {
         );
         if (fee) charged.push(fee);
       }
-      await this.outbox.add<LoanEventData>(m, LostItemEventSubjects.loanLost, toLoanEventData(closed, dto.branch ?? closed.checkoutBranch, 'api'), now);
+      await this.outbox.add(m, LoanLost, toLoanEventData(closed, dto.branch ?? closed.checkoutBranch, 'api'), now);
       return { loan: closed, charged };
     });
     this.outbox.notifyCommitted();
@@ -105,7 +106,7 @@ export class LostItemsService {
     const loan = await this.db.transaction(async (m) => {
       const flagged = await this.lost.flagClaimedReturned(m, current.id, now);
       if (!flagged) throw this.notFound(dto);
-      await this.outbox.add<LoanEventData>(m, LostItemEventSubjects.loanClaimedReturned, toLoanEventData(flagged, dto.branch ?? flagged.checkoutBranch, 'api'), now);
+      await this.outbox.add(m, LoanClaimedReturned, toLoanEventData(flagged, dto.branch ?? flagged.checkoutBranch, 'api'), now);
       return flagged;
     });
     this.outbox.notifyCommitted();
@@ -133,7 +134,7 @@ export class LostItemsService {
       } else if (fee && fee.paidFen > 0) {
         alerts.push('lost_fee_paid_refund_due');
       }
-      await this.outbox.add<LoanEventData>(m, LostItemEventSubjects.lostItemFound, { ...toLoanEventData(loan, branch, channel), returnedAt: at.toISOString() }, at);
+      await this.outbox.add(m, LostItemFound, { ...toLoanEventData(loan, branch, channel), returnedAt: at.toISOString() }, at);
       return { found: { loanId: loan.id, alerts, waivedFen }, loan, balance };
     });
     if (!result) return null;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, OutboxService } from '@app/common';
-import { CancelHoldDto, ErrorCode, HoldEventData, HoldEventSubjects, HoldView } from '@app/contracts';
+import { CancelHoldDto, ErrorCode, HoldCancelled, HoldView } from '@app/contracts';
 import { DataSource } from 'typeorm';
 import { LoansEnvDto } from '../config/loans-env.dto';
 import { toHoldEventData, toHoldView } from './hold.mapper';
@@ -42,7 +42,7 @@ export class CancelHoldUseCase {
       const reason = by === 'patron' ? 'cancelled_by_patron' : 'cancelled_by_staff';
       await this.holds.end(m, h.id, 'cancelled', reason, now, wasOnShelf);
       Object.assign(h, { status: 'cancelled', endReason: reason, endedAt: now });
-      await this.outbox.add<HoldEventData>(m, HoldEventSubjects.holdCancelled, toHoldEventData(h, tz), now);
+      await this.outbox.add(m, HoldCancelled, toHoldEventData(h, tz), now);
       if (wasOnShelf) await this.release.release(m, h, now);
     });
     this.outbox.notifyCommitted();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NatsRpcClient } from '@app/common';
-import { CatalogSubjects, ErrorCode, ItemView, Page, RecordRefDto, RecordView, SearchItemsDto } from '@app/contracts';
+import { CatalogGetRecord, CatalogSearchItems, ErrorCode, ItemView, RecordView } from '@app/contracts';
 import { remapRemoteError } from '../shared/remote-errors';
 
 /** The catalog questions holds ask: a title and its copies. */
@@ -10,7 +10,7 @@ export class CatalogHoldingsClient {
 
   async getRecord(id: string): Promise<RecordView> {
     try {
-      return await this.rpc.request<RecordView, RecordRefDto>(CatalogSubjects.getRecord, { id });
+      return await this.rpc.call(CatalogGetRecord, { id });
     } catch (err) {
       remapRemoteError(err, {});
     }
@@ -19,7 +19,7 @@ export class CatalogHoldingsClient {
   /** Copies of a title owned by `agency` (first 200: enough for any one library's holdings of a title). */
   async copies(recordId: string, agency: string): Promise<ItemView[]> {
     try {
-      const page = await this.rpc.request<Page<ItemView>, SearchItemsDto>(CatalogSubjects.searchItems, { recordId, agency, limit: 200 });
+      const page = await this.rpc.call(CatalogSearchItems, { recordId, agency, limit: 200 });
       return page.items;
     } catch (err) {
       remapRemoteError(err, { [ErrorCode.NotFound]: ErrorCode.NotFound });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, type Statement, OutboxService } from '@app/common';
-import { ErrorCode, HoldEventData, HoldEventSubjects, ItemRef } from '@app/contracts';
+import { ErrorCode, HoldFulfilled, ItemRef } from '@app/contracts';
 import { EntityManager } from 'typeorm';
 import { LoansEnvDto } from '../config/loans-env.dto';
 import { toHoldEventData } from './hold.mapper';
@@ -59,7 +59,7 @@ export class HoldCirculationService {
       await this.holds.end(m, filled.id, 'fulfilled', 'fulfilled', at, false, loan.id);
       Object.assign(filled, { status: 'fulfilled', endReason: 'fulfilled', endedAt: at, loanId: loan.id });
       if (!filled.trappedItemBarcode) Object.assign(filled, { trappedItemAgency: item.agency, trappedItemBarcode: item.barcode });
-      await this.outbox.add<HoldEventData>(m, HoldEventSubjects.holdFulfilled, toHoldEventData(filled, this.env.LIBRARY_TIMEZONE), at);
+      await this.outbox.add(m, HoldFulfilled, toHoldEventData(filled, this.env.LIBRARY_TIMEZONE), at);
     }
     return true;
   }

@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { OutboxService } from '@app/common';
-import { HoldEventData, HoldEventSubjects, HoldExpiryReport } from '@app/contracts';
+import { HoldExpired, HoldExpiryReport } from '@app/contracts';
 import { DataSource } from 'typeorm';
 import { LoansEnvDto } from '../config/loans-env.dto';
-import { localDate } from '../shared/local-date';
+import { localDate } from '@app/time';
 import { toHoldEventData } from './hold.mapper';
 import { HoldReleaseService } from './hold-release.service';
 import { HoldRepository } from './hold.repository';
@@ -59,7 +59,7 @@ export class HoldExpiryJob implements OnApplicationBootstrap, OnApplicationShutd
         for (const h of rows) {
           await this.holds.end(m, h.id, 'expired', 'not_needed_after', now, false);
           Object.assign(h, { status: 'expired', endReason: 'not_needed_after', endedAt: now });
-          await this.outbox.add<HoldEventData>(m, HoldEventSubjects.holdExpired, toHoldEventData(h, tz), now);
+          await this.outbox.add(m, HoldExpired, toHoldEventData(h, tz), now);
         }
         return rows.length;
       });
@@ -75,7 +75,7 @@ export class HoldExpiryJob implements OnApplicationBootstrap, OnApplicationShutd
         if (!h || h.status !== 'ready' || !h.pickupDeadline || h.pickupDeadline.getTime() >= now.getTime()) return null;
         await this.holds.end(m, h.id, 'expired', 'pickup_expired', now, true);
         Object.assign(h, { status: 'expired', endReason: 'pickup_expired', endedAt: now });
-        await this.outbox.add<HoldEventData>(m, HoldEventSubjects.holdExpired, toHoldEventData(h, tz), now);
+        await this.outbox.add(m, HoldExpired, toHoldEventData(h, tz), now);
         const routing = await this.release.release(m, h, now);
         return routing.hold ? 'reassigned' : 'released';
       });

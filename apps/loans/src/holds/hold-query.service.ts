@@ -3,7 +3,7 @@ import { DomainError } from '@app/common';
 import { BranchHoldsDto, ErrorCode, HoldShelf, HoldView, ItemView, ListHoldsDto, Page, PickList, PickListEntry } from '@app/contracts';
 import { CatalogClient } from '../shared/catalog.client';
 import { LoansEnvDto } from '../config/loans-env.dto';
-import { localDate } from '../shared/local-date';
+import { localDate } from '@app/time';
 import { PickupLocationsService } from './pickup-locations.service';
 import { CatalogHoldingsClient } from './catalog-holdings.client';
 import { toHoldView, toShelfEntry } from './hold.mapper';

@@ -1,5 +1,5 @@
 import type { CheckinHoldInfo, HoldEventData, HoldShelfEntry, HoldView } from '@app/contracts';
-import { localDate } from '../shared/local-date';
+import { localDate } from '@app/time';
 import { HoldRow } from './hold.repository';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);

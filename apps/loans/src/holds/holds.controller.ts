@@ -1,13 +1,19 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
+import { Handles } from '@app/common';
 import {
   BranchHoldsDto,
   CancelHoldDto,
   HoldExpiryReport,
   HoldShelf,
-  HoldSubjects,
   HoldView,
   ListHoldsDto,
+  LoansHoldsCancel,
+  LoansHoldsExpire,
+  LoansHoldsList,
+  LoansHoldsPickList,
+  LoansHoldsPlace,
+  LoansHoldsShelf,
   Page,
   PickList,
   PlaceHoldDto,
@@ -27,32 +33,32 @@ export class HoldsController {
     private readonly expiry: HoldExpiryJob,
   ) {}
 
-  @MessagePattern(HoldSubjects.place)
+  @Handles(LoansHoldsPlace)
   place(@Payload() dto: PlaceHoldDto): Promise<HoldView> {
     return this.placeHold.execute(dto);
   }
 
-  @MessagePattern(HoldSubjects.cancel)
+  @Handles(LoansHoldsCancel)
   cancel(@Payload() dto: CancelHoldDto): Promise<HoldView> {
     return this.cancelHold.execute(dto);
   }
 
-  @MessagePattern(HoldSubjects.list)
+  @Handles(LoansHoldsList)
   list(@Payload() dto: ListHoldsDto): Promise<Page<HoldView>> {
     return this.queries.list(dto);
   }
 
-  @MessagePattern(HoldSubjects.shelf)
+  @Handles(LoansHoldsShelf)
   shelf(@Payload() dto: BranchHoldsDto): Promise<HoldShelf> {
     return this.queries.shelf(dto);
   }
 
-  @MessagePattern(HoldSubjects.pickList)
+  @Handles(LoansHoldsPickList)
   pickList(@Payload() dto: BranchHoldsDto): Promise<PickList> {
     return this.queries.pickList(dto);
   }
 
-  @MessagePattern(HoldSubjects.expire)
+  @Handles(LoansHoldsExpire)
   expire(@Payload() _dto: RunHoldExpiryDto): Promise<HoldExpiryReport> {
     return this.expiry.run();
   }

@@ -2,19 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { OutboxService, type Statement } from '@app/common';
 import {
   CheckinHoldInfo,
-  HoldEventData,
-  HoldEventSubjects,
+  HoldReady,
+  HoldTrapped,
   ItemRef,
+  ItemStatusChanged,
   ItemStatusEventData,
   TransitEventData,
-  TransitEventSubjects,
   TransitReason,
+  TransitReceived,
+  TransitStarted,
 } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { CalendarService } from '../calendar/calendar.service';
 import { LoansEnvDto } from '../config/loans-env.dto';
-import { addDays, localDate } from '../shared/local-date';
+import { addDays, localDate } from '@app/time';
 import { HoldRepository, HoldRow, RoutingProbe } from './hold.repository';
 import { toCheckinHoldInfo, toHoldEventData } from './hold.mapper';
 import { FloatingPolicyService } from '../transit/floating-policy.service';
@@ -105,7 +107,7 @@ export class ItemRoutingService {
     let arrived = false;
     if (open && open.toBranch === here) {
       await this.transits.receive(m, open.id, here, at);
-      await this.outbox.add<TransitEventData>(m, TransitEventSubjects.transitReceived, { ...transitEvent(open), receivedBranch: here }, stamp);
+      await this.outbox.add(m, TransitReceived, { ...transitEvent(open), receivedBranch: here }, stamp);
       arrived = true;
     } else if (open) {
       // it is somewhere else than where it was heading (a stop on the way, another book return, or
@@ -171,13 +173,13 @@ export class ItemRoutingService {
       const deadline = await this.pickupDeadline(m, at, here);
       await this.holds.trap(m, hold.id, target, at, deadline);
       Object.assign(hold, { status: 'ready', readyAt: at, pickupDeadline: deadline });
-      await this.outbox.add<HoldEventData>(m, HoldEventSubjects.holdReady, toHoldEventData(hold, tz), stamp);
+      await this.outbox.add(m, HoldReady, toHoldEventData(hold, tz), stamp);
       await this.itemStatus(m, it.item, 'on_hold_shelf', here, stamp, { holdId: hold.id });
       return shelfRouting(here, toCheckinHoldInfo(hold, tz));
     }
     await this.holds.trap(m, hold.id, target, at, null);
     hold.status = 'in_transit';
-    await this.outbox.add<HoldEventData>(m, HoldEventSubjects.holdTrapped, toHoldEventData(hold, tz), stamp);
+    await this.outbox.add(m, HoldTrapped, toHoldEventData(hold, tz), stamp);
     const transitId = await this.startTransit(ctx, hold.pickupBranch, 'hold', hold.id);
     return holdTransitRouting(hold.pickupBranch, transitId, toCheckinHoldInfo(hold, tz));
   }
@@ -186,7 +188,7 @@ export class ItemRoutingService {
     const deadline = await this.pickupDeadline(m, at, here);
     await this.holds.markReady(m, hold.id, at, deadline);
     Object.assign(hold, { status: 'ready', readyAt: at, pickupDeadline: deadline });
-    await this.outbox.add<HoldEventData>(m, HoldEventSubjects.holdReady, toHoldEventData(hold, this.env.LIBRARY_TIMEZONE), stamp);
+    await this.outbox.add(m, HoldReady, toHoldEventData(hold, this.env.LIBRARY_TIMEZONE), stamp);
     await this.itemStatus(m, { agency: hold.trappedItemAgency!, barcode: hold.trappedItemBarcode! }, 'on_hold_shelf', here, stamp, { holdId: hold.id });
   }
 
@@ -201,13 +203,13 @@ export class ItemRoutingService {
     }
     const row = { id: randomUUID(), itemAgency: it.item.agency, itemBarcode: it.item.barcode, title: it.title, fromBranch: from, toBranch: to, reason, holdId, sentAt: at };
     await this.transits.insert(m, row);
-    await this.outbox.add<TransitEventData>(m, TransitEventSubjects.transitStarted, transitEvent(row), stamp);
+    await this.outbox.add(m, TransitStarted, transitEvent(row), stamp);
     await this.itemStatus(m, it.item, 'in_transit', from, stamp, { destination: to, transitId: row.id, ...(holdId ? { holdId } : {}) });
     return row.id;
   }
 
   private async itemStatus(m: EntityManager, item: ItemRef, status: ItemStatusEventData['status'], location: string, stamp: Date, extra: Partial<ItemStatusEventData>): Promise<void> {
-    await this.outbox.add<ItemStatusEventData>(m, TransitEventSubjects.itemStatusChanged, { item: { agency: item.agency, barcode: item.barcode }, status, location, ...extra }, stamp);
+    await this.outbox.add(m, ItemStatusChanged, { item: { agency: item.agency, barcode: item.barcode }, status, location, ...extra }, stamp);
   }
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NatsRpcClient } from '@app/common';
-import { AgencyView, BranchView, CatalogSubjects } from '@app/contracts';
+import { BranchView, CatalogListAgencies } from '@app/contracts';
 
 const TTL_MS = 60_000;
 
@@ -15,7 +15,7 @@ export class PickupLocationsService {
     let branches = this.cached && this.cached.expiresAt > Date.now() ? this.cached.branches : undefined;
     if (!branches || !branches.has(code)) {
       // a miss re-reads at once: a branch added a minute ago must be usable
-      const agencies = await this.rpc.request<AgencyView[], Record<string, never>>(CatalogSubjects.listAgencies, {});
+      const agencies = await this.rpc.call(CatalogListAgencies, {});
       branches = new Map(agencies.flatMap((a) => a.branches.map((b) => [b.code, b] as const)));
       this.cached = { branches, expiresAt: Date.now() + TTL_MS };
     }

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, OutboxService } from '@app/common';
-import { BranchView, ErrorCode, HoldEventData, HoldEventSubjects, HoldView, ItemView, PlaceHoldDto, RecordView } from '@app/contracts';
+import { BranchView, ErrorCode, HoldPlaced, HoldView, ItemView, PlaceHoldDto, RecordView } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CatalogClient } from '../shared/catalog.client';
 import { PatronsClient } from '../shared/patrons.client';
 import { LoansEnvDto } from '../config/loans-env.dto';
 import { CHECKOUT_STATUSES, patronRefusal } from '../rules/circulation-checks';
-import { localDate } from '../shared/local-date';
+import { localDate } from '@app/time';
 import { LoanPolicyService } from '../rules/loan-policy.service';
 import { refuse } from '../rules/refuse';
 import { PickupLocationsService } from './pickup-locations.service';
@@ -133,7 +133,7 @@ export class PlaceHoldUseCase {
       if (!(await this.holds.insertIfNoDuplicate(m, hold))) {
         throw new DomainError(ErrorCode.HoldAlreadyPlaced, `patron ${who.agency}/${who.barcode} already has a hold on "${title}"`);
       }
-      await this.outbox.add<HoldEventData>(m, HoldEventSubjects.holdPlaced, toHoldEventData(hold, tz), now);
+      await this.outbox.add(m, HoldPlaced, toHoldEventData(hold, tz), now);
     });
     this.outbox.notifyCommitted();
     return toHoldView((await this.holds.findById(hold.id))!, tz);

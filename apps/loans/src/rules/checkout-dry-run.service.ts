@@ -7,7 +7,7 @@ import { CatalogClient } from '../shared/catalog.client';
 import { PatronsClient } from '../shared/patrons.client';
 import { LoansEnvDto } from '../config/loans-env.dto';
 import { itemRefusal, patronRefusal, Refusal } from './circulation-checks';
-import { localDate } from '../shared/local-date';
+import { localDate } from '@app/time';
 import { LoanRepository } from '../shared/loan.repository';
 import { LoanPolicyService } from './loan-policy.service';
 import { limitRefusal } from './loan-limits';

@@ -1,13 +1,17 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
+import { Handles } from '@app/common';
 import {
   DeleteLoanRuleResult,
   ListLoanRulesDto,
   LoanDryRunDto,
   LoanDryRunResult,
   LoanRuleIdDto,
-  LoanRuleSubjects,
   LoanRuleView,
+  LoansRulesDelete,
+  LoansRulesDryRun,
+  LoansRulesList,
+  LoansRulesUpsert,
   UpsertLoanRuleDto,
 } from '@app/contracts';
 import { CheckoutDryRunService } from './checkout-dry-run.service';
@@ -20,22 +24,22 @@ export class LoanRulesController {
     private readonly dryRuns: CheckoutDryRunService,
   ) {}
 
-  @MessagePattern(LoanRuleSubjects.list)
+  @Handles(LoansRulesList)
   list(@Payload() dto: ListLoanRulesDto): Promise<LoanRuleView[]> {
     return this.rules.list(dto);
   }
 
-  @MessagePattern(LoanRuleSubjects.upsert)
+  @Handles(LoansRulesUpsert)
   upsert(@Payload() dto: UpsertLoanRuleDto): Promise<LoanRuleView> {
     return this.rules.upsert(dto);
   }
 
-  @MessagePattern(LoanRuleSubjects.delete)
+  @Handles(LoansRulesDelete)
   delete(@Payload() dto: LoanRuleIdDto): Promise<DeleteLoanRuleResult> {
     return this.rules.delete(dto);
   }
 
-  @MessagePattern(LoanRuleSubjects.dryRun)
+  @Handles(LoansRulesDryRun)
   dryRun(@Payload() dto: LoanDryRunDto): Promise<LoanDryRunResult> {
     return this.dryRuns.dryRun(dto);
   }

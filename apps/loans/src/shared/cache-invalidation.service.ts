@@ -1,17 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { NatsConnectionProvider } from '@app/common';
-import { CalendarSubjects } from '@app/contracts';
+import { CacheInvalidatedData, DataOf, LoansCacheInvalidated } from '@app/contracts';
+import type { CacheTopic } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 import { JSONCodec, Subscription } from 'nats';
 
-export type CacheTopic = 'rules' | 'calendars' | 'branches';
-interface InvalidationMessage {
-  topic: CacheTopic;
-  /** the replica that sent it (it already dropped its own cache) */
-  from: string;
-}
+export type { CacheTopic };
 
-const codec = JSONCodec<InvalidationMessage>();
+const codec = JSONCodec<DataOf<typeof LoansCacheInvalidated>>();
 
 /**
  * Rules and calendars are cached in every loans replica because the checkout path must not read them
@@ -38,7 +34,7 @@ export class CacheInvalidationService implements OnApplicationBootstrap, OnAppli
     this.fire(topic);
     try {
       const nc = await this.nats.get();
-      nc.publish(CalendarSubjects.cacheInvalidated, codec.encode({ topic, from: this.id }));
+      nc.publish(LoansCacheInvalidated.subject, codec.encode({ topic, from: this.id } satisfies CacheInvalidatedData));
     } catch (err) {
       this.logger.warn(`could not broadcast ${topic} invalidation: ${(err as Error).message}`);
     }
@@ -46,7 +42,7 @@ export class CacheInvalidationService implements OnApplicationBootstrap, OnAppli
 
   async onApplicationBootstrap(): Promise<void> {
     const nc = await this.nats.get();
-    this.subscription = nc.subscribe(CalendarSubjects.cacheInvalidated, {
+    this.subscription = nc.subscribe(LoansCacheInvalidated.subject, {
       callback: (err, msg) => {
         if (err) return;
         try {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NatsRpcClient } from '@app/common';
-import { CatalogSubjects, ErrorCode, ItemRef, ItemRefDto, ItemView } from '@app/contracts';
+import { CatalogGetItem, ErrorCode, ItemRef, ItemView } from '@app/contracts';
 import { remapRemoteError } from './remote-errors';
 
 const ITEM_ERRORS = { [ErrorCode.NotFound]: ErrorCode.ItemUnknown, [ErrorCode.ItemUnknown]: ErrorCode.ItemUnknown };
@@ -11,7 +11,7 @@ export class CatalogClient {
 
   async getItem(ref: ItemRef): Promise<ItemView> {
     try {
-      return await this.rpc.request<ItemView, ItemRefDto>(CatalogSubjects.getItem, { agency: ref.agency, barcode: ref.barcode });
+      return await this.rpc.call(CatalogGetItem, { agency: ref.agency, barcode: ref.barcode });
     } catch (err) {
       remapRemoteError(err, ITEM_ERRORS);
     }

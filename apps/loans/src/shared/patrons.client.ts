@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NatsRpcClient } from '@app/common';
-import { ErrorCode, PatronRefDto, PatronSubjects, PatronView, VerifyPinDto, VerifyPinResult } from '@app/contracts';
+import { ErrorCode, PatronRefDto, PatronsGet, PatronsVerifyPin, PatronView } from '@app/contracts';
 import { remapRemoteError } from './remote-errors';
 
 export interface PatronForCirculation {
@@ -20,9 +20,9 @@ export class PatronsClient {
   async forCirculation(ref: PatronRefDto, pin?: string): Promise<PatronForCirculation> {
     try {
       if (pin === undefined) {
-        return { patron: await this.rpc.request<PatronView, PatronRefDto>(PatronSubjects.get, { agency: ref.agency, barcode: ref.barcode }) };
+        return { patron: await this.rpc.call(PatronsGet, { agency: ref.agency, barcode: ref.barcode }) };
       }
-      const r = await this.rpc.request<VerifyPinResult, VerifyPinDto>(PatronSubjects.verifyPin, { agency: ref.agency, barcode: ref.barcode, pin });
+      const r = await this.rpc.call(PatronsVerifyPin, { agency: ref.agency, barcode: ref.barcode, pin });
       return { patron: r.patron, pin: { valid: r.valid, throttled: r.throttled } };
     } catch (err) {
       remapRemoteError(err, PATRON_ERRORS);

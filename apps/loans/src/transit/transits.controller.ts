@@ -1,11 +1,14 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
+import { Handles } from '@app/common';
 import {
   FloatingRuleView,
   ListFloatingRulesDto,
   ListTransitsDto,
+  LoansFloatingRulesList,
+  LoansFloatingRulesUpsert,
+  LoansTransitsList,
   Page,
-  TransitSubjects,
   TransitView,
   UpsertFloatingRuleDto,
 } from '@app/contracts';
@@ -34,7 +37,7 @@ export class TransitsController {
     private readonly floating: FloatingPolicyService,
   ) {}
 
-  @MessagePattern(TransitSubjects.list)
+  @Handles(LoansTransitsList)
   async list(@Payload() dto: ListTransitsDto): Promise<Page<TransitView>> {
     const limit = dto.limit ?? 50;
     const offset = dto.offset ?? 0;
@@ -42,12 +45,12 @@ export class TransitsController {
     return { items: rows.map(toTransitView), total, limit, offset };
   }
 
-  @MessagePattern(TransitSubjects.listFloatingRules)
+  @Handles(LoansFloatingRulesList)
   floatingRules(@Payload() _dto: ListFloatingRulesDto): Promise<FloatingRuleView[]> {
     return this.floating.rules();
   }
 
-  @MessagePattern(TransitSubjects.upsertFloatingRule)
+  @Handles(LoansFloatingRulesUpsert)
   upsertFloatingRule(@Payload() dto: UpsertFloatingRuleDto): Promise<FloatingRuleView> {
     return this.floating.upsert({ agency: dto.agency, itemType: dto.itemType, floats: dto.floats });
   }

@@ -1,10 +1,16 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
+import { Handles } from '@app/common';
 import {
   CreatePatronDto,
   Page,
   PatronRefDto,
-  PatronSubjects,
+  PatronsCreate,
+  PatronsGet,
+  PatronsSearch,
+  PatronsSetBlock,
+  PatronsUpdate,
+  PatronsVerifyPin,
   PatronView,
   SearchPatronsDto,
   SetPatronBlockDto,
@@ -22,32 +28,32 @@ export class PatronsController {
     private readonly pins: PinVerificationService,
   ) {}
 
-  @MessagePattern(PatronSubjects.create)
+  @Handles(PatronsCreate)
   create(@Payload() dto: CreatePatronDto): Promise<PatronView> {
     return this.patrons.create(dto);
   }
 
-  @MessagePattern(PatronSubjects.update)
+  @Handles(PatronsUpdate)
   update(@Payload() dto: UpdatePatronDto): Promise<PatronView> {
     return this.patrons.update(dto);
   }
 
-  @MessagePattern(PatronSubjects.get)
+  @Handles(PatronsGet)
   get(@Payload() dto: PatronRefDto): Promise<PatronView> {
     return this.patrons.get(dto);
   }
 
-  @MessagePattern(PatronSubjects.search)
+  @Handles(PatronsSearch)
   search(@Payload() dto: SearchPatronsDto): Promise<Page<PatronView>> {
     return this.patrons.search(dto);
   }
 
-  @MessagePattern(PatronSubjects.verifyPin)
+  @Handles(PatronsVerifyPin)
   verifyPin(@Payload() dto: VerifyPinDto): Promise<VerifyPinResult> {
     return this.pins.verify(dto);
   }
 
-  @MessagePattern(PatronSubjects.setBlock)
+  @Handles(PatronsSetBlock)
   setBlock(@Payload() dto: SetPatronBlockDto): Promise<PatronView> {
     return this.patrons.setBlock(dto);
   }

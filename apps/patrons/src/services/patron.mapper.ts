@@ -1,6 +1,6 @@
 import type { PatronBlockKind, PatronChangedEventData, PatronStatus, PatronType, PatronView } from '@app/contracts';
 import { PatronEntity } from '../entities/patron.entity';
-import { isExpiredOn } from './library-clock.service';
+import { isExpiredOn } from '@app/time';
 
 /** The outside view of a patron. Built field by field so the PIN hash and throttle counters never leak. */
 /** `today` is the library-zone date from LibraryClock. */

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, OutboxService } from '@app/common';
+import { DomainError, OutboxService, SecretHasher, VerifiedSecretCache } from '@app/common';
 import {
   CreatePatronDto,
   ErrorCode,
-  EventSubjects,
   Page,
-  PatronBlockEventData,
+  PatronBlocked,
   PatronBlockKind,
   PatronBlockKinds,
-  PatronChangedEventData,
+  PatronCreated,
   PatronRefDto,
+  PatronUpdated,
   PatronView,
   SearchPatronsDto,
   SetPatronBlockDto,
@@ -18,10 +18,8 @@ import {
 import { DataSource } from 'typeorm';
 import { PatronEntity } from '../entities/patron.entity';
 import { PatronRepository } from '../repositories/patron.repository';
-import { LibraryClock } from './library-clock.service';
+import { LibraryClock } from '@app/time';
 import { toPatronEventData, toPatronView } from './patron.mapper';
-import { PinHasher } from './pin-hasher.service';
-import { VerifiedPinCache } from './verified-pin-cache.service';
 
 /** Keeps block kinds in a stable order so equal sets compare (and display) the same. */
 const sortBlocks = (blocks: Iterable<string>): PatronBlockKind[] => PatronBlockKinds.filter((k) => new Set(blocks).has(k));
@@ -31,8 +29,8 @@ export class PatronService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly patrons: PatronRepository,
-    private readonly hasher: PinHasher,
-    private readonly pinCache: VerifiedPinCache,
+    private readonly hasher: SecretHasher,
+    private readonly pinCache: VerifiedSecretCache,
     private readonly clock: LibraryClock,
     private readonly outbox: OutboxService,
   ) {}
@@ -61,7 +59,7 @@ export class PatronService {
       if (!created) {
         throw new DomainError(ErrorCode.Conflict, `patron ${dto.agency}/${dto.barcode} already exists`, { agency: dto.agency, barcode: dto.barcode });
       }
-      await this.outbox.add<PatronChangedEventData>(m, EventSubjects.patronCreated, toPatronEventData(created));
+      await this.outbox.add(m, PatronCreated, toPatronEventData(created));
       return created;
     });
     this.outbox.notifyCommitted();
@@ -78,7 +76,7 @@ export class PatronService {
       const current = await this.patrons.lockByRef(m, agency, barcode);
       if (!current) throw this.unknown({ agency, barcode });
       const updated = Object.keys(changes).length > 0 ? await this.patrons.update(m, current.id, changes) : current;
-      await this.outbox.add<PatronChangedEventData>(m, EventSubjects.patronUpdated, toPatronEventData(updated, pinHash !== undefined));
+      await this.outbox.add(m, PatronUpdated, toPatronEventData(updated, pinHash !== undefined));
       return updated;
     });
     this.outbox.notifyCommitted();
@@ -123,7 +121,7 @@ export class PatronService {
       }
       const blocks = sortBlocks(dto.active ? [...current.blocks, dto.block] : current.blocks.filter((b) => b !== dto.block));
       const updated = await this.patrons.update(m, current.id, { blocks, blockDetails: details });
-      await this.outbox.add<PatronBlockEventData>(m, EventSubjects.patronBlocked, {
+      await this.outbox.add(m, PatronBlocked, {
         patronId: updated.id,
         agency: updated.agency,
         barcode: updated.barcode,

@@ -1,13 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError } from '@app/common';
+import { DomainError, SecretHasher, VerifiedSecretCache } from '@app/common';
 import { ErrorCode, VerifyPinDto, VerifyPinResult } from '@app/contracts';
 import { PatronsEnvDto } from '../config/patrons-env.dto';
 import { PatronEntity } from '../entities/patron.entity';
 import { PatronRepository } from '../repositories/patron.repository';
-import { LibraryClock } from './library-clock.service';
+import { LibraryClock } from '@app/time';
 import { toPatronView } from './patron.mapper';
-import { PinHasher } from './pin-hasher.service';
-import { VerifiedPinCache } from './verified-pin-cache.service';
 
 /**
  * PIN checks with wrong-PIN throttling. The counter lives on the patron row (not in memory) so all
@@ -23,8 +21,8 @@ export class PinVerificationService {
   constructor(
     env: PatronsEnvDto,
     private readonly patrons: PatronRepository,
-    private readonly hasher: PinHasher,
-    private readonly cache: VerifiedPinCache,
+    private readonly hasher: SecretHasher,
+    private readonly cache: VerifiedSecretCache,
     private readonly clock: LibraryClock,
   ) {
     this.maxFailures = env.PATRON_PIN_MAX_FAILURES;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NatsRpcClient } from '@app/common';
-import { FineSubjects, FinesPage, ListFinesDto, PayFinesDto, PayFinesResult, PaymentType } from '@app/contracts';
+import { FinesPage, ListFinesDto, LoansFinesList, LoansFinesPay, PayFinesDto, PayFinesResult, PaymentType } from '@app/contracts';
 import type { Ref } from './circulation-backend';
 
 export interface PayRequest {
@@ -33,7 +33,7 @@ export class NatsFeesPort implements FeesPort {
 
   openFines(patron: Ref, limit: number): Promise<FinesPage> {
     const dto: ListFinesDto = { patron, status: 'open', limit: Math.max(1, Math.min(500, Math.trunc(limit))) };
-    return this.rpc.request(FineSubjects.list, dto);
+    return this.rpc.call(LoansFinesList, dto);
   }
 
   pay(req: PayRequest): Promise<PayFinesResult> {
@@ -47,7 +47,7 @@ export class NatsFeesPort implements FeesPort {
       channel: 'sip2',
       actor: req.actor,
     };
-    return this.rpc.request(FineSubjects.pay, dto);
+    return this.rpc.call(LoansFinesPay, dto);
   }
 }
 

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { NatsRpcClient } from '@app/common';
-import { CancelHoldDto, HoldSubjects, HoldView, ListHoldsDto, Page, PlaceHoldDto } from '@app/contracts';
+import {
+  CancelHoldDto,
+  HoldView,
+  ListHoldsDto,
+  LoansHoldsCancel,
+  LoansHoldsList,
+  LoansHoldsPlace,
+  Page,
+  PlaceHoldDto,
+} from '@app/contracts';
 import type { Ref } from './circulation-backend';
 
 export interface PlaceHoldRequest {
@@ -48,22 +57,22 @@ export class NatsHoldsPort implements HoldsPort {
       placedBy: 'patron',
       channel: 'sip2',
     };
-    return this.rpc.request(HoldSubjects.place, dto);
+    return this.rpc.call(LoansHoldsPlace, dto);
   }
 
   cancel(patron: Ref, holdId: string): Promise<HoldView> {
     const dto: CancelHoldDto = { holdId, patron, cancelledBy: 'patron' };
-    return this.rpc.request(HoldSubjects.cancel, dto);
+    return this.rpc.call(LoansHoldsCancel, dto);
   }
 
   patronHolds(patron: Ref, limit: number): Promise<Page<HoldView>> {
     const dto: ListHoldsDto = { patron, status: 'active', limit: clamp(limit) };
-    return this.rpc.request(HoldSubjects.list, dto);
+    return this.rpc.call(LoansHoldsList, dto);
   }
 
   itemQueue(item: Ref, limit: number, recordId?: string): Promise<Page<HoldView>> {
     const dto: ListHoldsDto = { item, ...(recordId ? { itemRecordId: recordId } : {}), status: 'active', limit: clamp(limit) };
-    return this.rpc.request(HoldSubjects.list, dto);
+    return this.rpc.call(LoansHoldsList, dto);
   }
 }
 

@@ -1,13 +1,13 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
-import { Sip2MetricsView, Sip2Subjects } from '@app/contracts';
+import { Handles } from '@app/common';
+import { Sip2Metrics, Sip2MetricsView } from '@app/contracts';
 import { Sip2MetricsService } from '../metrics/sip2-metrics.service';
 
 @Controller()
 export class Sip2MetricsController {
   constructor(private readonly metrics: Sip2MetricsService) {}
 
-  @MessagePattern(Sip2Subjects.metrics)
+  @Handles(Sip2Metrics)
   snapshot(): Sip2MetricsView {
     return this.metrics.snapshot();
   }

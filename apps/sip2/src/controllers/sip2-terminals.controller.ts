@@ -1,12 +1,16 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
+import { Handles } from '@app/common';
 import {
   ListSip2TerminalsDto,
   Page,
   SetSip2TerminalEnabledDto,
-  Sip2Subjects,
+  Sip2GetTerminal,
+  Sip2ListTerminals,
+  Sip2SetTerminalEnabled,
   Sip2TerminalRefDto,
   Sip2TerminalView,
+  Sip2UpsertTerminal,
   UpsertSip2TerminalDto,
 } from '@app/contracts';
 import { TerminalAccountsService } from '../services/terminal-accounts.service';
@@ -15,22 +19,22 @@ import { TerminalAccountsService } from '../services/terminal-accounts.service';
 export class Sip2TerminalsController {
   constructor(private readonly terminals: TerminalAccountsService) {}
 
-  @MessagePattern(Sip2Subjects.upsertTerminal)
+  @Handles(Sip2UpsertTerminal)
   upsert(@Payload() dto: UpsertSip2TerminalDto): Promise<Sip2TerminalView> {
     return this.terminals.upsert(dto);
   }
 
-  @MessagePattern(Sip2Subjects.getTerminal)
+  @Handles(Sip2GetTerminal)
   get(@Payload() dto: Sip2TerminalRefDto): Promise<Sip2TerminalView> {
     return this.terminals.get(dto.login);
   }
 
-  @MessagePattern(Sip2Subjects.listTerminals)
+  @Handles(Sip2ListTerminals)
   list(@Payload() dto: ListSip2TerminalsDto): Promise<Page<Sip2TerminalView>> {
     return this.terminals.list(dto);
   }
 
-  @MessagePattern(Sip2Subjects.setTerminalEnabled)
+  @Handles(Sip2SetTerminalEnabled)
   setEnabled(@Payload() dto: SetSip2TerminalEnabledDto): Promise<Sip2TerminalView> {
     return this.terminals.setEnabled(dto.login, dto.enabled);
   }

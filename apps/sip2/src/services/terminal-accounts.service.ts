@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, TtlCache } from '@app/common';
+import { DomainError, SecretHasher, TtlCache, VerifiedSecretCache } from '@app/common';
 import { ErrorCode, ListSip2TerminalsDto, Page, Sip2TerminalView, UpsertSip2TerminalDto } from '@app/contracts';
 import { Sip2EnvDto } from '../config/sip2-env.dto';
 import { Sip2TerminalRepository } from '../repositories/sip2-terminal.repository';
-import { hashPassword, verifyPassword, VerifiedPasswordCache } from './password-hasher';
 import { TerminalAccount, toTerminalAccount, toTerminalView } from './terminal-account';
 
 export const TERMINAL_DEFAULTS = {
@@ -27,7 +26,8 @@ export type LoginCheck = { ok: true; account: TerminalAccount } | { ok: false; r
 @Injectable()
 export class TerminalAccountsService {
   private readonly cache: TtlCache<string, TerminalAccount | null>;
-  private readonly verified: VerifiedPasswordCache;
+  private readonly verified: VerifiedSecretCache;
+  private readonly hasher = new SecretHasher();
   private beforeLogin?: { accounts: TerminalAccount[]; until: number };
   private readonly ttlMs: number;
 
@@ -37,7 +37,7 @@ export class TerminalAccountsService {
   ) {
     this.ttlMs = env.SIP2_ACCOUNT_CACHE_SECONDS * 1000;
     this.cache = new TtlCache(this.ttlMs);
-    this.verified = new VerifiedPasswordCache(this.ttlMs);
+    this.verified = new VerifiedSecretCache(this.ttlMs);
   }
 
   async upsert(dto: UpsertSip2TerminalDto): Promise<Sip2TerminalView> {
@@ -49,8 +49,8 @@ export class TerminalAccountsService {
     }
     // Re-seeding with the same password keeps the stored hash (idempotent, no needless rehash).
     let passwordHash = existing?.passwordHash;
-    if (dto.password && !(existing && (await verifyPassword(dto.password, existing.passwordHash)))) {
-      passwordHash = await hashPassword(dto.password);
+    if (dto.password && !(existing && (await this.hasher.verify(dto.password, existing.passwordHash)))) {
+      passwordHash = await this.hasher.hash(dto.password);
     }
     const base = existing ?? TERMINAL_DEFAULTS;
     const saved = await this.repo.upsert({
@@ -105,9 +105,9 @@ export class TerminalAccountsService {
     const account = await this.account(login);
     if (!account) return { ok: false, reason: 'unknown' };
     if (!account.enabled) return { ok: false, reason: 'disabled', account };
-    if (this.verified.has(login, password, account.passwordHash)) return { ok: true, account };
-    if (!(await verifyPassword(password, account.passwordHash))) return { ok: false, reason: 'bad-password', account };
-    this.verified.add(login, password, account.passwordHash);
+    if (this.verified.matches(login, password, account.passwordHash)) return { ok: true, account };
+    if (!(await this.hasher.verify(password, account.passwordHash))) return { ok: false, reason: 'bad-password', account };
+    this.verified.remember(login, password, account.passwordHash);
     return { ok: true, account };
   }
 
@@ -122,6 +122,6 @@ export class TerminalAccountsService {
   private invalidate(login: string): void {
     this.beforeLogin = undefined;
     this.cache.delete(login);
-    this.verified.forget(login);
+    this.verified.invalidate(login);
   }
 }

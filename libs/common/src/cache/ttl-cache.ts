@@ -4,6 +4,8 @@
  * on a full cache empties it first: a crude bound for key sets that could grow without limit, not an LRU.
  * Values may be `null` (a cached "not found") but never `undefined`, which is what `get` returns on a miss.
  */
+// `{}` here means "anything but undefined": undefined is how a miss is told apart from a cached null
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export class TtlCache<K, V extends {} | null> {
   private readonly entries = new Map<K, { value: V; expiresAt: number }>();
 

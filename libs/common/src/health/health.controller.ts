@@ -1,6 +1,6 @@
 import { Controller, Type } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
-import { healthSubject, pingSubject, PingReply, ServiceHealth, ServiceName } from '@app/contracts';
+import { HealthCheck, Ping, PingReply, ServiceHealth, ServiceName } from '@app/contracts';
+import { Handles } from '../messaging/handles.decorator';
 import { HealthService } from './health.service';
 
 /** Health and ping handlers on `<service>.health.v1` / `<service>.ping.v1`. */
@@ -9,12 +9,12 @@ export function createHealthController(service: ServiceName | 'gateway'): Type<u
   class HealthController {
     constructor(private readonly health: HealthService) {}
 
-    @MessagePattern(healthSubject(service))
+    @Handles(HealthCheck(service))
     check(): Promise<ServiceHealth> {
       return this.health.check();
     }
 
-    @MessagePattern(pingSubject(service))
+    @Handles(Ping(service))
     ping(): PingReply {
       return { service, pong: true, at: new Date().toISOString() };
     }

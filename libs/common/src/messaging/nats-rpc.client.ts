@@ -1,12 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, CORRELATION_HEADER, isErrorPayload } from '@app/contracts';
+import type { ReplyOf, RequestOf, RpcContract } from '@app/contracts';
 import { createInbox, headers as natsHeaders, JSONCodec, Msg, MsgHdrs, NatsConnection, Subscription } from 'nats';
 import { RemoteError } from '../errors/domain-error';
 import { requestContext } from '../logging/request-context';
 import { NatsConnectionProvider } from './nats-connection.provider';
 
 export const RPC_DEFAULT_TIMEOUT_MS = Symbol('RPC_DEFAULT_TIMEOUT_MS');
+
+export interface RpcCallOptions {
+  /** default NATS_REQUEST_TIMEOUT_MS */
+  timeoutMs?: number;
+}
 
 const codec = JSONCodec<unknown>();
 
@@ -29,11 +35,23 @@ export class NatsRpcClient {
     @Inject(RPC_DEFAULT_TIMEOUT_MS) private readonly defaultTimeoutMs: number,
   ) {}
 
-  async request<TResult, TPayload = unknown>(
-    subject: string,
-    data: TPayload,
-    opts: { timeoutMs?: number } = {},
-  ): Promise<TResult> {
+  /**
+   * Request/reply checked by the compiler: the payload is the contract's request DTO shape, the
+   * answer its reply type. `rpc.call(LoansCheckout, { patron, item, branch })` → `Promise<CheckoutResult>`.
+   */
+  call<C extends RpcContract>(contract: C, payload: RequestOf<C>, opts: RpcCallOptions = {}): Promise<ReplyOf<C>> {
+    return this.send(contract.subject, payload, opts) as Promise<ReplyOf<C>>;
+  }
+
+  /**
+   * @deprecated untyped: the caller picks the types. Use `call(contract, payload)` with a contract
+   * from `@app/contracts` (libs/contracts/src/registry).
+   */
+  request<TResult, TPayload = unknown>(subject: string, data: TPayload, opts: RpcCallOptions = {}): Promise<TResult> {
+    return this.send(subject, data, opts) as Promise<TResult>;
+  }
+
+  private async send(subject: string, data: unknown, opts: RpcCallOptions): Promise<unknown> {
     const nc = await this.connection.get();
     const h = natsHeaders();
     h.set(CORRELATION_HEADER, requestContext.correlationId() ?? randomUUID());
@@ -41,7 +59,7 @@ export class NatsRpcClient {
     const reply = await replyMuxFor(nc).request(subject, codec.encode({ pattern: subject, data, id: randomUUID() }), h, timeout);
     const packet = codec.decode(reply.data) as NestReplyPacket;
     if (packet.err !== undefined && packet.err !== null) throw toRemoteError(packet.err, subject);
-    return packet.response as TResult;
+    return packet.response;
   }
 }
 

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STREAM, EventEnvelope } from '@app/contracts';
+import type { EnvelopeOf, EventContract } from '@app/contracts';
 import { AckPolicy, ConsumerMessages, DeliverPolicy } from 'nats';
 import { NatsConnectionProvider } from '../messaging/nats-connection.provider';
 import { EventBatcher } from './event-batcher';
@@ -41,6 +42,35 @@ export interface BatchConsumeOptions extends CommonConsumeOptions {
 
 export type ConsumeOptions = SingleConsumeOptions | BatchConsumeOptions;
 
+interface TypedCommonConsumeOptions<C extends EventContract> {
+  /** durable consumer name; replicas of one service share it and so share the work */
+  durable: string;
+  /** one subject, wildcards allowed (`events.loans.>`), covering every contract in `events` */
+  filterSubject: string;
+  /** only these events reach the handler (others are acked and skipped); they type its envelopes */
+  events: readonly C[];
+}
+
+/**
+ * Typed consumption: `consume({ durable, filterSubject: 'events.loans.>', events: [LoanCreated, LoanClosed],
+ * handler: (e) => … })`; `e` is a union discriminated by `e.type`, so `e.type === LoanCreated.subject`
+ * narrows `e.data`. One event at a time.
+ */
+export interface TypedSingleConsumeOptions<C extends EventContract> extends TypedCommonConsumeOptions<C> {
+  handler: (event: EnvelopeOf<C>) => Promise<void>;
+  batchHandler?: never;
+}
+
+/** Typed consumption in batches (as BatchConsumeOptions). */
+export interface TypedBatchConsumeOptions<C extends EventContract> extends TypedCommonConsumeOptions<C> {
+  batchHandler: (events: EnvelopeOf<C>[]) => Promise<void>;
+  /** largest batch; default {@link DEFAULT_MAX_BATCH} */
+  maxBatch?: number;
+  handler?: never;
+}
+
+export type TypedConsumeOptions<C extends EventContract> = TypedSingleConsumeOptions<C> | TypedBatchConsumeOptions<C>;
+
 /**
  * Durable JetStream pull consumers. A message is acked only after its handler succeeded; a failure is
  * retried with back-off. Handlers must be idempotent (JetStream delivers at least once).
@@ -53,7 +83,11 @@ export class EventConsumerService implements OnApplicationShutdown {
 
   constructor(private readonly nats: NatsConnectionProvider) {}
 
-  async consume(opts: ConsumeOptions): Promise<void> {
+  consume<C extends EventContract>(opts: TypedConsumeOptions<C>): Promise<void>;
+  /** @deprecated untyped: pass `events` (event contracts from `@app/contracts`) instead of `subjects` */
+  consume(opts: ConsumeOptions): Promise<void>;
+  async consume(opts: ConsumeOptions | TypedConsumeOptions<EventContract>): Promise<void> {
+    const subjects = 'events' in opts ? opts.events.map((e) => e.subject) : opts.subjects;
     const nc = await this.nats.get();
     await ensureEventStream(nc);
     const jsm = await nc.jetstreamManager();
@@ -74,11 +108,12 @@ export class EventConsumerService implements OnApplicationShutdown {
     const consumer = await nc.jetstream().consumers.get(EVENT_STREAM, opts.durable);
     // callback mode: messages are handed over as they are parsed, so the batcher sees every message
     // that has arrived and can take them all at once; a single-event handler is a batch of one
-    const single = opts.handler;
+    // the typed handlers take what the untyped ones take (envelopes of the subjects filtered for)
+    const single = opts.handler as ((event: EventEnvelope) => Promise<void>) | undefined;
     const batcher = new EventBatcher({
-      subjects: opts.subjects,
-      maxBatch: single ? 1 : (opts.maxBatch ?? DEFAULT_MAX_BATCH),
-      handler: single ? (events) => single(events[0]) : opts.batchHandler,
+      subjects,
+      maxBatch: single ? 1 : (('maxBatch' in opts ? opts.maxBatch : undefined) ?? DEFAULT_MAX_BATCH),
+      handler: single ? (events) => single(events[0]) : (opts.batchHandler as (events: EventEnvelope[]) => Promise<void>),
       logger: this.logger,
     });
     this.batchers.push(batcher);

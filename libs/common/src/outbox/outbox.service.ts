@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope } from '@app/contracts';
+import type { DataOf, EventContract, EventEnvelope, SubjectOf } from '@app/contracts';
 import { EntityManager } from 'typeorm';
 import { executeWithCommit } from '../persistence/prepared-statements';
 import { requestContext } from '../logging/request-context';
@@ -14,7 +14,12 @@ export class OutboxService {
 
   constructor(@Inject(OUTBOX_SOURCE) private readonly source: string) {}
 
-  async add<T>(manager: EntityManager, subject: string, data: T, occurredAt = new Date()): Promise<EventEnvelope<T>> {
+  /** `outbox.add(m, LoanCreated, data)`: the data is checked against the event contract. */
+  add<C extends EventContract>(manager: EntityManager, event: C, data: DataOf<C>, occurredAt?: Date): Promise<EventEnvelope<DataOf<C>, SubjectOf<C>>>;
+  /** @deprecated untyped: pass an event contract from `@app/contracts` instead of its subject */
+  add<T>(manager: EntityManager, subject: string, data: T, occurredAt?: Date): Promise<EventEnvelope<T>>;
+  async add<T>(manager: EntityManager, target: string | EventContract, data: T, occurredAt = new Date()): Promise<EventEnvelope<T>> {
+    const subject = typeof target === 'string' ? target : target.subject;
     const envelope: EventEnvelope<T> = {
       id: randomUUID(),
       type: subject,

@@ -6,8 +6,10 @@ export interface ServiceDatabaseOptions {
   url: string;
   /** the PostgreSQL schema this service owns; nothing else writes to it */
   schema: string;
+  /* eslint-disable @typescript-eslint/no-unsafe-function-type -- TypeORM types entity and migration classes as Function */
   entities: MixedList<Function | string | EntitySchema>;
   migrations: MixedList<Function | string>;
+  /* eslint-enable @typescript-eslint/no-unsafe-function-type */
   poolSize?: number;
   /** run pending migrations at boot (default true) */
   migrate?: boolean;

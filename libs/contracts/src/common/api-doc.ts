@@ -22,7 +22,7 @@ import type { ApiPropertyOptions } from '@nestjs/swagger';
  * document (`apps/gateway/src/http/api-docs.ts`), which gives the same document as decorating directly.
  *
  * Do not import anything from '@nestjs/swagger' at runtime in libs/contracts (`import type` only);
- * `apps/launcher/src/service-module-graph.spec.ts` fails when a non-gateway service loads it.
+ * `test/system/service-module-graph.system-spec.ts` fails when a non-gateway service loads it.
  */
 
 export type { ApiPropertyOptions };

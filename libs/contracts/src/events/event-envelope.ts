@@ -1,12 +1,14 @@
-import type { CirculationChannel } from '../loans/loan.dto';
+import type { CirculationChannel } from '../loans/circulation-channel';
+import type { EventContract } from '../contract';
 
 /**
  * Every domain event published to JetStream has this envelope. `id` is the outbox row id and the
  * JetStream message id, so a relay that publishes twice after a crash is de-duplicated by the stream.
  */
-export interface EventEnvelope<T = unknown> {
+export interface EventEnvelope<T = unknown, S extends string = string> {
   id: string;
-  type: string;
+  /** the event's subject */
+  type: S;
   source: string;
   occurredAt: string;
   correlationId?: string;
@@ -35,4 +37,15 @@ export interface PatronEventData {
   agency: string;
   barcode: string;
   blocks?: string[];
+}
+
+/**
+ * The envelope of one of the events `C` (a union of event contracts): a union discriminated by
+ * `type`, so `if (e.type === LoanCreated.subject)` narrows `e.data` to LoanCreated's data.
+ */
+export type EnvelopeOf<C> = C extends EventContract<infer S, infer D> ? EventEnvelope<D, S> : never;
+
+/** Type guard: `e` is an envelope of event `contract`. */
+export function isEvent<C extends EventContract>(contract: C, e: EventEnvelope): e is EnvelopeOf<C> {
+  return e.type === contract.subject;
 }

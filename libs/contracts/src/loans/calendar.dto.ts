@@ -173,3 +173,13 @@ export interface CalendarView {
   /** closures and holidays that apply to the branch, from today on */
   closures: ClosureView[];
 }
+
+/** Caches every loans replica keeps (loans.cache-invalidated.v1). */
+export type CacheTopic = 'rules' | 'calendars' | 'branches';
+
+/** The broadcast that tells the other loans replicas to drop a cache. */
+export interface CacheInvalidatedData {
+  topic: CacheTopic;
+  /** the replica that sent it (it already dropped its own cache) */
+  from: string;
+}

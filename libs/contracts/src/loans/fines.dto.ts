@@ -4,7 +4,8 @@ import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLen
 import { ItemRefDto } from '../catalog/catalog.dto';
 import { BRANCH_CODE_PATTERN } from '../common/identity';
 import { PatronRefDto } from '../patrons/patron.dto';
-import { CirculationChannel, CirculationChannels, LoanView } from './loan.dto';
+import { CirculationChannel, CirculationChannels } from './circulation-channel';
+import type { LoanView } from './loan.dto';
 import { LongPageQueryDto } from '../common/page.dto';
 import { NestedRef } from '../common/nested-ref.decorator';
 

@@ -4,7 +4,7 @@ import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min
 import { ItemRefDto } from '../catalog/catalog.dto';
 import { BARCODE_PATTERN, BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
 import { PatronRefDto, PLAIN_DATE_PATTERN } from '../patrons/patron.dto';
-import { CirculationChannel, CirculationChannels } from './loan.dto';
+import { CirculationChannel, CirculationChannels } from './circulation-channel';
 import { LongPageQueryDto } from '../common/page.dto';
 import { NestedRef } from '../common/nested-ref.decorator';
 

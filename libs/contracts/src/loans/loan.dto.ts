@@ -6,10 +6,8 @@ import { PatronRefDto } from '../patrons/patron.dto';
 import type { CheckinHoldInfo } from './holds.dto';
 import { LongPageQueryDto } from '../common/page.dto';
 import { NestedRef } from '../common/nested-ref.decorator';
+import { CirculationChannel, CirculationChannels } from './circulation-channel';
 
-/** Where a transaction came from: staff desk, SIP2 kiosk/locker, O2O delivery, NCIP partner. */
-export const CirculationChannels = ['desk', 'sip2', 'o2o', 'ncip', 'api'] as const;
-export type CirculationChannel = (typeof CirculationChannels)[number];
 
 export class CheckoutDto {
   @NestedRef(PatronRefDto)

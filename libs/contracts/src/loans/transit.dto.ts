@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '../common/api-doc';
 import { IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
 import { ItemRefDto, ItemType, ItemTypes } from '../catalog/catalog.dto';
 import { BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
-import { CirculationChannel, CirculationChannels } from './loan.dto';
+import { CirculationChannel, CirculationChannels } from './circulation-channel';
 import { LongPageQueryDto } from '../common/page.dto';
 import { NestedRef } from '../common/nested-ref.decorator';
 

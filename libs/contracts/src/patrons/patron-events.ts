@@ -1,7 +1,7 @@
 import type { PatronEventData } from '../events/event-envelope';
 import type { PatronBlockKind, PatronStatus, PatronType } from './patron.dto';
 
-/** Data of `EventSubjects.patronCreated` / `patronUpdated`: the patron's circulation-relevant state. */
+/** Data of `PatronCreated` / `PatronUpdated`: the patron's circulation-relevant state. */
 export interface PatronChangedEventData extends PatronEventData {
   patronType: PatronType;
   homeBranch: string;
@@ -12,7 +12,7 @@ export interface PatronChangedEventData extends PatronEventData {
   pinChanged?: boolean;
 }
 
-/** Data of `EventSubjects.patronBlocked`: sent when a block is set *or* lifted (see `active`). */
+/** Data of `PatronBlocked`: sent when a block is set *or* lifted (see `active`). */
 export interface PatronBlockEventData extends PatronEventData {
   block: PatronBlockKind;
   active: boolean;

@@ -1,3 +1,2 @@
-export * from './sip2.subjects';
 export * from './sip2-terminal.dto';
 export * from './sip2-metrics.dto';

@@ -1,0 +1,2 @@
+export * from './secret-hasher';
+export * from './verified-secret-cache';

@@ -1,3 +1,0 @@
-export * from './api-key.dto';
-export * from './gateway-http.dto';
-export * from './sip2-http.dto';

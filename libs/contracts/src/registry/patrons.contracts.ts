@@ -1,0 +1,18 @@
+import { as, event, rpc } from '../contract';
+import type { Page } from '../common/page.dto';
+import type { PatronBlockEventData, PatronChangedEventData } from '../patrons/patron-events';
+import { CreatePatronDto, PatronRefDto, SearchPatronsDto, SetPatronBlockDto, UpdatePatronDto, VerifyPinDto } from '../patrons/patron.dto';
+import type { PatronView, VerifyPinResult } from '../patrons/patron.dto';
+
+/** patrons service: patron records, PINs, blocks. */
+export const PatronsCreate = rpc('patrons.create.v1', CreatePatronDto, as<PatronView>());
+export const PatronsUpdate = rpc('patrons.update.v1', UpdatePatronDto, as<PatronView>());
+export const PatronsGet = rpc('patrons.get.v1', PatronRefDto, as<PatronView>());
+export const PatronsSearch = rpc('patrons.search.v1', SearchPatronsDto, as<Page<PatronView>>());
+/** throttled after repeated failures */
+export const PatronsVerifyPin = rpc('patrons.verify-pin.v1', VerifyPinDto, as<VerifyPinResult>());
+export const PatronsSetBlock = rpc('patrons.set-block.v1', SetPatronBlockDto, as<PatronView>());
+
+export const PatronCreated = event('events.patrons.patron-created.v1', as<PatronChangedEventData>());
+export const PatronUpdated = event('events.patrons.patron-updated.v1', as<PatronChangedEventData>());
+export const PatronBlocked = event('events.patrons.patron-blocked.v1', as<PatronBlockEventData>());
