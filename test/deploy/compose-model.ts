@@ -39,16 +39,19 @@ export interface ComposeFile {
  * `${VAR-default}`, `${VAR:?error}`, `$VAR` and `$$` for a literal `$`. Applied to every string value.
  */
 export function interpolate(value: string, vars: Record<string, string | undefined>): string {
-  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])((?:[^{}]|\{[^{}]*\})*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, name, colon, op, arg, bare) => {
-    if (m === '$$') return '$';
-    if (bare) return vars[bare] ?? '';
-    const v = vars[name];
-    const unset = colon ? v === undefined || v === '' : v === undefined;
-    if (!op) return v ?? '';
-    if (op === '-') return unset ? interpolate(arg ?? '', vars) : v!;
-    if (unset) throw new Error(`required variable ${name} is not set: ${arg}`);
-    return v!;
-  });
+  return value.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])((?:[^{}]|\{[^{}]*\})*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (m, name, colon, op, arg, bare) => {
+      if (m === '$$') return '$';
+      if (bare) return vars[bare] ?? '';
+      const v = vars[name];
+      const unset = colon ? v === undefined || v === '' : v === undefined;
+      if (!op) return v ?? '';
+      if (op === '-') return unset ? interpolate(arg ?? '', vars) : v!;
+      if (unset) throw new Error(`required variable ${name} is not set: ${arg}`);
+      return v!;
+    },
+  );
 }
 
 function deepInterpolate<T>(node: T, vars: Record<string, string | undefined>): T {
@@ -61,8 +64,12 @@ function deepInterpolate<T>(node: T, vars: Record<string, string | undefined>): 
 }
 
 /** The compose file with YAML anchors/merge keys resolved and variables interpolated from `vars`. */
-export function loadCompose(vars: Record<string, string | undefined>, file = path.join(ROOT, 'docker-compose.yml')): ComposeFile {
-  const raw = parse(fs.readFileSync(file, 'utf8'), { merge: true, maxAliasCount: 1000 }) as ComposeFile & Record<string, unknown>;
+export function loadCompose(
+  vars: Record<string, string | undefined>,
+  file = path.join(ROOT, 'docker-compose.yml'),
+): ComposeFile {
+  const raw = parse(fs.readFileSync(file, 'utf8'), { merge: true, maxAliasCount: 1000 }) as ComposeFile &
+    Record<string, unknown>;
   for (const key of Object.keys(raw)) if (key.startsWith('x-')) delete raw[key];
   return deepInterpolate(raw, vars);
 }
@@ -109,7 +116,8 @@ export function startOrder(file: ComposeFile, names: string[]): string[] {
   const order: string[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (n: string, from?: string) => {
-    if (!names.includes(n)) throw new Error(`${from ?? '?'} depends on "${n}", which is not a service started with these profiles`);
+    if (!names.includes(n))
+      throw new Error(`${from ?? '?'} depends on "${n}", which is not a service started with these profiles`);
     if (state.get(n) === 'done') return;
     if (state.get(n) === 'visiting') throw new Error(`depends_on cycle through ${n}`);
     state.set(n, 'visiting');
@@ -130,7 +138,9 @@ export function containerPorts(svc: ComposeService): number[] {
 }
 
 /** The health check as an argv for exec (CMD) or a shell line (CMD-SHELL). */
-export function healthCommand(h: HealthCheck): { kind: 'exec'; argv: string[] } | { kind: 'shell'; line: string } | { kind: 'none' } {
+export function healthCommand(
+  h: HealthCheck,
+): { kind: 'exec'; argv: string[] } | { kind: 'shell'; line: string } | { kind: 'none' } {
   const t = h.test;
   if (typeof t === 'string') return { kind: 'shell', line: t };
   if (t[0] === 'NONE') return { kind: 'none' };
@@ -198,7 +208,8 @@ export function readDockerfile(file = path.join(ROOT, 'Dockerfile')): DockerStag
         stage.entrypoint = JSON.parse(args) as string[];
         break;
       case 'ENV':
-        for (const m of args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S+)/g)) stage.env[m[1]] = m[2].replace(/^"(.*)"$/, '$1');
+        for (const m of args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S+)/g))
+          stage.env[m[1]] = m[2].replace(/^"(.*)"$/, '$1');
         break;
     }
   }

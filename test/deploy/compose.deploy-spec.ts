@@ -3,6 +3,7 @@
 // PostgreSQL and nats-server, ports a container would own mapped to free local ports), each health check
 // runs as written, and a checkout goes through the gateway. Where `docker info` works, the same file is
 // also built and started for real. Uses the compiled dist/ (npm test builds first), as the image does.
+/* eslint-disable @typescript-eslint/no-require-imports -- the compiled dist/ is loaded at run time, as the image runs it */
 import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -42,7 +43,8 @@ function composeVars(): Record<string, string> {
   vars.POSTGRES_PASSWORD = 'compose-proof-pg';
   // any other secret the file requires (${X:?...}) gets random data, as an operator's .env would
   const raw = fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
-  for (const m of raw.matchAll(/\$\{([A-Z0-9_]+):\?/g)) vars[m[1]] ??= 'compose-proof-' + m[1].toLowerCase() + '-' + Math.random().toString(36).slice(2);
+  for (const m of raw.matchAll(/\$\{([A-Z0-9_]+):\?/g))
+    vars[m[1]] ??= 'compose-proof-' + m[1].toLowerCase() + '-' + Math.random().toString(36).slice(2);
   return vars;
 }
 
@@ -70,9 +72,14 @@ function appOf(command: string[] | string | undefined): string {
 }
 
 /** one run of a health check (async: the services' log pipes keep draining while it runs) */
-function runHealthCheck(test: ReturnType<typeof healthCommand>, env: NodeJS.ProcessEnv, rewrite: (s: string) => string): Promise<{ ok: boolean; out: string }> {
+function runHealthCheck(
+  test: ReturnType<typeof healthCommand>,
+  env: NodeJS.ProcessEnv,
+  rewrite: (s: string) => string,
+): Promise<{ ok: boolean; out: string }> {
   if (test.kind === 'none') return Promise.resolve({ ok: true, out: '' });
-  const [cmd, args] = test.kind === 'exec' ? [test.argv[0], test.argv.slice(1).map(rewrite)] : ['sh', ['-c', rewrite(test.line)]];
+  const [cmd, args] =
+    test.kind === 'exec' ? [test.argv[0], test.argv.slice(1).map(rewrite)] : ['sh', ['-c', rewrite(test.line)]];
   return new Promise((resolve) => {
     let out = '';
     // generous next to compose's `timeout`: node's own start takes seconds on a busy 2-core machine
@@ -84,7 +91,11 @@ function runHealthCheck(test: ReturnType<typeof healthCommand>, env: NodeJS.Proc
   });
 }
 
-async function waitHealthy(name: string, check: () => Promise<{ ok: boolean; out: string }>, deadline: number): Promise<void> {
+async function waitHealthy(
+  name: string,
+  check: () => Promise<{ ok: boolean; out: string }>,
+  deadline: number,
+): Promise<void> {
   let last = '';
   while (Date.now() < deadline) {
     const r = await check();
@@ -104,7 +115,19 @@ describe('docker-compose.yml, proven without a container engine', () => {
   const finalStage = stages[stages.length - 1];
 
   it('has only well-formed services, and depends_on points at services that exist, without cycles', () => {
-    expect(names).toEqual(expect.arrayContaining(['postgres', 'nats', 'catalog', 'patrons', 'loans', 'delivery', 'federation', 'sip2', 'gateway']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'postgres',
+        'nats',
+        'catalog',
+        'patrons',
+        'loans',
+        'delivery',
+        'federation',
+        'sip2',
+        'gateway',
+      ]),
+    );
     const order = startOrder(file, names);
     log(`default profile start order: ${order.join(' → ')}`);
     for (const profile of [['production'], ['monitoring'], ['production', 'monitoring']]) {
@@ -114,7 +137,8 @@ describe('docker-compose.yml, proven without a container engine', () => {
     for (const n of Object.keys(file.services)) {
       for (const [dep, cond] of Object.entries(dependsOn(file.services[n]))) {
         // service_healthy needs a health check on the target, else the dependant never starts
-        if (cond === 'service_healthy') expect({ n, dep, healthcheck: !!file.services[dep].healthcheck }).toEqual({ n, dep, healthcheck: true });
+        if (cond === 'service_healthy')
+          expect({ n, dep, healthcheck: !!file.services[dep].healthcheck }).toEqual({ n, dep, healthcheck: true });
       }
     }
   });
@@ -123,7 +147,8 @@ describe('docker-compose.yml, proven without a container engine', () => {
     for (const n of apps) {
       const env = serviceEnvironment(file.services[n]);
       const deps = Object.keys(dependsOn(file.services[n]));
-      if (env.DATABASE_URL) expect({ n, deps }).toEqual({ n, deps: expect.arrayContaining([new URL(env.DATABASE_URL).hostname]) });
+      if (env.DATABASE_URL)
+        expect({ n, deps }).toEqual({ n, deps: expect.arrayContaining([new URL(env.DATABASE_URL).hostname]) });
       if (env.NATS_URL) {
         const hosts = env.NATS_URL.split(',').map((u) => new URL(u).hostname);
         expect({ n, natsHostInDeps: hosts.some((h) => deps.includes(h)) }).toEqual({ n, natsHostInDeps: true });
@@ -132,7 +157,9 @@ describe('docker-compose.yml, proven without a container engine', () => {
   });
 
   it('sets every variable each service requires, with values its env DTO accepts', () => {
-    const { loadConfig } = require(path.join(DIST, 'libs/common/src/config/load-config.js')) as typeof import('../../libs/common/src/config/load-config');
+    const { loadConfig } = require(
+      path.join(DIST, 'libs/common/src/config/load-config.js'),
+    ) as typeof import('../../libs/common/src/config/load-config');
     for (const n of apps) {
       const app = appOf(file.services[n].command);
       const cls = envClassOf(app);
@@ -150,7 +177,9 @@ describe('docker-compose.yml, proven without a container engine', () => {
       const svc = file.services[n];
       const env = serviceEnvironment(svc);
       const listens = !svc.build ? undefined : LISTEN_PORT_VARS.filter((v) => env[v]).map((v) => Number(env[v]));
-      if (listens) for (const p of containerPorts(svc)) expect({ n, port: p, listens: listens.includes(p) }).toEqual({ n, port: p, listens: true });
+      if (listens)
+        for (const p of containerPorts(svc))
+          expect({ n, port: p, listens: listens.includes(p) }).toEqual({ n, port: p, listens: true });
       for (const p of svc.ports ?? []) {
         const parts = String(p).split(':');
         if (parts.length > 1) hostPorts.push(parts[parts.length - 2]);
@@ -168,7 +197,8 @@ describe('docker-compose.yml, proven without a container engine', () => {
       expect({ n, image, known: !!tools }).toEqual({ n, image, known: true });
       const test = healthCommand(svc.healthcheck);
       const program = test.kind === 'exec' ? test.argv[0] : test.kind === 'shell' ? 'sh' : undefined;
-      if (program) expect({ n, image, program, inImage: tools!.includes(program) }).toEqual({ n, image, program, inImage: true });
+      if (program)
+        expect({ n, image, program, inImage: tools!.includes(program) }).toEqual({ n, image, program, inImage: true });
     }
   });
 
@@ -180,7 +210,8 @@ describe('docker-compose.yml, proven without a container engine', () => {
           expect(stageNames).toContain(c.from);
           continue;
         }
-        for (const src of c.sources) expect({ src, exists: fs.existsSync(path.join(ROOT, src)) }).toEqual({ src, exists: true });
+        for (const src of c.sources)
+          expect({ src, exists: fs.existsSync(path.join(ROOT, src)) }).toEqual({ src, exists: true });
       }
     }
     // the final stage copies dist/ from the build stage; its entry point and the health check are in dist
@@ -188,17 +219,28 @@ describe('docker-compose.yml, proven without a container engine', () => {
     expect(entry[0]).toBe('node');
     expect(fs.existsSync(path.join(ROOT, entry[1]))).toBe(true);
     expect(fs.existsSync(path.join(DIST, 'apps/launcher/src/healthcheck.js'))).toBe(true);
-    for (const n of apps) expect(fs.existsSync(path.join(DIST, 'apps', appOf(file.services[n].command), 'src/main.js'))).toBe(true);
+    for (const n of apps)
+      expect(fs.existsSync(path.join(DIST, 'apps', appOf(file.services[n].command), 'src/main.js'))).toBe(true);
     // the build context leaves host artefacts out (node_modules may be a symlink, .data a PostgreSQL cluster)
-    const ignored = fs.readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ignored = fs
+      .readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', '.data', 'dist']));
   });
 
   it('has NATS configurations nats-server accepts', () => {
     const natsServer = ['/usr/sbin/nats-server', '/usr/bin/nats-server'].find((p) => fs.existsSync(p)) ?? 'nats-server';
     for (const conf of fs.readdirSync(path.join(ROOT, 'deploy/nats'))) {
-      const res = spawnSync(natsServer, ['-c', path.join(ROOT, 'deploy/nats', conf), '-t'], { env: { ...process.env, NATS_SERVER_NAME: 'nats' }, encoding: 'utf8' });
-      expect({ conf, out: (res.stdout + res.stderr).trim(), status: res.status }).toEqual({ conf, out: expect.stringContaining('valid'), status: 0 });
+      const res = spawnSync(natsServer, ['-c', path.join(ROOT, 'deploy/nats', conf), '-t'], {
+        env: { ...process.env, NATS_SERVER_NAME: 'nats' },
+        encoding: 'utf8',
+      });
+      expect({ conf, out: (res.stdout + res.stderr).trim(), status: res.status }).toEqual({
+        conf,
+        out: expect.stringContaining('valid'),
+        status: 0,
+      });
     }
   });
 
@@ -220,14 +262,21 @@ describe('docker-compose.yml, proven without a container engine', () => {
       const pgEnv = serviceEnvironment(file.services.postgres);
       const admin = new Client({ connectionString: infra.databaseUrl });
       await admin.connect();
-      await admin.query(`create role "${pgEnv.POSTGRES_USER}" login superuser password '${pgEnv.POSTGRES_PASSWORD.replace(/'/g, "''")}'`);
+      await admin.query(
+        `create role "${pgEnv.POSTGRES_USER}" login superuser password '${pgEnv.POSTGRES_PASSWORD.replace(/'/g, "''")}'`,
+      );
       await admin.end();
       const pgLocal = `127.0.0.1:${pgPort}`;
       const natsLocal = `127.0.0.1:${natsPort}`;
-      const mapHosts = (v: string) => v.replace(/@postgres:5432\//g, `@${pgLocal}/`).replace(/nats:\/\/nats:4222/g, `nats://${natsLocal}`);
+      const mapHosts = (v: string) =>
+        v.replace(/@postgres:5432\//g, `@${pgLocal}/`).replace(/nats:\/\/nats:4222/g, `nats://${natsLocal}`);
 
       for (const n of apps) {
-        const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.tmpdir(), ...finalStage.env };
+        const env: Record<string, string> = {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          HOME: os.tmpdir(),
+          ...finalStage.env,
+        };
         for (const [k, v] of Object.entries(serviceEnvironment(file.services[n]))) env[k] = mapHosts(v);
         const ports = await findFreePorts(LISTEN_PORT_VARS.length);
         LISTEN_PORT_VARS.forEach((v, i) => env[v] && (env[v] = String(ports[i])));
@@ -261,10 +310,19 @@ describe('docker-compose.yml, proven without a container engine', () => {
       // the infrastructure's own checks, against the local servers (the container's 127.0.0.1 is the server)
       const pgCheck = healthCommand(file.services.postgres.healthcheck!);
       const pgUrl = new URL(infra.databaseUrl);
-      await waitHealthy('postgres', () => runHealthCheck(pgCheck, { ...process.env, PGHOST: '127.0.0.1', PGPORT: pgUrl.port }, (s) => s), deadline);
+      await waitHealthy(
+        'postgres',
+        () => runHealthCheck(pgCheck, { ...process.env, PGHOST: '127.0.0.1', PGPORT: pgUrl.port }, (s) => s),
+        deadline,
+      );
       healthy.add('postgres');
       const natsCheck = healthCommand(file.services.nats.healthcheck!);
-      await waitHealthy('nats', () => runHealthCheck(natsCheck, process.env, (s) => s.replace('127.0.0.1:8222', `127.0.0.1:${natsMonitorPort}`)), deadline);
+      await waitHealthy(
+        'nats',
+        () =>
+          runHealthCheck(natsCheck, process.env, (s) => s.replace('127.0.0.1:8222', `127.0.0.1:${natsMonitorPort}`)),
+        deadline,
+      );
       healthy.add('nats');
       log('postgres and nats pass their compose health checks (pg_isready, wget /healthz)');
 
@@ -273,7 +331,9 @@ describe('docker-compose.yml, proven without a container engine', () => {
       const pending = new Map<string, Promise<void>>();
       const startOne = async (n: string): Promise<void> => {
         const deps = dependsOn(file.services[n]);
-        await Promise.all(Object.keys(deps).map((d) => (INFRA.includes(d) ? Promise.resolve() : pending.get(d))));
+        await Promise.all(
+          Object.keys(deps).map((d) => (INFRA.includes(d) ? Promise.resolve() : (pending.get(d) ?? Promise.resolve()))),
+        );
         for (const [d, cond] of Object.entries(deps)) if (cond === 'service_healthy') expect(healthy.has(d)).toBe(true);
         const argv = [...entry, ...(file.services[n].command as string[])];
         const child = spawn(argv[0], argv.slice(1), { cwd: ROOT, env: localEnv[n], stdio: ['ignore', 'pipe', 'pipe'] });
@@ -281,10 +341,18 @@ describe('docker-compose.yml, proven without a container engine', () => {
         child.stderr!.on('data', (d: Buffer) => logFile.write(`[${n}] ${d}`));
         children.push({ name: n, child });
         const check = healthCommand(file.services[n].healthcheck!);
-        await waitHealthy(n, () => {
-          if (child.exitCode !== null) return Promise.resolve({ ok: false, out: `exited with ${child.exitCode} (log: ${path.join(dataDir, 'services.log')})` });
-          return runHealthCheck(check, localEnv[n], (s) => s);
-        }, deadline);
+        await waitHealthy(
+          n,
+          () => {
+            if (child.exitCode !== null)
+              return Promise.resolve({
+                ok: false,
+                out: `exited with ${child.exitCode} (log: ${path.join(dataDir, 'services.log')})`,
+              });
+            return runHealthCheck(check, localEnv[n], (s) => s);
+          },
+          deadline,
+        );
         healthy.add(n);
         log(`${n}: started (${argv.slice(2).join(' ')}) and healthy by its own check`);
       };
@@ -310,8 +378,12 @@ describe('docker-compose.yml, proven without a container engine', () => {
 
     it('takes a checkout through the gateway with the bootstrap key from the env file', async () => {
       require('reflect-metadata');
-      const { DemoSeeder } = require(path.join(DIST, 'apps/launcher/src/demo-seeder.js')) as typeof import('../../apps/launcher/src/demo-seeder');
-      const { createStandaloneRpcClient } = require(path.join(DIST, 'libs/common/src/index.js')) as typeof import('../../libs/common/src');
+      const { DemoSeeder } = require(
+        path.join(DIST, 'libs/suite/src/demo-seeder.js'),
+      ) as typeof import('../../libs/suite/src/demo-seeder');
+      const { createStandaloneRpcClient } = require(
+        path.join(DIST, 'libs/common/src/index.js'),
+      ) as typeof import('../../libs/common/src');
       const { client, close } = createStandaloneRpcClient(localEnv.gateway.NATS_URL!, 'compose-proof', 10_000);
       try {
         await new DemoSeeder(client, () => undefined).seed();
@@ -323,7 +395,11 @@ describe('docker-compose.yml, proven without a container engine', () => {
       const res = await fetch(`${gw}/api/circulation/checkout`, {
         method: 'POST',
         headers: { authorization: `Bearer ${vars.BOOTSTRAP_API_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ patron: { agency: KSL, barcode: 'P0000001' }, item: { agency: KSL, barcode: 'B0000001' }, branch: 'KSL-MAIN' }),
+        body: JSON.stringify({
+          patron: { agency: KSL, barcode: 'P0000001' },
+          item: { agency: KSL, barcode: 'B0000001' },
+          branch: 'KSL-MAIN',
+        }),
       });
       const body = (await res.json()) as { loan?: { dueDate: string } };
       expect(res.status).toBe(201);
@@ -338,7 +414,14 @@ describe('docker-compose.yml, proven without a container engine', () => {
       const code = await new Promise<number | null>((resolve, reject) => {
         const child = spawn('bash', [path.join(ROOT, 'scripts/restore-drill.sh')], {
           cwd: ROOT,
-          env: { ...process.env, SOURCE_DATABASE_URL: infra.databaseUrl, DRILL_EXPECT_ON_LOAN: 'B0000001', DRILL_ITEM: 'B0000002', DRILL_TIMEOUT_SECONDS: '420', TMPDIR: dataDir },
+          env: {
+            ...process.env,
+            SOURCE_DATABASE_URL: infra.databaseUrl,
+            DRILL_EXPECT_ON_LOAN: 'B0000001',
+            DRILL_ITEM: 'B0000002',
+            DRILL_TIMEOUT_SECONDS: '420',
+            TMPDIR: dataDir,
+          },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         child.stdout!.on('data', (d: Buffer) => out.push(String(d)));
@@ -355,12 +438,24 @@ describe('docker-compose.yml, proven without a container engine', () => {
   it('builds and starts the stack for real where a container engine works (skipped otherwise)', () => {
     const info = spawnSync('docker', ['info'], { encoding: 'utf8', timeout: 20_000 });
     if (info.status !== 0) {
-      log('container engine: `docker info` failed here, so the image build and `docker-compose up` were skipped (the local-process proof above stands in)');
+      log(
+        'container engine: `docker info` failed here, so the image build and `docker-compose up` were skipped (the local-process proof above stands in)',
+      );
       return;
     }
     const envFile = path.join(os.tmpdir(), `compose-proof-${process.pid}.env`);
-    fs.writeFileSync(envFile, Object.entries(vars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
-    const compose = (args: string[], timeout = 900_000) => spawnSync('docker-compose', ['--env-file', envFile, '-p', `proof${process.pid}`, ...args], { cwd: ROOT, encoding: 'utf8', timeout });
+    fs.writeFileSync(
+      envFile,
+      Object.entries(vars)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n') + '\n',
+    );
+    const compose = (args: string[], timeout = 900_000) =>
+      spawnSync('docker-compose', ['--env-file', envFile, '-p', `proof${process.pid}`, ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout,
+      });
     try {
       const build = compose(['build']);
       expect(build.status).toBe(0);

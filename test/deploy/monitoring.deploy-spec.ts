@@ -98,19 +98,40 @@ describe('monitoring profile files', () => {
     }
     expect(prometheus.rule_files).toEqual(['/etc/prometheus/alerts.yml']);
     const mounts = (compose.services.prometheus.volumes ?? []).map(String);
-    expect(mounts).toEqual(expect.arrayContaining(['./deploy/monitoring/prometheus.yml:/etc/prometheus/prometheus.yml:ro', './deploy/monitoring/alerts.yml:/etc/prometheus/alerts.yml:ro']));
+    expect(mounts).toEqual(
+      expect.arrayContaining([
+        './deploy/monitoring/prometheus.yml:/etc/prometheus/prometheus.yml:ro',
+        './deploy/monitoring/alerts.yml:/etc/prometheus/alerts.yml:ro',
+      ]),
+    );
   });
 
   it('has the alerts the operators asked for, each with a severity, a summary and a runbook section that exists', () => {
-    const rules = alerts.groups.flatMap((g: { rules: unknown[] }) => g.rules) as { alert: string; expr: string; for: string; labels: { severity: string }; annotations: { summary: string; runbook: string } }[];
+    const rules = alerts.groups.flatMap((g: { rules: unknown[] }) => g.rules) as {
+      alert: string;
+      expr: string;
+      for: string;
+      labels: { severity: string };
+      annotations: { summary: string; runbook: string };
+    }[];
     const names = rules.map((r) => r.alert);
-    expect(names).toEqual(expect.arrayContaining(['ServiceDown', 'OutboxBacklogGrowing', 'ConsumerLag', 'Sip2ErrorRate', 'LockerOffline']));
+    expect(names).toEqual(
+      expect.arrayContaining(['ServiceDown', 'OutboxBacklogGrowing', 'ConsumerLag', 'Sip2ErrorRate', 'LockerOffline']),
+    );
     const runbook = fs.readFileSync(path.join(ROOT, 'docs/operations.md'), 'utf8');
     for (const r of rules) {
-      expect({ alert: r.alert, severity: ['page', 'ticket'].includes(r.labels.severity), for: /^\d+[smh]$/.test(r.for) }).toEqual({ alert: r.alert, severity: true, for: true });
+      expect({
+        alert: r.alert,
+        severity: ['page', 'ticket'].includes(r.labels.severity),
+        for: /^\d+[smh]$/.test(r.for),
+      }).toEqual({ alert: r.alert, severity: true, for: true });
       expect(r.annotations.summary.length).toBeGreaterThan(10);
       const anchor = r.annotations.runbook.split('#')[1];
-      expect({ alert: r.alert, anchor, inRunbook: runbook.includes(`<a id="${anchor}"></a>`) }).toEqual({ alert: r.alert, anchor, inRunbook: true });
+      expect({ alert: r.alert, anchor, inRunbook: runbook.includes(`<a id="${anchor}"></a>`) }).toEqual({
+        alert: r.alert,
+        anchor,
+        inRunbook: true,
+      });
     }
   });
 
@@ -121,23 +142,34 @@ describe('monitoring profile files', () => {
     ];
     const referenced = new Set(exprs.flatMap(metricNames));
     expect(referenced.size).toBeGreaterThan(8);
-    const unknown = [...referenced].filter((n) => !registered(n, code) && !PENDING[n.replace(/_(bucket|sum|count)$/, '')]);
+    const unknown = [...referenced].filter(
+      (n) => !registered(n, code) && !PENDING[n.replace(/_(bucket|sum|count)$/, '')],
+    );
     expect(unknown).toEqual([]);
     const pending = [...referenced].filter((n) => !registered(n, code));
     log(`metrics referenced: ${referenced.size}; registered in the code: ${referenced.size - pending.length}`);
-    for (const n of pending) log(`not registered by this build yet: ${n} (comes with ${PENDING[n.replace(/_(bucket|sum|count)$/, '')]})`);
+    for (const n of pending)
+      log(`not registered by this build yet: ${n} (comes with ${PENDING[n.replace(/_(bucket|sum|count)$/, '')]})`);
   });
 
   it('parses PromQL metric names correctly', () => {
-    expect(metricNames('sum(rate(sip2_messages_total{outcome="error"}[5m])) / sum(rate(sip2_messages_total[5m])) > 0.05')).toEqual(['sip2_messages_total']);
-    expect(metricNames('histogram_quantile(0.95, sum by (le, subject) (rate(nats_request_duration_seconds_bucket[5m])))')).toEqual(['nats_request_duration_seconds_bucket']);
-    expect(metricNames('absent(up{job="circulation", service="loans"}) or outbox_backlog_events > 100')).toEqual(['up', 'outbox_backlog_events']);
+    expect(
+      metricNames('sum(rate(sip2_messages_total{outcome="error"}[5m])) / sum(rate(sip2_messages_total[5m])) > 0.05'),
+    ).toEqual(['sip2_messages_total']);
+    expect(
+      metricNames('histogram_quantile(0.95, sum by (le, subject) (rate(nats_request_duration_seconds_bucket[5m])))'),
+    ).toEqual(['nats_request_duration_seconds_bucket']);
+    expect(metricNames('absent(up{job="circulation", service="loans"}) or outbox_backlog_events > 100')).toEqual([
+      'up',
+      'outbox_backlog_events',
+    ]);
   });
 
   it('provisions Grafana with the Prometheus datasource and the dashboard folder the compose file mounts', () => {
     const ds = parse(fs.readFileSync(path.join(MON, 'grafana/provisioning/datasources/prometheus.yml'), 'utf8'));
     expect(ds.datasources[0]).toMatchObject({ type: 'prometheus', uid: 'prometheus', url: 'http://prometheus:9090' });
-    const provider = parse(fs.readFileSync(path.join(MON, 'grafana/provisioning/dashboards/circulation.yml'), 'utf8')).providers[0];
+    const provider = parse(fs.readFileSync(path.join(MON, 'grafana/provisioning/dashboards/circulation.yml'), 'utf8'))
+      .providers[0];
     const mounts = (compose.services.grafana.volumes ?? []).map(String);
     expect(mounts).toContain(`./deploy/monitoring/grafana/dashboards:${provider.options.path}:ro`);
     for (const p of dashboard.panels) for (const t of p.targets) expect(t.datasource.uid).toBe('prometheus');

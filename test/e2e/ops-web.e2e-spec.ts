@@ -16,10 +16,17 @@ const KSL = 'CN-320583-1-KSL';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const shotsDir = process.env.OPS_SCREENSHOTS_DIR;
 
-async function api(p: string, key: string | null = env.apiKey, init: RequestInit = {}): Promise<{ status: number; body: any }> {
+async function api(
+  p: string,
+  key: string | null = env.apiKey,
+  init: RequestInit = {},
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${env.gatewayUrl}${p}`, {
     ...init,
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(init.body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...(init.body ? { 'content-type': 'application/json' } : {}),
+    },
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
@@ -61,18 +68,47 @@ describe('ops web page in headless Chromium (e2e)', () => {
   beforeAll(async () => {
     // activity to show: a desk checkout and return, and a kiosk that stays connected with a checkout and return
     const item = { agency: KSL, barcode: 'B0000020' };
-    const out = await api('/api/circulation/checkout', env.apiKey, { method: 'POST', body: JSON.stringify({ patron: { agency: KSL, barcode: 'P0000001' }, item, branch: 'KSL-MAIN' }) });
+    const out = await api('/api/circulation/checkout', env.apiKey, {
+      method: 'POST',
+      body: JSON.stringify({ patron: { agency: KSL, barcode: 'P0000001' }, item, branch: 'KSL-MAIN' }),
+    });
     expect(out.status).toBe(201);
-    expect((await api('/api/circulation/checkin', env.apiKey, { method: 'POST', body: JSON.stringify({ item, branch: 'KSL-MAIN' }) })).status).toBe(200);
+    expect(
+      (
+        await api('/api/circulation/checkin', env.apiKey, {
+          method: 'POST',
+          body: JSON.stringify({ item, branch: 'KSL-MAIN' }),
+        })
+      ).status,
+    ).toBe(200);
     kiosk = new Sip2Client({ host: '127.0.0.1', port: env.sip2Port, charset: 'utf-8', timeoutMs: 10_000 });
     await kiosk.connect();
-    expect((await kiosk.login('kiosk01', 'kiosk01-secret', 'KSL-MAIN')).response).toMatchObject({ code: '94', fixed: { ok: '1' } });
+    expect((await kiosk.login('kiosk01', 'kiosk01-secret', 'KSL-MAIN')).response).toMatchObject({
+      code: '94',
+      fixed: { ok: '1' },
+    });
     const now = formatSip2Date(new Date(), 'Asia/Shanghai', 'local');
     const co = await kiosk.send(
-      createMessage('11', { scRenewalPolicy: 'N', noBlock: 'N', transactionDate: now, nbDueDate: SIP2_BLANK_DATE }, { institutionId: KSL, patronIdentifier: 'P0000001', itemIdentifier: 'B0000021', terminalPassword: '', patronPassword: '1234' }),
+      createMessage(
+        '11',
+        { scRenewalPolicy: 'N', noBlock: 'N', transactionDate: now, nbDueDate: SIP2_BLANK_DATE },
+        {
+          institutionId: KSL,
+          patronIdentifier: 'P0000001',
+          itemIdentifier: 'B0000021',
+          terminalPassword: '',
+          patronPassword: '1234',
+        },
+      ),
     );
     expect(co.response).toMatchObject({ code: '12', fixed: { ok: '1' } });
-    const ci = await kiosk.send(createMessage('09', { noBlock: 'N', transactionDate: now, returnDate: now }, { currentLocation: 'KSL-MAIN', institutionId: KSL, itemIdentifier: 'B0000021', terminalPassword: '' }));
+    const ci = await kiosk.send(
+      createMessage(
+        '09',
+        { noBlock: 'N', transactionDate: now, returnDate: now },
+        { currentLocation: 'KSL-MAIN', institutionId: KSL, itemIdentifier: 'B0000021', terminalPassword: '' },
+      ),
+    );
     expect(ci.response).toMatchObject({ code: '10', fixed: { ok: '1' } });
 
     userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ops-chromium-'));
@@ -81,7 +117,16 @@ describe('ops web page in headless Chromium (e2e)', () => {
       userDataDir,
       headless: true,
       timeout: 120_000, // Chromium's start on a busy 2-core machine
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+      args: [
+        '--no-sandbox',
+        '--headless',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-dev-shm-usage',
+      ],
     });
     page = await browser.newPage();
     page.setDefaultTimeout(60_000);
@@ -117,7 +162,10 @@ describe('ops web page in headless Chromium (e2e)', () => {
     await page.waitForFunction("(document.getElementById('sign-in-error').textContent || '').length > 0");
     expect(await page.$eval('#sign-in-error', (e) => e.textContent)).toMatch(/refused/);
 
-    const staff = await api('/api/api-keys', env.apiKey, { method: 'POST', body: JSON.stringify({ name: 'ops-web-e2e-desk', role: 'staff' }) });
+    const staff = await api('/api/api-keys', env.apiKey, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'ops-web-e2e-desk', role: 'staff' }),
+    });
     expect(staff.status).toBe(201);
     await page.type('#api-key', staff.body.key);
     await page.click('#sign-in-form button[type="submit"]');
@@ -136,10 +184,15 @@ describe('ops web page in headless Chromium (e2e)', () => {
   it('shows the health of every service as /health reports it', async () => {
     await open('health');
     const { page: shown, api: reported } = await agree(
-      () => page.$$eval('[data-status]', (els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-status'), e.textContent]))),
+      () =>
+        page.$$eval('[data-status]', (els) =>
+          Object.fromEntries(els.map((e) => [e.getAttribute('data-status'), e.textContent])),
+        ),
       async () => {
         const h = (await api('/health')).body;
-        return Object.fromEntries(Object.entries(h.services as Record<string, { status: string }>).map(([k, v]) => [k, v.status]));
+        return Object.fromEntries(
+          Object.entries(h.services as Record<string, { status: string }>).map(([k, v]) => [k, v.status]),
+        );
       },
     );
     expect(shown).toEqual(reported);
@@ -156,21 +209,25 @@ describe('ops web page in headless Chromium (e2e)', () => {
     }
     expect(probe.status).toBe(200);
     const sums = async () => {
-      const rows = (await api(`/api/statistics/circulation?from=${session.today}&to=${session.today}`)).body.rows as { branch: string; channel: string; count: number }[];
+      const rows = (await api(`/api/statistics/circulation?from=${session.today}&to=${session.today}`)).body.rows as {
+        branch: string;
+        channel: string;
+        count: number;
+      }[];
       const cells: Record<string, number> = {};
-      for (const r of rows) cells[`${r.branch}|${r.channel}`] = (cells[`${r.branch}|${r.channel}`] ?? 0) + Number(r.count);
+      for (const r of rows)
+        cells[`${r.branch}|${r.channel}`] = (cells[`${r.branch}|${r.channel}`] ?? 0) + Number(r.count);
       return cells;
     };
-    const { page: shown, api: counted } = await agree(
-      async () => {
-        await open('today');
-        const keys = await page.$$eval('[data-value^="cell:"]', (els) => els.map((e) => e.getAttribute('data-value')!.slice(5)));
-        const out: Record<string, number> = {};
-        for (const k of keys) if ((await numberOf('cell:' + k)) > 0) out[k] = await numberOf('cell:' + k);
-        return out;
-      },
-      sums,
-    );
+    const { page: shown, api: counted } = await agree(async () => {
+      await open('today');
+      const keys = await page.$$eval('[data-value^="cell:"]', (els) =>
+        els.map((e) => e.getAttribute('data-value')!.slice(5)),
+      );
+      const out: Record<string, number> = {};
+      for (const k of keys) if ((await numberOf('cell:' + k)) > 0) out[k] = await numberOf('cell:' + k);
+      return out;
+    }, sums);
     expect(shown).toEqual(counted);
     expect(await numberOf('total')).toBe(Object.values(counted).reduce((a, b) => a + b, 0));
     expect(await page.$$eval('canvas[data-chart="drawn"]', (els) => els.length)).toBe(1);
@@ -191,7 +248,10 @@ describe('ops web page in headless Chromium (e2e)', () => {
     const { page: shown, api: counted } = await agree(
       async () => {
         await open('heatmap');
-        return { total: await numberOf('heat-total'), cells: await page.$$eval('[data-value^="heat:"]', (els) => els.map((e) => Number(e.textContent || 0))) };
+        return {
+          total: await numberOf('heat-total'),
+          cells: await page.$$eval('[data-value^="heat:"]', (els) => els.map((e) => Number(e.textContent || 0))),
+        };
       },
       async () => {
         const r = (await api(q)).body as { total: number; counts: number[][] };
@@ -217,11 +277,16 @@ describe('ops web page in headless Chromium (e2e)', () => {
     await page.waitForSelector('#view[data-view="annual"][data-state="ready"]');
     const { page: shown, api: counted } = await agree(
       async () => page.$$eval('[data-value^="branch:"]', (els) => els.map((e) => e.textContent!.replace(/,/g, ''))),
-      async () => ((await api(`/api/statistics/annual?year=${year}`)).body.branches.rows as Record<string, unknown>[]).flatMap((r) => [String(r.branch), String(r.count)]),
+      async () =>
+        ((await api(`/api/statistics/annual?year=${year}`)).body.branches.rows as Record<string, unknown>[]).flatMap(
+          (r) => [String(r.branch), String(r.count)],
+        ),
     );
     expect(shown).toEqual(counted);
     const annual = (await api(`/api/statistics/annual?year=${year}`)).body;
-    expect(await page.$$eval('[data-value^="annual:"][data-value$=":indicator"]', (els) => els.map((e) => e.textContent))).toEqual(annual.table.rows.map((r: { indicator: string }) => r.indicator));
+    expect(
+      await page.$$eval('[data-value^="annual:"][data-value$=":indicator"]', (els) => els.map((e) => e.textContent)),
+    ).toEqual(annual.table.rows.map((r: { indicator: string }) => r.indicator));
     expect(await page.$$eval('canvas[data-chart="drawn"]', (els) => els.length)).toBe(1);
     await shot('annual', true);
   });
@@ -232,7 +297,10 @@ describe('ops web page in headless Chromium (e2e)', () => {
         await open('sip2');
         return { open: await numberOf('sip2-open'), terminals: await numberOf('sip2-terminals') };
       },
-      async () => ({ open: (await api('/api/sip2/metrics')).body.connections.open, terminals: (await api('/api/sip2/terminals?limit=200')).body.total }),
+      async () => ({
+        open: (await api('/api/sip2/metrics')).body.connections.open,
+        terminals: (await api('/api/sip2/terminals?limit=200')).body.total,
+      }),
     );
     expect(shown).toEqual(reported);
     expect(shown.open).toBeGreaterThanOrEqual(1);
@@ -248,7 +316,8 @@ describe('ops web page in headless Chromium (e2e)', () => {
     } else {
       expect(probe.status).toBe(200);
       expect(await numberOf('lockers')).toBe(probe.body.length);
-      for (const l of probe.body as { code: string; compartments: unknown[] }[]) expect(await numberOf('compartments:' + l.code)).toBe(l.compartments.length);
+      for (const l of probe.body as { code: string; compartments: unknown[] }[])
+        expect(await numberOf('compartments:' + l.code)).toBe(l.compartments.length);
     }
     await shot('lockers');
   });
@@ -270,6 +339,10 @@ describe('ops web page in headless Chromium (e2e)', () => {
     await page.waitForSelector('#sign-in:not([hidden])');
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
     // refused keys (401/403) and absent services (404) show in the console as failed loads: expected
-    expect(consoleErrors.filter((e) => !/^Failed to load resource: the server responded with a status of (401|403|404)/.test(e))).toEqual([]);
+    expect(
+      consoleErrors.filter(
+        (e) => !/^Failed to load resource: the server responded with a status of (401|403|404)/.test(e),
+      ),
+    ).toEqual([]);
   });
 });

@@ -8,7 +8,8 @@ import type { GatewayRequest, GatewayResponse } from '../http/gateway-request';
 import { OpsAssetsService } from './ops-assets.service';
 
 // The page loads only its own files: no inline script or style, no other origin, no framing.
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 export interface OpsSessionView {
   name: string;
@@ -58,7 +59,9 @@ export class OpsSessionController {
   constructor(private readonly env: GatewayEnvDto) {}
 
   @Get('session')
-  @ApiOperation({ summary: 'Who this ops key is, the library time zone and today in it (the ops page signs in with it)' })
+  @ApiOperation({
+    summary: 'Who this ops key is, the library time zone and today in it (the ops page signs in with it)',
+  })
   @ApiOkResponse({ description: 'OpsSessionView' })
   session(@Req() req: GatewayRequest): OpsSessionView {
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: this.env.LIBRARY_TIMEZONE }).format(new Date());
