@@ -6,6 +6,7 @@ import { GatewayEnvDto } from './config/gateway-env.dto';
 import { GatewayModule } from './gateway.module';
 import { bodyParserErrorsMiddleware } from './http/body-parser-errors.middleware';
 import { correlationMiddleware } from './http/correlation.middleware';
+import { isNcipRequest, ncipBodyErrorsMiddleware } from './http/ncip-body.middleware';
 import { HttpExceptionsFilter } from './http/http-exception.filter';
 import { setupOpenApi } from './http/openapi';
 import { RequestContextInterceptor } from './http/request-context.interceptor';
@@ -25,6 +26,9 @@ export async function createGatewayApp(env: GatewayEnvDto): Promise<NestExpressA
   app.disable('x-powered-by');
   // order matters: correlation id + request log first, so even parser errors are logged and tagged
   app.use(correlationMiddleware(logger));
+  // NCIP partners post raw XML to /ncip with whatever Content-Type they use
+  app.useBodyParser('text', { type: (req: { url?: string; originalUrl?: string }) => isNcipRequest(req), limit: env.NCIP_BODY_LIMIT });
+  app.use(ncipBodyErrorsMiddleware());
   app.useBodyParser('json', { limit: env.BODY_LIMIT });
   app.use(bodyParserErrorsMiddleware());
   app.useGlobalPipes(createValidationPipe());

@@ -15,6 +15,8 @@ import { RecordsController } from './controllers/records.controller';
 import { CirculationRulesController } from './controllers/circulation-rules.controller';
 import { CalendarsController } from './controllers/calendars.controller';
 import { FinesController } from './controllers/fines.controller';
+import { FederationController } from './controllers/federation.controller';
+import { NcipController } from './controllers/ncip.controller';
 import { Sip2TerminalsController } from './controllers/sip2-terminals.controller';
 import { TransitsController } from './controllers/transits.controller';
 import { ApiKeyEntity } from './entities/api-key.entity';
@@ -57,6 +59,8 @@ export class GatewayModule {
         CirculationRulesController,
         CalendarsController,
         FinesController,
+        FederationController,
+        NcipController,
       ],
       providers: [
         ApiKeyRepository,

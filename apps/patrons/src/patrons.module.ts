@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { SecretHasher, ServiceCoreModule, VerifiedSecretCache } from '@app/common';
 import { PatronsEnvDto } from './config/patrons-env.dto';
 import { PatronsController } from './controllers/patrons.controller';
+import { PartnerCardsService } from './services/partner-cards.service';
 import { PatronEntity } from './entities/patron.entity';
 import { CreatePatronsSchema1764230400000 } from './migrations/1764230400000-create-patrons-schema';
 import { PatronRepository } from './repositories/patron.repository';
@@ -24,6 +25,7 @@ export class PatronsModule {
       ],
       controllers: [PatronsController],
       providers: [
+        PartnerCardsService,
         PatronRepository,
         PatronService,
         PinVerificationService,

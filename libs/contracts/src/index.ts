@@ -15,3 +15,4 @@ export * from './sip2';
 // for the gateway's OpenAPI document (the DTOs' decorators come from ./common/api-doc)
 export { apiDocRecords, documentedProperties } from './common/api-doc';
 export type { ApiDocRecord, ApiPropertyRecord, MappedTypeRecord } from './common/api-doc';
+export * from './federation';

@@ -1,4 +1,4 @@
-import type { BranchKind, CreatePatronDto, ItemType, PatronBlockKind } from '@app/contracts';
+import type { BranchKind, CreatePatronDto, ItemType, PatronBlockKind, UpsertPartnerDto, UpsertUnitDto } from '@app/contracts';
 
 /** The demo network documented in README: Kunshan Library with three branches and a 24-hour library. */
 export const KSL = 'CN-320583-1-KSL';
@@ -92,4 +92,34 @@ export const DEMO_ITEMS = DEMO_TITLES.map((t, i) => {
 export const DEMO_TERMINALS = [
   { login: 'kiosk01', password: 'kiosk01-secret', institutionId: KSL, location: 'KSL-MAIN', charset: 'utf-8' as const },
   { login: 'locker01', password: 'locker01-secret', institutionId: KSL, location: 'KSL-24H-SLGY', charset: 'gb18030' as const },
+];
+
+/** The partner 太仓市图书馆: its agreement with us and the NCIP key a partner developer can try at once (README). */
+export const DEMO_PARTNER_KEY = 'demo-partner-key';
+export const DEMO_PARTNER: UpsertPartnerDto = {
+  isil: TCL,
+  name: '太仓市图书馆',
+  aliases: ['TCL'],
+  branch: 'TCL-MAIN',
+  agreement: {
+    patronTypesAllowed: ['adult', 'senior', 'student'],
+    loanDays: 30,
+    maxItems: 5,
+    lendOurItems: true,
+    returnShippingPaidBy: 'borrower',
+    cardPrefix: 'TCL',
+    cardPattern: '^TCL\\d{7}$',
+    whenHomeDown: 'lend_with_limit',
+    offlineMaxItems: 1,
+  },
+  ncip: { namespaceStyle: 'prefixed', timeoutMs: 5000, retries: 2 },
+};
+
+/** The central-branch tree: 总馆 with its branches and 24-hour library; 太仓's central library. */
+export const DEMO_UNITS: UpsertUnitDto[] = [
+  { code: 'KSL-MAIN', agency: KSL, name: '总馆', kind: 'central' },
+  { code: 'KSL-ZS', agency: KSL, name: '周市分馆', kind: 'branch', parent: 'KSL-MAIN' },
+  { code: 'KSL-HQ', agency: KSL, name: '花桥分馆', kind: 'branch', parent: 'KSL-MAIN' },
+  { code: 'KSL-24H-SLGY', agency: KSL, name: '森林公园24小时自助图书馆', kind: 'self_service_24h', parent: 'KSL-MAIN' },
+  { code: 'TCL-MAIN', agency: TCL, name: '太仓市图书馆总馆', kind: 'central' },
 ];

@@ -1,6 +1,7 @@
 import { NatsRpcClient } from '@app/common';
 import {
   CreateClosureDto,
+  FederationSubjects,
   LoansCalendarsUpsert,
   LoansClosuresCreate,
   LoansFloatingRulesUpsert,
@@ -10,7 +11,7 @@ import {
   UpsertFloatingRuleDto,
   UpsertLoanRuleDto,
 } from '@app/contracts';
-import { DEMO_TERMINALS, KSL } from './demo-data';
+import { DEMO_PARTNER, DEMO_PARTNER_KEY, DEMO_TERMINALS, DEMO_UNITS, KSL, TCL } from './demo-data';
 
 export interface DemoSeedStep {
   name: string;
@@ -65,6 +66,8 @@ export const DEMO_LOAN_RULES: UpsertLoanRuleDto[] = [
   { id: 'ksl-audiovisual', scope: KSL, patronType: '*', itemType: 'audiovisual', loanDays: 14, renewalDays: 14, ...KSL_TERMS, finePerDayFen: 20 },
   { id: 'ksl-zs', scope: 'KSL-ZS', patronType: '*', itemType: '*', loanDays: 21, renewalDays: 21, ...KSL_TERMS },
   { id: 'ksl-hq', scope: 'KSL-HQ', patronType: '*', itemType: '*', loanDays: 21, renewalDays: 21, ...KSL_TERMS },
+  // 太仓's copies lent here through interlibrary loan (temporary items owned by the partner's ISIL)
+  { id: 'ill-tcl', scope: TCL, patronType: '*', itemType: '*', loanDays: 30, renewalDays: 30, ...KSL_TERMS },
 ];
 
 const nine = (close: string) => ({ open: '09:00', close });
@@ -87,5 +90,16 @@ const circulationRules: DemoSeedStep = {
   },
 };
 
+/** The partner 太仓 with its agreement and the NCIP key `demo-partner-key`, and the network's unit tree. */
+const federation: DemoSeedStep = {
+  name: 'federation',
+  async run(rpc) {
+    await rpc.request(FederationSubjects.upsertPartner, DEMO_PARTNER);
+    await rpc.request(FederationSubjects.issuePartnerKey, { isil: TCL, key: DEMO_PARTNER_KEY, label: 'demo' });
+    for (const u of DEMO_UNITS) await rpc.request(FederationSubjects.upsertUnit, u);
+    return 2 + DEMO_UNITS.length;
+  },
+};
+
 /** Extra seeding for services beyond catalog and patrons, in order. */
-export const DEMO_SEED_STEPS: DemoSeedStep[] = [sip2Terminals, floatingRules, circulationRules];
+export const DEMO_SEED_STEPS: DemoSeedStep[] = [sip2Terminals, floatingRules, circulationRules, federation];

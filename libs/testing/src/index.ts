@@ -15,3 +15,4 @@ export {
   startTestService,
 } from './service-harness';
 export type { RpcTestClient, TestEnvironment, TestNats } from './service-harness';
+export { NCIP_FIXTURES, ncipSamples, ncipSchemaErrors } from './ncip-xsd';

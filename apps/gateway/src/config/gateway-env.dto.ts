@@ -41,4 +41,9 @@ export class GatewayEnvDto extends BaseEnvDto {
   @IsOptional()
   @IsString()
   BODY_LIMIT = '1mb';
+
+  /** Largest NCIP message accepted at POST /ncip (larger ones get an NCIP Problem and 413). */
+  @IsOptional()
+  @IsString()
+  NCIP_BODY_LIMIT = '256kb';
 }

@@ -27,7 +27,8 @@ export function correlationMiddleware(logger: Logger) {
       const line = {
         event: 'http',
         method: req.method,
-        path: req.originalUrl.split('?')[0],
+        // /ncip/<key>: the partner key is in the path and must not reach the log
+        path: req.originalUrl.split('?')[0].replace(/^\/ncip\/.+$/, '/ncip/***'),
         status,
         ms: Math.round((performance.now() - started) * 10) / 10,
         correlationId,

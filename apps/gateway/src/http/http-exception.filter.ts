@@ -61,7 +61,7 @@ export class HttpExceptionsFilter implements ExceptionFilter {
     const ref = Math.random().toString(36).slice(2, 10);
     const err = exception as Error;
     this.logger.error(
-      { event: 'unexpected_error', ref, correlationId: req?.correlationId, method: req?.method, path: req?.originalUrl?.split('?')[0], err },
+      { event: 'unexpected_error', ref, correlationId: req?.correlationId, method: req?.method, path: req?.originalUrl?.split('?')[0].replace(/^\/ncip\/.+$/, '/ncip/***'), err },
       `unexpected error (ref ${ref}): ${err?.message}`,
     );
     return { status: 500, body: { code: ErrorCode.Internal, message: `unexpected error in gateway (ref ${ref})`, details: { ref } } };

@@ -31,6 +31,9 @@ describe('OpenAPI document', () => {
         'SetPatronBlockBodyDto', 'SetSip2TerminalEnabledBodyDto', 'UpdateItemBodyDto', 'UpdatePatronBodyDto', 'UpdateRecordBodyDto',
         'UpsertAgencyBodyDto', 'UpsertBranchBodyDto', 'UpsertCalendarBodyDto', 'UpsertFloatingRuleDto', 'UpsertLoanRuleBodyDto',
         'UpsertSip2TerminalBodyDto', 'WaiveFineBodyDto', 'WeeklyHoursDto',
+        // federation
+        'ActOnIllRequestBodyDto', 'CreateIllRequestDto', 'IssuePartnerKeyDto', 'PartnerAgreementDto', 'PartnerItemReturnDto',
+        'PartnerNcipSettingsDto', 'ResolveFailedExchangeBodyDto', 'UpsertPartnerDto', 'UpsertUnitDto',
       ].sort(),
     );
   });

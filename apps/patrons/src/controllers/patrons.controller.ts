@@ -18,6 +18,7 @@ import {
   VerifyPinDto,
   VerifyPinResult,
 } from '@app/contracts';
+import { isPatronUnknown, PartnerCardsService } from '../services/partner-cards.service';
 import { PatronService } from '../services/patron.service';
 import { PinVerificationService } from '../services/pin-verification.service';
 
@@ -26,6 +27,7 @@ export class PatronsController {
   constructor(
     private readonly patrons: PatronService,
     private readonly pins: PinVerificationService,
+    private readonly partnerCards: PartnerCardsService,
   ) {}
 
   @Handles(PatronsCreate)
@@ -39,8 +41,15 @@ export class PatronsController {
   }
 
   @Handles(PatronsGet)
-  get(@Payload() dto: PatronRefDto): Promise<PatronView> {
-    return this.patrons.get(dto);
+  async get(@Payload() dto: PatronRefDto): Promise<PatronView> {
+    try {
+      return await this.patrons.get(dto);
+    } catch (e) {
+      // not ours: a partner's card is checked at the reader's home library
+      const partner = isPatronUnknown(e) ? await this.partnerCards.resolve(dto) : null;
+      if (!partner) throw e;
+      return partner.patron;
+    }
   }
 
   @Handles(PatronsSearch)
@@ -49,8 +58,14 @@ export class PatronsController {
   }
 
   @Handles(PatronsVerifyPin)
-  verifyPin(@Payload() dto: VerifyPinDto): Promise<VerifyPinResult> {
-    return this.pins.verify(dto);
+  async verifyPin(@Payload() dto: VerifyPinDto): Promise<VerifyPinResult> {
+    try {
+      return await this.pins.verify(dto);
+    } catch (e) {
+      const partner = isPatronUnknown(e) ? await this.partnerCards.resolve(dto, dto.pin) : null;
+      if (!partner) throw e;
+      return partner;
+    }
   }
 
   @Handles(PatronsSetBlock)

@@ -1,5 +1,6 @@
 import type { Contract } from '../contract';
 import * as catalog from './catalog.contracts';
+import * as federation from './federation.contracts';
 import * as loans from './loans.contracts';
 import * as patrons from './patrons.contracts';
 import * as sip2 from './sip2.contracts';
@@ -9,6 +10,7 @@ export * from './patrons.contracts';
 export * from './catalog.contracts';
 export * from './loans.contracts';
 export * from './sip2.contracts';
+export * from './federation.contracts';
 
 function isContract(value: unknown): value is Contract {
   return typeof value === 'object' && value !== null && 'kind' in value && 'subject' in value;
@@ -20,5 +22,5 @@ function isContract(value: unknown): value is Contract {
  * docs/architecture.md must name each subject (subjects-documented.spec.ts).
  */
 export const ContractRegistry: readonly Contract[] = Object.freeze(
-  [patrons, catalog, loans, sip2].flatMap((area) => Object.values(area).filter(isContract)),
+  [patrons, catalog, loans, sip2, federation].flatMap((area) => Object.values(area).filter(isContract)),
 );

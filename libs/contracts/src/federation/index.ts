@@ -1,0 +1,2 @@
+export * from './federation.subjects';
+export * from './federation.dto';
