@@ -19,6 +19,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+# the ops page's static files (served by the gateway at /ops; chart.js comes from node_modules)
+COPY --from=build /app/apps/gateway/ops-web apps/gateway/ops-web
 USER node
 ENTRYPOINT ["node", "dist/apps/launcher/src/run-app.js"]
 CMD ["gateway"]

@@ -40,5 +40,7 @@ module.exports = {
       globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest/timeout-e2e.ts'],
     },
+    // deployment proofs (test/deploy): docker-compose.yml as local processes, restore drill, monitoring files
+    { ...base, displayName: 'deploy', testMatch: ['<rootDir>/test/deploy/**/*.deploy-spec.ts'], setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest/timeout-deploy.ts'] },
   ],
 };

@@ -30,6 +30,7 @@ import { ReaderTokenService } from './auth/reader-token.service';
 import { DeviceKeys1764700000100 } from './migrations/1764700000100-device-keys';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { CreateGatewaySchema1764316800000 } from './migrations/1764316800000-create-gateway-schema';
+import { OpsModule } from './ops/ops.module';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { ApiKeyService } from './services/api-key.service';
 import { BootstrapKeyService } from './services/bootstrap-key.service';
@@ -52,6 +53,7 @@ export class GatewayModule {
         // same core as the services: typed config, schema `gateway` + migrations, NATS RPC client, health
         ServiceCoreModule.forRoot({ name: 'gateway', env, envClass: GatewayEnvDto, schema: 'gateway', entities, migrations: GATEWAY_MIGRATIONS }),
         TypeOrmModule.forFeature(entities),
+        OpsModule,
       ],
       controllers: [
         GatewayHealthController,

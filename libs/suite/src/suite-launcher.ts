@@ -145,7 +145,7 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
     const { client, close } = createStandaloneRpcClient(natsUrl!, 'launcher', 10_000);
     try {
       // each replica adds its boot to the start-up on a small machine
-      const deadline = Date.now() + (opts.startupTimeoutMs ?? 90_000 * replicas);
+      const deadline = Date.now() + (opts.startupTimeoutMs ?? env.STARTUP_TIMEOUT_SECONDS * 1000 * replicas);
       await Promise.all(
         wanted
           .filter((s): s is ServiceName => s !== 'gateway')

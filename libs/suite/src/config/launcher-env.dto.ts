@@ -100,6 +100,14 @@ export class LauncherEnvDto {
   @IsIn(['true', 'false'])
   SEED_DEMO: 'true' | 'false' = 'true';
 
+  /** how long the launcher waits for every service to report healthy before it gives up (restore drills on a busy host need more) */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(3600)
+  STARTUP_TIMEOUT_SECONDS = 90;
+
   @IsOptional()
   @IsIn(LogLevels)
   LOG_LEVEL: (typeof LogLevels)[number] = 'info';
