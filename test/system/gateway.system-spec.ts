@@ -263,7 +263,7 @@ describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', 
       expect(res.body.status).toBe('degraded');
       expect(res.body.services.catalog).toMatchObject({ service: 'catalog', status: 'up' });
       expect(res.body.services.loans).toMatchObject({ status: 'down', error: expect.any(String) });
-      expect(Object.keys(res.body.services).sort()).toEqual(['catalog', 'delivery', 'federation', 'loans', 'patrons', 'sip2']);
+      expect(Object.keys(res.body.services).sort()).toEqual(['catalog', 'delivery', 'federation', 'loans', 'patrons', 'sip2', 'statistics']);
       expect(res.body.gateway.database.status).toBe('up');
       expect(res.body.gateway.nats.status).toBe('up');
     });

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { formatSip2Date } from '@app/sip2-protocol';
 import {
   ErrorCode,
   FineSubjects,
@@ -28,7 +29,10 @@ import { Sip2Module } from '../../apps/sip2/src/sip2.module';
 
 const PIN = '2468';
 const TZ = 'Asia/Shanghai';
-const now = () => Sip2Client.now(TZ);
+// every message is a new transaction, so each gets its own transaction date (one second apart), as a
+// kiosk's would: the same terminal, date and ids again is a retransmission, answered with the first reply
+let tick = 0;
+const now = () => formatSip2Date(new Date(Date.now() + 1000 * tick++), TZ);
 
 describe('sip2 service (real PostgreSQL + NATS, real TCP/TLS sockets, with catalog, patrons and loans)', () => {
   const fx = new CirculationFixture({ prefix: 'sip2', env: { LIBRARY_TIMEZONE: TZ }, db: true, patronDefaults: { name: '李四', pin: PIN } });

@@ -13,7 +13,8 @@ export interface IdempotencyRow {
 }
 
 /** Fields of a write command that are not part of what it asks for. */
-const NOT_FINGERPRINTED = new Set(['idempotencyKey', 'deadline', 'pin']);
+// (pinOrigin says where a PIN was typed, for the wrong-PIN throttle: like the PIN, not what is asked)
+const NOT_FINGERPRINTED = new Set(['idempotencyKey', 'deadline', 'pin', 'pinOrigin']);
 
 /** Canonical JSON (sorted keys) of the command without key, deadline and PIN. */
 export function fingerprintOf(subject: string, dto: object): string {

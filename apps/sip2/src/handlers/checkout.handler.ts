@@ -44,7 +44,7 @@ export const checkoutHandler = defineHandler({
       return { response: failed(ctx, req, agency, say(ctx, ErrorCode.PinThrottled), { validPatronPassword: 'N' }), outcome: ErrorCode.PinThrottled };
     }
     try {
-      const { loan } = await ctx.backend.checkout(patron, item, branchOf(ctx), pin, { ...write, pinOrigin: pinOriginOf(ctx) });
+      const { loan } = await ctx.backend.checkout(patron, item, branchOf(ctx), pin, pin !== undefined ? { ...write, pinOrigin: pinOriginOf(ctx) } : write);
       return {
         response: createMessage(
           '12',
