@@ -33,8 +33,9 @@ else
   echo "docker-compose not installed: skipping the compose file check (apt-get install docker-compose)"
 fi
 
-step "lint (ESLint, import boundaries)"
+step "lint (ESLint, import boundaries) and format (Prettier)"
 npm run -s lint
+npm run -s format:check
 
 step "typecheck and build"
 npx tsc -p tsconfig.json --noEmit

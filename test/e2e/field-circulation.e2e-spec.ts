@@ -19,10 +19,19 @@ const TZ = 'Asia/Shanghai';
 const DAY = 86_400_000;
 const clients: Sip2Client[] = [];
 
-async function api(method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+async function api(
+  method: string,
+  p: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${env.gatewayUrl}${p}`, {
     method,
-    headers: { authorization: `Bearer ${env.apiKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      authorization: `Bearer ${env.apiKey}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
@@ -30,7 +39,12 @@ async function api(method: string, p: string, body?: unknown, headers: Record<st
 }
 
 async function kiosk(login = 'kiosk01', timeoutMs = 60_000): Promise<Sip2Client> {
-  const c = new Sip2Client({ host: '127.0.0.1', port: env.sip2Port, charset: login === 'locker01' ? 'gb18030' : 'utf-8', timeoutMs });
+  const c = new Sip2Client({
+    host: '127.0.0.1',
+    port: env.sip2Port,
+    charset: login === 'locker01' ? 'gb18030' : 'utf-8',
+    timeoutMs,
+  });
   clients.push(c);
   await c.connect();
   const r = await c.login(login, `${login}-secret`, 'x');
@@ -40,28 +54,60 @@ async function kiosk(login = 'kiosk01', timeoutMs = 60_000): Promise<Sip2Client>
 
 /** A response with its fixed fields as plain strings (the message-typed union is too narrow for asserting). */
 type Reply = { code: string; fixed: Record<string, string>; fields: Record<string, any> };
-const send = async (c: Sip2Client, msg: Parameters<Sip2Client['send']>[0]): Promise<Reply> => (await c.send(msg)).response as unknown as Reply;
+const send = async (c: Sip2Client, msg: Parameters<Sip2Client['send']>[0]): Promise<Reply> =>
+  (await c.send(msg)).response as unknown as Reply;
 
 let recordId: string;
 async function newItem(barcode: string, extra: Record<string, unknown> = {}): Promise<void> {
-  const res = await api('POST', '/api/items', { agency: KSL, barcode, recordId, itemType: 'book', homeBranch: 'KSL-MAIN', ...extra });
+  const res = await api('POST', '/api/items', {
+    agency: KSL,
+    barcode,
+    recordId,
+    itemType: 'book',
+    homeBranch: 'KSL-MAIN',
+    ...extra,
+  });
   expect(res.status).toBe(201);
 }
 
 const sipDate = (d: Date) => formatSip2Date(d, TZ, 'local');
 const localDay = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(d);
 const checkoutMsg = (item: string, patron: string, txDate: string, extra: { noBlock?: boolean; due?: string } = {}) =>
-  createMessage('11', { scRenewalPolicy: 'N', noBlock: extra.noBlock ? 'Y' : 'N', transactionDate: txDate, nbDueDate: extra.due ?? SIP2_BLANK_DATE }, {
-    institutionId: KSL, patronIdentifier: patron, itemIdentifier: item, terminalPassword: '', patronPassword: '1234',
-  });
+  createMessage(
+    '11',
+    {
+      scRenewalPolicy: 'N',
+      noBlock: extra.noBlock ? 'Y' : 'N',
+      transactionDate: txDate,
+      nbDueDate: extra.due ?? SIP2_BLANK_DATE,
+    },
+    {
+      institutionId: KSL,
+      patronIdentifier: patron,
+      itemIdentifier: item,
+      terminalPassword: '',
+      patronPassword: '1234',
+    },
+  );
 const checkinMsg = (item: string, txDate: string, returnDate: string) =>
-  createMessage('09', { noBlock: 'N', transactionDate: txDate, returnDate }, { currentLocation: 'KSL-MAIN', institutionId: KSL, itemIdentifier: item, terminalPassword: '' });
+  createMessage(
+    '09',
+    { noBlock: 'N', transactionDate: txDate, returnDate },
+    { currentLocation: 'KSL-MAIN', institutionId: KSL, itemIdentifier: item, terminalPassword: '' },
+  );
 
 /** The patron's open loan of `item` (P0000001 unless said), or null; throws while the gateway cannot answer. */
-async function openLoan(item: string, patron = 'P0000001'): Promise<{ patron: { barcode: string }; dueDate: string } | null> {
+async function openLoan(
+  item: string,
+  patron = 'P0000001',
+): Promise<{ patron: { barcode: string }; dueDate: string } | null> {
   const res = await api('GET', `/api/patrons/${KSL}/${patron}/loans?status=open&limit=200`);
   if (res.status !== 200) throw new Error(`loans list: ${res.status}`);
-  return (res.body.items as { item: { barcode: string }; patron: { barcode: string }; dueDate: string }[]).find((l) => l.item.barcode === item) ?? null;
+  return (
+    (res.body.items as { item: { barcode: string }; patron: { barcode: string }; dueDate: string }[]).find(
+      (l) => l.item.barcode === item,
+    ) ?? null
+  );
 }
 
 beforeAll(async () => {
@@ -78,13 +124,15 @@ describe('exactly once over SIP2, with the loans process killed after its COMMIT
   it('answers the kiosk "ok" with the committed loan (or refuses and leaves nothing), never both; a retry after reconnect gets the first answer', async () => {
     await newItem('CRASH-0001');
     const log = path.join(env.dataDir, 'services.log');
-    const killsBefore = (fs.readFileSync(log, 'utf8').match(/loans exited \(code null, signal SIGKILL\)/g) ?? []).length;
+    const killsBefore = (fs.readFileSync(log, 'utf8').match(/loans exited \(code null, signal SIGKILL\)/g) ?? [])
+      .length;
     const txDate = sipDate(new Date());
     const c = await kiosk();
     const first = await send(c, checkoutMsg('CRASH-0001', 'P0000001', txDate));
     expect(first.code).toBe('12');
     // the loans process really died between COMMIT and reply (the launcher logs it and restarts it)
-    const killed = () => (fs.readFileSync(log, 'utf8').match(/loans exited \(code null, signal SIGKILL\)/g) ?? []).length > killsBefore;
+    const killed = () =>
+      (fs.readFileSync(log, 'utf8').match(/loans exited \(code null, signal SIGKILL\)/g) ?? []).length > killsBefore;
     await waitFor(async () => killed());
 
     if (first.fixed.ok === '1') {
@@ -110,7 +158,11 @@ describe('Idempotency-Key over HTTP (e2e)', () => {
     await newItem('HK-0001');
     await newItem('HK-0002');
     const key = { 'idempotency-key': `e2e-${Date.now()}` };
-    const body = (item: string) => ({ patron: { agency: KSL, barcode: 'P0000004' }, item: { agency: KSL, barcode: item }, branch: 'KSL-MAIN' });
+    const body = (item: string) => ({
+      patron: { agency: KSL, barcode: 'P0000004' },
+      item: { agency: KSL, barcode: item },
+      branch: 'KSL-MAIN',
+    });
     const first = await api('POST', '/api/circulation/checkout', body('HK-0001'), key);
     expect(first.status).toBe(201);
     const again = await api('POST', '/api/circulation/checkout', body('HK-0001'), key);
@@ -142,11 +194,18 @@ describe('offline transactions and book drops over SIP2 (e2e)', () => {
     expect((await openLoan('NB-0001'))?.dueDate).toBe(localDay(due));
 
     // the same copy lent offline by another kiosk to another patron a moment later
-    const r2 = await send(c, checkoutMsg('NB-0001', 'P0000004', sipDate(new Date(Date.now() - DAY)), { noBlock: true }));
+    const r2 = await send(
+      c,
+      checkoutMsg('NB-0001', 'P0000004', sipDate(new Date(Date.now() - DAY)), { noBlock: true }),
+    );
     expect(r2.fixed.ok).toBe('1');
     const list = await api('GET', '/api/circulation/exceptions?branch=KSL-MAIN&limit=100');
     expect(list.status).toBe(200);
-    expect(list.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ reason: 'item_on_loan_to_other', item: { agency: KSL, barcode: 'NB-0001' } })]));
+    expect(list.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ reason: 'item_on_loan_to_other', item: { agency: KSL, barcode: 'NB-0001' } }),
+      ]),
+    );
 
     // a date that does not parse is refused, not taken as "now"
     const bad = await send(c, checkoutMsg('NB-0001', 'P0000001', '20261301    999999', { noBlock: true }));
@@ -157,14 +216,22 @@ describe('offline transactions and book drops over SIP2 (e2e)', () => {
     await newItem('BD-0001');
     const c = await kiosk();
     // lent offline 6 days ago, due 5 days ago (the demo rule: 10 fen a day after 3 grace days; KSL-MAIN open daily)
-    const out = await send(c, checkoutMsg('BD-0001', 'P0000001', sipDate(new Date(Date.now() - 6 * DAY)), { noBlock: true, due: sipDate(new Date(Date.now() - 5 * DAY)) }));
+    const out = await send(
+      c,
+      checkoutMsg('BD-0001', 'P0000001', sipDate(new Date(Date.now() - 6 * DAY)), {
+        noBlock: true,
+        due: sipDate(new Date(Date.now() - 5 * DAY)),
+      }),
+    );
     expect(out.fixed.ok).toBe('1');
     // returned in the book drop 1 day ago: 4 days late (within 3 grace days? no: 4 > 3, so all 4 are fined)
     const back = await send(c, checkinMsg('BD-0001', sipDate(new Date()), sipDate(new Date(Date.now() - DAY))));
     expect(back.fixed.ok).toBe('1');
     expect(back.fields.screenMessage?.join(' ')).toContain('0.40');
     const history = await api('GET', `/api/patrons/${KSL}/P0000001/fines?status=all&limit=50`);
-    expect(history.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ item: { agency: KSL, barcode: 'BD-0001' }, amountFen: 40 })]));
+    expect(history.body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ item: { agency: KSL, barcode: 'BD-0001' }, amountFen: 40 })]),
+    );
   });
 
   it('the staff offline upload (CSV) replays in time order with a result per line and a conflict', async () => {
@@ -176,7 +243,9 @@ describe('offline transactions and book drops over SIP2 (e2e)', () => {
       `checkout,${t(5)},${KSL},UP-0001,${KSL},P0000001,,e2e-1`,
     ].join('\n');
     const res = await fetch(`${env.gatewayUrl}/api/circulation/offline?branch=KSL-MAIN&uploadedBy=e2e`, {
-      method: 'POST', headers: { authorization: `Bearer ${env.apiKey}`, 'content-type': 'text/csv' }, body: csv,
+      method: 'POST',
+      headers: { authorization: `Bearer ${env.apiKey}`, 'content-type': 'text/csv' },
+      body: csv,
     });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { results: { id: string; status: string; code?: string }[] };
@@ -189,16 +258,31 @@ describe('offline transactions and book drops over SIP2 (e2e)', () => {
 
   it('renewal too soon is refused with a clear screen message', async () => {
     const rule = await api('PUT', '/api/circulation-rules/e2e-renew-late', {
-      scope: 'KSL-ZS', patronType: 'adult', itemType: 'audiovisual', loanDays: 21, maxRenewals: 1, renewalDays: 21, maxItems: 20, renewWithinDays: 3,
+      scope: 'KSL-ZS',
+      patronType: 'adult',
+      itemType: 'audiovisual',
+      loanDays: 21,
+      maxRenewals: 1,
+      renewalDays: 21,
+      maxItems: 20,
+      renewWithinDays: 3,
     });
     expect(rule.status).toBe(200);
     await newItem('RT-0001', { homeBranch: 'KSL-ZS', itemType: 'audiovisual' });
     const c = await kiosk();
     expect((await send(c, checkoutMsg('RT-0001', 'P0000001', sipDate(new Date())))).fixed.ok).toBe('1');
-    const renew = (
-      await send(c, createMessage('29', { thirdPartyAllowed: 'N', noBlock: 'N', transactionDate: sipDate(new Date()), nbDueDate: SIP2_BLANK_DATE }, {
-        institutionId: KSL, patronIdentifier: 'P0000001', itemIdentifier: 'RT-0001', patronPassword: '1234',
-      }))
+    const renew = await send(
+      c,
+      createMessage(
+        '29',
+        { thirdPartyAllowed: 'N', noBlock: 'N', transactionDate: sipDate(new Date()), nbDueDate: SIP2_BLANK_DATE },
+        {
+          institutionId: KSL,
+          patronIdentifier: 'P0000001',
+          itemIdentifier: 'RT-0001',
+          patronPassword: '1234',
+        },
+      ),
     );
     expect(renew.fixed.ok).toBe('0');
     expect(renew.fields.screenMessage?.join(' ')).toMatch(/too early to renew.*renewed from \d{4}-\d{2}-\d{2}/);
@@ -207,7 +291,12 @@ describe('offline transactions and book drops over SIP2 (e2e)', () => {
 
 describe('per-terminal SIP2 profiles change the wire answers (e2e)', () => {
   const profile = (flags: Record<string, unknown>) =>
-    api('PUT', '/api/sip2/terminals/sorter01', { password: 'sorter01-secret', institutionId: KSL, location: 'KSL-MAIN', ...flags });
+    api('PUT', '/api/sip2/terminals/sorter01', {
+      password: 'sorter01-secret',
+      institutionId: KSL,
+      location: 'KSL-MAIN',
+      ...flags,
+    });
 
   it('checkin not on loan ok Y/N, holds trap or not, contact without PIN, language echo, screen language', async () => {
     // their own title, so no other loan or hold of this spec touches its queue
@@ -217,8 +306,15 @@ describe('per-terminal SIP2 profiles change the wire answers (e2e)', () => {
     await newItem('PF-0002', { recordId: record.body.id });
     // a patron with contact details (the demo patrons have none)
     const patron = await api('POST', '/api/patrons', {
-      agency: KSL, barcode: 'PF-READER', name: '王芳', patronType: 'adult', homeBranch: 'KSL-MAIN', cardExpiresOn: '2099-12-31', pin: '1234',
-      email: 'wangfang@example.cn', phone: '13900000000',
+      agency: KSL,
+      barcode: 'PF-READER',
+      name: '王芳',
+      patronType: 'adult',
+      homeBranch: 'KSL-MAIN',
+      cardExpiresOn: '2099-12-31',
+      pin: '1234',
+      email: 'wangfang@example.cn',
+      phone: '13900000000',
     });
     expect(patron.status).toBe(201);
     expect((await profile({})).status).toBe(200);
@@ -227,32 +323,78 @@ describe('per-terminal SIP2 profiles change the wire answers (e2e)', () => {
     let r = await send(c, checkinMsg('PF-0001', sipDate(new Date()), sipDate(new Date())));
     expect(r.fixed.ok).toBe('1');
     expect(r.fields.screenMessage?.[0]).toContain(' / ');
-    let info = await send(c, createMessage('63', { language: '001', transactionDate: sipDate(new Date()), summary: ' '.repeat(10) }, { institutionId: KSL, patronIdentifier: 'PF-READER' }));
+    let info = await send(
+      c,
+      createMessage(
+        '63',
+        { language: '001', transactionDate: sipDate(new Date()), summary: ' '.repeat(10) },
+        { institutionId: KSL, patronIdentifier: 'PF-READER' },
+      ),
+    );
     expect(info.fixed.language).toBe('019');
     expect(info.fields.emailAddress).toBeUndefined();
     await c.close();
 
-    const set = await profile({ checkinNotOnLoanOk: false, checkinTrapsHolds: false, contactWithoutPin: true, languageField: 'echo', screenLanguage: 'en' });
-    expect(set.body).toMatchObject({ checkinNotOnLoanOk: false, checkinTrapsHolds: false, contactWithoutPin: true, languageField: 'echo', screenLanguage: 'en' });
+    const set = await profile({
+      checkinNotOnLoanOk: false,
+      checkinTrapsHolds: false,
+      contactWithoutPin: true,
+      languageField: 'echo',
+      screenLanguage: 'en',
+    });
+    expect(set.body).toMatchObject({
+      checkinNotOnLoanOk: false,
+      checkinTrapsHolds: false,
+      contactWithoutPin: true,
+      languageField: 'echo',
+      screenLanguage: 'en',
+    });
     c = await kiosk('sorter01');
     r = await send(c, checkinMsg('PF-0001', sipDate(new Date()), sipDate(new Date())));
     expect(r.fixed.ok).toBe('0');
     expect(r.fields.screenMessage?.[0]).toBe('Checked in (the item was not on loan)');
-    info = await send(c, createMessage('63', { language: '001', transactionDate: sipDate(new Date()), summary: ' '.repeat(10) }, { institutionId: KSL, patronIdentifier: 'PF-READER' }));
+    info = await send(
+      c,
+      createMessage(
+        '63',
+        { language: '001', transactionDate: sipDate(new Date()), summary: ' '.repeat(10) },
+        { institutionId: KSL, patronIdentifier: 'PF-READER' },
+      ),
+    );
     expect(info.fixed.language).toBe('001');
     expect(info.fields).toMatchObject({ emailAddress: 'wangfang@example.cn', homePhoneNumber: '13900000000' });
 
     // a waiting hold on the title is not trapped by a checkin at this terminal
-    const hold = await api('POST', '/api/holds', { patron: { agency: KSL, barcode: 'PF-READER' }, item: { agency: KSL, barcode: 'PF-0002' }, pickupBranch: 'KSL-MAIN' });
+    const hold = await api('POST', '/api/holds', {
+      patron: { agency: KSL, barcode: 'PF-READER' },
+      item: { agency: KSL, barcode: 'PF-0002' },
+      pickupBranch: 'KSL-MAIN',
+    });
     expect(hold).toMatchObject({ status: 201 });
-    expect((await api('POST', '/api/circulation/checkout', { patron: { agency: KSL, barcode: 'P0000001' }, item: { agency: KSL, barcode: 'PF-0002' }, branch: 'KSL-MAIN' })).status).toBe(201);
+    expect(
+      (
+        await api('POST', '/api/circulation/checkout', {
+          patron: { agency: KSL, barcode: 'P0000001' },
+          item: { agency: KSL, barcode: 'PF-0002' },
+          branch: 'KSL-MAIN',
+        })
+      ).status,
+    ).toBe(201);
     r = await send(c, checkinMsg('PF-0002', sipDate(new Date()), sipDate(new Date())));
     expect(r.fixed).toMatchObject({ ok: '1', alert: 'N' });
     await c.close();
 
     // the default terminal traps it
     expect((await profile({ checkinTrapsHolds: true })).status).toBe(200);
-    expect((await api('POST', '/api/circulation/checkout', { patron: { agency: KSL, barcode: 'P0000001' }, item: { agency: KSL, barcode: 'PF-0002' }, branch: 'KSL-MAIN' })).status).toBe(201);
+    expect(
+      (
+        await api('POST', '/api/circulation/checkout', {
+          patron: { agency: KSL, barcode: 'P0000001' },
+          item: { agency: KSL, barcode: 'PF-0002' },
+          branch: 'KSL-MAIN',
+        })
+      ).status,
+    ).toBe(201);
     c = await kiosk('sorter01');
     r = await send(c, checkinMsg('PF-0002', sipDate(new Date()), sipDate(new Date())));
     expect(r.fixed).toMatchObject({ ok: '1', alert: 'Y' });

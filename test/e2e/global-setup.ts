@@ -12,12 +12,17 @@ const dist = path.join(root, 'dist');
 
 export default async function globalSetup(): Promise<void> {
   const launcherJs = path.join(dist, 'libs/suite/src/index.js');
-  if (!fs.existsSync(launcherJs)) throw new Error(`${launcherJs} missing: run "npm run build" before the e2e tests (npm test does)`);
+  if (!fs.existsSync(launcherJs))
+    throw new Error(`${launcherJs} missing: run "npm run build" before the e2e tests (npm test does)`);
   require('reflect-metadata');
   const { launchSuite } = require(launcherJs) as typeof import('../../libs/suite/src');
-  const { loadConfig } = require(path.join(dist, 'libs/common/src/config/load-config.js')) as typeof import('../../libs/common/src/config/load-config');
+  const { loadConfig } = require(
+    path.join(dist, 'libs/common/src/config/load-config.js'),
+  ) as typeof import('../../libs/common/src/config/load-config');
   const { LauncherEnvDto } = require(launcherJs) as typeof import('../../libs/suite/src');
-  const { findFreePorts } = require(path.join(dist, 'libs/runtime/src/free-port.js')) as typeof import('../../libs/runtime/src/free-port');
+  const { findFreePorts } = require(
+    path.join(dist, 'libs/runtime/src/free-port.js'),
+  ) as typeof import('../../libs/runtime/src/free-port');
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'circulation-e2e-'));
   const [pg, nats, http, sip2, sip2tls] = await findFreePorts(5);
@@ -70,5 +75,7 @@ export default async function globalSetup(): Promise<void> {
   fs.writeFileSync(envFile, JSON.stringify(out, null, 2));
   process.env[E2E_ENV_VAR] = envFile;
   (globalThis as Record<string, unknown>).__circulationE2E__ = { suite, dataDir, logFile, noticeSink };
-  process.stderr.write(`\n[e2e] suite up in ${Date.now() - started} ms (logs: ${path.join(dataDir, 'services.log')})\n`);
+  process.stderr.write(
+    `\n[e2e] suite up in ${Date.now() - started} ms (logs: ${path.join(dataDir, 'services.log')})\n`,
+  );
 }

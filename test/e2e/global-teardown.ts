@@ -3,7 +3,12 @@ import * as path from 'node:path';
 
 export default async function globalTeardown(): Promise<void> {
   const state = (globalThis as Record<string, unknown>).__circulationE2E__ as
-    | { suite: { stop(): Promise<void> }; dataDir: string; logFile: fs.WriteStream; noticeSink?: { close(): Promise<void> } }
+    | {
+        suite: { stop(): Promise<void> };
+        dataDir: string;
+        logFile: fs.WriteStream;
+        noticeSink?: { close(): Promise<void> };
+      }
     | undefined;
   if (!state) return;
   await state.suite.stop();
@@ -15,7 +20,9 @@ export default async function globalTeardown(): Promise<void> {
   if (keep) {
     fs.mkdirSync(keep, { recursive: true });
     fs.copyFileSync(path.join(state.dataDir, 'services.log'), path.join(keep, 'e2e-services.log'));
-    const { apiKey } = JSON.parse(fs.readFileSync(path.join(state.dataDir, 'e2e-env.json'), 'utf8')) as { apiKey: string };
+    const { apiKey } = JSON.parse(fs.readFileSync(path.join(state.dataDir, 'e2e-env.json'), 'utf8')) as {
+      apiKey: string;
+    };
     fs.writeFileSync(path.join(keep, 'known-secrets.json'), JSON.stringify([apiKey]));
   }
   // keep the services' log when asked (E2E_KEEP=1) to debug a failure

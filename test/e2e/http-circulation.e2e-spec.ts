@@ -7,10 +7,18 @@ import { e2eEnv } from './e2e-env';
 const env = e2eEnv();
 const KSL = 'CN-320583-1-KSL';
 
-async function api(method: string, path: string, body?: unknown, key: string | null = env.apiKey): Promise<{ status: number; body: any; headers: Headers }> {
+async function api(
+  method: string,
+  path: string,
+  body?: unknown,
+  key: string | null = env.apiKey,
+): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(`${env.gatewayUrl}${path}`, {
     method,
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -18,8 +26,13 @@ async function api(method: string, path: string, body?: unknown, key: string | n
 }
 
 const checkout = (patron: string, item: string, branch = 'KSL-MAIN') =>
-  api('POST', '/api/circulation/checkout', { patron: { agency: KSL, barcode: patron }, item: { agency: KSL, barcode: item }, branch });
-const checkin = (item: string, branch = 'KSL-MAIN') => api('POST', '/api/circulation/checkin', { item: { agency: KSL, barcode: item }, branch });
+  api('POST', '/api/circulation/checkout', {
+    patron: { agency: KSL, barcode: patron },
+    item: { agency: KSL, barcode: item },
+    branch,
+  });
+const checkin = (item: string, branch = 'KSL-MAIN') =>
+  api('POST', '/api/circulation/checkin', { item: { agency: KSL, barcode: item }, branch });
 
 /** YYYY-MM-DD of `d` in Asia/Shanghai */
 const shanghaiDate = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(d);
@@ -37,7 +50,9 @@ describe('HTTP circulation through the gateway (e2e)', () => {
   it('serves the OpenAPI document with the circulation paths', async () => {
     const res = await api('GET', '/api/openapi.json', undefined, null);
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/circulation/checkout', '/api/circulation/checkin', '/api/circulation/renew']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/api/circulation/checkout', '/api/circulation/checkin', '/api/circulation/renew']),
+    );
   });
 
   it('refuses writes without an API key', async () => {
@@ -75,7 +90,10 @@ describe('HTTP circulation through the gateway (e2e)', () => {
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('ITEM_ALREADY_ON_LOAN');
 
-    const renewed = await api('POST', '/api/circulation/renew', { patron: { agency: KSL, barcode: 'P0000001' }, item: { agency: KSL, barcode: 'B0000001' } });
+    const renewed = await api('POST', '/api/circulation/renew', {
+      patron: { agency: KSL, barcode: 'P0000001' },
+      item: { agency: KSL, barcode: 'B0000001' },
+    });
     expect(renewed.status).toBe(200);
     expect(renewed.body.loan.renewals).toBe(1);
 
@@ -101,7 +119,11 @@ describe('HTTP circulation through the gateway (e2e)', () => {
   });
 
   it('answers an invalid body with a validation error naming the field', async () => {
-    const res = await api('POST', '/api/circulation/checkout', { patron: { agency: 'KSL', barcode: 'P0000001' }, item: { agency: KSL, barcode: 'B0000003' }, branch: 'KSL-MAIN' });
+    const res = await api('POST', '/api/circulation/checkout', {
+      patron: { agency: 'KSL', barcode: 'P0000001' },
+      item: { agency: KSL, barcode: 'B0000003' },
+      branch: 'KSL-MAIN',
+    });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
     expect(res.body.message).toMatch(/patron\.agency/);
@@ -109,7 +131,9 @@ describe('HTTP circulation through the gateway (e2e)', () => {
 
   it('lets exactly one of 20 concurrent checkouts of one item win', async () => {
     const patrons = ['P0000001', 'P0000004'];
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => checkout(patrons[i % 2], 'B0000005', i % 2 ? 'KSL-ZS' : 'KSL-MAIN')));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => checkout(patrons[i % 2], 'B0000005', i % 2 ? 'KSL-ZS' : 'KSL-MAIN')),
+    );
     const wins = results.filter((r) => r.status === 201);
     const losses = results.filter((r) => r.status === 409 && r.body.code === 'ITEM_ALREADY_ON_LOAN');
     expect(wins).toHaveLength(1);
@@ -119,7 +143,9 @@ describe('HTTP circulation through the gateway (e2e)', () => {
   });
 
   it('carries the correlation id through', async () => {
-    const res = await fetch(`${env.gatewayUrl}/api/items/${KSL}/B0000002`, { headers: { authorization: `Bearer ${env.apiKey}`, 'x-correlation-id': 'e2e-corr-1' } });
+    const res = await fetch(`${env.gatewayUrl}/api/items/${KSL}/B0000002`, {
+      headers: { authorization: `Bearer ${env.apiKey}`, 'x-correlation-id': 'e2e-corr-1' },
+    });
     expect(res.headers.get('x-correlation-id')).toBe('e2e-corr-1');
   });
 });

@@ -24,12 +24,41 @@ interface Operation {
 }
 
 const HOSTILE = [
-  '\u0000', 'a\u0000b', '\ud800', 'x\udfffy', '2026-13-45', '2026-02-30', '99999999999999999999', '-1', '1e309', 'NaN', ' ', '',
-  'x'.repeat(3000), '../../etc/passwd', "' OR 1=1 --", '%00', '<script>alert(1)</script>', '中文 图书馆', '😀', 'CN-320583-1-KSL', '*', '__proto__',
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  'x\udfffy',
+  '2026-13-45',
+  '2026-02-30',
+  '99999999999999999999',
+  '-1',
+  '1e309',
+  'NaN',
+  ' ',
+  '',
+  'x'.repeat(3000),
+  '../../etc/passwd',
+  "' OR 1=1 --",
+  '%00',
+  '<script>alert(1)</script>',
+  '中文 图书馆',
+  '😀',
+  'CN-320583-1-KSL',
+  '*',
+  '__proto__',
 ];
 const hostileString = fc.constantFrom(...HOSTILE);
-const anyString = fc.oneof(hostileString, fc.string({ maxLength: 40 }), fc.string({ maxLength: 20, unit: 'grapheme' }), fc.string({ maxLength: 8, unit: 'binary' }));
-const anyNumber = fc.oneof(fc.integer(), fc.constantFrom(1e20, -1e20, 2 ** 31, 2 ** 53, 0.5, -0, Number.MAX_SAFE_INTEGER), fc.double({ noNaN: true, noDefaultInfinity: true }));
+const anyString = fc.oneof(
+  hostileString,
+  fc.string({ maxLength: 40 }),
+  fc.string({ maxLength: 20, unit: 'grapheme' }),
+  fc.string({ maxLength: 8, unit: 'binary' }),
+);
+const anyNumber = fc.oneof(
+  fc.integer(),
+  fc.constantFrom(1e20, -1e20, 2 ** 31, 2 ** 53, 0.5, -0, Number.MAX_SAFE_INTEGER),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+);
 const junk = fc.jsonValue({ maxDepth: 3 });
 
 function arbitraryFor(schema: Schema | undefined, doc: Schema, depth = 0): fc.Arbitrary<unknown> {
@@ -43,7 +72,9 @@ function arbitraryFor(schema: Schema | undefined, doc: Schema, depth = 0): fc.Ar
   else if (schema.type === 'boolean') typed = fc.oneof(fc.boolean(), anyString);
   else if (schema.type === 'array') typed = fc.array(arbitraryFor(schema.items, doc, depth + 1), { maxLength: 4 });
   else if (schema.type === 'object' || schema.properties) {
-    const props = Object.fromEntries(Object.entries<Schema>(schema.properties ?? {}).map(([k, s]) => [k, arbitraryFor(s, doc, depth + 1)]));
+    const props = Object.fromEntries(
+      Object.entries<Schema>(schema.properties ?? {}).map(([k, s]) => [k, arbitraryFor(s, doc, depth + 1)]),
+    );
     typed = fc.record(props, { requiredKeys: [] });
   } else typed = junk;
   return fc.oneof({ weight: 4, arbitrary: typed }, { weight: 1, arbitrary: junk }, { weight: 1, arbitrary: anyString });
@@ -53,18 +84,42 @@ function arbitraryFor(schema: Schema | undefined, doc: Schema, depth = 0): fc.Ar
 function bodyFor(op: Operation, doc: Schema): fc.Arbitrary<string | undefined> {
   const json = arbitraryFor(op.body, doc).chain((v) =>
     fc.boolean().map((fuzzTag) => {
-      const tagged = v !== null && typeof v === 'object' && !Array.isArray(v) && (op.opsOnly || fuzzTag || op.method !== 'post') ? { ...v, __fuzz: true } : v;
+      const tagged =
+        v !== null && typeof v === 'object' && !Array.isArray(v) && (op.opsOnly || fuzzTag || op.method !== 'post')
+          ? { ...v, __fuzz: true }
+          : v;
       return JSON.stringify(tagged);
     }),
   );
   const deep = fc.integer({ min: 1, max: 100_000 }).map((n) => '['.repeat(n) + ']'.repeat(n));
-  const broken = fc.constantFrom('{', '{"a":', 'null', '"x"', '[]', '{"__proto__":{"x":1}}', '{"a":1,"a":2}', '\u0000', '{"x":"\\ud800"}');
-  return fc.oneof({ weight: 6, arbitrary: json }, { weight: 1, arbitrary: deep }, { weight: 1, arbitrary: broken }, { weight: 1, arbitrary: fc.constant(undefined) });
+  const broken = fc.constantFrom(
+    '{',
+    '{"a":',
+    'null',
+    '"x"',
+    '[]',
+    '{"__proto__":{"x":1}}',
+    '{"a":1,"a":2}',
+    '\u0000',
+    '{"x":"\\ud800"}',
+  );
+  return fc.oneof(
+    { weight: 6, arbitrary: json },
+    { weight: 1, arbitrary: deep },
+    { weight: 1, arbitrary: broken },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+  );
 }
 
 function requestFor(op: Operation, doc: Schema) {
   const pathValues = fc.tuple(...op.pathParams.map(() => anyString), fc.constant(''));
-  const query = fc.array(fc.tuple(fc.constantFrom(...(op.query.length ? op.query.map((q) => q.name) : ['x'])), fc.oneof(anyString, anyNumber.map(String))), { maxLength: 5 });
+  const query = fc.array(
+    fc.tuple(
+      fc.constantFrom(...(op.query.length ? op.query.map((q) => q.name) : ['x'])),
+      fc.oneof(anyString, anyNumber.map(String)),
+    ),
+    { maxLength: 5 },
+  );
   const body = op.method === 'get' || op.method === 'delete' ? fc.constant(undefined) : bodyFor(op, doc);
   return fc.record({ pathValues, query, body });
 }
@@ -76,7 +131,10 @@ async function send(op: Operation, r: { pathValues: string[]; query: [string, st
   const qs = new URLSearchParams(r.query).toString();
   const res = await fetch(`${env.gatewayUrl}${path}${qs ? `?${qs}` : ''}`, {
     method: op.method.toUpperCase(),
-    headers: { authorization: `Bearer ${env.apiKey}`, ...(r.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${env.apiKey}`,
+      ...(r.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: r.body,
   });
   const text = await res.text();
@@ -113,7 +171,10 @@ describe('HTTP API under fuzzing, generated from the OpenAPI document', () => {
       await fc.assert(
         fc.asyncProperty(requestFor(op, doc), async (r) => {
           const { status, text } = await send(op, r);
-          if (status >= 500) failures.push(`${op.method} ${op.path} → ${status} ${text.slice(0, 200)} for ${JSON.stringify(r).slice(0, 300)}`);
+          if (status >= 500)
+            failures.push(
+              `${op.method} ${op.path} → ${status} ${text.slice(0, 200)} for ${JSON.stringify(r).slice(0, 300)}`,
+            );
           if (status >= 400) {
             const body = JSON.parse(text) as { code?: unknown; message?: unknown };
             expect(typeof body.code).toBe('string');

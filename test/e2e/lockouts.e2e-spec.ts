@@ -18,14 +18,21 @@ const run = Math.random().toString(36).slice(2, 7).toUpperCase();
 async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(`${env.gatewayUrl}${path}`, {
     method,
-    headers: { authorization: `Bearer ${env.apiKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${env.apiKey}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-async function kiosk(login: string, from: string, password = `${login}-pw-secret`): Promise<{ client: Sip2Client; ok: boolean }> {
+async function kiosk(
+  login: string,
+  from: string,
+  password = `${login}-pw-secret`,
+): Promise<{ client: Sip2Client; ok: boolean }> {
   const client = new Sip2Client({ host: '127.0.0.1', port: env.sip2Port, localAddress: from, timeoutMs: 30_000 });
   clients.push(client);
   await client.connect();
@@ -37,17 +44,33 @@ const okOf = (m: { fixed: object }): string | undefined => (m.fixed as { ok?: st
 
 const patronStatus = (c: Sip2Client, barcode: string, pin: string) =>
   c
-    .send(createMessage('23', { language: '019', transactionDate: now() }, { institutionId: KSL, patronIdentifier: barcode, terminalPassword: '', patronPassword: pin }))
+    .send(
+      createMessage(
+        '23',
+        { language: '019', transactionDate: now() },
+        { institutionId: KSL, patronIdentifier: barcode, terminalPassword: '', patronPassword: pin },
+      ),
+    )
     .then((r) => r.response.fields.validPatronPassword);
 
 beforeAll(async () => {
   for (const login of [`seca${run}`, `secb${run}`, `secc${run}`].map((l) => l.toLowerCase())) {
-    const t = await api('PUT', `/api/sip2/terminals/${login}`, { password: `${login}-pw-secret`, institutionId: KSL, location: 'KSL-MAIN' });
+    const t = await api('PUT', `/api/sip2/terminals/${login}`, {
+      password: `${login}-pw-secret`,
+      institutionId: KSL,
+      location: 'KSL-MAIN',
+    });
     expect(t.status).toBe(200);
   }
   for (let i = 0; i < 14; i++) {
     const p = await api('POST', '/api/patrons', {
-      agency: KSL, barcode: `L${run}${i}`, name: `读者${i}`, patronType: 'adult', homeBranch: 'KSL-MAIN', cardExpiresOn: '2030-12-31', pin: `86${String(i).padStart(2, '0')}`,
+      agency: KSL,
+      barcode: `L${run}${i}`,
+      name: `读者${i}`,
+      patronType: 'adult',
+      homeBranch: 'KSL-MAIN',
+      cardExpiresOn: '2030-12-31',
+      pin: `86${String(i).padStart(2, '0')}`,
     });
     expect(p.status).toBe(201);
   }
@@ -71,12 +94,20 @@ describe('lockouts an attacker cannot aim at readers or kiosks (issue 14)', () =
 
     const elsewhere = (await kiosk(B(), '127.0.0.12')).client;
     expect(await patronStatus(elsewhere, card, '8600')).toBe('Y');
-    const desk = await api('POST', '/api/circulation/checkout', { patron: { agency: KSL, barcode: card }, item: { agency: KSL, barcode: 'B0000029' }, branch: 'KSL-MAIN', pin: '8600' });
+    const desk = await api('POST', '/api/circulation/checkout', {
+      patron: { agency: KSL, barcode: card },
+      item: { agency: KSL, barcode: 'B0000029' },
+      branch: 'KSL-MAIN',
+      pin: '8600',
+    });
     expect(desk.body.code).not.toMatch(/PIN/); // refused for the item (reference only), not for the PIN
 
     const record = await api('GET', `/api/patrons/${KSL}/${card}`);
     expect(record.body.status).toBe('active');
-    expect(record.body.pinThrottle).toMatchObject({ throttled: false, origins: [{ origin: `sip2:${A()}`, throttled: true }] });
+    expect(record.body.pinThrottle).toMatchObject({
+      throttled: false,
+      origins: [{ origin: `sip2:${A()}`, throttled: true }],
+    });
     expect(record.body.pinThrottle.reason).toContain(`sip2:${A()}`);
 
     const cleared = await api('DELETE', `/api/patrons/${KSL}/${card}/pin-throttle`);

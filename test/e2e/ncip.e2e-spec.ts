@@ -20,7 +20,10 @@ interface Answer {
   contentType: string | null;
 }
 
-async function ncip(xml: string, opts: { key?: string | null; path?: string; contentType?: string } = {}): Promise<Answer> {
+async function ncip(
+  xml: string,
+  opts: { key?: string | null; path?: string; contentType?: string } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { 'content-type': opts.contentType ?? 'application/xml' };
   if (opts.key !== null && !opts.path) headers['x-ncip-key'] = opts.key ?? DEMO_KEY;
   const res = await fetch(`${env.gatewayUrl}${opts.path ?? '/ncip'}`, { method: 'POST', headers, body: xml });
@@ -51,7 +54,8 @@ const header = (from = TCL, to = KSL) =>
 const msg = (service: string, body: string, from = TCL) =>
   `<?xml version="1.0" encoding="UTF-8"?><NCIPMessage xmlns="${NS}" version="http://www.niso.org/schemas/ncip/v2_02/ncip_v2_02.xsd"><${service}>${header(from)}${body}</${service}></NCIPMessage>`;
 const user = (barcode: string) => `<UserId><UserIdentifierValue>${barcode}</UserIdentifierValue></UserId>`;
-const item = (barcode: string, agency?: string) => `<ItemId>${agency ? `<AgencyId>${agency}</AgencyId>` : ''}<ItemIdentifierValue>${barcode}</ItemIdentifierValue></ItemId>`;
+const item = (barcode: string, agency?: string) =>
+  `<ItemId>${agency ? `<AgencyId>${agency}</AgencyId>` : ''}<ItemIdentifierValue>${barcode}</ItemIdentifierValue></ItemId>`;
 const requestId = (id: string) => `<RequestId><RequestIdentifierValue>${id}</RequestIdentifierValue></RequestId>`;
 
 describe('NCIP 2.02 server (e2e, POST /ncip)', () => {
@@ -59,9 +63,28 @@ describe('NCIP 2.02 server (e2e, POST /ncip)', () => {
     let sampleKey: string;
     beforeAll(async () => {
       // the samples' own agencies, registered as one partner whose key may act for all of them
-      const aliases = ['UofC', 'OCWMS', 'NDOSU', 'ENG', 'MIT', 'Relais', 'LEHI', 'Lehigh University', 'CPomAG:massvc:TEST-QCC', 'QCC_A', 'registry_id'];
-      await api('PUT', '/api/federation/partners', { isil: 'US-NCIPSAMPLE', name: 'NCIP sample agencies', aliases, branch: 'TCL-MAIN' });
-      sampleKey = (await api<{ key: string }>('POST', '/api/federation/partners/keys', { isil: 'US-NCIPSAMPLE', label: 'samples' })).key;
+      const aliases = [
+        'UofC',
+        'OCWMS',
+        'NDOSU',
+        'ENG',
+        'MIT',
+        'Relais',
+        'LEHI',
+        'Lehigh University',
+        'CPomAG:massvc:TEST-QCC',
+        'QCC_A',
+        'registry_id',
+      ];
+      await api('PUT', '/api/federation/partners', {
+        isil: 'US-NCIPSAMPLE',
+        name: 'NCIP sample agencies',
+        aliases,
+        branch: 'TCL-MAIN',
+      });
+      sampleKey = (
+        await api<{ key: string }>('POST', '/api/federation/partners/keys', { isil: 'US-NCIPSAMPLE', label: 'samples' })
+      ).key;
     });
 
     // what each sample gets: its service's response, or a top-level problem for messages that are not requests
@@ -107,7 +130,10 @@ describe('NCIP 2.02 server (e2e, POST /ncip)', () => {
       const wrong = await valid(await ncip(msg('LookupUser', auth('9999'))));
       expect(problemType(wrong.xml)).toBe('User Authentication Failed');
 
-      const log = await api<{ items: { request: string; outcome: string }[] }>('GET', `/api/federation/exchanges?partner=${TCL}&service=LookupUser`);
+      const log = await api<{ items: { request: string; outcome: string }[] }>(
+        'GET',
+        `/api/federation/exchanges?partner=${TCL}&service=LookupUser`,
+      );
       expect(log.items.length).toBeGreaterThanOrEqual(2);
       for (const e of log.items) expect(e.request).not.toMatch(/>(1234|9999)</);
       expect(log.items.map((e) => e.outcome)).toEqual(expect.arrayContaining(['ok', 'problem']));
@@ -127,9 +153,15 @@ describe('NCIP 2.02 server (e2e, POST /ncip)', () => {
       expect(retry.xml).toBe(first.xml);
       const again = await valid(await ncip(msg('CheckOutItem', `${user('P0000001')}${item('B0000004')}`)));
       expect(again.xml).toMatch(/<ncip:DateDue>/);
-      const loans = await api<{ items: { item: { barcode: string } }[] }>('GET', `/api/patrons/${KSL}/P0000001/loans?status=all&limit=500`);
+      const loans = await api<{ items: { item: { barcode: string } }[] }>(
+        'GET',
+        `/api/patrons/${KSL}/P0000001/loans?status=all&limit=500`,
+      );
       expect(loans.items.filter((l) => l.item.barcode === 'B0000004')).toHaveLength(1);
-      const replays = await api<{ items: { outcome: string }[] }>('GET', `/api/federation/exchanges?partner=${TCL}&service=CheckOutItem&outcome=replayed`);
+      const replays = await api<{ items: { outcome: string }[] }>(
+        'GET',
+        `/api/federation/exchanges?partner=${TCL}&service=CheckOutItem&outcome=replayed`,
+      );
       expect(replays.items.length).toBeGreaterThanOrEqual(1);
 
       const other = await valid(await ncip(msg('CheckOutItem', `${user('P0000004')}${item('B0000004')}`)));
@@ -143,7 +175,7 @@ describe('NCIP 2.02 server (e2e, POST /ncip)', () => {
       expect(twice.xml).toMatch(/<ncip:ProblemValue>B0000004</);
     });
 
-    it('RenewItem renews our reader\'s loan; refusals come back as problems', async () => {
+    it("RenewItem renews our reader's loan; refusals come back as problems", async () => {
       await valid(await ncip(msg('CheckOutItem', `${user('P0000001')}${item('B0000006')}`)));
       const r = await valid(await ncip(msg('RenewItem', `${user('P0000001')}${item('B0000006')}`)));
       expect(r.xml).toMatch(/<ncip:RenewalCount>1</);
@@ -155,23 +187,55 @@ describe('NCIP 2.02 server (e2e, POST /ncip)', () => {
     });
 
     it('lending: RequestItem places a hold for the partner; CancelRequestItem cancels it; every transition is recorded', async () => {
-      const req = await valid(await ncip(msg('RequestItem', `${user('TCL0000001')}${item('B0000008')}${requestId('TCL-REQ-7')}<RequestType>Loan</RequestType><RequestScopeType>Item</RequestScopeType>`)));
+      const req = await valid(
+        await ncip(
+          msg(
+            'RequestItem',
+            `${user('TCL0000001')}${item('B0000008')}${requestId('TCL-REQ-7')}<RequestType>Loan</RequestType><RequestScopeType>Item</RequestScopeType>`,
+          ),
+        ),
+      );
       expect(req.xml).toMatch(/RequestItemResponse[\s\S]*<ncip:RequestIdentifierValue>TCL-REQ-7</);
-      const again = await valid(await ncip(msg('RequestItem', `${user('TCL0000001')}${item('B0000008')}${requestId('TCL-REQ-7')}<RequestType>Loan</RequestType><RequestScopeType>Item</RequestScopeType>`)));
+      const again = await valid(
+        await ncip(
+          msg(
+            'RequestItem',
+            `${user('TCL0000001')}${item('B0000008')}${requestId('TCL-REQ-7')}<RequestType>Loan</RequestType><RequestScopeType>Item</RequestScopeType>`,
+          ),
+        ),
+      );
       expect(again.xml).toBe(req.xml);
-      const list = await api<{ items: { id: string; partnerRequestId: string; state: string; holdId: string }[] }>('GET', `/api/federation/requests?direction=lending&partner=${TCL}`);
+      const list = await api<{ items: { id: string; partnerRequestId: string; state: string; holdId: string }[] }>(
+        'GET',
+        `/api/federation/requests?direction=lending&partner=${TCL}`,
+      );
       const r = list.items.find((x) => x.partnerRequestId === 'TCL-REQ-7')!;
       expect(r).toMatchObject({ state: 'requested', holdId: expect.any(String) });
 
-      const cancel = await valid(await ncip(msg('CancelRequestItem', `${user('TCL0000001')}${requestId('TCL-REQ-7')}<RequestType>Loan</RequestType>`)));
+      const cancel = await valid(
+        await ncip(
+          msg('CancelRequestItem', `${user('TCL0000001')}${requestId('TCL-REQ-7')}<RequestType>Loan</RequestType>`),
+        ),
+      );
       expect(cancel.xml).toMatch(/CancelRequestItemResponse[\s\S]*TCL-REQ-7/);
-      const detail = await api<{ state: string; transitions: { from: string | null; to: string; actor: string; reason: string }[] }>('GET', `/api/federation/requests/${r.id}`);
+      const detail = await api<{
+        state: string;
+        transitions: { from: string | null; to: string; actor: string; reason: string }[];
+      }>('GET', `/api/federation/requests/${r.id}`);
       expect(detail.state).toBe('cancelled');
       expect(detail.transitions).toEqual([
         expect.objectContaining({ from: null, to: 'requested', actor: `ncip:${TCL}`, reason: 'RequestItem' }),
-        expect.objectContaining({ from: 'requested', to: 'cancelled', actor: `ncip:${TCL}`, reason: 'CancelRequestItem' }),
+        expect.objectContaining({
+          from: 'requested',
+          to: 'cancelled',
+          actor: `ncip:${TCL}`,
+          reason: 'CancelRequestItem',
+        }),
       ]);
-      const holds = await api<{ items: { id: string; status: string }[] }>('GET', `/api/holds?patronAgency=${KSL}&patronBarcode=ILL-${TCL}&status=all`);
+      const holds = await api<{ items: { id: string; status: string }[] }>(
+        'GET',
+        `/api/holds?patronAgency=${KSL}&patronBarcode=ILL-${TCL}&status=all`,
+      );
       expect(holds.items.find((h) => h.id === r.holdId)?.status).toBe('cancelled');
     });
 
@@ -189,9 +253,18 @@ describe('NCIP 2.02 server (e2e, POST /ncip)', () => {
       expect(temp).toMatchObject({ agency: TCL, title: '管锥编', status: 'available' });
 
       const borrowing = async () =>
-        (await api<{ items: { id: string; partnerRequestId: string; state: string }[] }>('GET', `/api/federation/requests?direction=borrowing&partner=${TCL}`)).items.find((x) => x.partnerRequestId === 'TCL-ILL-42')!;
+        (
+          await api<{ items: { id: string; partnerRequestId: string; state: string }[] }>(
+            'GET',
+            `/api/federation/requests?direction=borrowing&partner=${TCL}`,
+          )
+        ).items.find((x) => x.partnerRequestId === 'TCL-ILL-42')!;
       expect((await borrowing()).state).toBe('received');
-      const out = await api<{ loan: { dueDate: string } }>('POST', '/api/circulation/checkout', { patron: { agency: KSL, barcode: 'P0000001' }, item: { agency: TCL, barcode: 'T0000042' }, branch: 'KSL-MAIN' });
+      const out = await api<{ loan: { dueDate: string } }>('POST', '/api/circulation/checkout', {
+        patron: { agency: KSL, barcode: 'P0000001' },
+        item: { agency: TCL, barcode: 'T0000042' },
+        branch: 'KSL-MAIN',
+      });
       expect(out.loan.dueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       await eventually(async () => (await borrowing()).state === 'loaned');
       await api('POST', '/api/circulation/checkin', { item: { agency: TCL, barcode: 'T0000042' }, branch: 'KSL-MAIN' });
@@ -200,7 +273,10 @@ describe('NCIP 2.02 server (e2e, POST /ncip)', () => {
       const del = await valid(await ncip(msg('DeleteItem', item('T0000042', TCL))));
       expect(del.xml).toMatch(/DeleteItemResponse[\s\S]*T0000042/);
       expect((await api<{ status: string }>('GET', `/api/items/${TCL}/T0000042`)).status).toBe('withdrawn');
-      const done = await api<{ state: string; transitions: { to: string; actor: string }[] }>('GET', `/api/federation/requests/${(await borrowing()).id}`);
+      const done = await api<{ state: string; transitions: { to: string; actor: string }[] }>(
+        'GET',
+        `/api/federation/requests/${(await borrowing()).id}`,
+      );
       expect(done.state).toBe('completed');
       expect(done.transitions.map((t) => t.to)).toEqual(['requested', 'received', 'loaned', 'returned', 'completed']);
       expect(done.transitions.find((t) => t.to === 'loaned')?.actor).toBe('circulation');
@@ -209,7 +285,11 @@ describe('NCIP 2.02 server (e2e, POST /ncip)', () => {
     it('the key also works as /ncip/<key>, and with Authorization: Bearer', async () => {
       const a = await valid(await ncip(msg('LookupItem', item('B0000002')), { path: `/ncip/${DEMO_KEY}` }));
       expect(a.xml).toContain('LookupItemResponse');
-      const res = await fetch(`${env.gatewayUrl}/ncip`, { method: 'POST', headers: { authorization: `Bearer ${DEMO_KEY}`, 'content-type': 'text/xml' }, body: msg('LookupItem', item('B0000002')) });
+      const res = await fetch(`${env.gatewayUrl}/ncip`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${DEMO_KEY}`, 'content-type': 'text/xml' },
+        body: msg('LookupItem', item('B0000002')),
+      });
       expect(await res.text()).toContain('LookupItemResponse');
     });
   });
@@ -222,17 +302,29 @@ describe('NCIP 2.02 server (e2e, POST /ncip)', () => {
     };
 
     it('a wrong key, no key, or a key used for another agency: Agency Authentication Failed', async () => {
-      await topLevel(await ncip(msg('LookupItem', item('B0000002')), { key: 'not-a-partner-key' }), 'Agency Authentication Failed');
+      await topLevel(
+        await ncip(msg('LookupItem', item('B0000002')), { key: 'not-a-partner-key' }),
+        'Agency Authentication Failed',
+      );
       await topLevel(await ncip(msg('LookupItem', item('B0000002')), { key: null }), 'Agency Authentication Failed');
-      await topLevel(await ncip(msg('LookupItem', item('B0000002')), { path: '/ncip/wrong-key-in-path' }), 'Agency Authentication Failed');
+      await topLevel(
+        await ncip(msg('LookupItem', item('B0000002')), { path: '/ncip/wrong-key-in-path' }),
+        'Agency Authentication Failed',
+      );
       const spoof = await ncip(msg('LookupItem', item('B0000002'), 'CN-320583-1-KSL'));
       await topLevel(spoof, 'Agency Authentication Failed');
       expect(spoof.xml).toMatch(/<ncip:ProblemValue>CN-320583-1-KSL</);
     });
 
     it.each([
-      ['XXE', `<?xml version="1.0"?><!DOCTYPE NCIPMessage [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><NCIPMessage xmlns="${NS}"><LookupUser>${user('&xxe;')}</LookupUser></NCIPMessage>`],
-      ['billion laughs', `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">]><NCIPMessage>&lol2;</NCIPMessage>`],
+      [
+        'XXE',
+        `<?xml version="1.0"?><!DOCTYPE NCIPMessage [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><NCIPMessage xmlns="${NS}"><LookupUser>${user('&xxe;')}</LookupUser></NCIPMessage>`,
+      ],
+      [
+        'billion laughs',
+        `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">]><NCIPMessage>&lol2;</NCIPMessage>`,
+      ],
       ['broken XML', `<NCIPMessage xmlns="${NS}"><LookupUser><UserId></LookupUser>`],
       ['JSON', '{"LookupUser":{}}'],
       ['an empty body', ''],

@@ -16,12 +16,19 @@ interface Answer {
   body: any;
 }
 
-async function call(method: string, path: string, opts: { body?: unknown; raw?: string; key?: string | null } = {}): Promise<Answer> {
+async function call(
+  method: string,
+  path: string,
+  opts: { body?: unknown; raw?: string; key?: string | null } = {},
+): Promise<Answer> {
   const key = opts.key === undefined ? env.apiKey : opts.key;
   const hasBody = opts.body !== undefined || opts.raw !== undefined;
   const res = await fetch(`${env.gatewayUrl}${path}`, {
     method,
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(hasBody ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...(hasBody ? { 'content-type': 'application/json' } : {}),
+    },
     body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
   });
   const text = await res.text();
@@ -51,7 +58,12 @@ describe('bad input is a 400 naming the field (issue 14)', () => {
   it('a lone UTF-16 surrogate in a body field', async () => {
     // JSON.stringify escapes it as \ud800, which JSON.parse on the server turns back into a lone surrogate
     expectBadInput(await call('POST', '/api/records', { body: { title: 'x\ud800' } }), 'title');
-    expectBadInput(await call('POST', '/api/circulation/checkin', { raw: `{"item":{"agency":"${KSL}","barcode":"\\udfff"},"branch":"KSL-MAIN"}` }), 'item.barcode');
+    expectBadInput(
+      await call('POST', '/api/circulation/checkin', {
+        raw: `{"item":{"agency":"${KSL}","barcode":"\\udfff"},"branch":"KSL-MAIN"}`,
+      }),
+      'item.barcode',
+    );
   });
 
   it('an offset beyond any integer column', async () => {
@@ -107,7 +119,13 @@ describe('authorisation matrix, generated from the OpenAPI document', () => {
         // path parameters get a value no validator accepts: the guard runs before validation, so an
         // authorised call is a 400/404, never touching data
         const url = path.replace(/\{[^}]+\}/g, '~bad~');
-        operations.push({ method, path, url, needs: op['x-required-role'] ?? 'staff', secured: Array.isArray(op.security) && op.security.length > 0 });
+        operations.push({
+          method,
+          path,
+          url,
+          needs: op['x-required-role'] ?? 'staff',
+          secured: Array.isArray(op.security) && op.security.length > 0,
+        });
       }
     }
     operations = operations.sort((a, b) => `${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`));
@@ -149,7 +167,8 @@ describe('authorisation matrix, generated from the OpenAPI document', () => {
       for (const [role, key] of Object.entries(keys)) {
         const a = await call(op.method.toUpperCase(), op.url, { key, body });
         const allowed = SATISFIES[role].includes(op.needs);
-        if (allowed && (a.status === 401 || a.status === 403)) wrong.push(`${id} as ${role}: ${a.status}, expected through`);
+        if (allowed && (a.status === 401 || a.status === 403))
+          wrong.push(`${id} as ${role}: ${a.status}, expected through`);
         if (!allowed && a.status !== 403) wrong.push(`${id} as ${role}: ${a.status}, expected 403`);
         if (a.status >= 500) wrong.push(`${id} as ${role}: ${a.status} ${JSON.stringify(a.body)}`);
       }
@@ -170,11 +189,14 @@ describe('exposure', () => {
 
   const handshake = (opts: tls.ConnectionOptions): Promise<string> =>
     new Promise((resolve) => {
-      const socket = tls.connect({ host: '127.0.0.1', port: env.sip2TlsPort, rejectUnauthorized: false, ...opts }, () => {
-        const cipher = socket.getCipher().name;
-        socket.end();
-        resolve(`ok ${cipher}`);
-      });
+      const socket = tls.connect(
+        { host: '127.0.0.1', port: env.sip2TlsPort, rejectUnauthorized: false, ...opts },
+        () => {
+          const cipher = socket.getCipher().name;
+          socket.end();
+          resolve(`ok ${cipher}`);
+        },
+      );
       socket.on('error', (err) => resolve(`refused ${err.message}`));
     });
 
@@ -182,8 +204,12 @@ describe('exposure', () => {
     for (const weak of ['AES128-SHA', 'AES256-GCM-SHA384', 'ECDHE-RSA-AES128-SHA', 'ECDHE-RSA-AES256-SHA384']) {
       expect(await handshake({ maxVersion: 'TLSv1.2', ciphers: weak })).toMatch(/^refused/);
     }
-    expect(await handshake({ maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' })).toBe('ok ECDHE-RSA-AES128-GCM-SHA256');
-    expect(await handshake({ maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-CHACHA20-POLY1305' })).toBe('ok ECDHE-RSA-CHACHA20-POLY1305');
+    expect(await handshake({ maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' })).toBe(
+      'ok ECDHE-RSA-AES128-GCM-SHA256',
+    );
+    expect(await handshake({ maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-CHACHA20-POLY1305' })).toBe(
+      'ok ECDHE-RSA-CHACHA20-POLY1305',
+    );
     expect(await handshake({ minVersion: 'TLSv1.3' })).toMatch(/^ok TLS_/);
     expect(await handshake({ maxVersion: 'TLSv1.1', minVersion: 'TLSv1' })).toMatch(/^refused/);
   });

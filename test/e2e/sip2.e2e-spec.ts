@@ -1,5 +1,12 @@
 import * as net from 'node:net';
-import { createMessage, formatSip2Date, SIP2_BLANK_DATE, Sip2Client, Sip2ClientOptions, stripTerminator } from '@app/sip2-protocol';
+import {
+  createMessage,
+  formatSip2Date,
+  SIP2_BLANK_DATE,
+  Sip2Client,
+  Sip2ClientOptions,
+  stripTerminator,
+} from '@app/sip2-protocol';
 import { e2eEnv } from './e2e-env';
 
 /**
@@ -14,7 +21,14 @@ const clients: Sip2Client[] = [];
 
 async function terminal(login: 'kiosk01' | 'locker01', opts: Sip2ClientOptions = {}): Promise<Sip2Client> {
   const charset = login === 'locker01' ? 'gb18030' : 'utf-8';
-  const c = new Sip2Client({ host: '127.0.0.1', port: opts.tls ? env.sip2TlsPort : env.sip2Port, insecure: true, charset, timeoutMs: 10_000, ...opts });
+  const c = new Sip2Client({
+    host: '127.0.0.1',
+    port: opts.tls ? env.sip2TlsPort : env.sip2Port,
+    insecure: true,
+    charset,
+    timeoutMs: 10_000,
+    ...opts,
+  });
   clients.push(c);
   await c.connect();
   const r = await c.login(login, `${login}-secret`, login === 'kiosk01' ? 'KSL-MAIN' : 'KSL-24H-SLGY');
@@ -23,14 +37,28 @@ async function terminal(login: 'kiosk01' | 'locker01', opts: Sip2ClientOptions =
 }
 
 const checkout = (item: string, patron: string, transactionDate = now()) =>
-  createMessage('11', { scRenewalPolicy: 'N', noBlock: 'N', transactionDate, nbDueDate: SIP2_BLANK_DATE }, {
-    institutionId: KSL, patronIdentifier: patron, itemIdentifier: item, terminalPassword: '', patronPassword: PIN,
-  });
+  createMessage(
+    '11',
+    { scRenewalPolicy: 'N', noBlock: 'N', transactionDate, nbDueDate: SIP2_BLANK_DATE },
+    {
+      institutionId: KSL,
+      patronIdentifier: patron,
+      itemIdentifier: item,
+      terminalPassword: '',
+      patronPassword: PIN,
+    },
+  );
 const checkin = (item: string, location = 'KSL-MAIN') =>
-  createMessage('09', { noBlock: 'N', transactionDate: now(), returnDate: now() }, { currentLocation: location, institutionId: KSL, itemIdentifier: item, terminalPassword: '' });
+  createMessage(
+    '09',
+    { noBlock: 'N', transactionDate: now(), returnDate: now() },
+    { currentLocation: location, institutionId: KSL, itemIdentifier: item, terminalPassword: '' },
+  );
 
 async function openLoanBarcodes(patron: string): Promise<string[]> {
-  const res = await fetch(`${env.gatewayUrl}/api/patrons/${KSL}/${patron}/loans?status=open&limit=100`, { headers: { authorization: `Bearer ${env.apiKey}` } });
+  const res = await fetch(`${env.gatewayUrl}/api/patrons/${KSL}/${patron}/loans?status=open&limit=100`, {
+    headers: { authorization: `Bearer ${env.apiKey}` },
+  });
   const body = (await res.json()) as { items: { item: { barcode: string } }[] };
   return body.items.map((l) => l.item.barcode);
 }
@@ -46,7 +74,13 @@ describe('SIP2 over real sockets (e2e)', () => {
     expect(sc.response).toMatchObject({ code: '98', fixed: { onlineStatus: 'Y' } });
     expect(sc.response.fields.supportedMessages).toBe('Y'.repeat(16));
 
-    const status = await c.send(createMessage('23', { language: '019', transactionDate: now() }, { institutionId: KSL, patronIdentifier: 'P0000001', terminalPassword: '', patronPassword: PIN }));
+    const status = await c.send(
+      createMessage(
+        '23',
+        { language: '019', transactionDate: now() },
+        { institutionId: KSL, patronIdentifier: 'P0000001', terminalPassword: '', patronPassword: PIN },
+      ),
+    );
     expect(status.response.fields).toMatchObject({ validPatron: 'Y', validPatronPassword: 'Y', personalName: '张三' });
 
     const out = await c.send(checkout('B0000010', 'P0000001'));
@@ -54,18 +88,38 @@ describe('SIP2 over real sockets (e2e)', () => {
     expect(out.response.fields.titleIdentifier).toBe('围城');
     expect(out.response.fields.dueDate).toMatch(/^\d{8} {4}\d{6}$/);
 
-    const info = await c.send(createMessage('63', { language: '019', transactionDate: now(), summary: '  Y       ' }, { institutionId: KSL, patronIdentifier: 'P0000001', patronPassword: PIN }));
+    const info = await c.send(
+      createMessage(
+        '63',
+        { language: '019', transactionDate: now(), summary: '  Y       ' },
+        { institutionId: KSL, patronIdentifier: 'P0000001', patronPassword: PIN },
+      ),
+    );
     expect(info.response.code).toBe('64');
     expect(info.response.fields.chargedItems).toEqual(expect.arrayContaining(['B0000010']));
 
-    const item = await c.send(createMessage('17', { transactionDate: now() }, { institutionId: KSL, itemIdentifier: 'B0000010' }));
+    const item = await c.send(
+      createMessage('17', { transactionDate: now() }, { institutionId: KSL, itemIdentifier: 'B0000010' }),
+    );
     expect(item.response.fixed).toMatchObject({ circulationStatus: '04' });
     expect(item.response.fields.titleIdentifier).toBe('围城');
 
-    const renew = await c.send(createMessage('29', { thirdPartyAllowed: 'N', noBlock: 'N', transactionDate: now(), nbDueDate: SIP2_BLANK_DATE }, { institutionId: KSL, patronIdentifier: 'P0000001', itemIdentifier: 'B0000010', patronPassword: PIN }));
+    const renew = await c.send(
+      createMessage(
+        '29',
+        { thirdPartyAllowed: 'N', noBlock: 'N', transactionDate: now(), nbDueDate: SIP2_BLANK_DATE },
+        { institutionId: KSL, patronIdentifier: 'P0000001', itemIdentifier: 'B0000010', patronPassword: PIN },
+      ),
+    );
     expect(renew.response).toMatchObject({ code: '30', fixed: { ok: '1' } });
 
-    const all = await c.send(createMessage('65', { transactionDate: now() }, { institutionId: KSL, patronIdentifier: 'P0000001', patronPassword: PIN }));
+    const all = await c.send(
+      createMessage(
+        '65',
+        { transactionDate: now() },
+        { institutionId: KSL, patronIdentifier: 'P0000001', patronPassword: PIN },
+      ),
+    );
     expect(all.response.code).toBe('66');
 
     const back = await c.send(checkin('B0000010', 'KSL-HQ'));
@@ -73,10 +127,31 @@ describe('SIP2 over real sockets (e2e)', () => {
     expect(back.response.fields.permanentLocation).toBeDefined();
 
     for (const [code, msg] of [
-      ['20', createMessage('19', { transactionDate: now() }, { institutionId: KSL, itemIdentifier: 'B0000011', itemProperties: 'spine label' })],
+      [
+        '20',
+        createMessage(
+          '19',
+          { transactionDate: now() },
+          { institutionId: KSL, itemIdentifier: 'B0000011', itemProperties: 'spine label' },
+        ),
+      ],
       // cancelling a hold that does not exist: answered (16 ok 0) without side effects; holds are placed below
-      ['16', createMessage('15', { holdMode: '-', transactionDate: now() }, { institutionId: KSL, patronIdentifier: 'P0000001', itemIdentifier: 'B0000016', patronPassword: PIN })],
-      ['38', createMessage('37', { transactionDate: now(), feeType: '01', paymentType: '00', currencyType: 'CNY' }, { feeAmount: '0.00', institutionId: KSL, patronIdentifier: 'P0000001' })],
+      [
+        '16',
+        createMessage(
+          '15',
+          { holdMode: '-', transactionDate: now() },
+          { institutionId: KSL, patronIdentifier: 'P0000001', itemIdentifier: 'B0000016', patronPassword: PIN },
+        ),
+      ],
+      [
+        '38',
+        createMessage(
+          '37',
+          { transactionDate: now(), feeType: '01', paymentType: '00', currencyType: 'CNY' },
+          { feeAmount: '0.00', institutionId: KSL, patronIdentifier: 'P0000001' },
+        ),
+      ],
       ['36', createMessage('35', { transactionDate: now() }, { institutionId: KSL, patronIdentifier: 'P0000001' })],
     ] as const) {
       expect((await c.send(msg)).response.code).toBe(code);
@@ -86,38 +161,87 @@ describe('SIP2 over real sockets (e2e)', () => {
   it('hold → trap → pickup on the demo data: 15 places it, 29 is refused, 09 traps it (CV 01), 18 shows 08, 64 lists it, 11 lends it to the holder', async () => {
     const c = await terminal('kiosk01');
     const pi = (patron: string, summary: string) =>
-      c.send(createMessage('63', { language: '001', transactionDate: now(), summary }, { institutionId: KSL, patronIdentifier: patron, patronPassword: PIN }));
+      c.send(
+        createMessage(
+          '63',
+          { language: '001', transactionDate: now(), summary },
+          { institutionId: KSL, patronIdentifier: patron, patronPassword: PIN },
+        ),
+      );
     await pi('P0000004', '          '); // the session speaks English from here on
     expect((await c.send(checkout('B0000017', 'P0000001'))).response.fixed).toMatchObject({ ok: '1' });
 
-    const placed = await c.send(createMessage('15', { holdMode: '+', transactionDate: now() }, { institutionId: KSL, patronIdentifier: 'P0000004', itemIdentifier: 'B0000017', patronPassword: PIN }));
-    expect(placed.response).toMatchObject({ code: '16', fixed: { ok: '1', available: 'N' }, fields: { pickupLocation: 'KSL-MAIN', queuePosition: '1', titleIdentifier: '人类简史' } });
+    const placed = await c.send(
+      createMessage(
+        '15',
+        { holdMode: '+', transactionDate: now() },
+        { institutionId: KSL, patronIdentifier: 'P0000004', itemIdentifier: 'B0000017', patronPassword: PIN },
+      ),
+    );
+    expect(placed.response).toMatchObject({
+      code: '16',
+      fixed: { ok: '1', available: 'N' },
+      fields: { pickupLocation: 'KSL-MAIN', queuePosition: '1', titleIdentifier: '人类简史' },
+    });
     expect((await pi('P0000004', '     Y    ')).response.fields.unavailableHoldItems).toEqual(['B0000017']);
 
-    const renew = await c.send(createMessage('29', { thirdPartyAllowed: 'N', noBlock: 'N', transactionDate: now(), nbDueDate: SIP2_BLANK_DATE }, { institutionId: KSL, patronIdentifier: 'P0000001', itemIdentifier: 'B0000017', patronPassword: PIN }));
-    expect(renew.response).toMatchObject({ fixed: { ok: '0' }, fields: { screenMessage: ['Another patron is waiting for this item; it cannot be renewed'] } });
+    const renew = await c.send(
+      createMessage(
+        '29',
+        { thirdPartyAllowed: 'N', noBlock: 'N', transactionDate: now(), nbDueDate: SIP2_BLANK_DATE },
+        { institutionId: KSL, patronIdentifier: 'P0000001', itemIdentifier: 'B0000017', patronPassword: PIN },
+      ),
+    );
+    expect(renew.response).toMatchObject({
+      fixed: { ok: '0' },
+      fields: { screenMessage: ['Another patron is waiting for this item; it cannot be renewed'] },
+    });
 
     const back = await c.send(checkin('B0000017'));
-    expect(back.response).toMatchObject({ code: '10', fixed: { ok: '1', alert: 'Y' }, fields: { alertType: '01', sortBin: 'HOLDS', destinationLocation: 'KSL-MAIN', holdPatronId: 'P0000004' } });
-    const item = await c.send(createMessage('17', { transactionDate: now() }, { institutionId: KSL, itemIdentifier: 'B0000017' }));
+    expect(back.response).toMatchObject({
+      code: '10',
+      fixed: { ok: '1', alert: 'Y' },
+      fields: { alertType: '01', sortBin: 'HOLDS', destinationLocation: 'KSL-MAIN', holdPatronId: 'P0000004' },
+    });
+    const item = await c.send(
+      createMessage('17', { transactionDate: now() }, { institutionId: KSL, itemIdentifier: 'B0000017' }),
+    );
     expect(item.response).toMatchObject({ fixed: { circulationStatus: '08' }, fields: { holdQueueLength: '1' } });
     const ready = await pi('P0000004', 'Y         ');
     expect(ready.response).toMatchObject({ fixed: { holdItemsCount: '0001' }, fields: { holdItems: ['B0000017'] } });
 
     const someoneElse = await c.send(checkout('B0000017', 'P0000001'));
-    expect(someoneElse.response).toMatchObject({ fixed: { ok: '0' }, fields: { screenMessage: ['This item is on hold for another patron'] } });
+    expect(someoneElse.response).toMatchObject({
+      fixed: { ok: '0' },
+      fields: { screenMessage: ['This item is on hold for another patron'] },
+    });
     expect((await c.send(checkout('B0000017', 'P0000004'))).response.fixed).toMatchObject({ ok: '1' });
-    expect((await pi('P0000004', '          ')).response.fixed).toMatchObject({ holdItemsCount: '0000', unavailableHoldsCount: '0000' });
+    expect((await pi('P0000004', '          ')).response.fixed).toMatchObject({
+      holdItemsCount: '0000',
+      unavailableHoldsCount: '0000',
+    });
     // returned again: nobody waits, it goes back on the shelf at home
     expect((await c.send(checkin('B0000017'))).response.fixed).toMatchObject({ ok: '1', alert: 'N' });
   });
 
   it('blocking a card (01) answers 24 and patron enable (25) lifts it', async () => {
     const c = await terminal('kiosk01');
-    const block = await c.send(createMessage('01', { cardRetained: 'N', transactionDate: now() }, { institutionId: KSL, blockedCardMessage: 'card misuse', patronIdentifier: 'P0000004', terminalPassword: '' }));
+    const block = await c.send(
+      createMessage(
+        '01',
+        { cardRetained: 'N', transactionDate: now() },
+        { institutionId: KSL, blockedCardMessage: 'card misuse', patronIdentifier: 'P0000004', terminalPassword: '' },
+      ),
+    );
     expect(block.response.code).toBe('24');
     expect((block.response.fixed as { patronStatus: string }).patronStatus.charAt(0)).toBe('Y');
-    const enable = await c.send(createMessage('25', { transactionDate: now() }, { institutionId: KSL, patronIdentifier: 'P0000004', patronPassword: PIN }));
+    const enable = await c.send(
+      createMessage(
+        '25',
+        { transactionDate: now() },
+        { institutionId: KSL, patronIdentifier: 'P0000004', patronPassword: PIN },
+      ),
+    );
     expect(enable.response.code).toBe('26');
     expect((enable.response.fixed as { patronStatus: string }).patronStatus.charAt(0)).toBe(' ');
   });
@@ -148,7 +272,15 @@ describe('SIP2 over real sockets (e2e)', () => {
     // transaction date would be the same transaction retried, answered with its first answer (docs/sip2.md §4.1)
     const at = Date.now();
     const answers = await Promise.all(
-      kiosks.map((c, i) => c.send(checkout('B0000014', i % 2 ? 'P0000004' : 'P0000001', formatSip2Date(new Date(at - i * 1000), 'Asia/Shanghai', 'local')))),
+      kiosks.map((c, i) =>
+        c.send(
+          checkout(
+            'B0000014',
+            i % 2 ? 'P0000004' : 'P0000001',
+            formatSip2Date(new Date(at - i * 1000), 'Asia/Shanghai', 'local'),
+          ),
+        ),
+      ),
     );
     const wire = answers.map((a) => stripTerminator(a.responseBytes).toString('utf8').slice(0, 3));
     expect(wire.filter((w) => w === '121')).toHaveLength(1);
@@ -172,12 +304,21 @@ describe('SIP2 over real sockets (e2e)', () => {
   });
 
   it('operators see the terminal accounts and SIP2 metrics through the gateway', async () => {
-    const res = await fetch(`${env.gatewayUrl}/api/sip2/terminals`, { headers: { authorization: `Bearer ${env.apiKey}` } });
+    const res = await fetch(`${env.gatewayUrl}/api/sip2/terminals`, {
+      headers: { authorization: `Bearer ${env.apiKey}` },
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { items: { login: string; charset: string }[] };
-    expect(body.items.map((t) => [t.login, t.charset])).toEqual(expect.arrayContaining([['kiosk01', 'utf-8'], ['locker01', 'gb18030']]));
+    expect(body.items.map((t) => [t.login, t.charset])).toEqual(
+      expect.arrayContaining([
+        ['kiosk01', 'utf-8'],
+        ['locker01', 'gb18030'],
+      ]),
+    );
     expect(JSON.stringify(body)).not.toMatch(/secret|scrypt/);
-    const metrics = await fetch(`${env.gatewayUrl}/api/sip2/metrics`, { headers: { authorization: `Bearer ${env.apiKey}` } });
+    const metrics = await fetch(`${env.gatewayUrl}/api/sip2/metrics`, {
+      headers: { authorization: `Bearer ${env.apiKey}` },
+    });
     expect(metrics.status).toBe(200);
   });
 });

@@ -25,14 +25,21 @@ const dist = path.join(root, 'dist');
 let tcl: { gatewayUrl: string; apiKey: string; stop: () => Promise<void>; dataDir: string; log: fs.WriteStream };
 const clients: Sip2Client[] = [];
 
-async function call<T>(base: { gatewayUrl: string; apiKey: string }, method: string, p: string, body?: unknown, expectStatus?: number): Promise<T> {
+async function call<T>(
+  base: { gatewayUrl: string; apiKey: string },
+  method: string,
+  p: string,
+  body?: unknown,
+  expectStatus?: number,
+): Promise<T> {
   const res = await fetch(`${base.gatewayUrl}${p}`, {
     method,
     headers: { authorization: `Bearer ${base.apiKey}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = (await res.json()) as T;
-  if (expectStatus !== undefined ? res.status !== expectStatus : !res.ok) throw new Error(`${method} ${p} → ${res.status} ${JSON.stringify(json)}`);
+  if (expectStatus !== undefined ? res.status !== expectStatus : !res.ok)
+    throw new Error(`${method} ${p} → ${res.status} ${JSON.stringify(json)}`);
   return json;
 }
 const atKsl = <T>(method: string, p: string, body?: unknown, status?: number) => call<T>(ksl, method, p, body, status);
@@ -44,9 +51,13 @@ async function startPartnerDeployment(): Promise<void> {
   require('reflect-metadata');
   const suiteJs = path.join(dist, 'libs/suite/src/index.js');
   const { launchSuite } = require(suiteJs) as typeof import('../../libs/suite/src');
-  const { loadConfig } = require(path.join(dist, 'libs/common/src/config/load-config.js')) as typeof import('../../libs/common/src/config/load-config');
+  const { loadConfig } = require(
+    path.join(dist, 'libs/common/src/config/load-config.js'),
+  ) as typeof import('../../libs/common/src/config/load-config');
   const { LauncherEnvDto } = require(suiteJs) as typeof import('../../libs/suite/src');
-  const { findFreePorts } = require(path.join(dist, 'libs/runtime/src/free-port.js')) as typeof import('../../libs/runtime/src/free-port');
+  const { findFreePorts } = require(
+    path.join(dist, 'libs/runtime/src/free-port.js'),
+  ) as typeof import('../../libs/runtime/src/free-port');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'circulation-e2e-tcl-'));
   const [pg, nats, http, sip2, sip2tls] = await findFreePorts(5);
   const apiKey = `tcl-ops-key-${Math.random().toString(36).slice(2)}`;
@@ -86,11 +97,25 @@ async function kiosk(): Promise<Sip2Client> {
   return c;
 }
 const checkout = (item: string, patron: string, pin = PIN) =>
-  createMessage('11', { scRenewalPolicy: 'N', noBlock: 'N', transactionDate: now(), nbDueDate: SIP2_BLANK_DATE }, { institutionId: KSL, patronIdentifier: patron, itemIdentifier: item, terminalPassword: '', patronPassword: pin });
+  createMessage(
+    '11',
+    { scRenewalPolicy: 'N', noBlock: 'N', transactionDate: now(), nbDueDate: SIP2_BLANK_DATE },
+    { institutionId: KSL, patronIdentifier: patron, itemIdentifier: item, terminalPassword: '', patronPassword: pin },
+  );
 
-interface Exchange { service: string; direction: string; outcome: string; request: string }
-const exchanges = (base: 'ksl' | 'tcl', q: string) => (base === 'ksl' ? atKsl : atTcl)<{ items: Exchange[] }>('GET', `/api/federation/exchanges?${q}`).then((p) => p.items);
-const openLoansHere = (barcode: string) => atKsl<{ items: { item: { barcode: string } }[] }>('GET', `/api/patrons/${TCL}/${barcode}/loans?status=open&limit=100`).then((p) => p.items.map((l) => l.item.barcode));
+interface Exchange {
+  service: string;
+  direction: string;
+  outcome: string;
+  request: string;
+}
+const exchanges = (base: 'ksl' | 'tcl', q: string) =>
+  (base === 'ksl' ? atKsl : atTcl)<{ items: Exchange[] }>('GET', `/api/federation/exchanges?${q}`).then((p) => p.items);
+const openLoansHere = (barcode: string) =>
+  atKsl<{ items: { item: { barcode: string } }[] }>(
+    'GET',
+    `/api/patrons/${TCL}/${barcode}/loans?status=open&limit=100`,
+  ).then((p) => p.items.map((l) => l.item.barcode));
 
 beforeAll(async () => {
   await startPartnerDeployment();
@@ -99,15 +124,44 @@ beforeAll(async () => {
   await atTcl('PUT', `/api/agencies/${KSL}`, { name: '昆山市图书馆', kind: 'partner' });
   await atTcl('PUT', '/api/branches/TCL-MAIN', { agency: TCL, name: '太仓市图书馆总馆', kind: 'central' });
   await atTcl('PUT', '/api/branches/KSL-MAIN', { agency: KSL, name: '昆山市图书馆总馆', kind: 'central' });
-  for (const [barcode, name] of [['TCL0000001', '钱七'], ['TCL0000002', '孙八']]) {
-    await atTcl('POST', '/api/patrons', { agency: TCL, barcode, name, patronType: 'adult', homeBranch: 'TCL-MAIN', cardExpiresOn: '2030-12-31', pin: PIN });
+  for (const [barcode, name] of [
+    ['TCL0000001', '钱七'],
+    ['TCL0000002', '孙八'],
+  ]) {
+    await atTcl('POST', '/api/patrons', {
+      agency: TCL,
+      barcode,
+      name,
+      patronType: 'adult',
+      homeBranch: 'TCL-MAIN',
+      cardExpiresOn: '2030-12-31',
+      pin: PIN,
+    });
   }
   // 太仓 lends copies it borrows from us for 30 days, one renewal
-  await atTcl('PUT', '/api/circulation-rules/ill-ksl', { scope: KSL, patronType: '*', itemType: '*', loanDays: 30, renewalDays: 30, maxRenewals: 1, maxItems: 20 });
-  await atTcl('PUT', '/api/federation/partners', { isil: KSL, name: '昆山市图书馆', aliases: ['KSL'], branch: 'KSL-MAIN', ncip: { endpoint: `${ksl.gatewayUrl}/ncip`, outboundKey: 'demo-partner-key', timeoutMs: 10_000, retries: 1 } });
+  await atTcl('PUT', '/api/circulation-rules/ill-ksl', {
+    scope: KSL,
+    patronType: '*',
+    itemType: '*',
+    loanDays: 30,
+    renewalDays: 30,
+    maxRenewals: 1,
+    maxItems: 20,
+  });
+  await atTcl('PUT', '/api/federation/partners', {
+    isil: KSL,
+    name: '昆山市图书馆',
+    aliases: ['KSL'],
+    branch: 'KSL-MAIN',
+    ncip: { endpoint: `${ksl.gatewayUrl}/ncip`, outboundKey: 'demo-partner-key', timeoutMs: 10_000, retries: 1 },
+  });
   await atTcl('POST', '/api/federation/partners/keys', { isil: KSL, key: TCL_KEY_FOR_KSL, label: 'e2e' });
   // and we tell our side where 太仓 answers
-  await atKsl('PUT', '/api/federation/partners', { isil: TCL, name: '太仓市图书馆', ncip: { endpoint: `${tcl.gatewayUrl}/ncip`, outboundKey: TCL_KEY_FOR_KSL, timeoutMs: 10_000, retries: 1 } });
+  await atKsl('PUT', '/api/federation/partners', {
+    isil: TCL,
+    name: '太仓市图书馆',
+    ncip: { endpoint: `${tcl.gatewayUrl}/ncip`, outboundKey: TCL_KEY_FOR_KSL, timeoutMs: 10_000, retries: 1 },
+  });
 });
 
 afterAll(async () => {
@@ -122,7 +176,13 @@ afterAll(async () => {
 describe('two libraries over NCIP (e2e, two deployments)', () => {
   it('a 太仓 reader borrows at our kiosk over SIP2 (checked at home, reported home) and returns the book at 太仓', async () => {
     const c = await kiosk();
-    const status = await c.send(createMessage('23', { language: '019', transactionDate: now() }, { institutionId: KSL, patronIdentifier: 'TCL0000001', terminalPassword: '', patronPassword: PIN }));
+    const status = await c.send(
+      createMessage(
+        '23',
+        { language: '019', transactionDate: now() },
+        { institutionId: KSL, patronIdentifier: 'TCL0000001', terminalPassword: '', patronPassword: PIN },
+      ),
+    );
     expect(status.response.fields).toMatchObject({ validPatron: 'Y', validPatronPassword: 'Y', personalName: '钱七' });
     const wrongPin = await c.send(checkout('B0000009', 'TCL0000001', '0000'));
     expect(wrongPin.response).toMatchObject({ fixed: { ok: '0' } });
@@ -132,31 +192,61 @@ describe('two libraries over NCIP (e2e, two deployments)', () => {
     expect(await openLoansHere('TCL0000001')).toEqual(['B0000009']);
 
     // reported home: 太仓 received CheckOutItem (keyed on our loan id) and keeps the loan of its reader
-    const inbound = await eventually(async () => (await exchanges('tcl', `service=CheckOutItem&direction=in&outcome=ok`)).find((e) => e.request.includes('B0000009')), 30_000);
+    const inbound = await eventually(
+      async () =>
+        (await exchanges('tcl', `service=CheckOutItem&direction=in&outcome=ok`)).find((e) =>
+          e.request.includes('B0000009'),
+        ),
+      30_000,
+    );
     expect(inbound.request).toContain('TCL0000001');
     // a retry of that report (same RequestId) is answered from 太仓's replay table: no second loan there
     const loanId = /RequestIdentifierValue>([0-9a-f-]{36})</.exec(inbound.request)![1];
-    const again = await fetch(`${tcl.gatewayUrl}/ncip`, { method: 'POST', headers: { 'x-ncip-key': TCL_KEY_FOR_KSL, 'content-type': 'application/xml' }, body: inbound.request.replace(/^[\s\S]*?(<\?xml|<ncip:NCIPMessage)/, '$1') });
+    const again = await fetch(`${tcl.gatewayUrl}/ncip`, {
+      method: 'POST',
+      headers: { 'x-ncip-key': TCL_KEY_FOR_KSL, 'content-type': 'application/xml' },
+      body: inbound.request.replace(/^[\s\S]*?(<\?xml|<ncip:NCIPMessage)/, '$1'),
+    });
     expect(await again.text()).toContain('<ncip:DateDue>');
-    expect((await exchanges('tcl', `service=CheckOutItem&direction=in&outcome=replayed`)).length).toBeGreaterThanOrEqual(1);
+    expect(
+      (await exchanges('tcl', `service=CheckOutItem&direction=in&outcome=replayed`)).length,
+    ).toBeGreaterThanOrEqual(1);
     expect(loanId).toMatch(/^[0-9a-f-]{36}$/);
 
     // returned at 太仓's desk: its loan closes, we get CheckInItem, our loan closes and the book travels home
-    const ret = await atTcl<{ state: string; direction: string }>('POST', '/api/federation/returns', { agency: KSL, barcode: 'B0000009' });
+    const ret = await atTcl<{ state: string; direction: string }>('POST', '/api/federation/returns', {
+      agency: KSL,
+      barcode: 'B0000009',
+    });
     expect(ret).toMatchObject({ state: 'returned', direction: 'borrowing' });
     expect(await openLoansHere('TCL0000001')).toEqual([]);
-    await eventually(async () => (await atKsl<{ status: string }>('GET', `/api/items/${KSL}/B0000009`)).status === 'in_transit');
-    const transits = await atKsl<{ items: { item: { barcode: string }; from: string }[] }>('GET', '/api/transits?limit=500');
+    await eventually(
+      async () => (await atKsl<{ status: string }>('GET', `/api/items/${KSL}/B0000009`)).status === 'in_transit',
+    );
+    const transits = await atKsl<{ items: { item: { barcode: string }; from: string }[] }>(
+      'GET',
+      '/api/transits?limit=500',
+    );
     expect(transits.items.some((t) => t.item.barcode === 'B0000009')).toBe(true);
   });
 
   it('partner down mid-checkout: the loan stands, the report waits in the failed queue, and is re-sent once 太仓 is back', async () => {
     const c = await kiosk();
     // the reader was checked a moment ago (cached); now 太仓 stops answering
-    await atKsl('PUT', '/api/federation/partners', { isil: TCL, name: '太仓市图书馆', ncip: { endpoint: 'http://127.0.0.1:9/ncip' } });
+    await atKsl('PUT', '/api/federation/partners', {
+      isil: TCL,
+      name: '太仓市图书馆',
+      ncip: { endpoint: 'http://127.0.0.1:9/ncip' },
+    });
     const out = await c.send(checkout('B0000015', 'TCL0000001'));
     expect(out.response).toMatchObject({ fixed: { ok: '1' } });
-    const failed = await eventually(async () => (await atKsl<{ items: { id: string; service: string; partner: string }[] }>('GET', '/api/federation/failed')).items.find((f) => f.service === 'CheckOutItem' && f.partner === TCL), 60_000);
+    const failed = await eventually(
+      async () =>
+        (
+          await atKsl<{ items: { id: string; service: string; partner: string }[] }>('GET', '/api/federation/failed')
+        ).items.find((f) => f.service === 'CheckOutItem' && f.partner === TCL),
+      60_000,
+    );
 
     // a card never seen before, with 太仓 down: the agreement lends with a limit of one item
     const offline = await c.send(checkout('B0000018', 'TCL0000002'));
@@ -165,58 +255,113 @@ describe('two libraries over NCIP (e2e, two deployments)', () => {
     expect(second.response).toMatchObject({ fixed: { ok: '0' } });
 
     // compensation: 太仓 is back; the queued report is sent again and accepted
-    await atKsl('PUT', '/api/federation/partners', { isil: TCL, name: '太仓市图书馆', ncip: { endpoint: `${tcl.gatewayUrl}/ncip` } });
+    await atKsl('PUT', '/api/federation/partners', {
+      isil: TCL,
+      name: '太仓市图书馆',
+      ncip: { endpoint: `${tcl.gatewayUrl}/ncip` },
+    });
     const resolved = await atKsl<{ status: string }>('POST', `/api/federation/failed/${failed.id}/retry`);
     expect(resolved.status).toBe('resolved');
-    expect((await exchanges('tcl', `service=CheckOutItem&direction=in&outcome=ok`)).some((e) => e.request.includes('B0000015'))).toBe(true);
+    expect(
+      (await exchanges('tcl', `service=CheckOutItem&direction=in&outcome=ok`)).some((e) =>
+        e.request.includes('B0000015'),
+      ),
+    ).toBe(true);
   });
 
-  interface Req { id: string; state: string; partnerRequestId: string | null; holdId: string | null; dueAt: string | null; transitions?: { from: string | null; to: string; actor: string }[] }
+  interface Req {
+    id: string;
+    state: string;
+    partnerRequestId: string | null;
+    holdId: string | null;
+    dueAt: string | null;
+    transitions?: { from: string | null; to: string; actor: string }[];
+  }
   const lendingAtKsl = async (tclRequestId: string) =>
-    (await atKsl<{ items: Req[] }>('GET', `/api/federation/requests?direction=lending&partner=${TCL}&limit=500`)).items.find((r) => r.partnerRequestId === tclRequestId);
+    (
+      await atKsl<{ items: Req[] }>('GET', `/api/federation/requests?direction=lending&partner=${TCL}&limit=500`)
+    ).items.find((r) => r.partnerRequestId === tclRequestId);
   const tclRequest = (id: string) => atTcl<Req>('GET', `/api/federation/requests/${id}`);
 
   it('an interlibrary request from request to completion: 太仓 borrows our copy for its reader, renews it, sends it home', async () => {
-    const asked = await atTcl<Req>('POST', '/api/federation/requests', { partner: KSL, patronBarcode: 'TCL0000001', itemBarcode: 'B0000024' });
+    const asked = await atTcl<Req>('POST', '/api/federation/requests', {
+      partner: KSL,
+      patronBarcode: 'TCL0000001',
+      itemBarcode: 'B0000024',
+    });
     expect(asked.state).toBe('supplier_confirmed');
     const lending = (await lendingAtKsl(asked.id))!;
     expect(lending).toMatchObject({ state: 'requested', holdId: expect.any(String) });
 
     // we ship it: checked out to 太仓 as a library; 太仓 hears AcceptItem and shelves a temporary copy for its reader
-    await atKsl('POST', '/api/circulation/checkout', { patron: { agency: KSL, barcode: `ILL-${TCL}` }, item: { agency: KSL, barcode: 'B0000024' }, branch: 'KSL-MAIN' });
+    await atKsl('POST', '/api/circulation/checkout', {
+      patron: { agency: KSL, barcode: `ILL-${TCL}` },
+      item: { agency: KSL, barcode: 'B0000024' },
+      branch: 'KSL-MAIN',
+    });
     await eventually(async () => (await lendingAtKsl(asked.id))?.state === 'shipped', 30_000);
     await eventually(async () => (await tclRequest(asked.id)).state === 'received', 30_000);
     const temp = await atTcl<{ agency: string; status: string }>('GET', `/api/items/${KSL}/B0000024`);
     expect(temp).toMatchObject({ agency: KSL, status: 'available' });
 
     // lent to the reader at 太仓, renewed with us, returned at 太仓, shipped home
-    await atTcl('POST', '/api/circulation/checkout', { patron: { agency: TCL, barcode: 'TCL0000001' }, item: { agency: KSL, barcode: 'B0000024' }, branch: 'TCL-MAIN' });
+    await atTcl('POST', '/api/circulation/checkout', {
+      patron: { agency: TCL, barcode: 'TCL0000001' },
+      item: { agency: KSL, barcode: 'B0000024' },
+      branch: 'TCL-MAIN',
+    });
     await eventually(async () => (await tclRequest(asked.id)).state === 'loaned', 30_000);
     const renewed = await atTcl<Req>('POST', `/api/federation/requests/${asked.id}/act`, { action: 'renew' });
     expect(renewed.transitions!.at(-1)).toMatchObject({ from: 'loaned', to: 'loaned' });
-    expect((await exchanges('ksl', `service=RenewItem&direction=in&outcome=ok&partner=${TCL}`)).length).toBeGreaterThanOrEqual(1);
+    expect(
+      (await exchanges('ksl', `service=RenewItem&direction=in&outcome=ok&partner=${TCL}`)).length,
+    ).toBeGreaterThanOrEqual(1);
     await atTcl('POST', '/api/circulation/checkin', { item: { agency: KSL, barcode: 'B0000024' }, branch: 'TCL-MAIN' });
     await eventually(async () => (await tclRequest(asked.id)).state === 'returned', 30_000);
-    await atTcl('POST', `/api/federation/requests/${asked.id}/act`, { action: 'ship_home', reason: 'sent with the Tuesday van' });
+    await atTcl('POST', `/api/federation/requests/${asked.id}/act`, {
+      action: 'ship_home',
+      reason: 'sent with the Tuesday van',
+    });
 
     // we check it in (CheckInItem), close the lending and tell 太仓 to delete its temporary copy: both complete
     await eventually(async () => (await lendingAtKsl(asked.id))?.state === 'completed', 30_000);
     await eventually(async () => (await tclRequest(asked.id)).state === 'completed', 30_000);
-    expect((await tclRequest(asked.id)).transitions!.map((t) => t.to)).toEqual(['requested', 'supplier_confirmed', 'received', 'loaned', 'loaned', 'returned', 'shipped_home', 'completed']);
+    expect((await tclRequest(asked.id)).transitions!.map((t) => t.to)).toEqual([
+      'requested',
+      'supplier_confirmed',
+      'received',
+      'loaned',
+      'loaned',
+      'returned',
+      'shipped_home',
+      'completed',
+    ]);
     const ours = await atKsl<Req>('GET', `/api/federation/requests/${lending.id}`);
     expect(ours.transitions!.map((t) => t.to)).toEqual(['requested', 'shipped', 'returned', 'completed']);
     expect((await atTcl<{ status: string }>('GET', `/api/items/${KSL}/B0000024`)).status).toBe('withdrawn');
-    expect((await atKsl<{ status: string }>('GET', `/api/items/${KSL}/B0000024`)).status).toMatch(/in_transit|available/);
+    expect((await atKsl<{ status: string }>('GET', `/api/items/${KSL}/B0000024`)).status).toMatch(
+      /in_transit|available/,
+    );
   });
 
   it('a cancellation travels too: 太仓 cancels, our hold for it is cancelled', async () => {
-    const asked = await atTcl<Req>('POST', '/api/federation/requests', { partner: KSL, patronBarcode: 'TCL0000002', itemBarcode: 'B0000025' });
+    const asked = await atTcl<Req>('POST', '/api/federation/requests', {
+      partner: KSL,
+      patronBarcode: 'TCL0000002',
+      itemBarcode: 'B0000025',
+    });
     expect(asked.state).toBe('supplier_confirmed');
     const lending = (await lendingAtKsl(asked.id))!;
-    const cancelled = await atTcl<Req>('POST', `/api/federation/requests/${asked.id}/act`, { action: 'cancel', reason: 'reader no longer needs it' });
+    const cancelled = await atTcl<Req>('POST', `/api/federation/requests/${asked.id}/act`, {
+      action: 'cancel',
+      reason: 'reader no longer needs it',
+    });
     expect(cancelled.state).toBe('cancelled');
     expect((await atKsl<Req>('GET', `/api/federation/requests/${lending.id}`)).state).toBe('cancelled');
-    const holds = await atKsl<{ items: { id: string; status: string }[] }>('GET', `/api/holds?patronAgency=${KSL}&patronBarcode=ILL-${TCL}&status=all&limit=500`);
+    const holds = await atKsl<{ items: { id: string; status: string }[] }>(
+      'GET',
+      `/api/holds?patronAgency=${KSL}&patronBarcode=ILL-${TCL}&status=all&limit=500`,
+    );
     expect(holds.items.find((h) => h.id === lending.holdId)?.status).toBe('cancelled');
   });
 });

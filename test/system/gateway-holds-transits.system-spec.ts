@@ -38,7 +38,13 @@ describe('gateway: holds and transits over HTTP (catalog + patrons + loans in-pr
   });
 
   it('places, lists, traps (checkin), ships, receives and shelves a hold; cancels', async () => {
-    const placed = await asStaff(http().post('/api/holds')).send({ patron: { agency: KSL, barcode: 'P-2' }, recordId, pickupBranch: 'KSL-ZS', placedBy: 'staff', priority: 5 });
+    const placed = await asStaff(http().post('/api/holds')).send({
+      patron: { agency: KSL, barcode: 'P-2' },
+      recordId,
+      pickupBranch: 'KSL-ZS',
+      placedBy: 'staff',
+      priority: 5,
+    });
     expect(placed.status).toBe(201);
     expect(placed.body).toMatchObject({ status: 'waiting', priority: 5, queuePosition: 1, pickupBranch: 'KSL-ZS' });
 
@@ -48,21 +54,42 @@ describe('gateway: holds and transits over HTTP (catalog + patrons + loans in-pr
     expect((await asStaff(http().get('/api/holds')).query({ recordId })).body.total).toBe(1);
     expect((await asStaff(http().get('/api/holds')).query({ itemAgency: KSL, itemBarcode: 'G-1' })).body.total).toBe(1);
 
-    const refused = await asStaff(http().post('/api/circulation/renew')).send({ patron: { agency: KSL, barcode: 'P-1' }, item: { agency: KSL, barcode: 'G-1' } });
+    const refused = await asStaff(http().post('/api/circulation/renew')).send({
+      patron: { agency: KSL, barcode: 'P-1' },
+      item: { agency: KSL, barcode: 'G-1' },
+    });
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('RENEWAL_REFUSED_HOLDS');
 
-    const back = await asStaff(http().post('/api/circulation/checkin')).send({ item: { agency: KSL, barcode: 'G-1' }, branch: 'KSL-MAIN' });
-    expect(back.body).toMatchObject({ destination: 'KSL-ZS', transit: true, sortBin: 'KSL-ZS', hold: { holdId: placed.body.id, status: 'in_transit' } });
+    const back = await asStaff(http().post('/api/circulation/checkin')).send({
+      item: { agency: KSL, barcode: 'G-1' },
+      branch: 'KSL-MAIN',
+    });
+    expect(back.body).toMatchObject({
+      destination: 'KSL-ZS',
+      transit: true,
+      sortBin: 'KSL-ZS',
+      hold: { holdId: placed.body.id, status: 'in_transit' },
+    });
 
     const incoming = await asStaff(http().get('/api/transits')).query({ branch: 'KSL-ZS', direction: 'incoming' });
-    expect(incoming.body.items).toEqual([expect.objectContaining({ fromBranch: 'KSL-MAIN', toBranch: 'KSL-ZS', reason: 'hold' })]);
-    const received = await asStaff(http().post('/api/transits/receive')).send({ item: { agency: KSL, barcode: 'G-1' }, branch: 'KSL-ZS' });
+    expect(incoming.body.items).toEqual([
+      expect.objectContaining({ fromBranch: 'KSL-MAIN', toBranch: 'KSL-ZS', reason: 'hold' }),
+    ]);
+    const received = await asStaff(http().post('/api/transits/receive')).send({
+      item: { agency: KSL, barcode: 'G-1' },
+      branch: 'KSL-ZS',
+    });
     expect(received.status).toBe(200);
     expect(received.body).toMatchObject({ sortBin: 'HOLDS', hold: { status: 'ready' } });
 
     const shelf = await asStaff(http().get('/api/holds/shelf/KSL-ZS'));
-    expect(shelf.body).toMatchObject({ branch: 'KSL-ZS', total: 1, expired: 0, items: [expect.objectContaining({ holdId: placed.body.id, action: 'keep' })] });
+    expect(shelf.body).toMatchObject({
+      branch: 'KSL-ZS',
+      total: 1,
+      expired: 0,
+      items: [expect.objectContaining({ holdId: placed.body.id, action: 'keep' })],
+    });
     const pick = await asStaff(http().get('/api/holds/pick-list/KSL-MAIN'));
     expect(pick.body).toMatchObject({ branch: 'KSL-MAIN', items: [] });
 
@@ -70,12 +97,17 @@ describe('gateway: holds and transits over HTTP (catalog + patrons + loans in-pr
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', endReason: 'cancelled_by_staff' });
     // the copy leaves the shelf: a pull entry until it is scanned
-    expect((await asStaff(http().get('/api/holds/shelf/KSL-ZS'))).body.items).toEqual([expect.objectContaining({ action: 'pull' })]);
+    expect((await asStaff(http().get('/api/holds/shelf/KSL-ZS'))).body.items).toEqual([
+      expect.objectContaining({ action: 'pull' }),
+    ]);
   });
 
   it('validates input and keeps configuration and the job for ops keys', async () => {
     expect((await asStaff(http().post('/api/holds/not-a-uuid/cancel')).send({})).status).toBe(400);
-    const both = await asStaff(http().post('/api/holds')).send({ patron: { agency: KSL, barcode: 'P-2' }, pickupBranch: 'KSL-ZS' });
+    const both = await asStaff(http().post('/api/holds')).send({
+      patron: { agency: KSL, barcode: 'P-2' },
+      pickupBranch: 'KSL-ZS',
+    });
     expect(both.status).toBe(400);
     expect(both.body.code).toBe('VALIDATION_FAILED');
 

@@ -51,13 +51,40 @@ describe('gateway: circulation rules, calendars, closures and fines over HTTP (c
   });
 
   it('done when: a staff member configures the rules (ops key), a KSL-HQ checkout of a KSL-MAIN item uses the owner’s rule', async () => {
-    const rule = { scope: 'KSL-MAIN', patronType: '*', itemType: '*', loanDays: 21, maxRenewals: 2, renewalDays: 21, maxItems: 20, maxItemsPerBranch: 10, finePerDayFen: 10, fineCapFen: 2000, fineBlockThresholdFen: 1000 };
+    const rule = {
+      scope: 'KSL-MAIN',
+      patronType: '*',
+      itemType: '*',
+      loanDays: 21,
+      maxRenewals: 2,
+      renewalDays: 21,
+      maxItems: 20,
+      maxItemsPerBranch: 10,
+      finePerDayFen: 10,
+      fineCapFen: 2000,
+      fineBlockThresholdFen: 1000,
+    };
     const forbidden = await asStaff(http().put('/api/circulation-rules/ksl-main')).send(rule);
     expect(forbidden.status).toBe(403);
     const put = await asOps(http().put('/api/circulation-rules/ksl-main')).send(rule);
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ id: 'ksl-main', scope: 'KSL-MAIN', loanDays: 21, maxItemsPerBranch: 10, holdsAllowed: true });
-    expect((await asOps(http().put('/api/circulation-rules/ksl-hq')).send({ ...rule, scope: 'KSL-HQ', loanDays: 14, renewalDays: 14 })).status).toBe(200);
+    expect(put.body).toMatchObject({
+      id: 'ksl-main',
+      scope: 'KSL-MAIN',
+      loanDays: 21,
+      maxItemsPerBranch: 10,
+      holdsAllowed: true,
+    });
+    expect(
+      (
+        await asOps(http().put('/api/circulation-rules/ksl-hq')).send({
+          ...rule,
+          scope: 'KSL-HQ',
+          loanDays: 14,
+          renewalDays: 14,
+        })
+      ).status,
+    ).toBe(200);
 
     const bad = await asOps(http().put('/api/circulation-rules/ksl-x')).send({ ...rule, scope: 'KSL-ZS', loanDays: 0 });
     expect(bad.status).toBe(400);
@@ -65,17 +92,31 @@ describe('gateway: circulation rules, calendars, closures and fines over HTTP (c
 
     const listed = await asStaff(http().get('/api/circulation-rules'));
     expect(listed.status).toBe(200);
-    expect(listed.body.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining(['ksl-main', 'ksl-hq', 'default']));
+    expect(listed.body.map((r: { id: string }) => r.id)).toEqual(
+      expect.arrayContaining(['ksl-main', 'ksl-hq', 'default']),
+    );
 
-    const dry = await asStaff(http().post('/api/circulation-rules/dry-run')).send({ patron: P('P-1'), item: P('G-MAIN-1'), branch: 'KSL-HQ' });
+    const dry = await asStaff(http().post('/api/circulation-rules/dry-run')).send({
+      patron: P('P-1'),
+      item: P('G-MAIN-1'),
+      branch: 'KSL-HQ',
+    });
     expect(dry.status).toBe(200);
     expect(dry.body).toMatchObject({ outcome: 'allowed', rule: { id: 'ksl-main', loanDays: 21 }, dueBranch: 'KSL-HQ' });
 
-    const out = await asStaff(http().post('/api/circulation/checkout')).send({ patron: P('P-1'), item: P('G-MAIN-1'), branch: 'KSL-HQ' });
+    const out = await asStaff(http().post('/api/circulation/checkout')).send({
+      patron: P('P-1'),
+      item: P('G-MAIN-1'),
+      branch: 'KSL-HQ',
+    });
     expect(out.status).toBe(201);
     expect(out.body.rule).toMatchObject({ id: 'ksl-main', loanDays: 21 });
     expect(out.body.loan.dueDate).toBe(dry.body.dueDate);
-    const hq = await asStaff(http().post('/api/circulation/checkout')).send({ patron: P('P-1'), item: P('G-HQ-1'), branch: 'KSL-HQ' });
+    const hq = await asStaff(http().post('/api/circulation/checkout')).send({
+      patron: P('P-1'),
+      item: P('G-HQ-1'),
+      branch: 'KSL-HQ',
+    });
     expect(hq.body.rule).toMatchObject({ id: 'ksl-hq', loanDays: 14 });
 
     expect((await asStaff(http().delete('/api/circulation-rules/ksl-hq'))).status).toBe(403);
@@ -83,16 +124,30 @@ describe('gateway: circulation rules, calendars, closures and fines over HTTP (c
   });
 
   it('sets calendars and closes the whole network in one call, moving due dates', async () => {
-    const cal = await asOps(http().put('/api/calendars/KSL-HQ')).send({ weeklyHours: { mon: null, tue: nine, wed: nine, thu: nine, fri: nine, sat: nine, sun: nine } });
+    const cal = await asOps(http().put('/api/calendars/KSL-HQ')).send({
+      weeklyHours: { mon: null, tue: nine, wed: nine, thu: nine, fri: nine, sat: nine, sun: nine },
+    });
     expect(cal.status).toBe(200);
-    expect(cal.body).toMatchObject({ branch: 'KSL-HQ', source: 'branch', alwaysOpen: false, weeklyHours: { mon: null } });
-    expect((await asStaff(http().get('/api/calendars/KSL-24H-SLGY'))).body).toMatchObject({ alwaysOpen: true, source: 'none' });
+    expect(cal.body).toMatchObject({
+      branch: 'KSL-HQ',
+      source: 'branch',
+      alwaysOpen: false,
+      weeklyHours: { mon: null },
+    });
+    expect((await asStaff(http().get('/api/calendars/KSL-24H-SLGY'))).body).toMatchObject({
+      alwaysOpen: true,
+      source: 'none',
+    });
     expect((await asStaff(http().put('/api/calendars/KSL-ZS')).send({ weeklyHours: {} })).status).toBe(403);
     const all = await asStaff(http().get('/api/calendars'));
-    expect(all.body.map((c: { branch: string }) => c.branch)).toEqual(expect.arrayContaining(['KSL-HQ', 'KSL-MAIN', 'KSL-24H-SLGY']));
+    expect(all.body.map((c: { branch: string }) => c.branch)).toEqual(
+      expect.arrayContaining(['KSL-HQ', 'KSL-MAIN', 'KSL-24H-SLGY']),
+    );
 
     // the two open loans (due in 21 and 14 days) fall inside a four-week network closure starting tomorrow
-    const { rows: before } = await db.query(`SELECT item_barcode, due_date::text AS d FROM loans.loans WHERE returned_at IS NULL ORDER BY item_barcode`);
+    const { rows: before } = await db.query(
+      `SELECT item_barcode, due_date::text AS d FROM loans.loans WHERE returned_at IS NULL ORDER BY item_barcode`,
+    );
     const from = before.map((r) => r.d).sort()[0];
     const to = before.map((r) => r.d).sort()[1];
     const closure = await asOps(http().post('/api/closures')).send({ from, to, reason: '全馆闭馆 network closure' });
@@ -103,44 +158,72 @@ describe('gateway: circulation rules, calendars, closures and fines over HTTP (c
     expect((await asStaff(http().post('/api/closures')).send({ from, to, reason: 'x' })).status).toBe(403);
 
     const listed = await asStaff(http().get('/api/closures')).query({ branch: 'KSL-HQ' });
-    expect(listed.body).toEqual([expect.objectContaining({ id: closure.body.closure.id, reason: '全馆闭馆 network closure' })]);
+    expect(listed.body).toEqual([
+      expect.objectContaining({ id: closure.body.closure.id, reason: '全馆闭馆 network closure' }),
+    ]);
     expect((await asOps(http().delete(`/api/closures/${closure.body.closure.id}`))).status).toBe(200);
   });
 
   it('lists, pays (staff) and waives (ops) fines; marks a loan lost and claims one returned', async () => {
-    await asStaff(http().post('/api/circulation/checkout')).send({ patron: P('P-2'), item: P('G-MAIN-2'), branch: 'KSL-24H-SLGY' });
+    await asStaff(http().post('/api/circulation/checkout')).send({
+      patron: P('P-2'),
+      item: P('G-MAIN-2'),
+      branch: 'KSL-24H-SLGY',
+    });
     await db.query(`UPDATE loans.loans SET due_date = (now() AT TIME ZONE 'Asia/Shanghai')::date - 12,
       due_at = (((now() AT TIME ZONE 'Asia/Shanghai')::date - 11)::timestamp AT TIME ZONE 'Asia/Shanghai') - interval '1 second',
       checked_out_at = now() - interval '40 days' WHERE item_barcode = 'G-MAIN-2' AND returned_at IS NULL`);
-    const back = await asStaff(http().post('/api/circulation/checkin')).send({ item: P('G-MAIN-2'), branch: 'KSL-24H-SLGY' });
+    const back = await asStaff(http().post('/api/circulation/checkin')).send({
+      item: P('G-MAIN-2'),
+      branch: 'KSL-24H-SLGY',
+    });
     expect(back.body.fine).toMatchObject({ amountFen: 120, chargeableDays: 12 });
 
     const list = await asStaff(http().get(`/api/patrons/${KSL}/P-2/fines`));
     expect(list.status).toBe(200);
-    expect(list.body).toMatchObject({ total: 1, outstandingFen: 120, items: [{ kind: 'overdue', amountFen: 120, status: 'open' }] });
+    expect(list.body).toMatchObject({
+      total: 1,
+      outstandingFen: 120,
+      items: [{ kind: 'overdue', amountFen: 120, status: 'open' }],
+    });
     expect((await asStaff(http().get(`/api/patrons/${KSL}/P-2/summary`))).body.finesFen).toBe(120);
 
-    const paid = await asStaff(http().post(`/api/patrons/${KSL}/P-2/fines/payments`)).send({ amountFen: 20, paymentType: 'alipay', transactionId: 'ALI-1' });
+    const paid = await asStaff(http().post(`/api/patrons/${KSL}/P-2/fines/payments`)).send({
+      amountFen: 20,
+      paymentType: 'alipay',
+      transactionId: 'ALI-1',
+    });
     expect(paid.status).toBe(200);
     expect(paid.body).toMatchObject({ paidFen: 20, outstandingFen: 100 });
-    const over = await asStaff(http().post(`/api/patrons/${KSL}/P-2/fines/payments`)).send({ amountFen: 500, paymentType: 'cash' });
+    const over = await asStaff(http().post(`/api/patrons/${KSL}/P-2/fines/payments`)).send({
+      amountFen: 500,
+      paymentType: 'cash',
+    });
     expect(over.status).toBe(409);
     expect(over.body.code).toBe('PAYMENT_EXCEEDS_BALANCE');
 
     const fineId = list.body.items[0].id;
     expect((await asStaff(http().post(`/api/fines/${fineId}/waive`)).send({ reason: 'x' })).status).toBe(403);
-    const waived = await asOps(http().post(`/api/fines/${fineId}/waive`)).send({ reason: '首次逾期 / first time', actor: 'supervisor-1' });
+    const waived = await asOps(http().post(`/api/fines/${fineId}/waive`)).send({
+      reason: '首次逾期 / first time',
+      actor: 'supervisor-1',
+    });
     expect(waived.status).toBe(200);
     expect(waived.body).toMatchObject({ outstandingFen: 0, fine: { status: 'paid', paidFen: 20, waivedFen: 100 } });
 
     // the KSL-MAIN loan from the first test: lost, charged the catalog price
-    const lost = await asStaff(http().post('/api/circulation/mark-lost')).send({ item: P('G-MAIN-1'), patron: P('P-1') });
+    const lost = await asStaff(http().post('/api/circulation/mark-lost')).send({
+      item: P('G-MAIN-1'),
+      patron: P('P-1'),
+    });
     expect(lost.status).toBe(200);
     expect(lost.body.fines).toEqual([expect.objectContaining({ kind: 'lost_item', amountFen: 3200 })]);
     const claimed = await asStaff(http().post('/api/circulation/claim-returned')).send({ item: P('G-HQ-1') });
     expect(claimed.status).toBe(200);
     expect(claimed.body.loan.claimedReturnedAt).toEqual(expect.any(String));
-    expect((await asStaff(http().post('/api/circulation/claim-returned')).send({ item: P('G-MAIN-1') })).status).toBe(404);
+    expect((await asStaff(http().post('/api/circulation/claim-returned')).send({ item: P('G-MAIN-1') })).status).toBe(
+      404,
+    );
   });
 
   it('documents the endpoints in OpenAPI', async () => {

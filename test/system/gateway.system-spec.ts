@@ -3,7 +3,14 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { loadConfig } from '@app/common';
 import { CORRELATION_HEADER } from '@app/contracts';
-import { createRpcTestClient, createTestDatabase, createTestEnvironment, RpcTestClient, startTestService, TestEnvironment } from '@app/testing';
+import {
+  createRpcTestClient,
+  createTestDatabase,
+  createTestEnvironment,
+  RpcTestClient,
+  startTestService,
+  TestEnvironment,
+} from '@app/testing';
 // importing another app is allowed in spec files only
 import { CatalogModule } from '../../apps/catalog/src/catalog.module';
 import { CatalogEnvDto } from '../../apps/catalog/src/config/catalog-env.dto';
@@ -31,8 +38,15 @@ describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', 
 
   beforeAll(async () => {
     env = await createTestEnvironment('gateway');
-    catalog = await startTestService({ name: 'catalog', envClass: CatalogEnvDto, env: env.env(), register: CatalogModule.register });
-    gateway = await createGatewayApp(loadConfig(GatewayEnvDto, env.env({ PORT: '0', BOOTSTRAP_API_KEY: BOOTSTRAP_KEY, HEALTH_TIMEOUT_MS: '1000' })));
+    catalog = await startTestService({
+      name: 'catalog',
+      envClass: CatalogEnvDto,
+      env: env.env(),
+      register: CatalogModule.register,
+    });
+    gateway = await createGatewayApp(
+      loadConfig(GatewayEnvDto, env.env({ PORT: '0', BOOTSTRAP_API_KEY: BOOTSTRAP_KEY, HEALTH_TIMEOUT_MS: '1000' })),
+    );
     rpc = await createRpcTestClient(env.natsUrl);
   });
 
@@ -64,7 +78,12 @@ describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', 
 
       const created = await asOps(http().post('/api/api-keys')).send({ name: 'desk-1', role: 'staff' });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ name: 'desk-1', role: 'staff', revokedAt: null, key: expect.stringMatching(/^kc_/) });
+      expect(created.body).toMatchObject({
+        name: 'desk-1',
+        role: 'staff',
+        revokedAt: null,
+        key: expect.stringMatching(/^kc_/),
+      });
       expect(created.body.prefix).toBe(created.body.key.slice(0, 8));
       staffKey = created.body.key;
       staffKeyId = created.body.id;
@@ -112,19 +131,33 @@ describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', 
       expect(agency.status).toBe(200);
       expect(agency.body).toMatchObject({ isil: KSL, name: '昆山市图书馆', timezone: 'Asia/Shanghai' });
 
-      const branch = await asOps(http().put('/api/branches/KSL-MAIN')).send({ agency: KSL, name: '总馆', kind: 'central' });
+      const branch = await asOps(http().put('/api/branches/KSL-MAIN')).send({
+        agency: KSL,
+        name: '总馆',
+        kind: 'central',
+      });
       expect(branch.status).toBe(200);
       expect(branch.body).toEqual({ code: 'KSL-MAIN', agency: KSL, name: '总馆', kind: 'central' });
 
       const agencies = await asStaff(http().get('/api/agencies'));
       expect(agencies.body[0].branches.map((b: { code: string }) => b.code)).toEqual(['KSL-MAIN']);
 
-      const record = await asStaff(http().post('/api/records')).send({ title: '日知录', author: '顾炎武', isbn: '9787101003048' });
+      const record = await asStaff(http().post('/api/records')).send({
+        title: '日知录',
+        author: '顾炎武',
+        isbn: '9787101003048',
+      });
       expect(record.status).toBe(201);
       recordId = record.body.id;
       expect((await asStaff(http().get(`/api/records/${recordId}`))).body.title).toBe('日知录');
 
-      const item = await asStaff(http().post('/api/items')).send({ agency: KSL, barcode: 'B0000001', recordId, itemType: 'book', homeBranch: 'KSL-MAIN' });
+      const item = await asStaff(http().post('/api/items')).send({
+        agency: KSL,
+        barcode: 'B0000001',
+        recordId,
+        itemType: 'book',
+        homeBranch: 'KSL-MAIN',
+      });
       expect(item.status).toBe(201);
       expect(item.body).toMatchObject({ agency: KSL, barcode: 'B0000001', status: 'available', title: '日知录' });
 
@@ -136,7 +169,12 @@ describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', 
     it('patches only the fields sent and searches', async () => {
       const patched = await asStaff(http().patch(`/api/records/${recordId}`)).send({ publisher: '中华书局' });
       expect(patched.status).toBe(200);
-      expect(patched.body).toMatchObject({ title: '日知录', author: '顾炎武', isbn: '9787101003048', publisher: '中华书局' });
+      expect(patched.body).toMatchObject({
+        title: '日知录',
+        author: '顾炎武',
+        isbn: '9787101003048',
+        publisher: '中华书局',
+      });
 
       const cleared = await asStaff(http().patch(`/api/records/${recordId}`)).send({ publisher: null });
       expect(cleared.body).toMatchObject({ title: '日知录', author: '顾炎武', publisher: null });
@@ -154,10 +192,19 @@ describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', 
     });
 
     it('answers a bad body, path or query with 400 VALIDATION_FAILED naming the fields', async () => {
-      const body = await asStaff(http().post('/api/items')).send({ agency: KSL, barcode: 'bad barcode!', itemType: 'scroll', homeBranch: 'KSL-MAIN' });
+      const body = await asStaff(http().post('/api/items')).send({
+        agency: KSL,
+        barcode: 'bad barcode!',
+        itemType: 'scroll',
+        homeBranch: 'KSL-MAIN',
+      });
       expect(body.status).toBe(400);
       expect(body.body.code).toBe('VALIDATION_FAILED');
-      expect(body.body.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['barcode', 'itemType', 'recordId']);
+      expect(body.body.details.fields.map((f: { field: string }) => f.field).sort()).toEqual([
+        'barcode',
+        'itemType',
+        'recordId',
+      ]);
       expect(body.body.message).toMatch(/barcode/);
 
       const path = await asStaff(http().get('/api/items/not-an-isil/B0000001'));
@@ -178,7 +225,11 @@ describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', 
       expect(item.status).toBe(404);
       expect(item.body).toEqual({ code: 'ITEM_UNKNOWN', message: `item ${KSL}/NOPE not found` });
 
-      const branch = await asOps(http().put('/api/branches/TCL-MAIN')).send({ agency: 'CN-320585-1-TCL', name: '太仓', kind: 'central' });
+      const branch = await asOps(http().put('/api/branches/TCL-MAIN')).send({
+        agency: 'CN-320585-1-TCL',
+        name: '太仓',
+        kind: 'central',
+      });
       expect(branch.status).toBe(404);
       expect(branch.body.code).toBe('AGENCY_UNKNOWN');
     });
@@ -186,13 +237,18 @@ describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', 
     it('answers 503 SERVICE_UNAVAILABLE when no service answers the subject (patrons is not running)', async () => {
       const res = await asStaff(http().get(`/api/patrons/${KSL}/P0000001`));
       expect(res.status).toBe(503);
-      expect(res.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: expect.stringMatching(/patrons\.get\.v1/) });
+      expect(res.body).toMatchObject({
+        code: 'SERVICE_UNAVAILABLE',
+        message: expect.stringMatching(/patrons\.get\.v1/),
+      });
     });
   });
 
   describe('HTTP plumbing', () => {
     it('answers malformed JSON with 400 VALIDATION_FAILED', async () => {
-      const res = await asStaff(http().post('/api/records')).set('Content-Type', 'application/json').send('{"title": "日知录",');
+      const res = await asStaff(http().post('/api/records'))
+        .set('Content-Type', 'application/json')
+        .send('{"title": "日知录",');
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/malformed JSON/) });
     });
@@ -206,7 +262,9 @@ describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', 
     it('echoes the x-correlation-id and forwards it over NATS', async () => {
       const seen: string[] = [];
       // a plain subscriber sees the request too (catalog's queue group still answers it)
-      const sub = rpc.nc.subscribe('catalog.items.get.v1', { callback: (_e, m) => seen.push(m.headers?.get(CORRELATION_HEADER) ?? '') });
+      const sub = rpc.nc.subscribe('catalog.items.get.v1', {
+        callback: (_e, m) => seen.push(m.headers?.get(CORRELATION_HEADER) ?? ''),
+      });
       await rpc.nc.flush();
       const res = await asStaff(http().get(`/api/items/${KSL}/B0000001`)).set(CORRELATION_HEADER, 'test-corr-42');
       sub.unsubscribe();
@@ -263,7 +321,15 @@ describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', 
       expect(res.body.status).toBe('degraded');
       expect(res.body.services.catalog).toMatchObject({ service: 'catalog', status: 'up' });
       expect(res.body.services.loans).toMatchObject({ status: 'down', error: expect.any(String) });
-      expect(Object.keys(res.body.services).sort()).toEqual(['catalog', 'delivery', 'federation', 'loans', 'patrons', 'sip2', 'statistics']);
+      expect(Object.keys(res.body.services).sort()).toEqual([
+        'catalog',
+        'delivery',
+        'federation',
+        'loans',
+        'patrons',
+        'sip2',
+        'statistics',
+      ]);
       expect(res.body.gateway.database.status).toBe('up');
       expect(res.body.gateway.nats.status).toBe('up');
     });
@@ -286,7 +352,12 @@ describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', 
 
     it('without BOOTSTRAP_API_KEY, prints a generated ops key once on the first start only', async () => {
       const databaseUrl = await createTestDatabase('gateway_first');
-      const cfg = loadConfig(GatewayEnvDto, { DATABASE_URL: databaseUrl, NATS_URL: env.natsUrl, PORT: '0', LOG_LEVEL: 'warn' });
+      const cfg = loadConfig(GatewayEnvDto, {
+        DATABASE_URL: databaseUrl,
+        NATS_URL: env.natsUrl,
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+      });
       const printed: string[] = [];
       const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
         printed.push(String(chunk));
@@ -308,7 +379,9 @@ describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', 
         printed.length = 0;
         second = await createGatewayApp(cfg);
         expect(printed.join('')).not.toMatch(/BOOTSTRAP API KEY/);
-        expect((await request(second.getHttpServer()).get('/api/agencies').set('Authorization', `Bearer ${key}`)).status).toBe(200);
+        expect(
+          (await request(second.getHttpServer()).get('/api/agencies').set('Authorization', `Bearer ${key}`)).status,
+        ).toBe(200);
       } finally {
         spy.mockRestore();
         await first?.close();
@@ -325,8 +398,22 @@ describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', 
     const asDesk = (r: request.Test) => r.set('Authorization', `Bearer ${opsKey}`);
 
     beforeAll(async () => {
-      laterServices.push(await startTestService({ name: 'patrons', envClass: PatronsEnvDto, env: env.env(), register: PatronsModule.register }));
-      laterServices.push(await startTestService({ name: 'loans', envClass: LoansEnvDto, env: env.env(), register: LoansModule.register }));
+      laterServices.push(
+        await startTestService({
+          name: 'patrons',
+          envClass: PatronsEnvDto,
+          env: env.env(),
+          register: PatronsModule.register,
+        }),
+      );
+      laterServices.push(
+        await startTestService({
+          name: 'loans',
+          envClass: LoansEnvDto,
+          env: env.env(),
+          register: LoansModule.register,
+        }),
+      );
       opsKey = (await asOps(http().post('/api/api-keys')).send({ name: 'desk-2', role: 'ops' })).body.key;
     });
 
@@ -341,12 +428,19 @@ describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', 
       });
       expect(created.status).toBe(201);
       expect(JSON.stringify(created.body)).not.toContain('1234');
-      expect((await asDesk(http().get(`/api/patrons/${KSL}/P0000001`))).body).toMatchObject({ name: '张三', circulationBlocked: false });
+      expect((await asDesk(http().get(`/api/patrons/${KSL}/P0000001`))).body).toMatchObject({
+        name: '张三',
+        circulationBlocked: false,
+      });
 
       const blocked = await asDesk(http().put(`/api/patrons/${KSL}/P0000001/blocks/manual`)).send({ reason: 'test' });
       expect(blocked.status).toBe(200);
       expect(blocked.body).toMatchObject({ blocks: ['manual'], circulationBlocked: true });
-      const refused = await asDesk(http().post('/api/circulation/checkout')).send({ patron: P1, item: B1, branch: 'KSL-MAIN' });
+      const refused = await asDesk(http().post('/api/circulation/checkout')).send({
+        patron: P1,
+        item: B1,
+        branch: 'KSL-MAIN',
+      });
       expect(refused.status).toBe(409);
       expect(refused.body.code).toBe('PATRON_BLOCKED');
 
@@ -359,9 +453,18 @@ describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', 
     });
 
     it('checks out (201 with the due date), lists, renews and checks in', async () => {
-      const out = await asDesk(http().post('/api/circulation/checkout')).send({ patron: P1, item: B1, branch: 'KSL-MAIN' });
+      const out = await asDesk(http().post('/api/circulation/checkout')).send({
+        patron: P1,
+        item: B1,
+        branch: 'KSL-MAIN',
+      });
       expect(out.status).toBe(201);
-      expect(out.body.loan).toMatchObject({ item: B1, patron: P1, status: 'open', dueDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+      expect(out.body.loan).toMatchObject({
+        item: B1,
+        patron: P1,
+        status: 'open',
+        dueDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      });
       expect(new Date(out.body.loan.dueAt).getTime()).toBeGreaterThan(Date.now());
 
       const loans = await asDesk(http().get(`/api/patrons/${KSL}/P0000001/loans`).query({ status: 'open' }));
@@ -378,7 +481,11 @@ describe('gateway (HTTP → NATS, real PostgreSQL + NATS, catalog in-process)', 
       expect(back.status).toBe(200);
       expect(back.body).toMatchObject({ wasOnLoan: true });
 
-      const nested = await asDesk(http().post('/api/circulation/checkout')).send({ patron: { agency: 'KSL', barcode: 'P0000001' }, item: B1, branch: 'KSL-MAIN' });
+      const nested = await asDesk(http().post('/api/circulation/checkout')).send({
+        patron: { agency: 'KSL', barcode: 'P0000001' },
+        item: B1,
+        branch: 'KSL-MAIN',
+      });
       expect(nested.status).toBe(400);
       expect(nested.body.message).toMatch(/patron\.agency/);
     });

@@ -27,7 +27,12 @@ const nine = { open: '09:00', close: '21:00' };
 const CLOSED_MONDAYS = { mon: null, tue: nine, wed: nine, thu: nine, fri: nine, sat: nine, sun: nine };
 
 describe('circulation policy: rules, calendars, closures, fines (real PostgreSQL + NATS, with catalog and patrons)', () => {
-  const fx = new CirculationFixture({ prefix: 'policy', env: { LIBRARY_TIMEZONE: SH }, db: true, patronDefaults: { pin: '2468' } });
+  const fx = new CirculationFixture({
+    prefix: 'policy',
+    env: { LIBRARY_TIMEZONE: SH },
+    db: true,
+    patronDefaults: { pin: '2468' },
+  });
   const { createPatron, summary, itemStatus } = fx;
   let rpc: RpcTestClient;
   let db: Client;
@@ -35,13 +40,26 @@ describe('circulation policy: rules, calendars, closures, fines (real PostgreSQL
 
   const today = () => localDate(new Date(), SH);
   const createItem = (barcode: string, extra: Record<string, unknown> = {}) => fx.createItem(barcode, recordId, extra);
-  const checkout = (patron: string, item: string, branch = 'KSL-MAIN', extra: Record<string, unknown> = {}) => fx.checkout(patron, item, { branch, ...extra });
+  const checkout = (patron: string, item: string, branch = 'KSL-MAIN', extra: Record<string, unknown> = {}) =>
+    fx.checkout(patron, item, { branch, ...extra });
   const checkin = (item: string, branch = 'KSL-MAIN') => fx.checkin(item, branch);
   const dryRun = (patron: string, item: string, branch: string, extra: Record<string, unknown> = {}) =>
-    rpc.request<LoanDryRunResult>(LoanRuleSubjects.dryRun, { patron: { agency: KSL, barcode: patron }, item: { agency: KSL, barcode: item }, branch, ...extra });
+    rpc.request<LoanDryRunResult>(LoanRuleSubjects.dryRun, {
+      patron: { agency: KSL, barcode: patron },
+      item: { agency: KSL, barcode: item },
+      branch,
+      ...extra,
+    });
   const upsertRule = (rule: Record<string, unknown>) =>
-    rpc.request<LoanRuleView>(LoanRuleSubjects.upsert, { patronType: '*', itemType: '*', maxRenewals: 1, maxItems: 20, ...rule });
-  const fines = (patron: string, status = 'open') => rpc.request<FinesPage>(FineSubjects.list, { patron: { agency: KSL, barcode: patron }, status });
+    rpc.request<LoanRuleView>(LoanRuleSubjects.upsert, {
+      patronType: '*',
+      itemType: '*',
+      maxRenewals: 1,
+      maxItems: 20,
+      ...rule,
+    });
+  const fines = (patron: string, status = 'open') =>
+    rpc.request<FinesPage>(FineSubjects.list, { patron: { agency: KSL, barcode: patron }, status });
   const patron = (barcode: string) => rpc.request<PatronView>(PatronSubjects.get, { agency: KSL, barcode });
   /** Travel in time the only way we can: make an open loan due `days` ago (and optionally claimed returned `claimedDaysAgo`). */
   const makeDue = (item: string, daysAgo: number) =>
@@ -70,7 +88,14 @@ describe('circulation policy: rules, calendars, closures, fines (real PostgreSQL
 
   describe('policy matrix', () => {
     it('done when: staff configure the demo network’s rules and a KSL-HQ checkout of a KSL-MAIN item uses the owner’s rule', async () => {
-      await upsertRule({ id: 'ksl-main', scope: 'KSL-MAIN', loanDays: 21, renewalDays: 21, finePerDayFen: 10, fineCapFen: 2000 });
+      await upsertRule({
+        id: 'ksl-main',
+        scope: 'KSL-MAIN',
+        loanDays: 21,
+        renewalDays: 21,
+        finePerDayFen: 10,
+        fineCapFen: 2000,
+      });
       await upsertRule({ id: 'ksl-hq', scope: 'KSL-HQ', loanDays: 14, renewalDays: 14 });
       await upsertRule({ id: 'ksl', scope: KSL, loanDays: 28, renewalDays: 28 });
       await createItem('MAIN-1'); // owned by KSL-MAIN
@@ -92,17 +117,42 @@ describe('circulation policy: rules, calendars, closures, fines (real PostgreSQL
       const rules = await rpc.request<LoanRuleView[]>(LoanRuleSubjects.list, {});
       const ids = rules.map((r) => r.id);
       expect(ids.indexOf('ksl-main')).toBeLessThan(ids.indexOf('default'));
-      expect(rules.find((r) => r.id === 'default')).toMatchObject({ finePerDayFen: 10, fineCapFen: 3000, fineBlockThresholdFen: 1000, holdsAllowed: true });
-      expect(await rpc.request<LoanRuleView[]>(LoanRuleSubjects.list, { scope: 'KSL-HQ' })).toEqual([expect.objectContaining({ id: 'ksl-hq' })]);
+      expect(rules.find((r) => r.id === 'default')).toMatchObject({
+        finePerDayFen: 10,
+        fineCapFen: 3000,
+        fineBlockThresholdFen: 1000,
+        holdsAllowed: true,
+      });
+      expect(await rpc.request<LoanRuleView[]>(LoanRuleSubjects.list, { scope: 'KSL-HQ' })).toEqual([
+        expect.objectContaining({ id: 'ksl-hq' }),
+      ]);
 
       // the same key under another id would make the precedence ambiguous
-      await expect(upsertRule({ id: 'ksl-main-2', scope: 'KSL-MAIN', loanDays: 7, renewalDays: 7 })).rejects.toMatchObject(refusal(ErrorCode.Conflict));
-      await expect(rpc.request(LoanRuleSubjects.delete, { id: 'default' })).rejects.toMatchObject(refusal(ErrorCode.Conflict));
-      await expect(upsertRule({ id: 'default', scope: KSL, loanDays: 7, renewalDays: 7 })).rejects.toMatchObject(refusal(ErrorCode.Conflict));
-      await expect(rpc.request(LoanRuleSubjects.delete, { id: 'nope' })).rejects.toMatchObject(refusal(ErrorCode.NotFound));
-      const bad = await upsertRule({ id: 'Bad Id', scope: '*', loanDays: 0, renewalDays: 7, patronType: 'alien' }).catch((e) => e.payload);
+      await expect(
+        upsertRule({ id: 'ksl-main-2', scope: 'KSL-MAIN', loanDays: 7, renewalDays: 7 }),
+      ).rejects.toMatchObject(refusal(ErrorCode.Conflict));
+      await expect(rpc.request(LoanRuleSubjects.delete, { id: 'default' })).rejects.toMatchObject(
+        refusal(ErrorCode.Conflict),
+      );
+      await expect(upsertRule({ id: 'default', scope: KSL, loanDays: 7, renewalDays: 7 })).rejects.toMatchObject(
+        refusal(ErrorCode.Conflict),
+      );
+      await expect(rpc.request(LoanRuleSubjects.delete, { id: 'nope' })).rejects.toMatchObject(
+        refusal(ErrorCode.NotFound),
+      );
+      const bad = await upsertRule({
+        id: 'Bad Id',
+        scope: '*',
+        loanDays: 0,
+        renewalDays: 7,
+        patronType: 'alien',
+      }).catch((e) => e.payload);
       expect(bad.code).toBe(ErrorCode.ValidationFailed);
-      expect(bad.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['id', 'loanDays', 'patronType']);
+      expect(bad.details.fields.map((f: { field: string }) => f.field).sort()).toEqual([
+        'id',
+        'loanDays',
+        'patronType',
+      ]);
 
       await upsertRule({ id: 'tmp', scope: 'KSL-ZS', patronType: 'senior', loanDays: 60, renewalDays: 30 });
       expect(await rpc.request(LoanRuleSubjects.delete, { id: 'tmp' })).toEqual({ id: 'tmp', deleted: true });
@@ -120,10 +170,15 @@ describe('circulation policy: rules, calendars, closures, fines (real PostgreSQL
         limits: { openLoans: 2, openFromOwningBranch: 2, maxItemsPerBranch: 2 },
       });
       await expect(checkout('P-B', 'ZS-3', 'KSL-ZS')).rejects.toMatchObject({
-        payload: expect.objectContaining({ code: ErrorCode.TooManyItems, details: expect.objectContaining({ owningBranch: 'KSL-ZS', maxItemsPerBranch: 2 }) }),
+        payload: expect.objectContaining({
+          code: ErrorCode.TooManyItems,
+          details: expect.objectContaining({ owningBranch: 'KSL-ZS', maxItemsPerBranch: 2 }),
+        }),
       });
       // the loan row went out with the counts (one round trip); the refusal rolled it back
-      expect((await db.query(`SELECT count(*)::int AS n FROM loans.loans WHERE item_barcode = 'ZS-3'`)).rows[0].n).toBe(0);
+      expect((await db.query(`SELECT count(*)::int AS n FROM loans.loans WHERE item_barcode = 'ZS-3'`)).rows[0].n).toBe(
+        0,
+      );
       // another owner's item is still fine
       await expect(checkout('P-B', 'MAIN-LIM', 'KSL-ZS')).resolves.toMatchObject({ rule: { id: 'ksl-main' } });
 
@@ -134,61 +189,133 @@ describe('circulation policy: rules, calendars, closures, fines (real PostgreSQL
         [KSL, 'P-B', 'KSL-ZS'],
       );
       await db.query('RESET enable_seqscan');
-      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/Index Only Scan using loans_open_patron_owner_idx/);
+      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(
+        /Index Only Scan using loans_open_patron_owner_idx/,
+      );
     });
 
     it('dry-runs refusals with the same codes a checkout would give, and writes nothing', async () => {
       await createPatron('P-BLOCKED', { blocks: ['manual'] });
       await createItem('DRY-1');
-      expect(await dryRun('P-NOBODY', 'DRY-1', 'KSL-MAIN')).toMatchObject({ outcome: ErrorCode.PatronUnknown, rule: null });
+      expect(await dryRun('P-NOBODY', 'DRY-1', 'KSL-MAIN')).toMatchObject({
+        outcome: ErrorCode.PatronUnknown,
+        rule: null,
+      });
       expect(await dryRun('P-DRY', 'NO-ITEM', 'KSL-MAIN')).toMatchObject({ outcome: ErrorCode.ItemUnknown });
-      expect(await dryRun('P-BLOCKED', 'DRY-1', 'KSL-MAIN')).toMatchObject({ outcome: ErrorCode.PatronBlocked, dueDate: null });
-      expect(await dryRun('P-DRY', 'MAIN-1', 'KSL-MAIN')).toMatchObject({ outcome: ErrorCode.ItemAlreadyOnLoan, rule: { id: 'ksl-main' } });
+      expect(await dryRun('P-BLOCKED', 'DRY-1', 'KSL-MAIN')).toMatchObject({
+        outcome: ErrorCode.PatronBlocked,
+        dueDate: null,
+      });
+      expect(await dryRun('P-DRY', 'MAIN-1', 'KSL-MAIN')).toMatchObject({
+        outcome: ErrorCode.ItemAlreadyOnLoan,
+        rule: { id: 'ksl-main' },
+      });
       const ok = await dryRun('P-DRY', 'DRY-1', 'KSL-MAIN', { at: '2026-12-01T02:00:00Z' });
-      expect(ok).toMatchObject({ outcome: 'allowed', dueDate: '2026-12-22', dueAt: '2026-12-22T15:59:59.000Z', dueDateMoved: false });
+      expect(ok).toMatchObject({
+        outcome: 'allowed',
+        dueDate: '2026-12-22',
+        dueAt: '2026-12-22T15:59:59.000Z',
+        dueDateMoved: false,
+      });
       expect(await rpc.request(LoanSubjects.itemLoan, { agency: KSL, barcode: 'DRY-1' })).toBeNull();
     });
   });
 
   describe('calendars and closures', () => {
     it('moves a due day off a closed weekday and off holidays, but not at a 24-hour library', async () => {
-      await rpc.request<CalendarView>(CalendarSubjects.upsert, { branch: '*', weeklyHours: { mon: nine, tue: nine, wed: nine, thu: nine, fri: nine, sat: nine, sun: nine } });
-      const zs = await rpc.request<CalendarView>(CalendarSubjects.upsert, { branch: 'KSL-ZS', weeklyHours: CLOSED_MONDAYS });
-      expect(zs).toMatchObject({ branch: 'KSL-ZS', branchKind: 'branch', alwaysOpen: false, source: 'branch', weeklyHours: { mon: null, tue: nine } });
-      expect(await rpc.request<CalendarView>(CalendarSubjects.get, { branch: 'KSL-24H' })).toMatchObject({ alwaysOpen: true, branchKind: 'self_service_24h' });
-      await expect(rpc.request(CalendarSubjects.upsert, { branch: 'KSL-NOPE', weeklyHours: {} })).rejects.toMatchObject(refusal(ErrorCode.BranchUnknown));
+      await rpc.request<CalendarView>(CalendarSubjects.upsert, {
+        branch: '*',
+        weeklyHours: { mon: nine, tue: nine, wed: nine, thu: nine, fri: nine, sat: nine, sun: nine },
+      });
+      const zs = await rpc.request<CalendarView>(CalendarSubjects.upsert, {
+        branch: 'KSL-ZS',
+        weeklyHours: CLOSED_MONDAYS,
+      });
+      expect(zs).toMatchObject({
+        branch: 'KSL-ZS',
+        branchKind: 'branch',
+        alwaysOpen: false,
+        source: 'branch',
+        weeklyHours: { mon: null, tue: nine },
+      });
+      expect(await rpc.request<CalendarView>(CalendarSubjects.get, { branch: 'KSL-24H' })).toMatchObject({
+        alwaysOpen: true,
+        branchKind: 'self_service_24h',
+      });
+      await expect(rpc.request(CalendarSubjects.upsert, { branch: 'KSL-NOPE', weeklyHours: {} })).rejects.toMatchObject(
+        refusal(ErrorCode.BranchUnknown),
+      );
 
       // KSL-MAIN items: 21 days. 2026-12-01 (Tue) + 21 = 2026-12-22 (Tue); 2026-11-09 + 21 = 2026-11-30, a Monday
       await createItem('CAL-1');
       const at = '2026-11-09T02:00:00Z';
-      expect(await dryRun('P-DRY', 'CAL-1', 'KSL-MAIN', { at })).toMatchObject({ dueDate: '2026-11-30', dueDateMoved: false });
-      expect(await dryRun('P-DRY', 'CAL-1', 'KSL-ZS', { at })).toMatchObject({ dueDate: '2026-12-01', dueBranch: 'KSL-ZS', dueDateMoved: true });
+      expect(await dryRun('P-DRY', 'CAL-1', 'KSL-MAIN', { at })).toMatchObject({
+        dueDate: '2026-11-30',
+        dueDateMoved: false,
+      });
+      expect(await dryRun('P-DRY', 'CAL-1', 'KSL-ZS', { at })).toMatchObject({
+        dueDate: '2026-12-01',
+        dueBranch: 'KSL-ZS',
+        dueDateMoved: true,
+      });
       // returned at KSL-ZS even though lent at KSL-MAIN
-      expect(await dryRun('P-DRY', 'CAL-1', 'KSL-MAIN', { at, returnBranch: 'KSL-ZS' })).toMatchObject({ dueDate: '2026-12-01' });
+      expect(await dryRun('P-DRY', 'CAL-1', 'KSL-MAIN', { at, returnBranch: 'KSL-ZS' })).toMatchObject({
+        dueDate: '2026-12-01',
+      });
 
       // a network holiday on 2026-12-22..23: staffed branches move to the 24th, the 24-hour library does not
-      const holiday = await rpc.request<ClosureReport>(CalendarSubjects.createClosure, { from: '2026-12-22', to: '2026-12-23', kind: 'holiday', reason: '测试假日' });
+      const holiday = await rpc.request<ClosureReport>(CalendarSubjects.createClosure, {
+        from: '2026-12-22',
+        to: '2026-12-23',
+        kind: 'holiday',
+        reason: '测试假日',
+      });
       expect(holiday.closure).toMatchObject({ branch: null, kind: 'holiday' });
       const at2 = '2026-12-01T02:00:00Z';
-      expect(await dryRun('P-DRY', 'CAL-1', 'KSL-MAIN', { at: at2 })).toMatchObject({ dueDate: '2026-12-24', dueDateMoved: true });
-      expect(await dryRun('P-DRY', 'CAL-1', 'KSL-24H', { at: at2 })).toMatchObject({ dueDate: '2026-12-22', dueDateMoved: false });
+      expect(await dryRun('P-DRY', 'CAL-1', 'KSL-MAIN', { at: at2 })).toMatchObject({
+        dueDate: '2026-12-24',
+        dueDateMoved: true,
+      });
+      expect(await dryRun('P-DRY', 'CAL-1', 'KSL-24H', { at: at2 })).toMatchObject({
+        dueDate: '2026-12-22',
+        dueDateMoved: false,
+      });
       // an exceptional closure does close the 24-hour library
-      await rpc.request<ClosureReport>(CalendarSubjects.createClosure, { branch: 'KSL-24H', from: '2026-12-22', to: '2026-12-22', reason: '设备检修' });
-      expect(await dryRun('P-DRY', 'CAL-1', 'KSL-24H', { at: at2 })).toMatchObject({ dueDate: '2026-12-23', dueDateMoved: true });
+      await rpc.request<ClosureReport>(CalendarSubjects.createClosure, {
+        branch: 'KSL-24H',
+        from: '2026-12-22',
+        to: '2026-12-22',
+        reason: '设备检修',
+      });
+      expect(await dryRun('P-DRY', 'CAL-1', 'KSL-24H', { at: at2 })).toMatchObject({
+        dueDate: '2026-12-23',
+        dueDateMoved: true,
+      });
 
-      const listed = await rpc.request<{ branch: string | null; reason: string }[]>(CalendarSubjects.listClosures, { branch: 'KSL-24H', from: '2026-12-01' });
+      const listed = await rpc.request<{ branch: string | null; reason: string }[]>(CalendarSubjects.listClosures, {
+        branch: 'KSL-24H',
+        from: '2026-12-01',
+      });
       expect(listed.map((c) => c.reason)).toEqual(['测试假日', '设备检修']);
     });
 
     it('moves a real checkout’s and a renewal’s due day past a closure announced beforehand', async () => {
       await createItem('CAL-2', { homeBranch: 'KSL-HQ' }); // ksl-hq: 14 days, renewals 14 days
       const t = today();
-      const report = await rpc.request<ClosureReport>(CalendarSubjects.createClosure, { branch: 'KSL-HQ', from: addDays(t, 14), to: addDays(t, 15), reason: '停电' });
+      const report = await rpc.request<ClosureReport>(CalendarSubjects.createClosure, {
+        branch: 'KSL-HQ',
+        from: addDays(t, 14),
+        to: addDays(t, 15),
+        reason: '停电',
+      });
       expect(report.closure.branch).toBe('KSL-HQ');
       const { loan } = await checkout('P-REN', 'CAL-2', 'KSL-HQ');
       expect([addDays(t, 16), addDays(today(), 16)]).toContain(loan.dueDate);
       // renewing today: today + 14 is closed too, and never earlier than the current due day
-      const renewed = await rpc.request<RenewResult>(LoanSubjects.renew, { patron: { agency: KSL, barcode: 'P-REN' }, item: { agency: KSL, barcode: 'CAL-2' } });
+      const renewed = await rpc.request<RenewResult>(LoanSubjects.renew, {
+        patron: { agency: KSL, barcode: 'P-REN' },
+        item: { agency: KSL, barcode: 'CAL-2' },
+      });
       expect(renewed.loan.dueDate).toBe(loan.dueDate);
     });
 
@@ -202,7 +329,12 @@ describe('circulation policy: rules, calendars, closures, fines (real PostgreSQL
         CROSS JOIN LATERAL (SELECT '2030-03-01'::date + (g % 100) AS d) dd
         CROSS JOIN LATERAL (SELECT (ARRAY['KSL-MAIN', 'KSL-ZS', 'KSL-HQ', 'KSL-24H'])[1 + (g / 100) % 4] AS branch) b`);
       // a network holiday right after: staffed branches reopen on 2030-04-30, the 24-hour library on 2030-04-28
-      const holiday = await rpc.request<ClosureReport>(CalendarSubjects.createClosure, { from: '2030-04-28', to: '2030-04-29', kind: 'holiday', reason: '调休' });
+      const holiday = await rpc.request<ClosureReport>(CalendarSubjects.createClosure, {
+        from: '2030-04-28',
+        to: '2030-04-29',
+        kind: 'holiday',
+        reason: '调休',
+      });
       expect(holiday.loansMoved).toBe(300); // 2 days × 200, minus the 24-hour library's 100
 
       const closure = await rpc.request<ClosureReport>(
@@ -232,26 +364,47 @@ describe('circulation policy: rules, calendars, closures, fines (real PostgreSQL
         { d: '2030-04-30', n: 49 * 150 + 300 + 200 }, // staffed: closure + holiday loans + those due on the 30th
         { d: '2030-05-01', n: 200 },
       ]);
-      const dueAt = await db.query(`SELECT DISTINCT due_at FROM loans.loans WHERE item_barcode LIKE 'BULK-%' AND due_date = '2030-04-30'`);
+      const dueAt = await db.query(
+        `SELECT DISTINCT due_at FROM loans.loans WHERE item_barcode LIKE 'BULK-%' AND due_date = '2030-04-30'`,
+      );
       expect(dueAt.rows.map((r) => (r.due_at as Date).toISOString())).toEqual(['2030-04-30T15:59:59.000Z']);
 
       // the same call again finds nothing left to move and records no second closure
-      const again = await rpc.request<ClosureReport>(CalendarSubjects.createClosure, { from: '2030-03-10', to: '2030-04-27', reason: 'again' }, 30_000);
+      const again = await rpc.request<ClosureReport>(
+        CalendarSubjects.createClosure,
+        { from: '2030-03-10', to: '2030-04-27', reason: 'again' },
+        30_000,
+      );
       expect(again).toMatchObject({ loansMoved: 0, closure: { id: closure.closure.id, loansMoved: 9800 } });
       await db.query(`DELETE FROM loans.loans WHERE item_barcode LIKE 'BULK-%'`);
     });
 
     it('refuses a closure that ends before it starts or lasts over a year', async () => {
-      await expect(rpc.request(CalendarSubjects.createClosure, { from: '2027-01-02', to: '2027-01-01', reason: 'x' })).rejects.toMatchObject(refusal(ErrorCode.ValidationFailed));
-      await expect(rpc.request(CalendarSubjects.createClosure, { from: '2027-01-01', to: '2028-06-01', reason: 'x' })).rejects.toMatchObject(refusal(ErrorCode.ValidationFailed));
-      await expect(rpc.request(CalendarSubjects.createClosure, { from: '2027-02-30', to: '2027-03-01', reason: 'x' })).rejects.toMatchObject(refusal(ErrorCode.ValidationFailed));
+      await expect(
+        rpc.request(CalendarSubjects.createClosure, { from: '2027-01-02', to: '2027-01-01', reason: 'x' }),
+      ).rejects.toMatchObject(refusal(ErrorCode.ValidationFailed));
+      await expect(
+        rpc.request(CalendarSubjects.createClosure, { from: '2027-01-01', to: '2028-06-01', reason: 'x' }),
+      ).rejects.toMatchObject(refusal(ErrorCode.ValidationFailed));
+      await expect(
+        rpc.request(CalendarSubjects.createClosure, { from: '2027-02-30', to: '2027-03-01', reason: 'x' }),
+      ).rejects.toMatchObject(refusal(ErrorCode.ValidationFailed));
     });
   });
 
   describe('overdues, fines and blocks', () => {
     beforeAll(async () => {
       // 24-hour returns count every day; the rule for KSL-24H-owned items: 100 fen a day, 3 grace days, cap 1500, block from 1000
-      await upsertRule({ id: 'ksl-24h', scope: 'KSL-24H', loanDays: 30, renewalDays: 30, finePerDayFen: 100, fineCapFen: 1500, graceDays: 3, fineBlockThresholdFen: 1000 });
+      await upsertRule({
+        id: 'ksl-24h',
+        scope: 'KSL-24H',
+        loanDays: 30,
+        renewalDays: 30,
+        finePerDayFen: 100,
+        fineCapFen: 1500,
+        graceDays: 3,
+        fineBlockThresholdFen: 1000,
+      });
     });
 
     it('charges nothing within the grace days, then every chargeable day; skips closed days of the return branch', async () => {
@@ -272,7 +425,12 @@ describe('circulation policy: rules, calendars, closures, fines (real PostgreSQL
       expect((await patron('P-FINE')).blocks).toEqual([]); // below the 1000 fen threshold
 
       // a closure of the return branch three and four days ago: those days are not fined (7 - 2 = 5 days)
-      await rpc.request(CalendarSubjects.createClosure, { branch: 'KSL-24H', from: addDays(today(), -4), to: addDays(today(), -3), reason: '停电' });
+      await rpc.request(CalendarSubjects.createClosure, {
+        branch: 'KSL-24H',
+        from: addDays(today(), -4),
+        to: addDays(today(), -3),
+        reason: '停电',
+      });
       await makeDue('F-3', 7);
       const closed = await checkin('F-3', 'KSL-24H');
       expect(closed.fine).toMatchObject({ amountFen: 500, chargeableDays: 5 });
@@ -299,12 +457,28 @@ describe('circulation policy: rules, calendars, closures, fines (real PostgreSQL
       const before = await fines('P-FINE');
       expect(before).toMatchObject({ total: 2, outstandingFen: 1100 });
       await expect(
-        rpc.request(FineSubjects.pay, { patron: { agency: KSL, barcode: 'P-FINE' }, amountFen: 1101, paymentType: 'cash' }),
+        rpc.request(FineSubjects.pay, {
+          patron: { agency: KSL, barcode: 'P-FINE' },
+          amountFen: 1101,
+          paymentType: 'cash',
+        }),
       ).rejects.toMatchObject(refusal(ErrorCode.PaymentExceedsBalance));
 
-      const pay = { patron: { agency: KSL, barcode: 'P-FINE' }, amountFen: 700, paymentType: 'wechat', transactionId: 'WX-0001', channel: 'sip2' };
+      const pay = {
+        patron: { agency: KSL, barcode: 'P-FINE' },
+        amountFen: 700,
+        paymentType: 'wechat',
+        transactionId: 'WX-0001',
+        channel: 'sip2',
+      };
       const paid = await rpc.request<PayFinesResult>(FineSubjects.pay, pay);
-      expect(paid).toMatchObject({ paidFen: 700, outstandingFen: 400, replayed: false, finesBlock: false, transactionId: 'WX-0001' });
+      expect(paid).toMatchObject({
+        paidFen: 700,
+        outstandingFen: 400,
+        replayed: false,
+        finesBlock: false,
+        transactionId: 'WX-0001',
+      });
       // oldest first: the 600 fen fine is settled, 100 fen go to the 500 fen one
       expect(paid.applied.map((a) => [a.amountFen, a.status])).toEqual([
         [600, 'paid'],
@@ -319,17 +493,25 @@ describe('circulation policy: rules, calendars, closures, fines (real PostgreSQL
 
       const open = (await fines('P-FINE')).items;
       expect(open).toHaveLength(1);
-      const waived = await rpc.request<WaiveFineResult>(FineSubjects.waive, { fineId: open[0].id, reason: '闭馆期间 / goodwill', actor: 'staff-7' });
+      const waived = await rpc.request<WaiveFineResult>(FineSubjects.waive, {
+        fineId: open[0].id,
+        reason: '闭馆期间 / goodwill',
+        actor: 'staff-7',
+      });
       // settled partly by a payment: 'paid' (a fine settled by waivers alone is 'waived')
       expect(waived).toMatchObject({ outstandingFen: 0, fine: { status: 'paid', paidFen: 100, waivedFen: 400 } });
-      await expect(rpc.request(FineSubjects.waive, { fineId: open[0].id, reason: 'again' })).rejects.toMatchObject(refusal(ErrorCode.Conflict));
-      await expect(rpc.request(FineSubjects.waive, { fineId: '6f0f7a4e-0000-4000-8000-000000000000', reason: 'x' })).rejects.toMatchObject(
-        refusal(ErrorCode.FineNotFound),
+      await expect(rpc.request(FineSubjects.waive, { fineId: open[0].id, reason: 'again' })).rejects.toMatchObject(
+        refusal(ErrorCode.Conflict),
       );
+      await expect(
+        rpc.request(FineSubjects.waive, { fineId: '6f0f7a4e-0000-4000-8000-000000000000', reason: 'x' }),
+      ).rejects.toMatchObject(refusal(ErrorCode.FineNotFound));
 
       const all = await fines('P-FINE', 'all');
       expect(all.items.map((f) => f.status).sort()).toEqual(['paid', 'paid']);
-      const tx = await db.query(`SELECT kind, amount_fen, payment_type, transaction_id FROM loans.fine_transactions WHERE patron_barcode = 'P-FINE' ORDER BY created_at, amount_fen`);
+      const tx = await db.query(
+        `SELECT kind, amount_fen, payment_type, transaction_id FROM loans.fine_transactions WHERE patron_barcode = 'P-FINE' ORDER BY created_at, amount_fen`,
+      );
       expect(tx.rows).toEqual([
         { kind: 'payment', amount_fen: 100, payment_type: 'wechat', transaction_id: 'WX-0001' },
         { kind: 'payment', amount_fen: 600, payment_type: 'wechat', transaction_id: 'WX-0001' },
@@ -346,11 +528,18 @@ describe('circulation policy: rules, calendars, closures, fines (real PostgreSQL
       await checkout('P-LOST', 'LOST-1', 'KSL-24H');
       await checkout('P-LOST', 'LOST-2');
       await makeDue('LOST-1', 7); // 7 days, two of them closed at KSL-24H (see above): 5 chargeable
-      await expect(rpc.request(FineSubjects.markLost, { item: { agency: KSL, barcode: 'LOST-1' }, patron: { agency: KSL, barcode: 'P-A' } })).rejects.toMatchObject(
-        refusal(ErrorCode.LoanNotFound),
-      );
+      await expect(
+        rpc.request(FineSubjects.markLost, {
+          item: { agency: KSL, barcode: 'LOST-1' },
+          patron: { agency: KSL, barcode: 'P-A' },
+        }),
+      ).rejects.toMatchObject(refusal(ErrorCode.LoanNotFound));
 
-      const lost = await rpc.request<MarkLostResult>(FineSubjects.markLost, { item: { agency: KSL, barcode: 'LOST-1' }, patron: { agency: KSL, barcode: 'P-LOST' }, actor: 'staff-7' });
+      const lost = await rpc.request<MarkLostResult>(FineSubjects.markLost, {
+        item: { agency: KSL, barcode: 'LOST-1' },
+        patron: { agency: KSL, barcode: 'P-LOST' },
+        actor: 'staff-7',
+      });
       expect(lost.loan).toMatchObject({ status: 'closed', lostAt: expect.any(String) });
       expect(lost.fines.map((f) => [f.kind, f.amountFen]).sort()).toEqual([
         ['lost_item', 4500],
@@ -361,7 +550,9 @@ describe('circulation policy: rules, calendars, closures, fines (real PostgreSQL
       await eventually(async () => (await patron('P-LOST')).blocks.includes('fines'));
       expect(await rpc.request(LoanSubjects.itemLoan, { agency: KSL, barcode: 'LOST-1' })).toBeNull();
 
-      const lost2 = await rpc.request<MarkLostResult>(FineSubjects.markLost, { item: { agency: KSL, barcode: 'LOST-2' } });
+      const lost2 = await rpc.request<MarkLostResult>(FineSubjects.markLost, {
+        item: { agency: KSL, barcode: 'LOST-2' },
+      });
       expect(lost2.fines).toEqual([expect.objectContaining({ kind: 'lost_item', amountFen: 5000 })]);
 
       // LOST-1 turns up in a book drop: the replacement fee is waived, the overdue fine stays, catalog: available
@@ -379,8 +570,14 @@ describe('circulation policy: rules, calendars, closures, fines (real PostgreSQL
       expect((await checkin('LOST-1', 'KSL-ZS')).alerts).not.toContain('lost_item_found');
 
       // a paid replacement fee is not refunded automatically: staff get an alert
-      await rpc.request(FineSubjects.pay, { patron: { agency: KSL, barcode: 'P-LOST' }, amountFen: 5500, paymentType: 'cash' });
-      expect((await checkin('LOST-2', 'KSL-MAIN')).alerts).toEqual(expect.arrayContaining(['lost_item_found', 'lost_fee_paid_refund_due']));
+      await rpc.request(FineSubjects.pay, {
+        patron: { agency: KSL, barcode: 'P-LOST' },
+        amountFen: 5500,
+        paymentType: 'cash',
+      });
+      expect((await checkin('LOST-2', 'KSL-MAIN')).alerts).toEqual(
+        expect.arrayContaining(['lost_item_found', 'lost_fee_paid_refund_due']),
+      );
       await eventually(async () => !(await patron('P-LOST')).blocks.includes('fines'));
     });
 
@@ -388,11 +585,15 @@ describe('circulation policy: rules, calendars, closures, fines (real PostgreSQL
       await createItem('CLAIM-1', { homeBranch: 'KSL-24H' });
       await checkout('P-CLAIM', 'CLAIM-1', 'KSL-24H');
       await makeDue('CLAIM-1', 12);
-      const claimed = await rpc.request<ClaimReturnedResult>(FineSubjects.claimReturned, { item: { agency: KSL, barcode: 'CLAIM-1' } });
+      const claimed = await rpc.request<ClaimReturnedResult>(FineSubjects.claimReturned, {
+        item: { agency: KSL, barcode: 'CLAIM-1' },
+      });
       expect(claimed.loan).toMatchObject({ status: 'open', claimedReturnedAt: expect.any(String) });
       await eventually(async () => (await itemStatus('CLAIM-1')) === 'claimed_returned');
       // the claim was made seven days after the due day (before the KSL-24H closure days above)
-      await db.query(`UPDATE loans.loans SET claimed_returned_at = now() - interval '5 days' WHERE item_barcode = 'CLAIM-1' AND returned_at IS NULL`);
+      await db.query(
+        `UPDATE loans.loans SET claimed_returned_at = now() - interval '5 days' WHERE item_barcode = 'CLAIM-1' AND returned_at IS NULL`,
+      );
       const back = await checkin('CLAIM-1', 'KSL-24H');
       expect(back.fine).toMatchObject({ chargeableDays: 7, amountFen: 700 });
       await eventually(async () => (await itemStatus('CLAIM-1')) === 'available');

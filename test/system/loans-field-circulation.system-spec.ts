@@ -27,7 +27,8 @@ import { CirculationFixture, KSL, refusal } from './support/circulation-fixture'
 const SH = 'Asia/Shanghai';
 const DAY = 86_400_000;
 const ref = (barcode: string) => ({ agency: KSL, barcode });
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY);
+const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY);
 
 describe('exactly-once writes, offline transactions and renewal rules (real PostgreSQL + NATS)', () => {
   const fx = new CirculationFixture({ prefix: 'field', env: { LIBRARY_TIMEZONE: SH }, db: true });
@@ -37,8 +38,15 @@ describe('exactly-once writes, offline transactions and renewal rules (real Post
   let recordId: string;
   const createItem = (barcode: string, extra: Record<string, unknown> = {}) => fx.createItem(barcode, recordId, extra);
   const openLoans = async (item: string) =>
-    Number((await db.query(`SELECT count(*) AS n FROM loans.loans WHERE item_barcode = $1 AND returned_at IS NULL`, [item])).rows[0].n);
-  const exceptions = (branch?: string) => rpc.request<Page<CirculationExceptionView>>(LoansOfflineExceptions.subject, { ...(branch ? { branch } : {}), limit: 100 });
+    Number(
+      (await db.query(`SELECT count(*) AS n FROM loans.loans WHERE item_barcode = $1 AND returned_at IS NULL`, [item]))
+        .rows[0].n,
+    );
+  const exceptions = (branch?: string) =>
+    rpc.request<Page<CirculationExceptionView>>(LoansOfflineExceptions.subject, {
+      ...(branch ? { branch } : {}),
+      limit: 100,
+    });
 
   beforeAll(async () => {
     await fx.start();
@@ -63,7 +71,9 @@ describe('exactly-once writes, offline transactions and renewal rules (real Post
       // without the key the same request is a new checkout: the item is out
       await expect(checkout('P-A', 'X-1')).rejects.toMatchObject(refusal(ErrorCode.ItemAlreadyOnLoan));
       await createItem('X-2');
-      await expect(checkout('P-B', 'X-2', { idempotencyKey: key })).rejects.toMatchObject(refusal(ErrorCode.IdempotencyKeyReused));
+      await expect(checkout('P-B', 'X-2', { idempotencyKey: key })).rejects.toMatchObject(
+        refusal(ErrorCode.IdempotencyKeyReused),
+      );
       expect(await openLoans('X-2')).toBe(0);
 
       const outcome = await rpc.request<IdempotencyOutcome>(LoansIdempotencyOutcome.subject, { key });
@@ -73,7 +83,10 @@ describe('exactly-once writes, offline transactions and renewal rules (real Post
     it('two copies of one checkout racing each other: one loan, both answered with it', async () => {
       await createItem('X-3');
       const key = `test:${randomUUID()}`;
-      const [a, b] = await Promise.all([checkout('P-A', 'X-3', { idempotencyKey: key }), checkout('P-A', 'X-3', { idempotencyKey: key })]);
+      const [a, b] = await Promise.all([
+        checkout('P-A', 'X-3', { idempotencyKey: key }),
+        checkout('P-A', 'X-3', { idempotencyKey: key }),
+      ]);
       expect(a.loan.id).toBe(b.loan.id);
       expect(await openLoans('X-3')).toBe(1);
     });
@@ -92,20 +105,27 @@ describe('exactly-once writes, offline transactions and renewal rules (real Post
 
     it('a hold placed again with its key answers the first hold, not HOLD_ALREADY_PLACED', async () => {
       await createItem('H-1');
-      const dto = { patron: ref('P-D'), item: ref('H-1'), pickupBranch: 'KSL-MAIN', idempotencyKey: `test:${randomUUID()}` };
+      const dto = {
+        patron: ref('P-D'),
+        item: ref('H-1'),
+        pickupBranch: 'KSL-MAIN',
+        idempotencyKey: `test:${randomUUID()}`,
+      };
       const first = await rpc.request<HoldView>(LoansHoldsPlace.subject, dto);
       const again = await rpc.request<HoldView>(LoansHoldsPlace.subject, dto);
       expect(again).toEqual(first);
       const { idempotencyKey: _key, ...plain } = dto;
-      await expect(rpc.request(LoansHoldsPlace.subject, plain)).rejects.toMatchObject(refusal(ErrorCode.HoldAlreadyPlaced));
+      await expect(rpc.request(LoansHoldsPlace.subject, plain)).rejects.toMatchObject(
+        refusal(ErrorCode.HoldAlreadyPlaced),
+      );
     });
 
     it('never commits past the deadline: refused DEADLINE_PASSED, nothing lent', async () => {
       await createItem('X-5');
       const key = `test:${randomUUID()}`;
-      await expect(checkout('P-A', 'X-5', { idempotencyKey: key, deadline: new Date(Date.now() - 1000).toISOString() })).rejects.toMatchObject(
-        refusal(ErrorCode.DeadlinePassed),
-      );
+      await expect(
+        checkout('P-A', 'X-5', { idempotencyKey: key, deadline: new Date(Date.now() - 1000).toISOString() }),
+      ).rejects.toMatchObject(refusal(ErrorCode.DeadlinePassed));
       expect(await openLoans('X-5')).toBe(0);
     });
 
@@ -115,7 +135,9 @@ describe('exactly-once writes, offline transactions and renewal rules (real Post
       const abandoned = await rpc.request<IdempotencyOutcome>(LoansIdempotencyOutcome.subject, { key, abandon: true });
       expect(abandoned).toEqual({ key, state: 'abandoned' });
       // the copy of the request that was still in flight arrives now
-      await expect(checkout('P-A', 'X-6', { idempotencyKey: key })).rejects.toMatchObject(refusal(ErrorCode.RequestAbandoned));
+      await expect(checkout('P-A', 'X-6', { idempotencyKey: key })).rejects.toMatchObject(
+        refusal(ErrorCode.RequestAbandoned),
+      );
       expect(await openLoans('X-6')).toBe(0);
     });
 
@@ -126,16 +148,29 @@ describe('exactly-once writes, offline transactions and renewal rules (real Post
       const nc = await connect({ servers: fx.env.natsUrl });
       try {
         const data = { key, subject: LoanSubjects.checkout, origin: 'sip2', refusedAt: new Date().toISOString() };
-        const envelope = { id: randomUUID(), type: Sip2WriteUnresolved.subject, source: 'sip2', occurredAt: data.refusedAt, correlationId: null, data };
+        const envelope = {
+          id: randomUUID(),
+          type: Sip2WriteUnresolved.subject,
+          source: 'sip2',
+          occurredAt: data.refusedAt,
+          correlationId: null,
+          data,
+        };
         await nc.jetstream().publish(Sip2WriteUnresolved.subject, JSONCodec().encode(envelope), { msgID: envelope.id });
       } finally {
         await nc.close();
       }
       await eventually(async () => (await openLoans('X-7')) === 0);
       const list = await exceptions('KSL-MAIN');
-      expect(list.items).toEqual(expect.arrayContaining([expect.objectContaining({ reason: 'abandoned_after_commit', loanId: loan.id, item: ref('X-7') })]));
+      expect(list.items).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ reason: 'abandoned_after_commit', loanId: loan.id, item: ref('X-7') }),
+        ]),
+      );
       // and its key now answers "abandoned"
-      await expect(checkout('P-C', 'X-7', { idempotencyKey: key })).rejects.toMatchObject(refusal(ErrorCode.RequestAbandoned));
+      await expect(checkout('P-C', 'X-7', { idempotencyKey: key })).rejects.toMatchObject(
+        refusal(ErrorCode.RequestAbandoned),
+      );
     });
   });
 
@@ -144,7 +179,12 @@ describe('exactly-once writes, offline transactions and renewal rules (real Post
       await createItem('O-1');
       const at = new Date(Date.now() - 2 * DAY);
       const dueDate = addDays(localDate(new Date(), SH), 10);
-      const { loan, exceptions: ex } = await checkout('P-A', 'O-1', { noBlock: true, transactionAt: at.toISOString(), dueDate, idempotencyKey: `test:${randomUUID()}` });
+      const { loan, exceptions: ex } = await checkout('P-A', 'O-1', {
+        noBlock: true,
+        transactionAt: at.toISOString(),
+        dueDate,
+        idempotencyKey: `test:${randomUUID()}`,
+      });
       expect(loan.checkedOutAt).toBe(at.toISOString());
       expect(loan.dueDate).toBe(dueDate);
       expect(ex).toBeUndefined();
@@ -168,17 +208,22 @@ describe('exactly-once writes, offline transactions and renewal rules (real Post
       expect(closed.returned_at).not.toBeNull();
       expect(await openLoans('O-3')).toBe(1);
       const list = await exceptions('KSL-MAIN');
-      expect(list.items.filter((e) => e.item.barcode === 'O-3').map((e) => e.reason).sort()).toEqual(['card_lost', 'item_on_loan_to_other']);
+      expect(
+        list.items
+          .filter((e) => e.item.barcode === 'O-3')
+          .map((e) => e.reason)
+          .sort(),
+      ).toEqual(['card_lost', 'item_on_loan_to_other']);
     });
 
     it('refuses a transaction date outside the window or in the future, never guessing', async () => {
       await createItem('O-4');
-      await expect(checkout('P-A', 'O-4', { noBlock: true, transactionAt: new Date(Date.now() - 30 * DAY).toISOString() })).rejects.toMatchObject(
-        refusal(ErrorCode.OfflineDateInvalid),
-      );
-      await expect(checkout('P-A', 'O-4', { noBlock: true, transactionAt: new Date(Date.now() + DAY).toISOString() })).rejects.toMatchObject(
-        refusal(ErrorCode.OfflineDateInvalid),
-      );
+      await expect(
+        checkout('P-A', 'O-4', { noBlock: true, transactionAt: new Date(Date.now() - 30 * DAY).toISOString() }),
+      ).rejects.toMatchObject(refusal(ErrorCode.OfflineDateInvalid));
+      await expect(
+        checkout('P-A', 'O-4', { noBlock: true, transactionAt: new Date(Date.now() + DAY).toISOString() }),
+      ).rejects.toMatchObject(refusal(ErrorCode.OfflineDateInvalid));
       expect(await openLoans('O-4')).toBe(0);
     });
 
@@ -186,14 +231,20 @@ describe('exactly-once writes, offline transactions and renewal rules (real Post
       await createItem('O-5');
       const today = localDate(new Date(), SH);
       const dueDate = addDays(today, -5);
-      await checkout('P-D', 'O-5', { noBlock: true, transactionAt: new Date(Date.now() - 6 * DAY).toISOString(), dueDate });
+      await checkout('P-D', 'O-5', {
+        noBlock: true,
+        transactionAt: new Date(Date.now() - 6 * DAY).toISOString(),
+        dueDate,
+      });
       const returnedAt = new Date(Date.now() - DAY);
       const r = await checkin('O-5', 'KSL-MAIN', { returnedAt: returnedAt.toISOString() });
       expect(r.loan?.returnedAt).toBe(returnedAt.toISOString());
       // the default rule: 10 fen a day, no grace, every day open (no calendars): days after the due day up to the return day
       const days = daysBetween(dueDate, localDate(returnedAt, SH));
       expect(r.fine).toMatchObject({ amountFen: days * 10, chargeableDays: days });
-      await expect(checkin('O-5', 'KSL-MAIN', { returnedAt: new Date(Date.now() - 40 * DAY).toISOString() })).rejects.toMatchObject(refusal(ErrorCode.OfflineDateInvalid));
+      await expect(
+        checkin('O-5', 'KSL-MAIN', { returnedAt: new Date(Date.now() - 40 * DAY).toISOString() }),
+      ).rejects.toMatchObject(refusal(ErrorCode.OfflineDateInvalid));
     });
 
     it('the staff offline upload replays lines in time order, one result per line, conflicts on the exceptions list; uploading again changes nothing', async () => {
@@ -206,7 +257,14 @@ describe('exactly-once writes, offline transactions and renewal rules (real Post
         transactions: [
           // listed out of order on purpose: replayed by `at`
           { kind: 'checkout', at: t(2), item: ref('U-1'), patron: ref('P-B'), id: 'l3' },
-          { kind: 'checkout', at: t(5), item: ref('U-1'), patron: ref('P-A'), dueDate: addDays(localDate(new Date(), SH), 14), id: 'l1' },
+          {
+            kind: 'checkout',
+            at: t(5),
+            item: ref('U-1'),
+            patron: ref('P-A'),
+            dueDate: addDays(localDate(new Date(), SH), 14),
+            id: 'l1',
+          },
           { kind: 'renew', at: t(4), item: ref('U-1'), patron: ref('P-A'), id: 'l2' },
           { kind: 'checkin', at: t(1), item: ref('U-2'), id: 'l4' },
           { kind: 'checkout', at: t(1), item: ref('NO-SUCH'), patron: ref('P-A'), id: 'l5' },
@@ -237,20 +295,47 @@ describe('exactly-once writes, offline transactions and renewal rules (real Post
   describe('rules', () => {
     it('refuses a renewal before N days before due (RENEWAL_TOO_SOON with the first day it is allowed)', async () => {
       await rpc.request(LoanRuleSubjects.upsert, {
-        id: 'zs-renew-late', scope: 'KSL-ZS', patronType: '*', itemType: '*', loanDays: 21, maxRenewals: 2, renewalDays: 21, maxItems: 20, renewWithinDays: 3,
+        id: 'zs-renew-late',
+        scope: 'KSL-ZS',
+        patronType: '*',
+        itemType: '*',
+        loanDays: 21,
+        maxRenewals: 2,
+        renewalDays: 21,
+        maxItems: 20,
+        renewWithinDays: 3,
       });
       await createItem('R-1', { homeBranch: 'KSL-ZS' });
       const { loan } = await checkout('P-C', 'R-1');
-      const err = await fx.renew('P-C', 'R-1').catch((e: { payload: { code: string; details: Record<string, unknown> } }) => e.payload);
-      expect(err).toMatchObject({ code: ErrorCode.RenewalTooSoon, details: { dueDate: loan.dueDate, renewableFrom: addDays(loan.dueDate, -3), renewWithinDays: 3 } });
+      const err = await fx
+        .renew('P-C', 'R-1')
+        .catch((e: { payload: { code: string; details: Record<string, unknown> } }) => e.payload);
+      expect(err).toMatchObject({
+        code: ErrorCode.RenewalTooSoon,
+        details: { dueDate: loan.dueDate, renewableFrom: addDays(loan.dueDate, -3), renewWithinDays: 3 },
+      });
       // an offline renewal is applied anyway and listed
-      const offline = await rpc.request<RenewResult>(LoanSubjects.renew, { patron: ref('P-C'), item: ref('R-1'), noBlock: true, branch: 'KSL-ZS' });
+      const offline = await rpc.request<RenewResult>(LoanSubjects.renew, {
+        patron: ref('P-C'),
+        item: ref('R-1'),
+        noBlock: true,
+        branch: 'KSL-ZS',
+      });
       expect(offline.loan.renewals).toBe(1);
       expect(offline.exceptions?.map((e) => e.reason)).toEqual(['renewal_too_soon']);
     });
 
     it('claimed-returned loans stop counting toward the limits', async () => {
-      await rpc.request(LoanRuleSubjects.upsert, { id: 'ksl-kid-one', scope: KSL, patronType: 'child', itemType: '*', loanDays: 14, maxRenewals: 1, renewalDays: 14, maxItems: 1 });
+      await rpc.request(LoanRuleSubjects.upsert, {
+        id: 'ksl-kid-one',
+        scope: KSL,
+        patronType: 'child',
+        itemType: '*',
+        loanDays: 14,
+        maxRenewals: 1,
+        renewalDays: 14,
+        maxItems: 1,
+      });
       await createItem('C-1');
       await createItem('C-2');
       await checkout('P-KID', 'C-1');
@@ -265,6 +350,12 @@ describe('exactly-once writes, offline transactions and renewal rules (real Post
     await createItem('L-1');
     const r: CheckoutResult = await checkout('P-D', 'L-1');
     expect(r.exceptions).toBeUndefined();
-    expect((await db.query(`SELECT count(*)::int AS n FROM loans.idempotency_keys WHERE reply->'loan'->>'id' = $1`, [r.loan.id])).rows[0].n).toBe(0);
+    expect(
+      (
+        await db.query(`SELECT count(*)::int AS n FROM loans.idempotency_keys WHERE reply->'loan'->>'id' = $1`, [
+          r.loan.id,
+        ])
+      ).rows[0].n,
+    ).toBe(0);
   });
 });

@@ -1,4 +1,14 @@
-import { CatalogSubjects, CheckoutResult, ErrorCode, ItemView, LoanSubjects, LoanView, Page, PatronSubjects, PatronSummary } from '@app/contracts';
+import {
+  CatalogSubjects,
+  CheckoutResult,
+  ErrorCode,
+  ItemView,
+  LoanSubjects,
+  LoanView,
+  Page,
+  PatronSubjects,
+  PatronSummary,
+} from '@app/contracts';
 import { eventually, RpcTestClient } from '@app/testing';
 import { Client } from 'pg';
 import { addDays, localDate } from '@app/time';
@@ -8,17 +18,26 @@ const SH = 'Asia/Shanghai';
 const PIN = '2468';
 
 describe('loans service (real PostgreSQL + NATS, with catalog and patrons)', () => {
-  const fx = new CirculationFixture({ prefix: 'loans', env: { LIBRARY_TIMEZONE: SH }, db: true, patronDefaults: { pin: PIN } });
+  const fx = new CirculationFixture({
+    prefix: 'loans',
+    env: { LIBRARY_TIMEZONE: SH },
+    db: true,
+    patronDefaults: { pin: PIN },
+  });
   const { createPatron, renew, itemStatus } = fx;
   let rpc: RpcTestClient;
   let db: Client;
   let recordId: string;
 
   const createItem = (barcode: string, extra: Record<string, unknown> = {}) => fx.createItem(barcode, recordId, extra);
-  const checkout = (patron: string, item: string, extra: Record<string, unknown> = {}) => fx.checkout(patron, item, { channel: 'sip2', ...extra });
+  const checkout = (patron: string, item: string, extra: Record<string, unknown> = {}) =>
+    fx.checkout(patron, item, { channel: 'sip2', ...extra });
   const checkin = (item: string, branch = 'KSL-MAIN') => fx.checkin(item, branch, { channel: 'sip2' });
   /** The local due date for a loan of `days` made now (either side of a midnight that passes mid-test). */
-  const expectedDueDates = (days: number, before: Date) => [addDays(localDate(before, SH), days), addDays(localDate(new Date(), SH), days)];
+  const expectedDueDates = (days: number, before: Date) => [
+    addDays(localDate(before, SH), days),
+    addDays(localDate(new Date(), SH), days),
+  ];
   const endOfShanghaiDay = (date: string) => new Date(`${date}T23:59:59+08:00`).toISOString();
 
   beforeAll(async () => {
@@ -92,7 +111,8 @@ describe('loans service (real PostgreSQL + NATS, with catalog and patrons)', () 
     await createItem('B-210');
     await createPatron('P-GUESS');
     // the patrons service allows 5 failures per window by default
-    for (let i = 0; i < 5; i++) await expect(checkout('P-GUESS', 'B-210', { pin: '9999' })).rejects.toMatchObject(refusal(ErrorCode.PinInvalid));
+    for (let i = 0; i < 5; i++)
+      await expect(checkout('P-GUESS', 'B-210', { pin: '9999' })).rejects.toMatchObject(refusal(ErrorCode.PinInvalid));
     await expect(checkout('P-GUESS', 'B-210', { pin: PIN })).rejects.toMatchObject(refusal(ErrorCode.PinThrottled));
   });
 
@@ -175,7 +195,9 @@ describe('loans service (real PostgreSQL + NATS, with catalog and patrons)', () 
       `UPDATE loans.loans SET due_at = now() - interval '10 days', due_date = (now() AT TIME ZONE 'Asia/Shanghai')::date - 10
        WHERE item_barcode = 'B-510' AND returned_at IS NULL`,
     );
-    expect(await rpc.request<PatronSummary>(LoanSubjects.patronSummary, { patron: { agency: KSL, barcode: 'P-LATE' } })).toEqual({
+    expect(
+      await rpc.request<PatronSummary>(LoanSubjects.patronSummary, { patron: { agency: KSL, barcode: 'P-LATE' } }),
+    ).toEqual({
       patron: { agency: KSL, barcode: 'P-LATE' },
       openLoans: 2,
       overdueLoans: 1,
@@ -193,9 +215,13 @@ describe('loans service (real PostgreSQL + NATS, with catalog and patrons)', () 
 
   it('refuses TOO_MANY_ITEMS at the limit of the patron’s rule (children: 15)', async () => {
     for (let i = 0; i < 16; i++) await createItem(`C-${i}`, { itemType: 'children_book' });
-    for (let i = 0; i < 15; i++) await expect(checkout('P-CHILD', `C-${i}`)).resolves.toMatchObject({ rule: { id: 'children', maxItems: 15 } });
+    for (let i = 0; i < 15; i++)
+      await expect(checkout('P-CHILD', `C-${i}`)).resolves.toMatchObject({ rule: { id: 'children', maxItems: 15 } });
     await expect(checkout('P-CHILD', 'C-15')).rejects.toMatchObject({
-      payload: expect.objectContaining({ code: ErrorCode.TooManyItems, details: { openLoans: 15, maxItems: 15, ruleId: 'children' } }),
+      payload: expect.objectContaining({
+        code: ErrorCode.TooManyItems,
+        details: { openLoans: 15, maxItems: 15, ruleId: 'children' },
+      }),
     });
     await checkin('C-0');
     await expect(checkout('P-CHILD', 'C-15')).resolves.toBeDefined();
@@ -208,7 +234,9 @@ describe('loans service (real PostgreSQL + NATS, with catalog and patrons)', () 
     // sixteen kiosk requests at once, one slot left
     const results = await Promise.allSettled(Array.from({ length: 16 }, (_, i) => checkout('P-BUSY', `K-${14 + i}`)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const codes = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { payload: { code: string } }).payload.code] : []));
+    const codes = results.flatMap((r) =>
+      r.status === 'rejected' ? [(r.reason as { payload: { code: string } }).payload.code] : [],
+    );
     expect(codes).toEqual(Array(15).fill(ErrorCode.TooManyItems));
   });
 
@@ -220,7 +248,9 @@ describe('loans service (real PostgreSQL + NATS, with catalog and patrons)', () 
     const won = results.filter((r): r is PromiseFulfilledResult<CheckoutResult> => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(won).toHaveLength(1);
-    expect(lost.map((r) => (r.reason as { payload: { code: string } }).payload.code)).toEqual(Array(19).fill(ErrorCode.ItemAlreadyOnLoan));
+    expect(lost.map((r) => (r.reason as { payload: { code: string } }).payload.code)).toEqual(
+      Array(19).fill(ErrorCode.ItemAlreadyOnLoan),
+    );
     const { rows } = await db.query(`SELECT count(*)::int AS n FROM loans.loans WHERE item_barcode = 'RACE-1'`);
     expect(rows[0].n).toBe(1);
     const open = await rpc.request<LoanView>(LoanSubjects.itemLoan, { agency: KSL, barcode: 'RACE-1' });
@@ -235,7 +265,11 @@ describe('loans service (real PostgreSQL + NATS, with catalog and patrons)', () 
     }
     await checkin('H-1');
     const list = (status: string, extra: Record<string, unknown> = {}) =>
-      rpc.request<Page<LoanView>>(LoanSubjects.patronLoans, { patron: { agency: KSL, barcode: 'P-HIST' }, status, ...extra });
+      rpc.request<Page<LoanView>>(LoanSubjects.patronLoans, {
+        patron: { agency: KSL, barcode: 'P-HIST' },
+        status,
+        ...extra,
+      });
 
     const open = await list('open');
     expect(open.items.map((l) => l.item.barcode)).toEqual(['H-3', 'H-2']);
@@ -244,10 +278,13 @@ describe('loans service (real PostgreSQL + NATS, with catalog and patrons)', () 
     const page = await list('all', { limit: 2, offset: 1 });
     expect(page).toMatchObject({ total: 3, limit: 2, offset: 1 });
     expect(page.items.map((l) => l.item.barcode)).toEqual(['H-2', 'H-1']);
-    expect((await rpc.request<Page<LoanView>>(LoanSubjects.patronLoans, { patron: { agency: KSL, barcode: 'P-HIST' } })).total).toBe(2);
-    await expect(rpc.request(LoanSubjects.patronLoans, { patron: { agency: KSL, barcode: 'P-HIST' }, status: 'late' })).rejects.toMatchObject(
-      refusal(ErrorCode.ValidationFailed),
-    );
+    expect(
+      (await rpc.request<Page<LoanView>>(LoanSubjects.patronLoans, { patron: { agency: KSL, barcode: 'P-HIST' } }))
+        .total,
+    ).toBe(2);
+    await expect(
+      rpc.request(LoanSubjects.patronLoans, { patron: { agency: KSL, barcode: 'P-HIST' }, status: 'late' }),
+    ).rejects.toMatchObject(refusal(ErrorCode.ValidationFailed));
   });
 
   // keep last: it stops the catalog
@@ -257,6 +294,9 @@ describe('loans service (real PostgreSQL + NATS, with catalog and patrons)', () 
     const catalog = fx.services.shift()!;
     await catalog.close();
     await expect(checkout('P-ADULT', 'B-901')).rejects.toMatchObject(refusal(ErrorCode.ServiceUnavailable));
-    await expect(checkin('B-900')).resolves.toMatchObject({ wasOnLoan: true, item: { title: '红楼梦', homeBranch: 'KSL-MAIN' } });
+    await expect(checkin('B-900')).resolves.toMatchObject({
+      wasOnLoan: true,
+      item: { title: '红楼梦', homeBranch: 'KSL-MAIN' },
+    });
   });
 });

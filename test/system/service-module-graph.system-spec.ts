@@ -5,13 +5,28 @@
  * This loads each service's module graph (what its main.ts loads) and watches for the package.
  */
 const SERVICES: Record<string, () => unknown> = {
-  catalog: () => [require('../../apps/catalog/src/catalog.module'), require('../../apps/catalog/src/config/catalog-env.dto')],
-  patrons: () => [require('../../apps/patrons/src/patrons.module'), require('../../apps/patrons/src/config/patrons-env.dto')],
+  catalog: () => [
+    require('../../apps/catalog/src/catalog.module'),
+    require('../../apps/catalog/src/config/catalog-env.dto'),
+  ],
+  patrons: () => [
+    require('../../apps/patrons/src/patrons.module'),
+    require('../../apps/patrons/src/config/patrons-env.dto'),
+  ],
   loans: () => [require('../../apps/loans/src/loans.module'), require('../../apps/loans/src/config/loans-env.dto')],
-  delivery: () => [require('../../apps/delivery/src/delivery.module'), require('../../apps/delivery/src/config/delivery-env.dto')],
-  federation: () => [require('../../apps/federation/src/federation.module'), require('../../apps/federation/src/config/federation-env.dto')],
+  delivery: () => [
+    require('../../apps/delivery/src/delivery.module'),
+    require('../../apps/delivery/src/config/delivery-env.dto'),
+  ],
+  federation: () => [
+    require('../../apps/federation/src/federation.module'),
+    require('../../apps/federation/src/config/federation-env.dto'),
+  ],
   sip2: () => [require('../../apps/sip2/src/sip2.module'), require('../../apps/sip2/src/config/sip2-env.dto')],
-  statistics: () => [require('../../apps/statistics/src/statistics.module'), require('../../apps/statistics/src/config/statistics-env.dto')],
+  statistics: () => [
+    require('../../apps/statistics/src/statistics.module'),
+    require('../../apps/statistics/src/config/statistics-env.dto'),
+  ],
 };
 
 function loadsSwagger(load: () => unknown): boolean {

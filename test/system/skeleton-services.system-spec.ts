@@ -1,6 +1,12 @@
 import { INestMicroservice } from '@nestjs/common';
 import { healthSubject, PingReply, pingSubject, ServiceHealth } from '@app/contracts';
-import { createRpcTestClient, createTestEnvironment, RpcTestClient, startTestService, TestEnvironment } from '@app/testing';
+import {
+  createRpcTestClient,
+  createTestEnvironment,
+  RpcTestClient,
+  startTestService,
+  TestEnvironment,
+} from '@app/testing';
 import { Client } from 'pg';
 import { DeliveryEnvDto } from '../../apps/delivery/src/config/delivery-env.dto';
 import { DeliveryModule } from '../../apps/delivery/src/delivery.module';
@@ -15,8 +21,18 @@ describe('delivery and federation services boot, migrate and answer', () => {
   beforeAll(async () => {
     env = await createTestEnvironment('skeletons');
     apps = [
-      await startTestService({ name: 'delivery', envClass: DeliveryEnvDto, env: env.env(), register: DeliveryModule.register }),
-      await startTestService({ name: 'federation', envClass: FederationEnvDto, env: env.env(), register: FederationModule.register }),
+      await startTestService({
+        name: 'delivery',
+        envClass: DeliveryEnvDto,
+        env: env.env(),
+        register: DeliveryModule.register,
+      }),
+      await startTestService({
+        name: 'federation',
+        envClass: FederationEnvDto,
+        env: env.env(),
+        register: FederationModule.register,
+      }),
     ];
     rpc = await createRpcTestClient(env.natsUrl);
   });
@@ -29,7 +45,11 @@ describe('delivery and federation services boot, migrate and answer', () => {
 
   it.each(['delivery', 'federation'] as const)('%s reports health and answers ping', async (name) => {
     const health = await rpc.request<ServiceHealth>(healthSubject(name), {});
-    expect(health).toMatchObject({ service: name, status: 'up', checks: { database: { status: 'up' }, nats: { status: 'up' } } });
+    expect(health).toMatchObject({
+      service: name,
+      status: 'up',
+      checks: { database: { status: 'up' }, nats: { status: 'up' } },
+    });
     const pong = await rpc.request<PingReply>(pingSubject(name), {});
     expect(pong).toMatchObject({ service: name, pong: true });
   });

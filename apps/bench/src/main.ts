@@ -6,7 +6,17 @@ import { connect } from 'nats';
 import { createStandaloneRpcClient, RemoteError } from '@app/common';
 import { Sip2GetTerminal, Sip2UpsertTerminal } from '@app/contracts';
 import {
-  BENCH_AGENCY, BENCH_PIN, TERMINAL_PASSWORD, branchCode, itemBarcode, kioskBranch, kioskItems, kioskPatrons, layoutFor, patronBarcode, terminalLogin,
+  BENCH_AGENCY,
+  BENCH_PIN,
+  TERMINAL_PASSWORD,
+  branchCode,
+  itemBarcode,
+  kioskBranch,
+  kioskItems,
+  kioskPatrons,
+  layoutFor,
+  patronBarcode,
+  terminalLogin,
 } from './data/layout';
 import { DatasetInfo, ensureDataset } from './data/generator';
 import { measureNatsLimit, NatsLimitResult } from './limits/nats-limit';
@@ -15,7 +25,16 @@ import { LoadGenerator } from './load/load-generator';
 import { KioskSpec } from './load/kiosk-protocol';
 import { BenchOptions, parseBenchArgs, UsageError } from './options';
 import { ProcSampler } from './report/proc-stats';
-import { BenchReport, PhaseResult, cpuPerMessage, evaluateTargets, headlineTable, ratio, smokeCheck, writeReport } from './report/report';
+import {
+  BenchReport,
+  PhaseResult,
+  cpuPerMessage,
+  evaluateTargets,
+  headlineTable,
+  ratio,
+  smokeCheck,
+  writeReport,
+} from './report/report';
 import { replayYear, ReplayResult } from './replay';
 import { SCALES } from './scale';
 import { BenchSuite, bringUpSuite } from './suite';
@@ -76,7 +95,12 @@ async function ensureTerminals(natsUrl: string, kiosks: KioskSpec[]): Promise<{ 
             if (!(err instanceof RemoteError)) throw err;
           }
           await client.call(Sip2UpsertTerminal, {
-            login: k.login, password: k.password, institutionId: BENCH_AGENCY, location: k.location, charset: 'utf-8', enabled: true,
+            login: k.login,
+            password: k.password,
+            institutionId: BENCH_AGENCY,
+            location: k.location,
+            charset: 'utf-8',
+            enabled: true,
             description: `benchmark kiosk ${k.index + 1}`,
           });
           created++;
@@ -112,9 +136,12 @@ async function phase<T>(name: string, c: Collected, fn: () => Promise<T>): Promi
 
 async function run(o: BenchOptions): Promise<number> {
   const spec = SCALES[o.scale];
-  if (o.kiosks > spec.kioskCapacity) throw new UsageError(`--kiosks ${o.kiosks} exceeds the ${o.scale} dataset's ${spec.kioskCapacity} reserved kiosks`);
+  if (o.kiosks > spec.kioskCapacity)
+    throw new UsageError(`--kiosks ${o.kiosks} exceeds the ${o.scale} dataset's ${spec.kioskCapacity} reserved kiosks`);
   const startedAt = new Date();
-  const out = path.resolve(o.out ?? path.join(REPO_ROOT, 'bench', 'results', `bench-${o.scale}-${stamp(startedAt)}.json`));
+  const out = path.resolve(
+    o.out ?? path.join(REPO_ROOT, 'bench', 'results', `bench-${o.scale}-${stamp(startedAt)}.json`),
+  );
   const c: Collected = { errors: 0, samples: [], skipped: [] };
   const l = layoutFor(spec);
 
@@ -131,7 +158,9 @@ async function run(o: BenchOptions): Promise<number> {
   process.once('SIGINT', () => onSignal('SIGINT'));
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   process.once('exit', () => suite.supervisor.killAllSync());
-  log(`suite up in ${bs.startSeconds.toFixed(1)} s (${suite.embedded ? `embedded, data in ${bs.dataDir}` : 'external servers'}); SIP2 on 127.0.0.1:${suite.sip2Port}; service logs in ${bs.logFile}`);
+  log(
+    `suite up in ${bs.startSeconds.toFixed(1)} s (${suite.embedded ? `embedded, data in ${bs.dataDir}` : 'external servers'}); SIP2 on 127.0.0.1:${suite.sip2Port}; service logs in ${bs.logFile}`,
+  );
 
   const sampler = new ProcSampler();
   for (const [name, pid] of Object.entries(suite.supervisor.pids())) sampler.watch(name, pid);
@@ -160,7 +189,14 @@ async function run(o: BenchOptions): Promise<number> {
       finished_at: new Date().toISOString(),
       machine,
       scale: o.scale,
-      dataset: { ...(dataset ?? {}), layout: { general_items: l.generalItems, general_patrons: l.generalPatrons, kiosk_capacity: spec.kioskCapacity } },
+      dataset: {
+        ...(dataset ?? {}),
+        layout: {
+          general_items: l.generalItems,
+          general_patrons: l.generalPatrons,
+          kiosk_capacity: spec.kioskCapacity,
+        },
+      },
       infrastructure: {
         embedded: suite.embedded,
         data_dir: suite.embedded ? bs.dataDir : null,
@@ -176,7 +212,9 @@ async function run(o: BenchOptions): Promise<number> {
       kiosks: o.kiosks,
       warmup: report.warmup,
       sweep: report.sweep!,
-      closed_loop: report.closed_loop ? { ...report.closed_loop, cpu_ms_per_msg: cpuPerMessage(phaseCpu.closed_loop, report.closed_loop.tx_per_s) } : null,
+      closed_loop: report.closed_loop
+        ? { ...report.closed_loop, cpu_ms_per_msg: cpuPerMessage(phaseCpu.closed_loop, report.closed_loop.tx_per_s) }
+        : null,
       open_loop: report.open_loop ?? null,
       limits: {
         nats_req_per_s: natsLimit?.req_per_s ?? null,
@@ -195,7 +233,12 @@ async function run(o: BenchOptions): Promise<number> {
             error_samples: undefined,
             // a partial replay (--replay-transactions) is scaled to the scale's year at the measured rate
             ...(replay.transactions < spec.replayTransactions
-              ? { full_year_transactions: spec.replayTransactions, extrapolated_full_year_seconds: Math.round((replay.seconds * spec.replayTransactions) / Math.max(1, replay.transactions)) }
+              ? {
+                  full_year_transactions: spec.replayTransactions,
+                  extrapolated_full_year_seconds: Math.round(
+                    (replay.seconds * spec.replayTransactions) / Math.max(1, replay.transactions),
+                  ),
+                }
               : {}),
           }
         : { seconds: null, skipped: true },
@@ -216,11 +259,15 @@ async function run(o: BenchOptions): Promise<number> {
     sampler.resetCpu();
 
     let snap = sampler.snapshot();
-    natsLimit = await phase(`raw NATS request/reply, ${o.kiosks} concurrent`, c, () => measureNatsLimit(suite.natsUrl, o.kiosks, o.limitSeconds * 1000));
+    natsLimit = await phase(`raw NATS request/reply, ${o.kiosks} concurrent`, c, () =>
+      measureNatsLimit(suite.natsUrl, o.kiosks, o.limitSeconds * 1000),
+    );
     phaseCpu.nats_limit = sampler.cpuSince(snap);
     const pgConcurrency = Math.min(o.kiosks, 200);
     snap = sampler.snapshot();
-    pgLimit = await phase(`raw PostgreSQL checkout tx, ${pgConcurrency} concurrent`, c, () => measurePgLimit(suite.serviceDatabaseUrl, pgConcurrency, o.limitSeconds * 1000));
+    pgLimit = await phase(`raw PostgreSQL checkout tx, ${pgConcurrency} concurrent`, c, () =>
+      measurePgLimit(suite.serviceDatabaseUrl, pgConcurrency, o.limitSeconds * 1000),
+    );
     phaseCpu.pg_limit = sampler.cpuSince(snap);
 
     const sipReady = ['sip2', 'loans', 'patrons', 'catalog'].every((s) => bs.services.includes(s as never));
@@ -233,14 +280,31 @@ async function run(o: BenchOptions): Promise<number> {
       patrons: kioskPatrons(l, k).map(patronBarcode),
     }));
     if (!sipReady || !dataset) {
-      c.skipped.push(`SIP2 load: needs the sip2, loans, patrons and catalog services and the dataset (missing: ${bs.missing.join(', ') || 'dataset'})`);
+      c.skipped.push(
+        `SIP2 load: needs the sip2, loans, patrons and catalog services and the dataset (missing: ${bs.missing.join(', ') || 'dataset'})`,
+      );
     } else {
-      const terminals = await phase(`${o.kiosks} SIP2 terminal accounts`, c, () => ensureTerminals(suite.natsUrl, kiosks));
-      const gen = new LoadGenerator({ host: '127.0.0.1', port: suite.sip2Port, agency: BENCH_AGENCY, pin: BENCH_PIN, timeZone: 'Asia/Shanghai', timeoutMs: 10_000 }, kiosks, o.workers);
+      const terminals = await phase(`${o.kiosks} SIP2 terminal accounts`, c, () =>
+        ensureTerminals(suite.natsUrl, kiosks),
+      );
+      const gen = new LoadGenerator(
+        {
+          host: '127.0.0.1',
+          port: suite.sip2Port,
+          agency: BENCH_AGENCY,
+          pin: BENCH_PIN,
+          timeZone: 'Asia/Shanghai',
+          timeoutMs: 10_000,
+        },
+        kiosks,
+        o.workers,
+      );
       try {
         if (terminals) {
           await phase('kiosks connect and log in', c, () => gen.connect());
-          const warm = await phase('kiosk warm-up (return leftovers, check PINs, open first loans)', c, () => gen.reset());
+          const warm = await phase('kiosk warm-up (return leftovers, check PINs, open first loans)', c, () =>
+            gen.reset(),
+          );
           if (warm) {
             const e = warm.counts.reduce((n, p) => n + p.errors, 0);
             const samples = warm.counts.flatMap((p) => p.errorSamples);
@@ -258,12 +322,16 @@ async function run(o: BenchOptions): Promise<number> {
           };
           for (const level of o.sweep) {
             snap = sampler.snapshot();
-            const r = await phase(`closed loop at ${level} kiosks, ${o.sweepSeconds} s`, c, () => gen.run({ mode: 'closed', active: level, durationMs: o.sweepSeconds * 1000 }));
+            const r = await phase(`closed loop at ${level} kiosks, ${o.sweepSeconds} s`, c, () =>
+              gen.run({ mode: 'closed', active: level, durationMs: o.sweepSeconds * 1000 }),
+            );
             phaseCpu[`sweep_${level}`] = sampler.cpuSince(snap);
             if (r) report.sweep!.push({ concurrency: level, ...collect(`sweep ${level}`, r) });
           }
           snap = sampler.snapshot();
-          const closed = await phase(`closed loop at ${o.kiosks} kiosks, ${o.closedSeconds} s`, c, () => gen.run({ mode: 'closed', active: o.kiosks, durationMs: o.closedSeconds * 1000 }));
+          const closed = await phase(`closed loop at ${o.kiosks} kiosks, ${o.closedSeconds} s`, c, () =>
+            gen.run({ mode: 'closed', active: o.kiosks, durationMs: o.closedSeconds * 1000 }),
+          );
           phaseCpu.closed_loop = sampler.cpuSince(snap);
           if (closed) {
             report.closed_loop = collect('closed loop', closed);
@@ -272,7 +340,14 @@ async function run(o: BenchOptions): Promise<number> {
           }
           snap = sampler.snapshot();
           const open = await phase(`open loop ${o.rate} msg/s over ${o.kiosks} kiosks, ${o.openSeconds} s`, c, () =>
-            gen.run({ mode: 'open', active: o.kiosks, durationMs: o.openSeconds * 1000, rate: o.rate, arrival: o.arrival, seed: 42 }),
+            gen.run({
+              mode: 'open',
+              active: o.kiosks,
+              durationMs: o.openSeconds * 1000,
+              rate: o.rate,
+              arrival: o.arrival,
+              seed: 42,
+            }),
           );
           phaseCpu.open_loop = sampler.cpuSince(snap);
           if (open) {
@@ -302,13 +377,18 @@ async function run(o: BenchOptions): Promise<number> {
       partial.year_replay = { seconds: null, pending: true, transactions: replayTx };
       partial.targets = evaluateTargets(partial);
       const files = writeReport(partial, out);
-      log(`SIP2 and limit results written to ${files.json} (the year replay follows; the file is rewritten at the end)`);
+      log(
+        `SIP2 and limit results written to ${files.json} (the year replay follows; the file is rewritten at the end)`,
+      );
     }
     if (o.skipReplay) c.skipped.push('year replay (--skip-replay)');
-    else if (!bs.services.includes('loans') || !dataset) c.skipped.push('year replay: needs the loans service and the dataset');
+    else if (!bs.services.includes('loans') || !dataset)
+      c.skipped.push('year replay: needs the loans service and the dataset');
     else {
       snap = sampler.snapshot();
-      replay = await phase(`year replay, ${replayTx.toLocaleString('en-US')} transactions`, c, () => replayYear(suite.natsUrl, l, replayTx, o.replayConcurrency, log));
+      replay = await phase(`year replay, ${replayTx.toLocaleString('en-US')} transactions`, c, () =>
+        replayYear(suite.natsUrl, l, replayTx, o.replayConcurrency, log),
+      );
       phaseCpu.year_replay = sampler.cpuSince(snap);
       if (replay) {
         c.errors += replay.errors;

@@ -62,18 +62,34 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const val = () => (inline !== undefined ? inline : argv[++i]);
     switch (flag) {
-      case '--smoke': o.smoke = true; break;
-      case '--skip-replay': o.skipReplay = true; break;
-      case '--reload': o.reload = true; break;
+      case '--smoke':
+        o.smoke = true;
+        break;
+      case '--skip-replay':
+        o.skipReplay = true;
+        break;
+      case '--reload':
+        o.reload = true;
+        break;
       case '--scale': {
         const v = val();
-        if (!SCALE_NAMES.includes(v as ScaleName)) throw new UsageError(`--scale must be one of ${SCALE_NAMES.join(', ')}`);
+        if (!SCALE_NAMES.includes(v as ScaleName))
+          throw new UsageError(`--scale must be one of ${SCALE_NAMES.join(', ')}`);
         scale = v as ScaleName;
         break;
       }
-      case '--out': { const v = val(); if (!v) throw new UsageError('--out needs a file'); o.out = v; break; }
-      case '--kiosks': o.kiosks = num(flag, val(), 1); break;
-      case '--rate': o.rate = num(flag, val(), 1); break;
+      case '--out': {
+        const v = val();
+        if (!v) throw new UsageError('--out needs a file');
+        o.out = v;
+        break;
+      }
+      case '--kiosks':
+        o.kiosks = num(flag, val(), 1);
+        break;
+      case '--rate':
+        o.rate = num(flag, val(), 1);
+        break;
       case '--arrival': {
         const v = val();
         if (v !== 'uniform' && v !== 'poisson') throw new UsageError('--arrival must be uniform or poisson');
@@ -87,16 +103,35 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         o.sweep = levels;
         break;
       }
-      case '--sweep-seconds': o.sweepSeconds = num(flag, val(), 0); break;
-      case '--closed-seconds': o.closedSeconds = num(flag, val(), 0); break;
-      case '--open-seconds': o.openSeconds = num(flag, val(), 0); break;
-      case '--limit-seconds': o.limitSeconds = num(flag, val(), 0); break;
-      case '--workers': o.workers = num(flag, val(), 1); break;
-      case '--replay-concurrency': o.replayConcurrency = num(flag, val(), 1); break;
-      case '--replay-transactions': o.replayTransactions = num(flag, val(), 0); break;
-      case '--cpu-prof': o.cpuProf = true; break;
-      case '--help': case '-h': throw new UsageError(USAGE);
-      default: throw new UsageError(`unknown option ${a}\n${USAGE}`);
+      case '--sweep-seconds':
+        o.sweepSeconds = num(flag, val(), 0);
+        break;
+      case '--closed-seconds':
+        o.closedSeconds = num(flag, val(), 0);
+        break;
+      case '--open-seconds':
+        o.openSeconds = num(flag, val(), 0);
+        break;
+      case '--limit-seconds':
+        o.limitSeconds = num(flag, val(), 0);
+        break;
+      case '--workers':
+        o.workers = num(flag, val(), 1);
+        break;
+      case '--replay-concurrency':
+        o.replayConcurrency = num(flag, val(), 1);
+        break;
+      case '--replay-transactions':
+        o.replayTransactions = num(flag, val(), 0);
+        break;
+      case '--cpu-prof':
+        o.cpuProf = true;
+        break;
+      case '--help':
+      case '-h':
+        throw new UsageError(USAGE);
+      default:
+        throw new UsageError(`unknown option ${a}\n${USAGE}`);
     }
   }
   const smoke = o.smoke ?? false;

@@ -1,7 +1,15 @@
 import { createStandaloneRpcClient, RemoteError } from '@app/common';
 import { LoansCheckin, LoansCheckout } from '@app/contracts';
 import { ProgressBar } from './data/progress';
-import { BENCH_AGENCY, Layout, branchCode, itemBarcode, patronBarcode, replayItemPool, replayPatronPool } from './data/layout';
+import {
+  BENCH_AGENCY,
+  Layout,
+  branchCode,
+  itemBarcode,
+  patronBarcode,
+  replayItemPool,
+  replayPatronPool,
+} from './data/layout';
 import { CHECKOUT, generateYear } from './year-shape';
 
 export interface ReplayResult {
@@ -27,7 +35,13 @@ export interface ReplayResult {
  * Operations on one item are chained (a return waits for its checkout); everything else runs with
  * `concurrency` requests in flight, in the year's order.
  */
-export async function replayYear(natsUrl: string, l: Layout, transactions: number, concurrency: number, log: (m: string) => void): Promise<ReplayResult> {
+export async function replayYear(
+  natsUrl: string,
+  l: Layout,
+  transactions: number,
+  concurrency: number,
+  log: (m: string) => void,
+): Promise<ReplayResult> {
   const g0 = Date.now();
   const items = replayItemPool(l);
   const patrons = replayPatronPool(l);
@@ -39,7 +53,9 @@ export async function replayYear(natsUrl: string, l: Layout, transactions: numbe
     branches24h: l.spec.branches24h,
   });
   const generateSeconds = (Date.now() - g0) / 1000;
-  log(`year replay: ${ev.length.toLocaleString('en-US')} transactions (${ev.checkouts.toLocaleString('en-US')} checkouts and as many returns), ${concurrency} in flight, via ${LoansCheckout.subject} / ${LoansCheckin.subject}`);
+  log(
+    `year replay: ${ev.length.toLocaleString('en-US')} transactions (${ev.checkouts.toLocaleString('en-US')} checkouts and as many returns), ${concurrency} in flight, via ${LoansCheckout.subject} / ${LoansCheckin.subject}`,
+  );
   const { client, close } = createStandaloneRpcClient(natsUrl, 'bench-replay', 30_000);
   const progress = new ProgressBar(ev.length, 'year replay');
   const chains = new Map<number, Promise<void>>();
@@ -74,7 +90,12 @@ export async function replayYear(natsUrl: string, l: Layout, transactions: numbe
       };
       const prev = chains.get(itemIdx);
       const p: Promise<void> = (prev ? prev.then(op) : op())
-        .catch((err) => fail(`${isCheckout ? 'checkout' : 'checkin'} ${item.barcode}${patron ? ` to ${patron.barcode}` : ''} at ${branch}`, err))
+        .catch((err) =>
+          fail(
+            `${isCheckout ? 'checkout' : 'checkin'} ${item.barcode}${patron ? ` to ${patron.barcode}` : ''} at ${branch}`,
+            err,
+          ),
+        )
         .finally(() => {
           inflight--;
           progress.add(1);

@@ -27,20 +27,56 @@ export const PATRONS_PER_KIOSK = 2;
 
 export const SCALES: Record<ScaleName, ScaleSpec> = {
   full: {
-    name: 'full', records: 1_000_000, items: 3_150_000, branches: 60, branches24h: 34, patrons: 500_000,
-    closedLoans: 1_000_000, openLoans: 30_000, replayTransactions: 2_220_000, kioskCapacity: 1000,
+    name: 'full',
+    records: 1_000_000,
+    items: 3_150_000,
+    branches: 60,
+    branches24h: 34,
+    patrons: 500_000,
+    closedLoans: 1_000_000,
+    openLoans: 30_000,
+    replayTransactions: 2_220_000,
+    kioskCapacity: 1000,
   },
   small: {
-    name: 'small', records: 10_000, items: 31_500, branches: 60, branches24h: 34, patrons: 5_000,
-    closedLoans: 10_000, openLoans: 300, replayTransactions: 22_200, kioskCapacity: 400,
+    name: 'small',
+    records: 10_000,
+    items: 31_500,
+    branches: 60,
+    branches24h: 34,
+    patrons: 5_000,
+    closedLoans: 10_000,
+    openLoans: 300,
+    replayTransactions: 22_200,
+    kioskCapacity: 400,
   },
   smoke: {
-    name: 'smoke', records: 150, items: 480, branches: 60, branches24h: 34, patrons: 300,
-    closedLoans: 300, openLoans: 20, replayTransactions: 300, kioskCapacity: 8,
+    name: 'smoke',
+    records: 150,
+    items: 480,
+    branches: 60,
+    branches24h: 34,
+    patrons: 300,
+    closedLoans: 300,
+    openLoans: 20,
+    replayTransactions: 300,
+    kioskCapacity: 8,
   },
 };
 
 /** Fingerprint stored in the marker row: a dataset is reused only when every number matches. */
 export function scaleFingerprint(s: ScaleSpec): string {
-  return [s.records, s.items, s.branches, s.branches24h, s.patrons, s.closedLoans, s.openLoans, s.kioskCapacity, ITEMS_PER_KIOSK, PATRONS_PER_KIOSK, 'v2'].join('/');
+  return [
+    s.records,
+    s.items,
+    s.branches,
+    s.branches24h,
+    s.patrons,
+    s.closedLoans,
+    s.openLoans,
+    s.kioskCapacity,
+    ITEMS_PER_KIOSK,
+    PATRONS_PER_KIOSK,
+    'v2',
+  ].join('/');
 }

@@ -32,7 +32,13 @@ function readPid(file: string): number | undefined {
  * or the servers in DATABASE_URL / NATS_URL. Every service is its own process, as deployed; their
  * output goes to <dataDir>/services.log.
  */
-export async function bringUpSuite(opts: { scale: string; kiosks: number; distRoot: string; cpuProfDir?: string; log: (m: string) => void }): Promise<BenchSuite> {
+export async function bringUpSuite(opts: {
+  scale: string;
+  kiosks: number;
+  distRoot: string;
+  cpuProfDir?: string;
+  log: (m: string) => void;
+}): Promise<BenchSuite> {
   const started = Date.now();
   const dataDir = path.resolve(process.env.BENCH_DATA_DIR ?? path.join('.data', 'bench', opts.scale));
   fs.mkdirSync(dataDir, { recursive: true });
@@ -70,7 +76,8 @@ export async function bringUpSuite(opts: { scale: string; kiosks: number; distRo
   if (opts.cpuProfDir) {
     fs.mkdirSync(opts.cpuProfDir, { recursive: true });
     // node refuses --cpu-prof in NODE_OPTIONS; a preload starts the inspector's profiler instead
-    passEnv.NODE_OPTIONS = `${passEnv.NODE_OPTIONS ?? ''} --require ${path.join(__dirname, 'profiling', 'cpu-profile-preload.js')}`.trim();
+    passEnv.NODE_OPTIONS =
+      `${passEnv.NODE_OPTIONS ?? ''} --require ${path.join(__dirname, 'profiling', 'cpu-profile-preload.js')}`.trim();
     passEnv.BENCH_CPU_PROF_DIR = opts.cpuProfDir;
   }
   const suite = await launchSuite({
@@ -84,10 +91,19 @@ export async function bringUpSuite(opts: { scale: string; kiosks: number; distRo
     startupTimeoutMs: 120_000,
   });
   const infraPids = suite.embedded
-    ? { postgres: readPid(path.join(dataDir, 'postgres', 'postmaster.pid')), nats: readPid(path.join(dataDir, 'nats', 'nats-server.pid')) }
+    ? {
+        postgres: readPid(path.join(dataDir, 'postgres', 'postmaster.pid')),
+        nats: readPid(path.join(dataDir, 'nats', 'nats-server.pid')),
+      }
     : {};
   return {
-    suite, services: wanted, missing, infraPids, dataDir, logFile, startSeconds: (Date.now() - started) / 1000,
+    suite,
+    services: wanted,
+    missing,
+    infraPids,
+    dataDir,
+    logFile,
+    startSeconds: (Date.now() - started) / 1000,
     sip2MaxConnectionsPerAddress: passEnv.SIP2_MAX_CONNECTIONS_PER_ADDRESS,
   };
 }

@@ -1,4 +1,13 @@
-import { CHECKIN, CHECKOUT, DAY_MS, HOUR_MS, WEEKDAY_WEIGHTS, apportion, generateYear, isNightHour } from './year-shape';
+import {
+  CHECKIN,
+  CHECKOUT,
+  DAY_MS,
+  HOUR_MS,
+  WEEKDAY_WEIGHTS,
+  apportion,
+  generateYear,
+  isNightHour,
+} from './year-shape';
 
 describe('year shape', () => {
   it('apportions a total exactly, proportionally to the weights', () => {

@@ -10,9 +10,30 @@ import { mulberry32 } from './load/arrival-schedule';
  */
 export const WEEKDAY_WEIGHTS = [0.85, 0.95, 0.95, 1.0, 1.05, 1.45, 1.5]; // Monday .. Sunday
 export const HOUR_WEIGHTS = [
-  0.05, 0.03, 0.02, 0.02, 0.02, 0.03, 0.08, 0.2, // 00-07: 24-hour libraries only
-  0.6, 1.1, 1.5, 1.4, 0.9, 0.8, 1.1, 1.4, // 08-15
-  1.5, 1.2, 0.9, 1.2, 1.3, 0.9, 0.4, 0.12, // 16-23
+  0.05,
+  0.03,
+  0.02,
+  0.02,
+  0.02,
+  0.03,
+  0.08,
+  0.2, // 00-07: 24-hour libraries only
+  0.6,
+  1.1,
+  1.5,
+  1.4,
+  0.9,
+  0.8,
+  1.1,
+  1.4, // 08-15
+  1.5,
+  1.2,
+  0.9,
+  1.2,
+  1.3,
+  0.9,
+  0.4,
+  0.12, // 16-23
 ];
 /** hours in which only 24-hour libraries are open */
 export const isNightHour = (h: number): boolean => h < 8 || h >= 21;
@@ -87,7 +108,10 @@ class ReturnHeap {
   }
   push(t: number, item: number, patron: number, branch: number): void {
     let i = this.t.length;
-    this.t.push(t); this.item.push(item); this.patron.push(patron); this.branch.push(branch);
+    this.t.push(t);
+    this.item.push(item);
+    this.patron.push(patron);
+    this.branch.push(branch);
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (this.t[p] <= this.t[i]) break;
@@ -99,7 +123,10 @@ class ReturnHeap {
     const top = { t: this.t[0], item: this.item[0], patron: this.patron[0], branch: this.branch[0] };
     const last = this.t.length - 1;
     this.swap(0, last);
-    this.t.pop(); this.item.pop(); this.patron.pop(); this.branch.pop();
+    this.t.pop();
+    this.item.pop();
+    this.patron.pop();
+    this.branch.pop();
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
@@ -140,11 +167,21 @@ export function generateYear(o: YearShapeOptions): YearEvents {
   const n = o.checkouts;
   const total = 2 * n;
   const ev: YearEvents = {
-    length: 0, at: new Float64Array(total), kind: new Uint8Array(total), item: new Int32Array(total),
-    patron: new Int32Array(total), branch: new Uint16Array(total), checkouts: 0,
-    byWeekday: new Array(7).fill(0), byHour: new Array(24).fill(0), peakOpen: 0,
+    length: 0,
+    at: new Float64Array(total),
+    kind: new Uint8Array(total),
+    item: new Int32Array(total),
+    patron: new Int32Array(total),
+    branch: new Uint16Array(total),
+    checkouts: 0,
+    byWeekday: new Array(7).fill(0),
+    byHour: new Array(24).fill(0),
+    peakOpen: 0,
   };
-  const perDay = apportion(n, Array.from({ length: days }, (_, d) => WEEKDAY_WEIGHTS[(firstWeekday + d) % 7]));
+  const perDay = apportion(
+    n,
+    Array.from({ length: days }, (_, d) => WEEKDAY_WEIGHTS[(firstWeekday + d) % 7]),
+  );
   const hourSum = HOUR_WEIGHTS.reduce((a, b) => a + b, 0);
   let acc = 0;
   const hourCdf = HOUR_WEIGHTS.map((w) => (acc += w / hourSum));
@@ -160,7 +197,11 @@ export function generateYear(o: YearShapeOptions): YearEvents {
 
   const emit = (t: number, kind: number, item: number, patron: number, branch: number) => {
     const k = ev.length++;
-    ev.at[k] = t; ev.kind[k] = kind; ev.item[k] = item; ev.patron[k] = patron; ev.branch[k] = branch;
+    ev.at[k] = t;
+    ev.kind[k] = kind;
+    ev.item[k] = item;
+    ev.patron[k] = patron;
+    ev.branch[k] = branch;
   };
   const returnOne = () => {
     const x = heap.pop();
@@ -195,7 +236,8 @@ export function generateYear(o: YearShapeOptions): YearEvents {
       ev.byHour[hour]++;
       // returned after the loan, at the same time of day (so the return shape follows opening hours)
       const back = t + Math.max(1, Math.round(loanDays(r))) * DAY_MS;
-      const returnBranch = r() < 0.7 ? branch : night ? dayBranches + Math.floor(r() * o.branches24h) : Math.floor(r() * o.branches);
+      const returnBranch =
+        r() < 0.7 ? branch : night ? dayBranches + Math.floor(r() * o.branches24h) : Math.floor(r() * o.branches);
       heap.push(back, item, patron, returnBranch);
       ev.peakOpen = Math.max(ev.peakOpen, heap.size);
     }

@@ -1,6 +1,21 @@
 import { INestMicroservice } from '@nestjs/common';
-import { CatalogSubjects, ErrorCode, EventEnvelope, EventSubjects, ItemView, RecordView, TransitEventSubjects } from '@app/contracts';
-import { createRpcTestClient, createTestEnvironment, eventually, RpcTestClient, startTestService, TestEnvironment } from '@app/testing';
+import {
+  CatalogSubjects,
+  ErrorCode,
+  EventEnvelope,
+  EventSubjects,
+  ItemView,
+  RecordView,
+  TransitEventSubjects,
+} from '@app/contracts';
+import {
+  createRpcTestClient,
+  createTestEnvironment,
+  eventually,
+  RpcTestClient,
+  startTestService,
+  TestEnvironment,
+} from '@app/testing';
 import { JSONCodec } from 'nats';
 import { DataSource } from 'typeorm';
 import { CatalogModule } from './catalog.module';
@@ -18,12 +33,22 @@ describe('catalog service (real PostgreSQL + NATS)', () => {
 
   beforeAll(async () => {
     env = await createTestEnvironment('catalog');
-    app = await startTestService({ name: 'catalog', envClass: CatalogEnvDto, env: env.env(), register: CatalogModule.register });
+    app = await startTestService({
+      name: 'catalog',
+      envClass: CatalogEnvDto,
+      env: env.env(),
+      register: CatalogModule.register,
+    });
     rpc = await createRpcTestClient(env.natsUrl);
     await rpc.request(CatalogSubjects.upsertAgency, { isil: KSL, name: '昆山市图书馆', kind: 'member' });
     await rpc.request(CatalogSubjects.upsertAgency, { isil: TCL, name: '太仓市图书馆', kind: 'partner' });
     await rpc.request(CatalogSubjects.upsertBranch, { code: 'KSL-MAIN', agency: KSL, name: '总馆', kind: 'central' });
-    await rpc.request(CatalogSubjects.upsertBranch, { code: 'TCL-MAIN', agency: TCL, name: '太仓总馆', kind: 'central' });
+    await rpc.request(CatalogSubjects.upsertBranch, {
+      code: 'TCL-MAIN',
+      agency: TCL,
+      name: '太仓总馆',
+      kind: 'central',
+    });
   });
 
   afterAll(async () => {
@@ -49,11 +74,20 @@ describe('catalog service (real PostgreSQL + NATS)', () => {
       homeBranch: 'KSL-MAIN',
       shelfLocation: '2F I242',
     });
-    expect(item).toMatchObject({ agency: KSL, barcode: 'B1', status: 'available', loanable: true, title: '水浒传', currentLocation: 'KSL-MAIN' });
+    expect(item).toMatchObject({
+      agency: KSL,
+      barcode: 'B1',
+      status: 'available',
+      loanable: true,
+      title: '水浒传',
+      currentLocation: 'KSL-MAIN',
+    });
 
     const got = await rpc.request<ItemView>(CatalogSubjects.getItem, { agency: KSL, barcode: 'B1' });
     expect(got.id).toBe(item.id);
-    const byTitle = await rpc.request<{ items: ItemView[]; total: number }>(CatalogSubjects.searchItems, { title: '水浒' });
+    const byTitle = await rpc.request<{ items: ItemView[]; total: number }>(CatalogSubjects.searchItems, {
+      title: '水浒',
+    });
     expect(byTitle.items.map((i) => i.barcode)).toContain('B1');
     const byIsbn = await rpc.request<{ items: RecordView[] }>(CatalogSubjects.searchRecords, { isbn: '9787020008735' });
     expect(byIsbn.items[0].id).toBe(record.id);
@@ -61,13 +95,31 @@ describe('catalog service (real PostgreSQL + NATS)', () => {
 
   it('identifies items by (agency, barcode): the same barcode can exist in two agencies', async () => {
     const record = await rpc.request<RecordView>(CatalogSubjects.createRecord, { title: '日知录' });
-    await rpc.request(CatalogSubjects.createItem, { agency: KSL, barcode: 'DUP1', recordId: record.id, itemType: 'book', homeBranch: 'KSL-MAIN' });
-    await rpc.request(CatalogSubjects.createItem, { agency: TCL, barcode: 'DUP1', recordId: record.id, itemType: 'book', homeBranch: 'TCL-MAIN' });
+    await rpc.request(CatalogSubjects.createItem, {
+      agency: KSL,
+      barcode: 'DUP1',
+      recordId: record.id,
+      itemType: 'book',
+      homeBranch: 'KSL-MAIN',
+    });
+    await rpc.request(CatalogSubjects.createItem, {
+      agency: TCL,
+      barcode: 'DUP1',
+      recordId: record.id,
+      itemType: 'book',
+      homeBranch: 'TCL-MAIN',
+    });
     const ksl = await rpc.request<ItemView>(CatalogSubjects.getItem, { agency: KSL, barcode: 'DUP1' });
     const tcl = await rpc.request<ItemView>(CatalogSubjects.getItem, { agency: TCL, barcode: 'DUP1' });
     expect(ksl.id).not.toBe(tcl.id);
     await expect(
-      rpc.request(CatalogSubjects.createItem, { agency: KSL, barcode: 'DUP1', recordId: record.id, itemType: 'book', homeBranch: 'KSL-MAIN' }),
+      rpc.request(CatalogSubjects.createItem, {
+        agency: KSL,
+        barcode: 'DUP1',
+        recordId: record.id,
+        itemType: 'book',
+        homeBranch: 'KSL-MAIN',
+      }),
     ).rejects.toMatchObject({ payload: { code: ErrorCode.Conflict } });
   });
 
@@ -84,7 +136,13 @@ describe('catalog service (real PostgreSQL + NATS)', () => {
 
   it('relays item events through the outbox to JetStream and follows loan events', async () => {
     const record = await rpc.request<RecordView>(CatalogSubjects.createRecord, { title: '世界秩序' });
-    await rpc.request(CatalogSubjects.createItem, { agency: KSL, barcode: 'EV1', recordId: record.id, itemType: 'book', homeBranch: 'KSL-MAIN' });
+    await rpc.request(CatalogSubjects.createItem, {
+      agency: KSL,
+      barcode: 'EV1',
+      recordId: record.id,
+      itemType: 'book',
+      homeBranch: 'KSL-MAIN',
+    });
     const js = rpc.nc.jetstream();
     const codec = JSONCodec<{ data: { barcode: string } }>();
     // the item-created event reached the stream
@@ -101,22 +159,52 @@ describe('catalog service (real PostgreSQL + NATS)', () => {
         type: EventSubjects.loanCreated,
         source: 'loans',
         occurredAt: new Date(Date.now() + 1000).toISOString(),
-        data: { loanId: 'x', patron: { agency: KSL, barcode: 'P1' }, item: { agency: KSL, barcode: 'EV1' }, branch: 'KSL-MAIN', channel: 'api', dueAt: new Date().toISOString() },
+        data: {
+          loanId: 'x',
+          patron: { agency: KSL, barcode: 'P1' },
+          item: { agency: KSL, barcode: 'EV1' },
+          branch: 'KSL-MAIN',
+          channel: 'api',
+          dueAt: new Date().toISOString(),
+        },
       }),
     );
-    await eventually(async () => (await rpc.request<ItemView>(CatalogSubjects.getItem, { agency: KSL, barcode: 'EV1' })).status === 'on_loan');
+    await eventually(
+      async () =>
+        (await rpc.request<ItemView>(CatalogSubjects.getItem, { agency: KSL, barcode: 'EV1' })).status === 'on_loan',
+    );
   });
 
   it('hand-written findByRef hydrates exactly what TypeORM findOne with the record did', async () => {
     const full = await rpc.request<RecordView>(CatalogSubjects.createRecord, {
-      title: '红楼梦', author: '曹雪芹', isbn: '9787020002207', publisher: '人民文学出版社', year: 1982, clcCallNumber: 'I242.4',
+      title: '红楼梦',
+      author: '曹雪芹',
+      isbn: '9787020002207',
+      publisher: '人民文学出版社',
+      year: 1982,
+      clcCallNumber: 'I242.4',
     });
     const bare = await rpc.request<RecordView>(CatalogSubjects.createRecord, { title: '无名' });
-    await rpc.request(CatalogSubjects.createItem, { agency: KSL, barcode: 'HW1', recordId: full.id, itemType: 'book', homeBranch: 'KSL-MAIN', shelfLocation: '3F', priceFen: 4550 });
-    await rpc.request(CatalogSubjects.createItem, { agency: KSL, barcode: 'HW2', recordId: bare.id, itemType: 'reference', homeBranch: 'KSL-MAIN' });
+    await rpc.request(CatalogSubjects.createItem, {
+      agency: KSL,
+      barcode: 'HW1',
+      recordId: full.id,
+      itemType: 'book',
+      homeBranch: 'KSL-MAIN',
+      shelfLocation: '3F',
+      priceFen: 4550,
+    });
+    await rpc.request(CatalogSubjects.createItem, {
+      agency: KSL,
+      barcode: 'HW2',
+      recordId: bare.id,
+      itemType: 'reference',
+      homeBranch: 'KSL-MAIN',
+    });
     const ds = app.get(DataSource);
     const repo = app.get(ItemRepository);
-    const typeorm = (barcode: string) => ds.getRepository(ItemEntity).findOne({ where: { agency: KSL, barcode }, relations: { record: true } });
+    const typeorm = (barcode: string) =>
+      ds.getRepository(ItemEntity).findOne({ where: { agency: KSL, barcode }, relations: { record: true } });
     for (const barcode of ['HW1', 'HW2']) {
       const expected = await typeorm(barcode);
       expect(expected).not.toBeNull();
@@ -129,7 +217,13 @@ describe('catalog service (real PostgreSQL + NATS)', () => {
 
   it('applies a status only when it is not older than the recorded change; no location keeps the current one', async () => {
     const record = await rpc.request<RecordView>(CatalogSubjects.createRecord, { title: '状态' });
-    await rpc.request(CatalogSubjects.createItem, { agency: KSL, barcode: 'ST1', recordId: record.id, itemType: 'book', homeBranch: 'KSL-MAIN' });
+    await rpc.request(CatalogSubjects.createItem, {
+      agency: KSL,
+      barcode: 'ST1',
+      recordId: record.id,
+      itemType: 'book',
+      homeBranch: 'KSL-MAIN',
+    });
     const repo = app.get(ItemRepository);
     const before = (await repo.findByRef(KSL, 'ST1'))!;
     const t1 = new Date(before.statusChangedAt.getTime() + 60_000);
@@ -149,7 +243,13 @@ describe('catalog service (real PostgreSQL + NATS)', () => {
     const record = await rpc.request<RecordView>(CatalogSubjects.createRecord, { title: '批量' });
     const barcodes = ['BA1', 'BA2', 'BA3', 'BA4'];
     for (const b of [...barcodes, ...barcodes.map((b) => `${b}-TWIN`)]) {
-      await rpc.request(CatalogSubjects.createItem, { agency: KSL, barcode: b, recordId: record.id, itemType: 'book', homeBranch: 'KSL-MAIN' });
+      await rpc.request(CatalogSubjects.createItem, {
+        agency: KSL,
+        barcode: b,
+        recordId: record.id,
+        itemType: 'book',
+        homeBranch: 'KSL-MAIN',
+      });
     }
     const repo = app.get(ItemRepository);
     const base = (await repo.findByRef(KSL, 'BA1'))!.statusChangedAt.getTime() + 60_000;
@@ -167,20 +267,37 @@ describe('catalog service (real PostgreSQL + NATS)', () => {
       { agency: KSL, barcode: 'BA4', status: 'on_loan', at: at(6) }, // newer: applied, stays at TCL-MAIN
       { agency: KSL, barcode: 'NOPE', status: 'on_loan', at: at(6) }, // unknown item: ignored
     ];
-    for (const c of changes) await repo.applyStatusIfNewer(c.agency, `${c.barcode}-TWIN`, c.status, c.at, c.location ?? undefined);
+    for (const c of changes)
+      await repo.applyStatusIfNewer(c.agency, `${c.barcode}-TWIN`, c.status, c.at, c.location ?? undefined);
     const before = (await repo.findByRef(KSL, 'BA1'))!.updatedAt;
     expect(await repo.applyStatusesIfNewer(collapseStatusChanges(changes))).toBe(4);
-    const view = ({ status, currentLocation, statusChangedAt }: ItemEntity) => ({ status, currentLocation, statusChangedAt });
+    const view = ({ status, currentLocation, statusChangedAt }: ItemEntity) => ({
+      status,
+      currentLocation,
+      statusChangedAt,
+    });
     for (const b of barcodes) {
       const batched = (await repo.findByRef(KSL, b))!;
       expect(view(batched)).toEqual(view((await repo.findByRef(KSL, `${b}-TWIN`))!));
       expect(batched.updatedAt.getTime()).toBeGreaterThanOrEqual(before.getTime());
     }
-    expect(view((await repo.findByRef(KSL, 'BA2'))!)).toEqual({ status: 'on_loan', currentLocation: 'TCL-MAIN', statusChangedAt: at(2) });
-    expect(view((await repo.findByRef(KSL, 'BA4'))!)).toEqual({ status: 'on_loan', currentLocation: 'TCL-MAIN', statusChangedAt: at(6) });
+    expect(view((await repo.findByRef(KSL, 'BA2'))!)).toEqual({
+      status: 'on_loan',
+      currentLocation: 'TCL-MAIN',
+      statusChangedAt: at(2),
+    });
+    expect(view((await repo.findByRef(KSL, 'BA4'))!)).toEqual({
+      status: 'on_loan',
+      currentLocation: 'TCL-MAIN',
+      statusChangedAt: at(6),
+    });
     // the same batch again (a redelivery) changes the same rows to the same values; all older: none
     expect(await repo.applyStatusesIfNewer(collapseStatusChanges(changes))).toBe(4);
-    expect(await repo.applyStatusesIfNewer(collapseStatusChanges(changes.map((c) => ({ ...c, at: new Date(c.at.getTime() - 10_000) }))))).toBe(0);
+    expect(
+      await repo.applyStatusesIfNewer(
+        collapseStatusChanges(changes.map((c) => ({ ...c, at: new Date(c.at.getTime() - 10_000) }))),
+      ),
+    ).toBe(0);
     expect(await repo.applyStatusesIfNewer([])).toBe(0);
   });
 
@@ -189,7 +306,15 @@ describe('catalog service (real PostgreSQL + NATS)', () => {
     const N = 40;
     const barcode = (i: number) => `BU${i}`;
     await Promise.all(
-      Array.from({ length: N + 3 }, (_, i) => rpc.request(CatalogSubjects.createItem, { agency: KSL, barcode: barcode(i), recordId: record.id, itemType: 'book', homeBranch: 'KSL-MAIN' })),
+      Array.from({ length: N + 3 }, (_, i) =>
+        rpc.request(CatalogSubjects.createItem, {
+          agency: KSL,
+          barcode: barcode(i),
+          recordId: record.id,
+          itemType: 'book',
+          homeBranch: 'KSL-MAIN',
+        }),
+      ),
     );
     const repo = app.get(ItemRepository);
     const jsm = await rpc.nc.jetstreamManager();
@@ -199,8 +324,24 @@ describe('catalog service (real PostgreSQL + NATS)', () => {
     let seq = 0;
     const js = rpc.nc.jetstream();
     const publish = (type: string, data: unknown, occurredAt: string) =>
-      js.publish(type, JSONCodec<EventEnvelope>().encode({ id: `00000000-0000-4000-9000-${String(++seq).padStart(12, '0')}`, type, source: 'loans', occurredAt, data }));
-    const loan = (i: number, branch = 'KSL-MAIN') => ({ loanId: `l${i}`, patron: { agency: KSL, barcode: 'P1' }, item: { agency: KSL, barcode: barcode(i) }, branch, channel: 'sip2', dueAt: at(99) });
+      js.publish(
+        type,
+        JSONCodec<EventEnvelope>().encode({
+          id: `00000000-0000-4000-9000-${String(++seq).padStart(12, '0')}`,
+          type,
+          source: 'loans',
+          occurredAt,
+          data,
+        }),
+      );
+    const loan = (i: number, branch = 'KSL-MAIN') => ({
+      loanId: `l${i}`,
+      patron: { agency: KSL, barcode: 'P1' },
+      item: { agency: KSL, barcode: barcode(i) },
+      branch,
+      channel: 'sip2',
+      dueAt: at(99),
+    });
     const statusOf = async (i: number) => {
       const { status, currentLocation } = (await repo.findByRef(KSL, barcode(i)))!;
       return { status, currentLocation };
@@ -212,7 +353,9 @@ describe('catalog service (real PostgreSQL + NATS)', () => {
     const whileBusy = async (blocker: () => Promise<unknown>, burst: () => Promise<unknown>[]) => {
       let open!: () => void;
       const gate = new Promise<void>((r) => (open = r));
-      const held = jest.spyOn(repo, 'applyStatusIfNewer').mockImplementationOnce(async (...args) => (await gate, single(...args)));
+      const held = jest
+        .spyOn(repo, 'applyStatusIfNewer')
+        .mockImplementationOnce(async (...args) => (await gate, single(...args)));
       try {
         const before = await pending();
         const from = seq;
@@ -234,15 +377,26 @@ describe('catalog service (real PostgreSQL + NATS)', () => {
           for (let i = 1; i < N; i++) {
             if (i % 4 === 1) {
               // returned at another branch, the checkin delivered before the checkout
-              burst.push(publish(EventSubjects.loanClosed, loan(i, 'TCL-MAIN'), at(2)), publish(EventSubjects.loanCreated, loan(i), at(1)));
+              burst.push(
+                publish(EventSubjects.loanClosed, loan(i, 'TCL-MAIN'), at(2)),
+                publish(EventSubjects.loanCreated, loan(i), at(1)),
+              );
             } else if (i % 4 === 2) {
               // on the hold shelf at TCL-MAIN, then checked out: on loan, still at TCL-MAIN
               burst.push(
-                publish(TransitEventSubjects.itemStatusChanged, { item: { agency: KSL, barcode: barcode(i) }, status: 'on_hold_shelf', location: 'TCL-MAIN' }, at(1)),
+                publish(
+                  TransitEventSubjects.itemStatusChanged,
+                  { item: { agency: KSL, barcode: barcode(i) }, status: 'on_hold_shelf', location: 'TCL-MAIN' },
+                  at(1),
+                ),
                 publish(EventSubjects.loanCreated, loan(i), at(2)),
               );
             } else if (i % 4 === 3) {
-              burst.push(publish(EventSubjects.loanCreated, loan(i), at(1)), publish(EventSubjects.loanClosed, loan(i), at(2)), publish(EventSubjects.loanCreated, loan(i), at(3)));
+              burst.push(
+                publish(EventSubjects.loanCreated, loan(i), at(1)),
+                publish(EventSubjects.loanClosed, loan(i), at(2)),
+                publish(EventSubjects.loanCreated, loan(i), at(3)),
+              );
             } else {
               burst.push(publish(EventSubjects.loanCreated, loan(i), at(1)));
             }
@@ -251,7 +405,11 @@ describe('catalog service (real PostgreSQL + NATS)', () => {
         },
       );
       const expected = (i: number) =>
-        i % 4 === 1 ? { status: 'available', currentLocation: 'TCL-MAIN' } : i % 4 === 2 ? { status: 'on_loan', currentLocation: 'TCL-MAIN' } : { status: 'on_loan', currentLocation: 'KSL-MAIN' };
+        i % 4 === 1
+          ? { status: 'available', currentLocation: 'TCL-MAIN' }
+          : i % 4 === 2
+            ? { status: 'on_loan', currentLocation: 'TCL-MAIN' }
+            : { status: 'on_loan', currentLocation: 'KSL-MAIN' };
       await eventually(async () => (await pending()) === 0);
       for (let i = 0; i < N; i++) expect(await statusOf(i)).toEqual(expected(i));
       // the burst went in batches (one statement for many events), not one statement per event
@@ -263,9 +421,15 @@ describe('catalog service (real PostgreSQL + NATS)', () => {
       // a batch with an event the database refuses (bad time) falls back to one by one: the others are applied
       await whileBusy(
         () => publish(EventSubjects.loanClosed, loan(N), at(1)),
-        () => [publish(EventSubjects.loanCreated, loan(N + 1), at(1)), publish(EventSubjects.loanCreated, loan(N), 'not a time'), publish(EventSubjects.loanCreated, loan(N + 2), at(1))],
+        () => [
+          publish(EventSubjects.loanCreated, loan(N + 1), at(1)),
+          publish(EventSubjects.loanCreated, loan(N), 'not a time'),
+          publish(EventSubjects.loanCreated, loan(N + 2), at(1)),
+        ],
       );
-      await eventually(async () => (await statusOf(N + 1)).status === 'on_loan' && (await statusOf(N + 2)).status === 'on_loan');
+      await eventually(
+        async () => (await statusOf(N + 1)).status === 'on_loan' && (await statusOf(N + 2)).status === 'on_loan',
+      );
       expect(await statusOf(N)).toEqual({ status: 'available', currentLocation: 'KSL-MAIN' });
       // only the bad event is still waiting (nak-ed, redelivered with back-off)
       await eventually(async () => (await pending()) === 1);

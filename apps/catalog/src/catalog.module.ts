@@ -25,11 +25,26 @@ export class CatalogModule {
     return {
       module: CatalogModule,
       imports: [
-        ServiceCoreModule.forRoot({ name: 'catalog', env, envClass: CatalogEnvDto, schema: 'catalog', entities, migrations: CATALOG_MIGRATIONS }),
+        ServiceCoreModule.forRoot({
+          name: 'catalog',
+          env,
+          envClass: CatalogEnvDto,
+          schema: 'catalog',
+          entities,
+          migrations: CATALOG_MIGRATIONS,
+        }),
         TypeOrmModule.forFeature(entities),
       ],
       controllers: [CatalogController],
-      providers: [LocationRepository, RecordRepository, ItemRepository, LocationService, RecordService, ItemService, LoanEventsConsumer],
+      providers: [
+        LocationRepository,
+        RecordRepository,
+        ItemRepository,
+        LocationService,
+        RecordService,
+        ItemService,
+        LoanEventsConsumer,
+      ],
     };
   }
 }

@@ -29,11 +29,26 @@ export class FederationModule {
           envClass: FederationEnvDto,
           schema: 'federation',
           entities: [],
-          migrations: [CreateFederationSchema1764057600200, FederationRegistryNcip1764057600201, PartnerPatrons1764057600202],
+          migrations: [
+            CreateFederationSchema1764057600200,
+            FederationRegistryNcip1764057600201,
+            PartnerPatrons1764057600202,
+          ],
         }),
       ],
       controllers: [FederationController],
-      providers: [PartnerRegistryService, ExchangeLogService, IllRequestService, NcipHandlersService, NcipServerService, NcipClientService, PartnerPatronService, PartnerReportService, IllExchangeService, IllLoanEventsConsumer],
+      providers: [
+        PartnerRegistryService,
+        ExchangeLogService,
+        IllRequestService,
+        NcipHandlersService,
+        NcipServerService,
+        NcipClientService,
+        PartnerPatronService,
+        PartnerReportService,
+        IllExchangeService,
+        IllLoanEventsConsumer,
+      ],
     };
   }
 }

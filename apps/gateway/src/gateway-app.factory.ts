@@ -28,7 +28,10 @@ export async function createGatewayApp(env: GatewayEnvDto): Promise<NestExpressA
   // order matters: correlation id + request log first, so even parser errors are logged and tagged
   app.use(correlationMiddleware(logger));
   // NCIP partners post raw XML to /ncip with whatever Content-Type they use
-  app.useBodyParser('text', { type: (req: { url?: string; originalUrl?: string }) => isNcipRequest(req), limit: env.NCIP_BODY_LIMIT });
+  app.useBodyParser('text', {
+    type: (req: { url?: string; originalUrl?: string }) => isNcipRequest(req),
+    limit: env.NCIP_BODY_LIMIT,
+  });
   app.use(ncipBodyErrorsMiddleware());
   app.useBodyParser('json', { limit: env.BODY_LIMIT });
   // the staff offline upload also takes CSV (POST /api/circulation/offline)
@@ -48,6 +51,9 @@ export async function createGatewayApp(env: GatewayEnvDto): Promise<NestExpressA
   await app.startAllMicroservices();
   await app.listen(env.PORT, env.HTTP_HOST);
   const address = app.getHttpServer().address();
-  logger.info({ event: 'ready', host: env.HTTP_HOST, port: typeof address === 'object' && address ? address.port : env.PORT }, 'gateway listening');
+  logger.info(
+    { event: 'ready', host: env.HTTP_HOST, port: typeof address === 'object' && address ? address.port : env.PORT },
+    'gateway listening',
+  );
   return app;
 }

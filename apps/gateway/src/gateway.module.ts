@@ -51,7 +51,14 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         // same core as the services: typed config, schema `gateway` + migrations, NATS RPC client, health
-        ServiceCoreModule.forRoot({ name: 'gateway', env, envClass: GatewayEnvDto, schema: 'gateway', entities, migrations: GATEWAY_MIGRATIONS }),
+        ServiceCoreModule.forRoot({
+          name: 'gateway',
+          env,
+          envClass: GatewayEnvDto,
+          schema: 'gateway',
+          entities,
+          migrations: GATEWAY_MIGRATIONS,
+        }),
         TypeOrmModule.forFeature(entities),
         OpsModule,
       ],

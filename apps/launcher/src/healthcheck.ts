@@ -12,7 +12,11 @@ async function main(): Promise<number> {
     const res = await fetch(`http://127.0.0.1:${process.env.PORT ?? 3000}/health`);
     return res.status === 200 ? 0 : 1;
   }
-  const { client, close } = createStandaloneRpcClient(process.env.NATS_URL ?? 'nats://127.0.0.1:4222', `healthcheck-${service}`, 2000);
+  const { client, close } = createStandaloneRpcClient(
+    process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    `healthcheck-${service}`,
+    2000,
+  );
   try {
     const health = await client.call(HealthCheck(service as ServiceName), {});
     return health.status === 'up' ? 0 : 1;

@@ -9,7 +9,9 @@ async function main(): Promise<void> {
   const env = loadConfigOrExit(LauncherEnvDto, 'launcher');
   const log = (msg: string) => process.stderr.write(`[launcher] ${msg}\n`);
   const suite = await launchSuite({ env, passEnv: process.env, distRoot: path.resolve(__dirname, '../../..'), log });
-  const clearState = env.LAUNCHER_STATE_FILE ? writeLauncherState(env.LAUNCHER_STATE_FILE, suite, path.resolve(env.DATA_DIR)) : () => undefined;
+  const clearState = env.LAUNCHER_STATE_FILE
+    ? writeLauncherState(env.LAUNCHER_STATE_FILE, suite, path.resolve(env.DATA_DIR))
+    : () => undefined;
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -37,7 +39,9 @@ async function main(): Promise<void> {
     `  SIP2          tcp 127.0.0.1:${suite.sip2Port}, tls 127.0.0.1:${suite.sip2TlsPort}   (demo terminals kiosk01 / locker01)`,
     `  PostgreSQL    ${suite.databaseUrl}`,
     `  NATS          ${suite.natsUrl}`,
-    `  Metrics       ${Object.entries(suite.metricsUrls).map(([name, url]) => `${name} ${url.replace(/\/metrics$/, '')}`).join(', ')}   (GET /metrics; gateway also ${suite.gatewayUrl}/metrics)`,
+    `  Metrics       ${Object.entries(suite.metricsUrls)
+      .map(([name, url]) => `${name} ${url.replace(/\/metrics$/, '')}`)
+      .join(', ')}   (GET /metrics; gateway also ${suite.gatewayUrl}/metrics)`,
     suite.apiKey === DEMO_API_KEY
       ? `  API key       ${DEMO_API_KEY}   (demo key set by npm start; set BOOTSTRAP_API_KEY for your own)`
       : suite.apiKey

@@ -16,7 +16,12 @@ import { SharedModule } from './shared/shared.module';
 import { TransitModule } from './transit/transit.module';
 
 const entities = [LoanEntity, LoanRuleEntity];
-export const LOANS_MIGRATIONS = [CreateLoansSchema1764144000000, CirculationPolicyCalendarsFines1764400000000, CreateHoldsAndTransits1764500000000, FieldCirculation1764800000000];
+export const LOANS_MIGRATIONS = [
+  CreateLoansSchema1764144000000,
+  CirculationPolicyCalendarsFines1764400000000,
+  CreateHoldsAndTransits1764500000000,
+  FieldCirculation1764800000000,
+];
 
 /**
  * The loans service: one feature module per folder. Dependencies point one way only:
@@ -28,7 +33,14 @@ export class LoansModule {
     return {
       module: LoansModule,
       imports: [
-        ServiceCoreModule.forRoot({ name: 'loans', env, envClass: LoansEnvDto, schema: 'loans', entities, migrations: LOANS_MIGRATIONS }),
+        ServiceCoreModule.forRoot({
+          name: 'loans',
+          env,
+          envClass: LoansEnvDto,
+          schema: 'loans',
+          entities,
+          migrations: LOANS_MIGRATIONS,
+        }),
         SharedModule,
         CalendarModule,
         RulesModule,

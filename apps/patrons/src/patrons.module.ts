@@ -21,7 +21,14 @@ export class PatronsModule {
     return {
       module: PatronsModule,
       imports: [
-        ServiceCoreModule.forRoot({ name: 'patrons', env, envClass: PatronsEnvDto, schema: 'patrons', entities, migrations: PATRONS_MIGRATIONS }),
+        ServiceCoreModule.forRoot({
+          name: 'patrons',
+          env,
+          envClass: PatronsEnvDto,
+          schema: 'patrons',
+          entities,
+          migrations: PATRONS_MIGRATIONS,
+        }),
         TypeOrmModule.forFeature(entities),
       ],
       controllers: [PatronsController],

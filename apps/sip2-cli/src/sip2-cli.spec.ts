@@ -1,24 +1,77 @@
 import * as net from 'node:net';
 import {
-  AnySip2Message, RetransmitCache, Sip2Framer, buildScResend, createMessage, decodeFrame, encodeMessage, parseMessage,
+  AnySip2Message,
+  RetransmitCache,
+  Sip2Framer,
+  buildScResend,
+  createMessage,
+  decodeFrame,
+  encodeMessage,
+  parseMessage,
 } from '@app/sip2-protocol';
 import { CliUsageError, buildCommandMessage, parseCliArgs, printable, runCli } from './sip2-cli';
 
 describe('parseCliArgs', () => {
   it('applies defaults', () => {
     expect(parseCliArgs(['status'])).toMatchObject({
-      command: 'status', host: '127.0.0.1', port: 6001, tls: false, insecure: false, charset: 'utf-8', checksum: true,
-      institution: '', terminalPassword: '', timeoutMs: 5000, delimiter: '|',
+      command: 'status',
+      host: '127.0.0.1',
+      port: 6001,
+      tls: false,
+      insecure: false,
+      charset: 'utf-8',
+      checksum: true,
+      institution: '',
+      terminalPassword: '',
+      timeoutMs: 5000,
+      delimiter: '|',
     });
   });
 
   it('reads values (space or =), flags and charset aliases', () => {
-    const o = parseCliArgs(['checkout', '--host', '10.0.0.5', '--port=7001', '--tls', '--insecure', '--charset', 'GBK',
-      '--user', 'k1', '--password', 'pw', '--location', 'KSL-1F', '--institution', 'CN-320583-1-KSL', '--patron', 'P1',
-      '--pin', '1234', '--item', 'I1', '--no-checksum', '--tz', 'Asia/Shanghai']);
-    expect(o).toMatchObject({ host: '10.0.0.5', port: 7001, tls: true, insecure: true, charset: 'gb18030', user: 'k1',
-      password: 'pw', location: 'KSL-1F', institution: 'CN-320583-1-KSL', patron: 'P1', pin: '1234', item: 'I1',
-      checksum: false, timeZone: 'Asia/Shanghai' });
+    const o = parseCliArgs([
+      'checkout',
+      '--host',
+      '10.0.0.5',
+      '--port=7001',
+      '--tls',
+      '--insecure',
+      '--charset',
+      'GBK',
+      '--user',
+      'k1',
+      '--password',
+      'pw',
+      '--location',
+      'KSL-1F',
+      '--institution',
+      'CN-320583-1-KSL',
+      '--patron',
+      'P1',
+      '--pin',
+      '1234',
+      '--item',
+      'I1',
+      '--no-checksum',
+      '--tz',
+      'Asia/Shanghai',
+    ]);
+    expect(o).toMatchObject({
+      host: '10.0.0.5',
+      port: 7001,
+      tls: true,
+      insecure: true,
+      charset: 'gb18030',
+      user: 'k1',
+      password: 'pw',
+      location: 'KSL-1F',
+      institution: 'CN-320583-1-KSL',
+      patron: 'P1',
+      pin: '1234',
+      item: 'I1',
+      checksum: false,
+      timeZone: 'Asia/Shanghai',
+    });
   });
 
   it.each([
@@ -55,10 +108,18 @@ describe('buildCommandMessage', () => {
   it('builds each command with the 18-char local date', () => {
     expect(wire(['status'])).toBe('9900802.00');
     expect(wire(['item', '--item', 'KS0001'])).toBe('1720261125    083000AOCN-320583-1-KSL|ABKS0001|AC|');
-    expect(wire(['patron', '--patron', 'P1', '--pin', '9'])).toBe('6300020261125    083000          AOCN-320583-1-KSL|AAP1|AC|AD9|');
-    expect(wire(['checkout', '--patron', 'P1', '--item', 'I1'])).toBe(`11NN20261125    083000${' '.repeat(18)}AOCN-320583-1-KSL|AAP1|ABI1|AC|`);
-    expect(wire(['checkin', '--item', 'I1', '--location', 'KSL-1F'])).toBe('09N20261125    08300020261125    083000APKSL-1F|AOCN-320583-1-KSL|ABI1|AC|');
-    expect(wire(['renew', '--patron', 'P1', '--item', 'I1'])).toBe(`29NN20261125    083000${' '.repeat(18)}AOCN-320583-1-KSL|AAP1|ABI1|AC|`);
+    expect(wire(['patron', '--patron', 'P1', '--pin', '9'])).toBe(
+      '6300020261125    083000          AOCN-320583-1-KSL|AAP1|AC|AD9|',
+    );
+    expect(wire(['checkout', '--patron', 'P1', '--item', 'I1'])).toBe(
+      `11NN20261125    083000${' '.repeat(18)}AOCN-320583-1-KSL|AAP1|ABI1|AC|`,
+    );
+    expect(wire(['checkin', '--item', 'I1', '--location', 'KSL-1F'])).toBe(
+      '09N20261125    08300020261125    083000APKSL-1F|AOCN-320583-1-KSL|ABI1|AC|',
+    );
+    expect(wire(['renew', '--patron', 'P1', '--item', 'I1'])).toBe(
+      `29NN20261125    083000${' '.repeat(18)}AOCN-320583-1-KSL|AAP1|ABI1|AC|`,
+    );
   });
 
   it('shows control characters', () => {
@@ -87,10 +148,16 @@ describe('runCli against a fake ACS', () => {
           let reply: AnySip2Message;
           if (m.code === '93') reply = createMessage('94', { ok: m.fields.loginPassword === 'secret' ? '1' : '0' });
           else if (m.code === '17') {
-            reply = createMessage('18', { circulationStatus: '03', securityMarker: '00', feeType: '01', transactionDate: '20261125    083000' },
-              { itemIdentifier: m.fields.itemIdentifier, titleIdentifier: '《水浒传》 施耐庵' });
+            reply = createMessage(
+              '18',
+              { circulationStatus: '03', securityMarker: '00', feeType: '01', transactionDate: '20261125    083000' },
+              { itemIdentifier: m.fields.itemIdentifier, titleIdentifier: '《水浒传》 施耐庵' },
+            );
           } else reply = createMessage('96', {});
-          const out = encodeMessage({ ...reply, sequence: m.sequence } as AnySip2Message, { charset: 'gb18030', errorDetection: checksum.status === 'valid' });
+          const out = encodeMessage({ ...reply, sequence: m.sequence } as AnySip2Message, {
+            charset: 'gb18030',
+            errorDetection: checksum.status === 'valid',
+          });
           cache.remember(ev.frame, out);
           socket.write(out);
         }
@@ -104,13 +171,26 @@ describe('runCli against a fake ACS', () => {
   const run = async (argv: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCli([...argv, '--port', String(port), '--charset', 'gb18030'], { out: (l) => out.push(l), err: (l) => err.push(l) });
+    const code = await runCli([...argv, '--port', String(port), '--charset', 'gb18030'], {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+    });
     return { code, out, err };
   };
 
   it('logs in first, then prints raw lines and named fields', async () => {
     seen.length = 0;
-    const r = await run(['item', '--user', 'kiosk', '--password', 'secret', '--item', 'KS0001', '--institution', 'KSL']);
+    const r = await run([
+      'item',
+      '--user',
+      'kiosk',
+      '--password',
+      'secret',
+      '--item',
+      'KS0001',
+      '--institution',
+      'KSL',
+    ]);
     expect(r.code).toBe(0);
     expect(seen.map((m) => m.code)).toEqual(['93', '17']);
     expect(r.out.filter((l) => l.startsWith('> '))).toHaveLength(2);
@@ -129,9 +209,11 @@ describe('runCli against a fake ACS', () => {
   });
 
   it('exit 2 on usage errors, exit 1 on connection errors', async () => {
-    expect((await runCli(['nope'], { out: () => undefined, err: () => undefined }))).toBe(2);
+    expect(await runCli(['nope'], { out: () => undefined, err: () => undefined })).toBe(2);
     const err: string[] = [];
-    expect(await runCli(['status', '--port', '1', '--timeout', '300'], { out: () => undefined, err: (l) => err.push(l) })).toBe(1);
+    expect(
+      await runCli(['status', '--port', '1', '--timeout', '300'], { out: () => undefined, err: (l) => err.push(l) }),
+    ).toBe(1);
     expect(err.join()).toMatch(/connect/);
   });
 });

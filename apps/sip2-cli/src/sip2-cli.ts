@@ -1,8 +1,19 @@
 // Operator SIP2 client: logs in (93) when --user is given, sends one command, prints raw lines
 // (">" sent, "<" received) and the decoded fields with their names. Exit 0 ok, 1 failure, 2 usage.
 import {
-  AnySip2Message, SIP2_BLANK_DATE, Sip2Charset, Sip2Client, Sip2ClientOptions, asMessage, createMessage, decodeText,
-  describeMessage, formatSip2Date, formatSummary, normalizeCharset, parseMessage,
+  AnySip2Message,
+  SIP2_BLANK_DATE,
+  Sip2Charset,
+  Sip2Client,
+  Sip2ClientOptions,
+  asMessage,
+  createMessage,
+  decodeText,
+  describeMessage,
+  formatSip2Date,
+  formatSummary,
+  normalizeCharset,
+  parseMessage,
 } from '@app/sip2-protocol';
 
 export const COMMANDS = ['login', 'status', 'patron', 'checkout', 'checkin', 'renew', 'item', 'raw'] as const;
@@ -54,8 +65,20 @@ Options:
   --timeout ms (5000)  --tz IANA zone for dates (default: this machine's)  --crlf  --delimiter '|'`;
 
 const VALUE_OPTS = new Set([
-  'host', 'port', 'charset', 'user', 'password', 'location', 'institution', 'patron', 'pin', 'item',
-  'terminal-password', 'timeout', 'tz', 'delimiter',
+  'host',
+  'port',
+  'charset',
+  'user',
+  'password',
+  'location',
+  'institution',
+  'patron',
+  'pin',
+  'item',
+  'terminal-password',
+  'timeout',
+  'tz',
+  'delimiter',
 ]);
 const FLAG_OPTS = new Set(['tls', 'insecure', 'no-checksum', 'crlf', 'help']);
 
@@ -122,11 +145,25 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
     if (!opts[key]) throw new CliUsageError(`${why} needs --${key}`);
   };
   switch (opts.command) {
-    case 'login': need('user', 'login'); need('password', 'login'); break;
-    case 'patron': need('patron', 'patron'); break;
-    case 'checkout': case 'renew': need('patron', opts.command); need('item', opts.command); break;
-    case 'checkin': case 'item': need('item', opts.command); break;
-    case 'raw': if (!opts.rawLine) throw new CliUsageError('raw needs the message text'); break;
+    case 'login':
+      need('user', 'login');
+      need('password', 'login');
+      break;
+    case 'patron':
+      need('patron', 'patron');
+      break;
+    case 'checkout':
+    case 'renew':
+      need('patron', opts.command);
+      need('item', opts.command);
+      break;
+    case 'checkin':
+    case 'item':
+      need('item', opts.command);
+      break;
+    case 'raw':
+      if (!opts.rawLine) throw new CliUsageError('raw needs the message text');
+      break;
   }
   if (opts.user && !opts.password) throw new CliUsageError('--user needs --password');
   return opts;
@@ -145,23 +182,57 @@ export function buildCommandMessage(opts: CliOptions, now = new Date()): AnySip2
     case 'status':
       return createMessage('99', { statusCode: '0', maxPrintWidth: '080', protocolVersion: '2.00' });
     case 'patron':
-      return createMessage('63', { language: '000', transactionDate: date, summary: formatSummary() }, {
-        institutionId: ao, patronIdentifier: opts.patron, terminalPassword: ac, ...pin,
-      });
+      return createMessage(
+        '63',
+        { language: '000', transactionDate: date, summary: formatSummary() },
+        {
+          institutionId: ao,
+          patronIdentifier: opts.patron,
+          terminalPassword: ac,
+          ...pin,
+        },
+      );
     case 'checkout':
-      return createMessage('11', { scRenewalPolicy: 'N', noBlock: 'N', transactionDate: date, nbDueDate: SIP2_BLANK_DATE }, {
-        institutionId: ao, patronIdentifier: opts.patron, itemIdentifier: opts.item, terminalPassword: ac, ...pin,
-      });
+      return createMessage(
+        '11',
+        { scRenewalPolicy: 'N', noBlock: 'N', transactionDate: date, nbDueDate: SIP2_BLANK_DATE },
+        {
+          institutionId: ao,
+          patronIdentifier: opts.patron,
+          itemIdentifier: opts.item,
+          terminalPassword: ac,
+          ...pin,
+        },
+      );
     case 'checkin':
-      return createMessage('09', { noBlock: 'N', transactionDate: date, returnDate: date }, {
-        currentLocation: opts.location ?? '', institutionId: ao, itemIdentifier: opts.item, terminalPassword: ac,
-      });
+      return createMessage(
+        '09',
+        { noBlock: 'N', transactionDate: date, returnDate: date },
+        {
+          currentLocation: opts.location ?? '',
+          institutionId: ao,
+          itemIdentifier: opts.item,
+          terminalPassword: ac,
+        },
+      );
     case 'renew':
-      return createMessage('29', { thirdPartyAllowed: 'N', noBlock: 'N', transactionDate: date, nbDueDate: SIP2_BLANK_DATE }, {
-        institutionId: ao, patronIdentifier: opts.patron, itemIdentifier: opts.item, terminalPassword: ac, ...pin,
-      });
+      return createMessage(
+        '29',
+        { thirdPartyAllowed: 'N', noBlock: 'N', transactionDate: date, nbDueDate: SIP2_BLANK_DATE },
+        {
+          institutionId: ao,
+          patronIdentifier: opts.patron,
+          itemIdentifier: opts.item,
+          terminalPassword: ac,
+          ...pin,
+        },
+      );
     case 'item':
-      return createMessage('17', { transactionDate: date }, { institutionId: ao, itemIdentifier: opts.item, terminalPassword: ac });
+      return createMessage(
+        '17',
+        { transactionDate: date },
+        { institutionId: ao, itemIdentifier: opts.item, terminalPassword: ac },
+      );
   }
 }
 
@@ -193,15 +264,24 @@ export async function runCli(argv: readonly string[], io: CliIo = consoleIo): Pr
   }
   const charset = opts.charset;
   const clientOptions: Sip2ClientOptions = {
-    host: opts.host, port: opts.port, tls: opts.tls, insecure: opts.insecure, charset, delimiter: opts.delimiter,
-    terminator: opts.crlf ? '\r\n' : '\r', errorDetection: opts.checksum, timeoutMs: opts.timeoutMs,
+    host: opts.host,
+    port: opts.port,
+    tls: opts.tls,
+    insecure: opts.insecure,
+    charset,
+    delimiter: opts.delimiter,
+    terminator: opts.crlf ? '\r\n' : '\r',
+    errorDetection: opts.checksum,
+    timeoutMs: opts.timeoutMs,
     onTrace: (dir, bytes) => io.out(`${dir} ${printable(decodeText(bytes, charset))}`),
   };
   const client = new Sip2Client(clientOptions);
   const show = (m: AnySip2Message) => describeMessage(m).forEach((l) => io.out(l));
   try {
     await client.connect();
-    io.out(`# connected to ${opts.host}:${opts.port}${opts.tls ? ' (TLS)' : ''}, charset ${charset}, error detection ${opts.checksum ? 'on' : 'off'}`);
+    io.out(
+      `# connected to ${opts.host}:${opts.port}${opts.tls ? ' (TLS)' : ''}, charset ${charset}, error detection ${opts.checksum ? 'on' : 'off'}`,
+    );
     if (opts.user) {
       const login = await client.login(opts.user, opts.password ?? '', opts.location);
       show(login.response);

@@ -33,7 +33,12 @@ export async function createNatsMicroservice(
   const logger = new AppLogger(createLogger(opts.name, opts.env.LOG_LEVEL));
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
     // Nest's NATS transport; it also puts each handler inside the caller's correlation id
-    strategy: new CorrelatedServerNats({ servers: opts.env.NATS_URL.split(','), queue: opts.name, name: `${opts.name}-server`, maxReconnectAttempts: -1 }),
+    strategy: new CorrelatedServerNats({
+      servers: opts.env.NATS_URL.split(','),
+      queue: opts.name,
+      name: `${opts.name}-server`,
+      maxReconnectAttempts: -1,
+    }),
     logger,
     bufferLogs: false,
   });

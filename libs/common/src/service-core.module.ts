@@ -40,7 +40,10 @@ export class ServiceCoreModule {
       { provide: BaseEnvDto, useValue: opts.env },
       { provide: SERVICE_NAME, useValue: opts.name },
       { provide: OUTBOX_SOURCE, useValue: opts.name },
-      { provide: NATS_OPTIONS, useValue: { servers: opts.env.NATS_URL, name: opts.name, streamReplicas: opts.env.NATS_STREAM_REPLICAS } },
+      {
+        provide: NATS_OPTIONS,
+        useValue: { servers: opts.env.NATS_URL, name: opts.name, streamReplicas: opts.env.NATS_STREAM_REPLICAS },
+      },
       { provide: RPC_DEFAULT_TIMEOUT_MS, useValue: opts.env.NATS_REQUEST_TIMEOUT_MS },
       { provide: EXTRA_HEALTH_CHECKS, useValue: opts.healthChecks ?? {} },
       NatsConnectionProvider,
@@ -73,7 +76,13 @@ export class ServiceCoreModule {
       ],
       controllers: [createHealthController(opts.name) as Type<unknown>],
       providers,
-      exports: [...providers.filter((p): p is Type<unknown> => typeof p === 'function'), opts.envClass, BaseEnvDto, SERVICE_NAME, TypeOrmModule],
+      exports: [
+        ...providers.filter((p): p is Type<unknown> => typeof p === 'function'),
+        opts.envClass,
+        BaseEnvDto,
+        SERVICE_NAME,
+        TypeOrmModule,
+      ],
     };
   }
 }

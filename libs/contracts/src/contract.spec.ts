@@ -1,12 +1,26 @@
 import { as, broadcast, ContractHandler, event, NoPayload, ReplyOf, RequestOf } from './contract';
 import { EnvelopeOf, EventEnvelope, isEvent, LoanEventData } from './events/event-envelope';
 import { CheckoutDto, CheckoutResult } from './loans/loan.dto';
-import { ContractRegistry, HealthCheck, LoanClosed, LoanCreated, LoansCheckout, LoansHoldsList, ItemStatusChanged, CatalogListAgencies } from './registry';
+import {
+  ContractRegistry,
+  HealthCheck,
+  LoanClosed,
+  LoanCreated,
+  LoansCheckout,
+  LoansHoldsList,
+  ItemStatusChanged,
+  CatalogListAgencies,
+} from './registry';
 import * as legacy from './legacy-subjects';
 
 describe('contracts', () => {
   it('declares a subject with its request DTO class and a reply type', () => {
-    expect(LoansCheckout).toEqual({ kind: 'rpc', subject: 'loans.checkout.v1', request: CheckoutDto, reply: expect.anything() });
+    expect(LoansCheckout).toEqual({
+      kind: 'rpc',
+      subject: 'loans.checkout.v1',
+      request: CheckoutDto,
+      reply: expect.anything(),
+    });
     expect(Object.isFrozen(LoansCheckout)).toBe(true);
     expect(HealthCheck('loans').subject).toBe('loans.health.v1');
     expect(broadcast('x.y.v1', as<{ a: number }>()).kind).toBe('broadcast');
@@ -19,7 +33,14 @@ describe('contracts', () => {
   it('lists every subject once in the registry', () => {
     const subjects = ContractRegistry.map((c) => c.subject);
     expect(new Set(subjects).size).toBe(subjects.length);
-    expect(subjects).toEqual(expect.arrayContaining(['loans.checkout.v1', 'events.loans.loan-created.v1', 'loans.cache-invalidated.v1', 'sip2.metrics.v1']));
+    expect(subjects).toEqual(
+      expect.arrayContaining([
+        'loans.checkout.v1',
+        'events.loans.loan-created.v1',
+        'loans.cache-invalidated.v1',
+        'sip2.metrics.v1',
+      ]),
+    );
     expect(ContractRegistry.filter((c) => c.kind === 'event').every((c) => c.subject.startsWith('events.'))).toBe(true);
   });
 
@@ -33,7 +54,13 @@ describe('contracts', () => {
   });
 
   it('narrows an event envelope by its contract', () => {
-    const e: EventEnvelope = { id: '1', type: LoanCreated.subject, source: 'loans', occurredAt: '2026-01-01T00:00:00Z', data: {} };
+    const e: EventEnvelope = {
+      id: '1',
+      type: LoanCreated.subject,
+      source: 'loans',
+      occurredAt: '2026-01-01T00:00:00Z',
+      data: {},
+    };
     expect(isEvent(LoanCreated, e)).toBe(true);
     expect(isEvent(LoanClosed, e)).toBe(false);
   });

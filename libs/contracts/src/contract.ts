@@ -63,7 +63,11 @@ export interface BroadcastContract<S extends string = string, D = unknown> {
 export type Contract = RpcContract<string, any, any> | EventContract<string, any> | BroadcastContract<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A request/reply contract. `request` NoPayload means the caller sends `{}`. */
-export function rpc<const S extends string, Req, Res>(subject: S, request: DtoClass<Req>, reply: TypeMarker<Res>): RpcContract<S, Req, Res> {
+export function rpc<const S extends string, Req, Res>(
+  subject: S,
+  request: DtoClass<Req>,
+  reply: TypeMarker<Res>,
+): RpcContract<S, Req, Res> {
   return Object.freeze({ kind: 'rpc', subject, request, reply });
 }
 
@@ -79,18 +83,27 @@ export function broadcast<const S extends string, D>(subject: S, data: TypeMarke
 }
 
 /** What a caller passes: the DTO's shape (`{}` for NoPayload). */
-export type RequestOf<C> = C extends RpcContract<string, infer Req, unknown> ? (Req extends NoPayload ? EmptyRequest : Req) : never;
+export type RequestOf<C> =
+  C extends RpcContract<string, infer Req, unknown> ? (Req extends NoPayload ? EmptyRequest : Req) : never;
 export type ReplyOf<C> = C extends RpcContract<string, unknown, infer Res> ? Res : never;
-export type DataOf<C> = C extends EventContract<string, infer D> ? D : C extends BroadcastContract<string, infer D> ? D : never;
+export type DataOf<C> =
+  C extends EventContract<string, infer D> ? D : C extends BroadcastContract<string, infer D> ? D : never;
 export type SubjectOf<C> = C extends { subject: infer S } ? S : never;
 
 /** The handler method a contract expects: takes the DTO (plus e.g. the NATS context), answers the reply. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- further parameters (context) are the handler's own business
-export type ContractHandler<C> = C extends RpcContract<string, infer Req, infer Res> ? (dto: Req, ...rest: any[]) => Res | Promise<Res> : never;
+export type ContractHandler<C> =
+  C extends RpcContract<string, infer Req, infer Res>
+    ? // eslint-disable-next-line @typescript-eslint/no-explicit-any -- further parameters (context) are the handler's own business
+      (dto: Req, ...rest: any[]) => Res | Promise<Res>
+    : never;
 
 /**
  * A method decorator whose signature the compiler checks: applied to a method whose type is not
  * assignable to `F`, it does not compile. (Generic in the method type M, because
  * TypedPropertyDescriptor<F> itself is invariant in F.)
  */
-export type TypedMethodDecorator<F> = <M extends F>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>) => void | TypedPropertyDescriptor<M>;
+export type TypedMethodDecorator<F> = <M extends F>(
+  target: object,
+  key: string | symbol,
+  descriptor: TypedPropertyDescriptor<M>,
+) => void | TypedPropertyDescriptor<M>;

@@ -78,8 +78,7 @@ export async function startInfraWithContainers(opts: ContainerInfraOptions = {})
   const natsUrl = `nats://${nats.value.getHost()}:${nats.value.getMappedPort(4222)}`;
 
   let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= Promise.all([pg.value.stop(), nats.value.stop()]).then(() => undefined));
+  const stop = () => (stopping ??= Promise.all([pg.value.stop(), nats.value.stop()]).then(() => undefined));
   try {
     // Same guarantees as the embedded path: a real query and a real NATS handshake.
     const client = new Client({ connectionString: databaseUrl });

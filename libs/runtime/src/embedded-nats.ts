@@ -108,7 +108,9 @@ export async function startEmbeddedNats(opts: EmbeddedNatsOptions): Promise<Embe
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
   spawnError.catch(() => undefined);
   // The server must never keep the parent alive; the exit hook below stops it instead.
@@ -145,10 +147,7 @@ export async function startEmbeddedNats(opts: EmbeddedNatsOptions): Promise<Embe
   });
 
   try {
-    await Promise.race([
-      waitUntilConnectable(url, child, Date.now() + (opts.timeoutMs ?? 30_000)),
-      spawnError,
-    ]);
+    await Promise.race([waitUntilConnectable(url, child, Date.now() + (opts.timeoutMs ?? 30_000)), spawnError]);
   } catch (err) {
     await stop().catch(() => undefined);
     throw new Error(`${(err as Error).message}\n--- nats-server output ---\n${recent.join('\n')}`);

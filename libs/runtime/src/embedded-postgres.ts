@@ -265,7 +265,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     { asUser: runAs, log },
   );
   if (res.code !== 0) {
-    throw new Error(`pg_ctl start failed (exit ${res.code}) for ${dataDir}:\n${res.output.trim()}\n--- ${logFile} ---\n${readLogTail(logFile)}`);
+    throw new Error(
+      `pg_ctl start failed (exit ${res.code}) for ${dataDir}:\n${res.output.trim()}\n--- ${logFile} ---\n${readLogTail(logFile)}`,
+    );
   }
   const pid = readPostmasterPid(dataDir);
 

@@ -42,7 +42,9 @@ describe('embedded postgres + nats', () => {
 
     expect(await query<{ one: number }>(infra.databaseUrl, 'select 1 as one')).toEqual([{ one: 1 }]);
     // the services' URL reaches the same server over its Unix socket (no client address), TCP has one
-    expect(await query(infra.localDatabaseUrl, 'select inet_client_addr() is null as local, current_database() as db')).toEqual([{ local: true, db: 'circulation' }]);
+    expect(
+      await query(infra.localDatabaseUrl, 'select inet_client_addr() is null as local, current_database() as db'),
+    ).toEqual([{ local: true, db: 'circulation' }]);
     expect(await query(infra.databaseUrl, 'select inet_client_addr() is null as local')).toEqual([{ local: false }]);
     await query(infra.databaseUrl, 'create table keepme (id int primary key); insert into keepme values (42)');
 

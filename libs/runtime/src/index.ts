@@ -11,7 +11,13 @@ export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded-postg
 export { findFreePort, findFreePorts } from './free-port';
 export { infraStatus, startInfra } from './infra';
 export { superviseServer } from './supervised-server';
-export type { ServerState, ServerStatus, SupervisedServer, SuperviseOptions, WatchableServer } from './supervised-server';
+export type {
+  ServerState,
+  ServerStatus,
+  SupervisedServer,
+  SuperviseOptions,
+  WatchableServer,
+} from './supervised-server';
 export type { Infra, InfraMode, StartInfraOptions } from './infra';
 export { registerChildCleanup, stopAllRegistered } from './process-cleanup';
 export type { CleanupEntry } from './process-cleanup';

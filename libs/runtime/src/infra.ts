@@ -57,7 +57,13 @@ export async function startInfra(opts: StartInfraOptions): Promise<Infra> {
   const nodes = opts.natsNodes ?? 1;
   const supervisionLog = opts.supervisionLog ?? opts.log ?? (() => undefined);
   const routePorts = nodes > 1 ? await findFreePorts(nodes) : [];
-  const startPg = () => startEmbeddedPostgres({ dataDir: path.join(rootDir, 'postgres'), port: opts.pgPort, fast: opts.fast, log: opts.log });
+  const startPg = () =>
+    startEmbeddedPostgres({
+      dataDir: path.join(rootDir, 'postgres'),
+      port: opts.pgPort,
+      fast: opts.fast,
+      log: opts.log,
+    });
   const startNats = (i: number) => () =>
     startEmbeddedNats({
       dataDir: path.join(rootDir, nodes > 1 ? `nats-${i + 1}` : 'nats'),
@@ -66,15 +72,27 @@ export async function startInfra(opts: StartInfraOptions): Promise<Infra> {
       log: opts.log,
       cluster:
         nodes > 1
-          ? { name: 'circulation', serverName: `nats-${i + 1}`, port: routePorts[i], routePorts: routePorts.filter((_, j) => j !== i) }
+          ? {
+              name: 'circulation',
+              serverName: `nats-${i + 1}`,
+              port: routePorts[i],
+              routePorts: routePorts.filter((_, j) => j !== i),
+            }
           : undefined,
     });
   type Server = { name: string; handle: { stop(): Promise<void> } };
   const wrap = async (name: string, start: () => Promise<EmbeddedPostgres | EmbeddedNats>): Promise<Server> =>
-    opts.supervise ? { name, handle: await superviseServer(name, start, { log: supervisionLog }) } : { name, handle: await start() };
+    opts.supervise
+      ? { name, handle: await superviseServer(name, start, { log: supervisionLog }) }
+      : { name, handle: await start() };
   const natsNames = Array.from({ length: nodes }, (_, i) => (nodes > 1 ? `nats-${i + 1}` : 'nats'));
-  const results = await Promise.allSettled([wrap('postgres', startPg), ...natsNames.map((n, i) => wrap(n, startNats(i)))]);
-  const started = results.filter((r): r is PromiseFulfilledResult<Server> => r.status === 'fulfilled').map((r) => r.value);
+  const results = await Promise.allSettled([
+    wrap('postgres', startPg),
+    ...natsNames.map((n, i) => wrap(n, startNats(i))),
+  ]);
+  const started = results
+    .filter((r): r is PromiseFulfilledResult<Server> => r.status === 'fulfilled')
+    .map((r) => r.value);
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed.length > 0) {
     // Don't leak what did start.
@@ -82,7 +100,8 @@ export async function startInfra(opts: StartInfraOptions): Promise<Infra> {
     if (failed.length === 1) throw failed[0].reason;
     throw new Error(failed.map((f) => String((f.reason as Error)?.message ?? f.reason)).join('\n\n'));
   }
-  const current = <T>(s: Server) => (opts.supervise ? (s.handle as SupervisedServer<EmbeddedPostgres | EmbeddedNats>).current() : s.handle) as T;
+  const current = <T>(s: Server) =>
+    (opts.supervise ? (s.handle as SupervisedServer<EmbeddedPostgres | EmbeddedNats>).current() : s.handle) as T;
   const pgValue = current<EmbeddedPostgres>(started[0]);
   const natsUrl = natsNames.map((_, i) => `nats://127.0.0.1:${opts.natsPort + i}`).join(',');
   let stopping: Promise<void> | undefined;

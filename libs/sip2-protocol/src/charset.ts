@@ -6,10 +6,18 @@ export type Sip2Charset = 'utf-8' | 'gb18030' | 'cp850' | 'ascii';
 export const SIP2_CHARSETS: readonly Sip2Charset[] = ['utf-8', 'gb18030', 'cp850', 'ascii'];
 
 const ALIASES: Record<string, Sip2Charset> = {
-  'utf-8': 'utf-8', utf8: 'utf-8',
-  gb18030: 'gb18030', gbk: 'gb18030', gb2312: 'gb18030', cp936: 'gb18030',
-  cp850: 'cp850', ibm850: 'cp850', 'ibm-850': 'cp850', '850': 'cp850',
-  ascii: 'ascii', 'us-ascii': 'ascii',
+  'utf-8': 'utf-8',
+  utf8: 'utf-8',
+  gb18030: 'gb18030',
+  gbk: 'gb18030',
+  gb2312: 'gb18030',
+  cp936: 'gb18030',
+  cp850: 'cp850',
+  ibm850: 'cp850',
+  'ibm-850': 'cp850',
+  '850': 'cp850',
+  ascii: 'ascii',
+  'us-ascii': 'ascii',
 };
 
 /** Maps config spellings (UTF8, GBK, IBM850, US-ASCII...) to a Sip2Charset; undefined if unsupported. */
@@ -23,18 +31,41 @@ export function isSip2Charset(name: string): name is Sip2Charset {
 
 // Letters that NFD does not decompose into base + mark.
 const ASCII_SPECIALS: Record<string, string> = {
-  ß: 'ss', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE', ø: 'o', Ø: 'O', đ: 'd', Đ: 'D', ł: 'l', Ł: 'L', þ: 'th', Þ: 'Th',
-  ð: 'd', Ð: 'D', ı: 'i', '\u2018': "'", '\u2019': "'", '\u201C': '"', '\u201D': '"', '\u2013': '-', '\u2014': '-',
-  '\u2026': '...', '\u00A0': ' ',
+  ß: 'ss',
+  æ: 'ae',
+  Æ: 'AE',
+  œ: 'oe',
+  Œ: 'OE',
+  ø: 'o',
+  Ø: 'O',
+  đ: 'd',
+  Đ: 'D',
+  ł: 'l',
+  Ł: 'L',
+  þ: 'th',
+  Þ: 'Th',
+  ð: 'd',
+  Ð: 'D',
+  ı: 'i',
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201C': '"',
+  '\u201D': '"',
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2026': '...',
+  '\u00A0': ' ',
 };
 
 /** Accent folding as Evergreen does for `ascii` accounts: NFD, drop combining marks, rest -> '?'. */
 export function foldToAscii(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    // eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
-    .replace(/[^\x00-\x7F]/gu, (ch) => ASCII_SPECIALS[ch] ?? '?');
+  return (
+    text
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      // eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
+      .replace(/[^\x00-\x7F]/gu, (ch) => ASCII_SPECIALS[ch] ?? '?')
+  );
 }
 
 const cp850Cache = new Map<string, boolean>();

@@ -1,7 +1,15 @@
 import { loadExamples } from '../test-fixtures/load-examples';
 import {
-  REQUEST_ACS_RESEND, REQUEST_SC_RESEND, buildAcsResend, buildScResend, checksumOfAscii, checksumOfBytes,
-  findChecksumTrailer, hasErrorDetection, rechecksumForResend, verifyChecksum,
+  REQUEST_ACS_RESEND,
+  REQUEST_SC_RESEND,
+  buildAcsResend,
+  buildScResend,
+  checksumOfAscii,
+  checksumOfBytes,
+  findChecksumTrailer,
+  hasErrorDetection,
+  rechecksumForResend,
+  verifyChecksum,
 } from './checksum';
 import { RetransmitCache } from './retransmit-cache';
 
@@ -47,7 +55,10 @@ describe('checksum vectors from examples.txt', () => {
     expect(codePoint).toHaveLength(1);
     const e = codePoint[0];
     expect(verifyChecksum(e.msg)).toMatchObject({ status: 'invalid', expected: 'E58D', received: 'E5D1' });
-    expect(verifyChecksum(e.msg, { allowCodePointSum: true })).toMatchObject({ status: 'valid', method: 'code-point-sum' });
+    expect(verifyChecksum(e.msg, { allowCodePointSum: true })).toMatchObject({
+      status: 'valid',
+      method: 'code-point-sum',
+    });
   });
 
   const bad = examples.filter((e) => e.cks.startsWith('BAD'));
@@ -80,7 +91,12 @@ describe('checksum algorithm', () => {
   });
 
   it('finds AY/AZ and tolerates a lowercase checksum and one trailing delimiter', () => {
-    expect(findChecksumTrailer(bytes('941AY0AZFDFD'))).toMatchObject({ sequence: '0', checksum: 'FDFD', azOffset: 6, start: 3 });
+    expect(findChecksumTrailer(bytes('941AY0AZFDFD'))).toMatchObject({
+      sequence: '0',
+      checksum: 'FDFD',
+      azOffset: 6,
+      start: 3,
+    });
     expect(verifyChecksum(bytes('941AY0AZfdfd')).status).toBe('valid');
     expect(verifyChecksum(bytes('941AY0AZFDFD|')).status).toBe('valid');
     expect(findChecksumTrailer(bytes('96AZFEF6'))).toEqual({ checksum: 'FEF6', azOffset: 2, start: 2 });
@@ -112,7 +128,12 @@ describe('rechecksumForResend (97 handling)', () => {
   });
 
   it('keeps non-ASCII bytes untouched and checksums them as bytes', () => {
-    const body = Buffer.concat([bytes('18040201'), Buffer.from('20260101    000000AB1|AJ'), Buffer.from([0xcb, 0xae]), bytes('|')]);
+    const body = Buffer.concat([
+      bytes('18040201'),
+      Buffer.from('20260101    000000AB1|AJ'),
+      Buffer.from([0xcb, 0xae]),
+      bytes('|'),
+    ]);
     const withAy = Buffer.concat([body, bytes('AY7AZ'), bytes(checksumOfBytes(Buffer.concat([body, bytes('AY7AZ')])))]);
     expect(verifyChecksum(withAy).status).toBe('valid');
     const resent = rechecksumForResend(withAy, '\r\n');

@@ -51,7 +51,9 @@ export function findChecksumTrailer(frame: Uint8Array): ChecksumTrailer | undefi
   const az = end - 6;
   if (az < 2 || frame[az] !== A || frame[az + 1] !== Z) return undefined;
   for (let i = az + 2; i < end; i++) if (!isHex(frame[i])) return undefined;
-  const checksum = Buffer.from(frame.subarray(az + 2, end)).toString('latin1').toUpperCase();
+  const checksum = Buffer.from(frame.subarray(az + 2, end))
+    .toString('latin1')
+    .toUpperCase();
   const ay = az - 3;
   if (ay >= 2 && frame[ay] === A && frame[ay + 1] === Y) {
     return { azOffset: az, ayOffset: ay, sequence: String.fromCharCode(frame[ay + 2]), checksum, start: ay };

@@ -38,10 +38,15 @@ async function startFake(handler: Handler, charset: Sip2Charset = 'utf-8', secur
           continue;
         }
         const ctx: FakeContext = {
-          socket, frame: ev.frame, message, checksumOk: checksum.status === 'valid', count: received.length,
+          socket,
+          frame: ev.frame,
+          message,
+          checksumOk: checksum.status === 'valid',
+          count: received.length,
           reply: (msg, opts = {}) => {
             const out = encodeMessage({ ...msg, sequence: message.sequence } as AnySip2Message, {
-              charset, errorDetection: checksum.status === 'valid',
+              charset,
+              errorDetection: checksum.status === 'valid',
             });
             cache.remember(ev.frame, out);
             const wire = Buffer.from(out);
@@ -73,19 +78,38 @@ async function startFake(handler: Handler, charset: Sip2Charset = 'utf-8', secur
 
 const loginOk = (ok = '1') => createMessage('94', { ok });
 const acsStatus = () =>
-  createMessage('98', {
-    onlineStatus: 'Y', checkinOk: 'Y', checkoutOk: 'Y', acsRenewalPolicy: 'Y', statusUpdateOk: 'N', offlineOk: 'N',
-    timeoutPeriod: '030', retriesAllowed: '003', dateTimeSync: DATE, protocolVersion: '2.00',
-  }, { institutionId: 'CN-320583-1-KSL', supportedMessages: 'YYYYYYYYYYYYYYYY', libraryName: '昆山市图书馆' });
+  createMessage(
+    '98',
+    {
+      onlineStatus: 'Y',
+      checkinOk: 'Y',
+      checkoutOk: 'Y',
+      acsRenewalPolicy: 'Y',
+      statusUpdateOk: 'N',
+      offlineOk: 'N',
+      timeoutPeriod: '030',
+      retriesAllowed: '003',
+      dateTimeSync: DATE,
+      protocolVersion: '2.00',
+    },
+    { institutionId: 'CN-320583-1-KSL', supportedMessages: 'YYYYYYYYYYYYYYYY', libraryName: '昆山市图书馆' },
+  );
 
 const standardHandler: Handler = (ctx) => {
   const m = ctx.message;
   if (m.code === '93') ctx.reply(loginOk(m.fields.loginPassword === 'secret' ? '1' : '0'));
   else if (m.code === '99') ctx.reply(acsStatus());
   else if (m.code === '17') {
-    ctx.reply(createMessage('18', { circulationStatus: '03', securityMarker: '00', feeType: '01', transactionDate: DATE }, {
-      itemIdentifier: m.fields.itemIdentifier, titleIdentifier: '《水浒传》 施耐庵',
-    }));
+    ctx.reply(
+      createMessage(
+        '18',
+        { circulationStatus: '03', securityMarker: '00', feeType: '01', transactionDate: DATE },
+        {
+          itemIdentifier: m.fields.itemIdentifier,
+          titleIdentifier: '《水浒传》 施耐庵',
+        },
+      ),
+    );
   }
 };
 
@@ -115,7 +139,9 @@ describe('Sip2Client', () => {
     expect(status.response.fields.libraryName).toBe('昆山市图书馆');
     expect(status.response.sequence).toBe('1');
 
-    const item = await client.send(createMessage('17', { transactionDate: DATE }, { institutionId: 'CN-320583-1-KSL', itemIdentifier: 'KS0001' }));
+    const item = await client.send(
+      createMessage('17', { transactionDate: DATE }, { institutionId: 'CN-320583-1-KSL', itemIdentifier: 'KS0001' }),
+    );
     expect(item.response.fields.titleIdentifier).toBe('《水浒传》 施耐庵');
     expect(item.attempts).toBe(1);
     expect(trace.filter((t) => t.startsWith('>'))).toHaveLength(3);
@@ -126,14 +152,24 @@ describe('Sip2Client', () => {
   it('works with GB18030 and reassembles byte-by-byte replies', async () => {
     fake = await startFake((ctx) => {
       if (ctx.message.code === '17') {
-        ctx.reply(createMessage('18', { circulationStatus: '03', securityMarker: '00', feeType: '01', transactionDate: DATE }, {
-          itemIdentifier: ctx.message.fields.itemIdentifier, titleIdentifier: '《水浒传》',
-        }), { chunked: true });
+        ctx.reply(
+          createMessage(
+            '18',
+            { circulationStatus: '03', securityMarker: '00', feeType: '01', transactionDate: DATE },
+            {
+              itemIdentifier: ctx.message.fields.itemIdentifier,
+              titleIdentifier: '《水浒传》',
+            },
+          ),
+          { chunked: true },
+        );
       }
     }, 'gb18030');
     client = new Sip2Client({ port: fake.port, charset: 'gb18030' });
     await client.connect();
-    const r = await client.send(createMessage('17', { transactionDate: DATE }, { institutionId: 'X', itemIdentifier: '施耐庵-1' }));
+    const r = await client.send(
+      createMessage('17', { transactionDate: DATE }, { institutionId: 'X', itemIdentifier: '施耐庵-1' }),
+    );
     expect(r.response.fields).toMatchObject({ titleIdentifier: '《水浒传》', itemIdentifier: '施耐庵-1' });
   });
 
@@ -240,7 +276,9 @@ describe('Sip2Client', () => {
 
   it('connects over TLS with --insecure to a self-signed server', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const selfsigned = require('selfsigned') as { generate: (a: unknown, o: unknown) => { private: string; cert: string } };
+    const selfsigned = require('selfsigned') as {
+      generate: (a: unknown, o: unknown) => { private: string; cert: string };
+    };
     const pems = selfsigned.generate([{ name: 'commonName', value: 'localhost' }], { days: 1, keySize: 2048 });
     fake = await startFake(standardHandler, 'utf-8', { key: pems.private, cert: pems.cert });
     const strict = new Sip2Client({ port: fake.port, tls: true });

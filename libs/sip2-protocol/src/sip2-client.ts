@@ -52,7 +52,10 @@ export type Sip2ClientErrorKind = 'connect' | 'timeout' | 'closed' | 'oversized'
 
 export class Sip2ClientError extends Error {
   override readonly name = 'Sip2ClientError';
-  constructor(readonly kind: Sip2ClientErrorKind, message: string) {
+  constructor(
+    readonly kind: Sip2ClientErrorKind,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -64,7 +67,8 @@ interface Waiter {
 }
 
 export class Sip2Client {
-  private readonly opts: Required<Omit<Sip2ClientOptions, 'tls' | 'onTrace' | 'localAddress'>> & Pick<Sip2ClientOptions, 'tls' | 'onTrace' | 'localAddress'>;
+  private readonly opts: Required<Omit<Sip2ClientOptions, 'tls' | 'onTrace' | 'localAddress'>> &
+    Pick<Sip2ClientOptions, 'tls' | 'onTrace' | 'localAddress'>;
   private socket?: net.Socket;
   private framer: Sip2Framer;
   private frames: Buffer[] = [];
@@ -108,8 +112,11 @@ export class Sip2Client {
       const tlsOpts: tls.ConnectionOptions = typeof this.opts.tls === 'object' ? this.opts.tls : {};
       const socket = useTls
         ? tls.connect({
-            host, port, rejectUnauthorized: !this.opts.insecure,
-            servername: net.isIP(host) ? undefined : host, ...tlsOpts,
+            host,
+            port,
+            rejectUnauthorized: !this.opts.insecure,
+            servername: net.isIP(host) ? undefined : host,
+            ...tlsOpts,
           })
         : net.connect({ host, port, localAddress: this.opts.localAddress });
       const readyEvent = useTls ? 'secureConnect' : 'connect';
@@ -164,9 +171,15 @@ export class Sip2Client {
   /** 93 Login (no encryption). Resolves with the exchange; check `response.fixed.ok === '1'`. */
   login(user: string, password: string, location?: string): Promise<Sip2Exchange> {
     return this.send(
-      createMessage('93', { uidAlgorithm: '0', pwdAlgorithm: '0' }, {
-        loginUserId: user, loginPassword: password, ...(location !== undefined ? { locationCode: location } : {}),
-      }),
+      createMessage(
+        '93',
+        { uidAlgorithm: '0', pwdAlgorithm: '0' },
+        {
+          loginUserId: user,
+          loginPassword: password,
+          ...(location !== undefined ? { locationCode: location } : {}),
+        },
+      ),
     );
   }
 
@@ -202,7 +215,10 @@ export class Sip2Client {
       this.seq = (this.seq + 1) % 10;
     } else delete request.sequence;
     const requestBytes = encodeMessage(request, {
-      charset: this.opts.charset, delimiter: this.opts.delimiter, terminator: this.opts.terminator, errorDetection: ed,
+      charset: this.opts.charset,
+      delimiter: this.opts.delimiter,
+      terminator: this.opts.terminator,
+      errorDetection: ed,
     });
     this.frames = []; // anything unsolicited before this request is stale
     let toSend = requestBytes;
@@ -211,16 +227,28 @@ export class Sip2Client {
       attempts++;
       this.write(toSend);
       let frame = await this.nextFrame();
-      let checksum = ed ? verifyChecksum(frame, { allowCodePointSum: this.opts.allowCodePointSum }) : { status: 'absent' as const };
+      let checksum = ed
+        ? verifyChecksum(frame, { allowCodePointSum: this.opts.allowCodePointSum })
+        : { status: 'absent' as const };
       // Skip stale replies to an earlier (timed-out) request: their AY differs from ours.
-      while (ed && checksum.status === 'valid' && checksum.sequence !== undefined && checksum.sequence !== request.sequence) {
+      while (
+        ed &&
+        checksum.status === 'valid' &&
+        checksum.sequence !== undefined &&
+        checksum.sequence !== request.sequence
+      ) {
         frame = await this.nextFrame();
         checksum = verifyChecksum(frame, { allowCodePointSum: this.opts.allowCodePointSum });
       }
       const isScResend = frame.length >= 2 && frame[0] === 0x39 && frame[1] === 0x36; // "96"
       if (isScResend || (ed && checksum.status === 'invalid')) {
         if (attempts > this.opts.maxRetries) {
-          throw new Sip2ClientError('retries-exhausted', isScResend ? 'ACS kept asking for resend (96)' : `bad response checksum ${checksum.received}, expected ${checksum.expected}`);
+          throw new Sip2ClientError(
+            'retries-exhausted',
+            isScResend
+              ? 'ACS kept asking for resend (96)'
+              : `bad response checksum ${checksum.received}, expected ${checksum.expected}`,
+          );
         }
         // 96: the ACS did not get our request intact, resend it as is; bad checksum: ask for theirs again.
         toSend = isScResend ? requestBytes : buildAcsResend(true, this.opts.terminator);
@@ -232,7 +260,15 @@ export class Sip2Client {
       } catch (err) {
         throw new Sip2ClientError('parse', `unparseable response: ${(err as Error).message}`);
       }
-      return { request, requestBytes, response, responseBytes: frame, checksum, attempts, elapsedMs: Date.now() - started };
+      return {
+        request,
+        requestBytes,
+        response,
+        responseBytes: frame,
+        checksum,
+        attempts,
+        elapsedMs: Date.now() - started,
+      };
     }
   }
 
@@ -258,7 +294,10 @@ export class Sip2Client {
   private onData(chunk: Buffer): void {
     for (const ev of this.framer.push(chunk)) {
       if (ev.type === 'oversized') {
-        this.settle(undefined, new Sip2ClientError('oversized', `response frame over ${this.opts.maxFrameBytes} bytes`));
+        this.settle(
+          undefined,
+          new Sip2ClientError('oversized', `response frame over ${this.opts.maxFrameBytes} bytes`),
+        );
         continue;
       }
       this.opts.onTrace?.('<', ev.frame);

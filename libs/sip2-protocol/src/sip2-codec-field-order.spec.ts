@@ -6,7 +6,11 @@ import { Sip2EncodeOptions, Sip2Message, Sip2UnknownField, encodeMessageBody } f
 import { MAX_FIELD_LENGTH, escapeValue } from './sip2-values';
 
 /** The encoder's variable part as it was: spec fields, then every FIELD_IDS entry the caller set. */
-function referenceBody(msg: Sip2Message, options: Sip2EncodeOptions = {}, specs: Record<string, MessageSpec> = MESSAGE_SPECS): string {
+function referenceBody(
+  msg: Sip2Message,
+  options: Sip2EncodeOptions = {},
+  specs: Record<string, MessageSpec> = MESSAGE_SPECS,
+): string {
   const delimiter = options.delimiter ?? '|';
   const maxLength = options.maxValueLength ?? MAX_FIELD_LENGTH;
   const spec = specs[msg.code];
@@ -68,13 +72,20 @@ const valueFor = (id: Sip2FieldId, n = 2): string | string[] =>
   (FIELD_SPECS[id] as FieldSpec).repeatable ? Array.from({ length: n }, (_, i) => `${id}-${i} a|b`) : `v ${id}\r\n|x`;
 
 /** Fields keyed by name for `ids`, inserted in the given order (object key order must not matter). */
-function fieldsOf(ids: readonly Sip2FieldId[], value: (id: Sip2FieldId) => string | string[] | undefined = valueFor): Sip2Fields {
+function fieldsOf(
+  ids: readonly Sip2FieldId[],
+  value: (id: Sip2FieldId) => string | string[] | undefined = valueFor,
+): Sip2Fields {
   const fields: Record<string, string | string[] | undefined> = {};
   for (const id of ids) fields[FIELD_SPECS[id].name] = value(id);
   return fields as Sip2Fields;
 }
 
-const UNKNOWN: Sip2UnknownField[] = [{ id: 'ZZ', value: 'vendor|1' }, { id: 'AY', value: '3' }, { id: 'Q9', value: '' }];
+const UNKNOWN: Sip2UnknownField[] = [
+  { id: 'ZZ', value: 'vendor|1' },
+  { id: 'AY', value: '3' },
+  { id: 'Q9', value: '' },
+];
 
 interface Case {
   label: string;
@@ -92,11 +103,19 @@ function casesFor(code: Sip2MessageCode): Case[] {
     { label: 'all known fields, FIELD_IDS order', fields: fieldsOf(FIELD_IDS), unknown: UNKNOWN },
     { label: 'all known fields, reversed', fields: fieldsOf([...FIELD_IDS].reverse()) },
     { label: 'only non-spec fields, reversed', fields: fieldsOf([...others].reverse()), unknown: UNKNOWN },
-    { label: 'repeatables empty, single and many', fields: fieldsOf(shuffled(FIELD_IDS, random), (id) => valueFor(id, Math.floor(random() * 4))) },
+    {
+      label: 'repeatables empty, single and many',
+      fields: fieldsOf(shuffled(FIELD_IDS, random), (id) => valueFor(id, Math.floor(random() * 4))),
+    },
     { label: 'explicit undefined everywhere', fields: fieldsOf(shuffled(FIELD_IDS, random), () => undefined) },
     {
       label: 'names that are not fields',
-      fields: { ...fieldsOf(shuffled(others, random).slice(0, 3)), bogus: 'x', AA: 'id not name', constructor: 'c' } as Sip2Fields,
+      fields: {
+        ...fieldsOf(shuffled(others, random).slice(0, 3)),
+        bogus: 'x',
+        AA: 'id not name',
+        constructor: 'c',
+      } as Sip2Fields,
     },
   ];
   for (let i = 0; i < 12; i++) {
@@ -122,8 +141,11 @@ describe('encodeMessageBody matches the full-scan reference', () => {
       const msg: Sip2Message = { code, fixed: fixedFor(spec) as never, fields: c.fields };
       if (c.unknown) msg.unknown = c.unknown;
       for (const options of OPTIONS) {
-        expect({ label: c.label, options, body: encodeMessageBody(msg, options) })
-          .toEqual({ label: c.label, options, body: referenceBody(msg, options) });
+        expect({ label: c.label, options, body: encodeMessageBody(msg, options) }).toEqual({
+          label: c.label,
+          options,
+          body: referenceBody(msg, options),
+        });
         compared++;
       }
     }

@@ -1,10 +1,26 @@
 import { loadExamples } from '../test-fixtures/load-examples';
 import { verifyChecksum } from './checksum';
 import { FIELD_SPECS, FieldSpec, Sip2Fields } from './field-spec';
-import { FixedFieldSpec, MESSAGE_CODES, MESSAGE_SPECS, MessageSpec, Sip2MessageCode, fixedLength } from './message-spec';
 import {
-  AnySip2Message, Sip2EncodeError, Sip2Message, Sip2ParseError, createMessage, decodeFrame, describeMessage,
-  encodeMessage, isMessage, parseMessage, tryParseMessage,
+  FixedFieldSpec,
+  MESSAGE_CODES,
+  MESSAGE_SPECS,
+  MessageSpec,
+  Sip2MessageCode,
+  fixedLength,
+} from './message-spec';
+import {
+  AnySip2Message,
+  Sip2EncodeError,
+  Sip2Message,
+  Sip2ParseError,
+  createMessage,
+  decodeFrame,
+  describeMessage,
+  encodeMessage,
+  isMessage,
+  parseMessage,
+  tryParseMessage,
 } from './sip2-codec';
 
 const text = (b: Buffer) => b.toString('utf8');
@@ -21,13 +37,35 @@ function sampleMessage(code: Sip2MessageCode, seq?: string): AnySip2Message {
     const fspec: FieldSpec = FIELD_SPECS[id];
     fields[fspec.name] = fspec.repeatable ? [`${id}-1`, `${id} two`] : `value ${id}`;
   }
-  return createMessage(code, fixed as never, fields as Sip2Fields, seq === undefined ? {} : { sequence: seq }) as AnySip2Message;
+  return createMessage(
+    code,
+    fixed as never,
+    fields as Sip2Fields,
+    seq === undefined ? {} : { sequence: seq },
+  ) as AnySip2Message;
 }
 
 describe('message table', () => {
   it('declares all 16 request/response pairs plus 01 -> 24', () => {
     const requests = MESSAGE_CODES.filter((c) => MESSAGE_SPECS[c].direction === 'request');
-    expect(requests.sort()).toEqual(['01', '09', '11', '15', '17', '19', '23', '25', '29', '35', '37', '63', '65', '93', '97', '99']);
+    expect(requests.sort()).toEqual([
+      '01',
+      '09',
+      '11',
+      '15',
+      '17',
+      '19',
+      '23',
+      '25',
+      '29',
+      '35',
+      '37',
+      '63',
+      '65',
+      '93',
+      '97',
+      '99',
+    ]);
     expect(MESSAGE_CODES).toHaveLength(31);
     for (const c of requests) {
       const resp = (MESSAGE_SPECS[c] as MessageSpec).responseCode;
@@ -85,8 +123,17 @@ describe('parsing the public examples', () => {
       "1804020120110630    110249AB30007008637257|AJVie d'Isabelle Eberhardt |CK001|AQOSUL|APOSUL|BGOSUL|AH2011-10-28 23:59:59|CSPB LP   EAU|AY6AZDB4E",
     );
     if (!isMessage(m, '18')) throw new Error('expected 18');
-    expect(m.fixed).toEqual({ circulationStatus: '04', securityMarker: '02', feeType: '01', transactionDate: '20110630    110249' });
-    expect(m.fields).toMatchObject({ titleIdentifier: "Vie d'Isabelle Eberhardt ", dueDate: '2011-10-28 23:59:59', callNumber: 'PB LP   EAU' });
+    expect(m.fixed).toEqual({
+      circulationStatus: '04',
+      securityMarker: '02',
+      feeType: '01',
+      transactionDate: '20110630    110249',
+    });
+    expect(m.fields).toMatchObject({
+      titleIdentifier: "Vie d'Isabelle Eberhardt ",
+      dueDate: '2011-10-28 23:59:59',
+      callNumber: 'PB LP   EAU',
+    });
     expect(m.sequence).toBe('6');
     expect(m.checksum).toBe('DB4E');
   });
@@ -104,8 +151,14 @@ describe('parsing the public examples', () => {
   });
 
   it('survives a stray delimiter after the fixed part and a missing final delimiter', () => {
-    const hold = parseMessage('15+20201013    093158|AOinstitution_id|AApatron_id|ABitem_id|ACterminal_password|AY0AZEC96');
-    expect(hold.fields).toMatchObject({ institutionId: 'institution_id', patronIdentifier: 'patron_id', terminalPassword: 'terminal_password' });
+    const hold = parseMessage(
+      '15+20201013    093158|AOinstitution_id|AApatron_id|ABitem_id|ACterminal_password|AY0AZEC96',
+    );
+    expect(hold.fields).toMatchObject({
+      institutionId: 'institution_id',
+      patronIdentifier: 'patron_id',
+      terminalPassword: 'terminal_password',
+    });
     expect(hold.unknown).toEqual([]);
     const end = parseMessage('3520200717    192847AOinstitution_id|AApatron_identifier|ADpatron_pwd');
     expect(end.fields.patronPassword).toBe('patron_pwd');
@@ -115,7 +168,12 @@ describe('parsing the public examples', () => {
     const m = parseMessage('6300120171123    123051          AOJL|AATEST03|BP1|BQ5|AY0AZF25E');
     expect(m.fields).toEqual({ institutionId: 'JL', patronIdentifier: 'TEST03', startItem: '1', endItem: '5' });
     const r = parseMessage('66100020001' + '20260101    000000' + 'AOX|BMa|BMb|BNc|AFhello|AFworld|');
-    expect(r.fields).toEqual({ institutionId: 'X', renewedItems: ['a', 'b'], unrenewedItems: ['c'], screenMessage: ['hello', 'world'] });
+    expect(r.fields).toEqual({
+      institutionId: 'X',
+      renewedItems: ['a', 'b'],
+      unrenewedItems: ['c'],
+      screenMessage: ['hello', 'world'],
+    });
   });
 
   it('does not mistake a barcode that looks like a checksum for AZ', () => {
@@ -134,7 +192,11 @@ describe('parsing the public examples', () => {
   });
 
   it('strips a leading LF and trailing CR/LF', () => {
-    expect(parseMessage('\n9910302.00\r\n').fixed).toEqual({ statusCode: '1', maxPrintWidth: '030', protocolVersion: '2.00' });
+    expect(parseMessage('\n9910302.00\r\n').fixed).toEqual({
+      statusCode: '1',
+      maxPrintWidth: '030',
+      protocolVersion: '2.00',
+    });
   });
 });
 
@@ -164,7 +226,7 @@ describe('malformed input gives Sip2ParseError, never a crash', () => {
 
   it('random garbage never throws anything but Sip2ParseError', () => {
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const alphabet = '0123456789AYZ|  \r\nABCDEFé水';
     for (let i = 0; i < 2000; i++) {
       const prefix = MESSAGE_CODES[Math.floor(rand() * MESSAGE_CODES.length)];
@@ -183,33 +245,75 @@ describe('malformed input gives Sip2ParseError, never a crash', () => {
 
 describe('encoding', () => {
   it('produces the documented wire vectors byte for byte', () => {
-    expect(text(encodeMessage(createMessage('99', { statusCode: '0', maxPrintWidth: ' 40', protocolVersion: '2.00' }, {}, { sequence: 1 })))).toBe('990 402.00AY1AZFCB4\r');
+    expect(
+      text(
+        encodeMessage(
+          createMessage('99', { statusCode: '0', maxPrintWidth: ' 40', protocolVersion: '2.00' }, {}, { sequence: 1 }),
+        ),
+      ),
+    ).toBe('990 402.00AY1AZFCB4\r');
     expect(text(encodeMessage(createMessage('94', { ok: '1' }, {}, { sequence: '0' })))).toBe('941AY0AZFDFD\r');
     expect(text(encodeMessage(createMessage('96', {}), { errorDetection: true }))).toBe('96AZFEF6\r');
     expect(text(encodeMessage(createMessage('97', {}), { errorDetection: true, terminator: '' }))).toBe('97AZFEF5');
-    const login = createMessage('93', { uidAlgorithm: '0', pwdAlgorithm: '0' }, { loginUserId: 'user_id', loginPassword: 'passw0rd' }, { sequence: 1 });
+    const login = createMessage(
+      '93',
+      { uidAlgorithm: '0', pwdAlgorithm: '0' },
+      { loginUserId: 'user_id', loginPassword: 'passw0rd' },
+      { sequence: 1 },
+    );
     expect(text(encodeMessage(login))).toBe('9300CNuser_id|COpassw0rd|AY1AZF594\r');
-    const login2 = createMessage('93', { uidAlgorithm: '0', pwdAlgorithm: '0' }, { loginUserId: 'LoginUserID', loginPassword: 'LoginPassword', locationCode: 'LocationCode' }, { sequence: 5 });
+    const login2 = createMessage(
+      '93',
+      { uidAlgorithm: '0', pwdAlgorithm: '0' },
+      { loginUserId: 'LoginUserID', loginPassword: 'LoginPassword', locationCode: 'LocationCode' },
+      { sequence: 5 },
+    );
     expect(text(encodeMessage(login2))).toBe('9300CNLoginUserID|COLoginPassword|CPLocationCode|AY5AZEC7B\r');
   });
 
   it('emits fields in spec order (AP first in 09), required ones even when empty', () => {
-    const checkin = createMessage('09', { noBlock: 'N', transactionDate: '20060102    084236', returnDate: '20060113    084235' }, {
-      institutionId: 'BR1', itemIdentifier: '1565921879', currentLocation: 'Under the bed', terminalPassword: 'terminal password',
-    });
-    expect(text(encodeMessage(checkin, { terminator: '' }))).toBe('09N20060102    08423620060113    084235APUnder the bed|AOBR1|AB1565921879|ACterminal password|');
-    const failed = createMessage('12', { ok: '0', renewalOk: 'N', magneticMedia: 'U', desensitize: 'N', transactionDate: '20260101    000000' }, {
-      institutionId: 'X', patronIdentifier: 'P', itemIdentifier: 'I', screenMessage: ['Item not found'],
-    });
-    expect(text(encodeMessage(failed, { terminator: '' }))).toBe('120NUN20260101    000000AOX|AAP|ABI|AJ|AH|AFItem not found|');
-    expect(text(encodeMessage(failed, { terminator: '', emitRequired: false }))).toBe('120NUN20260101    000000AOX|AAP|ABI|AFItem not found|');
+    const checkin = createMessage(
+      '09',
+      { noBlock: 'N', transactionDate: '20060102    084236', returnDate: '20060113    084235' },
+      {
+        institutionId: 'BR1',
+        itemIdentifier: '1565921879',
+        currentLocation: 'Under the bed',
+        terminalPassword: 'terminal password',
+      },
+    );
+    expect(text(encodeMessage(checkin, { terminator: '' }))).toBe(
+      '09N20060102    08423620060113    084235APUnder the bed|AOBR1|AB1565921879|ACterminal password|',
+    );
+    const failed = createMessage(
+      '12',
+      { ok: '0', renewalOk: 'N', magneticMedia: 'U', desensitize: 'N', transactionDate: '20260101    000000' },
+      {
+        institutionId: 'X',
+        patronIdentifier: 'P',
+        itemIdentifier: 'I',
+        screenMessage: ['Item not found'],
+      },
+    );
+    expect(text(encodeMessage(failed, { terminator: '' }))).toBe(
+      '120NUN20260101    000000AOX|AAP|ABI|AJ|AH|AFItem not found|',
+    );
+    expect(text(encodeMessage(failed, { terminator: '', emitRequired: false }))).toBe(
+      '120NUN20260101    000000AOX|AAP|ABI|AFItem not found|',
+    );
   });
 
   it('escapes the delimiter, replaces CR/LF, caps values at 255 characters', () => {
     const long = '水'.repeat(300);
-    const m = createMessage('18', { circulationStatus: '03', securityMarker: '00', feeType: '01', transactionDate: '20260101    000000' }, {
-      itemIdentifier: 'a|b', titleIdentifier: 'line1\r\nline2', screenMessage: [long, '😀'.repeat(256)],
-    });
+    const m = createMessage(
+      '18',
+      { circulationStatus: '03', securityMarker: '00', feeType: '01', transactionDate: '20260101    000000' },
+      {
+        itemIdentifier: 'a|b',
+        titleIdentifier: 'line1\r\nline2',
+        screenMessage: [long, '😀'.repeat(256)],
+      },
+    );
     const parsed = parseMessage(text(encodeMessage(m)));
     expect(parsed.fields.itemIdentifier).toBe('a&#124;b');
     expect(parsed.fields.titleIdentifier).toBe('line1  line2');
@@ -219,7 +323,12 @@ describe('encoding', () => {
   });
 
   it('supports a per-terminal delimiter', () => {
-    const m = createMessage('17', { transactionDate: '20260101    000000' }, { institutionId: 'A^B', itemIdentifier: 'I1' }, { sequence: 2 });
+    const m = createMessage(
+      '17',
+      { transactionDate: '20260101    000000' },
+      { institutionId: 'A^B', itemIdentifier: 'I1' },
+      { sequence: 2 },
+    );
     const wire = text(encodeMessage(m, { delimiter: '^' }));
     expect(wire).toBe(`1720260101    000000AOA&#94;B^ABI1^AY2AZ${wire.slice(-5, -1)}\r`);
     expect(parseMessage(wire, { delimiter: '^' }).fields).toEqual({ institutionId: 'A&#94;B', itemIdentifier: 'I1' });
@@ -232,7 +341,9 @@ describe('encoding', () => {
 
   it('rejects wrong fixed widths and bad sequence numbers with Sip2EncodeError', () => {
     expect(() => encodeMessage(createMessage('94', { ok: '10' }))).toThrow(Sip2EncodeError);
-    expect(() => encodeMessage({ code: '94', fixed: {}, fields: {} } as unknown as Sip2Message<'94'>)).toThrow(/ok missing/);
+    expect(() => encodeMessage({ code: '94', fixed: {}, fields: {} } as unknown as Sip2Message<'94'>)).toThrow(
+      /ok missing/,
+    );
     expect(() => encodeMessage(createMessage('94', { ok: '1' }, {}, { sequence: 12 }))).toThrow(Sip2EncodeError);
     expect(() => encodeMessage({ code: '42' } as unknown as AnySip2Message)).toThrow(Sip2EncodeError);
   });
@@ -240,7 +351,9 @@ describe('encoding', () => {
 
 describe('decodeFrame / describeMessage', () => {
   it('verifies on raw bytes then parses', () => {
-    const r = decodeFrame(Buffer.from('9300CNLoginUserID|COLoginPassword|CPLocationCode|AY5AZEC78'), { charset: 'utf-8' });
+    const r = decodeFrame(Buffer.from('9300CNLoginUserID|COLoginPassword|CPLocationCode|AY5AZEC78'), {
+      charset: 'utf-8',
+    });
     expect(r.checksum.status).toBe('invalid');
     expect(r.message.fields.loginUserId).toBe('LoginUserID');
   });

@@ -3,11 +3,14 @@
 // see decodeFrame); encodeMessage produces the charset-encoded bytes with AY/AZ and terminator.
 import { Sip2Charset, decodeText, encodeText } from './charset';
 import { ChecksumVerification, VerifyChecksumOptions, appendChecksum, verifyChecksum } from './checksum';
+import { FIELD_IDS, FIELD_SPECS, FieldSpec, Sip2FieldId, Sip2Fields, isKnownFieldId } from './field-spec';
 import {
-  FIELD_IDS, FIELD_SPECS, FieldSpec, Sip2FieldId, Sip2Fields, isKnownFieldId,
-} from './field-spec';
-import {
-  FixedFieldSpec, MESSAGE_SPECS, MessageSpec, Sip2FixedFields, Sip2MessageCode, isMessageCode,
+  FixedFieldSpec,
+  MESSAGE_SPECS,
+  MessageSpec,
+  Sip2FixedFields,
+  Sip2MessageCode,
+  isMessageCode,
 } from './message-spec';
 import { MAX_FIELD_LENGTH, escapeValue } from './sip2-values';
 
@@ -99,7 +102,9 @@ export function parseMessage(input: string, options: Sip2ParseOptions = {}): Any
   const varStart = 2 + fixedSpecs.reduce((n, s) => n + s.length, 0);
   if (text.length < varStart) {
     throw new Sip2ParseError(
-      'short-fixed', `message ${code} needs ${varStart - 2} fixed chars, got ${text.length - 2}`, code,
+      'short-fixed',
+      `message ${code} needs ${varStart - 2} fixed chars, got ${text.length - 2}`,
+      code,
     );
   }
 
@@ -133,7 +138,12 @@ export function parseMessage(input: string, options: Sip2ParseOptions = {}): Any
     } else unknown.push({ id, value });
   }
 
-  const message: Sip2Message = { code, fixed: fixed as Sip2FixedFields<typeof code>, fields: fields as Sip2Fields, unknown };
+  const message: Sip2Message = {
+    code,
+    fixed: fixed as Sip2FixedFields<typeof code>,
+    fields: fields as Sip2Fields,
+    unknown,
+  };
   if (sequence !== undefined) message.sequence = sequence;
   if (checksum !== undefined) message.checksum = checksum;
   return message as AnySip2Message;
@@ -231,7 +241,9 @@ export function encodeMessageBody(msg: Sip2Message<Sip2MessageCode>, options: Si
     const v = fixedValues[fs.name];
     if (typeof v !== 'string') throw new Sip2EncodeError(`${msg.code}: fixed field ${fs.name} missing`);
     if (v.length !== fs.length || v.includes(delimiter) || /[\r\n]/.test(v)) {
-      throw new Sip2EncodeError(`${msg.code}: fixed field ${fs.name} must be ${fs.length} chars, got ${JSON.stringify(v)}`);
+      throw new Sip2EncodeError(
+        `${msg.code}: fixed field ${fs.name} must be ${fs.length} chars, got ${JSON.stringify(v)}`,
+      );
     }
     out += v;
   }
@@ -297,7 +309,10 @@ export function createMessage<C extends Sip2MessageCode>(
 }
 
 /** Narrowing helper: `if (isMessage(m, '12')) m.fixed.renewalOk`. */
-export function isMessage<C extends Sip2MessageCode>(msg: Sip2Message<Sip2MessageCode>, code: C): msg is Sip2Message<C> {
+export function isMessage<C extends Sip2MessageCode>(
+  msg: Sip2Message<Sip2MessageCode>,
+  code: C,
+): msg is Sip2Message<C> {
   return msg.code === code;
 }
 
@@ -309,7 +324,10 @@ export function asMessage<C extends Sip2MessageCode>(msg: Sip2Message<Sip2Messag
 
 export class Sip2CodeMismatchError extends Error {
   override readonly name = 'Sip2CodeMismatchError';
-  constructor(readonly expected: string, readonly actual: string) {
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+  ) {
     super(`expected SIP2 message ${expected}, got ${actual}`);
   }
 }
@@ -319,7 +337,8 @@ export function describeMessage(msg: Sip2Message<Sip2MessageCode>): string[] {
   const spec: MessageSpec = MESSAGE_SPECS[msg.code];
   const lines = [`${msg.code} ${spec.name}`];
   const fixedValues = msg.fixed as Record<string, string>;
-  for (const fs of spec.fixed as readonly FixedFieldSpec[]) lines.push(`  ${fs.name}: ${JSON.stringify(fixedValues[fs.name])}`);
+  for (const fs of spec.fixed as readonly FixedFieldSpec[])
+    lines.push(`  ${fs.name}: ${JSON.stringify(fixedValues[fs.name])}`);
   const values = msg.fields as Record<string, string | string[] | undefined>;
   // Same order as on the wire: the message's own field list, then any other known field.
   for (const id of new Set<Sip2FieldId>([...spec.fields, ...FIELD_IDS])) {

@@ -58,15 +58,29 @@ describe('parseSip2Date', () => {
     expect(parseSip2Date('2011-10-28 23:59:59', 'Asia/Shanghai')).toEqual(at('2011-10-28T15:59:59Z'));
   });
 
-  it.each([SIP2_BLANK_DATE, '', '2026', '20260231    000000', '20261325    000000', '20261125    246000', 'abcdefghijklmnopqr'])(
-    'returns undefined for %j',
-    (s) => expect(parseSip2Date(s, 'Asia/Shanghai')).toBeUndefined(),
-  );
+  it.each([
+    SIP2_BLANK_DATE,
+    '',
+    '2026',
+    '20260231    000000',
+    '20261325    000000',
+    '20261125    246000',
+    'abcdefghijklmnopqr',
+  ])('returns undefined for %j', (s) => expect(parseSip2Date(s, 'Asia/Shanghai')).toBeUndefined());
 
   it('matches Intl at every minute around DST transitions and for random instants (offset cache)', () => {
     const reference = (d: Date, tz: string) => {
       const p = Object.fromEntries(
-        new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+        new Intl.DateTimeFormat('en-US', {
+          timeZone: tz,
+          hourCycle: 'h23',
+          year: 'numeric',
+          month: '2-digit',
+          day: '2-digit',
+          hour: '2-digit',
+          minute: '2-digit',
+          second: '2-digit',
+        })
           .formatToParts(d)
           .filter((x) => x.type !== 'literal')
           .map((x) => [x.type, x.value]),
@@ -89,10 +103,11 @@ describe('parseSip2Date', () => {
       }
     }
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 2000; i++) {
       const d = new Date(Date.UTC(1980, 0, 1) + Math.floor(rnd() * 60 * 365 * 86_400_000));
-      for (const tz of ['America/Sao_Paulo', 'Europe/Berlin', 'Asia/Shanghai']) expect(formatSip2Date(d, tz)).toBe(reference(d, tz));
+      for (const tz of ['America/Sao_Paulo', 'Europe/Berlin', 'Asia/Shanghai'])
+        expect(formatSip2Date(d, tz)).toBe(reference(d, tz));
     }
   });
 });

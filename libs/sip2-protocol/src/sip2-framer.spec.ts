@@ -35,7 +35,9 @@ describe('Sip2Framer', () => {
 
   it("collapses trailing '|||' junk to one delimiter and keeps the checksum verifiable", () => {
     const f = new Sip2Framer();
-    expect(frames(f.push(b('2520060102    084238AOBR1|AA999999||||\r')))).toEqual(['2520060102    084238AOBR1|AA999999|']);
+    expect(frames(f.push(b('2520060102    084238AOBR1|AA999999||||\r')))).toEqual([
+      '2520060102    084238AOBR1|AA999999|',
+    ]);
     const [ev] = f.push(b('941AY0AZFDFD|||\r'));
     expect(ev.type === 'frame' && verifyChecksum(ev.frame).status).toBe('valid');
     // spaces at the end are data (63 with a blank summary and no fields)
@@ -93,8 +95,12 @@ describe('Sip2Framer', () => {
     expect(tricky).not.toBe('');
     const title = `《水浒传》${tricky}`;
     const wire = encodeMessage(
-      createMessage('18', { circulationStatus: '03', securityMarker: '00', feeType: '01', transactionDate: '20261125    083000' },
-        { itemIdentifier: 'KS0001', titleIdentifier: title }, { sequence: 1 }),
+      createMessage(
+        '18',
+        { circulationStatus: '03', securityMarker: '00', feeType: '01', transactionDate: '20261125    083000' },
+        { itemIdentifier: 'KS0001', titleIdentifier: title },
+        { sequence: 1 },
+      ),
       { charset: 'gb18030' },
     );
     const f = new Sip2Framer();

@@ -53,7 +53,12 @@ describe('SIP2 framer and parser under fuzzing', () => {
       fc.string({ maxLength: 300, unit: 'grapheme' }),
       fc.string({ maxLength: 300, unit: 'binary' }),
       // a valid code and fixed-ish part, then junk: reaches the field and trailer code paths
-      fc.tuple(fc.constantFrom('93', '99', '23', '63', '11', '09', '29', '15', '35', '17', '37', '65', '01', '19'), fc.string({ maxLength: 300 })).map(([c, rest]) => c + rest),
+      fc
+        .tuple(
+          fc.constantFrom('93', '99', '23', '63', '11', '09', '29', '15', '35', '17', '37', '65', '01', '19'),
+          fc.string({ maxLength: 300 }),
+        )
+        .map(([c, rest]) => c + rest),
     );
     fc.assert(
       fc.property(text, fc.constantFrom('|', '^', '!'), (t, delimiter) => {
@@ -84,12 +89,17 @@ describe('SIP2 framer and parser under fuzzing', () => {
     const value = fc.string({ maxLength: 40, unit: 'grapheme' }).filter((s) => !/[|\r\n\0]/.test(s));
     fc.assert(
       fc.property(value, value, fc.constantFrom('utf-8' as const, 'gb18030' as const), (patron, pin, charset) => {
-        const msg = createMessage('23', { language: '019', transactionDate: '20261125    100000' }, { institutionId: 'CN-320583-1-KSL', patronIdentifier: patron, terminalPassword: '', patronPassword: pin });
+        const msg = createMessage(
+          '23',
+          { language: '019', transactionDate: '20261125    100000' },
+          { institutionId: 'CN-320583-1-KSL', patronIdentifier: patron, terminalPassword: '', patronPassword: pin },
+        );
         const bytes = encodeMessage({ ...msg, sequence: '1' }, { charset, errorDetection: true });
         const decoded = decodeFrame(bytes.subarray(0, bytes.length - 1), { charset });
         expect(decoded.checksum.status).toBe('valid');
         // a value that does not survive the charset (e.g. emoji in GB18030 is fine, lone marks may fold) is still framed and parsed
-        if (charset === 'utf-8') expect(decoded.message.fields).toMatchObject({ patronIdentifier: patron, patronPassword: pin });
+        if (charset === 'utf-8')
+          expect(decoded.message.fields).toMatchObject({ patronIdentifier: patron, patronPassword: pin });
       }),
       params,
     );

@@ -1,11 +1,29 @@
 import {
-  UNKNOWN_PATRON_STATUS, count4, digits, escapeValue, formatMoney, formatPatronStatus, formatSummary,
-  formatSupportedMessages, parseMoney, parsePatronStatus, parseSummary, parseSupportedMessages, parseYN, unescapeValue, yn,
+  UNKNOWN_PATRON_STATUS,
+  count4,
+  digits,
+  escapeValue,
+  formatMoney,
+  formatPatronStatus,
+  formatSummary,
+  formatSupportedMessages,
+  parseMoney,
+  parsePatronStatus,
+  parseSummary,
+  parseSupportedMessages,
+  parseYN,
+  unescapeValue,
+  yn,
 } from './sip2-values';
 
 describe('money', () => {
   it.each([
-    [1250, '12.50'], [5, '0.05'], [0, '0.00'], [-1250, '-12.50'], [100000000, '1000000.00'], [10n ** 17n, '1000000000000000.00'],
+    [1250, '12.50'],
+    [5, '0.05'],
+    [0, '0.00'],
+    [-1250, '-12.50'],
+    [100000000, '1000000.00'],
+    [10n ** 17n, '1000000000000000.00'],
   ])('formatMoney(%p) = %s', (fen, s) => expect(formatMoney(fen)).toBe(s));
 
   it('never uses locale formatting', () => {
@@ -14,8 +32,20 @@ describe('money', () => {
   });
 
   it.each([
-    ['12.50', 1250], ['12.5', 1250], ['12', 1200], ['0.0', 0], ['.5', 50], ['12,50', 1250], ['-3.00', -300], [' 7.10 ', 710],
-    ['12.500', 1250], ['12.505', undefined], ['', undefined], ['abc', undefined], ['1.2.3', undefined], ['¥12', undefined],
+    ['12.50', 1250],
+    ['12.5', 1250],
+    ['12', 1200],
+    ['0.0', 0],
+    ['.5', 50],
+    ['12,50', 1250],
+    ['-3.00', -300],
+    [' 7.10 ', 710],
+    ['12.500', 1250],
+    ['12.505', undefined],
+    ['', undefined],
+    ['abc', undefined],
+    ['1.2.3', undefined],
+    ['¥12', undefined],
   ])('parseMoney(%j) = %p', (s, fen) => expect(parseMoney(s)).toBe(fen));
 });
 
@@ -40,7 +70,14 @@ describe('field value escaping', () => {
 describe('fixed field helpers', () => {
   it('yn / parseYN', () => {
     expect(yn(true) + yn(false)).toBe('YN');
-    expect([parseYN('Y'), parseYN('n'), parseYN('1'), parseYN('U'), parseYN(' '), parseYN(undefined)]).toEqual([true, false, true, undefined, undefined, undefined]);
+    expect([parseYN('Y'), parseYN('n'), parseYN('1'), parseYN('U'), parseYN(' '), parseYN(undefined)]).toEqual([
+      true,
+      false,
+      true,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('counts and digits', () => {
@@ -55,12 +92,33 @@ describe('fixed field helpers', () => {
     const s = formatPatronStatus({ chargePrivilegesDenied: true, excessiveOutstandingFines: true });
     expect(s).toBe('Y         Y   ');
     expect(s).toHaveLength(14);
-    expect(parsePatronStatus(s)).toMatchObject({ chargePrivilegesDenied: true, renewalPrivilegesDenied: false, excessiveOutstandingFines: true });
+    expect(parsePatronStatus(s)).toMatchObject({
+      chargePrivilegesDenied: true,
+      renewalPrivilegesDenied: false,
+      excessiveOutstandingFines: true,
+    });
     expect(UNKNOWN_PATRON_STATUS).toBe('YYYY          ');
   });
 
   it('BX supported messages in spec order', () => {
-    const all = formatSupportedMessages(['23', '11', '09', '01', '99', '97', '93', '63', '35', '37', '17', '19', '25', '15', '29', '65']);
+    const all = formatSupportedMessages([
+      '23',
+      '11',
+      '09',
+      '01',
+      '99',
+      '97',
+      '93',
+      '63',
+      '35',
+      '37',
+      '17',
+      '19',
+      '25',
+      '15',
+      '29',
+      '65',
+    ]);
     expect(all).toBe('Y'.repeat(16));
     const some = formatSupportedMessages(['99', '93', '11', '09']);
     expect(some).toBe('NYYNYNYNNNNNNNNN');

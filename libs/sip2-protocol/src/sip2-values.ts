@@ -72,10 +72,20 @@ export function count4(n: number | undefined): string {
 
 /** The 14 patron-status positions, in wire order ('Y' = denied/true, ' ' = not). */
 export const PATRON_STATUS_FLAGS = [
-  'chargePrivilegesDenied', 'renewalPrivilegesDenied', 'recallPrivilegesDenied', 'holdPrivilegesDenied',
-  'cardReportedLost', 'tooManyItemsCharged', 'tooManyItemsOverdue', 'tooManyRenewals',
-  'tooManyClaimsOfItemsReturned', 'tooManyItemsLost', 'excessiveOutstandingFines', 'excessiveOutstandingFees',
-  'recallOverdue', 'tooManyItemsBilled',
+  'chargePrivilegesDenied',
+  'renewalPrivilegesDenied',
+  'recallPrivilegesDenied',
+  'holdPrivilegesDenied',
+  'cardReportedLost',
+  'tooManyItemsCharged',
+  'tooManyItemsOverdue',
+  'tooManyRenewals',
+  'tooManyClaimsOfItemsReturned',
+  'tooManyItemsLost',
+  'excessiveOutstandingFines',
+  'excessiveOutstandingFees',
+  'recallOverdue',
+  'tooManyItemsBilled',
 ] as const;
 export type PatronStatusFlag = (typeof PATRON_STATUS_FLAGS)[number];
 export type PatronStatusFlags = Partial<Record<PatronStatusFlag, boolean>>;
@@ -105,7 +115,13 @@ export function parseSupportedMessages(bx: string): Sip2RequestCode[] {
 
 /** Summary (63, 10 chars): position -> item list requested. FOLIO adds a 7th, extendedFees. */
 export const SUMMARY_ITEMS = [
-  'holdItems', 'overdueItems', 'chargedItems', 'fineItems', 'recallItems', 'unavailableHoldItems', 'extendedFees',
+  'holdItems',
+  'overdueItems',
+  'chargedItems',
+  'fineItems',
+  'recallItems',
+  'unavailableHoldItems',
+  'extendedFees',
 ] as const;
 export type SummaryItem = (typeof SUMMARY_ITEMS)[number];
 

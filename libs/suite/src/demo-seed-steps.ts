@@ -58,13 +58,61 @@ const floatingRules: DemoSeedStep = {
  * yuan per loan, borrowing blocked from 10 yuan owed. The smaller branches lend their own stock for 21
  * days; children's books and periodicals have their own terms.
  */
-const KSL_TERMS = { maxRenewals: 1, maxItems: 20, maxItemsPerBranch: 10, finePerDayFen: 10, fineCapFen: 3000, graceDays: 3, fineBlockThresholdFen: 1000, lostItemFeeFen: 5000 };
+const KSL_TERMS = {
+  maxRenewals: 1,
+  maxItems: 20,
+  maxItemsPerBranch: 10,
+  finePerDayFen: 10,
+  fineCapFen: 3000,
+  graceDays: 3,
+  fineBlockThresholdFen: 1000,
+  lostItemFeeFen: 5000,
+};
 export const DEMO_LOAN_RULES: UpsertLoanRuleDto[] = [
   { id: 'ksl', scope: KSL, patronType: '*', itemType: '*', loanDays: 30, renewalDays: 30, ...KSL_TERMS },
-  { id: 'ksl-child', scope: KSL, patronType: 'child', itemType: '*', loanDays: 30, renewalDays: 30, ...KSL_TERMS, maxItems: 15, finePerDayFen: 5, fineBlockThresholdFen: 500 },
-  { id: 'ksl-children-book', scope: KSL, patronType: '*', itemType: 'children_book', loanDays: 30, renewalDays: 30, ...KSL_TERMS, finePerDayFen: 5 },
-  { id: 'ksl-periodical', scope: KSL, patronType: '*', itemType: 'periodical', loanDays: 14, renewalDays: 14, ...KSL_TERMS, maxRenewals: 0, holdsAllowed: false },
-  { id: 'ksl-audiovisual', scope: KSL, patronType: '*', itemType: 'audiovisual', loanDays: 14, renewalDays: 14, ...KSL_TERMS, finePerDayFen: 20 },
+  {
+    id: 'ksl-child',
+    scope: KSL,
+    patronType: 'child',
+    itemType: '*',
+    loanDays: 30,
+    renewalDays: 30,
+    ...KSL_TERMS,
+    maxItems: 15,
+    finePerDayFen: 5,
+    fineBlockThresholdFen: 500,
+  },
+  {
+    id: 'ksl-children-book',
+    scope: KSL,
+    patronType: '*',
+    itemType: 'children_book',
+    loanDays: 30,
+    renewalDays: 30,
+    ...KSL_TERMS,
+    finePerDayFen: 5,
+  },
+  {
+    id: 'ksl-periodical',
+    scope: KSL,
+    patronType: '*',
+    itemType: 'periodical',
+    loanDays: 14,
+    renewalDays: 14,
+    ...KSL_TERMS,
+    maxRenewals: 0,
+    holdsAllowed: false,
+  },
+  {
+    id: 'ksl-audiovisual',
+    scope: KSL,
+    patronType: '*',
+    itemType: 'audiovisual',
+    loanDays: 14,
+    renewalDays: 14,
+    ...KSL_TERMS,
+    finePerDayFen: 20,
+  },
   { id: 'ksl-zs', scope: 'KSL-ZS', patronType: '*', itemType: '*', loanDays: 21, renewalDays: 21, ...KSL_TERMS },
   { id: 'ksl-hq', scope: 'KSL-HQ', patronType: '*', itemType: '*', loanDays: 21, renewalDays: 21, ...KSL_TERMS },
   // 太仓's copies lent here through interlibrary loan (temporary items owned by the partner's ISIL)
@@ -74,11 +122,35 @@ export const DEMO_LOAN_RULES: UpsertLoanRuleDto[] = [
 const nine = (close: string) => ({ open: '09:00', close });
 /** 总馆 opens every day 09:00–21:00; the branches 09:00–17:00 and not on Mondays; the 24-hour library needs no calendar. */
 export const DEMO_CALENDARS: UpsertCalendarDto[] = [
-  { branch: '*', weeklyHours: { mon: null, tue: nine('17:00'), wed: nine('17:00'), thu: nine('17:00'), fri: nine('17:00'), sat: nine('17:00'), sun: nine('17:00') } },
-  { branch: 'KSL-MAIN', weeklyHours: { mon: nine('21:00'), tue: nine('21:00'), wed: nine('21:00'), thu: nine('21:00'), fri: nine('21:00'), sat: nine('21:00'), sun: nine('21:00') } },
+  {
+    branch: '*',
+    weeklyHours: {
+      mon: null,
+      tue: nine('17:00'),
+      wed: nine('17:00'),
+      thu: nine('17:00'),
+      fri: nine('17:00'),
+      sat: nine('17:00'),
+      sun: nine('17:00'),
+    },
+  },
+  {
+    branch: 'KSL-MAIN',
+    weeklyHours: {
+      mon: nine('21:00'),
+      tue: nine('21:00'),
+      wed: nine('21:00'),
+      thu: nine('21:00'),
+      fri: nine('21:00'),
+      sat: nine('21:00'),
+      sun: nine('21:00'),
+    },
+  },
 ];
 /** 除夕 and 初一 2027 (6 February is Spring Festival): the staffed libraries close; 24-hour ones stay open. */
-export const DEMO_HOLIDAYS: CreateClosureDto[] = [{ from: '2027-02-05', to: '2027-02-06', kind: 'holiday', reason: '春节 (除夕、初一)' }];
+export const DEMO_HOLIDAYS: CreateClosureDto[] = [
+  { from: '2027-02-05', to: '2027-02-06', kind: 'holiday', reason: '春节 (除夕、初一)' },
+];
 
 const circulationRules: DemoSeedStep = {
   name: 'circulationRules',

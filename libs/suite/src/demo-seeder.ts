@@ -44,7 +44,9 @@ export class DemoSeeder {
       ErrorCode.ItemUnknown,
     ]);
     if (!item) return false;
-    const patron = await getOrNull(this.rpc.call(PatronsGet, { agency: KSL, barcode: 'P0000004' }), [ErrorCode.PatronUnknown]);
+    const patron = await getOrNull(this.rpc.call(PatronsGet, { agency: KSL, barcode: 'P0000004' }), [
+      ErrorCode.PatronUnknown,
+    ]);
     return patron !== null;
   }
 

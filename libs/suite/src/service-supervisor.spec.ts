@@ -43,7 +43,8 @@ describe('ServiceSupervisor', () => {
   });
 
   it('defaults: every service caps its old generation, the light-traffic ones also their young generation', () => {
-    for (const busy of ['loans', 'catalog', 'patrons', 'sip2']) expect(defaultServiceNodeFlags(busy)).toEqual(['--max-old-space-size=512']);
+    for (const busy of ['loans', 'catalog', 'patrons', 'sip2'])
+      expect(defaultServiceNodeFlags(busy)).toEqual(['--max-old-space-size=512']);
     for (const light of ['delivery', 'federation', 'gateway']) {
       expect(defaultServiceNodeFlags(light)).toEqual(['--max-old-space-size=512', '--max-semi-space-size=4']);
     }

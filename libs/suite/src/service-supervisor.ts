@@ -35,7 +35,8 @@ export class ServiceSupervisor {
 
   constructor(private readonly opts: SupervisorOptions) {
     // every child's stdout and stderr is piped into the same streams
-    for (const s of [opts.stdout ?? process.stdout, opts.stderr ?? process.stderr]) (s as unknown as { setMaxListeners?: (n: number) => void })?.setMaxListeners?.(100);
+    for (const s of [opts.stdout ?? process.stdout, opts.stderr ?? process.stderr])
+      (s as unknown as { setMaxListeners?: (n: number) => void })?.setMaxListeners?.(100);
   }
 
   start(spec: ServiceSpec): void {

@@ -61,7 +61,9 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
   if (embedded) {
     if (databaseUrl || natsUrl) throw new Error('set both DATABASE_URL and NATS_URL, or neither (embedded default)');
     const rootDir = path.resolve(env.DATA_DIR);
-    log(`embedded default: PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT} and nats-server on 127.0.0.1:${env.EMBEDDED_NATS_PORT}, data in ${rootDir}`);
+    log(
+      `embedded default: PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT} and nats-server on 127.0.0.1:${env.EMBEDDED_NATS_PORT}, data in ${rootDir}`,
+    );
     // supervised: a killed postmaster or nats-server is started again (docs/reliability.md)
     infra = await startInfra({
       rootDir,
@@ -107,7 +109,8 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
   common.UV_THREADPOOL_SIZE ??= String(serviceThreadpoolSize());
 
   const supervisor = new ServiceSupervisor({ distRoot: opts.distRoot, log, stdout: opts.stdout, stderr: opts.stderr });
-  const nodeFlags = (name: string) => (env.SERVICE_NODE_FLAGS !== undefined ? parseNodeFlags(env.SERVICE_NODE_FLAGS) : defaultServiceNodeFlags(name));
+  const nodeFlags = (name: string) =>
+    env.SERVICE_NODE_FLAGS !== undefined ? parseNodeFlags(env.SERVICE_NODE_FLAGS) : defaultServiceNodeFlags(name);
   const stop = async () => {
     await supervisor.stopAll();
     await infra?.stop();
@@ -120,7 +123,12 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
   const replicaEnv = (k: number): Record<string, string> =>
     k === 1
       ? common
-      : { ...common, PORT: String(portOf(env.PORT, k)), SIP2_PORT: String(portOf(env.SIP2_PORT, k)), SIP2_TLS_PORT: String(portOf(env.SIP2_TLS_PORT, k)) };
+      : {
+          ...common,
+          PORT: String(portOf(env.PORT, k)),
+          SIP2_PORT: String(portOf(env.SIP2_PORT, k)),
+          SIP2_TLS_PORT: String(portOf(env.SIP2_TLS_PORT, k)),
+        };
   // each process its own Prometheus listener: replica k shifted like its other ports
   let metricsPorts = {} as Record<ServiceName | 'gateway', number>;
   const startService = (name: ServiceName | 'gateway', k: number) =>
@@ -134,9 +142,17 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
 
   try {
     const wanted = opts.services ?? ALL;
-    metricsPorts = await metricsPortsFor(env.METRICS_BASE_PORT, [env.PORT, env.SIP2_PORT, env.SIP2_TLS_PORT, env.EMBEDDED_PG_PORT, env.EMBEDDED_NATS_PORT]);
+    metricsPorts = await metricsPortsFor(env.METRICS_BASE_PORT, [
+      env.PORT,
+      env.SIP2_PORT,
+      env.SIP2_TLS_PORT,
+      env.EMBEDDED_PG_PORT,
+      env.EMBEDDED_NATS_PORT,
+    ]);
     const metricsHost = common.METRICS_HOST ?? '127.0.0.1';
-    const metricsUrls = Object.fromEntries(wanted.map((name) => [name, `http://${metricsHost}:${metricsPorts[name]}/metrics`]));
+    const metricsUrls = Object.fromEntries(
+      wanted.map((name) => [name, `http://${metricsHost}:${metricsPorts[name]}/metrics`]),
+    );
     for (const name of wanted.filter((s) => s !== 'gateway')) {
       startService(name, 1);
       processes.push(name);
@@ -149,7 +165,13 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
       await Promise.all(
         wanted
           .filter((s): s is ServiceName => s !== 'gateway')
-          .map((name) => waitUntil(deadline, async () => (await client.call(HealthCheck(name), {})).status === 'up', `${name} healthy`)),
+          .map((name) =>
+            waitUntil(
+              deadline,
+              async () => (await client.call(HealthCheck(name), {})).status === 'up',
+              `${name} healthy`,
+            ),
+          ),
       );
       // further replicas once the first has migrated the schema (migrations are not run concurrently)
       for (let k = 2; k <= replicas; k++) {
@@ -162,14 +184,24 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
         await Promise.all(
           wanted
             .filter((s): s is ServiceName => s !== 'gateway')
-            .map((name) => waitUntil(deadline, () => answersHealth(client, name, supervisor.pids()[processName(name, k)]), `${processName(name, k)} healthy`)),
+            .map((name) =>
+              waitUntil(
+                deadline,
+                () => answersHealth(client, name, supervisor.pids()[processName(name, k)]),
+                `${processName(name, k)} healthy`,
+              ),
+            ),
         );
       }
       if (wanted.includes('gateway')) {
         for (let k = 1; k <= replicas; k++) {
           startService('gateway', k);
           processes.push(processName('gateway', k));
-          await waitUntil(deadline, async () => (await fetch(`http://127.0.0.1:${portOf(env.PORT, k)}/health`)).status === 200, `${processName('gateway', k)} healthy`);
+          await waitUntil(
+            deadline,
+            async () => (await fetch(`http://127.0.0.1:${portOf(env.PORT, k)}/health`)).status === 200,
+            `${processName('gateway', k)} healthy`,
+          );
         }
       }
       let seed: SeedReport | undefined;
@@ -191,8 +223,13 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
         supervisor,
         infra,
         processes,
-        gatewayUrls: Array.from({ length: wanted.includes('gateway') ? replicas : 0 }, (_, i) => `http://127.0.0.1:${portOf(env.PORT, i + 1)}`),
-        sip2Ports: Array.from({ length: wanted.includes('sip2') ? replicas : 0 }, (_, i) => portOf(env.SIP2_PORT, i + 1)),
+        gatewayUrls: Array.from(
+          { length: wanted.includes('gateway') ? replicas : 0 },
+          (_, i) => `http://127.0.0.1:${portOf(env.PORT, i + 1)}`,
+        ),
+        sip2Ports: Array.from({ length: wanted.includes('sip2') ? replicas : 0 }, (_, i) =>
+          portOf(env.SIP2_PORT, i + 1),
+        ),
         stop,
       };
     } finally {
@@ -209,7 +246,10 @@ export async function launchSuite(opts: LaunchOptions): Promise<RunningSuite> {
  * never one of the suite's other ports (the OS may hand out again a free port a caller picked for them).
  */
 async function metricsPortsFor(base: number, taken: number[]): Promise<Record<ServiceName | 'gateway', number>> {
-  const ports = base === 0 ? (await findFreePorts(ALL.length + taken.length)).filter((p) => !taken.includes(p)).slice(0, ALL.length) : ALL.map((_, i) => base + i);
+  const ports =
+    base === 0
+      ? (await findFreePorts(ALL.length + taken.length)).filter((p) => !taken.includes(p)).slice(0, ALL.length)
+      : ALL.map((_, i) => base + i);
   return Object.fromEntries(ALL.map((name, i) => [name, ports[i]])) as Record<ServiceName | 'gateway', number>;
 }
 

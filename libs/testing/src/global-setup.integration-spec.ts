@@ -16,7 +16,10 @@ describe('integration globalSetup', () => {
     try {
       await client.query(`create schema ${a}`);
       await client.query(`create table ${a}.t (id int)`);
-      const res = await client.query('select count(*)::int as n from information_schema.tables where table_schema = $1', [a]);
+      const res = await client.query(
+        'select count(*)::int as n from information_schema.tables where table_schema = $1',
+        [a],
+      );
       expect(res.rows[0].n).toBe(1);
       await client.query(`drop schema ${a} cascade`);
     } finally {

@@ -42,7 +42,9 @@ describe('log scan for secrets', () => {
     fs.writeFileSync(path.join(dir, 'e2e', KNOWN_SECRETS_FILE), JSON.stringify(['e2e-ops-key-abcdef12']));
     const { files, findings } = scanLogDir(dir);
     expect(files.map((f) => path.relative(dir, f))).toEqual([path.join('e2e', 'services.log')]);
-    expect(findings).toEqual([{ file: path.join('e2e', 'services.log'), line: 2, kind: 'known secret value', excerpt: 'e2e-***-***-********' }]);
+    expect(findings).toEqual([
+      { file: path.join('e2e', 'services.log'), line: 2, kind: 'known secret value', excerpt: 'e2e-***-***-********' },
+    ]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

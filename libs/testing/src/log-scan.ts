@@ -18,7 +18,11 @@ export const KNOWN_SECRETS_FILE = 'known-secrets.json';
 
 const RULES: { kind: string; pattern: RegExp }[] = [
   // a JSON field named like a secret with a non-empty value ("pin":"1234", "password":"…", "pickupCode":"…")
-  { kind: 'secret field', pattern: /"(pin|newPin|password|passwd|secret|apiKey|api_key|token|pickupCode|pickup_code|pinHash|passwordHash|key_hash|keyHash)"\s*:\s*"[^"]+"/gi },
+  {
+    kind: 'secret field',
+    pattern:
+      /"(pin|newPin|password|passwd|secret|apiKey|api_key|token|pickupCode|pickup_code|pinHash|passwordHash|key_hash|keyHash)"\s*:\s*"[^"]+"/gi,
+  },
   { kind: 'phone field', pattern: /"(phone|mobile|telephone|tel)"\s*:\s*"[^"]+"/gi },
   { kind: 'address field', pattern: /"(address|homeAddress|deliveryAddress|street)"\s*:\s*"[^"]+"/gi },
   // mainland mobile numbers anywhere (11 digits, 13x-19x), not inside longer digit runs (timestamps)
@@ -37,17 +41,22 @@ export function scanLogText(text: string, file: string, knownSecrets: readonly s
   text.split('\n').forEach((line, i) => {
     for (const { kind, pattern } of RULES) {
       pattern.lastIndex = 0;
-      for (const m of line.matchAll(pattern)) findings.push({ file, line: i + 1, kind, excerpt: mask(m[0]).slice(0, 60) });
+      for (const m of line.matchAll(pattern))
+        findings.push({ file, line: i + 1, kind, excerpt: mask(m[0]).slice(0, 60) });
     }
     for (const secret of secrets) {
-      if (line.includes(secret)) findings.push({ file, line: i + 1, kind: 'known secret value', excerpt: mask(secret) });
+      if (line.includes(secret))
+        findings.push({ file, line: i + 1, kind: 'known secret value', excerpt: mask(secret) });
     }
   });
   return findings;
 }
 
 /** Every file under `dir` (recursively), with the known secrets of `known-secrets.json` files found there. */
-export function scanLogDir(dir: string, extraSecrets: readonly string[] = []): { files: string[]; findings: LogFinding[] } {
+export function scanLogDir(
+  dir: string,
+  extraSecrets: readonly string[] = [],
+): { files: string[]; findings: LogFinding[] } {
   const files: string[] = [];
   const walk = (d: string): void => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
@@ -58,7 +67,11 @@ export function scanLogDir(dir: string, extraSecrets: readonly string[] = []): {
   };
   walk(dir);
   const secrets = [...extraSecrets];
-  for (const f of files.filter((f) => path.basename(f) === KNOWN_SECRETS_FILE)) secrets.push(...(JSON.parse(fs.readFileSync(f, 'utf8')) as string[]));
+  for (const f of files.filter((f) => path.basename(f) === KNOWN_SECRETS_FILE))
+    secrets.push(...(JSON.parse(fs.readFileSync(f, 'utf8')) as string[]));
   const logs = files.filter((f) => path.basename(f) !== KNOWN_SECRETS_FILE);
-  return { files: logs, findings: logs.flatMap((f) => scanLogText(fs.readFileSync(f, 'utf8'), path.relative(dir, f), secrets)) };
+  return {
+    files: logs,
+    findings: logs.flatMap((f) => scanLogText(fs.readFileSync(f, 'utf8'), path.relative(dir, f), secrets)),
+  };
 }

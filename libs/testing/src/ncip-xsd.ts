@@ -17,13 +17,19 @@ const schema = (name: string) => {
  */
 export async function ncipSchemaErrors(xml: string): Promise<string[]> {
   const xsd = /<NCIPVersionMessage\b/.test(xml) ? 'ncip_version.xsd' : 'ncip_v2_02.xsd';
-  const result = await validateXML({ xml: [{ fileName: 'message.xml', contents: xml }], schema: [{ fileName: xsd, contents: schema(xsd) }] });
+  const result = await validateXML({
+    xml: [{ fileName: 'message.xml', contents: xml }],
+    schema: [{ fileName: xsd, contents: schema(xsd) }],
+  });
   return result.valid ? [] : result.errors.map((e) => e.message ?? String(e.rawMessage));
 }
 
 /** Every sample message (strict and lenient) as [relative path, contents]. */
 export function ncipSamples(): [string, string][] {
   const dir = path.join(NCIP_FIXTURES, 'samples');
-  const files = [...fs.readdirSync(dir).map((f) => f), ...fs.readdirSync(path.join(dir, 'lenient')).map((f) => `lenient/${f}`)].filter((f) => f.endsWith('.xml'));
+  const files = [
+    ...fs.readdirSync(dir).map((f) => f),
+    ...fs.readdirSync(path.join(dir, 'lenient')).map((f) => `lenient/${f}`),
+  ].filter((f) => f.endsWith('.xml'));
   return files.sort().map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]);
 }

@@ -86,7 +86,11 @@ export async function startTestService<E extends object>(opts: {
 }
 
 /** Poll `<service>.ping.v1` from a fresh connection until it answers (bounded; never a fixed sleep). */
-export async function waitUntilAnswering(natsUrl: string, service: ServiceName | 'gateway', timeoutMs = 30_000): Promise<void> {
+export async function waitUntilAnswering(
+  natsUrl: string,
+  service: ServiceName | 'gateway',
+  timeoutMs = 30_000,
+): Promise<void> {
   const nc = await connect({ servers: natsUrl });
   const ping = Ping(service).subject;
   const deadline = Date.now() + timeoutMs;
@@ -96,7 +100,8 @@ export async function waitUntilAnswering(natsUrl: string, service: ServiceName |
         await nc.request(ping, JSONCodec().encode({ pattern: ping, data: {}, id: 'ready' }), { timeout: 2000 });
         return;
       } catch (err) {
-        if (Date.now() > deadline) throw new Error(`${service} did not answer ${ping} within ${timeoutMs} ms: ${(err as Error).message}`);
+        if (Date.now() > deadline)
+          throw new Error(`${service} did not answer ${ping} within ${timeoutMs} ms: ${(err as Error).message}`);
         await new Promise((r) => setTimeout(r, 25));
       }
     }
@@ -125,11 +130,16 @@ export async function createRpcTestClient(natsUrl: string): Promise<RpcTestClien
   // generous: a spec's setup (20 patrons, each a 16 MiB scrypt hash) on a loaded 2-core machine can take
   // seconds; a spec that wants a short timeout passes its own
   const request = async <T>(subject: string, data: unknown, timeoutMs = TEST_REQUEST_TIMEOUT_MS): Promise<T> => {
-    const reply = await nc.request(subject, JSONCodec().encode({ pattern: subject, data, id: randomBytes(8).toString('hex') }), {
-      timeout: timeoutMs,
-    });
+    const reply = await nc.request(
+      subject,
+      JSONCodec().encode({ pattern: subject, data, id: randomBytes(8).toString('hex') }),
+      {
+        timeout: timeoutMs,
+      },
+    );
     const packet = codec.decode(reply.data);
-    if (packet.err !== undefined && packet.err !== null) throw Object.assign(new Error(JSON.stringify(packet.err)), { payload: packet.err });
+    if (packet.err !== undefined && packet.err !== null)
+      throw Object.assign(new Error(JSON.stringify(packet.err)), { payload: packet.err });
     return packet.response as T;
   };
   return {
@@ -141,7 +151,10 @@ export async function createRpcTestClient(natsUrl: string): Promise<RpcTestClien
 }
 
 /** Poll until `check` returns a truthy value (event-driven state is eventually consistent). */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -35,7 +35,10 @@ const MAX_IDENTIFIER_LEN = 63; // PostgreSQL NAMEDATALEN - 1
  * parallel against the same database never collide. Lowercase, safe unquoted.
  */
 export function createIsolatedSchemaName(prefix: string): string {
-  let clean = prefix.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  let clean = prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   if (!/^[a-z]/.test(clean)) clean = `t_${clean}`;
   const worker = process.env.JEST_WORKER_ID ?? '0';
   const suffix = `_w${worker}_${process.pid.toString(36)}_${(counter++).toString(36)}${randomBytes(3).toString('hex')}`;

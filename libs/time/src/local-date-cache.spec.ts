@@ -10,8 +10,14 @@ function intlParts(ms: number, timeZone: string): Record<string, number> {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', second: '2-digit',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     });
     formatters.set(timeZone, f);
   }
@@ -40,13 +46,16 @@ function refLocalDate(ms: number, timeZone: string): string {
 function expectSameAsIntl(timeZone: string, fromIso: string, minutes: number): void {
   const from = Date.parse(fromIso);
   const instants: number[] = [];
-  for (let i = 0; i < minutes; i++) instants.push(from + i * MINUTE, from + i * MINUTE + 29_500, from + i * MINUTE + 59_999);
+  for (let i = 0; i < minutes; i++)
+    instants.push(from + i * MINUTE, from + i * MINUTE + 29_500, from + i * MINUTE + 59_999);
   const mismatches: string[] = [];
   for (const ms of [...instants, ...instants.reverse()]) {
     const offset = zoneOffsetMs(new Date(ms), timeZone);
     const date = localDate(new Date(ms), timeZone);
     if (offset !== refOffset(ms, timeZone) || date !== refLocalDate(ms, timeZone)) {
-      mismatches.push(`${new Date(ms).toISOString()}: ${offset} ${date} vs ${refOffset(ms, timeZone)} ${refLocalDate(ms, timeZone)}`);
+      mismatches.push(
+        `${new Date(ms).toISOString()}: ${offset} ${date} vs ${refOffset(ms, timeZone)} ${refLocalDate(ms, timeZone)}`,
+      );
     }
   }
   expect(mismatches.slice(0, 5)).toEqual([]);
@@ -81,13 +90,20 @@ describe('local-date offset cache agrees with uncached Intl', () => {
   });
 
   it('agrees on start and end of every local day for two years, DST zones included', () => {
-    for (const zone of ['America/New_York', 'Europe/London', 'America/Santiago', 'Australia/Lord_Howe', 'Asia/Shanghai']) {
+    for (const zone of [
+      'America/New_York',
+      'Europe/London',
+      'America/Santiago',
+      'Australia/Lord_Howe',
+      'Asia/Shanghai',
+    ]) {
       const wrong: string[] = [];
       for (let t = Date.UTC(2025, 0, 1); t < Date.UTC(2027, 0, 1); t += DAY) {
         const day = new Date(t).toISOString().slice(0, 10);
         const start = startOfLocalDay(day, zone).getTime();
         // the first instant whose local date is `day`: the one before it is the previous day
-        if (refLocalDate(start, zone) !== day || refLocalDate(start - 1000, zone) >= day) wrong.push(`${zone} ${day} start`);
+        if (refLocalDate(start, zone) !== day || refLocalDate(start - 1000, zone) >= day)
+          wrong.push(`${zone} ${day} start`);
         const end = endOfLocalDay(day, zone).getTime();
         if (refLocalDate(end, zone) !== day || refLocalDate(end + 1000, zone) <= day) wrong.push(`${zone} ${day} end`);
       }
@@ -96,9 +112,18 @@ describe('local-date offset cache agrees with uncached Intl', () => {
   });
 
   it('leaves instants outside 1000-9000 to Intl, quirks and all', () => {
-    for (const ms of [Date.UTC(999, 11, 31, 23), -62198755200000 - 400 * DAY, 8.64e15, -8.64e15, Date.UTC(9500, 0, 1)]) {
+    for (const ms of [
+      Date.UTC(999, 11, 31, 23),
+      -62198755200000 - 400 * DAY,
+      8.64e15,
+      -8.64e15,
+      Date.UTC(9500, 0, 1),
+    ]) {
       for (const zone of ['Asia/Shanghai', 'America/New_York']) {
-        expect([zoneOffsetMs(new Date(ms), zone), localDate(new Date(ms), zone)]).toEqual([refOffset(ms, zone), refLocalDate(ms, zone)]);
+        expect([zoneOffsetMs(new Date(ms), zone), localDate(new Date(ms), zone)]).toEqual([
+          refOffset(ms, zone),
+          refLocalDate(ms, zone),
+        ]);
       }
     }
     const year50 = new Date(0);

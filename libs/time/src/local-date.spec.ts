@@ -1,4 +1,13 @@
-import { addDays, dueAfter, dueOn, endOfLocalDay, localDate, maxDate, startOfLocalDay, zoneOffsetMs } from './local-date';
+import {
+  addDays,
+  dueAfter,
+  dueOn,
+  endOfLocalDay,
+  localDate,
+  maxDate,
+  startOfLocalDay,
+  zoneOffsetMs,
+} from './local-date';
 
 describe('local-date', () => {
   const SH = 'Asia/Shanghai';
@@ -49,7 +58,10 @@ describe('local-date', () => {
     expect(endOfLocalDay('2025-11-01', NY).toISOString()).toBe('2025-11-02T03:59:59.000Z');
     expect(endOfLocalDay('2025-11-02', NY).toISOString()).toBe('2025-11-03T04:59:59.000Z');
     // a loan spanning the change still ends at 23:59:59 local
-    expect(dueAfter(new Date('2025-02-27T15:00:00Z'), 14, NY)).toEqual({ dueDate: '2025-03-13', dueAt: new Date('2025-03-14T03:59:59.000Z') });
+    expect(dueAfter(new Date('2025-02-27T15:00:00Z'), 14, NY)).toEqual({
+      dueDate: '2025-03-13',
+      dueAt: new Date('2025-03-14T03:59:59.000Z'),
+    });
   });
 
   it('handles a zone whose midnight is skipped (America/Santiago, DST starts at 00:00)', () => {

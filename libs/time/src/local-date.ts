@@ -45,7 +45,14 @@ function intlWallTime(instant: Date, timeZone: string): WallTime {
   for (const p of formatter(timeZone).formatToParts(instant)) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
   }
-  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute, second: parts.second };
+  return {
+    year: parts.year,
+    month: parts.month,
+    day: parts.day,
+    hour: parts.hour,
+    minute: parts.minute,
+    second: parts.second,
+  };
 }
 
 const wallAsUtcMs = (w: WallTime): number => Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
@@ -99,8 +106,12 @@ export function wallTime(instant: Date, timeZone: string): WallTime {
   if (offset === null) return intlWallTime(instant, timeZone);
   const w = new Date(ms + offset);
   return {
-    year: w.getUTCFullYear(), month: w.getUTCMonth() + 1, day: w.getUTCDate(),
-    hour: w.getUTCHours(), minute: w.getUTCMinutes(), second: w.getUTCSeconds(),
+    year: w.getUTCFullYear(),
+    month: w.getUTCMonth() + 1,
+    day: w.getUTCDate(),
+    hour: w.getUTCHours(),
+    minute: w.getUTCMinutes(),
+    second: w.getUTCSeconds(),
   };
 }
 

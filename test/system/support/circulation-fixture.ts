@@ -2,8 +2,26 @@
 // app because it boots loans with the two services loans calls (catalog, patrons): spec files may boot other
 // services in-process; production code never imports across apps.
 import { INestMicroservice } from '@nestjs/common';
-import { CatalogSubjects, CheckinResult, CheckoutResult, ErrorCode, ItemView, LoanSubjects, PatronSubjects, PatronSummary, PatronView, RecordView, RenewResult } from '@app/contracts';
-import { createRpcTestClient, createTestEnvironment, RpcTestClient, startTestService, TestEnvironment } from '@app/testing';
+import {
+  CatalogSubjects,
+  CheckinResult,
+  CheckoutResult,
+  ErrorCode,
+  ItemView,
+  LoanSubjects,
+  PatronSubjects,
+  PatronSummary,
+  PatronView,
+  RecordView,
+  RenewResult,
+} from '@app/contracts';
+import {
+  createRpcTestClient,
+  createTestEnvironment,
+  RpcTestClient,
+  startTestService,
+  TestEnvironment,
+} from '@app/testing';
 import { Client } from 'pg';
 import { CatalogModule } from '../../../apps/catalog/src/catalog.module';
 import { CatalogEnvDto } from '../../../apps/catalog/src/config/catalog-env.dto';
@@ -54,8 +72,22 @@ export class CirculationFixture {
   async start(beforeLoans?: (rpc: RpcTestClient) => Promise<void>): Promise<void> {
     this.env = await createTestEnvironment(this.opts.prefix);
     const env = this.opts.env ?? {};
-    this.services.push(await startTestService({ name: 'catalog', envClass: CatalogEnvDto, env: this.env.env(env), register: CatalogModule.register }));
-    this.services.push(await startTestService({ name: 'patrons', envClass: PatronsEnvDto, env: this.env.env(env), register: PatronsModule.register }));
+    this.services.push(
+      await startTestService({
+        name: 'catalog',
+        envClass: CatalogEnvDto,
+        env: this.env.env(env),
+        register: CatalogModule.register,
+      }),
+    );
+    this.services.push(
+      await startTestService({
+        name: 'patrons',
+        envClass: PatronsEnvDto,
+        env: this.env.env(env),
+        register: PatronsModule.register,
+      }),
+    );
     this.rpc = await createRpcTestClient(this.env.natsUrl);
     if (this.opts.db) {
       this.db = new Client({ connectionString: this.env.databaseUrl });
@@ -63,7 +95,14 @@ export class CirculationFixture {
     }
     await beforeLoans?.(this.rpc);
     const loansEnv = { ...env, ...this.opts.loansEnv };
-    this.services.push(await startTestService({ name: 'loans', envClass: LoansEnvDto, env: this.env.env(loansEnv), register: LoansModule.register }));
+    this.services.push(
+      await startTestService({
+        name: 'loans',
+        envClass: LoansEnvDto,
+        env: this.env.env(loansEnv),
+        register: LoansModule.register,
+      }),
+    );
   }
 
   async stop(): Promise<void> {
@@ -76,7 +115,11 @@ export class CirculationFixture {
   /** KSL (member library) with its central library KSL-MAIN and the KSL-ZS branch, then `branches`. */
   registerKsl = async (branches: readonly BranchRow[] = []): Promise<void> => {
     await this.rpc.request(CatalogSubjects.upsertAgency, { isil: KSL, name: '昆山市图书馆', kind: 'member' });
-    for (const [code, name, kind] of [['KSL-MAIN', '总馆', 'central'] as const, ['KSL-ZS', '周市分馆', 'branch'] as const, ...branches]) {
+    for (const [code, name, kind] of [
+      ['KSL-MAIN', '总馆', 'central'] as const,
+      ['KSL-ZS', '周市分馆', 'branch'] as const,
+      ...branches,
+    ]) {
       await this.rpc.request(CatalogSubjects.upsertBranch, { code, agency: KSL, name, kind });
     }
   };
@@ -86,7 +129,14 @@ export class CirculationFixture {
 
   /** a KSL book of KSL-MAIN */
   createItem = (barcode: string, recordId: string, extra: Record<string, unknown> = {}) =>
-    this.rpc.request<ItemView>(CatalogSubjects.createItem, { agency: KSL, barcode, recordId, itemType: 'book', homeBranch: 'KSL-MAIN', ...extra });
+    this.rpc.request<ItemView>(CatalogSubjects.createItem, {
+      agency: KSL,
+      barcode,
+      recordId,
+      itemType: 'book',
+      homeBranch: 'KSL-MAIN',
+      ...extra,
+    });
 
   createPatron = (barcode: string, extra: Record<string, unknown> = {}) =>
     this.rpc.request<PatronView>(PatronSubjects.create, {
@@ -103,15 +153,25 @@ export class CirculationFixture {
 
   /** at KSL-MAIN unless `extra.branch` */
   checkout = (patron: string, item: string, extra: Record<string, unknown> = {}) =>
-    this.rpc.request<CheckoutResult>(LoanSubjects.checkout, { patron: { agency: KSL, barcode: patron }, item: { agency: KSL, barcode: item }, branch: 'KSL-MAIN', ...extra });
+    this.rpc.request<CheckoutResult>(LoanSubjects.checkout, {
+      patron: { agency: KSL, barcode: patron },
+      item: { agency: KSL, barcode: item },
+      branch: 'KSL-MAIN',
+      ...extra,
+    });
 
   checkin = (item: string, branch = 'KSL-MAIN', extra: Record<string, unknown> = {}) =>
     this.rpc.request<CheckinResult>(LoanSubjects.checkin, { item: { agency: KSL, barcode: item }, branch, ...extra });
 
   renew = (patron: string, item: string) =>
-    this.rpc.request<RenewResult>(LoanSubjects.renew, { patron: { agency: KSL, barcode: patron }, item: { agency: KSL, barcode: item } });
+    this.rpc.request<RenewResult>(LoanSubjects.renew, {
+      patron: { agency: KSL, barcode: patron },
+      item: { agency: KSL, barcode: item },
+    });
 
-  summary = (patron: string) => this.rpc.request<PatronSummary>(LoanSubjects.patronSummary, { patron: { agency: KSL, barcode: patron } });
+  summary = (patron: string) =>
+    this.rpc.request<PatronSummary>(LoanSubjects.patronSummary, { patron: { agency: KSL, barcode: patron } });
 
-  itemStatus = async (barcode: string) => (await this.rpc.request<ItemView>(CatalogSubjects.getItem, { agency: KSL, barcode })).status;
+  itemStatus = async (barcode: string) =>
+    (await this.rpc.request<ItemView>(CatalogSubjects.getItem, { agency: KSL, barcode })).status;
 }

@@ -1,7 +1,22 @@
 import { ITEMS_PER_KIOSK, SCALES } from '../scale';
 import {
-  benchUuid, circulates, dueFor, isOpenLoanItem, itemBarcode, itemHomeBranch, kioskBranch, kioskItems, kioskPatrons, layoutFor, openLoanItem,
-  openLoanPatron, patronBarcode, patronInGoodStanding, replayItemPool, replayPatronPool, ruleFor,
+  benchUuid,
+  circulates,
+  dueFor,
+  isOpenLoanItem,
+  itemBarcode,
+  itemHomeBranch,
+  kioskBranch,
+  kioskItems,
+  kioskPatrons,
+  layoutFor,
+  openLoanItem,
+  openLoanPatron,
+  patronBarcode,
+  patronInGoodStanding,
+  replayItemPool,
+  replayPatronPool,
+  ruleFor,
 } from './layout';
 
 describe('bench data layout', () => {
@@ -44,6 +59,9 @@ describe('bench data layout', () => {
     expect(ruleFor('child', 'audiovisual')).toBe('children-audiovisual');
     expect(ruleFor('adult', 'book')).toBe('default');
     // 2026-01-10 20:00 UTC is 01-11 04:00 in Shanghai; +30 days → due 2026-02-10, end of day local
-    expect(dueFor(new Date('2026-01-10T20:00:00Z'), 30)).toEqual({ dueAt: new Date('2026-02-10T15:59:59.000Z'), dueDate: '2026-02-10' });
+    expect(dueFor(new Date('2026-01-10T20:00:00Z'), 30)).toEqual({
+      dueAt: new Date('2026-02-10T15:59:59.000Z'),
+      dueDate: '2026-02-10',
+    });
   });
 });

@@ -61,7 +61,8 @@ export interface Layout {
 export function layoutFor(spec: ScaleSpec): Layout {
   const generalItems = spec.items - spec.kioskCapacity * ITEMS_PER_KIOSK;
   const generalPatrons = spec.patrons - spec.kioskCapacity * PATRONS_PER_KIOSK;
-  if (generalItems <= 0 || generalPatrons <= 0) throw new Error(`scale ${spec.name}: kiosk reservation exceeds the dataset`);
+  if (generalItems <= 0 || generalPatrons <= 0)
+    throw new Error(`scale ${spec.name}: kiosk reservation exceeds the dataset`);
   const openLoanStride = spec.openLoans > 0 ? Math.floor(generalItems / spec.openLoans) : generalItems;
   if (openLoanStride < 4) throw new Error(`scale ${spec.name}: too many open loans for the items`);
   return { spec, generalItems, generalPatrons, openLoanStride };
@@ -71,7 +72,8 @@ export function layoutFor(spec: ScaleSpec): Layout {
 export function itemProfile(l: Layout, i: number): ItemProfile {
   if (i >= l.generalItems) return { type: 'book', status: 'available', loanable: true };
   const m = i % 50;
-  const type: BenchItemType = m === 49 ? 'reference' : m >= 46 ? 'audiovisual' : m >= 42 ? 'periodical' : m >= 35 ? 'children_book' : 'book';
+  const type: BenchItemType =
+    m === 49 ? 'reference' : m >= 46 ? 'audiovisual' : m >= 42 ? 'periodical' : m >= 35 ? 'children_book' : 'book';
   const status = i % 1000 === 998 ? 'missing' : 'available';
   return { type, status, loanable: type !== 'reference' };
 }
@@ -106,7 +108,20 @@ export interface PatronProfile {
 export function patronProfile(l: Layout, i: number): PatronProfile {
   if (i >= l.generalPatrons) return { type: 'adult', expired: false, cardLost: false };
   const m = i % 100;
-  const type: BenchPatronType = m < 55 ? 'adult' : m < 75 ? 'child' : m < 85 ? 'senior' : m < 97 ? 'student' : m < 98 ? 'visually_impaired' : m < 99 ? 'staff' : 'adult';
+  const type: BenchPatronType =
+    m < 55
+      ? 'adult'
+      : m < 75
+        ? 'child'
+        : m < 85
+          ? 'senior'
+          : m < 97
+            ? 'student'
+            : m < 98
+              ? 'visually_impaired'
+              : m < 99
+                ? 'staff'
+                : 'adult';
   return { type, expired: i % 97 === 13, cardLost: i % 211 === 17 };
 }
 
@@ -153,7 +168,8 @@ export function ruleFor(patronType: string, itemType: string): string {
   return child ? 'children' : 'default';
 }
 
-export const loanDaysFor = (itemType: string): number => (itemType === 'audiovisual' || itemType === 'periodical' ? 14 : 30);
+export const loanDaysFor = (itemType: string): number =>
+  itemType === 'audiovisual' || itemType === 'periodical' ? 14 : 30;
 
 /** Due moment: the end of the due day in Asia/Shanghai (UTC+8, no DST), as the loans service stores it. */
 export function dueFor(checkedOutAt: Date, days: number): { dueAt: Date; dueDate: string } {

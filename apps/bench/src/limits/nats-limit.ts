@@ -35,10 +35,16 @@ export function checkoutRequestPayload(): Uint8Array {
  * The NATS ceiling on this machine: request/reply with the `nats` client alone against a trivial
  * responder (another thread, another connection), same payload size and concurrency as our checkout.
  */
-export async function measureNatsLimit(natsUrl: string, concurrency: number, durationMs: number): Promise<NatsLimitResult> {
+export async function measureNatsLimit(
+  natsUrl: string,
+  concurrency: number,
+  durationMs: number,
+): Promise<NatsLimitResult> {
   const payload = checkoutRequestPayload();
   const subject = `bench.limit.echo.${process.pid}`;
-  const responder = new Worker(path.join(__dirname, 'nats-responder.worker.js'), { workerData: { natsUrl, subject, replyBytes: payload.length } });
+  const responder = new Worker(path.join(__dirname, 'nats-responder.worker.js'), {
+    workerData: { natsUrl, subject, replyBytes: payload.length },
+  });
   const ready = await new Promise<string>((resolve) => responder.once('message', resolve));
   if (ready !== 'ready') throw new Error(`nats responder: ${ready}`);
   const nc = await connect({ servers: natsUrl, name: 'bench-nats-limit' });

@@ -9,7 +9,11 @@ async function main(): Promise<void> {
   const sub = nc.subscribe(subject, { queue: 'bench-echo' });
   parentPort!.on('message', (m: string) => {
     // a failed drain still counts as stopped: the bench closes the server either way
-    if (m === 'stop') void nc.drain().catch(() => undefined).then(() => parentPort!.postMessage('stopped'));
+    if (m === 'stop')
+      void nc
+        .drain()
+        .catch(() => undefined)
+        .then(() => parentPort!.postMessage('stopped'));
   });
   await nc.flush();
   parentPort!.postMessage('ready');

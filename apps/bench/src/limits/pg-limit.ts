@@ -29,17 +29,29 @@ export const PG_CHECKOUT_STATEMENTS = [
  * loan, bump a counter, commit) with `pg` alone, at the same concurrency, against the same database
  * (scratch schema, dropped afterwards). Commits are durable as the suite's are.
  */
-export async function measurePgLimit(databaseUrl: string, concurrency: number, durationMs: number): Promise<PgLimitResult> {
+export async function measurePgLimit(
+  databaseUrl: string,
+  concurrency: number,
+  durationMs: number,
+): Promise<PgLimitResult> {
   const admin = new Client({ connectionString: databaseUrl, application_name: 'bench-pg-limit' });
   await admin.connect();
   const clients: Client[] = [];
   try {
     await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
     await admin.query(`CREATE SCHEMA ${SCHEMA}`);
-    await admin.query(`CREATE TABLE ${SCHEMA}.items (id int PRIMARY KEY, barcode text NOT NULL, status text NOT NULL DEFAULT 'available')`);
-    await admin.query(`CREATE TABLE ${SCHEMA}.loans (id uuid PRIMARY KEY, item_id int NOT NULL, patron_id int NOT NULL, checked_out_at timestamptz NOT NULL, due_at timestamptz NOT NULL)`);
-    await admin.query(`CREATE TABLE ${SCHEMA}.patron_counters (patron_id int PRIMARY KEY, open_loans int NOT NULL DEFAULT 0)`);
-    await admin.query(`INSERT INTO ${SCHEMA}.items SELECT g, 'S' || g, 'available' FROM generate_series(1, ${ITEMS}) g`);
+    await admin.query(
+      `CREATE TABLE ${SCHEMA}.items (id int PRIMARY KEY, barcode text NOT NULL, status text NOT NULL DEFAULT 'available')`,
+    );
+    await admin.query(
+      `CREATE TABLE ${SCHEMA}.loans (id uuid PRIMARY KEY, item_id int NOT NULL, patron_id int NOT NULL, checked_out_at timestamptz NOT NULL, due_at timestamptz NOT NULL)`,
+    );
+    await admin.query(
+      `CREATE TABLE ${SCHEMA}.patron_counters (patron_id int PRIMARY KEY, open_loans int NOT NULL DEFAULT 0)`,
+    );
+    await admin.query(
+      `INSERT INTO ${SCHEMA}.items SELECT g, 'S' || g, 'available' FROM generate_series(1, ${ITEMS}) g`,
+    );
     await admin.query(`INSERT INTO ${SCHEMA}.patron_counters SELECT g, 0 FROM generate_series(1, ${PATRONS}) g`);
     await admin.query(`ANALYZE ${SCHEMA}.items`);
     await admin.query(`ANALYZE ${SCHEMA}.patron_counters`);
@@ -48,7 +60,9 @@ export async function measurePgLimit(databaseUrl: string, concurrency: number, d
       settings[s] = (await admin.query(`SHOW ${s}`)).rows[0][s];
     }
     // the same connection the services use (embedded: the Unix socket), so the ratio compares like with like
-    settings.connection = (await admin.query(`SELECT CASE WHEN inet_client_addr() IS NULL THEN 'unix socket' ELSE 'tcp' END AS c`)).rows[0].c;
+    settings.connection = (
+      await admin.query(`SELECT CASE WHEN inet_client_addr() IS NULL THEN 'unix socket' ELSE 'tcp' END AS c`)
+    ).rows[0].c;
     for (let i = 0; i < concurrency; i++) {
       const c = new Client({ connectionString: databaseUrl, application_name: 'bench-pg-limit' });
       await c.connect();
@@ -62,7 +76,11 @@ export async function measurePgLimit(databaseUrl: string, concurrency: number, d
       await c.query('BEGIN');
       try {
         await c.query({ name: 'bench-lock-item', text: PG_CHECKOUT_STATEMENTS[1], values: [item] });
-        await c.query({ name: 'bench-insert-loan', text: PG_CHECKOUT_STATEMENTS[2], values: [randomUUID(), item, patron] });
+        await c.query({
+          name: 'bench-insert-loan',
+          text: PG_CHECKOUT_STATEMENTS[2],
+          values: [randomUUID(), item, patron],
+        });
         await c.query({ name: 'bench-count', text: PG_CHECKOUT_STATEMENTS[3], values: [patron] });
         await c.query('COMMIT');
       } catch (err) {

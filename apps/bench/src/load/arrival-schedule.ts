@@ -25,7 +25,12 @@ export function mulberry32(seed: number): () => number {
  * All arrivals of a run: `uniform` spaces them exactly 1/rate apart; `poisson` draws exponential gaps
  * with mean 1/rate (seeded). Arrival j goes to kiosk j mod kiosks.
  */
-export function globalArrivals(ratePerS: number, durationMs: number, kind: 'uniform' | 'poisson' = 'uniform', seed = 1): number[] {
+export function globalArrivals(
+  ratePerS: number,
+  durationMs: number,
+  kind: 'uniform' | 'poisson' = 'uniform',
+  seed = 1,
+): number[] {
   if (!(ratePerS > 0) || !(durationMs > 0)) return [];
   const gap = 1000 / ratePerS;
   const out: number[] = [];

@@ -22,7 +22,16 @@ export interface KioskWorkerData {
 export type KioskCommand =
   | { cmd: 'connect' }
   | { cmd: 'reset' }
-  | { cmd: 'run'; mode: 'closed' | 'open'; active: number; durationMs: number; startAtEpochMs: number; rate?: number; arrival?: 'uniform' | 'poisson'; seed?: number }
+  | {
+      cmd: 'run';
+      mode: 'closed' | 'open';
+      active: number;
+      durationMs: number;
+      startAtEpochMs: number;
+      rate?: number;
+      arrival?: 'uniform' | 'poisson';
+      seed?: number;
+    }
   | { cmd: 'finish' }
   | { cmd: 'close' };
 
@@ -36,4 +45,5 @@ export interface PhaseCounts {
   elapsedMs: number;
 }
 
-export type KioskReply = { ok: true; result?: PhaseCounts; info?: Record<string, number> } | { ok: false; error: string };
+export type KioskReply =
+  { ok: true; result?: PhaseCounts; info?: Record<string, number> } | { ok: false; error: string };

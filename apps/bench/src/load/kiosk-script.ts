@@ -10,7 +10,26 @@
 export type KioskCode = '63' | '11' | '09' | '29' | '17';
 
 export const CYCLE: readonly KioskCode[] = [
-  '63', '11', '17', '11', '29', '09', '63', '11', '09', '17', '29', '09', '63', '11', '09', '17', '63', '11', '29', '09',
+  '63',
+  '11',
+  '17',
+  '11',
+  '29',
+  '09',
+  '63',
+  '11',
+  '09',
+  '17',
+  '29',
+  '09',
+  '63',
+  '11',
+  '09',
+  '17',
+  '63',
+  '11',
+  '29',
+  '09',
 ];
 
 /** loans kept open across cycles (so checkin and renew always have something to act on) */

@@ -2,7 +2,12 @@ import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type * as hdr from 'hdr-histogram-js';
 import {
-  AnySip2Message, SIP2_BLANK_DATE, Sip2Client, createMessage, formatSip2Date, formatSummary,
+  AnySip2Message,
+  SIP2_BLANK_DATE,
+  Sip2Client,
+  createMessage,
+  formatSip2Date,
+  formatSummary,
 } from '@app/sip2-protocol';
 import { encodeHistogram, newHistogram, recordMs } from '../report/latency-histogram';
 import { globalArrivals, kioskSchedule } from './arrival-schedule';
@@ -29,14 +34,21 @@ class Kiosk {
   readonly client: Sip2Client;
   readonly script: KioskScript;
   constructor(readonly spec: KioskSpec) {
-    this.client = new Sip2Client({ host: data.host, port: data.port, charset: 'utf-8', timeoutMs: data.timeoutMs, maxRetries: 2 });
+    this.client = new Sip2Client({
+      host: data.host,
+      port: data.port,
+      charset: 'utf-8',
+      timeoutMs: data.timeoutMs,
+      maxRetries: 2,
+    });
     this.script = new KioskScript(spec.items, spec.patrons);
   }
 
   async connect(): Promise<void> {
     await this.client.connect();
     const res = await this.client.login(this.spec.login, this.spec.password, this.spec.location);
-    if (res.response.code !== '94' || res.response.fixed.ok !== '1') throw new Error(`login ${this.spec.login} refused`);
+    if (res.response.code !== '94' || res.response.fixed.ok !== '1')
+      throw new Error(`login ${this.spec.login} refused`);
   }
 
   build(m: PlannedMessage): AnySip2Message {
@@ -44,23 +56,57 @@ class Kiosk {
     const ao = data.agency;
     switch (m.code) {
       case '63':
-        return createMessage('63', { language: '001', transactionDate: date, summary: formatSummary() }, {
-          institutionId: ao, patronIdentifier: m.patron!, terminalPassword: '', patronPassword: data.pin,
-        }) as AnySip2Message;
+        return createMessage(
+          '63',
+          { language: '001', transactionDate: date, summary: formatSummary() },
+          {
+            institutionId: ao,
+            patronIdentifier: m.patron!,
+            terminalPassword: '',
+            patronPassword: data.pin,
+          },
+        ) as AnySip2Message;
       case '11':
-        return createMessage('11', { scRenewalPolicy: 'N', noBlock: 'N', transactionDate: date, nbDueDate: SIP2_BLANK_DATE }, {
-          institutionId: ao, patronIdentifier: m.patron!, itemIdentifier: m.item!, terminalPassword: '', patronPassword: data.pin,
-        }) as AnySip2Message;
+        return createMessage(
+          '11',
+          { scRenewalPolicy: 'N', noBlock: 'N', transactionDate: date, nbDueDate: SIP2_BLANK_DATE },
+          {
+            institutionId: ao,
+            patronIdentifier: m.patron!,
+            itemIdentifier: m.item!,
+            terminalPassword: '',
+            patronPassword: data.pin,
+          },
+        ) as AnySip2Message;
       case '09':
-        return createMessage('09', { noBlock: 'N', transactionDate: date, returnDate: date }, {
-          currentLocation: this.spec.location, institutionId: ao, itemIdentifier: m.item!, terminalPassword: '',
-        }) as AnySip2Message;
+        return createMessage(
+          '09',
+          { noBlock: 'N', transactionDate: date, returnDate: date },
+          {
+            currentLocation: this.spec.location,
+            institutionId: ao,
+            itemIdentifier: m.item!,
+            terminalPassword: '',
+          },
+        ) as AnySip2Message;
       case '29':
-        return createMessage('29', { thirdPartyAllowed: 'N', noBlock: 'N', transactionDate: date, nbDueDate: SIP2_BLANK_DATE }, {
-          institutionId: ao, patronIdentifier: m.patron!, patronPassword: data.pin, itemIdentifier: m.item!, terminalPassword: '',
-        }) as AnySip2Message;
+        return createMessage(
+          '29',
+          { thirdPartyAllowed: 'N', noBlock: 'N', transactionDate: date, nbDueDate: SIP2_BLANK_DATE },
+          {
+            institutionId: ao,
+            patronIdentifier: m.patron!,
+            patronPassword: data.pin,
+            itemIdentifier: m.item!,
+            terminalPassword: '',
+          },
+        ) as AnySip2Message;
       case '17':
-        return createMessage('17', { transactionDate: date }, { institutionId: ao, itemIdentifier: m.item!, terminalPassword: '' }) as AnySip2Message;
+        return createMessage(
+          '17',
+          { transactionDate: date },
+          { institutionId: ao, itemIdentifier: m.item!, terminalPassword: '' },
+        ) as AnySip2Message;
     }
   }
 
@@ -100,7 +146,9 @@ export function judge(m: PlannedMessage, r: AnySip2Message): string | null {
   switch (r.code) {
     case '64': {
       const f = r.fields as { validPatron?: string; validPatronPassword?: string };
-      return f.validPatron === 'Y' && f.validPatronPassword === 'Y' ? null : `patron BL=${f.validPatron} CQ=${f.validPatronPassword}${screen(r)}`;
+      return f.validPatron === 'Y' && f.validPatronPassword === 'Y'
+        ? null
+        : `patron BL=${f.validPatron} CQ=${f.validPatronPassword}${screen(r)}`;
     }
     case '12':
     case '10':
@@ -142,8 +190,16 @@ class Recorder {
 
   result(elapsedMs: number): PhaseCounts {
     const byCode: PhaseCounts['byCode'] = {};
-    for (const [code, e] of this.byCode) byCode[code] = { histogram: encodeHistogram(e.h), count: e.count, errors: e.errors };
-    return { messages: this.messages, errors: this.errors, byCode, all: encodeHistogram(this.all), errorSamples: this.samples, elapsedMs };
+    for (const [code, e] of this.byCode)
+      byCode[code] = { histogram: encodeHistogram(e.h), count: e.count, errors: e.errors };
+    return {
+      messages: this.messages,
+      errors: this.errors,
+      byCode,
+      all: encodeHistogram(this.all),
+      errorSamples: this.samples,
+      elapsedMs,
+    };
   }
 }
 
@@ -167,7 +223,15 @@ async function runClosed(active: Kiosk[], durationMs: number, startAt: number): 
   return rec.result(last - t0);
 }
 
-async function runOpen(active: Kiosk[], activeCount: number, durationMs: number, startAt: number, rate: number, arrival: 'uniform' | 'poisson', seed: number): Promise<PhaseCounts> {
+async function runOpen(
+  active: Kiosk[],
+  activeCount: number,
+  durationMs: number,
+  startAt: number,
+  rate: number,
+  arrival: 'uniform' | 'poisson',
+  seed: number,
+): Promise<PhaseCounts> {
   const rec = new Recorder();
   const all = globalArrivals(rate, durationMs, arrival, seed);
   let lastDone = startAt;
@@ -232,7 +296,15 @@ async function handle(msg: KioskCommand): Promise<KioskReply> {
       const result =
         msg.mode === 'closed'
           ? await runClosed(active, msg.durationMs, msg.startAtEpochMs)
-          : await runOpen(active, msg.active, msg.durationMs, msg.startAtEpochMs, msg.rate ?? 1, msg.arrival ?? 'uniform', msg.seed ?? 1);
+          : await runOpen(
+              active,
+              msg.active,
+              msg.durationMs,
+              msg.startAtEpochMs,
+              msg.rate ?? 1,
+              msg.arrival ?? 'uniform',
+              msg.seed ?? 1,
+            );
       return { ok: true, result };
     }
     case 'finish':

@@ -16,7 +16,11 @@ export class LoadGenerator {
     const n = Math.max(1, Math.min(workerCount, kiosks.length));
     for (let w = 0; w < n; w++) {
       const mine = kiosks.filter((k) => k.index % n === w);
-      this.workers.push(new Worker(path.join(__dirname, 'kiosk.worker.js'), { workerData: { ...base, kiosks: mine } satisfies KioskWorkerData }));
+      this.workers.push(
+        new Worker(path.join(__dirname, 'kiosk.worker.js'), {
+          workerData: { ...base, kiosks: mine } satisfies KioskWorkerData,
+        }),
+      );
     }
   }
 
@@ -51,10 +55,21 @@ export class LoadGenerator {
     return { counts: replies.flatMap((r) => (r.ok && r.result ? [r.result] : [])), info };
   }
 
-  async run(opts: { mode: 'closed' | 'open'; active: number; durationMs: number; rate?: number; arrival?: 'uniform' | 'poisson'; seed?: number }): Promise<PhaseResult> {
+  async run(opts: {
+    mode: 'closed' | 'open';
+    active: number;
+    durationMs: number;
+    rate?: number;
+    arrival?: 'uniform' | 'poisson';
+    seed?: number;
+  }): Promise<PhaseResult> {
     const startAtEpochMs = Date.now() + 300;
     const replies = await this.all({ cmd: 'run', ...opts, startAtEpochMs });
-    return combine(replies.flatMap((r) => (r.ok && r.result ? [r.result] : [])), opts.active, opts.durationMs);
+    return combine(
+      replies.flatMap((r) => (r.ok && r.result ? [r.result] : [])),
+      opts.active,
+      opts.durationMs,
+    );
   }
 
   async finish(): Promise<Record<string, number>> {
@@ -73,7 +88,11 @@ export class LoadGenerator {
 const WRITES = new Set(['11', '09', '29']);
 
 /** Merge the workers' histograms and counts into one phase result. */
-export function combine(parts: PhaseCounts[], kiosks: number, durationMs: number): PhaseResult & { error_samples: string[] } {
+export function combine(
+  parts: PhaseCounts[],
+  kiosks: number,
+  durationMs: number,
+): PhaseResult & { error_samples: string[] } {
   const codes = new Set(parts.flatMap((p) => Object.keys(p.byCode)));
   const by_type: Record<string, LatencySummary> = {};
   let writes = 0;

@@ -2,7 +2,8 @@ import { machineCpuSince, parseProcStatCpu, parseProcStatTicks, parseProcStatus 
 
 describe('/proc parsing', () => {
   it('reads RSS, peak RSS and the anon/shmem split from status', () => {
-    const text = 'Name:\tnode\nVmHWM:\t  204800 kB\nVmRSS:\t  102400 kB\nRssAnon:\t   90000 kB\nRssFile:\t  10000 kB\nRssShmem:\t    2400 kB\n';
+    const text =
+      'Name:\tnode\nVmHWM:\t  204800 kB\nVmRSS:\t  102400 kB\nRssAnon:\t   90000 kB\nRssFile:\t  10000 kB\nRssShmem:\t    2400 kB\n';
     expect(parseProcStatus(text)).toEqual({ rssKiB: 102400, hwmKiB: 204800, anonKiB: 90000, shmemKiB: 2400 });
   });
 

@@ -60,7 +60,16 @@ export class ProcSampler {
     const ticks = this.ticks(pid, group);
     if (ticks === undefined) return;
     const now = Date.now();
-    this.tracks.set(name, { pid, group, firstTicks: ticks, firstAt: now, lastTicks: ticks, lastAt: now, peakRssKiB: 0, peakPct: 0 });
+    this.tracks.set(name, {
+      pid,
+      group,
+      firstTicks: ticks,
+      firstAt: now,
+      lastTicks: ticks,
+      lastAt: now,
+      peakRssKiB: 0,
+      peakPct: 0,
+    });
     this.sampleOne(this.tracks.get(name)!);
   }
 
@@ -132,7 +141,8 @@ export class ProcSampler {
       const t = this.tracks.get(name);
       const ticks = t && this.ticks(t.pid, t.group);
       const wall = (Date.now() - s.at) / 1000;
-      if (ticks !== undefined && wall > 0) out[name] = Math.round(((ticks - s.ticks) / CLOCK_TICKS_PER_S / wall) * 1000) / 10;
+      if (ticks !== undefined && wall > 0)
+        out[name] = Math.round(((ticks - s.ticks) / CLOCK_TICKS_PER_S / wall) * 1000) / 10;
     }
     return out;
   }
@@ -143,7 +153,8 @@ export class ProcSampler {
       const ticks = this.ticks(t.pid, t.group);
       if (ticks === undefined) return;
       const now = Date.now();
-      if (now > t.lastAt) t.peakPct = Math.max(t.peakPct, ((ticks - t.lastTicks) / CLOCK_TICKS_PER_S / ((now - t.lastAt) / 1000)) * 100);
+      if (now > t.lastAt)
+        t.peakPct = Math.max(t.peakPct, ((ticks - t.lastTicks) / CLOCK_TICKS_PER_S / ((now - t.lastAt) / 1000)) * 100);
       t.lastTicks = ticks;
       t.lastAt = now;
     } catch {
@@ -197,7 +208,10 @@ export function parseProcStatCpu(text: string): { total: number; idle: number; i
 }
 
 /** Busy / iowait / steal % of the whole machine (100 = all cores) since an earlier reading. */
-export function machineCpuSince(before: ReturnType<typeof parseProcStatCpu>, after: ReturnType<typeof parseProcStatCpu>): { busy_pct: number; iowait_pct: number; steal_pct: number } {
+export function machineCpuSince(
+  before: ReturnType<typeof parseProcStatCpu>,
+  after: ReturnType<typeof parseProcStatCpu>,
+): { busy_pct: number; iowait_pct: number; steal_pct: number } {
   const dt = after.total - before.total || 1;
   const pct = (x: number) => Math.round((x / dt) * 1000) / 10;
   return {
@@ -214,7 +228,12 @@ export function readMachineCpu(procRoot = '/proc'): ReturnType<typeof parseProcS
 /** pids of a process's children (PostgreSQL backends etc.), from /proc/<pid>/task/<pid>/children. */
 export function childPids(pid: number, procRoot = '/proc'): number[] {
   try {
-    return fs.readFileSync(`${procRoot}/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return fs
+      .readFileSync(`${procRoot}/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }

@@ -77,7 +77,10 @@ export const ratio = (ours: number | null | undefined, limit: number | null | un
  * CPU ms per message from one phase's CPU % (100 = one core) and its message rate; the machine-wide
  * entries of cpuSince() are left out, `all` sums the processes.
  */
-export function cpuPerMessage(cpuPct: Record<string, number> | undefined, msgPerS: number): Record<string, number> | undefined {
+export function cpuPerMessage(
+  cpuPct: Record<string, number> | undefined,
+  msgPerS: number,
+): Record<string, number> | undefined {
   if (!cpuPct || !(msgPerS > 0)) return undefined;
   const out: Record<string, number> = {};
   let all = 0;
@@ -94,30 +97,45 @@ export function cpuPerMessage(cpuPct: Record<string, number> | undefined, msgPer
 /** Evaluate the issue's targets (measured, reported; never asserted). */
 export function evaluateTargets(r: BenchReport): BenchReport['targets'] {
   const t = (target: string, value: number | null | undefined, ok: (v: number) => boolean) => ({
-    target, value: value ?? null, met: value == null ? null : ok(value),
+    target,
+    value: value ?? null,
+    met: value == null ? null : ok(value),
   });
   const replayed = Number(r.year_replay.transactions ?? 0);
   return {
-    sip2_checkout_p99_open_loop: t('< 10 ms at 200 kiosks, 500 msg/s open loop', r.open_loop?.checkout.p99_ms, (v) => v < 10),
+    sip2_checkout_p99_open_loop: t(
+      '< 10 ms at 200 kiosks, 500 msg/s open loop',
+      r.open_loop?.checkout.p99_ms,
+      (v) => v < 10,
+    ),
     closed_loop_tx_per_s: t('>= 2000 tx/s closed loop', r.closed_loop?.tx_per_s, (v) => v >= 2000),
     ratio_pg: t('>= 40% of raw PG checkout rate', r.ratios.pg, (v) => v >= 0.4),
     // the target is the seed network's whole year: a smaller replay is scaled up to 2.22M transactions
     year_replay_seconds: t(
-      '< 20 min (1200 s) for the seed network\'s year (2.22M transactions)',
-      r.year_replay.seconds == null || replayed <= 0 ? null : Math.round((r.year_replay.seconds * SEED_YEAR_TRANSACTIONS) / replayed),
+      "< 20 min (1200 s) for the seed network's year (2.22M transactions)",
+      r.year_replay.seconds == null || replayed <= 0
+        ? null
+        : Math.round((r.year_replay.seconds * SEED_YEAR_TRANSACTIONS) / replayed),
       (v) => v < 1200,
     ),
-    rss_total_mib: t('all services together < 1 GiB RSS', Object.keys(r.services).length ? r.rss_total_mib : null, (v) => v < 1024),
+    rss_total_mib: t(
+      'all services together < 1 GiB RSS',
+      Object.keys(r.services).length ? r.rss_total_mib : null,
+      (v) => v < 1024,
+    ),
   };
 }
 
-const f = (x: number | null | undefined, d = 1) => (x == null ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: 0 }));
+const f = (x: number | null | undefined, d = 1) =>
+  x == null ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: 0 });
 const pct = (x: number | null | undefined) => (x == null ? '–' : `${(x * 100).toFixed(1)} %`);
 
 function latencyTable(p: PhaseResult): string[] {
   const rows = ['| message | count | p50 ms | p95 ms | p99 ms | max ms |', '|---|---:|---:|---:|---:|---:|'];
   for (const [name, s] of [...Object.entries(p.by_type), ['all', p.all] as const]) {
-    rows.push(`| ${name} | ${s.count} | ${f(s.p50_ms, 2)} | ${f(s.p95_ms, 2)} | ${f(s.p99_ms, 2)} | ${f(s.max_ms, 2)} |`);
+    rows.push(
+      `| ${name} | ${s.count} | ${f(s.p50_ms, 2)} | ${f(s.p95_ms, 2)} | ${f(s.p99_ms, 2)} | ${f(s.max_ms, 2)} |`,
+    );
   }
   return rows;
 }
@@ -143,7 +161,8 @@ export function headlineTable(r: BenchReport): string {
 
 const SEED_YEAR_TRANSACTIONS = 2_220_000;
 const replayedAll = (r: BenchReport) => Number(r.year_replay.transactions ?? 0) >= SEED_YEAR_TRANSACTIONS;
-const largestRss = (r: BenchReport) => (Object.keys(r.services).length ? Math.max(...Object.values(r.services).map((s) => s.peak_rss_mib)) : null);
+const largestRss = (r: BenchReport) =>
+  Object.keys(r.services).length ? Math.max(...Object.values(r.services).map((s) => s.peak_rss_mib)) : null;
 
 const mark = (met: boolean | null | undefined) => (met == null ? '' : met ? '✅' : '❌');
 
@@ -155,17 +174,31 @@ export function renderMarkdown(r: BenchReport, chartFile?: string): string {
   out.push('## Machine', '', '```json', JSON.stringify(r.machine, null, 2), '```', '');
   out.push('## Dataset', '', '```json', JSON.stringify(r.dataset, null, 2), '```', '');
   if (r.open_loop) {
-    out.push(`## Open loop: ${r.open_loop.rate_per_s} msg/s (${r.open_loop.arrival}) over ${r.open_loop.kiosks} kiosks, ${r.open_loop.duration_s} s`, '');
-    out.push(`Latency from the *scheduled* send time (coordinated-omission corrected). Achieved ${f(r.open_loop.achieved_per_s, 0)} msg/s, ${r.open_loop.errors} errors.`, '');
+    out.push(
+      `## Open loop: ${r.open_loop.rate_per_s} msg/s (${r.open_loop.arrival}) over ${r.open_loop.kiosks} kiosks, ${r.open_loop.duration_s} s`,
+      '',
+    );
+    out.push(
+      `Latency from the *scheduled* send time (coordinated-omission corrected). Achieved ${f(r.open_loop.achieved_per_s, 0)} msg/s, ${r.open_loop.errors} errors.`,
+      '',
+    );
     out.push(...latencyTable(r.open_loop), '');
   }
   if (r.closed_loop) {
     out.push(`## Closed loop: ${r.closed_loop.kiosks} kiosks, no think time, ${r.closed_loop.duration_s} s`, '');
-    out.push(`${f(r.closed_loop.tx_per_s, 0)} msg/s, of which ${f(r.closed_loop.circulation_tx_per_s, 0)}/s checkouts, checkins and renewals; ${r.closed_loop.errors} errors.`, '');
+    out.push(
+      `${f(r.closed_loop.tx_per_s, 0)} msg/s, of which ${f(r.closed_loop.circulation_tx_per_s, 0)}/s checkouts, checkins and renewals; ${r.closed_loop.errors} errors.`,
+      '',
+    );
     const cpu = r.closed_loop.cpu_ms_per_msg;
     if (cpu) {
-      const parts = Object.entries(cpu).filter(([n, v]) => n !== 'all' && v >= 0.005).sort((a, b) => b[1] - a[1]);
-      out.push(`CPU per message: ${f(cpu.all, 3)} ms over all processes (${parts.map(([n, v]) => `${n} ${f(v, 3)}`).join(', ')}).`, '');
+      const parts = Object.entries(cpu)
+        .filter(([n, v]) => n !== 'all' && v >= 0.005)
+        .sort((a, b) => b[1] - a[1]);
+      out.push(
+        `CPU per message: ${f(cpu.all, 3)} ms over all processes (${parts.map(([n, v]) => `${n} ${f(v, 3)}`).join(', ')}).`,
+        '',
+      );
     }
     out.push(...latencyTable(r.closed_loop), '');
   }
@@ -173,15 +206,27 @@ export function renderMarkdown(r: BenchReport, chartFile?: string): string {
     out.push('## Closed loop by concurrency', '');
     if (chartFile) out.push(`![latency percentiles against concurrency](${chartFile})`, '');
     out.push('| kiosks | msg/s | p50 ms | p95 ms | p99 ms | max ms | errors |', '|---:|---:|---:|---:|---:|---:|---:|');
-    for (const s of r.sweep) out.push(`| ${s.concurrency} | ${f(s.tx_per_s, 0)} | ${f(s.all.p50_ms, 2)} | ${f(s.all.p95_ms, 2)} | ${f(s.all.p99_ms, 2)} | ${f(s.all.max_ms, 2)} | ${s.errors} |`);
+    for (const s of r.sweep)
+      out.push(
+        `| ${s.concurrency} | ${f(s.tx_per_s, 0)} | ${f(s.all.p50_ms, 2)} | ${f(s.all.p95_ms, 2)} | ${f(s.all.p99_ms, 2)} | ${f(s.all.max_ms, 2)} | ${s.errors} |`,
+      );
     out.push('');
   }
-  out.push('## Limits of this machine', '', '```json', JSON.stringify({ limits: r.limits, ratios: r.ratios }, null, 2), '```', '');
+  out.push(
+    '## Limits of this machine',
+    '',
+    '```json',
+    JSON.stringify({ limits: r.limits, ratios: r.ratios }, null, 2),
+    '```',
+    '',
+  );
   out.push('## Year replay', '', '```json', JSON.stringify(r.year_replay, null, 2), '```', '');
   out.push('## Processes (peak RSS, CPU over the measured phases; 100 % = one core)', '');
   out.push('| process | pid | peak RSS MiB | CPU s | mean CPU % | peak CPU % |', '|---|---:|---:|---:|---:|---:|');
   for (const [name, u] of [...Object.entries(r.services), ...Object.entries(r.infra_processes)]) {
-    out.push(`| ${name} | ${u.pid} | ${f(u.peak_rss_mib)} | ${f(u.cpu_seconds)} | ${f(u.cpu_pct)} | ${f(u.cpu_pct_peak)} |`);
+    out.push(
+      `| ${name} | ${u.pid} | ${f(u.peak_rss_mib)} | ${f(u.cpu_seconds)} | ${f(u.cpu_pct)} | ${f(u.cpu_pct_peak)} |`,
+    );
   }
   out.push('', `Errors: **${r.errors}**`);
   if (r.error_samples.length) out.push('', ...r.error_samples.slice(0, 20).map((e) => `- \`${e.replace(/`/g, "'")}\``));
@@ -190,7 +235,10 @@ export function renderMarkdown(r: BenchReport, chartFile?: string): string {
 }
 
 /** Latency percentiles (p50/p95/p99) against closed-loop concurrency, as a dependency-free SVG. */
-export function renderChart(points: { concurrency: number; p50: number; p95: number; p99: number; tx_per_s: number }[], title = 'SIP2 latency vs concurrency (closed loop)'): string {
+export function renderChart(
+  points: { concurrency: number; p50: number; p95: number; p99: number; tx_per_s: number }[],
+  title = 'SIP2 latency vs concurrency (closed loop)',
+): string {
   const W = 720;
   const H = 420;
   const m = { l: 64, r: 150, t: 40, b: 56 };
@@ -202,7 +250,9 @@ export function renderChart(points: { concurrency: number; p50: number; p95: num
   const y = (v: number) => m.t + ph - (v / maxY) * ph;
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+  );
   parts.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
   parts.push(`<text x="${W / 2 - m.r / 2}" y="22" text-anchor="middle" font-size="15">${esc(title)}</text>`);
   for (let k = 0; k <= 5; k++) {
@@ -212,16 +262,26 @@ export function renderChart(points: { concurrency: number; p50: number; p95: num
   }
   points.forEach((p, i) => {
     parts.push(`<text x="${x(i).toFixed(1)}" y="${m.t + ph + 18}" text-anchor="middle">${p.concurrency}</text>`);
-    parts.push(`<text x="${x(i).toFixed(1)}" y="${m.t + ph + 32}" text-anchor="middle" fill="#777" font-size="10">${Math.round(p.tx_per_s)}/s</text>`);
+    parts.push(
+      `<text x="${x(i).toFixed(1)}" y="${m.t + ph + 32}" text-anchor="middle" fill="#777" font-size="10">${Math.round(p.tx_per_s)}/s</text>`,
+    );
   });
   parts.push(`<text x="${m.l + pw / 2}" y="${H - 8}" text-anchor="middle">concurrent kiosks (throughput below)</text>`);
   parts.push(`<text transform="translate(16 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">latency ms</text>`);
-  const series: [keyof (typeof points)[number], string, string][] = [['p50', '#2b8a3e', 'p50'], ['p95', '#e67700', 'p95'], ['p99', '#c92a2a', 'p99']];
+  const series: [keyof (typeof points)[number], string, string][] = [
+    ['p50', '#2b8a3e', 'p50'],
+    ['p95', '#e67700', 'p95'],
+    ['p99', '#c92a2a', 'p99'],
+  ];
   series.forEach(([key, color, label], si) => {
     const d = points.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)} ${y(p[key] as number).toFixed(1)}`).join(' ');
     if (points.length) parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
-    points.forEach((p, i) => parts.push(`<circle cx="${x(i).toFixed(1)}" cy="${y(p[key] as number).toFixed(1)}" r="3" fill="${color}"/>`));
-    parts.push(`<line x1="${W - m.r + 20}" x2="${W - m.r + 44}" y1="${m.t + 10 + si * 20}" y2="${m.t + 10 + si * 20}" stroke="${color}" stroke-width="2"/>`);
+    points.forEach((p, i) =>
+      parts.push(`<circle cx="${x(i).toFixed(1)}" cy="${y(p[key] as number).toFixed(1)}" r="3" fill="${color}"/>`),
+    );
+    parts.push(
+      `<line x1="${W - m.r + 20}" x2="${W - m.r + 44}" y1="${m.t + 10 + si * 20}" y2="${m.t + 10 + si * 20}" stroke="${color}" stroke-width="2"/>`,
+    );
     parts.push(`<text x="${W - m.r + 50}" y="${m.t + 14 + si * 20}">${label}</text>`);
   });
   parts.push(`<rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
@@ -249,7 +309,15 @@ export function writeReport(r: BenchReport, jsonPath: string): WrittenReport {
   const base = jsonPath.replace(/\.json$/i, '');
   const files = { json: `${base}.json`, markdown: `${base}.md`, svg: `${base}.svg` };
   if (!/\.json$/i.test(jsonPath)) files.json = jsonPath;
-  const svg = renderChart(r.sweep.map((s) => ({ concurrency: s.concurrency, p50: s.all.p50_ms, p95: s.all.p95_ms, p99: s.all.p99_ms, tx_per_s: s.tx_per_s })));
+  const svg = renderChart(
+    r.sweep.map((s) => ({
+      concurrency: s.concurrency,
+      p50: s.all.p50_ms,
+      p95: s.all.p95_ms,
+      p99: s.all.p99_ms,
+      tx_per_s: s.tx_per_s,
+    })),
+  );
   fs.writeFileSync(files.svg, svg);
   fs.writeFileSync(files.markdown, renderMarkdown(r, path.basename(files.svg)));
   fs.writeFileSync(files.json, JSON.stringify(r, null, 2) + '\n');
@@ -259,9 +327,20 @@ export function writeReport(r: BenchReport, jsonPath: string): WrittenReport {
 /** What `--smoke` checks: the report exists and says zero errors (never a speed). */
 export function smokeCheck(r: BenchReport, files: WrittenReport): string[] {
   const problems: string[] = [];
-  for (const f of Object.values(files)) if (!fs.existsSync(f) || fs.statSync(f).size === 0) problems.push(`missing ${f}`);
+  for (const f of Object.values(files))
+    if (!fs.existsSync(f) || fs.statSync(f).size === 0) problems.push(`missing ${f}`);
   const parsed = JSON.parse(fs.readFileSync(files.json, 'utf8')) as BenchReport;
-  for (const key of ['machine', 'scale', 'open_loop', 'closed_loop', 'limits', 'ratios', 'year_replay', 'rss_total_mib', 'errors'] as const) {
+  for (const key of [
+    'machine',
+    'scale',
+    'open_loop',
+    'closed_loop',
+    'limits',
+    'ratios',
+    'year_replay',
+    'rss_total_mib',
+    'errors',
+  ] as const) {
     if (!(key in parsed)) problems.push(`report has no ${key}`);
   }
   if (r.errors !== 0) problems.push(`${r.errors} errors`);

@@ -7,7 +7,9 @@ import { LoanEventsConsumer, LoanStatusEvent, statusChangeOf } from './loan-even
 describe('LoanEventsConsumer', () => {
   const KSL = 'CN-320583-1-KSL';
   let calls: unknown[][];
-  const repo = { applyStatusIfNewer: async (...args: unknown[]) => (calls.push(['status', ...args]), true) } as unknown as ItemRepository;
+  const repo = {
+    applyStatusIfNewer: async (...args: unknown[]) => (calls.push(['status', ...args]), true),
+  } as unknown as ItemRepository;
   const items = {
     applyLoanState: async (...args: unknown[]) => (calls.push(['loan', ...args]), true),
     applyStatusChanges: async (changes: unknown[]) => (calls.push(['batch', changes]), changes.length),
@@ -19,8 +21,21 @@ describe('LoanEventsConsumer', () => {
   beforeEach(() => (calls = []));
 
   it('mirrors in_transit / on_hold_shelf / available with the location and the event time', async () => {
-    await consumer.handle(envelope(TransitEventSubjects.itemStatusChanged, { item: { agency: KSL, barcode: 'B1' }, status: 'in_transit', location: 'KSL-ZS', destination: 'KSL-MAIN' }));
-    await consumer.handle(envelope(TransitEventSubjects.itemStatusChanged, { item: { agency: KSL, barcode: 'B1' }, status: 'on_hold_shelf', location: 'KSL-MAIN' }));
+    await consumer.handle(
+      envelope(TransitEventSubjects.itemStatusChanged, {
+        item: { agency: KSL, barcode: 'B1' },
+        status: 'in_transit',
+        location: 'KSL-ZS',
+        destination: 'KSL-MAIN',
+      }),
+    );
+    await consumer.handle(
+      envelope(TransitEventSubjects.itemStatusChanged, {
+        item: { agency: KSL, barcode: 'B1' },
+        status: 'on_hold_shelf',
+        location: 'KSL-MAIN',
+      }),
+    );
     expect(calls).toEqual([
       ['status', KSL, 'B1', 'in_transit', new Date('2026-03-01T08:00:00.001Z'), 'KSL-ZS'],
       ['status', KSL, 'B1', 'on_hold_shelf', new Date('2026-03-01T08:00:00.001Z'), 'KSL-MAIN'],
@@ -28,7 +43,14 @@ describe('LoanEventsConsumer', () => {
   });
 
   it('still mirrors loans: on_loan without moving it, available where it was returned', async () => {
-    const data = { loanId: 'l', patron: { agency: KSL, barcode: 'P1' }, item: { agency: KSL, barcode: 'B1' }, branch: 'KSL-ZS', channel: 'sip2', dueAt: '' };
+    const data = {
+      loanId: 'l',
+      patron: { agency: KSL, barcode: 'P1' },
+      item: { agency: KSL, barcode: 'B1' },
+      branch: 'KSL-ZS',
+      channel: 'sip2',
+      dueAt: '',
+    };
     await consumer.handle(envelope(EventSubjects.loanCreated, data));
     await consumer.handle(envelope(EventSubjects.loanClosed, data));
     expect(calls.map((c) => [c[0], c[3], c[5]])).toEqual([
@@ -38,12 +60,23 @@ describe('LoanEventsConsumer', () => {
   });
 
   it('applies a batch in one call, in delivery order, with the same decisions as one by one', async () => {
-    const loan = (barcode: string) => ({ loanId: 'l', patron: { agency: KSL, barcode: 'P1' }, item: { agency: KSL, barcode }, branch: 'KSL-ZS', channel: 'sip2', dueAt: '' });
+    const loan = (barcode: string) => ({
+      loanId: 'l',
+      patron: { agency: KSL, barcode: 'P1' },
+      item: { agency: KSL, barcode },
+      branch: 'KSL-ZS',
+      channel: 'sip2',
+      dueAt: '',
+    });
     const t = (ms: number) => `2026-03-01T08:00:00.${String(ms).padStart(3, '0')}Z`;
     const events = [
       envelope(EventSubjects.loanCreated, loan('B1'), t(1)),
       envelope(EventSubjects.loanClosed, loan('B2'), t(2)),
-      envelope(TransitEventSubjects.itemStatusChanged, { item: { agency: KSL, barcode: 'B3' }, status: 'in_transit', location: 'KSL-ZS', destination: 'KSL-MAIN' }, t(3)),
+      envelope(
+        TransitEventSubjects.itemStatusChanged,
+        { item: { agency: KSL, barcode: 'B3' }, status: 'in_transit', location: 'KSL-ZS', destination: 'KSL-MAIN' },
+        t(3),
+      ),
       envelope(LostItemEventSubjects.loanLost, loan('B4'), t(4)),
       envelope(LostItemEventSubjects.loanClaimedReturned, loan('B5'), t(5)),
       envelope(LostItemEventSubjects.lostItemFound, loan('B6'), t(6)),
@@ -76,7 +109,13 @@ describe('LoanEventsConsumer', () => {
   });
 
   it('a lone event takes the single-row update', async () => {
-    await consumer.handleBatch([envelope(TransitEventSubjects.itemStatusChanged, { item: { agency: KSL, barcode: 'B1' }, status: 'on_hold_shelf', location: 'KSL-MAIN' })]);
+    await consumer.handleBatch([
+      envelope(TransitEventSubjects.itemStatusChanged, {
+        item: { agency: KSL, barcode: 'B1' },
+        status: 'on_hold_shelf',
+        location: 'KSL-MAIN',
+      }),
+    ]);
     expect(calls).toEqual([['status', KSL, 'B1', 'on_hold_shelf', new Date('2026-03-01T08:00:00.001Z'), 'KSL-MAIN']]);
   });
 });

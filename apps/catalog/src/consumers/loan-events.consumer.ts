@@ -1,6 +1,15 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EventConsumerService } from '@app/common';
-import { EnvelopeOf, ItemStatus, ItemStatusChanged, LoanClaimedReturned, LoanClosed, LoanCreated, LoanLost, LostItemFound } from '@app/contracts';
+import {
+  EnvelopeOf,
+  ItemStatus,
+  ItemStatusChanged,
+  LoanClaimedReturned,
+  LoanClosed,
+  LoanCreated,
+  LoanLost,
+  LostItemFound,
+} from '@app/contracts';
 import { ItemRepository } from '../repositories/item.repository';
 import { ItemStatusChange } from '../services/item-status-changes';
 import { ItemService } from '../services/item.service';
@@ -50,7 +59,10 @@ export class LoanEventsConsumer implements OnApplicationBootstrap {
   async handleBatch(events: LoanStatusEvent[]): Promise<void> {
     if (events.length === 1) return this.handle(events[0]);
     const applied = await this.items.applyStatusChanges(events.map(statusChangeOf));
-    if (applied < events.length) this.logger.debug(`${applied} items changed by ${events.length} events (${events[0].id}…); the rest stale, superseded or unknown items`);
+    if (applied < events.length)
+      this.logger.debug(
+        `${applied} items changed by ${events.length} events (${events[0].id}…); the rest stale, superseded or unknown items`,
+      );
   }
 
   async handle(event: LoanStatusEvent): Promise<void> {
@@ -62,7 +74,13 @@ export class LoanEventsConsumer implements OnApplicationBootstrap {
     } else if (LOST_ITEM_STATUS[event.type]) {
       const { item, branch } = event.data;
       const found = event.type === LostItemFound.subject;
-      applied = await this.itemRows.applyStatusIfNewer(item.agency, item.barcode, LOST_ITEM_STATUS[event.type], at, found ? branch : undefined);
+      applied = await this.itemRows.applyStatusIfNewer(
+        item.agency,
+        item.barcode,
+        LOST_ITEM_STATUS[event.type],
+        at,
+        found ? branch : undefined,
+      );
     } else {
       const { item, branch } = event.data;
       const onLoan = event.type === LoanCreated.subject;
@@ -82,9 +100,21 @@ export function statusChangeOf(event: LoanStatusEvent): ItemStatusChange {
   if (LOST_ITEM_STATUS[event.type]) {
     const { item, branch } = event.data;
     const found = event.type === LostItemFound.subject;
-    return { agency: item.agency, barcode: item.barcode, status: LOST_ITEM_STATUS[event.type], at, location: found ? branch : undefined };
+    return {
+      agency: item.agency,
+      barcode: item.barcode,
+      status: LOST_ITEM_STATUS[event.type],
+      at,
+      location: found ? branch : undefined,
+    };
   }
   const { item, branch } = event.data;
   const onLoan = event.type === LoanCreated.subject;
-  return { agency: item.agency, barcode: item.barcode, status: onLoan ? 'on_loan' : 'available', at, location: onLoan ? undefined : branch };
+  return {
+    agency: item.agency,
+    barcode: item.barcode,
+    status: onLoan ? 'on_loan' : 'available',
+    at,
+    location: onLoan ? undefined : branch,
+  };
 }

@@ -100,7 +100,10 @@ export class ItemRepository {
    * of its implicit `take: 1`, ran two queries (a DISTINCT id query, then the join).
    */
   async findByRef(agency: string, barcode: string, manager?: EntityManager): Promise<ItemEntity | null> {
-    const rows = (await (manager ?? this.items.manager).query(ITEM_BY_REF_SQL, [agency, barcode])) as ItemWithRecordRow[];
+    const rows = (await (manager ?? this.items.manager).query(ITEM_BY_REF_SQL, [
+      agency,
+      barcode,
+    ])) as ItemWithRecordRow[];
     return rows.length > 0 ? toItemEntity(rows[0]) : null;
   }
 
@@ -123,7 +126,13 @@ export class ItemRepository {
    * Apply a status coming from another service's event, unless a newer change is already recorded
    * (events are delivered at least once and may be replayed).
    */
-  async applyStatusIfNewer(agency: string, barcode: string, status: string, at: Date, location?: string): Promise<boolean> {
+  async applyStatusIfNewer(
+    agency: string,
+    barcode: string,
+    status: string,
+    at: Date,
+    location?: string,
+  ): Promise<boolean> {
     // hand-written (one per loan event): the same statement TypeORM's update builder produced, incl.
     // `updated_at`; a missing location keeps the current one
     const [, affected] = (await this.items.query(

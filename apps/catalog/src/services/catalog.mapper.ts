@@ -1,4 +1,13 @@
-import type { AgencyKind, AgencyView, BranchKind, BranchView, ItemStatus, ItemType, ItemView, RecordView } from '@app/contracts';
+import type {
+  AgencyKind,
+  AgencyView,
+  BranchKind,
+  BranchView,
+  ItemStatus,
+  ItemType,
+  ItemView,
+  RecordView,
+} from '@app/contracts';
 import { AgencyEntity } from '../entities/agency.entity';
 import { BibRecordEntity } from '../entities/bib-record.entity';
 import { BranchEntity } from '../entities/branch.entity';

@@ -27,41 +27,84 @@ function applyCollapsed(row: Row, c: CollapsedItemStatusChange | undefined): Row
   return {
     status: c.status,
     statusChangedAt: c.at.getTime(),
-    currentLocation: c.locationAt !== null && row.statusChangedAt <= c.locationAt.getTime() ? c.location! : row.currentLocation,
+    currentLocation:
+      c.locationAt !== null && row.statusChangedAt <= c.locationAt.getTime() ? c.location! : row.currentLocation,
     updated: true,
   };
 }
 
 const KSL = 'CN-320583-1-KSL';
 const T = Date.parse('2026-03-01T08:00:00.000Z');
-const change = (barcode: string, status: string, dt: number, location?: string | null): ItemStatusChange => ({ agency: KSL, barcode, status, at: new Date(T + dt), location });
+const change = (barcode: string, status: string, dt: number, location?: string | null): ItemStatusChange => ({
+  agency: KSL,
+  barcode,
+  status,
+  at: new Date(T + dt),
+  location,
+});
 
 describe('collapseStatusChanges', () => {
   it('keeps the newest change per item, whatever the delivery order', () => {
-    const out = collapseStatusChanges([change('B2', 'on_loan', 5), change('B1', 'on_loan', 10), change('B1', 'available', 3, 'KSL-ZS'), change('B2', 'available', 7, 'KSL-MAIN')]);
+    const out = collapseStatusChanges([
+      change('B2', 'on_loan', 5),
+      change('B1', 'on_loan', 10),
+      change('B1', 'available', 3, 'KSL-ZS'),
+      change('B2', 'available', 7, 'KSL-MAIN'),
+    ]);
     expect(out).toEqual([
       { agency: KSL, barcode: 'B1', status: 'on_loan', at: new Date(T + 10), location: null, locationAt: null },
-      { agency: KSL, barcode: 'B2', status: 'available', at: new Date(T + 7), location: 'KSL-MAIN', locationAt: new Date(T + 7) },
+      {
+        agency: KSL,
+        barcode: 'B2',
+        status: 'available',
+        at: new Date(T + 7),
+        location: 'KSL-MAIN',
+        locationAt: new Date(T + 7),
+      },
     ]);
   });
 
   it('a later delivery at the same instant wins (as a redelivery applies again today)', () => {
     expect(collapseStatusChanges([change('B1', 'on_loan', 1), change('B1', 'available', 1, 'KSL-ZS')])).toEqual([
-      { agency: KSL, barcode: 'B1', status: 'available', at: new Date(T + 1), location: 'KSL-ZS', locationAt: new Date(T + 1) },
+      {
+        agency: KSL,
+        barcode: 'B1',
+        status: 'available',
+        at: new Date(T + 1),
+        location: 'KSL-ZS',
+        locationAt: new Date(T + 1),
+      },
     ]);
   });
 
   it('keeps the location of an earlier change the newest one does not move (on hold shelf, then checked out)', () => {
     expect(collapseStatusChanges([change('B1', 'on_hold_shelf', 1, 'KSL-MAIN'), change('B1', 'on_loan', 2)])).toEqual([
-      { agency: KSL, barcode: 'B1', status: 'on_loan', at: new Date(T + 2), location: 'KSL-MAIN', locationAt: new Date(T + 1) },
+      {
+        agency: KSL,
+        barcode: 'B1',
+        status: 'on_loan',
+        at: new Date(T + 2),
+        location: 'KSL-MAIN',
+        locationAt: new Date(T + 1),
+      },
     ]);
   });
 
   it('an empty location is no location; items are told apart by agency and barcode', () => {
-    const out = collapseStatusChanges([change('B1', 'on_loan', 1, ''), { ...change('B1', 'available', 0, 'TCL-MAIN'), agency: 'CN-320585-1-TCL' }]);
+    const out = collapseStatusChanges([
+      change('B1', 'on_loan', 1, ''),
+      { ...change('B1', 'available', 0, 'TCL-MAIN'), agency: 'CN-320585-1-TCL' },
+    ]);
     expect(out).toEqual([
       { agency: KSL, barcode: 'B1', status: 'on_loan', at: new Date(T + 1), location: null, locationAt: null },
-      { agency: 'CN-320585-1-TCL', barcode: 'B1', status: 'available', at: new Date(T), location: 'TCL-MAIN', locationAt: new Date(T) },
+      {
+        agency: 'CN-320585-1-TCL',
+        barcode: 'B1',
+        status: 'available',
+        at: new Date(T),
+        location: 'TCL-MAIN',
+        locationAt: new Date(T),
+      },
     ]);
   });
 
@@ -72,19 +115,41 @@ describe('collapseStatusChanges', () => {
     const statuses = ['on_loan', 'available', 'in_transit', 'on_hold_shelf', 'lost'];
     const locations = [undefined, null, '', 'KSL-MAIN', 'KSL-ZS'];
     for (let round = 0; round < 1000; round++) {
-      const changes = Array.from({ length: 1 + rnd(6) }, () => change(`B${rnd(3)}`, statuses[rnd(statuses.length)], rnd(5), locations[rnd(locations.length)]));
+      const changes = Array.from({ length: 1 + rnd(6) }, () =>
+        change(`B${rnd(3)}`, statuses[rnd(statuses.length)], rnd(5), locations[rnd(locations.length)]),
+      );
       const collapsed = collapseStatusChanges(changes);
       expect(new Set(collapsed.map((c) => c.barcode)).size).toBe(collapsed.length);
       for (const barcode of ['B0', 'B1', 'B2']) {
-        const row: Row = { status: 'available', statusChangedAt: T + rnd(6) - 1, currentLocation: 'HOME', updated: false };
+        const row: Row = {
+          status: 'available',
+          statusChangedAt: T + rnd(6) - 1,
+          currentLocation: 'HOME',
+          updated: false,
+        };
         const mine = changes.filter((c) => c.barcode === barcode);
-        expect(applyCollapsed(row, collapsed.find((c) => c.barcode === barcode))).toEqual(applyOneByOne(row, mine));
+        expect(
+          applyCollapsed(
+            row,
+            collapsed.find((c) => c.barcode === barcode),
+          ),
+        ).toEqual(applyOneByOne(row, mine));
       }
     }
   });
 
   it('orders items by (agency, barcode) so concurrent batches lock rows in the same order', () => {
-    const out = collapseStatusChanges([change('B3', 'on_loan', 0), change('B1', 'on_loan', 0), { ...change('A9', 'on_loan', 0), agency: 'CN-320585-1-TCL' }, change('B2', 'on_loan', 0)]);
-    expect(out.map((c) => `${c.agency}/${c.barcode}`)).toEqual([`${KSL}/B1`, `${KSL}/B2`, `${KSL}/B3`, 'CN-320585-1-TCL/A9']);
+    const out = collapseStatusChanges([
+      change('B3', 'on_loan', 0),
+      change('B1', 'on_loan', 0),
+      { ...change('A9', 'on_loan', 0), agency: 'CN-320585-1-TCL' },
+      change('B2', 'on_loan', 0),
+    ]);
+    expect(out.map((c) => `${c.agency}/${c.barcode}`)).toEqual([
+      `${KSL}/B1`,
+      `${KSL}/B2`,
+      `${KSL}/B3`,
+      'CN-320585-1-TCL/A9',
+    ]);
   });
 });

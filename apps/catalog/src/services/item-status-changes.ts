@@ -37,7 +37,14 @@ export function collapseStatusChanges(changes: readonly ItemStatusChange[]): Col
     const location = c.location || null; // '' is no location, as in applyStatusIfNewer
     const seen = byItem.get(key);
     if (!seen) {
-      byItem.set(key, { agency: c.agency, barcode: c.barcode, status: c.status, at: c.at, location, locationAt: location ? c.at : null });
+      byItem.set(key, {
+        agency: c.agency,
+        barcode: c.barcode,
+        status: c.status,
+        at: c.at,
+        location,
+        locationAt: location ? c.at : null,
+      });
     } else if (c.at.getTime() >= seen.at.getTime()) {
       seen.status = c.status;
       seen.at = c.at;

@@ -89,7 +89,8 @@ export class ItemService {
 
   async get(ref: ItemRefDto): Promise<ItemView> {
     const item = await this.items.findByRef(ref.agency, ref.barcode);
-    if (!item || !item.record) throw new DomainError(ErrorCode.ItemUnknown, `item ${ref.agency}/${ref.barcode} not found`);
+    if (!item || !item.record)
+      throw new DomainError(ErrorCode.ItemUnknown, `item ${ref.agency}/${ref.barcode} not found`);
     return toItemView(item, item.record);
   }
 

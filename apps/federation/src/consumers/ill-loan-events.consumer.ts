@@ -69,7 +69,10 @@ export class IllLoanEventsConsumer implements OnApplicationBootstrap {
     if (!id) return;
     const to = created ? (borrowed ? 'loaned' : 'shipped') : 'returned';
     const moved = await this.requests
-      .transition(id, to, 'circulation', `${created ? 'checked out' : 'checked in'} at ${d.branch}`, { item: d.item, dueAt: created ? d.dueAt : null })
+      .transition(id, to, 'circulation', `${created ? 'checked out' : 'checked in'} at ${d.branch}`, {
+        item: d.item,
+        dueAt: created ? d.dueAt : null,
+      })
       .catch((err: Error) => {
         this.logger.warn(`interlibrary request ${id} not moved to ${to}: ${err.message}`);
         return null;

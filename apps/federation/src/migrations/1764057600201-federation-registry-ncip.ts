@@ -35,7 +35,9 @@ export class FederationRegistryNcip1764057600201 implements MigrationInterface {
       partner_request_id text, state text NOT NULL, patron_agency text, patron_barcode text,
       item_agency text, item_barcode text, record_id uuid, title text, hold_id uuid, due_at timestamptz,
       created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now())`);
-    await q.query(`CREATE UNIQUE INDEX ill_requests_partner_ref ON federation.ill_requests (partner, direction, partner_request_id) WHERE partner_request_id IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX ill_requests_partner_ref ON federation.ill_requests (partner, direction, partner_request_id) WHERE partner_request_id IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX ill_requests_state ON federation.ill_requests (state, updated_at DESC)`);
     await q.query(`CREATE TABLE federation.ill_transitions (
       id bigserial PRIMARY KEY, request_id uuid NOT NULL REFERENCES federation.ill_requests(id),
@@ -51,11 +53,23 @@ export class FederationRegistryNcip1764057600201 implements MigrationInterface {
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(), partner text NOT NULL, patron_barcode text NOT NULL,
       item_agency text NOT NULL, item_barcode text NOT NULL, due_at timestamptz NOT NULL, renewals integer NOT NULL DEFAULT 0,
       checked_out_at timestamptz NOT NULL DEFAULT now(), returned_at timestamptz)`);
-    await q.query(`CREATE UNIQUE INDEX remote_loans_open ON federation.remote_loans (item_agency, item_barcode) WHERE returned_at IS NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX remote_loans_open ON federation.remote_loans (item_agency, item_barcode) WHERE returned_at IS NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['remote_loans', 'failed_exchanges', 'ill_transitions', 'ill_requests', 'replays', 'exchanges', 'partner_keys', 'partners', 'units']) {
+    for (const t of [
+      'remote_loans',
+      'failed_exchanges',
+      'ill_transitions',
+      'ill_requests',
+      'replays',
+      'exchanges',
+      'partner_keys',
+      'partners',
+      'units',
+    ]) {
       await q.query(`DROP TABLE federation.${t}`);
     }
   }

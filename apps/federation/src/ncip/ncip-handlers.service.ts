@@ -98,8 +98,15 @@ export class NcipHandlersService {
     const u = readUserId(ctx.req.node);
     const auth = readAuthentication(ctx.req.node);
     const value = u?.value ?? auth.barcode;
-    if (!value) throw problem('Needed Data Missing', ProblemSchemes.general, 'UserId or AuthenticationInput is required', 'UserId');
-    if (!BARCODE_PATTERN.test(value)) throw problem('Unknown User', ProblemSchemes.lookupUser, 'no such user', 'UserId/UserIdentifierValue', value);
+    if (!value)
+      throw problem(
+        'Needed Data Missing',
+        ProblemSchemes.general,
+        'UserId or AuthenticationInput is required',
+        'UserId',
+      );
+    if (!BARCODE_PATTERN.test(value))
+      throw problem('Unknown User', ProblemSchemes.lookupUser, 'no such user', 'UserId/UserIdentifierValue', value);
     return { value, agency: u?.agency, type: u?.type };
   }
 
@@ -110,13 +117,21 @@ export class NcipHandlersService {
   }
 
   /** (owning agency, barcode) of an ItemId; an "ILL Request Id" ItemId names the item of that request. */
-  private async resolveItem(ctx: HandlerContext, i: AgencyRef, scheme: string): Promise<{ agency: string; barcode: string; request: IllRequestView | null }> {
+  private async resolveItem(
+    ctx: HandlerContext,
+    i: AgencyRef,
+    scheme: string,
+  ): Promise<{ agency: string; barcode: string; request: IllRequestView | null }> {
     if (i.type && /request/i.test(i.type)) {
-      const r = (await this.requests.findByPartnerRef(ctx.partner.isil, 'lending', i.value)) ?? (await this.requests.findByPartnerRef(ctx.partner.isil, 'borrowing', i.value));
-      if (!r?.item) throw problem('Unknown Item', scheme, 'no item for that request', 'ItemId/ItemIdentifierValue', i.value);
+      const r =
+        (await this.requests.findByPartnerRef(ctx.partner.isil, 'lending', i.value)) ??
+        (await this.requests.findByPartnerRef(ctx.partner.isil, 'borrowing', i.value));
+      if (!r?.item)
+        throw problem('Unknown Item', scheme, 'no item for that request', 'ItemId/ItemIdentifierValue', i.value);
       return { ...r.item, request: r };
     }
-    if (!BARCODE_PATTERN.test(i.value)) throw problem('Unknown Item', scheme, 'no such item', 'ItemId/ItemIdentifierValue', i.value);
+    if (!BARCODE_PATTERN.test(i.value))
+      throw problem('Unknown Item', scheme, 'no such item', 'ItemId/ItemIdentifierValue', i.value);
     const agency = this.agencyOf(i.agency, ctx.partner);
     return { agency, barcode: i.value, request: await this.requests.findOpenByItem(agency, i.value) };
   }
@@ -125,7 +140,11 @@ export class NcipHandlersService {
     try {
       return await this.rpc.request<ItemView>(CatalogSubjects.getItem, { agency, barcode });
     } catch (e) {
-      if (e instanceof RemoteError && (e.code === ErrorCode.ItemUnknown || e.code === ErrorCode.NotFound || e.code === ErrorCode.ValidationFailed)) return null;
+      if (
+        e instanceof RemoteError &&
+        (e.code === ErrorCode.ItemUnknown || e.code === ErrorCode.NotFound || e.code === ErrorCode.ValidationFailed)
+      )
+        return null;
       throw e;
     }
   }
@@ -137,23 +156,48 @@ export class NcipHandlersService {
     const u = (type: string) => problem(type, scheme, e.message, 'UserId', ids.user);
     const it = (type: string) => problem(type, scheme, e.message, 'ItemId', ids.item);
     switch (e.code) {
-      case ErrorCode.PatronUnknown: throw u('Unknown User');
-      case ErrorCode.PatronBlocked: case ErrorCode.CardLost: case ErrorCode.CardExpired: throw u('User Blocked');
-      case ErrorCode.PinInvalid: case ErrorCode.PinThrottled: throw problem('User Authentication Failed', scheme, e.message, 'AuthenticationInput');
-      case ErrorCode.TooManyItems: throw u('Maximum Check Outs Exceeded');
-      case ErrorCode.ItemUnknown: throw it('Unknown Item');
-      case ErrorCode.ItemNotLoanable: throw it('Item Does Not Circulate');
-      case ErrorCode.ItemAlreadyOnLoan: throw it('Resource Cannot Be Provided');
-      case ErrorCode.ItemHeldForAnotherPatron: throw it('Check Out Not Allowed - Item Has Outstanding Requests');
-      case ErrorCode.ItemNotOnLoan: case ErrorCode.LoanNotFound: throw it('Item Not Checked Out');
-      case ErrorCode.RenewalLimitReached: throw it('Maximum Renewals Exceeded');
-      case ErrorCode.RenewalRefusedHolds: throw it('Item Not Renewable');
-      case ErrorCode.HoldAlreadyPlaced: throw it('Duplicate Request');
-      case ErrorCode.HoldNotAllowed: case ErrorCode.HoldPatronHasItem: case ErrorCode.HoldPickupInvalid: throw it('Item Not Available By Need Before Date');
-      case ErrorCode.HoldNotFound: case ErrorCode.HoldNotCancellable: throw problem('Unknown Request', scheme, e.message, 'RequestId');
-      case ErrorCode.AgencyUnknown: case ErrorCode.BranchUnknown: throw problem('Unknown Agency', ProblemSchemes.general, e.message, 'AgencyId');
-      case ErrorCode.ValidationFailed: throw problem('Invalid Message Syntax Error', ProblemSchemes.general, e.message);
-      default: throw problem('Temporary Processing Failure', ProblemSchemes.general, `${e.code}: try again later`);
+      case ErrorCode.PatronUnknown:
+        throw u('Unknown User');
+      case ErrorCode.PatronBlocked:
+      case ErrorCode.CardLost:
+      case ErrorCode.CardExpired:
+        throw u('User Blocked');
+      case ErrorCode.PinInvalid:
+      case ErrorCode.PinThrottled:
+        throw problem('User Authentication Failed', scheme, e.message, 'AuthenticationInput');
+      case ErrorCode.TooManyItems:
+        throw u('Maximum Check Outs Exceeded');
+      case ErrorCode.ItemUnknown:
+        throw it('Unknown Item');
+      case ErrorCode.ItemNotLoanable:
+        throw it('Item Does Not Circulate');
+      case ErrorCode.ItemAlreadyOnLoan:
+        throw it('Resource Cannot Be Provided');
+      case ErrorCode.ItemHeldForAnotherPatron:
+        throw it('Check Out Not Allowed - Item Has Outstanding Requests');
+      case ErrorCode.ItemNotOnLoan:
+      case ErrorCode.LoanNotFound:
+        throw it('Item Not Checked Out');
+      case ErrorCode.RenewalLimitReached:
+        throw it('Maximum Renewals Exceeded');
+      case ErrorCode.RenewalRefusedHolds:
+        throw it('Item Not Renewable');
+      case ErrorCode.HoldAlreadyPlaced:
+        throw it('Duplicate Request');
+      case ErrorCode.HoldNotAllowed:
+      case ErrorCode.HoldPatronHasItem:
+      case ErrorCode.HoldPickupInvalid:
+        throw it('Item Not Available By Need Before Date');
+      case ErrorCode.HoldNotFound:
+      case ErrorCode.HoldNotCancellable:
+        throw problem('Unknown Request', scheme, e.message, 'RequestId');
+      case ErrorCode.AgencyUnknown:
+      case ErrorCode.BranchUnknown:
+        throw problem('Unknown Agency', ProblemSchemes.general, e.message, 'AgencyId');
+      case ErrorCode.ValidationFailed:
+        throw problem('Invalid Message Syntax Error', ProblemSchemes.general, e.message);
+      default:
+        throw problem('Temporary Processing Failure', ProblemSchemes.general, `${e.code}: try again later`);
     }
   }
 
@@ -171,7 +215,13 @@ export class NcipHandlersService {
     try {
       if (auth.pin !== undefined) {
         const v = await this.rpc.request<VerifyPinResult>(PatronSubjects.verifyPin, { ...patronRef, pin: auth.pin });
-        if (!v.valid) throw problem('User Authentication Failed', s, v.throttled ? 'too many wrong PINs; try later' : 'wrong PIN', 'AuthenticationInput');
+        if (!v.valid)
+          throw problem(
+            'User Authentication Failed',
+            s,
+            v.throttled ? 'too many wrong PINs; try later' : 'wrong PIN',
+            'AuthenticationInput',
+          );
         patron = v.patron;
       } else {
         patron = await this.rpc.request<PatronView>(PatronSubjects.get, patronRef);
@@ -191,7 +241,9 @@ export class NcipHandlersService {
           el('ValidToDate', validTo),
           el('UserPrivilegeStatus', [el('UserPrivilegeStatusType', status)]),
         ]),
-        ...[...patron.blocks, ...(patron.expired ? ['card_expired'] : [])].map((b) => el('BlockOrTrap', [el('AgencyId', this.isil), el('BlockOrTrapType', b)])),
+        ...[...patron.blocks, ...(patron.expired ? ['card_expired'] : [])].map((b) =>
+          el('BlockOrTrap', [el('AgencyId', this.isil), el('BlockOrTrapType', b)]),
+        ),
       ]),
     ];
   }
@@ -205,13 +257,19 @@ export class NcipHandlersService {
     const ref = await this.resolveItem(ctx, i, s);
     const item = await this.catalogItem(ref.agency, ref.barcode);
     if (!item) throw problem('Unknown Item', s, 'no such item', 'ItemId/ItemIdentifierValue', i.value);
-    const loan = item.status === 'on_loan' ? await this.rpc.request<LoanView | null>(LoanSubjects.itemLoan, { agency: item.agency, barcode: item.barcode }) : null;
+    const loan =
+      item.status === 'on_loan'
+        ? await this.rpc.request<LoanView | null>(LoanSubjects.itemLoan, { agency: item.agency, barcode: item.barcode })
+        : null;
     return [
       itemIdEl({ agency: item.agency, type: 'Barcode', value: item.barcode }),
       el('ItemOptionalFields', [
         el('BibliographicDescription', [item.author ? el('Author', item.author) : null, el('Title', item.title)]),
         el('CirculationStatus', CIRCULATION_STATUS[item.status] ?? 'Not Available'),
-        el('ItemDescription', [el('CallNumber', item.clcCallNumber ?? item.shelfLocation ?? '')].filter((x) => x.text)),
+        el(
+          'ItemDescription',
+          [el('CallNumber', item.clcCallNumber ?? item.shelfLocation ?? '')].filter((x) => x.text),
+        ),
         loan ? el('DateDue', loan.dueAt) : null,
       ]),
     ];
@@ -229,19 +287,30 @@ export class NcipHandlersService {
     if (item) {
       // ours (or a partner's item we accepted): a real loan, recorded with channel ncip
       try {
-        const r = await this.rpc.request<CheckoutResult>(LoanSubjects.checkout, { patron, item: { agency: item.agency, barcode: item.barcode }, branch: this.branchFor(ctx.partner), channel: 'ncip' });
+        const r = await this.rpc.request<CheckoutResult>(LoanSubjects.checkout, {
+          patron,
+          item: { agency: item.agency, barcode: item.barcode },
+          branch: this.branchFor(ctx.partner),
+          channel: 'ncip',
+        });
         dueAt = r.loan.dueAt;
       } catch (e) {
         // a retry whose first answer was lost: the loan is already there, to the same patron → same answer
         if (e instanceof RemoteError && e.code === ErrorCode.ItemAlreadyOnLoan) {
-          const loan = await this.rpc.request<LoanView | null>(LoanSubjects.itemLoan, { agency: item.agency, barcode: item.barcode });
-          if (loan && loan.patron.agency === patron.agency && loan.patron.barcode === patron.barcode) dueAt = loan.dueAt;
+          const loan = await this.rpc.request<LoanView | null>(LoanSubjects.itemLoan, {
+            agency: item.agency,
+            barcode: item.barcode,
+          });
+          if (loan && loan.patron.agency === patron.agency && loan.patron.barcode === patron.barcode)
+            dueAt = loan.dueAt;
           else this.refusal(e, s, { user: user.value, item: itemId.value });
         } else this.refusal(e, s, { user: user.value, item: itemId.value });
       }
     } else if (ref.agency === ctx.partner.isil) {
       // our reader borrowed the partner's own item at the partner: kept as a remote loan of our patron
-      await this.rpc.request<PatronView>(PatronSubjects.get, patron).catch((e) => this.refusal(e, s, { user: user.value }));
+      await this.rpc
+        .request<PatronView>(PatronSubjects.get, patron)
+        .catch((e) => this.refusal(e, s, { user: user.value }));
       const desired = readDate(ctx.req.node, 'DesiredDateDue');
       const due = desired ?? new Date(Date.now() + ctx.partner.agreement.loanDays * 86_400_000).toISOString();
       const rows = await this.db.query(
@@ -250,15 +319,32 @@ export class NcipHandlersService {
         [ctx.partner.isil, user.value, ref.agency, ref.barcode, due],
       );
       if (!rows.length) {
-        const [open] = await this.db.query(`SELECT patron_barcode, due_at FROM federation.remote_loans WHERE item_agency = $1 AND item_barcode = $2 AND returned_at IS NULL`, [ref.agency, ref.barcode]);
-        if (open.patron_barcode !== user.value) throw problem('Resource Cannot Be Provided', s, 'the item is on loan to another user', 'ItemId', itemId.value);
+        const [open] = await this.db.query(
+          `SELECT patron_barcode, due_at FROM federation.remote_loans WHERE item_agency = $1 AND item_barcode = $2 AND returned_at IS NULL`,
+          [ref.agency, ref.barcode],
+        );
+        if (open.patron_barcode !== user.value)
+          throw problem(
+            'Resource Cannot Be Provided',
+            s,
+            'the item is on loan to another user',
+            'ItemId',
+            itemId.value,
+          );
         dueAt = (open.due_at as Date).toISOString();
       } else dueAt = (rows[0].due_at as Date).toISOString();
     } else {
       throw problem('Unknown Item', s, 'no such item', 'ItemId/ItemIdentifierValue', itemId.value);
     }
-    if (ref.request) await this.requests.transition(ref.request.id, 'loaned', ctx.actor, 'CheckOutItem', { dueAt }).catch(() => undefined);
-    return [itemIdEl({ agency: ref.agency, type: itemId.type, value: itemId.value }), this.userEl(user), el('DateDue', dueAt)];
+    if (ref.request)
+      await this.requests
+        .transition(ref.request.id, 'loaned', ctx.actor, 'CheckOutItem', { dueAt })
+        .catch(() => undefined);
+    return [
+      itemIdEl({ agency: ref.agency, type: itemId.type, value: itemId.value }),
+      this.userEl(user),
+      el('DateDue', dueAt),
+    ];
   }
 
   // ---------------- CheckInItem ----------------
@@ -271,22 +357,38 @@ export class NcipHandlersService {
     if (item) {
       let r: CheckinResult;
       try {
-        r = await this.rpc.request<CheckinResult>(LoanSubjects.checkin, { item: { agency: item.agency, barcode: item.barcode }, branch: this.branchFor(ctx.partner), channel: 'ncip' });
+        r = await this.rpc.request<CheckinResult>(LoanSubjects.checkin, {
+          item: { agency: item.agency, barcode: item.barcode },
+          branch: this.branchFor(ctx.partner),
+          channel: 'ncip',
+        });
       } catch (e) {
         this.refusal(e, s, { item: itemId.value });
       }
-      if (!r.wasOnLoan) throw problem('Item Not Checked Out', s, 'the item is not on loan', 'ItemId/ItemIdentifierValue', itemId.value);
+      if (!r.wasOnLoan)
+        throw problem('Item Not Checked Out', s, 'the item is not on loan', 'ItemId/ItemIdentifierValue', itemId.value);
       if (r.loan) user = { agency: r.loan.patron.agency, value: r.loan.patron.barcode };
     } else {
       const rows = await this.db.query(
         `UPDATE federation.remote_loans SET returned_at = now() WHERE item_agency = $1 AND item_barcode = $2 AND returned_at IS NULL RETURNING patron_barcode`,
         [ref.agency, ref.barcode],
       );
-      if (!rows[0].length) throw problem(ref.agency === ctx.partner.isil ? 'Item Not Checked Out' : 'Unknown Item', s, 'the item is not on loan here', 'ItemId/ItemIdentifierValue', itemId.value);
+      if (!rows[0].length)
+        throw problem(
+          ref.agency === ctx.partner.isil ? 'Item Not Checked Out' : 'Unknown Item',
+          s,
+          'the item is not on loan here',
+          'ItemId/ItemIdentifierValue',
+          itemId.value,
+        );
       user = { agency: this.isil, value: rows[0][0].patron_barcode };
     }
-    if (ref.request) await this.requests.transition(ref.request.id, 'returned', ctx.actor, 'CheckInItem').catch(() => undefined);
-    return [itemIdEl({ agency: ref.agency, type: itemId.type, value: itemId.value }), user ? this.userEl(user) : null].filter((x): x is OutEl => !!x);
+    if (ref.request)
+      await this.requests.transition(ref.request.id, 'returned', ctx.actor, 'CheckInItem').catch(() => undefined);
+    return [
+      itemIdEl({ agency: ref.agency, type: itemId.type, value: itemId.value }),
+      user ? this.userEl(user) : null,
+    ].filter((x): x is OutEl => !!x);
   }
 
   // ---------------- RenewItem ----------------
@@ -300,11 +402,19 @@ export class NcipHandlersService {
     let renewals: number;
     if (item) {
       // our copy lent to the partner library itself (interlibrary loan): the loan is the library patron's
-      const loan = await this.rpc.request<LoanView | null>(LoanSubjects.itemLoan, { agency: item.agency, barcode: item.barcode });
+      const loan = await this.rpc.request<LoanView | null>(LoanSubjects.itemLoan, {
+        agency: item.agency,
+        barcode: item.barcode,
+      });
       const libraryPatron = `ILL-${ctx.partner.isil}`.slice(0, 32);
       const patron = loan?.patron.barcode === libraryPatron ? loan.patron : { agency: this.isil, barcode: user.value };
       try {
-        const r = await this.rpc.request<RenewResult>(LoanSubjects.renew, { patron, item: { agency: item.agency, barcode: item.barcode }, branch: this.branchFor(ctx.partner), channel: 'ncip' });
+        const r = await this.rpc.request<RenewResult>(LoanSubjects.renew, {
+          patron,
+          item: { agency: item.agency, barcode: item.barcode },
+          branch: this.branchFor(ctx.partner),
+          channel: 'ncip',
+        });
         dueAt = r.loan.dueAt;
         renewals = r.loan.renewals;
       } catch (e) {
@@ -316,17 +426,36 @@ export class NcipHandlersService {
           WHERE item_agency = $1 AND item_barcode = $2 AND patron_barcode = $3 AND returned_at IS NULL RETURNING due_at, renewals`,
         [ref.agency, ref.barcode, user.value, ctx.partner.agreement.loanDays],
       );
-      if (!rows.length) throw problem('Item Not Checked Out', s, 'the item is not on loan to that user', 'ItemId/ItemIdentifierValue', itemId.value);
+      if (!rows.length)
+        throw problem(
+          'Item Not Checked Out',
+          s,
+          'the item is not on loan to that user',
+          'ItemId/ItemIdentifierValue',
+          itemId.value,
+        );
       dueAt = (rows[0].due_at as Date).toISOString();
       renewals = rows[0].renewals;
     }
-    return [itemIdEl({ agency: ref.agency, type: itemId.type, value: itemId.value }), this.userEl(user), el('DateDue', dueAt), el('RenewalCount', String(renewals))];
+    return [
+      itemIdEl({ agency: ref.agency, type: itemId.type, value: itemId.value }),
+      this.userEl(user),
+      el('DateDue', dueAt),
+      el('RenewalCount', String(renewals)),
+    ];
   }
 
   // ---------------- RequestItem (a partner asks for our copy: lending) ----------------
   async requestItem(ctx: HandlerContext): Promise<OutEl[]> {
     const s = ProblemSchemes.request;
-    if (!ctx.partner.agreement.lendOurItems) throw problem('User Ineligible To Request This Item', s, 'our agreement does not lend our items to your library', 'FromAgencyId', ctx.partner.isil);
+    if (!ctx.partner.agreement.lendOurItems)
+      throw problem(
+        'User Ineligible To Request This Item',
+        s,
+        'our agreement does not lend our items to your library',
+        'FromAgencyId',
+        ctx.partner.isil,
+      );
     const user = this.requireUser(ctx);
     const rid = readRequestId(ctx.req.node);
     const requestType = textAt(ctx.req.node, 'RequestType') ?? 'Loan';
@@ -340,12 +469,21 @@ export class NcipHandlersService {
     if (itemId) {
       const ref = await this.resolveItem(ctx, itemId, s);
       const item = await this.catalogItem(ref.agency, ref.barcode);
-      if (!item || item.agency !== this.isil) throw problem('Unknown Item', s, 'no such item of ours', 'ItemId/ItemIdentifierValue', itemId.value);
+      if (!item || item.agency !== this.isil)
+        throw problem('Unknown Item', s, 'no such item of ours', 'ItemId/ItemIdentifierValue', itemId.value);
       target = { item: { agency: item.agency, barcode: item.barcode }, recordId: item.recordId, title: item.title };
     } else {
       const bib = child(ctx.req.node, 'BibliographicId');
-      const id = textAt(bib, 'BibliographicRecordId', 'BibliographicRecordIdentifier') ?? textAt(bib, 'BibliographicItemId', 'BibliographicItemIdentifier');
-      if (!id) throw problem('Needed Data Missing', ProblemSchemes.general, 'ItemId or BibliographicId is required', 'BibliographicId');
+      const id =
+        textAt(bib, 'BibliographicRecordId', 'BibliographicRecordIdentifier') ??
+        textAt(bib, 'BibliographicItemId', 'BibliographicItemIdentifier');
+      if (!id)
+        throw problem(
+          'Needed Data Missing',
+          ProblemSchemes.general,
+          'ItemId or BibliographicId is required',
+          'BibliographicId',
+        );
       const record = await this.findRecord(id);
       if (!record) throw problem('Unknown Item', s, 'no such title in our catalog', 'BibliographicId', id);
       target = { recordId: record.id, title: record.title };
@@ -366,14 +504,29 @@ export class NcipHandlersService {
       this.refusal(e, s, { user: user.value, item: itemId?.value });
     }
     const created = await this.requests.create(
-      { direction: 'lending', partner: ctx.partner.isil, partnerRequestId: rid?.value ?? null, patron: { agency: ctx.partner.isil, barcode: user.value }, item: target.item ?? null, recordId: target.recordId, title: target.title, holdId: hold.id },
+      {
+        direction: 'lending',
+        partner: ctx.partner.isil,
+        partnerRequestId: rid?.value ?? null,
+        patron: { agency: ctx.partner.isil, barcode: user.value },
+        item: target.item ?? null,
+        recordId: target.recordId,
+        title: target.title,
+        holdId: hold.id,
+      },
       ctx.actor,
       'RequestItem',
     );
     return this.requestItemAnswer(created, rid, user, requestType, scope);
   }
 
-  private requestItemAnswer(r: IllRequestView, rid: AgencyRef | undefined, user: AgencyRef, requestType: string, scope: string): OutEl[] {
+  private requestItemAnswer(
+    r: IllRequestView,
+    rid: AgencyRef | undefined,
+    user: AgencyRef,
+    requestType: string,
+    scope: string,
+  ): OutEl[] {
     return [
       requestIdEl(rid ?? { agency: this.isil, value: r.id }),
       r.item ? itemIdEl({ agency: r.item.agency, value: r.item.barcode }) : null,
@@ -426,18 +579,36 @@ export class NcipHandlersService {
     const rid = readRequestId(ctx.req.node);
     const itemId = readItemId(ctx.req.node);
     let r: IllRequestView | null = null;
-    if (rid) r = (await this.requests.findByPartnerRef(ctx.partner.isil, 'lending', rid.value)) ?? (await this.requests.findByPartnerRef(ctx.partner.isil, 'borrowing', rid.value));
+    if (rid)
+      r =
+        (await this.requests.findByPartnerRef(ctx.partner.isil, 'lending', rid.value)) ??
+        (await this.requests.findByPartnerRef(ctx.partner.isil, 'borrowing', rid.value));
     else if (itemId) r = (await this.resolveItem(ctx, itemId, s)).request;
-    if (!r) throw problem('Unknown Request', s, 'no such request', rid ? 'RequestId/RequestIdentifierValue' : 'ItemId', rid?.value ?? itemId?.value);
+    if (!r)
+      throw problem(
+        'Unknown Request',
+        s,
+        'no such request',
+        rid ? 'RequestId/RequestIdentifierValue' : 'ItemId',
+        rid?.value ?? itemId?.value,
+      );
     const u = readUserId(ctx.req.node);
-    const user: AgencyRef = u ?? (r.patron ? { agency: r.patron.agency ?? undefined, value: r.patron.barcode } : { value: readAuthentication(ctx.req.node).barcode ?? 'unknown' });
+    const user: AgencyRef =
+      u ??
+      (r.patron
+        ? { agency: r.patron.agency ?? undefined, value: r.patron.barcode }
+        : { value: readAuthentication(ctx.req.node).barcode ?? 'unknown' });
     if (r.state !== 'cancelled') {
       if (['shipped', 'loaned', 'returned', 'shipped_home', 'completed'].includes(r.state)) {
         throw problem('Request Already Processed', s, `the request is ${r.state}`, 'RequestId', rid?.value);
       }
       if (r.holdId) {
         await this.rpc.request(HoldSubjects.cancel, { holdId: r.holdId, cancelledBy: 'staff' }).catch((e) => {
-          if (!(e instanceof RemoteError && (e.code === ErrorCode.HoldNotCancellable || e.code === ErrorCode.HoldNotFound))) throw e;
+          if (!(
+            e instanceof RemoteError &&
+            (e.code === ErrorCode.HoldNotCancellable || e.code === ErrorCode.HoldNotFound)
+          ))
+            throw e;
         });
       }
       await this.requests.transition(r.id, 'cancelled', ctx.actor, 'CancelRequestItem');
@@ -452,7 +623,14 @@ export class NcipHandlersService {
     if (!rid) throw problem('Needed Data Missing', ProblemSchemes.general, 'RequestId is required', 'RequestId');
     const itemId = readItemId(ctx.req.node);
     const barcode = itemId?.value ?? `ILL-${rid.value}`.slice(0, 32);
-    if (!BARCODE_PATTERN.test(barcode)) throw problem('Invalid Message Syntax Error', ProblemSchemes.general, 'item barcode not usable', 'ItemId/ItemIdentifierValue', barcode);
+    if (!BARCODE_PATTERN.test(barcode))
+      throw problem(
+        'Invalid Message Syntax Error',
+        ProblemSchemes.general,
+        'item barcode not usable',
+        'ItemId/ItemIdentifierValue',
+        barcode,
+      );
     const owner = ctx.partner.isil;
     const bib = child(child(ctx.req.node, 'ItemOptionalFields'), 'BibliographicDescription');
     const title = textAt(bib, 'Title') ?? `ILL ${rid.value}`;
@@ -460,11 +638,20 @@ export class NcipHandlersService {
     let item = await this.catalogItem(owner, barcode);
     if (!item) {
       // a temporary copy owned by the partner's ISIL, shelved at our interlibrary desk
-      const record = await this.rpc.request<RecordView>(CatalogSubjects.createRecord, { title: title.slice(0, 500), author: textAt(bib, 'Author')?.slice(0, 300) });
+      const record = await this.rpc.request<RecordView>(CatalogSubjects.createRecord, {
+        title: title.slice(0, 500),
+        author: textAt(bib, 'Author')?.slice(0, 300),
+      });
       try {
         item = await this.rpc.request<ItemView>(CatalogSubjects.createItem, {
-          agency: owner, barcode, recordId: record.id, itemType: 'book', homeBranch: this.branchFor(ctx.partner),
-          currentLocation: this.env.NCIP_DEFAULT_BRANCH, shelfLocation: 'ILL', status: 'in_processing',
+          agency: owner,
+          barcode,
+          recordId: record.id,
+          itemType: 'book',
+          homeBranch: this.branchFor(ctx.partner),
+          currentLocation: this.env.NCIP_DEFAULT_BRANCH,
+          shelfLocation: 'ILL',
+          status: 'in_processing',
         });
       } catch (e) {
         this.refusal(e, s, { item: barcode });
@@ -474,19 +661,37 @@ export class NcipHandlersService {
     r ??= await this.requests.findByPartnerRef(ctx.partner.isil, 'borrowing', rid.value);
     if (!r) {
       r = await this.requests.create(
-        { direction: 'borrowing', partner: ctx.partner.isil, partnerRequestId: rid.value, patron: user ? { agency: this.isil, barcode: user.value } : null, item: { agency: owner, barcode }, recordId: item.recordId, title },
+        {
+          direction: 'borrowing',
+          partner: ctx.partner.isil,
+          partnerRequestId: rid.value,
+          patron: user ? { agency: this.isil, barcode: user.value } : null,
+          item: { agency: owner, barcode },
+          recordId: item.recordId,
+          title,
+        },
         ctx.actor,
         'AcceptItem for a request we had not recorded',
       );
     }
     const due = readDate(ctx.req.node, 'DateForReturn');
-    const received = await this.requests.transition(r.id, 'received', ctx.actor, 'AcceptItem', { item: { agency: owner, barcode }, dueAt: due ?? null, recordId: item.recordId });
+    const received = await this.requests.transition(r.id, 'received', ctx.actor, 'AcceptItem', {
+      item: { agency: owner, barcode },
+      dueAt: due ?? null,
+      recordId: item.recordId,
+    });
     // make it lendable and hold it for our reader at the pickup branch
     await this.rpc.request(CatalogSubjects.updateItem, { agency: owner, barcode, status: 'available' });
     const patron = received.patron?.barcode ? { agency: this.isil, barcode: received.patron.barcode } : null;
     if (patron && !received.holdId) {
       const hold = await this.rpc
-        .request<HoldView>(HoldSubjects.place, { patron, item: { agency: owner, barcode }, pickupBranch: this.env.NCIP_DEFAULT_BRANCH, placedBy: 'staff', channel: 'ncip' })
+        .request<HoldView>(HoldSubjects.place, {
+          patron,
+          item: { agency: owner, barcode },
+          pickupBranch: this.env.NCIP_DEFAULT_BRANCH,
+          placedBy: 'staff',
+          channel: 'ncip',
+        })
         .catch(() => null);
       if (hold) await this.requests.transition(r.id, 'received', ctx.actor, 'hold placed', { holdId: hold.id });
     }
@@ -498,9 +703,14 @@ export class NcipHandlersService {
     const s = ProblemSchemes.recall;
     const itemId = this.requireItem(ctx);
     const ref = await this.resolveItem(ctx, itemId, s);
-    if (!ref.request) throw problem('Unknown Item', s, 'no interlibrary loan of that item', 'ItemId/ItemIdentifierValue', itemId.value);
-    const r = await this.requests.transition(ref.request.id, 'recalled', ctx.actor, 'RecallItem').catch((e) => this.refusal(e, s, { item: itemId.value }));
-    return [itemIdEl({ agency: ref.agency, value: itemId.value }), r.dueAt ? el('DateDue', r.dueAt) : null].filter((x): x is OutEl => !!x);
+    if (!ref.request)
+      throw problem('Unknown Item', s, 'no interlibrary loan of that item', 'ItemId/ItemIdentifierValue', itemId.value);
+    const r = await this.requests
+      .transition(ref.request.id, 'recalled', ctx.actor, 'RecallItem')
+      .catch((e) => this.refusal(e, s, { item: itemId.value }));
+    return [itemIdEl({ agency: ref.agency, value: itemId.value }), r.dueAt ? el('DateDue', r.dueAt) : null].filter(
+      (x): x is OutEl => !!x,
+    );
   }
 
   // ---------------- DeleteItem ----------------
@@ -510,10 +720,25 @@ export class NcipHandlersService {
     const ref = await this.resolveItem(ctx, itemId, s);
     // only the partner's own temporary copies may be deleted by the partner
     const item = ref.agency === ctx.partner.isil ? await this.catalogItem(ref.agency, ref.barcode) : null;
-    if (!item) throw problem('Unknown Item', s, 'no temporary item of yours with that id', 'ItemId/ItemIdentifierValue', itemId.value);
-    if (item.status === 'on_loan') throw problem('Item Not Checked In', s, 'the item is still on loan here', 'ItemId', itemId.value);
-    if (item.status !== 'withdrawn') await this.rpc.request(CatalogSubjects.updateItem, { agency: item.agency, barcode: item.barcode, status: 'withdrawn', loanable: false });
-    if (ref.request) await this.requests.transition(ref.request.id, 'completed', ctx.actor, 'DeleteItem').catch(() => undefined);
+    if (!item)
+      throw problem(
+        'Unknown Item',
+        s,
+        'no temporary item of yours with that id',
+        'ItemId/ItemIdentifierValue',
+        itemId.value,
+      );
+    if (item.status === 'on_loan')
+      throw problem('Item Not Checked In', s, 'the item is still on loan here', 'ItemId', itemId.value);
+    if (item.status !== 'withdrawn')
+      await this.rpc.request(CatalogSubjects.updateItem, {
+        agency: item.agency,
+        barcode: item.barcode,
+        status: 'withdrawn',
+        loanable: false,
+      });
+    if (ref.request)
+      await this.requests.transition(ref.request.id, 'completed', ctx.actor, 'DeleteItem').catch(() => undefined);
     return [itemIdEl({ agency: item.agency, value: itemId.value })];
   }
 }

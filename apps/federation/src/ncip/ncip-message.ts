@@ -31,8 +31,13 @@ export class NcipProblemError extends Error {
   }
 }
 
-export const problem = (type: string, scheme: string, detail?: string, element?: string, value?: string): NcipProblemError =>
-  new NcipProblemError({ type, scheme, detail, element, value });
+export const problem = (
+  type: string,
+  scheme: string,
+  detail?: string,
+  element?: string,
+  value?: string,
+): NcipProblemError => new NcipProblemError({ type, scheme, detail, element, value });
 
 /** Services we answer; everything else gets Unsupported Service. */
 export const SUPPORTED_SERVICES = [
@@ -70,14 +75,30 @@ export interface NcipRequest {
 
 /** FromAgencyId in its 2.0 form (AgencyId) or the version-discovery form (UniqueAgencyId/Value). */
 function agencyIdOf(n: XmlNode | undefined): string | undefined {
-  return textAt(n, 'AgencyId') ?? textAt(n, 'UniqueAgencyId', 'Value') ?? (n && !n.children.length && n.text ? n.text : undefined);
+  return (
+    textAt(n, 'AgencyId') ??
+    textAt(n, 'UniqueAgencyId', 'Value') ??
+    (n && !n.children.length && n.text ? n.text : undefined)
+  );
 }
 
 export function readRequest(root: XmlNode): NcipRequest {
-  const envelope = root.name.toLowerCase() === 'ncipversionmessage' ? 'version' : root.name.toLowerCase() === 'ncipmessage' ? 'ncip' : null;
-  if (!envelope) throw problem('Invalid Message Syntax Error', ProblemSchemes.general, `root element is ${root.name}, expected NCIPMessage`, 'NCIPMessage');
+  const envelope =
+    root.name.toLowerCase() === 'ncipversionmessage'
+      ? 'version'
+      : root.name.toLowerCase() === 'ncipmessage'
+        ? 'ncip'
+        : null;
+  if (!envelope)
+    throw problem(
+      'Invalid Message Syntax Error',
+      ProblemSchemes.general,
+      `root element is ${root.name}, expected NCIPMessage`,
+      'NCIPMessage',
+    );
   const node = root.children[0];
-  if (!node) throw problem('Needed Data Missing', ProblemSchemes.general, 'NCIPMessage holds no service', 'NCIPMessage');
+  if (!node)
+    throw problem('Needed Data Missing', ProblemSchemes.general, 'NCIPMessage holds no service', 'NCIPMessage');
   const header = child(node, 'InitiationHeader') ?? node;
   return {
     envelope,
@@ -126,7 +147,8 @@ export function readDate(node: XmlNode, name: string): string | undefined {
   const t = textAt(node, name);
   if (!t) return undefined;
   const d = new Date(t);
-  if (Number.isNaN(d.getTime())) throw problem('Invalid Date', ProblemSchemes.general, `${name} is not a date`, name, t);
+  if (Number.isNaN(d.getTime()))
+    throw problem('Invalid Date', ProblemSchemes.general, `${name} is not a date`, name, t);
   return d.toISOString();
 }
 
@@ -136,15 +158,27 @@ const schemeAttr = (scheme?: string) => (scheme ? { Scheme: scheme } : undefined
 export const agencyIdEl = (value: string) => el('AgencyId', value);
 
 export function userIdEl(u: AgencyRef): OutEl {
-  return el('UserId', [u.agency ? el('AgencyId', u.agency) : null, u.type ? el('UserIdentifierType', u.type) : null, el('UserIdentifierValue', u.value)]);
+  return el('UserId', [
+    u.agency ? el('AgencyId', u.agency) : null,
+    u.type ? el('UserIdentifierType', u.type) : null,
+    el('UserIdentifierValue', u.value),
+  ]);
 }
 
 export function itemIdEl(i: AgencyRef): OutEl {
-  return el('ItemId', [i.agency ? el('AgencyId', i.agency) : null, i.type ? el('ItemIdentifierType', i.type) : null, el('ItemIdentifierValue', i.value)]);
+  return el('ItemId', [
+    i.agency ? el('AgencyId', i.agency) : null,
+    i.type ? el('ItemIdentifierType', i.type) : null,
+    el('ItemIdentifierValue', i.value),
+  ]);
 }
 
 export function requestIdEl(r: AgencyRef): OutEl {
-  return el('RequestId', [r.agency ? el('AgencyId', r.agency) : null, r.type ? el('RequestIdentifierType', r.type) : null, el('RequestIdentifierValue', r.value)]);
+  return el('RequestId', [
+    r.agency ? el('AgencyId', r.agency) : null,
+    r.type ? el('RequestIdentifierType', r.type) : null,
+    el('RequestIdentifierValue', r.value),
+  ]);
 }
 
 export function problemEl(p: NcipProblem): OutEl {
@@ -162,7 +196,10 @@ export function responseMessage(service: string, header: { from: string; to: str
     'NCIPMessage',
     [
       el(`${service}Response`, [
-        el('ResponseHeader', [el('FromAgencyId', [agencyIdEl(header.from)]), el('ToAgencyId', [agencyIdEl(header.to)])]),
+        el('ResponseHeader', [
+          el('FromAgencyId', [agencyIdEl(header.from)]),
+          el('ToAgencyId', [agencyIdEl(header.to)]),
+        ]),
         ...body,
       ]),
     ],
@@ -178,17 +215,33 @@ export function topLevelProblem(problems: NcipProblem[]): OutEl {
 export function requestMessage(service: string, header: { from: string; to: string }, body: OutEl[]): OutEl {
   return el(
     'NCIPMessage',
-    [el(service, [el('InitiationHeader', [el('FromAgencyId', [agencyIdEl(header.from)]), el('ToAgencyId', [agencyIdEl(header.to)])]), ...body])],
+    [
+      el(service, [
+        el('InitiationHeader', [
+          el('FromAgencyId', [agencyIdEl(header.from)]),
+          el('ToAgencyId', [agencyIdEl(header.to)]),
+        ]),
+        ...body,
+      ]),
+    ],
     { version: NCIP_VERSION_URI },
   );
 }
 
 /** LookupVersionResponse in the version-discovery schema (no namespace, UniqueAgencyId form). */
 export function lookupVersionResponse(header: { from: string; to: string }, services: readonly string[]): OutEl {
-  const agency = (name: string, v: string) => el(name, [el('UniqueAgencyId', [el('Scheme', 'http://www.niso.org/ncip/schemes/isil'), el('Value', v)])]);
+  const agency = (name: string, v: string) =>
+    el(name, [el('UniqueAgencyId', [el('Scheme', 'http://www.niso.org/ncip/schemes/isil'), el('Value', v)])]);
   return el(
     'NCIPVersionMessage',
-    [el('LookupVersionResponse', [agency('FromAgencyId', header.from), agency('ToAgencyId', header.to), el('VersionSupported', 'http://www.niso.org/2008/ncip'), ...services.map((s) => el('ServiceSupported', s))])],
+    [
+      el('LookupVersionResponse', [
+        agency('FromAgencyId', header.from),
+        agency('ToAgencyId', header.to),
+        el('VersionSupported', 'http://www.niso.org/2008/ncip'),
+        ...services.map((s) => el('ServiceSupported', s)),
+      ]),
+    ],
     { version: NCIP_VERSION_MESSAGE_URI },
   );
 }

@@ -31,7 +31,16 @@ type Handler = (ctx: HandlerContext) => Promise<OutEl[]>;
  * to the same user answers with that loan, a RecallItem or DeleteItem repeated changes nothing, and an
  * item-keyed replay would answer a later, different CheckInItem or CheckOutItem of the same copy wrongly.
  */
-const REPLAYED = new Set(['CheckOutItem', 'CheckInItem', 'RequestItem', 'CancelRequestItem', 'AcceptItem', 'RenewItem', 'RecallItem', 'DeleteItem']);
+const REPLAYED = new Set([
+  'CheckOutItem',
+  'CheckInItem',
+  'RequestItem',
+  'CancelRequestItem',
+  'AcceptItem',
+  'RenewItem',
+  'RecallItem',
+  'DeleteItem',
+]);
 
 /**
  * The NCIP 2.02 responder: parse safely, authenticate the partner key against FromAgencyId, answer
@@ -68,7 +77,9 @@ export class NcipServerService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.pruneTimer = setInterval(() => {
       this.db
-        .query(`DELETE FROM federation.replays WHERE created_at < now() - make_interval(days => $1)`, [this.env.NCIP_REPLAY_DAYS])
+        .query(`DELETE FROM federation.replays WHERE created_at < now() - make_interval(days => $1)`, [
+          this.env.NCIP_REPLAY_DAYS,
+        ])
         .catch((e: Error) => this.log.warn(`replay pruning failed: ${e.message}`));
     }, 3_600_000);
     this.pruneTimer.unref();
@@ -96,29 +107,65 @@ export class NcipServerService implements OnModuleInit, OnModuleDestroy {
       let req: NcipRequest;
       if (dto.refused === 'too_large') {
         status = 413;
-        throw new NcipProblemError({ type: 'Invalid Message Syntax Error', scheme: ProblemSchemes.general, detail: 'the message is larger than this server accepts', element: 'NCIPMessage' });
+        throw new NcipProblemError({
+          type: 'Invalid Message Syntax Error',
+          scheme: ProblemSchemes.general,
+          detail: 'the message is larger than this server accepts',
+          element: 'NCIPMessage',
+        });
       }
       try {
         req = readRequest(parseXml(dto.xml, { maxBytes: this.env.NCIP_MAX_BYTES, maxDepth: 32 }));
       } catch (e) {
-        if (e instanceof XmlRefused) throw new NcipProblemError({ type: 'Invalid Message Syntax Error', scheme: ProblemSchemes.general, detail: e.message, element: 'NCIPMessage' });
+        if (e instanceof XmlRefused)
+          throw new NcipProblemError({
+            type: 'Invalid Message Syntax Error',
+            scheme: ProblemSchemes.general,
+            detail: e.message,
+            element: 'NCIPMessage',
+          });
         throw e;
       }
       service = req.service;
       if (req.service === 'LookupVersion') {
         // discovery needs no key; answered in the version-discovery schema
-        xml = buildXml(lookupVersionResponse({ from: req.toAgency ?? this.env.LIBRARY_ISIL, to: req.fromAgency ?? 'unknown' }, SUPPORTED_SERVICES), 'none');
+        xml = buildXml(
+          lookupVersionResponse(
+            { from: req.toAgency ?? this.env.LIBRARY_ISIL, to: req.fromAgency ?? 'unknown' },
+            SUPPORTED_SERVICES,
+          ),
+          'none',
+        );
       } else {
         const principal = dto.key ? await this.partners.authenticate(dto.key) : null;
         if (!principal) {
-          xml = fail({ type: 'Agency Authentication Failed', scheme: ProblemSchemes.general, detail: dto.key ? 'the key is not valid' : 'send your partner key in the X-NCIP-Key header or as /ncip/<key>', element: 'InitiationHeader/FromAgencyAuthentication' });
+          xml = fail({
+            type: 'Agency Authentication Failed',
+            scheme: ProblemSchemes.general,
+            detail: dto.key
+              ? 'the key is not valid'
+              : 'send your partner key in the X-NCIP-Key header or as /ncip/<key>',
+            element: 'InitiationHeader/FromAgencyAuthentication',
+          });
         } else {
           partner = principal.partner.isil;
           const from = req.fromAgency ?? principal.partner.isil;
           if (!principal.allowedAgencyIds.includes(from)) {
-            xml = fail({ type: 'Agency Authentication Failed', scheme: ProblemSchemes.general, detail: 'this key may not act for that FromAgencyId', element: 'InitiationHeader/FromAgencyId/AgencyId', value: from });
+            xml = fail({
+              type: 'Agency Authentication Failed',
+              scheme: ProblemSchemes.general,
+              detail: 'this key may not act for that FromAgencyId',
+              element: 'InitiationHeader/FromAgencyId/AgencyId',
+              value: from,
+            });
           } else if (!this.handlers[req.service]) {
-            xml = fail({ type: 'Unsupported Service', scheme: ProblemSchemes.general, detail: `${req.service} is not a service we answer`, element: req.service, value: req.service });
+            xml = fail({
+              type: 'Unsupported Service',
+              scheme: ProblemSchemes.general,
+              detail: `${req.service} is not a service we answer`,
+              element: req.service,
+              value: req.service,
+            });
           } else {
             const r = await this.dispatch(req, principal, from);
             xml = r.xml;
@@ -131,17 +178,35 @@ export class NcipServerService implements OnModuleInit, OnModuleDestroy {
       if (e instanceof NcipProblemError) xml = fail(e.problem);
       else {
         this.log.error(`NCIP exchange failed: ${(e as Error).message}`);
-        xml = fail({ type: 'Temporary Processing Failure', scheme: ProblemSchemes.general, detail: `try again later (reference ${correlationId})` });
+        xml = fail({
+          type: 'Temporary Processing Failure',
+          scheme: ProblemSchemes.general,
+          detail: `try again later (reference ${correlationId})`,
+        });
       }
     }
     const durationMs = performance.now() - started;
     await this.exchanges
-      .record({ correlationId, direction: 'in', partner, service, outcome, problem: problemType, durationMs, request: dto.xml, response: xml })
+      .record({
+        correlationId,
+        direction: 'in',
+        partner,
+        service,
+        outcome,
+        problem: problemType,
+        durationMs,
+        request: dto.xml,
+        response: xml,
+      })
       .catch((e: Error) => this.log.error(`exchange log write failed: ${e.message}`));
     return { status, xml, correlationId };
   }
 
-  private async dispatch(req: NcipRequest, principal: KeyPrincipal, from: string): Promise<{ xml: string; outcome: 'ok' | 'problem' | 'replayed'; problem: string | null }> {
+  private async dispatch(
+    req: NcipRequest,
+    principal: KeyPrincipal,
+    from: string,
+  ): Promise<{ xml: string; outcome: 'ok' | 'problem' | 'replayed'; problem: string | null }> {
     const header = { from: req.toAgency ?? this.env.LIBRARY_ISIL, to: from };
     const style = principal.partner.ncip.namespaceStyle as NamespaceStyle;
     const ctx: HandlerContext = { req, partner: principal.partner, actor: `ncip:${principal.partner.isil}` };
@@ -151,7 +216,11 @@ export class NcipServerService implements OnModuleInit, OnModuleDestroy {
         return { xml: buildXml(responseMessage(req.service, header, body), style), ok: true, problem: null };
       } catch (e) {
         if (!(e instanceof NcipProblemError)) throw e;
-        return { xml: buildXml(responseMessage(req.service, header, [problemEl(e.problem)]), style), ok: false, problem: e.problem.type };
+        return {
+          xml: buildXml(responseMessage(req.service, header, [problemEl(e.problem)]), style),
+          ok: false,
+          problem: e.problem.type,
+        };
       }
     };
     const idem = REPLAYED.has(req.service) ? readRequestId(req.node)?.value : undefined;
@@ -162,12 +231,18 @@ export class NcipServerService implements OnModuleInit, OnModuleDestroy {
     // one at a time per key (a retry racing the original waits for it), answered from the table after
     return this.db.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`ncip:${from}:${req.service}:${idem}`]);
-      const [hit] = await m.query(`SELECT response FROM federation.replays WHERE from_agency = $1 AND service = $2 AND idem_key = $3`, [from, req.service, idem]);
+      const [hit] = await m.query(
+        `SELECT response FROM federation.replays WHERE from_agency = $1 AND service = $2 AND idem_key = $3`,
+        [from, req.service, idem],
+      );
       if (hit) return { xml: hit.response as string, outcome: 'replayed' as const, problem: null };
       const r = await run();
       if (r.ok) {
         // only successes are kept: a refused write is evaluated again when retried
-        await m.query(`INSERT INTO federation.replays (from_agency, service, idem_key, response) VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING`, [from, req.service, idem, r.xml]);
+        await m.query(
+          `INSERT INTO federation.replays (from_agency, service, idem_key, response) VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING`,
+          [from, req.service, idem, r.xml],
+        );
       }
       return { xml: r.xml, outcome: r.ok ? ('ok' as const) : ('problem' as const), problem: r.problem };
     });

@@ -84,14 +84,16 @@ function toNode(entry: Ordered, depth: number, limits: XmlLimits): XmlNode | nul
 
 /** Parse an NCIP body safely into its root element (BOM, whitespace, any prefix or none). */
 export function parseXml(raw: string, limits: XmlLimits = DEFAULT_XML_LIMITS): XmlNode {
-  if (Buffer.byteLength(raw, 'utf8') > limits.maxBytes) throw new XmlRefused('too_large', `message larger than ${limits.maxBytes} bytes`);
+  if (Buffer.byteLength(raw, 'utf8') > limits.maxBytes)
+    throw new XmlRefused('too_large', `message larger than ${limits.maxBytes} bytes`);
   const xml = raw.replace(/^\uFEFF/, '').trim();
   if (!xml) throw new XmlRefused('empty', 'empty message');
   if (/<!ENTITY/i.test(xml) || /<!DOCTYPE[^>]*\[/i.test(xml)) {
     throw new XmlRefused('doctype_subset', 'DOCTYPE internal subsets and ENTITY declarations are not accepted');
   }
   const valid = XMLValidator.validate(xml, { allowBooleanAttributes: false });
-  if (valid !== true) throw new XmlRefused('not_well_formed', `not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
+  if (valid !== true)
+    throw new XmlRefused('not_well_formed', `not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
   let parsed: Ordered[];
   try {
     parsed = parser.parse(xml) as Ordered[];
@@ -131,10 +133,20 @@ export interface OutEl {
   children?: (OutEl | null | undefined | false)[];
 }
 
-export const el = (name: string, content?: string | (OutEl | null | undefined | false)[], attrs?: Record<string, string>): OutEl =>
-  typeof content === 'string' ? { name, text: content, attrs } : { name, children: content ?? [], attrs };
+export const el = (
+  name: string,
+  content?: string | (OutEl | null | undefined | false)[],
+  attrs?: Record<string, string>,
+): OutEl => (typeof content === 'string' ? { name, text: content, attrs } : { name, children: content ?? [], attrs });
 
-const builder = new XMLBuilder({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '@_', format: true, suppressEmptyNode: true, processEntities: true });
+const builder = new XMLBuilder({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  format: true,
+  suppressEmptyNode: true,
+  processEntities: true,
+});
 
 function toOrdered(e: OutEl, prefix: string, attrPrefix: string): Ordered {
   const q = (p: string, n: string) => (p ? `${p}:${n}` : n);
@@ -143,7 +155,9 @@ function toOrdered(e: OutEl, prefix: string, attrPrefix: string): Ordered {
   for (const c of e.children ?? []) if (c) content.push(toOrdered(c, prefix, attrPrefix));
   const out: Ordered = { [q(prefix, e.name)]: content };
   if (e.attrs && Object.keys(e.attrs).length) {
-    out[':@'] = Object.fromEntries(Object.entries(e.attrs).map(([k, v]) => [`@_${k.startsWith('xmlns') ? k : q(attrPrefix, k)}`, v]));
+    out[':@'] = Object.fromEntries(
+      Object.entries(e.attrs).map(([k, v]) => [`@_${k.startsWith('xmlns') ? k : q(attrPrefix, k)}`, v]),
+    );
   }
   return out;
 }
@@ -157,7 +171,11 @@ export type NamespaceStyle = 'prefixed' | 'default' | 'none';
 
 export function buildXml(root: OutEl, style: NamespaceStyle = 'prefixed'): string {
   const decl: Record<string, string> =
-    style === 'prefixed' ? { 'xmlns:ncip': NCIP_NS } : style === 'default' ? { xmlns: NCIP_NS, 'xmlns:ncip': NCIP_NS } : {};
+    style === 'prefixed'
+      ? { 'xmlns:ncip': NCIP_NS }
+      : style === 'default'
+        ? { xmlns: NCIP_NS, 'xmlns:ncip': NCIP_NS }
+        : {};
   const withNs: OutEl = { ...root, attrs: { ...decl, ...(root.attrs ?? {}) } };
   const ordered = toOrdered(withNs, style === 'prefixed' ? 'ncip' : '', style === 'none' ? '' : 'ncip');
   const body = builder.build([ordered]) as string;

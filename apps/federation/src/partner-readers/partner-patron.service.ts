@@ -3,7 +3,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DomainError, NatsRpcClient, TtlCache } from '@app/common';
-import { ErrorCode, LoanSubjects, PartnerCardRule, PatronSummary, PatronType, PatronTypes, PatronView, ResolvePartnerPatronDto, VerifyPinResult } from '@app/contracts';
+import {
+  ErrorCode,
+  LoanSubjects,
+  PartnerCardRule,
+  PatronSummary,
+  PatronType,
+  PatronTypes,
+  PatronView,
+  ResolvePartnerPatronDto,
+  VerifyPinResult,
+} from '@app/contracts';
 import { FederationEnvDto } from '../config/federation-env.dto';
 import { NcipClientService } from '../ncip/ncip-client.service';
 import { el } from '../ncip/ncip-xml';
@@ -43,13 +53,16 @@ export class PartnerPatronService {
 
   async cardRules(): Promise<PartnerCardRule[]> {
     const all = await this.partners.list();
-    return all.filter((p) => p.active && (p.agreement.cardPrefix || p.agreement.cardPattern)).map((p) => ({ isil: p.isil, prefix: p.agreement.cardPrefix, pattern: p.agreement.cardPattern }));
+    return all
+      .filter((p) => p.active && (p.agreement.cardPrefix || p.agreement.cardPattern))
+      .map((p) => ({ isil: p.isil, prefix: p.agreement.cardPrefix, pattern: p.agreement.cardPattern }));
   }
 
   private async partnerFor(barcode: string): Promise<Partner | null> {
     for (const rule of await this.cardRules()) {
       const re = rule.pattern ? new RegExp(rule.pattern) : null;
-      if ((rule.prefix ? barcode.startsWith(rule.prefix) : true) && (re ? re.test(barcode) : true)) return this.partners.find(rule.isil);
+      if ((rule.prefix ? barcode.startsWith(rule.prefix) : true) && (re ? re.test(barcode) : true))
+        return this.partners.find(rule.isil);
     }
     return null;
   }
@@ -57,15 +70,20 @@ export class PartnerPatronService {
   async resolve(dto: ResolvePartnerPatronDto): Promise<VerifyPinResult> {
     const partner = await this.partnerFor(dto.barcode);
     if (!partner) throw new DomainError(ErrorCode.PatronUnknown, `patron ${dto.barcode} not found`);
-    const key = createHash('sha256').update(`${partner.isil}\0${dto.barcode}\0${dto.pin ?? ''}`).digest('hex');
+    const key = createHash('sha256')
+      .update(`${partner.isil}\0${dto.barcode}\0${dto.pin ?? ''}`)
+      .digest('hex');
     let home = this.cache.get(key);
     if (!home) {
       home = await this.askHome(partner, dto);
       if (!home.offline) this.cache.set(key, home);
     }
     const { agreement } = partner;
-    const typeAllowed = !agreement.patronTypesAllowed.length || agreement.patronTypesAllowed.includes(home.patronType as PatronType);
-    const summary = await this.rpc.request<PatronSummary>(LoanSubjects.patronSummary, { patron: { agency: partner.isil, barcode: dto.barcode } });
+    const typeAllowed =
+      !agreement.patronTypesAllowed.length || agreement.patronTypesAllowed.includes(home.patronType as PatronType);
+    const summary = await this.rpc.request<PatronSummary>(LoanSubjects.patronSummary, {
+      patron: { agency: partner.isil, barcode: dto.barcode },
+    });
     const limit = home.offline ? agreement.offlineMaxItems : agreement.maxItems;
     const atLimit = summary.openLoans >= limit;
     const [row] = await this.db.query(
@@ -75,16 +93,34 @@ export class PartnerPatronService {
          patron_type = EXCLUDED.patron_type, valid_to = COALESCE(EXCLUDED.valid_to, federation.partner_patrons.valid_to),
          home_status = EXCLUDED.home_status, verified_offline = EXCLUDED.verified_offline, verified_at = now()
        RETURNING id, name, created_at, verified_at`,
-      [partner.isil, dto.barcode, home.name, home.patronType, home.validTo, home.blocked ? 'blocked' : 'active', home.offline],
+      [
+        partner.isil,
+        dto.barcode,
+        home.name,
+        home.patronType,
+        home.validTo,
+        home.blocked ? 'blocked' : 'active',
+        home.offline,
+      ],
     );
     const blocked = home.blocked || !typeAllowed || atLimit;
-    if (blocked) this.logger.log({ event: 'partner_reader_refused', partner: partner.isil, blockedAtHome: home.blocked, typeAllowed, atLimit, offline: home.offline });
+    if (blocked)
+      this.logger.log({
+        event: 'partner_reader_refused',
+        partner: partner.isil,
+        blockedAtHome: home.blocked,
+        typeAllowed,
+        atLimit,
+        offline: home.offline,
+      });
     const patron: PatronView = {
       id: row.id,
       agency: partner.isil,
       barcode: dto.barcode,
       name: row.name,
-      patronType: (PatronTypes as readonly string[]).includes(home.patronType) ? (home.patronType as PatronType) : 'adult',
+      patronType: (PatronTypes as readonly string[]).includes(home.patronType)
+        ? (home.patronType as PatronType)
+        : 'adult',
       homeBranch: partner.branch ?? this.env.NCIP_DEFAULT_BRANCH,
       cardExpiresOn: home.validTo ?? '2099-12-31',
       status: 'active',
@@ -92,7 +128,17 @@ export class PartnerPatronService {
       expired: false,
       circulationBlocked: blocked,
       blockDetails: blocked
-        ? { manual: { reason: home.blocked ? 'blocked at the home library' : !typeAllowed ? 'patron type not in the agreement' : `agreement limit of ${limit} items reached`, actor: 'federation', since: new Date().toISOString() } }
+        ? {
+            manual: {
+              reason: home.blocked
+                ? 'blocked at the home library'
+                : !typeAllowed
+                  ? 'patron type not in the agreement'
+                  : `agreement limit of ${limit} items reached`,
+              actor: 'federation',
+              since: new Date().toISOString(),
+            },
+          }
         : undefined,
       email: null,
       phone: null,
@@ -104,9 +150,15 @@ export class PartnerPatronService {
 
   private async askHome(partner: Partner, dto: ResolvePartnerPatronDto): Promise<HomeAnswer> {
     const input = (type: string, data: string) =>
-      el('AuthenticationInput', [el('AuthenticationInputData', data), el('AuthenticationDataFormatType', 'text/plain'), el('AuthenticationInputType', type)]);
+      el('AuthenticationInput', [
+        el('AuthenticationInputData', data),
+        el('AuthenticationDataFormatType', 'text/plain'),
+        el('AuthenticationInputType', type),
+      ]);
     const body = [
-      ...(dto.pin !== undefined ? [input('Barcode Id', dto.barcode), input('PIN', dto.pin)] : [el('UserId', [el('AgencyId', partner.isil), el('UserIdentifierValue', dto.barcode)])]),
+      ...(dto.pin !== undefined
+        ? [input('Barcode Id', dto.barcode), input('PIN', dto.pin)]
+        : [el('UserId', [el('AgencyId', partner.isil), el('UserIdentifierValue', dto.barcode)])]),
       el('UserElementType', 'Name Information'),
       el('UserElementType', 'User Privilege'),
       el('UserElementType', 'Block Or Trap'),
@@ -115,19 +167,39 @@ export class PartnerPatronService {
     const r = await this.client.call(partner, 'LookupUser', body, { retries: 0 });
     if (r.kind === 'unreachable') {
       if (partner.agreement.whenHomeDown === 'refuse') {
-        throw new DomainError(ErrorCode.ServiceUnavailable, `${partner.name} (${partner.isil}) did not answer; their readers cannot be checked now`, { partner: partner.isil });
+        throw new DomainError(
+          ErrorCode.ServiceUnavailable,
+          `${partner.name} (${partner.isil}) did not answer; their readers cannot be checked now`,
+          { partner: partner.isil },
+        );
       }
-      return { valid: true, name: `${partner.name}读者`, patronType: 'adult', validTo: null, blocked: false, offline: true };
+      return {
+        valid: true,
+        name: `${partner.name}读者`,
+        patronType: 'adult',
+        validTo: null,
+        blocked: false,
+        offline: true,
+      };
     }
     if (r.kind === 'problem') {
-      if (/authentication/i.test(r.problem.type)) return { valid: false, name: '', patronType: 'adult', validTo: null, blocked: false, offline: false };
-      if (/unknown user/i.test(r.problem.type)) throw new DomainError(ErrorCode.PatronUnknown, `patron ${dto.barcode} not known at ${partner.isil}`);
-      if (/blocked/i.test(r.problem.type)) return { valid: true, name: dto.barcode, patronType: 'adult', validTo: null, blocked: true, offline: false };
+      if (/authentication/i.test(r.problem.type))
+        return { valid: false, name: '', patronType: 'adult', validTo: null, blocked: false, offline: false };
+      if (/unknown user/i.test(r.problem.type))
+        throw new DomainError(ErrorCode.PatronUnknown, `patron ${dto.barcode} not known at ${partner.isil}`);
+      if (/blocked/i.test(r.problem.type))
+        return { valid: true, name: dto.barcode, patronType: 'adult', validTo: null, blocked: true, offline: false };
       throw new DomainError(ErrorCode.ServiceUnavailable, `${partner.isil} answered ${r.problem.type}`);
     }
     const opt = child(r.body, 'UserOptionalFields');
-    const name = textAt(opt, 'NameInformation', 'PersonalNameInformation', 'UnstructuredPersonalUserName') ??
-      [textAt(opt, 'NameInformation', 'PersonalNameInformation', 'StructuredPersonalUserName', 'Surname'), textAt(opt, 'NameInformation', 'PersonalNameInformation', 'StructuredPersonalUserName', 'GivenName')].filter(Boolean).join('') ??
+    const name =
+      textAt(opt, 'NameInformation', 'PersonalNameInformation', 'UnstructuredPersonalUserName') ??
+      [
+        textAt(opt, 'NameInformation', 'PersonalNameInformation', 'StructuredPersonalUserName', 'Surname'),
+        textAt(opt, 'NameInformation', 'PersonalNameInformation', 'StructuredPersonalUserName', 'GivenName'),
+      ]
+        .filter(Boolean)
+        .join('') ??
       dto.barcode;
     const privilege = child(opt, 'UserPrivilege');
     const status = textAt(privilege, 'UserPrivilegeStatus', 'UserPrivilegeStatusType') ?? 'Active';
@@ -136,7 +208,10 @@ export class PartnerPatronService {
       valid: true,
       name: name || dto.barcode,
       patronType: (textAt(privilege, 'AgencyUserPrivilegeType') ?? 'adult').toLowerCase(),
-      validTo: validTo && !Number.isNaN(Date.parse(validTo)) ? new Date(Date.parse(validTo) + 8 * 3600_000).toISOString().slice(0, 10) : null,
+      validTo:
+        validTo && !Number.isNaN(Date.parse(validTo))
+          ? new Date(Date.parse(validTo) + 8 * 3600_000).toISOString().slice(0, 10)
+          : null,
       blocked: !/^active$/i.test(status) || children(opt, 'BlockOrTrap').length > 0,
       offline: false,
     };

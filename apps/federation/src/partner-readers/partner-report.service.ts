@@ -2,7 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@app/common';
-import { ErrorCode, EventSubjects, FailedExchangeView, IllRequestView, LoanEventData, PartnerItemReturnDto } from '@app/contracts';
+import {
+  ErrorCode,
+  EventSubjects,
+  FailedExchangeView,
+  IllRequestView,
+  LoanEventData,
+  PartnerItemReturnDto,
+} from '@app/contracts';
 import { FederationEnvDto } from '../config/federation-env.dto';
 import { ExchangeLogService } from '../exchanges/exchange-log.service';
 import { itemIdEl, requestIdEl, userIdEl } from '../ncip/ncip-message';
@@ -38,25 +45,52 @@ export class PartnerReportService {
     const item = itemIdEl({ agency: d.item.agency, value: d.item.barcode });
     const r =
       type === EventSubjects.loanCreated
-        ? await this.client.call(partner, 'CheckOutItem', [user, item, requestIdEl({ agency: this.env.LIBRARY_ISIL, value: d.loanId }), el('DesiredDateDue', d.dueAt)], { queueOnFailure: true })
+        ? await this.client.call(
+            partner,
+            'CheckOutItem',
+            [
+              user,
+              item,
+              requestIdEl({ agency: this.env.LIBRARY_ISIL, value: d.loanId }),
+              el('DesiredDateDue', d.dueAt),
+            ],
+            { queueOnFailure: true },
+          )
         : await this.client.call(partner, 'CheckInItem', [item], { queueOnFailure: true });
     if (r.kind === 'problem') {
       // the partner refused the report: the loan here stands (the reader has the book); a person decides
-      await this.exchanges.enqueueFailure({ partner: partner.isil, service: type === EventSubjects.loanCreated ? 'CheckOutItem' : 'CheckInItem', request: `loan ${d.loanId}: ${d.item.agency}/${d.item.barcode} for ${d.patron.barcode}`, reason: `refused: ${r.problem.type}`, attempts: 1, correlationId: null });
+      await this.exchanges.enqueueFailure({
+        partner: partner.isil,
+        service: type === EventSubjects.loanCreated ? 'CheckOutItem' : 'CheckInItem',
+        request: `loan ${d.loanId}: ${d.item.agency}/${d.item.barcode} for ${d.patron.barcode}`,
+        reason: `refused: ${r.problem.type}`,
+        attempts: 1,
+        correlationId: null,
+      });
     }
   }
 
   /** Send a queued exchange again; resolved when the partner accepts it. */
   async retryFailed(id: string, actor: string): Promise<FailedExchangeView> {
-    const [row] = await this.db.query(`SELECT partner, service, request, status FROM federation.failed_exchanges WHERE id = $1`, [id]);
+    const [row] = await this.db.query(
+      `SELECT partner, service, request, status FROM federation.failed_exchanges WHERE id = $1`,
+      [id],
+    );
     if (!row) throw new DomainError(ErrorCode.NotFound, `no failed exchange ${id}`);
     if (row.status === 'resolved') return this.exchanges.resolveFailed({ id, actor });
     const partner = await this.partners.find(row.partner);
     if (!partner?.ncip.endpoint) throw new DomainError(ErrorCode.Conflict, `${row.partner} has no NCIP endpoint`);
-    if (!String(row.request).startsWith('<?xml')) throw new DomainError(ErrorCode.Conflict, 'this exchange cannot be re-sent as it was; deal with it and resolve it');
+    if (!String(row.request).startsWith('<?xml'))
+      throw new DomainError(
+        ErrorCode.Conflict,
+        'this exchange cannot be re-sent as it was; deal with it and resolve it',
+      );
     const res = await fetch(partner.ncip.endpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/xml; charset=utf-8', ...(partner.ncip.outboundKey ? { 'x-ncip-key': partner.ncip.outboundKey } : {}) },
+      headers: {
+        'content-type': 'application/xml; charset=utf-8',
+        ...(partner.ncip.outboundKey ? { 'x-ncip-key': partner.ncip.outboundKey } : {}),
+      },
       body: row.request,
       signal: AbortSignal.timeout(partner.ncip.timeoutMs),
     }).catch((e: Error) => {
@@ -67,7 +101,17 @@ export class PartnerReportService {
       await this.db.query(`UPDATE federation.failed_exchanges SET attempts = attempts + 1 WHERE id = $1`, [id]);
       throw new DomainError(ErrorCode.ServiceUnavailable, `${row.partner} did not accept it (HTTP ${res.status})`);
     }
-    await this.exchanges.record({ correlationId: id, direction: 'out', partner: row.partner, service: row.service, outcome: 'ok', problem: null, durationMs: 0, request: row.request, response: text });
+    await this.exchanges.record({
+      correlationId: id,
+      direction: 'out',
+      partner: row.partner,
+      service: row.service,
+      outcome: 'ok',
+      problem: null,
+      durationMs: 0,
+      request: row.request,
+      response: text,
+    });
     return this.exchanges.resolveFailed({ id, actor, note: 're-sent and accepted' });
   }
 
@@ -83,11 +127,20 @@ export class PartnerReportService {
       `UPDATE federation.remote_loans SET returned_at = now() WHERE item_agency = $1 AND item_barcode = $2 AND returned_at IS NULL RETURNING patron_barcode`,
       [dto.agency, dto.barcode],
     );
-    await this.client.call(partner, 'CheckInItem', [itemIdEl({ agency: dto.agency, value: dto.barcode })], { queueOnFailure: true });
+    await this.client.call(partner, 'CheckInItem', [itemIdEl({ agency: dto.agency, value: dto.barcode })], {
+      queueOnFailure: true,
+    });
     const open = await this.requests.findOpenByItem(dto.agency, dto.barcode);
     if (open) return this.requests.transition(open.id, 'returned', actor, 'returned here; to ship home');
     return this.requests.create(
-      { direction: 'borrowing', partner: partner.isil, partnerRequestId: null, patron: rows[0] ? { agency: this.env.LIBRARY_ISIL, barcode: rows[0].patron_barcode } : null, item: { agency: dto.agency, barcode: dto.barcode }, state: 'returned' },
+      {
+        direction: 'borrowing',
+        partner: partner.isil,
+        partnerRequestId: null,
+        patron: rows[0] ? { agency: this.env.LIBRARY_ISIL, barcode: rows[0].patron_barcode } : null,
+        item: { agency: dto.agency, barcode: dto.barcode },
+        state: 'returned',
+      },
       actor,
       'partner item returned here; to ship home',
     );

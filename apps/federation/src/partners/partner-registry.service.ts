@@ -116,19 +116,40 @@ export class PartnerRegistryService {
       try {
         new RegExp(dto.agreement.cardPattern);
       } catch {
-        throw new DomainError(ErrorCode.ValidationFailed, 'agreement.cardPattern is not a valid regular expression', { fields: { 'agreement.cardPattern': ['invalid regular expression'] } });
+        throw new DomainError(ErrorCode.ValidationFailed, 'agreement.cardPattern is not a valid regular expression', {
+          fields: { 'agreement.cardPattern': ['invalid regular expression'] },
+        });
       }
     }
     const existing = await this.find(dto.isil);
     const agreement = { ...(existing?.agreement ?? {}), ...(dto.agreement ?? {}) };
-    const { outboundKey, ...ncip } = { ...(existing ? { endpoint: existing.ncip.endpoint, namespaceStyle: existing.ncip.namespaceStyle, timeoutMs: existing.ncip.timeoutMs, retries: existing.ncip.retries } : {}), ...(dto.ncip ?? {}) } as Record<string, unknown> & { outboundKey?: string };
+    const { outboundKey, ...ncip } = {
+      ...(existing
+        ? {
+            endpoint: existing.ncip.endpoint,
+            namespaceStyle: existing.ncip.namespaceStyle,
+            timeoutMs: existing.ncip.timeoutMs,
+            retries: existing.ncip.retries,
+          }
+        : {}),
+      ...(dto.ncip ?? {}),
+    } as Record<string, unknown> & { outboundKey?: string };
     await this.db.query(
       `INSERT INTO federation.partners (isil, name, aliases, branch, active, agreement, ncip, outbound_key, updated_at)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8, now())
        ON CONFLICT (isil) DO UPDATE SET name = EXCLUDED.name, aliases = EXCLUDED.aliases, branch = EXCLUDED.branch,
          active = EXCLUDED.active, agreement = EXCLUDED.agreement, ncip = EXCLUDED.ncip,
          outbound_key = COALESCE(EXCLUDED.outbound_key, federation.partners.outbound_key), updated_at = now()`,
-      [dto.isil, dto.name, dto.aliases ?? existing?.aliases ?? [], dto.branch ?? existing?.branch ?? null, dto.active ?? existing?.active ?? true, agreement, ncip, outboundKey ?? null],
+      [
+        dto.isil,
+        dto.name,
+        dto.aliases ?? existing?.aliases ?? [],
+        dto.branch ?? existing?.branch ?? null,
+        dto.active ?? existing?.active ?? true,
+        agreement,
+        ncip,
+        outboundKey ?? null,
+      ],
     );
     this.keyCache.clear();
     return this.view(dto.isil);
@@ -141,7 +162,10 @@ export class PartnerRegistryService {
 
   /** A partner by the AgencyId it sends: its ISIL or one of its aliases (plain institution codes). */
   async findByAgencyId(agencyId: string): Promise<Partner | null> {
-    const rows: PartnerRow[] = await this.db.query(`SELECT * FROM federation.partners WHERE isil = $1 OR $1 = ANY(aliases) LIMIT 1`, [agencyId]);
+    const rows: PartnerRow[] = await this.db.query(
+      `SELECT * FROM federation.partners WHERE isil = $1 OR $1 = ANY(aliases) LIMIT 1`,
+      [agencyId],
+    );
     return rows[0] ? this.toPartner(rows[0]) : null;
   }
 
@@ -153,10 +177,25 @@ export class PartnerRegistryService {
   async view(isil: string): Promise<PartnerView> {
     const p = await this.find(isil);
     if (!p) throw new DomainError(ErrorCode.AgencyUnknown, `no partner ${isil}`);
-    const keys: KeyRow[] = await this.db.query(`SELECT * FROM federation.partner_keys WHERE partner = $1 ORDER BY created_at`, [isil]);
-    const rows: PartnerRow[] = await this.db.query(`SELECT updated_at FROM federation.partners WHERE isil = $1`, [isil]);
+    const keys: KeyRow[] = await this.db.query(
+      `SELECT * FROM federation.partner_keys WHERE partner = $1 ORDER BY created_at`,
+      [isil],
+    );
+    const rows: PartnerRow[] = await this.db.query(`SELECT updated_at FROM federation.partners WHERE isil = $1`, [
+      isil,
+    ]);
     const { outboundKey: _hidden, ...ncip } = p.ncip;
-    return { isil: p.isil, name: p.name, aliases: p.aliases, branch: p.branch, active: p.active, agreement: p.agreement, ncip, keys: keys.map(keyView), updatedAt: rows[0].updated_at.toISOString() };
+    return {
+      isil: p.isil,
+      name: p.name,
+      aliases: p.aliases,
+      branch: p.branch,
+      active: p.active,
+      agreement: p.agreement,
+      ncip,
+      keys: keys.map(keyView),
+      updatedAt: rows[0].updated_at.toISOString(),
+    };
   }
 
   /** A new key (or the given one, for demo data): several may be active at once, so rotation needs no downtime. */
@@ -178,7 +217,10 @@ export class PartnerRegistryService {
   }
 
   async revokeKey(dto: RevokePartnerKeyDto): Promise<PartnerKeyView> {
-    const [rows] = (await this.db.query(`UPDATE federation.partner_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING *`, [dto.id])) as [KeyRow[], number];
+    const [rows] = (await this.db.query(
+      `UPDATE federation.partner_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING *`,
+      [dto.id],
+    )) as [KeyRow[], number];
     if (!rows[0]) throw new DomainError(ErrorCode.NotFound, `no partner key ${dto.id}`);
     this.keyCache.clear();
     return keyView(rows[0]);
@@ -189,13 +231,21 @@ export class PartnerRegistryService {
     const hash = hashPartnerKey(key);
     const hit = this.keyCache.get(hash);
     if (hit !== undefined) return hit;
-    const rows: (KeyRow & { partner: string })[] = await this.db.query(
-      `UPDATE federation.partner_keys k SET last_used_at = now() FROM federation.partners p
+    const rows: (KeyRow & { partner: string })[] = await this.db
+      .query(
+        `UPDATE federation.partner_keys k SET last_used_at = now() FROM federation.partners p
         WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND p.isil = k.partner AND p.active
         RETURNING k.*`,
-      [hash],
-    ).then((r: [(KeyRow & { partner: string })[], number]) => r[0]);
-    const principal = rows[0] ? { keyId: rows[0].id, partner: (await this.find(rows[0].partner))!, allowedAgencyIds: rows[0].allowed_agency_ids } : null;
+        [hash],
+      )
+      .then((r: [(KeyRow & { partner: string })[], number]) => r[0]);
+    const principal = rows[0]
+      ? {
+          keyId: rows[0].id,
+          partner: (await this.find(rows[0].partner))!,
+          allowedAgencyIds: rows[0].allowed_agency_ids,
+        }
+      : null;
     this.keyCache.set(hash, principal);
     return principal;
   }
@@ -216,6 +266,9 @@ export class PartnerRegistryService {
   }
 
   listUnits(dto: ListUnitsDto): Promise<UnitView[]> {
-    return this.db.query(`SELECT code, agency, name, kind, parent FROM federation.units WHERE ($1::text IS NULL OR agency = $1) ORDER BY agency, code`, [dto.agency ?? null]);
+    return this.db.query(
+      `SELECT code, agency, name, kind, parent FROM federation.units WHERE ($1::text IS NULL OR agency = $1) ORDER BY agency, code`,
+      [dto.agency ?? null],
+    );
   }
 }

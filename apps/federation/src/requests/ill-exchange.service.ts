@@ -1,6 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, NatsRpcClient, RemoteError } from '@app/common';
-import { ActOnIllRequestDto, CatalogSubjects, CreateIllRequestDto, ErrorCode, HoldSubjects, IllRequestView, LoanSubjects, PatronSubjects, RenewResult } from '@app/contracts';
+import {
+  ActOnIllRequestDto,
+  CatalogSubjects,
+  CreateIllRequestDto,
+  ErrorCode,
+  HoldSubjects,
+  IllRequestView,
+  LoanSubjects,
+  PatronSubjects,
+  RenewResult,
+} from '@app/contracts';
 import { FederationEnvDto } from '../config/federation-env.dto';
 import { itemIdEl, requestIdEl, userIdEl } from '../ncip/ncip-message';
 import { NcipClientService } from '../ncip/ncip-client.service';
@@ -35,11 +45,21 @@ export class IllExchangeService {
 
   async createBorrowing(dto: CreateIllRequestDto): Promise<IllRequestView> {
     const partner = await this.partner(dto.partner);
-    if (!dto.itemBarcode && !dto.bibliographicId) throw new DomainError(ErrorCode.ValidationFailed, 'itemBarcode or bibliographicId is required', { fields: { itemBarcode: ['itemBarcode or bibliographicId is required'] } });
+    if (!dto.itemBarcode && !dto.bibliographicId)
+      throw new DomainError(ErrorCode.ValidationFailed, 'itemBarcode or bibliographicId is required', {
+        fields: { itemBarcode: ['itemBarcode or bibliographicId is required'] },
+      });
     await this.rpc.request(PatronSubjects.get, { agency: this.env.LIBRARY_ISIL, barcode: dto.patronBarcode });
     const actor = dto.actor ?? 'staff';
     const r = await this.requests.create(
-      { direction: 'borrowing', partner: partner.isil, partnerRequestId: null, patron: { agency: this.env.LIBRARY_ISIL, barcode: dto.patronBarcode }, item: dto.itemBarcode ? { agency: partner.isil, barcode: dto.itemBarcode } : null, title: dto.title ?? null },
+      {
+        direction: 'borrowing',
+        partner: partner.isil,
+        partnerRequestId: null,
+        patron: { agency: this.env.LIBRARY_ISIL, barcode: dto.patronBarcode },
+        item: dto.itemBarcode ? { agency: partner.isil, barcode: dto.itemBarcode } : null,
+        title: dto.title ?? null,
+      },
       actor,
       'requested by staff',
     );
@@ -47,17 +67,43 @@ export class IllExchangeService {
       userIdEl({ agency: this.env.LIBRARY_ISIL, value: dto.patronBarcode }),
       dto.itemBarcode
         ? itemIdEl({ agency: partner.isil, value: dto.itemBarcode })
-        : el('BibliographicId', [el('BibliographicRecordId', [el('BibliographicRecordIdentifier', dto.bibliographicId!), el('AgencyId', partner.isil)])]),
+        : el('BibliographicId', [
+            el('BibliographicRecordId', [
+              el('BibliographicRecordIdentifier', dto.bibliographicId!),
+              el('AgencyId', partner.isil),
+            ]),
+          ]),
       requestIdEl({ agency: this.env.LIBRARY_ISIL, value: r.id }),
       el('RequestType', 'Loan'),
       el('RequestScopeType', dto.itemBarcode ? 'Item' : 'Bibliographic Item'),
     ];
     const res = await this.client.call(partner, 'RequestItem', body);
-    if (res.kind === 'ok') return this.requests.transition(r.id, 'supplier_confirmed', `ncip:${partner.isil}`, 'RequestItem accepted');
-    if (res.kind === 'problem') return this.requests.transition(r.id, 'not_supplied', `ncip:${partner.isil}`, `${res.problem.type}${res.problem.detail ? `: ${res.problem.detail}` : ''}`);
+    if (res.kind === 'ok')
+      return this.requests.transition(r.id, 'supplier_confirmed', `ncip:${partner.isil}`, 'RequestItem accepted');
+    if (res.kind === 'problem')
+      return this.requests.transition(
+        r.id,
+        'not_supplied',
+        `ncip:${partner.isil}`,
+        `${res.problem.type}${res.problem.detail ? `: ${res.problem.detail}` : ''}`,
+      );
     // unknown outcome: withdraw it at the partner (same RequestId; queued if they stay silent) and try another
-    await this.client.call(partner, 'CancelRequestItem', [userIdEl({ agency: this.env.LIBRARY_ISIL, value: dto.patronBarcode }), requestIdEl({ agency: this.env.LIBRARY_ISIL, value: r.id }), el('RequestType', 'Loan')], { queueOnFailure: true });
-    return this.requests.transition(r.id, 'try_next_partner', actor, `${partner.isil} did not answer (${res.reason}); request withdrawn there`);
+    await this.client.call(
+      partner,
+      'CancelRequestItem',
+      [
+        userIdEl({ agency: this.env.LIBRARY_ISIL, value: dto.patronBarcode }),
+        requestIdEl({ agency: this.env.LIBRARY_ISIL, value: r.id }),
+        el('RequestType', 'Loan'),
+      ],
+      { queueOnFailure: true },
+    );
+    return this.requests.transition(
+      r.id,
+      'try_next_partner',
+      actor,
+      `${partner.isil} did not answer (${res.reason}); request withdrawn there`,
+    );
   }
 
   async act(dto: ActOnIllRequestDto): Promise<IllRequestView> {
@@ -68,28 +114,51 @@ export class IllExchangeService {
       await this.client.call(
         partner,
         'CancelRequestItem',
-        [userIdEl({ agency: this.env.LIBRARY_ISIL, value: r.patron?.barcode ?? 'unknown' }), requestIdEl({ agency: this.env.LIBRARY_ISIL, value: r.partnerRequestId ?? r.id }), el('RequestType', 'Loan')],
+        [
+          userIdEl({ agency: this.env.LIBRARY_ISIL, value: r.patron?.barcode ?? 'unknown' }),
+          requestIdEl({ agency: this.env.LIBRARY_ISIL, value: r.partnerRequestId ?? r.id }),
+          el('RequestType', 'Loan'),
+        ],
         { queueOnFailure: true },
       );
-      if (r.holdId) await this.rpc.request(HoldSubjects.cancel, { holdId: r.holdId, cancelledBy: 'staff' }).catch(() => undefined);
+      if (r.holdId)
+        await this.rpc.request(HoldSubjects.cancel, { holdId: r.holdId, cancelledBy: 'staff' }).catch(() => undefined);
     }
     if (r.direction === 'lending' && dto.action === 'cancel' && r.holdId) {
       await this.rpc.request(HoldSubjects.cancel, { holdId: r.holdId, cancelledBy: 'staff' }).catch(() => undefined);
     }
     if (r.direction === 'borrowing' && dto.action === 'renew') {
-      if (r.state !== 'loaned' || !r.item || !r.patron) throw new DomainError(ErrorCode.Conflict, 'only a loaned interlibrary copy can be renewed');
+      if (r.state !== 'loaned' || !r.item || !r.patron)
+        throw new DomainError(ErrorCode.Conflict, 'only a loaned interlibrary copy can be renewed');
       const partner = await this.partner(r.partner);
-      const res = await this.client.call(partner, 'RenewItem', [userIdEl({ agency: this.env.LIBRARY_ISIL, value: r.patron.barcode }), itemIdEl({ agency: r.item.agency, value: r.item.barcode })]);
-      if (res.kind !== 'ok') throw new DomainError(ErrorCode.RenewalLimitReached, `${partner.isil} refused the renewal: ${res.kind === 'problem' ? res.problem.type : res.reason}`);
+      const res = await this.client.call(partner, 'RenewItem', [
+        userIdEl({ agency: this.env.LIBRARY_ISIL, value: r.patron.barcode }),
+        itemIdEl({ agency: r.item.agency, value: r.item.barcode }),
+      ]);
+      if (res.kind !== 'ok')
+        throw new DomainError(
+          ErrorCode.RenewalLimitReached,
+          `${partner.isil} refused the renewal: ${res.kind === 'problem' ? res.problem.type : res.reason}`,
+        );
       const partnerDue = textAt(res.body, 'DateDue');
       // the partner agreed: renew our reader's loan of the copy here too
-      const local = await this.rpc.request<RenewResult>(LoanSubjects.renew, { patron: { agency: this.env.LIBRARY_ISIL, barcode: r.patron.barcode }, item: r.item, channel: 'ncip' });
-      return this.requests.transition(r.id, 'loaned', actor, `renewed at ${partner.isil} until ${partnerDue ?? '?'}`, { dueAt: local.loan.dueAt });
+      const local = await this.rpc.request<RenewResult>(LoanSubjects.renew, {
+        patron: { agency: this.env.LIBRARY_ISIL, barcode: r.patron.barcode },
+        item: r.item,
+        channel: 'ncip',
+      });
+      return this.requests.transition(r.id, 'loaned', actor, `renewed at ${partner.isil} until ${partnerDue ?? '?'}`, {
+        dueAt: local.loan.dueAt,
+      });
     }
     if (r.direction === 'borrowing' && dto.action === 'ship_home' && r.item) {
       const partner = await this.partner(r.partner);
-      await this.client.call(partner, 'CheckInItem', [itemIdEl({ agency: r.item.agency, value: r.item.barcode })], { queueOnFailure: true });
-      await this.rpc.request(CatalogSubjects.updateItem, { ...r.item, status: 'in_transit', loanable: false }).catch(() => undefined);
+      await this.client.call(partner, 'CheckInItem', [itemIdEl({ agency: r.item.agency, value: r.item.barcode })], {
+        queueOnFailure: true,
+      });
+      await this.rpc
+        .request(CatalogSubjects.updateItem, { ...r.item, status: 'in_transit', loanable: false })
+        .catch(() => undefined);
     }
     return this.requests.transition(dto.id, ACTION_STATE[dto.action], actor, dto.reason ?? dto.action);
   }
@@ -98,7 +167,12 @@ export class IllExchangeService {
   async lendingShipped(r: IllRequestView): Promise<void> {
     if (!r.item || !r.partnerRequestId) return;
     const partner = await this.partner(r.partner);
-    const title = r.title ?? (await this.rpc.request<{ title: string }>(CatalogSubjects.getItem, r.item).then((i) => i.title).catch(() => null));
+    const title =
+      r.title ??
+      (await this.rpc
+        .request<{ title: string }>(CatalogSubjects.getItem, r.item)
+        .then((i) => i.title)
+        .catch(() => null));
     await this.client.call(
       partner,
       'AcceptItem',
@@ -118,8 +192,12 @@ export class IllExchangeService {
   async lendingReturned(r: IllRequestView): Promise<void> {
     if (!r.item) return;
     const partner = await this.partner(r.partner);
-    await this.client.call(partner, 'DeleteItem', [itemIdEl({ agency: r.item.agency, value: r.item.barcode })], { queueOnFailure: true });
-    await this.requests.transition(r.id, 'completed', 'circulation', 'back home; partner told to delete its temporary copy').catch((e: Error) => this.logger.warn(e.message));
+    await this.client.call(partner, 'DeleteItem', [itemIdEl({ agency: r.item.agency, value: r.item.barcode })], {
+      queueOnFailure: true,
+    });
+    await this.requests
+      .transition(r.id, 'completed', 'circulation', 'back home; partner told to delete its temporary copy')
+      .catch((e: Error) => this.logger.warn(e.message));
   }
 }
 

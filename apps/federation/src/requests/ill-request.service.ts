@@ -62,15 +62,37 @@ export class IllRequestService {
       const [row] = await m.query(
         `INSERT INTO federation.ill_requests (direction, partner, partner_request_id, state, patron_agency, patron_barcode, item_agency, item_barcode, record_id, title, hold_id)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id`,
-        [r.direction, r.partner, r.partnerRequestId, r.state ?? 'requested', r.patron?.agency ?? null, r.patron?.barcode ?? null, r.item?.agency ?? null, r.item?.barcode ?? null, r.recordId ?? null, r.title ?? null, r.holdId ?? null],
+        [
+          r.direction,
+          r.partner,
+          r.partnerRequestId,
+          r.state ?? 'requested',
+          r.patron?.agency ?? null,
+          r.patron?.barcode ?? null,
+          r.item?.agency ?? null,
+          r.item?.barcode ?? null,
+          r.recordId ?? null,
+          r.title ?? null,
+          r.holdId ?? null,
+        ],
       );
-      await m.query(`INSERT INTO federation.ill_transitions (request_id, from_state, to_state, actor, reason) VALUES ($1, NULL, $2, $3, $4)`, [row.id, r.state ?? 'requested', actor, reason]);
+      await m.query(
+        `INSERT INTO federation.ill_transitions (request_id, from_state, to_state, actor, reason) VALUES ($1, NULL, $2, $3, $4)`,
+        [row.id, r.state ?? 'requested', actor, reason],
+      );
       return this.getWith(m, row.id as string);
     });
   }
 
-  async findByPartnerRef(partner: string, direction: 'borrowing' | 'lending', partnerRequestId: string): Promise<IllRequestView | null> {
-    const rows = await this.db.query(`SELECT id FROM federation.ill_requests WHERE partner = $1 AND direction = $2 AND partner_request_id = $3`, [partner, direction, partnerRequestId]);
+  async findByPartnerRef(
+    partner: string,
+    direction: 'borrowing' | 'lending',
+    partnerRequestId: string,
+  ): Promise<IllRequestView | null> {
+    const rows = await this.db.query(
+      `SELECT id FROM federation.ill_requests WHERE partner = $1 AND direction = $2 AND partner_request_id = $3`,
+      [partner, direction, partnerRequestId],
+    );
     return rows[0] ? this.get(rows[0].id) : null;
   }
 
@@ -85,22 +107,49 @@ export class IllRequestService {
   }
 
   /** Move a request to `to` (a no-op when it is already there); refuses transitions the machine does not allow. */
-  async transition(id: string, to: IllState, actor: string, reason: string | null, patch: { item?: { agency: string; barcode: string }; holdId?: string | null; dueAt?: string | null; recordId?: string } = {}): Promise<IllRequestView> {
+  async transition(
+    id: string,
+    to: IllState,
+    actor: string,
+    reason: string | null,
+    patch: {
+      item?: { agency: string; barcode: string };
+      holdId?: string | null;
+      dueAt?: string | null;
+      recordId?: string;
+    } = {},
+  ): Promise<IllRequestView> {
     return this.db.transaction(async (m) => {
       const [row] = await m.query(`SELECT state FROM federation.ill_requests WHERE id = $1 FOR UPDATE`, [id]);
       if (!row) throw new DomainError(ErrorCode.NotFound, `no interlibrary request ${id}`);
       const from = row.state as IllState;
       const same = from === to && to !== 'loaned';
-      if (!same && !NEXT[from].includes(to)) throw new DomainError(ErrorCode.Conflict, `an interlibrary request in state ${from} cannot become ${to}`, { from, to });
+      if (!same && !NEXT[from].includes(to))
+        throw new DomainError(ErrorCode.Conflict, `an interlibrary request in state ${from} cannot become ${to}`, {
+          from,
+          to,
+        });
       await m.query(
         `UPDATE federation.ill_requests SET state = $2, updated_at = now(),
            item_agency = COALESCE($3, item_agency), item_barcode = COALESCE($4, item_barcode),
            hold_id = COALESCE($5::uuid, hold_id), due_at = COALESCE($6::timestamptz, due_at), record_id = COALESCE($7::uuid, record_id)
          WHERE id = $1`,
-        [id, to, patch.item?.agency ?? null, patch.item?.barcode ?? null, patch.holdId ?? null, patch.dueAt ?? null, patch.recordId ?? null],
+        [
+          id,
+          to,
+          patch.item?.agency ?? null,
+          patch.item?.barcode ?? null,
+          patch.holdId ?? null,
+          patch.dueAt ?? null,
+          patch.recordId ?? null,
+        ],
       );
       // staying in the same state only records the new details (a hold id, a due date), not a transition
-      if (!same) await m.query(`INSERT INTO federation.ill_transitions (request_id, from_state, to_state, actor, reason) VALUES ($1,$2,$3,$4,$5)`, [id, from, to, actor, reason]);
+      if (!same)
+        await m.query(
+          `INSERT INTO federation.ill_transitions (request_id, from_state, to_state, actor, reason) VALUES ($1,$2,$3,$4,$5)`,
+          [id, from, to, actor, reason],
+        );
       return this.getWith(m, id);
     });
   }
@@ -116,10 +165,15 @@ export class IllRequestService {
   private async getWith(m: EntityManager, id: string): Promise<IllRequestView> {
     const [r] = await m.query(`SELECT * FROM federation.ill_requests WHERE id = $1`, [id]);
     if (!r) throw new DomainError(ErrorCode.NotFound, `no interlibrary request ${id}`);
-    const t = await m.query(`SELECT from_state, to_state, actor, reason, at FROM federation.ill_transitions WHERE request_id = $1 ORDER BY id`, [id]);
+    const t = await m.query(
+      `SELECT from_state, to_state, actor, reason, at FROM federation.ill_transitions WHERE request_id = $1 ORDER BY id`,
+      [id],
+    );
     return {
       ...view(r),
-      transitions: (t as { from_state: string | null; to_state: string; actor: string; reason: string | null; at: Date }[]).map((x) => ({ from: x.from_state, to: x.to_state, actor: x.actor, reason: x.reason, at: x.at.toISOString() })),
+      transitions: (
+        t as { from_state: string | null; to_state: string; actor: string; reason: string | null; at: Date }[]
+      ).map((x) => ({ from: x.from_state, to: x.to_state, actor: x.actor, reason: x.reason, at: x.at.toISOString() })),
     };
   }
 
@@ -128,8 +182,14 @@ export class IllRequestService {
     const offset = q.offset ?? 0;
     const params = [q.state ?? null, q.direction ?? null, q.partner ?? null];
     const where = `($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR direction = $2) AND ($3::text IS NULL OR partner = $3)`;
-    const rows = await this.db.query(`SELECT * FROM federation.ill_requests WHERE ${where} ORDER BY updated_at DESC, id LIMIT ${limit} OFFSET ${offset}`, params);
-    const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM federation.ill_requests WHERE ${where}`, params);
+    const rows = await this.db.query(
+      `SELECT * FROM federation.ill_requests WHERE ${where} ORDER BY updated_at DESC, id LIMIT ${limit} OFFSET ${offset}`,
+      params,
+    );
+    const [{ n }] = await this.db.query(
+      `SELECT count(*)::int AS n FROM federation.ill_requests WHERE ${where}`,
+      params,
+    );
     return { items: rows.map(view), total: n, limit, offset };
   }
 }

@@ -29,7 +29,11 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(READER_ROUTE, targets)) {
       const token = BEARER.exec(req.headers.authorization ?? '')?.[1];
       const reader = token ? this.readers.verify(token) : null;
-      if (!reader) throw new DomainError(ErrorCode.Unauthorized, 'a reader token is required: log in with POST /api/reader/login and send Authorization: Bearer <token>');
+      if (!reader)
+        throw new DomainError(
+          ErrorCode.Unauthorized,
+          'a reader token is required: log in with POST /api/reader/login and send Authorization: Bearer <token>',
+        );
       req.reader = reader;
       return true;
     }
@@ -41,7 +45,10 @@ export class ApiKeyGuard implements CanActivate {
 
     const need = this.reflector.getAllAndOverride<ApiKeyRole>(REQUIRED_ROLE, targets) ?? 'staff';
     if (!roleSatisfies(principal.role, need)) {
-      throw new DomainError(ErrorCode.Forbidden, `this endpoint needs an ${need} key; "${principal.name}" is a ${principal.role} key`);
+      throw new DomainError(
+        ErrorCode.Forbidden,
+        `this endpoint needs an ${need} key; "${principal.name}" is a ${principal.role} key`,
+      );
     }
     return true;
   }

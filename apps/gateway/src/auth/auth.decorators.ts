@@ -21,7 +21,10 @@ export function RequireRole(role: ApiKeyRole): MethodDecorator & ClassDecorator 
 
 /** OpenAPI: bearer auth and the 401 answer, on every authenticated controller. */
 export function ApiKeyAuth(): ClassDecorator {
-  return applyDecorators(ApiBearerAuth(), ApiUnauthorizedResponse({ description: 'missing, invalid or revoked API key', type: ErrorResponseDto }));
+  return applyDecorators(
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'missing, invalid or revoked API key', type: ErrorResponseDto }),
+  );
 }
 
 /** Reader endpoints (O2O app): a reader token from POST /api/reader/login instead of an API key. */

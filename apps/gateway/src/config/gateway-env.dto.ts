@@ -22,7 +22,9 @@ export class GatewayEnvDto extends BaseEnvDto {
    */
   @IsOptional()
   @IsString()
-  @MinLength(12, { message: 'BOOTSTRAP_API_KEY must be at least 12 characters (use random data, e.g. openssl rand -base64 32)' })
+  @MinLength(12, {
+    message: 'BOOTSTRAP_API_KEY must be at least 12 characters (use random data, e.g. openssl rand -base64 32)',
+  })
   @MaxLength(200)
   BOOTSTRAP_API_KEY?: string;
 

@@ -35,7 +35,10 @@ export class CalendarsController {
   }
 
   @Get('calendars/:branch')
-  @ApiOperation({ summary: "A branch's calendar: weekly hours, whether it is always open (24-hour library, locker), upcoming closures" })
+  @ApiOperation({
+    summary:
+      "A branch's calendar: weekly hours, whether it is always open (24-hour library, locker), upcoming closures",
+  })
   @ApiOkResponse({ description: 'CalendarView' })
   get(@Param() p: CalendarBranchDto): Promise<CalendarView> {
     return this.rpc.call(LoansCalendarsGet, p);
@@ -43,7 +46,10 @@ export class CalendarsController {
 
   @Put('calendars/:branch')
   @RequireRole('ops')
-  @ApiOperation({ summary: "Set a branch's weekly opening hours (ops); a missing or null weekday is closed; branch * is the network default" })
+  @ApiOperation({
+    summary:
+      "Set a branch's weekly opening hours (ops); a missing or null weekday is closed; branch * is the network default",
+  })
   @ApiOkResponse({ description: 'CalendarView' })
   @ApiNotFoundResponse({ description: 'BRANCH_UNKNOWN', type: ErrorResponseDto })
   upsert(@Param() p: CalendarBranchDto, @Body() body: UpsertCalendarBodyDto): Promise<CalendarView> {
@@ -60,7 +66,8 @@ export class CalendarsController {
   @Post('closures')
   @RequireRole('ops')
   @ApiOperation({
-    summary: 'Close one branch or (without branch) the whole network for a date range (ops): every open loan due inside moves to the next open day, in one transaction',
+    summary:
+      'Close one branch or (without branch) the whole network for a date range (ops): every open loan due inside moves to the next open day, in one transaction',
   })
   @ApiCreatedResponse({ description: 'ClosureReport: how many loans moved, per due branch and new due date' })
   createClosure(@Body() dto: CreateClosureDto): Promise<ClosureReport> {

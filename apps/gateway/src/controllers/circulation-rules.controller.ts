@@ -33,7 +33,9 @@ export class CirculationRulesController {
 
   @Post('dry-run')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'What would happen if this patron borrowed this item at this branch now: outcome, matching rule, due date' })
+  @ApiOperation({
+    summary: 'What would happen if this patron borrowed this item at this branch now: outcome, matching rule, due date',
+  })
   @ApiOkResponse({ description: "LoanDryRunResult: outcome 'allowed' or the refusal code a checkout would give" })
   dryRun(@Body() dto: LoanDryRunDto): Promise<LoanDryRunResult> {
     return this.rpc.call(LoansRulesDryRun, dto);
@@ -43,7 +45,10 @@ export class CirculationRulesController {
   @RequireRole('ops')
   @ApiOperation({ summary: 'Create or replace a rule (ops); keyed by (scope, patronType, itemType), each may be *' })
   @ApiOkResponse({ description: 'LoanRuleView' })
-  @ApiConflictResponse({ description: 'CONFLICT: another rule already has this key, or the catch-all would change its key', type: ErrorResponseDto })
+  @ApiConflictResponse({
+    description: 'CONFLICT: another rule already has this key, or the catch-all would change its key',
+    type: ErrorResponseDto,
+  })
   upsert(@Param() p: LoanRuleIdDto, @Body() body: UpsertLoanRuleBodyDto): Promise<LoanRuleView> {
     return this.rpc.call(LoansRulesUpsert, { ...body, id: p.id });
   }

@@ -15,11 +15,23 @@ export class CirculationController {
 
   @Post('checkout')
   @ApiOperation({ summary: 'Lend an item to a patron' })
-  @ApiCreatedResponse({ description: 'CheckoutResult: loan.dueAt (UTC) and loan.dueDate (library-local day) and the rule applied' })
-  @ApiConflictResponse({ description: 'a refusal: PATRON_BLOCKED, CARD_EXPIRED, TOO_MANY_ITEMS, ITEM_ALREADY_ON_LOAN …', type: ErrorResponseDto })
+  @ApiCreatedResponse({
+    description: 'CheckoutResult: loan.dueAt (UTC) and loan.dueDate (library-local day) and the rule applied',
+  })
+  @ApiConflictResponse({
+    description: 'a refusal: PATRON_BLOCKED, CARD_EXPIRED, TOO_MANY_ITEMS, ITEM_ALREADY_ON_LOAN …',
+    type: ErrorResponseDto,
+  })
   @ApiIdempotencyKey()
-  checkout(@Body() dto: CheckoutDto, @Req() req: GatewayRequest, @IdempotencyKey() key?: string): Promise<CheckoutResult> {
-    return this.circulation.checkout({ ...dto, ...(dto.pin !== undefined ? { pinOrigin: pinOriginOf(req) } : {}) }, key);
+  checkout(
+    @Body() dto: CheckoutDto,
+    @Req() req: GatewayRequest,
+    @IdempotencyKey() key?: string,
+  ): Promise<CheckoutResult> {
+    return this.circulation.checkout(
+      { ...dto, ...(dto.pin !== undefined ? { pinOrigin: pinOriginOf(req) } : {}) },
+      key,
+    );
   }
 
   @Post('checkin')

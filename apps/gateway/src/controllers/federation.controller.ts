@@ -52,7 +52,10 @@ export class FederationController {
 
   @Post('partners/keys')
   @RequireRole('ops')
-  @ApiOperation({ summary: 'Issue an NCIP key for a partner (ops); shown once. Several may be active: rotate, then revoke the old one' })
+  @ApiOperation({
+    summary:
+      'Issue an NCIP key for a partner (ops); shown once. Several may be active: rotate, then revoke the old one',
+  })
   @ApiOkResponse({ description: 'IssuedPartnerKey' })
   issueKey(@Body() dto: IssuePartnerKeyDto): Promise<IssuedPartnerKey> {
     return this.rpc.request(FederationSubjects.issuePartnerKey, dto);
@@ -68,7 +71,9 @@ export class FederationController {
   }
 
   @Get('units')
-  @ApiOperation({ summary: 'Units of the network (central library, branches, 24-hour libraries, locker sites) as a tree by parent' })
+  @ApiOperation({
+    summary: 'Units of the network (central library, branches, 24-hour libraries, locker sites) as a tree by parent',
+  })
   @ApiOkResponse({ description: 'UnitView[]' })
   units(@Query() q: ListUnitsDto): Promise<UnitView[]> {
     return this.rpc.request(FederationSubjects.listUnits, q);
@@ -90,7 +95,10 @@ export class FederationController {
   }
 
   @Post('requests')
-  @ApiOperation({ summary: "Ask a partner for a copy for one of our readers (NCIP RequestItem); not answered → withdrawn there and try_next_partner" })
+  @ApiOperation({
+    summary:
+      'Ask a partner for a copy for one of our readers (NCIP RequestItem); not answered → withdrawn there and try_next_partner',
+  })
   @ApiOkResponse({ description: 'IllRequestView' })
   createRequest(@Body() dto: CreateIllRequestDto, @Req() req: GatewayRequest): Promise<IllRequestView> {
     return this.rpc.request(FederationSubjects.createRequest, { ...dto, actor: actor(req) });
@@ -105,14 +113,27 @@ export class FederationController {
 
   @Post('requests/:id/act')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Move an interlibrary request on (confirm, ship, receive, ready, return, ship_home, complete, cancel …)' })
+  @ApiOperation({
+    summary: 'Move an interlibrary request on (confirm, ship, receive, ready, return, ship_home, complete, cancel …)',
+  })
   @ApiOkResponse({ description: 'IllRequestView' })
-  act(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ActOnIllRequestBodyDto, @Req() req: GatewayRequest): Promise<IllRequestView> {
-    return this.rpc.request(FederationSubjects.actOnRequest, { id, action: body.action, reason: body.reason, actor: actor(req) });
+  act(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ActOnIllRequestBodyDto,
+    @Req() req: GatewayRequest,
+  ): Promise<IllRequestView> {
+    return this.rpc.request(FederationSubjects.actOnRequest, {
+      id,
+      action: body.action,
+      reason: body.reason,
+      actor: actor(req),
+    });
   }
 
   @Get('exchanges')
-  @ApiOperation({ summary: 'The NCIP exchange log (PINs and keys redacted): what support looks at first when a partner calls' })
+  @ApiOperation({
+    summary: 'The NCIP exchange log (PINs and keys redacted): what support looks at first when a partner calls',
+  })
   @ApiOkResponse({ description: 'Page<ExchangeView>' })
   exchanges(@Query() q: ListExchangesDto): Promise<Page<ExchangeView>> {
     return this.rpc.request(FederationSubjects.listExchanges, q);
@@ -127,7 +148,9 @@ export class FederationController {
 
   @Post('failed/:id/retry')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Send a failed exchange again (the compensation once the partner is back); resolved when accepted' })
+  @ApiOperation({
+    summary: 'Send a failed exchange again (the compensation once the partner is back); resolved when accepted',
+  })
   @ApiOkResponse({ description: 'FailedExchangeView' })
   retry(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: GatewayRequest): Promise<FailedExchangeView> {
     return this.rpc.request(FederationSubjects.retryFailed, { id, actor: actor(req) });
@@ -135,7 +158,10 @@ export class FederationController {
 
   @Post('returns')
   @HttpCode(200)
-  @ApiOperation({ summary: "A partner's item returned here: its loan closed, reported home (NCIP CheckInItem), queued for shipment home" })
+  @ApiOperation({
+    summary:
+      "A partner's item returned here: its loan closed, reported home (NCIP CheckInItem), queued for shipment home",
+  })
   @ApiOkResponse({ description: 'IllRequestView (state returned)' })
   returnPartnerItem(@Body() dto: PartnerItemReturnDto): Promise<IllRequestView> {
     return this.rpc.request(FederationSubjects.returnPartnerItem, dto);
@@ -145,7 +171,11 @@ export class FederationController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark a failed exchange as dealt with' })
   @ApiOkResponse({ description: 'FailedExchangeView' })
-  resolve(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ResolveFailedExchangeBodyDto, @Req() req: GatewayRequest): Promise<FailedExchangeView> {
+  resolve(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ResolveFailedExchangeBodyDto,
+    @Req() req: GatewayRequest,
+  ): Promise<FailedExchangeView> {
     return this.rpc.request(FederationSubjects.resolveFailed, { id, note: body.note, actor: actor(req) });
   }
 }

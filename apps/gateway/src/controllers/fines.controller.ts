@@ -43,11 +43,18 @@ export class FinesController {
 
   @Post('patrons/:agency/:barcode/fines/payments')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Record a payment (fen) towards one fine or the oldest open fines; a repeated transactionId is not charged twice' })
+  @ApiOperation({
+    summary:
+      'Record a payment (fen) towards one fine or the oldest open fines; a repeated transactionId is not charged twice',
+  })
   @ApiOkResponse({ description: 'PayFinesResult' })
   @ApiConflictResponse({ description: 'PAYMENT_EXCEEDS_BALANCE', type: ErrorResponseDto })
   @ApiIdempotencyKey()
-  pay(@Param() patron: PatronRefDto, @Body() body: PayFinesBodyDto, @IdempotencyKey() key?: string): Promise<PayFinesResult> {
+  pay(
+    @Param() patron: PatronRefDto,
+    @Body() body: PayFinesBodyDto,
+    @IdempotencyKey() key?: string,
+  ): Promise<PayFinesResult> {
     return this.writes.write(LoansFinesPay, { ...body, patron }, key);
   }
 
@@ -63,7 +70,10 @@ export class FinesController {
 
   @Post('circulation/mark-lost')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Close a loan as lost: replacement fee (item price or rule default) and overdue fine charged; item status lost' })
+  @ApiOperation({
+    summary:
+      'Close a loan as lost: replacement fee (item price or rule default) and overdue fine charged; item status lost',
+  })
   @ApiOkResponse({ description: 'MarkLostResult' })
   @ApiNotFoundResponse({ description: 'LOAN_NOT_FOUND', type: ErrorResponseDto })
   markLost(@Body() dto: MarkLostDto): Promise<MarkLostResult> {

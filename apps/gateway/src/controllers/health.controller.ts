@@ -19,11 +19,15 @@ export class GatewayHealthController {
 
   @Get()
   @ApiOperation({
-    summary: 'Liveness for probes without a key (`{status}` only); with any valid API key, every service and dependency in detail',
+    summary:
+      'Liveness for probes without a key (`{status}` only); with any valid API key, every service and dependency in detail',
   })
   @ApiResponse({ status: 200, description: 'everything is up' })
   @ApiResponse({ status: 503, description: 'degraded: at least one service or dependency is down' })
-  async check(@Req() req: GatewayRequest, @Res({ passthrough: true }) res: GatewayResponse): Promise<GatewayHealthReport | Pick<GatewayHealthReport, 'status'>> {
+  async check(
+    @Req() req: GatewayRequest,
+    @Res({ passthrough: true }) res: GatewayResponse,
+  ): Promise<GatewayHealthReport | Pick<GatewayHealthReport, 'status'>> {
     const report = await this.health.report();
     res.status(report.status === 'up' ? 200 : 503);
     // process ids, socket paths and database errors help an attacker: only key holders see them

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { NatsRpcClient } from '@app/common';
 import {
   BranchHoldsQueryDto,
@@ -38,14 +45,24 @@ export class HoldsController {
   @Post()
   @ApiOperation({ summary: 'Place a hold on a title (recordId) or one item, for pickup at a branch or locker' })
   @ApiCreatedResponse({ description: 'HoldView (status waiting, queuePosition)' })
-  @ApiConflictResponse({ description: 'HOLD_ALREADY_PLACED, HOLD_PATRON_HAS_ITEM, HOLD_NOT_ALLOWED, HOLD_PICKUP_INVALID, PATRON_BLOCKED …', type: ErrorResponseDto })
+  @ApiConflictResponse({
+    description: 'HOLD_ALREADY_PLACED, HOLD_PATRON_HAS_ITEM, HOLD_NOT_ALLOWED, HOLD_PICKUP_INVALID, PATRON_BLOCKED …',
+    type: ErrorResponseDto,
+  })
   @ApiIdempotencyKey()
   place(@Body() dto: PlaceHoldDto, @Req() req: GatewayRequest, @IdempotencyKey() key?: string): Promise<HoldView> {
-    return this.writes.write(LoansHoldsPlace, { ...dto, ...(dto.pin !== undefined ? { pinOrigin: pinOriginOf(req) } : {}) }, key);
+    return this.writes.write(
+      LoansHoldsPlace,
+      { ...dto, ...(dto.pin !== undefined ? { pinOrigin: pinOriginOf(req) } : {}) },
+      key,
+    );
   }
 
   @Get()
-  @ApiOperation({ summary: "A patron's holds (patronAgency+patronBarcode), a title's queue (recordId) or an item's (itemAgency+itemBarcode)" })
+  @ApiOperation({
+    summary:
+      "A patron's holds (patronAgency+patronBarcode), a title's queue (recordId) or an item's (itemAgency+itemBarcode)",
+  })
   @ApiOkResponse({ description: 'Page<HoldView>' })
   list(@Query() q: ListHoldsQueryDto): Promise<Page<HoldView>> {
     const dto: ListHoldsDto = {
@@ -65,12 +82,18 @@ export class HoldsController {
   @ApiOkResponse({ description: 'HoldView (status cancelled)' })
   @ApiNotFoundResponse({ description: 'HOLD_NOT_FOUND', type: ErrorResponseDto })
   @ApiIdempotencyKey()
-  cancel(@Param() p: HoldIdParamDto, @Body() body: CancelHoldBodyDto, @IdempotencyKey() key?: string): Promise<HoldView> {
+  cancel(
+    @Param() p: HoldIdParamDto,
+    @Body() body: CancelHoldBodyDto,
+    @IdempotencyKey() key?: string,
+  ): Promise<HoldView> {
     return this.writes.write(LoansHoldsCancel, { ...body, holdId: p.id }, key);
   }
 
   @Get('shelf/:code')
-  @ApiOperation({ summary: "A branch's hold shelf: copies waiting for pickup (deadline order), expired ones flagged to pull" })
+  @ApiOperation({
+    summary: "A branch's hold shelf: copies waiting for pickup (deadline order), expired ones flagged to pull",
+  })
   @ApiOkResponse({ description: 'HoldShelf' })
   shelf(@Param() p: BranchCodeParamDto, @Query() q: BranchHoldsQueryDto): Promise<HoldShelf> {
     return this.rpc.call(LoansHoldsShelf, { ...q, branch: p.code });

@@ -1,5 +1,13 @@
 import { Controller, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiConsumes, ApiExcludeEndpoint, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConsumes,
+  ApiExcludeEndpoint,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { NatsRpcClient } from '@app/common';
 import { FederationSubjects, NcipExchangeReply } from '@app/contracts';
 import { Public } from '../auth/auth.decorators';
@@ -34,8 +42,15 @@ export class NcipController {
   @ApiOperation({ summary: 'NCIP 2.02 endpoint for partner libraries (raw XML in, NCIP XML out)' })
   @ApiConsumes('application/xml', 'text/xml')
   @ApiProduces('application/xml')
-  @ApiHeader({ name: 'X-NCIP-Key', required: false, description: 'the partner key (or Authorization: Bearer <key>, or POST /ncip/<key>)' })
-  @ApiOkResponse({ description: 'an NCIPMessage: the service response, or a top-level Problem (unparsable, unknown service, authentication failed)' })
+  @ApiHeader({
+    name: 'X-NCIP-Key',
+    required: false,
+    description: 'the partner key (or Authorization: Bearer <key>, or POST /ncip/<key>)',
+  })
+  @ApiOkResponse({
+    description:
+      'an NCIPMessage: the service response, or a top-level Problem (unparsable, unknown service, authentication failed)',
+  })
   post(@Req() req: NcipRequest, @Res() res: GatewayResponse, @Headers('x-ncip-key') headerKey?: string): Promise<void> {
     return this.exchange(req, res, headerKey ?? BEARER.exec(req.headers.authorization ?? '')?.[1]);
   }
@@ -51,7 +66,11 @@ export class NcipController {
     const xml = typeof req.body === 'string' ? req.body : '';
     let reply: NcipExchangeReply;
     try {
-      reply = await this.rpc.request<NcipExchangeReply>(FederationSubjects.ncipExchange, { xml, key: key?.slice(0, 200), refused: req.ncipRefused });
+      reply = await this.rpc.request<NcipExchangeReply>(FederationSubjects.ncipExchange, {
+        xml,
+        key: key?.slice(0, 200),
+        refused: req.ncipRefused,
+      });
     } catch {
       res.status(503).setHeader('Content-Type', 'application/xml; charset=utf-8');
       res.end(NCIP_UNAVAILABLE_XML);

@@ -25,9 +25,15 @@ export class OfflineCirculationController {
 
   @Post('offline')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Upload what a desk did offline (JSON, or CSV with ?branch=): replayed in time order, one result per line; conflicts go on the exceptions list' })
+  @ApiOperation({
+    summary:
+      'Upload what a desk did offline (JSON, or CSV with ?branch=): replayed in time order, one result per line; conflicts go on the exceptions list',
+  })
   @ApiConsumes('application/json', 'text/csv')
-  @ApiBody({ type: OfflineUploadDto, description: `JSON; or text/csv with the header ${OFFLINE_CSV_COLUMNS.join(',')}` })
+  @ApiBody({
+    type: OfflineUploadDto,
+    description: `JSON; or text/csv with the header ${OFFLINE_CSV_COLUMNS.join(',')}`,
+  })
   @ApiQuery({ name: 'branch', required: false, description: 'CSV only: the branch where the desk worked' })
   @ApiQuery({ name: 'uploadedBy', required: false, description: 'CSV only' })
   @ApiOkResponse({ description: 'OfflineUploadResult: applied / exceptions / refused counts and one result per line' })
@@ -52,7 +58,9 @@ export class OfflineCirculationController {
   }
 
   @Get('exceptions')
-  @ApiOperation({ summary: 'Offline and no-block transactions applied with a conflict, newest first (the staff exceptions list)' })
+  @ApiOperation({
+    summary: 'Offline and no-block transactions applied with a conflict, newest first (the staff exceptions list)',
+  })
   @ApiOkResponse({ description: 'Page<CirculationExceptionView>' })
   exceptions(@Query() q: ListCirculationExceptionsDto): Promise<Page<CirculationExceptionView>> {
     return this.rpc.call(LoansOfflineExceptions, q);

@@ -1,7 +1,22 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CreatePatronDto, LoanView, Page, PatronRefDto, PatronSummary, PatronView, PinThrottleView, SearchPatronsDto } from '@app/contracts';
-import { ErrorResponseDto, PatronBlockParamsDto, PatronLoansQueryDto, SetPatronBlockBodyDto, UpdatePatronBodyDto } from '../dto';
+import {
+  CreatePatronDto,
+  LoanView,
+  Page,
+  PatronRefDto,
+  PatronSummary,
+  PatronView,
+  PinThrottleView,
+  SearchPatronsDto,
+} from '@app/contracts';
+import {
+  ErrorResponseDto,
+  PatronBlockParamsDto,
+  PatronLoansQueryDto,
+  SetPatronBlockBodyDto,
+  UpdatePatronBodyDto,
+} from '../dto';
 import { ApiKeyAuth } from '../auth/auth.decorators';
 import { PatronsApiService } from '../services/patrons-api.service';
 
@@ -34,7 +49,9 @@ export class PatronsController {
   }
 
   @Delete(':agency/:barcode/pin-throttle')
-  @ApiOperation({ summary: 'Clear the wrong-PIN throttle of a card (after checking the reader); the answer is the cleared state' })
+  @ApiOperation({
+    summary: 'Clear the wrong-PIN throttle of a card (after checking the reader); the answer is the cleared state',
+  })
   @ApiOkResponse({ description: 'PinThrottleView' })
   @ApiNotFoundResponse({ description: 'PATRON_UNKNOWN', type: ErrorResponseDto })
   clearPinThrottle(@Param() ref: PatronRefDto): Promise<PinThrottleView> {

@@ -43,7 +43,9 @@ export class Sip2TerminalsController {
   }
 
   @Delete('terminals/:login/throttle')
-  @ApiOperation({ summary: 'Clear the wrong-password and wrong-PIN throttle of a SIP2 terminal (ops); the answer shows its state' })
+  @ApiOperation({
+    summary: 'Clear the wrong-password and wrong-PIN throttle of a SIP2 terminal (ops); the answer shows its state',
+  })
   @ApiOkResponse({ description: 'Sip2TerminalView with throttle' })
   @ApiNotFoundResponse({ description: 'NOT_FOUND', type: ErrorResponseDto })
   clearThrottle(@Param() p: Sip2TerminalRefDto): Promise<Sip2TerminalView> {

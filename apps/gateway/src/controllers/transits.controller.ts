@@ -32,7 +32,9 @@ export class TransitsController {
 
   @Post('receive')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'An item arrived at a branch (same as a checkin there): received, and shelved or put on the hold shelf' })
+  @ApiOperation({
+    summary: 'An item arrived at a branch (same as a checkin there): received, and shelved or put on the hold shelf',
+  })
   @ApiOkResponse({ description: 'CheckinResult (hold, sortBin, destination)' })
   receive(@Body() dto: ReceiveTransitDto): Promise<CheckinResult> {
     return this.rpc.call(LoansTransitsReceive, dto);

@@ -19,7 +19,10 @@ export class CreateApiKeyDto {
   @IsIn(ApiKeyRoles)
   role: ApiKeyRole;
 
-  @ApiPropertyOptional({ example: 'KSL-LK-BC', description: 'role device: the locker site the key is bound to (required for device, refused otherwise)' })
+  @ApiPropertyOptional({
+    example: 'KSL-LK-BC',
+    description: 'role device: the locker site the key is bound to (required for device, refused otherwise)',
+  })
   @IsOptional()
   @Matches(/^[A-Z0-9][A-Z0-9_-]{0,31}$/)
   locker?: string;
@@ -42,7 +45,12 @@ export class ApiKeyViewDto {
   @ApiProperty({ enum: ApiKeyRoles })
   role: ApiKeyRole;
 
-  @ApiPropertyOptional({ example: 'KSL-LK-BC', nullable: true, type: String, description: 'device keys: the locker site' })
+  @ApiPropertyOptional({
+    example: 'KSL-LK-BC',
+    nullable: true,
+    type: String,
+    description: 'device keys: the locker site',
+  })
   locker?: string | null;
 
   @ApiProperty({ example: 'kc_Xy12ab', description: 'first characters of the key, not secret' })
@@ -51,7 +59,12 @@ export class ApiKeyViewDto {
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String, description: 'updated at most once per auth-cache period' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'updated at most once per auth-cache period',
+  })
   lastUsedAt: string | null;
 
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String })

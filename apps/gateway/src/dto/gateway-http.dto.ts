@@ -73,7 +73,11 @@ export class ErrorResponseDto {
   @ApiProperty({ example: 'item CN-320583-1-KSL/B404 not found' })
   message: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { fields: [{ field: 'barcode', problems: ['…'] }] } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { fields: [{ field: 'barcode', problems: ['…'] }] },
+  })
   details?: Record<string, unknown>;
 }
 

@@ -71,7 +71,10 @@ applyContractApiDocs();
 function swaggerMetadata(cls: new () => unknown) {
   const proto = cls.prototype as object;
   const keys = (Reflect.getMetadata(swagger.DECORATORS.API_MODEL_PROPERTIES_ARRAY, proto) as string[]) ?? [];
-  return { keys, props: keys.map((k) => Reflect.getMetadata(swagger.DECORATORS.API_MODEL_PROPERTIES, proto, k.slice(1))) };
+  return {
+    keys,
+    props: keys.map((k) => Reflect.getMetadata(swagger.DECORATORS.API_MODEL_PROPERTIES, proto, k.slice(1))),
+  };
 }
 
 function validation(cls: new () => unknown) {
@@ -82,18 +85,31 @@ function validation(cls: new () => unknown) {
 }
 
 describe('contract API docs replayed onto the DTOs', () => {
-  it.each(Object.keys(direct) as (keyof typeof direct)[])('%s gets the same swagger metadata as with @nestjs/swagger', (name) => {
-    expect(swaggerMetadata(recorded[name])).toEqual(swaggerMetadata(direct[name]));
-    expect(swaggerMetadata(recorded[name]).keys.length).toBeGreaterThan(0);
-  });
+  it.each(Object.keys(direct) as (keyof typeof direct)[])(
+    '%s gets the same swagger metadata as with @nestjs/swagger',
+    (name) => {
+      expect(swaggerMetadata(recorded[name])).toEqual(swaggerMetadata(direct[name]));
+      expect(swaggerMetadata(recorded[name]).keys.length).toBeGreaterThan(0);
+    },
+  );
 
-  it.each(Object.keys(direct) as (keyof typeof direct)[])('%s gets the same validation metadata and class names', (name) => {
-    expect(validation(recorded[name])).toEqual(validation(direct[name]));
-    expect(Object.getPrototypeOf(recorded[name]).name).toBe(Object.getPrototypeOf(direct[name]).name);
-  });
+  it.each(Object.keys(direct) as (keyof typeof direct)[])(
+    '%s gets the same validation metadata and class names',
+    (name) => {
+      expect(validation(recorded[name])).toEqual(validation(direct[name]));
+      expect(Object.getPrototypeOf(recorded[name]).name).toBe(Object.getPrototypeOf(direct[name]).name);
+    },
+  );
 
   it('records properties in declaration order and knows what each class documents', () => {
-    expect(contracts.documentedProperties(recorded.Omitted)).toEqual(['kind', 'nested', 'tags', 'count', 'note', 'own']);
+    expect(contracts.documentedProperties(recorded.Omitted)).toEqual([
+      'kind',
+      'nested',
+      'tags',
+      'count',
+      'note',
+      'own',
+    ]);
     expect(contracts.documentedProperties(recorded.Picked)).toEqual(['branch', 'count', 'extra']);
   });
 

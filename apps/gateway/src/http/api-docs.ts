@@ -34,7 +34,11 @@ function applyRecord(record: ApiDocRecord): void {
     kind === 'omit' ? !keys.includes(k) : kind === 'pick' ? keys.includes(k) : true,
   );
   for (const key of fields) {
-    const metadata = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, source.prototype as object, key) as Record<string, unknown> | undefined;
-    ApiProperty(kind === 'partial' ? { ...(metadata ?? {}), required: false } : metadata)(target.prototype as object, key);
+    const metadata = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, source.prototype as object, key) as
+      Record<string, unknown> | undefined;
+    ApiProperty(kind === 'partial' ? { ...(metadata ?? {}), required: false } : metadata)(
+      target.prototype as object,
+      key,
+    );
   }
 }

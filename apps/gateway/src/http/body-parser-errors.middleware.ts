@@ -7,7 +7,12 @@ import { ErrorCode } from '@app/contracts';
  * exception filter renders like any other (`{code, message}`), instead of raw parser messages.
  */
 export function bodyParserErrorsMiddleware() {
-  return (err: { type?: string; message?: string }, _req: unknown, _res: unknown, next: (err?: unknown) => void): void => {
+  return (
+    err: { type?: string; message?: string },
+    _req: unknown,
+    _res: unknown,
+    next: (err?: unknown) => void,
+  ): void => {
     switch (err?.type) {
       case 'entity.parse.failed':
         return next(new DomainError(ErrorCode.ValidationFailed, `malformed JSON in the request body: ${err.message}`));

@@ -14,18 +14,40 @@ describe('HttpExceptionsFilter', () => {
       body: { code: 'ITEM_UNKNOWN', message: 'item x not found' },
     });
     expect(filter.toResponse(new RemoteError(ErrorCode.ItemAlreadyOnLoan, 'on loan')).status).toBe(409);
-    expect(filter.toResponse(new RemoteError(ErrorCode.Timeout, 'late', undefined, 'loans.checkout.v1')).status).toBe(504);
-    const v = filter.toResponse(new DomainError(ErrorCode.ValidationFailed, 'invalid input: a: bad', { fields: [{ field: 'a', problems: ['bad'] }] }));
-    expect(v).toEqual({ status: 400, body: { code: 'VALIDATION_FAILED', message: 'invalid input: a: bad', details: { fields: [{ field: 'a', problems: ['bad'] }] } } });
+    expect(filter.toResponse(new RemoteError(ErrorCode.Timeout, 'late', undefined, 'loans.checkout.v1')).status).toBe(
+      504,
+    );
+    const v = filter.toResponse(
+      new DomainError(ErrorCode.ValidationFailed, 'invalid input: a: bad', {
+        fields: [{ field: 'a', problems: ['bad'] }],
+      }),
+    );
+    expect(v).toEqual({
+      status: 400,
+      body: {
+        code: 'VALIDATION_FAILED',
+        message: 'invalid input: a: bad',
+        details: { fields: [{ field: 'a', problems: ['bad'] }] },
+      },
+    });
   });
 
   it('answers an unmapped domain code with 422, keeping the code', () => {
-    expect(filter.toResponse(new RemoteError('HOLD_EXISTS', 'a hold exists'))).toEqual({ status: 422, body: { code: 'HOLD_EXISTS', message: 'a hold exists' } });
+    expect(filter.toResponse(new RemoteError('HOLD_EXISTS', 'a hold exists'))).toEqual({
+      status: 422,
+      body: { code: 'HOLD_EXISTS', message: 'a hold exists' },
+    });
   });
 
   it('keeps Nest HttpExceptions with a code for their status', () => {
-    expect(filter.toResponse(new NotFoundException('Cannot GET /x'))).toEqual({ status: 404, body: { code: 'NOT_FOUND', message: 'Cannot GET /x' } });
-    expect(filter.toResponse(new BadRequestException(['a', 'b'])).body).toEqual({ code: 'VALIDATION_FAILED', message: 'a; b' });
+    expect(filter.toResponse(new NotFoundException('Cannot GET /x'))).toEqual({
+      status: 404,
+      body: { code: 'NOT_FOUND', message: 'Cannot GET /x' },
+    });
+    expect(filter.toResponse(new BadRequestException(['a', 'b'])).body).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: 'a; b',
+    });
     expect(filter.toResponse(new PayloadTooLargeException('too big')).status).toBe(413);
   });
 
@@ -35,6 +57,9 @@ describe('HttpExceptionsFilter', () => {
     expect(res.body.code).toBe('INTERNAL');
     expect(res.body.message).toMatch(/^unexpected error in gateway \(ref [a-z0-9]+\)$/);
     expect(res.body.message).not.toContain('x is undefined');
-    expect(logger.error).toHaveBeenCalledWith(expect.objectContaining({ ref: res.body.details!.ref, err: expect.any(TypeError) }), expect.any(String));
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.objectContaining({ ref: res.body.details!.ref, err: expect.any(TypeError) }),
+      expect.any(String),
+    );
   });
 });

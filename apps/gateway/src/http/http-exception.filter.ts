@@ -50,7 +50,10 @@ export class HttpExceptionsFilter implements ExceptionFilter {
       const status = ERROR_HTTP_STATUS[body.code] ?? UNMAPPED_DOMAIN_STATUS;
       if (status >= 500) {
         const subject = exception instanceof RemoteError ? exception.subject : undefined;
-        this.logger.warn({ event: 'upstream_error', code: body.code, subject, correlationId: req?.correlationId }, body.message);
+        this.logger.warn(
+          { event: 'upstream_error', code: body.code, subject, correlationId: req?.correlationId },
+          body.message,
+        );
       }
       return { status, body };
     }
@@ -63,10 +66,20 @@ export class HttpExceptionsFilter implements ExceptionFilter {
     const ref = Math.random().toString(36).slice(2, 10);
     const err = exception as Error;
     this.logger.error(
-      { event: 'unexpected_error', ref, correlationId: req?.correlationId, method: req?.method, path: req?.originalUrl?.split('?')[0].replace(/^\/ncip\/.+$/, '/ncip/***'), err },
+      {
+        event: 'unexpected_error',
+        ref,
+        correlationId: req?.correlationId,
+        method: req?.method,
+        path: req?.originalUrl?.split('?')[0].replace(/^\/ncip\/.+$/, '/ncip/***'),
+        err,
+      },
       `unexpected error (ref ${ref}): ${err?.message}`,
     );
-    return { status: 500, body: { code: ErrorCode.Internal, message: `unexpected error in gateway (ref ${ref})`, details: { ref } } };
+    return {
+      status: 500,
+      body: { code: ErrorCode.Internal, message: `unexpected error in gateway (ref ${ref})`, details: { ref } },
+    };
   }
 }
 

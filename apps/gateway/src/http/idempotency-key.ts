@@ -18,7 +18,10 @@ export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionCo
   if (raw === undefined) return undefined;
   const value = Array.isArray(raw) ? raw[0] : raw;
   if (!HEADER_PATTERN.test(value)) {
-    throw new BadRequestException({ message: 'Idempotency-Key must be 1-128 printable ASCII characters without spaces', fields: [{ field: 'Idempotency-Key', problems: ['invalid'] }] });
+    throw new BadRequestException({
+      message: 'Idempotency-Key must be 1-128 printable ASCII characters without spaces',
+      fields: [{ field: 'Idempotency-Key', problems: ['invalid'] }],
+    });
   }
   return `http:${req.apiKey?.id ?? 'anonymous'}:${value}`;
 });
@@ -28,7 +31,8 @@ export const ApiIdempotencyKey = () =>
   ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'makes the write safe to retry: the same key (per API key) answers the first outcome again, never a second change; a different body under the same key is 422 IDEMPOTENCY_KEY_REUSED',
+    description:
+      'makes the write safe to retry: the same key (per API key) answers the first outcome again, never a second change; a different body under the same key is 422 IDEMPOTENCY_KEY_REUSED',
   });
 
 /**
@@ -48,7 +52,11 @@ export class IdempotentWrites {
     });
   }
 
-  write<C extends RpcContract<string, { idempotencyKey?: string; deadline?: string }>>(contract: C, dto: RequestOf<C>, key: string | undefined): Promise<ReplyOf<C>> {
+  write<C extends RpcContract<string, { idempotencyKey?: string; deadline?: string }>>(
+    contract: C,
+    dto: RequestOf<C>,
+    key: string | undefined,
+  ): Promise<ReplyOf<C>> {
     const { idempotencyKey: _k, deadline: _d, ...body } = dto as { idempotencyKey?: string; deadline?: string };
     return this.writer.write(contract, (key ? { ...body, idempotencyKey: key } : body) as RequestOf<C>);
   }

@@ -1,7 +1,8 @@
 import type { GatewayRequest } from './gateway-request';
 
 /** The NCIP endpoint's body is raw XML whatever Content-Type a partner sends (some send none, or form types). */
-export const isNcipRequest = (req: { url?: string; originalUrl?: string }): boolean => /^\/ncip(\/|\?|$)/.test(req.originalUrl ?? req.url ?? '');
+export const isNcipRequest = (req: { url?: string; originalUrl?: string }): boolean =>
+  /^\/ncip(\/|\?|$)/.test(req.originalUrl ?? req.url ?? '');
 
 export interface NcipRequest extends GatewayRequest {
   body?: unknown;

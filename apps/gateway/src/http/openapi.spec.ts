@@ -16,7 +16,10 @@ describe('OpenAPI document', () => {
   const schema = (name: string) => doc.components!.schemas![name] as Record<string, any>;
 
   beforeAll(async () => {
-    const env = loadConfig(GatewayEnvDto, { DATABASE_URL: 'postgres://u@127.0.0.1:1/none', NATS_URL: 'nats://127.0.0.1:1' });
+    const env = loadConfig(GatewayEnvDto, {
+      DATABASE_URL: 'postgres://u@127.0.0.1:1/none',
+      NATS_URL: 'nats://127.0.0.1:1',
+    });
     const app = await NestFactory.create(GatewayModule.register(env), { preview: true, logger: false });
     doc = buildOpenApiDocument(app);
     await app.close();
@@ -25,31 +28,99 @@ describe('OpenAPI document', () => {
   it('describes every DTO the endpoints take', () => {
     expect(Object.keys(doc.components!.schemas!).sort()).toEqual(
       [
-        'ApiKeyViewDto', 'BackfillDto', 'CancelHoldBodyDto', 'CheckinDto', 'CheckoutDto', 'ClaimReturnedDto', 'CreateApiKeyDto', 'CreateClosureDto',
-        'CreateItemDto', 'CreatePatronDto', 'CreateRecordDto', 'CreatedApiKeyDto', 'ErrorResponseDto', 'ItemRefDto', 'LoanDryRunDto',
+        'ApiKeyViewDto',
+        'BackfillDto',
+        'CancelHoldBodyDto',
+        'CheckinDto',
+        'CheckoutDto',
+        'ClaimReturnedDto',
+        'CreateApiKeyDto',
+        'CreateClosureDto',
+        'CreateItemDto',
+        'CreatePatronDto',
+        'CreateRecordDto',
+        'CreatedApiKeyDto',
+        'ErrorResponseDto',
+        'ItemRefDto',
+        'LoanDryRunDto',
         'MarkLostDto',
         'OfflineTransactionDto',
-        'OfflineUploadDto', 'OpeningHoursDto', 'PatronRefDto', 'PayFinesBodyDto', 'PlaceHoldDto', 'ReceiveTransitDto', 'RenewDto',
-        'SetPatronBlockBodyDto', 'SetSip2TerminalEnabledBodyDto', 'UpdateItemBodyDto', 'UpdatePatronBodyDto', 'UpdateRecordBodyDto',
-        'UpsertAgencyBodyDto', 'UpsertBranchBodyDto', 'UpsertCalendarBodyDto', 'UpsertFloatingRuleDto', 'UpsertLoanRuleBodyDto',
-        'UpsertSip2TerminalBodyDto', 'WaiveFineBodyDto', 'WeeklyHoursDto',
+        'OfflineUploadDto',
+        'OpeningHoursDto',
+        'PatronRefDto',
+        'PayFinesBodyDto',
+        'PlaceHoldDto',
+        'ReceiveTransitDto',
+        'RenewDto',
+        'SetPatronBlockBodyDto',
+        'SetSip2TerminalEnabledBodyDto',
+        'UpdateItemBodyDto',
+        'UpdatePatronBodyDto',
+        'UpdateRecordBodyDto',
+        'UpsertAgencyBodyDto',
+        'UpsertBranchBodyDto',
+        'UpsertCalendarBodyDto',
+        'UpsertFloatingRuleDto',
+        'UpsertLoanRuleBodyDto',
+        'UpsertSip2TerminalBodyDto',
+        'WaiveFineBodyDto',
+        'WeeklyHoursDto',
         // O2O: reader, staff and device endpoints
-        'CompartmentSpecDto', 'DeviceDepositBodyDto', 'DeviceDoorClosedBodyDto', 'DevicePickupBodyDto', 'DeviceReturnBodyDto', 'OrderStepBodyDto',
-        'ReaderLoginDto', 'ReaderOrderBodyDto', 'RequestIdBodyDto', 'RunDeliveryJobsDto', 'StaffPlaceOrderDto', 'UpsertDeviceKeyDto', 'UpsertLockerDto',
+        'CompartmentSpecDto',
+        'DeviceDepositBodyDto',
+        'DeviceDoorClosedBodyDto',
+        'DevicePickupBodyDto',
+        'DeviceReturnBodyDto',
+        'OrderStepBodyDto',
+        'ReaderLoginDto',
+        'ReaderOrderBodyDto',
+        'RequestIdBodyDto',
+        'RunDeliveryJobsDto',
+        'StaffPlaceOrderDto',
+        'UpsertDeviceKeyDto',
+        'UpsertLockerDto',
         // federation
-        'ActOnIllRequestBodyDto', 'CreateIllRequestDto', 'IssuePartnerKeyDto', 'PartnerAgreementDto', 'PartnerItemReturnDto',
-        'PartnerNcipSettingsDto', 'ResolveFailedExchangeBodyDto', 'UpsertPartnerDto', 'UpsertUnitDto',
+        'ActOnIllRequestBodyDto',
+        'CreateIllRequestDto',
+        'IssuePartnerKeyDto',
+        'PartnerAgreementDto',
+        'PartnerItemReturnDto',
+        'PartnerNcipSettingsDto',
+        'ResolveFailedExchangeBodyDto',
+        'UpsertPartnerDto',
+        'UpsertUnitDto',
       ].sort(),
     );
   });
 
   it('documents fields with their order, required list, examples, enums and nested references', () => {
     const checkout = schema('CheckoutDto');
-    expect(Object.keys(checkout.properties)).toEqual(['patron', 'item', 'branch', 'returnBranch', 'pin', 'pinOrigin', 'channel', 'noBlock', 'transactionAt', 'dueDate', 'idempotencyKey', 'deadline']);
+    expect(Object.keys(checkout.properties)).toEqual([
+      'patron',
+      'item',
+      'branch',
+      'returnBranch',
+      'pin',
+      'pinOrigin',
+      'channel',
+      'noBlock',
+      'transactionAt',
+      'dueDate',
+      'idempotencyKey',
+      'deadline',
+    ]);
     expect(checkout.required).toEqual(['patron', 'item', 'branch']);
     expect(checkout.properties.patron).toEqual({ $ref: '#/components/schemas/PatronRefDto' });
-    expect(checkout.properties.branch).toEqual({ type: 'string', example: 'KSL-MAIN', description: 'branch where the checkout happens' });
-    expect(checkout.properties.channel).toEqual({ type: 'string', enum: ['desk', 'sip2', 'o2o', 'ncip', 'api', 'locker', 'delivery'], default: 'api' });
+    expect(checkout.properties.branch).toEqual({
+      type: 'string',
+      example: 'KSL-MAIN',
+      description: 'branch where the checkout happens',
+    });
+    expect(checkout.properties.channel).toEqual({
+      type: 'string',
+      enum: ['desk', 'sip2', 'o2o', 'ncip', 'api', 'locker', 'delivery'],
+      default: 'api',
+    });
     expect(schema('UpsertCalendarBodyDto')).toEqual({
       type: 'object',
       properties: { weeklyHours: { $ref: '#/components/schemas/WeeklyHoursDto' } },
@@ -66,9 +137,26 @@ describe('OpenAPI document', () => {
 
     const rule = schema('UpsertLoanRuleBodyDto');
     expect(rule.properties).not.toHaveProperty('id');
-    expect(rule.required).toEqual(['scope', 'patronType', 'itemType', 'loanDays', 'maxRenewals', 'renewalDays', 'maxItems']);
+    expect(rule.required).toEqual([
+      'scope',
+      'patronType',
+      'itemType',
+      'loanDays',
+      'maxRenewals',
+      'renewalDays',
+      'maxItems',
+    ]);
     expect(rule.properties.loanDays).toEqual({ type: 'number', example: 30, description: 'loan period in days' });
-    expect(rule.properties.patronType.enum).toEqual(['*', 'adult', 'child', 'senior', 'student', 'visually_impaired', 'staff', 'partner_library']);
+    expect(rule.properties.patronType.enum).toEqual([
+      '*',
+      'adult',
+      'child',
+      'senior',
+      'student',
+      'visually_impaired',
+      'staff',
+      'partner_library',
+    ]);
     expect(rule.properties.maxItemsPerBranch).toMatchObject({ nullable: true, example: 10 });
 
     expect(schema('UpdatePatronBodyDto').properties).not.toHaveProperty('agency');
@@ -104,7 +192,10 @@ describe('OpenAPI document', () => {
   });
 
   it('is the same document when built twice (the contract records are applied once)', async () => {
-    const env = loadConfig(GatewayEnvDto, { DATABASE_URL: 'postgres://u@127.0.0.1:1/none', NATS_URL: 'nats://127.0.0.1:1' });
+    const env = loadConfig(GatewayEnvDto, {
+      DATABASE_URL: 'postgres://u@127.0.0.1:1/none',
+      NATS_URL: 'nats://127.0.0.1:1',
+    });
     const app = await NestFactory.create(GatewayModule.register(env), { preview: true, logger: false });
     expect(buildOpenApiDocument(app)).toEqual(doc);
     await app.close();

@@ -16,7 +16,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion(SUITE_VERSION)
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key (staff, ops, or device for /api/device)' })
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'reader token from POST /api/reader/login (O2O app)' }, 'reader')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'reader token from POST /api/reader/login (O2O app)',
+      },
+      'reader',
+    )
     .addTag('circulation', 'checkout, checkin, renew')
     .addTag('patrons', 'patron records, blocks, loans')
     .addTag('items', 'physical copies, by (agency, barcode)')

@@ -12,6 +12,8 @@ export class RequestContextInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const correlationId = context.switchToHttp().getRequest<GatewayRequest>().correlationId ?? requestContext.newId();
-    return new Observable((subscriber) => requestContext.run({ correlationId }, () => next.handle().subscribe(subscriber)));
+    return new Observable((subscriber) =>
+      requestContext.run({ correlationId }, () => next.handle().subscribe(subscriber)),
+    );
   }
 }

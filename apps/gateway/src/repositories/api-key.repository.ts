@@ -25,7 +25,9 @@ export class ApiKeyRepository {
     return rows[0] ?? null;
   }
 
-  insert(k: Pick<ApiKeyEntity, 'name' | 'role' | 'prefix' | 'keyHash'> & { locker?: string | null }): Promise<ApiKeyEntity> {
+  insert(
+    k: Pick<ApiKeyEntity, 'name' | 'role' | 'prefix' | 'keyHash'> & { locker?: string | null },
+  ): Promise<ApiKeyEntity> {
     return this.keys.save(this.keys.create({ ...k, locker: k.locker ?? null, lastUsedAt: null, revokedAt: null }));
   }
 
@@ -33,9 +35,17 @@ export class ApiKeyRepository {
   async upsertDevice(name: string, locker: string, keyHash: string, prefix: string): Promise<string> {
     return this.dataSource.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(hashtext('gateway.device-key/' || $1))`, [name]);
-      const [existing] = (await m.query(`SELECT id FROM gateway.api_keys WHERE name = $1 AND role = 'device' AND revoked_at IS NULL`, [name])) as { id: string }[];
+      const [existing] = (await m.query(
+        `SELECT id FROM gateway.api_keys WHERE name = $1 AND role = 'device' AND revoked_at IS NULL`,
+        [name],
+      )) as { id: string }[];
       if (existing) {
-        await m.query(`UPDATE gateway.api_keys SET locker = $2, key_hash = $3, prefix = $4 WHERE id = $1`, [existing.id, locker, keyHash, prefix]);
+        await m.query(`UPDATE gateway.api_keys SET locker = $2, key_hash = $3, prefix = $4 WHERE id = $1`, [
+          existing.id,
+          locker,
+          keyHash,
+          prefix,
+        ]);
         return existing.id;
       }
       const [row] = (await m.query(
@@ -63,7 +73,10 @@ export class ApiKeyRepository {
   revoke(id: string): Promise<ApiKeyEntity | 'not-found' | 'last-ops'> {
     return this.dataSource.transaction(async (m) => {
       const repo = m.getRepository(ApiKeyEntity);
-      const activeOps = await repo.find({ where: { role: 'ops', revokedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
+      const activeOps = await repo.find({
+        where: { role: 'ops', revokedAt: IsNull() },
+        lock: { mode: 'pessimistic_write' },
+      });
       const key = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!key) return 'not-found';
       if (key.revokedAt) return key; // idempotent

@@ -28,17 +28,30 @@ describe('ApiKeyService', () => {
   });
 
   it('caches hits and misses, so repeated requests cost one lookup', async () => {
-    const touchActive = jest.fn(async (hash: string) => (hash === hashApiKey('good') ? { id: '1', name: 'desk', role: 'staff' } : null));
+    const touchActive = jest.fn(async (hash: string) =>
+      hash === hashApiKey('good') ? { id: '1', name: 'desk', role: 'staff' } : null,
+    );
     const service = new ApiKeyService({ touchActive } as unknown as ApiKeyRepository, env);
-    const results = await Promise.all([service.authenticate('good'), service.authenticate('good'), service.authenticate('good')]);
-    expect(results).toEqual([{ id: '1', name: 'desk', role: 'staff' }, { id: '1', name: 'desk', role: 'staff' }, { id: '1', name: 'desk', role: 'staff' }]);
+    const results = await Promise.all([
+      service.authenticate('good'),
+      service.authenticate('good'),
+      service.authenticate('good'),
+    ]);
+    expect(results).toEqual([
+      { id: '1', name: 'desk', role: 'staff' },
+      { id: '1', name: 'desk', role: 'staff' },
+      { id: '1', name: 'desk', role: 'staff' },
+    ]);
     expect(await service.authenticate('bad')).toBeNull();
     expect(await service.authenticate('bad')).toBeNull();
     expect(touchActive).toHaveBeenCalledTimes(2);
   });
 
   it('does not cache a failed lookup and answers it as SERVICE_UNAVAILABLE', async () => {
-    const touchActive = jest.fn().mockRejectedValueOnce(new Error('connection refused')).mockResolvedValueOnce({ id: '1', name: 'desk', role: 'ops' });
+    const touchActive = jest
+      .fn()
+      .mockRejectedValueOnce(new Error('connection refused'))
+      .mockResolvedValueOnce({ id: '1', name: 'desk', role: 'ops' });
     const service = new ApiKeyService({ touchActive } as unknown as ApiKeyRepository, env);
     (service as unknown as { logger: { error: () => void } }).logger.error = () => undefined;
     await expect(service.authenticate('k')).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });

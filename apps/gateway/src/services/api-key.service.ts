@@ -76,7 +76,10 @@ export class ApiKeyService {
       (err: Error) => {
         this.cache.delete(hash); // never cache a failure
         this.logger.error(`API key lookup failed: ${err.message}`, err.stack);
-        throw new DomainError(ErrorCode.ServiceUnavailable, 'cannot verify the API key right now (gateway database unavailable)');
+        throw new DomainError(
+          ErrorCode.ServiceUnavailable,
+          'cannot verify the API key right now (gateway database unavailable)',
+        );
       },
     );
     if (this.env.API_KEY_CACHE_TTL_MS > 0) {
@@ -88,10 +91,20 @@ export class ApiKeyService {
 
   async create(dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
     if ((dto.role === 'device') !== !!dto.locker) {
-      throw new DomainError(ErrorCode.ValidationFailed, 'a device key names its locker (locker), and only a device key does', { fields: { locker: ['required for role device only'] } });
+      throw new DomainError(
+        ErrorCode.ValidationFailed,
+        'a device key names its locker (locker), and only a device key does',
+        { fields: { locker: ['required for role device only'] } },
+      );
     }
     const key = generateApiKey();
-    const row = await this.keys.insert({ name: dto.name, role: dto.role, locker: dto.locker ?? null, prefix: displayPrefix(key), keyHash: hashApiKey(key) });
+    const row = await this.keys.insert({
+      name: dto.name,
+      role: dto.role,
+      locker: dto.locker ?? null,
+      prefix: displayPrefix(key),
+      keyHash: hashApiKey(key),
+    });
     this.logger.log(`API key ${row.id} (${row.name}, ${row.role}) created`);
     return { ...toView(row), key };
   }
@@ -111,7 +124,8 @@ export class ApiKeyService {
   async revoke(id: string): Promise<ApiKeyViewDto> {
     const result = await this.keys.revoke(id);
     if (result === 'not-found') throw new DomainError(ErrorCode.NotFound, `API key ${id} not found`);
-    if (result === 'last-ops') throw new DomainError(ErrorCode.Conflict, 'cannot revoke the last active ops key: create another ops key first');
+    if (result === 'last-ops')
+      throw new DomainError(ErrorCode.Conflict, 'cannot revoke the last active ops key: create another ops key first');
     // effective at once on this replica; other replicas drop it within API_KEY_CACHE_TTL_MS
     this.cache.delete(result.keyHash);
     this.logger.log(`API key ${result.id} (${result.name}) revoked`);

@@ -20,14 +20,22 @@ export class BootstrapKeyService implements OnApplicationBootstrap {
     const configured = this.env.BOOTSTRAP_API_KEY;
     if (configured) {
       const { revoked } = await this.keys.upsertBootstrap(hashApiKey(configured), displayPrefix(configured));
-      if (revoked) this.logger.warn('BOOTSTRAP_API_KEY is set but that key was revoked; set a new value to re-enable it');
+      if (revoked)
+        this.logger.warn('BOOTSTRAP_API_KEY is set but that key was revoked; set a new value to re-enable it');
       return;
     }
     const key = generateApiKey();
-    const created = await this.keys.insertIfNoKeys({ name: BOOTSTRAP_KEY_NAME, role: 'ops', prefix: displayPrefix(key), keyHash: hashApiKey(key) });
+    const created = await this.keys.insertIfNoKeys({
+      name: BOOTSTRAP_KEY_NAME,
+      role: 'ops',
+      prefix: displayPrefix(key),
+      keyHash: hashApiKey(key),
+    });
     if (created) {
       // plain stdout on purpose (not the JSON log, which may be shipped elsewhere); only the hash is kept
-      process.stdout.write(`\nBOOTSTRAP API KEY (shown once): ${key}\n  role ops; create named keys with POST /api/api-keys, then revoke this one.\n\n`);
+      process.stdout.write(
+        `\nBOOTSTRAP API KEY (shown once): ${key}\n  role ops; create named keys with POST /api/api-keys, then revoke this one.\n\n`,
+      );
     }
   }
 }

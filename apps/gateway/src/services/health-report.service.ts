@@ -24,7 +24,10 @@ export class HealthReportService {
         }
       }),
     ]);
-    const gateway = { database: own.checks.database ?? { status: 'down' as const }, nats: own.checks.nats ?? { status: 'down' as const } };
+    const gateway = {
+      database: own.checks.database ?? { status: 'down' as const },
+      nats: own.checks.nats ?? { status: 'down' as const },
+    };
     const allUp = own.status === 'up' && services.every(([, h]) => h.status === 'up');
     return { status: allUp ? 'up' : 'degraded', services: Object.fromEntries(services), gateway };
   }

@@ -33,7 +33,10 @@ export class PatronsApiService {
 
   /** The patron record for staff, with its wrong-PIN throttle (why PINs may not be checked, and where). */
   async get(ref: PatronRefDto): Promise<PatronView & { pinThrottle: PinThrottleView }> {
-    const [patron, pinThrottle] = await Promise.all([this.rpc.call(PatronsGet, patronRef(ref)), this.rpc.call(PatronsGetPinThrottle, patronRef(ref))]);
+    const [patron, pinThrottle] = await Promise.all([
+      this.rpc.call(PatronsGet, patronRef(ref)),
+      this.rpc.call(PatronsGetPinThrottle, patronRef(ref)),
+    ]);
     return { ...patron, pinThrottle };
   }
 

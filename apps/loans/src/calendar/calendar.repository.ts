@@ -22,16 +22,24 @@ export class CalendarRepository {
   constructor(private readonly db: DataSource) {}
 
   /** The branch's own weekly hours and the network default, in one primary-key lookup. */
-  async weeklyHours(branch: string, m?: EntityManager): Promise<{ own: WeeklyHours | null; network: WeeklyHours | null }> {
+  async weeklyHours(
+    branch: string,
+    m?: EntityManager,
+  ): Promise<{ own: WeeklyHours | null; network: WeeklyHours | null }> {
     const rows: { branch: string; weeklyHours: WeeklyHours }[] = await (m ?? this.db).query(
       `SELECT branch, weekly_hours AS "weeklyHours" FROM loans.branch_calendars WHERE branch IN ($1, '*')`,
       [branch],
     );
-    return { own: rows.find((r) => r.branch === branch)?.weeklyHours ?? null, network: rows.find((r) => r.branch === '*')?.weeklyHours ?? null };
+    return {
+      own: rows.find((r) => r.branch === branch)?.weeklyHours ?? null,
+      network: rows.find((r) => r.branch === '*')?.weeklyHours ?? null,
+    };
   }
 
   listCalendars(): Promise<{ branch: string; weeklyHours: WeeklyHours; updatedAt: Date }[]> {
-    return this.db.query(`SELECT branch, weekly_hours AS "weeklyHours", updated_at AS "updatedAt" FROM loans.branch_calendars ORDER BY branch`);
+    return this.db.query(
+      `SELECT branch, weekly_hours AS "weeklyHours", updated_at AS "updatedAt" FROM loans.branch_calendars ORDER BY branch`,
+    );
   }
 
   async upsertWeeklyHours(branch: string, hours: WeeklyHours): Promise<void> {
@@ -60,7 +68,13 @@ export class CalendarRepository {
     );
   }
 
-  async findSameClosure(m: EntityManager, branch: string | null, from: string, to: string, kind: ClosureKind): Promise<ClosureRow | null> {
+  async findSameClosure(
+    m: EntityManager,
+    branch: string | null,
+    from: string,
+    to: string,
+    kind: ClosureKind,
+  ): Promise<ClosureRow | null> {
     const rows = await m.query(
       `SELECT ${CLOSURE_COLUMNS} FROM loans.closures WHERE branch IS NOT DISTINCT FROM $1 AND start_date = $2 AND end_date = $3 AND kind = $4 FOR UPDATE`,
       [branch, from, to, kind],
@@ -77,7 +91,10 @@ export class CalendarRepository {
   }
 
   async addLoansMoved(m: EntityManager, id: string, n: number): Promise<ClosureRow> {
-    const [rows] = await m.query(`UPDATE loans.closures SET loans_moved = loans_moved + $2 WHERE id = $1 RETURNING ${CLOSURE_COLUMNS}`, [id, n]);
+    const [rows] = await m.query(
+      `UPDATE loans.closures SET loans_moved = loans_moved + $2 WHERE id = $1 RETURNING ${CLOSURE_COLUMNS}`,
+      [id, n],
+    );
     return rows[0];
   }
 

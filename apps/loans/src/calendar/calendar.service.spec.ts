@@ -13,14 +13,30 @@ describe('CalendarService due days (Asia/Shanghai)', () => {
   const repo = {
     weeklyHours: async (branch: string) => {
       reads++;
-      return { own: branch === 'KSL-ZS' ? { mon: null, tue: nine, wed: nine, thu: nine, fri: nine, sat: nine, sun: nine } : null, network: null };
+      return {
+        own:
+          branch === 'KSL-ZS' ? { mon: null, tue: nine, wed: nine, thu: nine, fri: nine, sat: nine, sun: nine } : null,
+        network: null,
+      };
     },
     closuresFor: async () => closures,
   } as unknown as CalendarRepository;
   const branches = { isAlwaysOpen: async (b: string) => b === 'KSL-24H' } as unknown as BranchDirectoryService;
-  const invalidation = { on: (topic: string, l: () => void) => (listeners[topic] = l), invalidate: async () => undefined } as unknown as CacheInvalidationService;
+  const invalidation = {
+    on: (topic: string, l: () => void) => (listeners[topic] = l),
+    invalidate: async () => undefined,
+  } as unknown as CacheInvalidationService;
   const env = Object.assign(new LoansEnvDto(), { LIBRARY_TIMEZONE: 'Asia/Shanghai' });
-  const closure = (from: string, to: string, kind: 'closure' | 'holiday'): ClosureRow => ({ id: from, branch: null, from, to, kind, reason: 'r', loansMoved: 0, createdAt: new Date() });
+  const closure = (from: string, to: string, kind: 'closure' | 'holiday'): ClosureRow => ({
+    id: from,
+    branch: null,
+    from,
+    to,
+    kind,
+    reason: 'r',
+    loansMoved: 0,
+    createdAt: new Date(),
+  });
   let service: CalendarService;
 
   beforeEach(() => {
@@ -35,16 +51,49 @@ describe('CalendarService due days (Asia/Shanghai)', () => {
     expect(due).toMatchObject({ dueDate: '2026-12-21', moved: false, dueBranch: 'KSL-MAIN' });
     expect(due.dueAt.toISOString()).toBe('2026-12-21T15:59:59.000Z');
     // at KSL-ZS (closed on Mondays) the same loan is due on Tuesday
-    expect(await service.dueAfter(new Date('2026-11-30T15:30:00Z'), 21, 'KSL-ZS')).toMatchObject({ dueDate: '2026-12-22', moved: true });
+    expect(await service.dueAfter(new Date('2026-11-30T15:30:00Z'), 21, 'KSL-ZS')).toMatchObject({
+      dueDate: '2026-12-22',
+      moved: true,
+    });
   });
 
   it.each([
     // [case, closures, branch, nominal, expected]
-    ['Spring Festival holiday at a staffed branch', [closure('2027-02-06', '2027-02-12', 'holiday')], 'KSL-MAIN', '2027-02-08', '2027-02-13'],
-    ['Spring Festival holiday at a 24-hour library', [closure('2027-02-06', '2027-02-12', 'holiday')], 'KSL-24H', '2027-02-08', '2027-02-08'],
-    ['closure ending on a Sunday at a Monday-closed branch', [closure('2027-03-01', '2027-03-07', 'closure')], 'KSL-ZS', '2027-03-03', '2027-03-09'],
-    ['closure at a 24-hour library', [closure('2027-03-01', '2027-03-07', 'closure')], 'KSL-24H', '2027-03-03', '2027-03-08'],
-    ['back-to-back closure then holiday', [closure('2027-04-01', '2027-04-03', 'closure'), closure('2027-04-04', '2027-04-06', 'holiday')], 'KSL-MAIN', '2027-04-02', '2027-04-07'],
+    [
+      'Spring Festival holiday at a staffed branch',
+      [closure('2027-02-06', '2027-02-12', 'holiday')],
+      'KSL-MAIN',
+      '2027-02-08',
+      '2027-02-13',
+    ],
+    [
+      'Spring Festival holiday at a 24-hour library',
+      [closure('2027-02-06', '2027-02-12', 'holiday')],
+      'KSL-24H',
+      '2027-02-08',
+      '2027-02-08',
+    ],
+    [
+      'closure ending on a Sunday at a Monday-closed branch',
+      [closure('2027-03-01', '2027-03-07', 'closure')],
+      'KSL-ZS',
+      '2027-03-03',
+      '2027-03-09',
+    ],
+    [
+      'closure at a 24-hour library',
+      [closure('2027-03-01', '2027-03-07', 'closure')],
+      'KSL-24H',
+      '2027-03-03',
+      '2027-03-08',
+    ],
+    [
+      'back-to-back closure then holiday',
+      [closure('2027-04-01', '2027-04-03', 'closure'), closure('2027-04-04', '2027-04-06', 'holiday')],
+      'KSL-MAIN',
+      '2027-04-02',
+      '2027-04-07',
+    ],
   ])('%s', async (_case, cs, branch, nominal, expected) => {
     closures = cs as ClosureRow[];
     expect((await service.dueOnOrAfter(nominal as string, branch as string)).dueDate).toBe(expected);

@@ -69,7 +69,12 @@ export class CalendarService {
   /** `date` if `branch` is open that day, else its next open day. */
   async dueOnOrAfter(date: string, branch: string, m?: EntityManager): Promise<DueDay> {
     const dueDate = nextOpenDay(await this.calendarFor(branch, m), date);
-    return { dueDate, dueAt: endOfLocalDay(dueDate, this.env.LIBRARY_TIMEZONE), dueBranch: branch, moved: dueDate !== date };
+    return {
+      dueDate,
+      dueAt: endOfLocalDay(dueDate, this.env.LIBRARY_TIMEZONE),
+      dueBranch: branch,
+      moved: dueDate !== date,
+    };
   }
 
   async view(branch: string): Promise<CalendarView> {
@@ -77,7 +82,9 @@ export class CalendarService {
     const [{ own, network }, kind, closures] = await Promise.all([
       this.repo.weeklyHours(branch),
       branch === NETWORK_CALENDAR ? Promise.resolve(null) : this.branches.kindOf(branch),
-      branch === NETWORK_CALENDAR ? this.repo.listClosures(undefined, today).then((cs) => cs.filter((c) => c.branch === null)) : this.repo.closuresFor(branch, today),
+      branch === NETWORK_CALENDAR
+        ? this.repo.listClosures(undefined, today).then((cs) => cs.filter((c) => c.branch === null))
+        : this.repo.closuresFor(branch, today),
     ]);
     const alwaysOpen = kind !== null && ALWAYS_OPEN_KINDS.includes(kind);
     const weekly = own ?? (branch === NETWORK_CALENDAR ? null : network);
@@ -104,7 +111,8 @@ export class CalendarService {
     const hours: WeeklyHours = {};
     for (const d of Weekdays) {
       const h = dto.weeklyHours[d];
-      if (h && h.open >= h.close) throw new DomainError(ErrorCode.ValidationFailed, `${d}: open ${h.open} must be before close ${h.close}`);
+      if (h && h.open >= h.close)
+        throw new DomainError(ErrorCode.ValidationFailed, `${d}: open ${h.open} must be before close ${h.close}`);
       hours[d] = h ? { open: h.open, close: h.close } : null;
     }
     await this.repo.upsertWeeklyHours(dto.branch, hours);
@@ -117,6 +125,11 @@ export class CalendarService {
     const alwaysOpen = this.branches.isAlwaysOpen(branch);
     const { own, network } = await this.repo.weeklyHours(branch, m);
     const closures = await this.repo.closuresFor(branch, undefined, m);
-    return { branch, alwaysOpen: await alwaysOpen, weekly: own ?? network, closures: closures.map((c) => ({ from: c.from, to: c.to, kind: c.kind })) };
+    return {
+      branch,
+      alwaysOpen: await alwaysOpen,
+      weekly: own ?? network,
+      closures: closures.map((c) => ({ from: c.from, to: c.to, kind: c.kind })),
+    };
   }
 }

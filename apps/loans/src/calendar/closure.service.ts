@@ -36,56 +36,75 @@ export class ClosureService {
     const started = Date.now();
     const kind = dto.kind ?? 'closure';
     const branch = dto.branch ?? null;
-    if (dto.to < dto.from) throw new DomainError(ErrorCode.ValidationFailed, `to (${dto.to}) is before from (${dto.from})`);
+    if (dto.to < dto.from)
+      throw new DomainError(ErrorCode.ValidationFailed, `to (${dto.to}) is before from (${dto.from})`);
     if (dto.to > addDays(dto.from, MAX_CLOSURE_DAYS - 1)) {
       throw new DomainError(ErrorCode.ValidationFailed, `a closure may last at most ${MAX_CLOSURE_DAYS} days`);
     }
     const tz = this.env.LIBRARY_TIMEZONE;
 
     // calendars read inside the transaction may be cached with the new closure: drop them either way
-    const result = await this.db.transaction(async (m) => {
-      await this.repo.lockClosures(m);
-      // the same closure again (a retried call, or one repeated to catch a loan lent while it ran) is not duplicated
-      const closure =
-        (await this.repo.findSameClosure(m, branch, dto.from, dto.to, kind)) ??
-        (await this.repo.insertClosure(m, { id: randomUUID(), branch, from: dto.from, to: dto.to, kind, reason: dto.reason }));
+    const result = await this.db
+      .transaction(async (m) => {
+        await this.repo.lockClosures(m);
+        // the same closure again (a retried call, or one repeated to catch a loan lent while it ran) is not duplicated
+        const closure =
+          (await this.repo.findSameClosure(m, branch, dto.from, dto.to, kind)) ??
+          (await this.repo.insertClosure(m, {
+            id: randomUUID(),
+            branch,
+            from: dto.from,
+            to: dto.to,
+            kind,
+            reason: dto.reason,
+          }));
 
-      const affected: { dueBranch: string }[] = await m.query(
-        `SELECT DISTINCT COALESCE(due_branch, checkout_branch) AS "dueBranch" FROM loans.loans
+        const affected: { dueBranch: string }[] = await m.query(
+          `SELECT DISTINCT COALESCE(due_branch, checkout_branch) AS "dueBranch" FROM loans.loans
          WHERE returned_at IS NULL AND due_date BETWEEN $1 AND $2 AND ($3::text IS NULL OR COALESCE(due_branch, checkout_branch) = $3)`,
-        [dto.from, dto.to, branch],
-      );
-      const moves: { dueBranch: string; newDueDate: string; dueAt: Date }[] = [];
-      for (const { dueBranch } of affected) {
-        const cal = await this.calendars.calendarFor(dueBranch, m);
-        const span = { from: dto.from, to: dto.to, kind };
-        const withClosure = { ...cal, closures: [...cal.closures, span] };
-        // a holiday does not close a 24-hour library or a locker: its loans stay due where they are
-        if (kind === 'holiday' && cal.alwaysOpen) continue;
-        const newDueDate = nextOpenDay(withClosure, addDays(dto.to, 1));
-        moves.push({ dueBranch, newDueDate, dueAt: endOfLocalDay(newDueDate, tz) });
-      }
-      if (moves.length === 0) return { closure: await this.repo.addLoansMoved(m, closure.id, 0), counts: new Map<string, number>(), moves };
+          [dto.from, dto.to, branch],
+        );
+        const moves: { dueBranch: string; newDueDate: string; dueAt: Date }[] = [];
+        for (const { dueBranch } of affected) {
+          const cal = await this.calendars.calendarFor(dueBranch, m);
+          const span = { from: dto.from, to: dto.to, kind };
+          const withClosure = { ...cal, closures: [...cal.closures, span] };
+          // a holiday does not close a 24-hour library or a locker: its loans stay due where they are
+          if (kind === 'holiday' && cal.alwaysOpen) continue;
+          const newDueDate = nextOpenDay(withClosure, addDays(dto.to, 1));
+          moves.push({ dueBranch, newDueDate, dueAt: endOfLocalDay(newDueDate, tz) });
+        }
+        if (moves.length === 0)
+          return { closure: await this.repo.addLoansMoved(m, closure.id, 0), counts: new Map<string, number>(), moves };
 
-      const rows: { branch: string; n: number }[] = await m.query(
-        `WITH moved AS (
+        const rows: { branch: string; n: number }[] = await m.query(
+          `WITH moved AS (
            UPDATE loans.loans l SET due_date = v.due_date, due_at = v.due_at
            FROM (SELECT unnest($3::text[]) AS branch, unnest($4::date[]) AS due_date, unnest($5::timestamptz[]) AS due_at) v
            WHERE l.returned_at IS NULL AND l.due_date BETWEEN $1 AND $2 AND COALESCE(l.due_branch, l.checkout_branch) = v.branch
            RETURNING v.branch)
          SELECT branch, count(*)::int AS n FROM moved GROUP BY branch`,
-        [dto.from, dto.to, moves.map((x) => x.dueBranch), moves.map((x) => x.newDueDate), moves.map((x) => x.dueAt.toISOString())],
-      );
-      const counts = new Map(rows.map((r) => [r.branch, r.n]));
-      const total = rows.reduce((n, r) => n + r.n, 0);
-      return { closure: await this.repo.addLoansMoved(m, closure.id, total), counts, moves };
-    }).finally(() => this.invalidation.invalidate('calendars'));
+          [
+            dto.from,
+            dto.to,
+            moves.map((x) => x.dueBranch),
+            moves.map((x) => x.newDueDate),
+            moves.map((x) => x.dueAt.toISOString()),
+          ],
+        );
+        const counts = new Map(rows.map((r) => [r.branch, r.n]));
+        const total = rows.reduce((n, r) => n + r.n, 0);
+        return { closure: await this.repo.addLoansMoved(m, closure.id, total), counts, moves };
+      })
+      .finally(() => this.invalidation.invalidate('calendars'));
 
     const moves = result.moves
       .filter((x) => result.counts.has(x.dueBranch))
       .map((x) => ({ dueBranch: x.dueBranch, newDueDate: x.newDueDate, loans: result.counts.get(x.dueBranch)! }));
     const loansMoved = moves.reduce((n, x) => n + x.loans, 0);
-    this.logger.log(`closure ${result.closure.id} (${branch ?? 'network'} ${dto.from}..${dto.to}): ${loansMoved} loans moved in ${Date.now() - started} ms`);
+    this.logger.log(
+      `closure ${result.closure.id} (${branch ?? 'network'} ${dto.from}..${dto.to}): ${loansMoved} loans moved in ${Date.now() - started} ms`,
+    );
     return { closure: toClosureView(result.closure), loansMoved, moves, tookMs: Date.now() - started };
   }
 

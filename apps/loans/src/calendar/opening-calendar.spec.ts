@@ -8,7 +8,12 @@ const branch = (closures: OpeningCalendar['closures'] = []): OpeningCalendar => 
   weekly: { mon: null, tue: nine, wed: nine, thu: nine, fri: nine, sat: nine, sun: nine },
   closures,
 });
-const h24 = (closures: OpeningCalendar['closures'] = []): OpeningCalendar => ({ branch: 'KSL-24H', alwaysOpen: true, weekly: null, closures });
+const h24 = (closures: OpeningCalendar['closures'] = []): OpeningCalendar => ({
+  branch: 'KSL-24H',
+  alwaysOpen: true,
+  weekly: null,
+  closures,
+});
 
 describe('opening calendar', () => {
   it('knows the weekday of a date', () => {
@@ -21,12 +26,37 @@ describe('opening calendar', () => {
     // [case, calendar, date, open?]
     ['Monday at a branch closed on Mondays', branch(), '2026-11-30', false],
     ['Tuesday at that branch', branch(), '2026-12-01', true],
-    ['a holiday at a staffed branch', branch([{ from: '2026-10-01', to: '2026-10-07', kind: 'holiday' }]), '2026-10-03', false],
-    ['a holiday at a 24-hour library', h24([{ from: '2026-10-01', to: '2026-10-07', kind: 'holiday' }]), '2026-10-03', true],
-    ['a closure at a 24-hour library', h24([{ from: '2026-12-01', to: '2026-12-02', kind: 'closure' }]), '2026-12-02', false],
-    ['the day after a closure', branch([{ from: '2026-12-01', to: '2026-12-02', kind: 'closure' }]), '2026-12-03', true],
+    [
+      'a holiday at a staffed branch',
+      branch([{ from: '2026-10-01', to: '2026-10-07', kind: 'holiday' }]),
+      '2026-10-03',
+      false,
+    ],
+    [
+      'a holiday at a 24-hour library',
+      h24([{ from: '2026-10-01', to: '2026-10-07', kind: 'holiday' }]),
+      '2026-10-03',
+      true,
+    ],
+    [
+      'a closure at a 24-hour library',
+      h24([{ from: '2026-12-01', to: '2026-12-02', kind: 'closure' }]),
+      '2026-12-02',
+      false,
+    ],
+    [
+      'the day after a closure',
+      branch([{ from: '2026-12-01', to: '2026-12-02', kind: 'closure' }]),
+      '2026-12-03',
+      true,
+    ],
     ['no calendar configured', { branch: 'X', alwaysOpen: false, weekly: null, closures: [] }, '2026-11-30', true],
-    ['a day with open == close', { branch: 'X', alwaysOpen: false, weekly: { tue: { open: '09:00', close: '09:00' } }, closures: [] }, '2026-12-01', false],
+    [
+      'a day with open == close',
+      { branch: 'X', alwaysOpen: false, weekly: { tue: { open: '09:00', close: '09:00' } }, closures: [] },
+      '2026-12-01',
+      false,
+    ],
   ] as const)('%s', (_name, cal, date, open) => {
     expect(isOpenOn(cal as OpeningCalendar, date)).toBe(open);
   });
@@ -52,6 +82,8 @@ describe('opening calendar', () => {
     expect(openDaysBetween(branch(), '2026-11-29', '2026-12-03')).toBe(3);
     expect(openDaysBetween(h24(), '2026-11-29', '2026-12-03')).toBe(4);
     expect(openDaysBetween(branch(), '2026-12-03', '2026-12-03')).toBe(0);
-    expect(openDaysBetween(branch([{ from: '2026-12-02', to: '2026-12-02', kind: 'closure' }]), '2026-11-29', '2026-12-03')).toBe(2);
+    expect(
+      openDaysBetween(branch([{ from: '2026-12-02', to: '2026-12-02', kind: 'closure' }]), '2026-11-29', '2026-12-03'),
+    ).toBe(2);
   });
 });

@@ -71,4 +71,9 @@ export function openDaysBetween(cal: OpeningCalendar, after: string, through: st
 }
 
 /** An always-open calendar (no calendar configured, or the calendar could not be loaded). */
-export const alwaysOpen = (branch: string): OpeningCalendar => ({ branch, alwaysOpen: true, weekly: null, closures: [] });
+export const alwaysOpen = (branch: string): OpeningCalendar => ({
+  branch,
+  alwaysOpen: true,
+  weekly: null,
+  closures: [],
+});

@@ -93,13 +93,35 @@ export class CheckinItemUseCase {
     // a lost item turning up: its loan is marked found and an unpaid replacement fee waived
     const found = await this.lostItems.foundOnCheckin(dto.item, dto.branch, channel, now);
     const holdable = isHoldable(item) && dto.trapHolds !== false;
-    const next = await this.routeNow({ item: dto.item, recordId: item.recordId, homeBranch: item.homeBranch, itemType: item.itemType, title: item.title, holdable }, dto.branch, now, true);
+    const next = await this.routeNow(
+      {
+        item: dto.item,
+        recordId: item.recordId,
+        homeBranch: item.homeBranch,
+        itemType: item.itemType,
+        title: item.title,
+        holdable,
+      },
+      dto.branch,
+      now,
+      true,
+    );
     return {
       wasOnLoan: false,
       loan: null,
-      item: { agency: item.agency, barcode: item.barcode, title: item.title, homeBranch: item.homeBranch, itemType: item.itemType },
+      item: {
+        agency: item.agency,
+        barcode: item.barcode,
+        title: item.title,
+        homeBranch: item.homeBranch,
+        itemType: item.itemType,
+      },
       ...routingFields(next),
-      alerts: [...(ALERT_STATUSES.includes(item.status) ? [`item_${item.status}`] : []), ...(found?.alerts ?? []), ...next.alerts],
+      alerts: [
+        ...(ALERT_STATUSES.includes(item.status) ? [`item_${item.status}`] : []),
+        ...(found?.alerts ?? []),
+        ...next.alerts,
+      ],
     };
   }
 
@@ -107,15 +129,30 @@ export class CheckinItemUseCase {
     return {
       wasOnLoan: true,
       loan: toLoanView(closed, now),
-      item: { agency: closed.itemAgency, barcode: closed.itemBarcode, title: closed.title, homeBranch: closed.owningBranch, itemType: closed.itemType },
+      item: {
+        agency: closed.itemAgency,
+        barcode: closed.itemBarcode,
+        title: closed.title,
+        homeBranch: closed.owningBranch,
+        itemType: closed.itemType,
+      },
       ...routingFields(next),
       alerts: [...(isOverdue(closed, now) ? ['overdue'] : []), ...next.alerts],
-      ...(charged ? { fine: { id: charged.id, amountFen: charged.amountFen, chargeableDays: charged.chargeableDays } } : {}),
+      ...(charged
+        ? { fine: { id: charged.id, amountFen: charged.amountFen, chargeableDays: charged.chargeableDays } }
+        : {}),
     };
   }
 
   /** A loan closed in `m`: route from the loan row (no catalog call) when it knows its title. */
-  private async routeReturn(m: EntityManager, loan: LoanEntity, recordId: string | null, here: string, at: Date, lockedProbe: RoutingProbe): Promise<Routing | null> {
+  private async routeReturn(
+    m: EntityManager,
+    loan: LoanEntity,
+    recordId: string | null,
+    here: string,
+    at: Date,
+    lockedProbe: RoutingProbe,
+  ): Promise<Routing | null> {
     if (!recordId) return null;
     return this.routing.route(m, routedFromLoan(loan, recordId), here, at, { scanned: true, lockedProbe });
   }

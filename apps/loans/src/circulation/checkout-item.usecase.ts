@@ -45,7 +45,9 @@ export class CheckoutItemUseCase {
 
   /** With an idempotency key the reply is stored with the loan; a repeated key answers it again. */
   execute(dto: CheckoutDto): Promise<CheckoutResult> {
-    return this.idempotency.run(LoansCheckout.subject, dto, (once) => (dto.noBlock ? this.offline.execute(dto, once) : this.live(dto, once)));
+    return this.idempotency.run(LoansCheckout.subject, dto, (once) =>
+      dto.noBlock ? this.offline.execute(dto, once) : this.live(dto, once),
+    );
   }
 
   private async live(dto: CheckoutDto, once: OnceWrite | null): Promise<CheckoutResult> {
@@ -65,7 +67,12 @@ export class CheckoutItemUseCase {
     refuse(itemRefusal(item));
 
     // loan rights are the owning branch's, wherever the item is lent
-    const rule = await this.policy.resolve({ owningBranch: item.homeBranch, agency: item.agency, patronType: patron.patronType, itemType: item.itemType });
+    const rule = await this.policy.resolve({
+      owningBranch: item.homeBranch,
+      agency: item.agency,
+      patronType: patron.patronType,
+      itemType: item.itemType,
+    });
     // a due day on a closed day moves to the next open day of the branch the item is expected back at (cached calendar)
     const due = await this.calendars.dueAfter(now, rule.loanDays, dto.returnBranch ?? dto.branch);
     const loan = Object.assign(new LoanEntity(), {
@@ -119,7 +126,8 @@ export class CheckoutItemUseCase {
         const holder = await this.loans.findOpenByItem(item, m);
         throw new DomainError(ErrorCode.ItemAlreadyOnLoan, `item ${item.agency}/${item.barcode} is already on loan`, {
           // lets a kiosk offer a renewal instead, without saying who has the item
-          loanedToThisPatron: holder?.patronAgency === loan.patronAgency && holder?.patronBarcode === loan.patronBarcode,
+          loanedToThisPatron:
+            holder?.patronAgency === loan.patronAgency && holder?.patronBarcode === loan.patronBarcode,
         });
       }
       await this.holds.settleCheckout(m, plan.holds, forHolds, now);

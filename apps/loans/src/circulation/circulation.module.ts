@@ -19,6 +19,14 @@ import { TransitReceiveController } from './transit-receive.controller';
 @Module({
   imports: [SharedModule, CalendarModule, RulesModule, HoldsModule, FinesModule],
   controllers: [LoansController, TransitReceiveController, FieldCirculationController],
-  providers: [CheckoutItemUseCase, CheckinItemUseCase, RenewLoanUseCase, LoanQueryService, OfflineCheckoutService, OfflineUploadUseCase, UnresolvedWritesService],
+  providers: [
+    CheckoutItemUseCase,
+    CheckinItemUseCase,
+    RenewLoanUseCase,
+    LoanQueryService,
+    OfflineCheckoutService,
+    OfflineUploadUseCase,
+    UnresolvedWritesService,
+  ],
 })
 export class CirculationModule {}

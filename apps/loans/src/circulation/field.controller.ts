@@ -43,7 +43,12 @@ export class FieldCirculationController {
 
   @Handles(LoansOfflineExceptions)
   list(@Payload() dto: ListCirculationExceptionsDto): Promise<Page<CirculationExceptionView>> {
-    return this.exceptions.list({ branch: dto.branch, includeResolved: dto.includeResolved, limit: dto.limit ?? 50, offset: dto.offset ?? 0 });
+    return this.exceptions.list({
+      branch: dto.branch,
+      includeResolved: dto.includeResolved,
+      limit: dto.limit ?? 50,
+      offset: dto.offset ?? 0,
+    });
   }
 
   @Handles(LoansOfflinePolicy)

@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@app/common';
-import { ErrorCode, ItemRefDto, LoanHistoryPage, LoanHistoryQueryDto, LoanView, Page, PatronLoansDto, PatronSummary, PatronSummaryDto } from '@app/contracts';
+import {
+  ErrorCode,
+  ItemRefDto,
+  LoanHistoryPage,
+  LoanHistoryQueryDto,
+  LoanView,
+  Page,
+  PatronLoansDto,
+  PatronSummary,
+  PatronSummaryDto,
+} from '@app/contracts';
 import { LoanRepository } from '../shared/loan.repository';
 import { toLoanView } from '../shared/loan.mapper';
 
@@ -12,7 +22,13 @@ export class LoanQueryService {
   async patronLoans(dto: PatronLoansDto): Promise<Page<LoanView>> {
     const limit = dto.limit ?? 50;
     const offset = dto.offset ?? 0;
-    const [rows, total] = await this.loans.listForPatron(dto.patron.agency, dto.patron.barcode, dto.status ?? 'open', limit, offset);
+    const [rows, total] = await this.loans.listForPatron(
+      dto.patron.agency,
+      dto.patron.barcode,
+      dto.status ?? 'open',
+      limit,
+      offset,
+    );
     const now = new Date();
     return { items: rows.map((l) => toLoanView(l, now)), total, limit, offset };
   }
@@ -25,16 +41,32 @@ export class LoanQueryService {
   /** Unknown patrons get zeros: this is a count of loans, not a patron lookup. */
   async patronSummary(dto: PatronSummaryDto): Promise<PatronSummary> {
     // open/overdue loans, what the patron owes and active holds: three index reads in one statement
-    const { open, overdue, finesFen, holds } = await this.loans.summaryCounts(dto.patron.agency, dto.patron.barcode, new Date());
-    return { patron: { agency: dto.patron.agency, barcode: dto.patron.barcode }, openLoans: open, overdueLoans: overdue, holds, finesFen };
+    const { open, overdue, finesFen, holds } = await this.loans.summaryCounts(
+      dto.patron.agency,
+      dto.patron.barcode,
+      new Date(),
+    );
+    return {
+      patron: { agency: dto.patron.agency, barcode: dto.patron.barcode },
+      openLoans: open,
+      overdueLoans: overdue,
+      holds,
+      finesFen,
+    };
   }
 
   /** Loans in primary-key order (the index there is; no extra index on the checkout path), `after` the last id seen. */
   async history(dto: LoanHistoryQueryDto): Promise<LoanHistoryPage> {
     const limit = dto.limit ?? 500;
     const since = dto.since ? new Date(dto.since) : null;
-    if (since && Number.isNaN(since.getTime())) throw new DomainError(ErrorCode.ValidationFailed, 'since must be an ISO-8601 instant', { fields: { since: ['not a date'] } });
-    if (dto.after !== undefined && !/^[0-9a-f-]{36}$/i.test(dto.after)) throw new DomainError(ErrorCode.ValidationFailed, 'after must be a cursor from a previous page', { fields: { after: ['not a cursor'] } });
+    if (since && Number.isNaN(since.getTime()))
+      throw new DomainError(ErrorCode.ValidationFailed, 'since must be an ISO-8601 instant', {
+        fields: { since: ['not a date'] },
+      });
+    if (dto.after !== undefined && !/^[0-9a-f-]{36}$/i.test(dto.after))
+      throw new DomainError(ErrorCode.ValidationFailed, 'after must be a cursor from a previous page', {
+        fields: { after: ['not a cursor'] },
+      });
     const rows = await this.loans.historyPage(dto.after ?? null, since, limit);
     return {
       items: rows.map((l) => ({

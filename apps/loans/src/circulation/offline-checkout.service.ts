@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, executeWithCommit, OutboxService, runPlan } from '@app/common';
-import { CheckoutDto, CheckoutResult, CirculationExceptionReason, ErrorCode, LoanClosed, LoanCreated } from '@app/contracts';
+import {
+  CheckoutDto,
+  CheckoutResult,
+  CirculationExceptionReason,
+  ErrorCode,
+  LoanClosed,
+  LoanCreated,
+} from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { CalendarService } from '../calendar/calendar.service';
@@ -48,29 +55,67 @@ export class OfflineCheckoutService {
     const now = new Date();
     const tz = this.env.LIBRARY_TIMEZONE;
     const at = this.offline.instant(dto.transactionAt, dto.item.agency, now, 'transactionAt');
-    const [{ patron }, item] = await Promise.all([this.patrons.forCirculation(dto.patron), this.catalog.getItem(dto.item)]);
+    const [{ patron }, item] = await Promise.all([
+      this.patrons.forCirculation(dto.patron),
+      this.catalog.getItem(dto.item),
+    ]);
     if (dto.dueDate !== undefined && dto.dueDate < localDate(at, tz)) {
-      throw new DomainError(ErrorCode.OfflineDateInvalid, `due date ${dto.dueDate} is before the transaction date`, { field: 'dueDate' });
+      throw new DomainError(ErrorCode.OfflineDateInvalid, `due date ${dto.dueDate} is before the transaction date`, {
+        field: 'dueDate',
+      });
     }
     const conflicts: { reason: CirculationExceptionReason; message: string }[] = [];
-    if (patron.blocks.includes('card_lost')) conflicts.push({ reason: 'card_lost', message: `card ${patron.agency}/${patron.barcode} is reported lost` });
+    if (patron.blocks.includes('card_lost'))
+      conflicts.push({ reason: 'card_lost', message: `card ${patron.agency}/${patron.barcode} is reported lost` });
     const itemProblem = itemRefusal(item);
-    if (itemProblem) conflicts.push({ reason: item.status === 'lost' ? 'item_lost' : 'item_not_loanable', message: itemProblem.message });
+    if (itemProblem)
+      conflicts.push({
+        reason: item.status === 'lost' ? 'item_lost' : 'item_not_loanable',
+        message: itemProblem.message,
+      });
 
-    const rule = await this.policy.resolve({ owningBranch: item.homeBranch, agency: item.agency, patronType: patron.patronType, itemType: item.itemType });
-    const due = dto.dueDate ? { ...dueOn(dto.dueDate, tz), dueBranch: dto.returnBranch ?? dto.branch } : await this.calendars.dueAfter(at, rule.loanDays, dto.returnBranch ?? dto.branch);
+    const rule = await this.policy.resolve({
+      owningBranch: item.homeBranch,
+      agency: item.agency,
+      patronType: patron.patronType,
+      itemType: item.itemType,
+    });
+    const due = dto.dueDate
+      ? { ...dueOn(dto.dueDate, tz), dueBranch: dto.returnBranch ?? dto.branch }
+      : await this.calendars.dueAfter(at, rule.loanDays, dto.returnBranch ?? dto.branch);
     const channel = dto.channel ?? 'sip2';
     const loan = Object.assign(new LoanEntity(), {
-      id: randomUUID(), patronAgency: patron.agency, patronBarcode: patron.barcode, patronType: patron.patronType,
-      itemAgency: item.agency, itemBarcode: item.barcode, itemId: item.id, title: item.title, itemType: item.itemType,
-      owningBranch: item.homeBranch, checkoutBranch: dto.branch, channel, ruleId: rule.id, checkedOutAt: at,
-      dueAt: due.dueAt, dueDate: due.dueDate, dueBranch: due.dueBranch, renewals: 0, lastRenewedAt: null,
-      returnedAt: null, returnBranch: null, returnChannel: null,
+      id: randomUUID(),
+      patronAgency: patron.agency,
+      patronBarcode: patron.barcode,
+      patronType: patron.patronType,
+      itemAgency: item.agency,
+      itemBarcode: item.barcode,
+      itemId: item.id,
+      title: item.title,
+      itemType: item.itemType,
+      owningBranch: item.homeBranch,
+      checkoutBranch: dto.branch,
+      channel,
+      ruleId: rule.id,
+      checkedOutAt: at,
+      dueAt: due.dueAt,
+      dueDate: due.dueDate,
+      dueBranch: due.dueBranch,
+      renewals: 0,
+      lastRenewedAt: null,
+      returnedAt: null,
+      returnBranch: null,
+      returnChannel: null,
     } satisfies LoanEntity);
     const ruleView = { id: rule.id, loanDays: rule.loanDays, maxItems: rule.maxItems, maxRenewals: rule.maxRenewals };
 
     const result = await this.dataSource.transaction(async (m) => {
-      const { locked } = await runPlanOnce(m, { patronLock: lockPatronStep(patron.agency, patron.barcode), locked: openLoanStep(dto.item, true) }, once);
+      const { locked } = await runPlanOnce(
+        m,
+        { patronLock: lockPatronStep(patron.agency, patron.barcode), locked: openLoanStep(dto.item, true) },
+        once,
+      );
       const open = locked?.loan ?? null;
       if (open && open.patronAgency === patron.agency && open.patronBarcode === patron.barcode) {
         // the same loan again (e.g. the desk uploaded what the kiosk already sent): nothing changes
@@ -81,21 +126,40 @@ export class OfflineCheckoutService {
       if (open) {
         // the copy was at the terminal, so the earlier loan had ended: close it as of this transaction
         await this.closeAsOf(m, open, at, dto.branch, channel);
-        conflicts.push({ reason: 'item_on_loan_to_other', message: `was on loan to ${open.patronAgency}/${open.patronBarcode} (loan ${open.id}), closed as of ${at.toISOString()}` });
+        conflicts.push({
+          reason: 'item_on_loan_to_other',
+          message: `was on loan to ${open.patronAgency}/${open.patronBarcode} (loan ${open.id}), closed as of ${at.toISOString()}`,
+        });
       }
       const { inserted } = await runPlan(m, { inserted: insertIfItemFreeStep(loan, item.recordId) });
-      if (!inserted) throw new DomainError(ErrorCode.ItemAlreadyOnLoan, `item ${item.agency}/${item.barcode} was lent at the same moment`);
+      if (!inserted)
+        throw new DomainError(
+          ErrorCode.ItemAlreadyOnLoan,
+          `item ${item.agency}/${item.barcode} was lent at the same moment`,
+        );
       await executeWithCommit(m, [`UPDATE loans.loans SET offline = true WHERE id = $1`, [loan.id]]);
       await this.outbox.add(m, LoanCreated, toLoanEventData(loan, dto.branch, channel), now);
       const recorded: { id: string; reason: string }[] = [];
       for (const c of conflicts) {
         const id = await this.exceptions.add(m, {
-          reason: c.reason, kind: 'checkout', source, branch: dto.branch, item: dto.item, patron: dto.patron,
-          transactionAt: at, message: c.message, loanId: loan.id, idempotencyKey: once?.key ?? null,
+          reason: c.reason,
+          kind: 'checkout',
+          source,
+          branch: dto.branch,
+          item: dto.item,
+          patron: dto.patron,
+          transactionAt: at,
+          message: c.message,
+          loanId: loan.id,
+          idempotencyKey: once?.key ?? null,
         });
         recorded.push({ id, reason: c.reason });
       }
-      const reply: CheckoutResult = { loan: toLoanView(loan, now), rule: ruleView, ...(recorded.length ? { exceptions: recorded } : {}) };
+      const reply: CheckoutResult = {
+        loan: toLoanView(loan, now),
+        rule: ruleView,
+        ...(recorded.length ? { exceptions: recorded } : {}),
+      };
       if (once) await once.record(m, reply);
       return reply;
     });
@@ -103,9 +167,18 @@ export class OfflineCheckoutService {
     return result;
   }
 
-  private async closeAsOf(m: EntityManager, open: LoanEntity, at: Date, branch: string, channel: LoanEntity['channel']): Promise<void> {
+  private async closeAsOf(
+    m: EntityManager,
+    open: LoanEntity,
+    at: Date,
+    branch: string,
+    channel: LoanEntity['channel'],
+  ): Promise<void> {
     const returnedAt = at.getTime() < open.checkedOutAt.getTime() ? open.checkedOutAt : at;
-    await m.query(`UPDATE loans.loans SET returned_at = $2, return_branch = $3, return_channel = $4 WHERE id = $1 AND returned_at IS NULL`, [open.id, returnedAt, branch, channel]);
+    await m.query(
+      `UPDATE loans.loans SET returned_at = $2, return_branch = $3, return_channel = $4 WHERE id = $1 AND returned_at IS NULL`,
+      [open.id, returnedAt, branch, channel],
+    );
     Object.assign(open, { returnedAt, returnBranch: branch, returnChannel: channel });
     await this.outbox.add(m, LoanClosed, toLoanEventData(open, branch, channel), returnedAt);
   }

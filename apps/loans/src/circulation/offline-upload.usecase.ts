@@ -24,7 +24,9 @@ export class OfflineUploadUseCase {
   ) {}
 
   async execute(dto: OfflineUploadDto): Promise<OfflineUploadResult> {
-    const lines = dto.transactions.map((t, line) => ({ t, line, at: Date.parse(t.at) })).sort((a, b) => a.at - b.at || a.line - b.line);
+    const lines = dto.transactions
+      .map((t, line) => ({ t, line, at: Date.parse(t.at) }))
+      .sort((a, b) => a.at - b.at || a.line - b.line);
     const results: OfflineLineResult[] = [];
     // one after the other: a later line may depend on an earlier one (a checkin, then a checkout of the same copy)
     for (const { t, line } of lines) results.push(await this.replay(dto.branch, t, line));
@@ -44,16 +46,34 @@ export class OfflineUploadUseCase {
     try {
       if (t.kind === 'checkin') {
         const r = await this.checkin.execute({ ...write, item: t.item, returnedAt: t.at });
-        return { ...base, status: 'applied', ...(r.wasOnLoan ? {} : { code: 'NOT_ON_LOAN', message: 'the item was not on loan' }), loan: r.loan ? { id: r.loan.id, dueDate: r.loan.dueDate } : null };
+        return {
+          ...base,
+          status: 'applied',
+          ...(r.wasOnLoan ? {} : { code: 'NOT_ON_LOAN', message: 'the item was not on loan' }),
+          loan: r.loan ? { id: r.loan.id, dueDate: r.loan.dueDate } : null,
+        };
       }
-      if (!t.patron) return { ...base, status: 'refused', code: 'VALIDATION_FAILED', message: `a ${t.kind} line needs a patron` };
-      const dated = { ...write, patron: t.patron, item: t.item, transactionAt: t.at, ...(t.dueDate ? { dueDate: t.dueDate } : {}) };
+      if (!t.patron)
+        return { ...base, status: 'refused', code: 'VALIDATION_FAILED', message: `a ${t.kind} line needs a patron` };
+      const dated = {
+        ...write,
+        patron: t.patron,
+        item: t.item,
+        transactionAt: t.at,
+        ...(t.dueDate ? { dueDate: t.dueDate } : {}),
+      };
       const r = t.kind === 'checkout' ? await this.checkout.execute(dated) : await this.renew.execute(dated);
       const ex = r.exceptions ?? [];
       return {
         ...base,
         status: ex.length > 0 ? 'exception' : 'applied',
-        ...(ex.length > 0 ? { code: ex.map((e) => e.reason).join(','), exceptionId: ex[0].id, message: `on the exceptions list: ${ex.map((e) => e.reason).join(', ')}` } : {}),
+        ...(ex.length > 0
+          ? {
+              code: ex.map((e) => e.reason).join(','),
+              exceptionId: ex[0].id,
+              message: `on the exceptions list: ${ex.map((e) => e.reason).join(', ')}`,
+            }
+          : {}),
         loan: { id: r.loan.id, dueDate: r.loan.dueDate },
       };
     } catch (err) {

@@ -47,9 +47,13 @@ export class RenewLoanUseCase {
 
   private async renew(dto: RenewDto, once: OnceWrite | null): Promise<RenewResult> {
     const { patron } = await this.patrons.forCirculation(dto.patron);
-    const isTheirs = (l: LoanEntity | null): l is LoanEntity => !!l && l.patronAgency === patron.agency && l.patronBarcode === patron.barcode;
+    const isTheirs = (l: LoanEntity | null): l is LoanEntity =>
+      !!l && l.patronAgency === patron.agency && l.patronBarcode === patron.barcode;
     const notFound = () =>
-      new DomainError(ErrorCode.LoanNotFound, `no open loan of ${dto.item.agency}/${dto.item.barcode} for patron ${dto.patron.agency}/${dto.patron.barcode}`);
+      new DomainError(
+        ErrorCode.LoanNotFound,
+        `no open loan of ${dto.item.agency}/${dto.item.barcode} for patron ${dto.patron.agency}/${dto.patron.barcode}`,
+      );
 
     const now = new Date();
     const tz = this.env.LIBRARY_TIMEZONE;
@@ -79,7 +83,15 @@ export class RenewLoanUseCase {
       if (!isTheirs(loan)) throw notFound();
       check(patronRefusal(patron, today));
       // cached; a miss reads through this transaction's connection, never a second one from the pool
-      const rule = await this.policy.resolve({ owningBranch: loan.owningBranch, agency: loan.itemAgency, patronType: patron.patronType, itemType: loan.itemType }, m);
+      const rule = await this.policy.resolve(
+        {
+          owningBranch: loan.owningBranch,
+          agency: loan.itemAgency,
+          patronType: patron.patronType,
+          itemType: loan.itemType,
+        },
+        m,
+      );
       check(renewalRefusal(rule, loan.renewals, loan.dueDate, today));
       try {
         this.holds.refuseRenewalIfOthersWait(result.othersWait, dto.item);
@@ -88,20 +100,38 @@ export class RenewLoanUseCase {
         waived.push({ code: err.code as ErrorCode, message: err.message });
       }
       // like a checkout: a closed day moves to the next open day of the branch the loan is due back at
-      const due = dto.noBlock && dto.dueDate
-        ? { dueDate: dto.dueDate, dueAt: endOfLocalDay(dto.dueDate, tz) }
-        : await this.calendars.dueOnOrAfter(maxDate(addDays(today, rule.renewalDays), loan.dueDate), loan.dueBranch ?? loan.checkoutBranch, m);
+      const due =
+        dto.noBlock && dto.dueDate
+          ? { dueDate: dto.dueDate, dueAt: endOfLocalDay(dto.dueDate, tz) }
+          : await this.calendars.dueOnOrAfter(
+              maxDate(addDays(today, rule.renewalDays), loan.dueDate),
+              loan.dueBranch ?? loan.checkoutBranch,
+              m,
+            );
       loan.dueAt = due.dueAt;
       loan.dueDate = due.dueDate;
       loan.renewals += 1;
       loan.lastRenewedAt = now;
       await this.loans.saveRenewal(m, loan.id, loan.dueAt, loan.dueDate, loan.renewals, now);
-      await this.outbox.add(m, LoanRenewed, toLoanEventData(loan, dto.branch ?? loan.checkoutBranch, dto.channel ?? 'api'), now);
+      await this.outbox.add(
+        m,
+        LoanRenewed,
+        toLoanEventData(loan, dto.branch ?? loan.checkoutBranch, dto.channel ?? 'api'),
+        now,
+      );
       for (const r of waived) {
         const reason = r.code.toLowerCase() as CirculationExceptionReason;
         const id = await this.exceptions.add(m, {
-          reason, kind: 'renew', source: dto.channel ?? 'api', branch: dto.branch ?? loan.checkoutBranch, item: dto.item, patron: dto.patron,
-          transactionAt: at, message: r.message, loanId: loan.id, idempotencyKey: once?.key ?? null,
+          reason,
+          kind: 'renew',
+          source: dto.channel ?? 'api',
+          branch: dto.branch ?? loan.checkoutBranch,
+          item: dto.item,
+          patron: dto.patron,
+          transactionAt: at,
+          message: r.message,
+          loanId: loan.id,
+          idempotencyKey: once?.key ?? null,
         });
         recorded.push({ id, reason });
       }

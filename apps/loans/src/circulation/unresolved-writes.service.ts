@@ -1,13 +1,29 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EventConsumerService, OutboxService } from '@app/common';
-import { CheckinResult, CheckoutResult, EventEnvelope, LoanClosed, LoansCheckin, LoansCheckout, LoansRenew, Sip2WriteUnresolved, OfflineTransactionKind, RenewResult, WriteUnresolvedEventData } from '@app/contracts';
+import {
+  CheckinResult,
+  CheckoutResult,
+  EventEnvelope,
+  LoanClosed,
+  LoansCheckin,
+  LoansCheckout,
+  LoansRenew,
+  Sip2WriteUnresolved,
+  OfflineTransactionKind,
+  RenewResult,
+  WriteUnresolvedEventData,
+} from '@app/contracts';
 import { DataSource } from 'typeorm';
 import { CirculationExceptionsRepository } from '../shared/circulation-exceptions.repository';
 import { IdempotencyRow } from '../shared/idempotency.service';
 import { LOAN_COLUMNS, toEntity } from '../shared/loan.repository';
 import { toLoanEventData } from '../shared/loan.mapper';
 
-const KIND_OF: Record<string, OfflineTransactionKind> = { [LoansCheckout.subject]: 'checkout', [LoansCheckin.subject]: 'checkin', [LoansRenew.subject]: 'renew' };
+const KIND_OF: Record<string, OfflineTransactionKind> = {
+  [LoansCheckout.subject]: 'checkout',
+  [LoansCheckin.subject]: 'checkin',
+  [LoansRenew.subject]: 'renew',
+};
 
 /**
  * A caller (the SIP2 adapter) refused a write to its terminal because it could not learn the outcome
@@ -35,11 +51,19 @@ export class UnresolvedWritesService implements OnApplicationBootstrap {
     });
   }
 
-  async resolve(e: WriteUnresolvedEventData): Promise<'tombstoned' | 'undone' | 'exception_recorded' | 'already_resolved'> {
+  async resolve(
+    e: WriteUnresolvedEventData,
+  ): Promise<'tombstoned' | 'undone' | 'exception_recorded' | 'already_resolved'> {
     const outcome = await this.dataSource.transaction(async (m) => {
-      const inserted = await m.query(`INSERT INTO loans.idempotency_keys (key, state) VALUES ($1, 'abandoned') ON CONFLICT (key) DO NOTHING RETURNING key`, [e.key]);
+      const inserted = await m.query(
+        `INSERT INTO loans.idempotency_keys (key, state) VALUES ($1, 'abandoned') ON CONFLICT (key) DO NOTHING RETURNING key`,
+        [e.key],
+      );
       if (inserted.length > 0) return 'tombstoned' as const;
-      const [row] = (await m.query(`SELECT subject, fingerprint, state, reply FROM loans.idempotency_keys WHERE key = $1 FOR UPDATE`, [e.key])) as IdempotencyRow[];
+      const [row] = (await m.query(
+        `SELECT subject, fingerprint, state, reply FROM loans.idempotency_keys WHERE key = $1 FOR UPDATE`,
+        [e.key],
+      )) as IdempotencyRow[];
       if (row.state !== 'committed') return 'already_resolved' as const;
       await m.query(`UPDATE loans.idempotency_keys SET state = 'compensated' WHERE key = $1`, [e.key]);
       const kind = KIND_OF[row.subject ?? ''];
@@ -58,19 +82,36 @@ export class UnresolvedWritesService implements OnApplicationBootstrap {
           await this.outbox.add(m, LoanClosed, toLoanEventData(entity, entity.checkoutBranch, entity.channel));
         }
         await this.exceptions.add(m, {
-          reason: 'abandoned_after_commit', kind: 'checkout', source: e.origin, branch: loan.checkoutBranch, item: loan.item, patron: loan.patron,
-          transactionAt: at, message: `checkout undone: the terminal was told it failed (loan ${loan.id}${closed.length ? ' closed' : ' had already ended'})`,
-          loanId: loan.id, idempotencyKey: e.key,
+          reason: 'abandoned_after_commit',
+          kind: 'checkout',
+          source: e.origin,
+          branch: loan.checkoutBranch,
+          item: loan.item,
+          patron: loan.patron,
+          transactionAt: at,
+          message: `checkout undone: the terminal was told it failed (loan ${loan.id}${closed.length ? ' closed' : ' had already ended'})`,
+          loanId: loan.id,
+          idempotencyKey: e.key,
         });
         return 'undone' as const;
       }
       if (kind && loan) {
         await this.exceptions.add(m, {
-          reason: 'abandoned_after_commit', kind, source: e.origin, branch: loan.returnBranch ?? loan.checkoutBranch, item: loan.item, patron: loan.patron,
-          transactionAt: at, message: `${kind} was recorded although the terminal was told it failed; please check`, loanId: loan.id, idempotencyKey: e.key,
+          reason: 'abandoned_after_commit',
+          kind,
+          source: e.origin,
+          branch: loan.returnBranch ?? loan.checkoutBranch,
+          item: loan.item,
+          patron: loan.patron,
+          transactionAt: at,
+          message: `${kind} was recorded although the terminal was told it failed; please check`,
+          loanId: loan.id,
+          idempotencyKey: e.key,
         });
       } else {
-        this.logger.warn(`committed ${row.subject} (key ${e.key}) was refused to its terminal; nothing to undo automatically`);
+        this.logger.warn(
+          `committed ${row.subject} (key ${e.key}) was refused to its terminal; nothing to undo automatically`,
+        );
       }
       return 'exception_recorded' as const;
     });

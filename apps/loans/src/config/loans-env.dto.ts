@@ -50,7 +50,9 @@ export class LoansEnvDto extends BaseEnvDto {
 
   /** Per-agency exceptions to OFFLINE_MAX_DAYS_BACK: `CN-320583-1-KSL=7,CN-320585-1-TCL=3`. */
   @IsOptional()
-  @Matches(/^([A-Za-z0-9:/-]+=\d{1,3})(,[A-Za-z0-9:/-]+=\d{1,3})*$/, { message: 'OFFLINE_MAX_DAYS_BACK_BY_AGENCY must look like ISIL=days,ISIL=days' })
+  @Matches(/^([A-Za-z0-9:/-]+=\d{1,3})(,[A-Za-z0-9:/-]+=\d{1,3})*$/, {
+    message: 'OFFLINE_MAX_DAYS_BACK_BY_AGENCY must look like ISIL=days,ISIL=days',
+  })
   OFFLINE_MAX_DAYS_BACK_BY_AGENCY?: string;
 
   /**

@@ -18,7 +18,11 @@ export class FineBlocksService {
   constructor(private readonly rpc: NatsRpcClient) {}
 
   /** Returns the block state we asked for, or null when nothing was asked (no threshold, nothing paid). */
-  async sync(patron: { agency: string; barcode: string }, balance: FineBalance, change: 'charged' | 'reduced'): Promise<boolean | null> {
+  async sync(
+    patron: { agency: string; barcode: string },
+    balance: FineBalance,
+    change: 'charged' | 'reduced',
+  ): Promise<boolean | null> {
     const blocked = balance.thresholdFen !== null && balance.outstandingFen >= balance.thresholdFen;
     // a charge below the threshold changes nothing; only a reduction lifts (so a manual call is never undone by a charge)
     if (!blocked && change === 'charged') return null;
@@ -32,7 +36,9 @@ export class FineBlocksService {
         actor: FINES_BLOCK_ACTOR,
       });
     } catch (err) {
-      this.logger.warn(`fines block for ${patron.agency}/${patron.barcode} not ${blocked ? 'set' : 'lifted'}: ${(err as Error).message}`);
+      this.logger.warn(
+        `fines block for ${patron.agency}/${patron.barcode} not ${blocked ? 'set' : 'lifted'}: ${(err as Error).message}`,
+      );
     }
     return blocked;
   }

@@ -37,7 +37,11 @@ export class FinesController {
   @Handles(LoansFinesPay)
   pay(@Payload() dto: PayFinesDto): Promise<PayFinesResult> {
     // a payment is idempotent per (patron, transaction id): a key without a transaction id becomes one
-    const transactionId = dto.transactionId ?? (dto.idempotencyKey ? `key:${createHash('sha256').update(dto.idempotencyKey).digest('base64url').slice(0, 40)}` : undefined);
+    const transactionId =
+      dto.transactionId ??
+      (dto.idempotencyKey
+        ? `key:${createHash('sha256').update(dto.idempotencyKey).digest('base64url').slice(0, 40)}`
+        : undefined);
     return this.fines.pay({ ...dto, ...(transactionId ? { transactionId } : {}) });
   }
 

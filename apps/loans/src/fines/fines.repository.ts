@@ -26,7 +26,18 @@ export interface FineRow {
 
 export type NewFine = Pick<
   FineRow,
-  'id' | 'patronAgency' | 'patronBarcode' | 'loanId' | 'itemAgency' | 'itemBarcode' | 'title' | 'kind' | 'amountFen' | 'chargeableDays' | 'blockThresholdFen' | 'note'
+  | 'id'
+  | 'patronAgency'
+  | 'patronBarcode'
+  | 'loanId'
+  | 'itemAgency'
+  | 'itemBarcode'
+  | 'title'
+  | 'kind'
+  | 'amountFen'
+  | 'chargeableDays'
+  | 'blockThresholdFen'
+  | 'note'
 >;
 
 export interface FineTransactionRow {
@@ -67,7 +78,21 @@ export class FinesRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
        ON CONFLICT (loan_id, kind) WHERE loan_id IS NOT NULL DO NOTHING
        RETURNING ${FINE_COLUMNS}`,
-      [f.id, f.patronAgency, f.patronBarcode, f.loanId, f.itemAgency, f.itemBarcode, f.title, f.kind, f.amountFen, f.chargeableDays, f.blockThresholdFen, f.note, at],
+      [
+        f.id,
+        f.patronAgency,
+        f.patronBarcode,
+        f.loanId,
+        f.itemAgency,
+        f.itemBarcode,
+        f.title,
+        f.kind,
+        f.amountFen,
+        f.chargeableDays,
+        f.blockThresholdFen,
+        f.note,
+        at,
+      ],
     );
     return rows[0] ?? null;
   }
@@ -82,7 +107,13 @@ export class FinesRepository {
     return row;
   }
 
-  async list(agency: string, barcode: string, status: 'open' | 'closed' | 'all', limit: number, offset: number): Promise<[FineRow[], number]> {
+  async list(
+    agency: string,
+    barcode: string,
+    status: 'open' | 'closed' | 'all',
+    limit: number,
+    offset: number,
+  ): Promise<[FineRow[], number]> {
     const filter = status === 'open' ? `AND status = 'open'` : status === 'closed' ? `AND status <> 'open'` : '';
     const [rows, [count]] = await Promise.all([
       this.db.query(
@@ -90,7 +121,10 @@ export class FinesRepository {
          ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4`,
         [agency, barcode, limit, offset],
       ),
-      this.db.query(`SELECT count(*)::int AS n FROM loans.fines WHERE patron_agency = $1 AND patron_barcode = $2 ${filter}`, [agency, barcode]),
+      this.db.query(
+        `SELECT count(*)::int AS n FROM loans.fines WHERE patron_agency = $1 AND patron_barcode = $2 ${filter}`,
+        [agency, barcode],
+      ),
     ]);
     return [rows, count.n];
   }
@@ -106,12 +140,18 @@ export class FinesRepository {
   }
 
   async find(id: string, m?: EntityManager, lock = false): Promise<FineRow | null> {
-    const rows = await (m ?? this.db).query(`SELECT ${FINE_COLUMNS} FROM loans.fines WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    const rows = await (m ?? this.db).query(
+      `SELECT ${FINE_COLUMNS} FROM loans.fines WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+      [id],
+    );
     return rows[0] ?? null;
   }
 
   async findForLoan(m: EntityManager, loanId: string, kind: FineKind): Promise<FineRow | null> {
-    const rows = await m.query(`SELECT ${FINE_COLUMNS} FROM loans.fines WHERE loan_id = $1 AND kind = $2 FOR UPDATE`, [loanId, kind]);
+    const rows = await m.query(`SELECT ${FINE_COLUMNS} FROM loans.fines WHERE loan_id = $1 AND kind = $2 FOR UPDATE`, [
+      loanId,
+      kind,
+    ]);
     return rows[0] ?? null;
   }
 
@@ -132,12 +172,31 @@ export class FinesRepository {
       `INSERT INTO loans.fine_transactions (id, fine_id, patron_agency, patron_barcode, kind, amount_fen, payment_type, transaction_id,
          branch, channel, actor, note, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [t.id, t.fineId, t.patronAgency, t.patronBarcode, t.kind, t.amountFen, t.paymentType, t.transactionId, t.branch, t.channel, t.actor, t.note, at],
+      [
+        t.id,
+        t.fineId,
+        t.patronAgency,
+        t.patronBarcode,
+        t.kind,
+        t.amountFen,
+        t.paymentType,
+        t.transactionId,
+        t.branch,
+        t.channel,
+        t.actor,
+        t.note,
+        at,
+      ],
     );
   }
 
   /** An earlier payment with this transaction id (fine_transactions_txid_idx), for an idempotent replay. */
-  paymentsWithTransactionId(m: EntityManager, agency: string, barcode: string, transactionId: string): Promise<(FineTransactionRow & { status: FineStatus; outstandingFen: number })[]> {
+  paymentsWithTransactionId(
+    m: EntityManager,
+    agency: string,
+    barcode: string,
+    transactionId: string,
+  ): Promise<(FineTransactionRow & { status: FineStatus; outstandingFen: number })[]> {
     return m.query(
       `SELECT t.id, t.fine_id AS "fineId", t.amount_fen AS "amountFen", t.transaction_id AS "transactionId", f.status,
               (f.amount_fen - f.paid_fen - f.waived_fen)::int AS "outstandingFen"

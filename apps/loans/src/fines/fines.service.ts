@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@app/common';
-import { ErrorCode, FinesPage, FineStatus, ListFinesDto, PayFinesDto, PayFinesResult, WaiveFineDto, WaiveFineResult } from '@app/contracts';
+import {
+  ErrorCode,
+  FinesPage,
+  FineStatus,
+  ListFinesDto,
+  PayFinesDto,
+  PayFinesResult,
+  WaiveFineDto,
+  WaiveFineResult,
+} from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { CalendarService } from '../calendar/calendar.service';
@@ -36,7 +45,15 @@ export class FinesService {
     const stop = loan.claimedReturnedAt && loan.claimedReturnedAt < at ? loan.claimedReturnedAt : at;
     const stopDate = localDate(stop, tz);
     if (stopDate <= loan.dueDate) return null; // the common case costs nothing
-    const rule = await this.policy.resolve({ owningBranch: loan.owningBranch, agency: loan.itemAgency, patronType: loan.patronType, itemType: loan.itemType }, m);
+    const rule = await this.policy.resolve(
+      {
+        owningBranch: loan.owningBranch,
+        agency: loan.itemAgency,
+        patronType: loan.patronType,
+        itemType: loan.itemType,
+      },
+      m,
+    );
     if (rule.finePerDayFen <= 0) return null;
     const fine = overdueFine(rule, loan.dueDate, stopDate, await this.calendars.calendarFor(branch, m));
     if (fine.amountFen <= 0) return null;
@@ -91,7 +108,12 @@ export class FinesService {
         if (earlier.length > 0) {
           return {
             replayed: true,
-            applied: earlier.map((t) => ({ fineId: t.fineId, amountFen: t.amountFen, outstandingFen: t.outstandingFen, status: t.status })),
+            applied: earlier.map((t) => ({
+              fineId: t.fineId,
+              amountFen: t.amountFen,
+              outstandingFen: t.outstandingFen,
+              status: t.status,
+            })),
             balance: await this.fines.balance(agency, barcode, m),
           };
         }
@@ -99,12 +121,19 @@ export class FinesService {
       const open = await this.fines.lockOpen(m, agency, barcode, dto.fineId);
       if (dto.fineId && open.length === 0) {
         const fine = await this.fines.find(dto.fineId, m);
-        if (!fine || fine.patronAgency !== agency || fine.patronBarcode !== barcode) throw new DomainError(ErrorCode.FineNotFound, `fine ${dto.fineId} not found for ${agency}/${barcode}`);
-        throw new DomainError(ErrorCode.Conflict, `fine ${dto.fineId} is already ${fine.status}`, { status: fine.status });
+        if (!fine || fine.patronAgency !== agency || fine.patronBarcode !== barcode)
+          throw new DomainError(ErrorCode.FineNotFound, `fine ${dto.fineId} not found for ${agency}/${barcode}`);
+        throw new DomainError(ErrorCode.Conflict, `fine ${dto.fineId} is already ${fine.status}`, {
+          status: fine.status,
+        });
       }
       const owed = open.reduce((n, f) => n + f.amountFen - f.paidFen - f.waivedFen, 0);
       if (dto.amountFen > owed) {
-        throw new DomainError(ErrorCode.PaymentExceedsBalance, `payment of ${dto.amountFen} fen exceeds the ${owed} fen owed`, { owedFen: owed, amountFen: dto.amountFen });
+        throw new DomainError(
+          ErrorCode.PaymentExceedsBalance,
+          `payment of ${dto.amountFen} fen exceeds the ${owed} fen owed`,
+          { owedFen: owed, amountFen: dto.amountFen },
+        );
       }
       let left = dto.amountFen;
       const applied: PayFinesResult['applied'] = [];
@@ -130,7 +159,12 @@ export class FinesService {
           },
           now,
         );
-        applied.push({ fineId: f.id, amountFen: part, outstandingFen: after.amountFen - after.paidFen - after.waivedFen, status: after.status });
+        applied.push({
+          fineId: f.id,
+          amountFen: part,
+          outstandingFen: after.amountFen - after.paidFen - after.waivedFen,
+          status: after.status,
+        });
         left -= part;
       }
       return { replayed: false, applied, balance: await this.fines.balance(agency, barcode, m) };
@@ -156,16 +190,35 @@ export class FinesService {
       const current = (await this.fines.find(dto.fineId, m, true))!;
       return this.waiveLocked(m, current, dto.amountFen, dto.reason, dto.actor ?? null, now);
     });
-    const finesBlock = await this.blocks.sync({ agency: fine.patronAgency, barcode: fine.patronBarcode }, balance, 'reduced');
+    const finesBlock = await this.blocks.sync(
+      { agency: fine.patronAgency, barcode: fine.patronBarcode },
+      balance,
+      'reduced',
+    );
     return { fine: toFineView(fine), outstandingFen: balance.outstandingFen, finesBlock };
   }
 
   /** Waive (part of) a fine already locked in the caller's transaction. */
-  async waiveLocked(m: EntityManager, fine: FineRow, amountFen: number | undefined, reason: string, actor: string | null, at: Date): Promise<{ fine: FineRow; balance: FineBalance }> {
+  async waiveLocked(
+    m: EntityManager,
+    fine: FineRow,
+    amountFen: number | undefined,
+    reason: string,
+    actor: string | null,
+    at: Date,
+  ): Promise<{ fine: FineRow; balance: FineBalance }> {
     const owed = fine.amountFen - fine.paidFen - fine.waivedFen;
-    if (fine.status !== 'open') throw new DomainError(ErrorCode.Conflict, `fine ${fine.id} is already ${fine.status}`, { status: fine.status as FineStatus });
+    if (fine.status !== 'open')
+      throw new DomainError(ErrorCode.Conflict, `fine ${fine.id} is already ${fine.status}`, {
+        status: fine.status as FineStatus,
+      });
     const amount = amountFen ?? owed;
-    if (amount > owed) throw new DomainError(ErrorCode.PaymentExceedsBalance, `cannot waive ${amount} fen: ${owed} fen is owed on this fine`, { owedFen: owed });
+    if (amount > owed)
+      throw new DomainError(
+        ErrorCode.PaymentExceedsBalance,
+        `cannot waive ${amount} fen: ${owed} fen is owed on this fine`,
+        { owedFen: owed },
+      );
     const after = await this.fines.settle(m, fine.id, 0, amount, at);
     await this.fines.insertTransaction(
       m,

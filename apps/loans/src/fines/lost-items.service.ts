@@ -57,9 +57,17 @@ export class LostItemsService {
   async markLost(dto: MarkLostDto): Promise<MarkLostResult> {
     const current = await this.openLoanOf(dto);
     const [rule, priceFen] = await Promise.all([
-      this.policy.resolve({ owningBranch: current.owningBranch, agency: current.itemAgency, patronType: current.patronType, itemType: current.itemType }),
+      this.policy.resolve({
+        owningBranch: current.owningBranch,
+        agency: current.itemAgency,
+        patronType: current.patronType,
+        itemType: current.itemType,
+      }),
       // no price (or no catalog right now): the rule's default replacement fee
-      this.catalog.getItem({ agency: current.itemAgency, barcode: current.itemBarcode }).then((i) => i.priceFen, () => null),
+      this.catalog.getItem({ agency: current.itemAgency, barcode: current.itemBarcode }).then(
+        (i) => i.priceFen,
+        () => null,
+      ),
     ]);
     const feeFen = priceFen ?? rule.lostItemFeeFen;
     const now = new Date();
@@ -85,7 +93,10 @@ export class LostItemsService {
             amountFen: feeFen,
             chargeableDays: null,
             blockThresholdFen: rule.fineBlockThresholdFen,
-            note: priceFen !== null ? `replacement: catalog price ${priceFen} fen` : `replacement: rule ${rule.id} default ${rule.lostItemFeeFen} fen`,
+            note:
+              priceFen !== null
+                ? `replacement: catalog price ${priceFen} fen`
+                : `replacement: rule ${rule.id} default ${rule.lostItemFeeFen} fen`,
           },
           now,
         );
@@ -106,7 +117,12 @@ export class LostItemsService {
     const loan = await this.db.transaction(async (m) => {
       const flagged = await this.lost.flagClaimedReturned(m, current.id, now);
       if (!flagged) throw this.notFound(dto);
-      await this.outbox.add(m, LoanClaimedReturned, toLoanEventData(flagged, dto.branch ?? flagged.checkoutBranch, 'api'), now);
+      await this.outbox.add(
+        m,
+        LoanClaimedReturned,
+        toLoanEventData(flagged, dto.branch ?? flagged.checkoutBranch, 'api'),
+        now,
+      );
       return flagged;
     });
     this.outbox.notifyCommitted();
@@ -117,7 +133,12 @@ export class LostItemsService {
    * Called by checkin for an item that was not on loan: was it lost? One indexed probe when not
    * (loans_lost_item_idx); null then.
    */
-  async foundOnCheckin(item: ItemRef, branch: string, channel: CirculationChannel, at: Date): Promise<FoundOnCheckin | null> {
+  async foundOnCheckin(
+    item: ItemRef,
+    branch: string,
+    channel: CirculationChannel,
+    at: Date,
+  ): Promise<FoundOnCheckin | null> {
     if (!(await this.lost.hasLostUnfound(item))) return null;
     const result = await this.db.transaction(async (m) => {
       const loan = await this.lost.lockLostUnfound(m, item);
@@ -134,18 +155,29 @@ export class LostItemsService {
       } else if (fee && fee.paidFen > 0) {
         alerts.push('lost_fee_paid_refund_due');
       }
-      await this.outbox.add(m, LostItemFound, { ...toLoanEventData(loan, branch, channel), returnedAt: at.toISOString() }, at);
+      await this.outbox.add(
+        m,
+        LostItemFound,
+        { ...toLoanEventData(loan, branch, channel), returnedAt: at.toISOString() },
+        at,
+      );
       return { found: { loanId: loan.id, alerts, waivedFen }, loan, balance };
     });
     if (!result) return null;
     this.outbox.notifyCommitted();
-    if (result.balance) await this.blocks.sync({ agency: result.loan.patronAgency, barcode: result.loan.patronBarcode }, result.balance, 'reduced');
+    if (result.balance)
+      await this.blocks.sync(
+        { agency: result.loan.patronAgency, barcode: result.loan.patronBarcode },
+        result.balance,
+        'reduced',
+      );
     return result.found;
   }
 
   private async openLoanOf(dto: MarkLostDto): Promise<LoanEntity> {
     const loan = await this.loans.findOpenByItem(dto.item);
-    if (!loan || (dto.patron && (loan.patronAgency !== dto.patron.agency || loan.patronBarcode !== dto.patron.barcode))) throw this.notFound(dto);
+    if (!loan || (dto.patron && (loan.patronAgency !== dto.patron.agency || loan.patronBarcode !== dto.patron.barcode)))
+      throw this.notFound(dto);
     return loan;
   }
 

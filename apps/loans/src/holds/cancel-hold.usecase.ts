@@ -33,17 +33,24 @@ export class CancelHoldUseCase {
     const notFound = () => new DomainError(ErrorCode.HoldNotFound, `hold ${dto.holdId} not found`);
     const first = await this.holds.findById(dto.holdId);
     // another patron's hold id is "not found" to a patron-facing caller: it tells them nothing
-    if (!first || (dto.patron && (first.patronAgency !== dto.patron.agency || first.patronBarcode !== dto.patron.barcode))) throw notFound();
+    if (
+      !first ||
+      (dto.patron && (first.patronAgency !== dto.patron.agency || first.patronBarcode !== dto.patron.barcode))
+    )
+      throw notFound();
     const by = dto.cancelledBy ?? (dto.patron ? 'patron' : 'staff');
     const now = new Date();
 
     const reply = await this.dataSource.transaction(async (m) => {
       // same lock order as checkin/checkout: the item first, then the hold row
-      if (first.trappedItemBarcode) await this.holds.lockItem(m, { agency: first.trappedItemAgency!, barcode: first.trappedItemBarcode });
+      if (first.trappedItemBarcode)
+        await this.holds.lockItem(m, { agency: first.trappedItemAgency!, barcode: first.trappedItemBarcode });
       const h = await this.holds.findById(dto.holdId, m, true);
       if (!h) throw notFound();
       if (!['waiting', 'in_transit', 'ready'].includes(h.status)) {
-        throw new DomainError(ErrorCode.HoldNotCancellable, `hold ${h.id} is already ${h.status}`, { status: h.status });
+        throw new DomainError(ErrorCode.HoldNotCancellable, `hold ${h.id} is already ${h.status}`, {
+          status: h.status,
+        });
       }
       const wasOnShelf = h.status === 'ready';
       const reason = by === 'patron' ? 'cancelled_by_patron' : 'cancelled_by_staff';

@@ -33,7 +33,10 @@ export class HoldCirculationService {
    */
   checkoutSteps(loan: LoanForHolds, at: Date): { itemLock: PlanStep<void>; holds: PlanStep<HoldRow[]> } {
     const item = { agency: loan.itemAgency, barcode: loan.itemBarcode };
-    return { itemLock: lockItemStep(item), holds: checkoutHoldsStep(item, loan.recordId, { agency: loan.patronAgency, barcode: loan.patronBarcode }, at) };
+    return {
+      itemLock: lockItemStep(item),
+      holds: checkoutHoldsStep(item, loan.recordId, { agency: loan.patronAgency, barcode: loan.patronBarcode }, at),
+    };
   }
 
   /**
@@ -43,19 +46,30 @@ export class HoldCirculationService {
    */
   async settleCheckout(m: EntityManager, holds: HoldRow[], loan: LoanForHolds, at: Date): Promise<void> {
     const item = { agency: loan.itemAgency, barcode: loan.itemBarcode };
-    const isMine = (h: { patronAgency: string; patronBarcode: string }) => h.patronAgency === loan.patronAgency && h.patronBarcode === loan.patronBarcode;
-    const trapped = holds.find((h) => h.trappedItemBarcode === item.barcode && h.trappedItemAgency === item.agency && (h.status === 'ready' || h.status === 'in_transit'));
+    const isMine = (h: { patronAgency: string; patronBarcode: string }) =>
+      h.patronAgency === loan.patronAgency && h.patronBarcode === loan.patronBarcode;
+    const trapped = holds.find(
+      (h) =>
+        h.trappedItemBarcode === item.barcode &&
+        h.trappedItemAgency === item.agency &&
+        (h.status === 'ready' || h.status === 'in_transit'),
+    );
     if (trapped && !isMine(trapped)) {
-      throw new DomainError(ErrorCode.ItemHeldForAnotherPatron, `item ${item.agency}/${item.barcode} is set aside for another patron's hold`, {
-        holdStatus: trapped.status,
-        pickupBranch: trapped.pickupBranch,
-      });
+      throw new DomainError(
+        ErrorCode.ItemHeldForAnotherPatron,
+        `item ${item.agency}/${item.barcode} is set aside for another patron's hold`,
+        {
+          holdStatus: trapped.status,
+          pickupBranch: trapped.pickupBranch,
+        },
+      );
     }
     const filled = trapped ?? holds.find((h) => h.status === 'waiting' && isMine(h));
     if (filled) {
       await this.holds.end(m, filled.id, 'fulfilled', 'fulfilled', at, false, loan.id);
       Object.assign(filled, { status: 'fulfilled', endReason: 'fulfilled', endedAt: at, loanId: loan.id });
-      if (!filled.trappedItemBarcode) Object.assign(filled, { trappedItemAgency: item.agency, trappedItemBarcode: item.barcode });
+      if (!filled.trappedItemBarcode)
+        Object.assign(filled, { trappedItemAgency: item.agency, trappedItemBarcode: item.barcode });
       await this.outbox.add(m, HoldFulfilled, toHoldEventData(filled, this.env.LIBRARY_TIMEZONE), at);
     }
   }
@@ -68,7 +82,10 @@ export class HoldCirculationService {
   /** RENEWAL_REFUSED_HOLDS when another patron waits for this title (or this very copy). */
   refuseRenewalIfOthersWait(othersWait: boolean, item: ItemRef): void {
     if (othersWait) {
-      throw new DomainError(ErrorCode.RenewalRefusedHolds, `item ${item.agency}/${item.barcode} cannot be renewed: other patrons are waiting for it`);
+      throw new DomainError(
+        ErrorCode.RenewalRefusedHolds,
+        `item ${item.agency}/${item.barcode} cannot be renewed: other patrons are waiting for it`,
+      );
     }
   }
 }

@@ -70,7 +70,8 @@ export class HoldExpiryJob implements OnApplicationBootstrap, OnApplicationShutd
     for (const c of await this.holds.pickupExpiredCandidates(now, BATCH)) {
       const outcome = await this.dataSource.transaction(async (m) => {
         // item first (same order as a checkin of it); busy: another replica or a desk has it now
-        if (!(await this.holds.tryLockItem(m, { agency: c.trappedItemAgency!, barcode: c.trappedItemBarcode! }))) return null;
+        if (!(await this.holds.tryLockItem(m, { agency: c.trappedItemAgency!, barcode: c.trappedItemBarcode! })))
+          return null;
         const h = await this.holds.findById(c.id, m, true);
         if (!h || h.status !== 'ready' || !h.pickupDeadline || h.pickupDeadline.getTime() >= now.getTime()) return null;
         await this.holds.end(m, h.id, 'expired', 'pickup_expired', now, true);

@@ -26,13 +26,18 @@ export class HoldListRepository {
     const params: unknown[] = [];
     const p = (v: unknown) => `$${params.push(v)}`;
     const conds: string[] = [];
-    if (where.patron) conds.push(`h.patron_agency = ${p(where.patron.agency)} AND h.patron_barcode = ${p(where.patron.barcode)}`);
+    if (where.patron)
+      conds.push(`h.patron_agency = ${p(where.patron.agency)} AND h.patron_barcode = ${p(where.patron.barcode)}`);
     if (where.recordId) conds.push(`h.record_id = ${p(where.recordId)}`);
     if (where.item) {
       const a = p(where.item.agency);
       const b = p(where.item.barcode);
       const sameItem = `(h.item_agency = ${a} AND h.item_barcode = ${b}) OR (h.trapped_item_agency = ${a} AND h.trapped_item_barcode = ${b})`;
-      conds.push(where.itemRecordId ? `(${sameItem} OR (h.level = 'title' AND h.agency = ${a} AND h.record_id = ${p(where.itemRecordId)}))` : `(${sameItem})`);
+      conds.push(
+        where.itemRecordId
+          ? `(${sameItem} OR (h.level = 'title' AND h.agency = ${a} AND h.record_id = ${p(where.itemRecordId)}))`
+          : `(${sameItem})`,
+      );
     }
     if (status === 'active') conds.push(`h.status IN ('waiting','in_transit','ready')`);
     if (status === 'ended') conds.push(`h.status IN ('fulfilled','cancelled','expired')`);

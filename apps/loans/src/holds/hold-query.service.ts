@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@app/common';
-import { BranchHoldsDto, ErrorCode, HoldShelf, HoldView, ItemView, ListHoldsDto, Page, PickList, PickListEntry } from '@app/contracts';
+import {
+  BranchHoldsDto,
+  ErrorCode,
+  HoldShelf,
+  HoldView,
+  ItemView,
+  ListHoldsDto,
+  Page,
+  PickList,
+  PickListEntry,
+} from '@app/contracts';
 import { CatalogClient } from '../shared/catalog.client';
 import { LoansEnvDto } from '../config/loans-env.dto';
 import { localDate } from '@app/time';
@@ -32,7 +42,12 @@ export class HoldQueryService {
     const offset = dto.offset ?? 0;
     // an item's queue includes the title-level holds on its record
     const itemRecordId = dto.item ? (dto.itemRecordId ?? (await this.catalog.getItem(dto.item)).recordId) : undefined;
-    const [rows, total] = await this.holds.list({ patron: dto.patron, recordId: dto.recordId, item: dto.item, itemRecordId }, dto.status ?? 'active', limit, offset);
+    const [rows, total] = await this.holds.list(
+      { patron: dto.patron, recordId: dto.recordId, item: dto.item, itemRecordId },
+      dto.status ?? 'active',
+      limit,
+      offset,
+    );
     return { items: rows.map((h) => toHoldView(h, this.env.LIBRARY_TIMEZONE)), total, limit, offset };
   }
 
@@ -64,7 +79,12 @@ export class HoldQueryService {
     for (let i = 0; i < recordIds.length; i += CATALOG_CONCURRENCY) {
       const chunk = recordIds.slice(i, i + CATALOG_CONCURRENCY);
       const found = await Promise.all(chunk.map((id) => this.holdings.copies(id, branch.agency)));
-      chunk.forEach((id, k) => copies.set(id, found[k].filter((c) => isHoldable(c) && c.status === 'available')));
+      chunk.forEach((id, k) =>
+        copies.set(
+          id,
+          found[k].filter((c) => isHoldable(c) && c.status === 'available'),
+        ),
+      );
     }
     // the catalog's status mirrors loans with a lag: the loans tables decide what is really free
     const busy = await this.holds.unavailableAmong([...copies.values()].flat());

@@ -31,7 +31,8 @@ export class HoldReleaseService {
       { scanned: false, offHoldShelf: true },
     );
     // re-trapped on the same shelf: nothing to pull, the new hold's entry replaces this one
-    if (routing.hold?.status === 'ready' && routing.destination === ended.pickupBranch) await this.holds.markShelfCleared(m, ended.id, at);
+    if (routing.hold?.status === 'ready' && routing.destination === ended.pickupBranch)
+      await this.holds.markShelfCleared(m, ended.id, at);
     return routing;
   }
 }

@@ -67,7 +67,9 @@ export const toHoldEventData = (h: HoldRow, tz: string): HoldEventData => ({
     : h.itemBarcode
       ? { item: { agency: h.itemAgency!, barcode: h.itemBarcode } }
       : {}),
-  ...(h.pickupDeadline ? { pickupDeadline: h.pickupDeadline.toISOString(), pickupDeadlineDate: localDate(h.pickupDeadline, tz) } : {}),
+  ...(h.pickupDeadline
+    ? { pickupDeadline: h.pickupDeadline.toISOString(), pickupDeadlineDate: localDate(h.pickupDeadline, tz) }
+    : {}),
   ...(h.endReason ? { endReason: h.endReason } : {}),
   ...(h.loanId ? { loanId: h.loanId } : {}),
 });

@@ -86,7 +86,10 @@ export class HoldRepository {
 
   /** Non-blocking variant for the expiry job: another replica (or a checkin) has the item, skip it. */
   async tryLockItem(m: EntityManager, item: ItemRef): Promise<boolean> {
-    const [row] = await m.query(`SELECT pg_try_advisory_xact_lock(7001, hashtext($1 || '/' || $2)) AS ok`, [item.agency, item.barcode]);
+    const [row] = await m.query(`SELECT pg_try_advisory_xact_lock(7001, hashtext($1 || '/' || $2)) AS ok`, [
+      item.agency,
+      item.barcode,
+    ]);
     return row.ok === true;
   }
 
@@ -100,9 +103,28 @@ export class HoldRepository {
        ON CONFLICT (patron_agency, patron_barcode, record_id) WHERE status IN ('waiting','in_transit','ready') DO NOTHING
        RETURNING id`,
       [
-        h.id, h.patronAgency, h.patronBarcode, h.patronType, h.level, h.recordId, h.itemAgency, h.itemBarcode, h.title,
-        h.agency, h.pickupBranch, h.priority, h.placedBy, h.channel, h.placedAt, h.notNeededAfter,
-        h.status, h.trappedItemAgency, h.trappedItemBarcode, h.trappedHomeBranch, h.trappedItemType, h.trappedAt,
+        h.id,
+        h.patronAgency,
+        h.patronBarcode,
+        h.patronType,
+        h.level,
+        h.recordId,
+        h.itemAgency,
+        h.itemBarcode,
+        h.title,
+        h.agency,
+        h.pickupBranch,
+        h.priority,
+        h.placedBy,
+        h.channel,
+        h.placedAt,
+        h.notNeededAfter,
+        h.status,
+        h.trappedItemAgency,
+        h.trappedItemBarcode,
+        h.trappedHomeBranch,
+        h.trappedItemType,
+        h.trappedAt,
       ],
     );
     return rows.length === 1;
@@ -126,7 +148,10 @@ export class HoldRepository {
   }
 
   async findById(id: string, m?: EntityManager, lock = false): Promise<HoldRow | null> {
-    const rows = await this.q(m).query(`SELECT ${HOLD_COLUMNS}, ${QUEUE_POSITION} FROM loans.holds h WHERE h.id = $1${lock ? ' FOR UPDATE OF h' : ''}`, [id]);
+    const rows = await this.q(m).query(
+      `SELECT ${HOLD_COLUMNS}, ${QUEUE_POSITION} FROM loans.holds h WHERE h.id = $1${lock ? ' FOR UPDATE OF h' : ''}`,
+      [id],
+    );
     return rows[0] ?? null;
   }
 
@@ -163,24 +188,48 @@ export class HoldRepository {
       `UPDATE loans.holds SET status = $2, trapped_item_agency = $3, trapped_item_barcode = $4, trapped_home_branch = $5,
          trapped_item_type = $6, trapped_at = $7, ready_at = $8, pickup_deadline = $9, updated_at = $7
        WHERE id = $1`,
-      [id, pickupDeadline ? 'ready' : 'in_transit', t.item.agency, t.item.barcode, t.homeBranch, t.itemType, at, pickupDeadline ? at : null, pickupDeadline],
+      [
+        id,
+        pickupDeadline ? 'ready' : 'in_transit',
+        t.item.agency,
+        t.item.barcode,
+        t.homeBranch,
+        t.itemType,
+        at,
+        pickupDeadline ? at : null,
+        pickupDeadline,
+      ],
     );
   }
 
   async markReady(m: EntityManager, id: string, at: Date, pickupDeadline: Date): Promise<void> {
-    await m.query(`UPDATE loans.holds SET status = 'ready', ready_at = $2, pickup_deadline = $3, updated_at = $2 WHERE id = $1`, [id, at, pickupDeadline]);
+    await m.query(
+      `UPDATE loans.holds SET status = 'ready', ready_at = $2, pickup_deadline = $3, updated_at = $2 WHERE id = $1`,
+      [id, at, pickupDeadline],
+    );
   }
 
   /** A trapped copy that must move again (it turned up away from the pickup branch). */
   async markInTransit(m: EntityManager, id: string, at: Date): Promise<void> {
-    await m.query(`UPDATE loans.holds SET status = 'in_transit', ready_at = NULL, pickup_deadline = NULL, updated_at = $2 WHERE id = $1`, [id, at]);
+    await m.query(
+      `UPDATE loans.holds SET status = 'in_transit', ready_at = NULL, pickup_deadline = NULL, updated_at = $2 WHERE id = $1`,
+      [id, at],
+    );
   }
 
   /**
    * End a hold. `onShelf`: it ended while its copy sat on the hold shelf, so the shelf list shows a
    * "pull" entry until the copy is scanned again.
    */
-  async end(m: EntityManager, id: string, status: 'fulfilled' | 'cancelled' | 'expired', reason: HoldEndReason, at: Date, onShelf: boolean, loanId?: string): Promise<void> {
+  async end(
+    m: EntityManager,
+    id: string,
+    status: 'fulfilled' | 'cancelled' | 'expired',
+    reason: HoldEndReason,
+    at: Date,
+    onShelf: boolean,
+    loanId?: string,
+  ): Promise<void> {
     await m.query(
       `UPDATE loans.holds SET status = $2, end_reason = $3, ended_at = $4::timestamptz, updated_at = $4::timestamptz,
          shelf_cleared_at = CASE WHEN $5::boolean THEN NULL ELSE $4::timestamptz END, loan_id = COALESCE($6::uuid, loan_id)
@@ -203,13 +252,20 @@ export class HoldRepository {
   }
 
   /** lockItem, then the routing probe under it, in one round trip (the probe gets its snapshot after the lock). */
-  async lockItemAndProbe(m: EntityManager, item: ItemRef, recordId: string | null, today: string): Promise<RoutingProbe> {
+  async lockItemAndProbe(
+    m: EntityManager,
+    item: ItemRef,
+    recordId: string | null,
+    today: string,
+  ): Promise<RoutingProbe> {
     return (await runPlan(m, { itemLock: lockItemStep(item), probe: routingProbeStep(item, recordId, today) })).probe;
   }
 
   /** Default priority for a patron type (0 when no rule). */
   async priorityFor(patronType: string): Promise<number> {
-    const rows = await this.dataSource.query(`SELECT priority FROM loans.hold_priority_rules WHERE patron_type = $1`, [patronType]);
+    const rows = await this.dataSource.query(`SELECT priority FROM loans.hold_priority_rules WHERE patron_type = $1`, [
+      patronType,
+    ]);
     return rows[0]?.priority ?? 0;
   }
 
@@ -233,7 +289,10 @@ export class HoldRepository {
 }
 
 // two-int key space: never collides with the single-bigint patron locks of LoanRepository
-const lockItemStatement = (item: ItemRef): Statement => [`SELECT pg_advisory_xact_lock(7001, hashtext($1 || '/' || $2))`, [item.agency, item.barcode]];
+const lockItemStatement = (item: ItemRef): Statement => [
+  `SELECT pg_advisory_xact_lock(7001, hashtext($1 || '/' || $2))`,
+  [item.agency, item.barcode],
+];
 
 /** Serialise everything that decides where one item goes (checkin, checkout, expiry, cancel), as a plan step. */
 export const lockItemStep = (item: ItemRef): PlanStep<void> => effect(...lockItemStatement(item));
@@ -245,7 +304,12 @@ export const lockItemStep = (item: ItemRef): PlanStep<void> => effect(...lockIte
  * Those two updates touch no row the select returns (other statuses); a refusal rolls them back with
  * the checkout. Send it after lockItemStep (its snapshot is taken under the lock).
  */
-export const checkoutHoldsStep = (item: ItemRef, recordId: string | null, patron: ItemRef, at: Date): PlanStep<HoldRow[]> =>
+export const checkoutHoldsStep = (
+  item: ItemRef,
+  recordId: string | null,
+  patron: ItemRef,
+  at: Date,
+): PlanStep<HoldRow[]> =>
   step(
     `WITH t AS (UPDATE loans.transits SET status = 'cancelled' WHERE item_agency = $1 AND item_barcode = $2 AND status = 'open' RETURNING id),
             c AS (UPDATE loans.holds SET shelf_cleared_at = $6
@@ -296,7 +360,9 @@ export const routingProbeStep = (item: ItemRef, recordId: string | null, today: 
  * by item). runPlan checks the close is sent before this.
  */
 export const routingProbeAfterReturnStep = (item: ItemRef, today: string): PlanStep<RoutingProbe> =>
-  step(routingProbeSql(closedLoanRecord.read(), '$3'), [item.agency, item.barcode, today], parse.one<RoutingProbe>(), { reads: [closedLoanRecord] });
+  step(routingProbeSql(closedLoanRecord.read(), '$3'), [item.agency, item.barcode, today], parse.one<RoutingProbe>(), {
+    reads: [closedLoanRecord],
+  });
 
 function routingProbeSql(record: string, today = '$4'): string {
   return `SELECT

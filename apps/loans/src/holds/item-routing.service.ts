@@ -74,7 +74,10 @@ export class ItemRoutingService {
    * probe to route() as `lockedProbe`.
    */
   stepsAfterReturn(item: ItemRef, at: Date): { itemLock: PlanStep<void>; probe: PlanStep<RoutingProbe> } {
-    return { itemLock: lockItemStep(item), probe: routingProbeAfterReturnStep(item, localDate(at, this.env.LIBRARY_TIMEZONE)) };
+    return {
+      itemLock: lockItemStep(item),
+      probe: routingProbeAfterReturnStep(item, localDate(at, this.env.LIBRARY_TIMEZONE)),
+    };
   }
 
   /**
@@ -96,7 +99,12 @@ export class ItemRoutingService {
     // statements (`lockedProbe`: taken under the item lock, for the copy's title)
     const probe = opts.lockedProbe
       ? { ...opts.lockedProbe, waiting: opts.lockedProbe.waiting && it.holdable && it.recordId !== null }
-      : await this.holds.lockItemAndProbe(m, it.item, it.holdable ? it.recordId : null, localDate(at, this.env.LIBRARY_TIMEZONE));
+      : await this.holds.lockItemAndProbe(
+          m,
+          it.item,
+          it.holdable ? it.recordId : null,
+          localDate(at, this.env.LIBRARY_TIMEZONE),
+        );
     if (opts.scanned && probe.shelfMarkers) await this.holds.clearShelfMarkers(m, it.item, at);
 
     const open = probe.openTransit ? await this.transits.findOpenByItem(m, it.item) : null;
@@ -141,7 +149,11 @@ export class ItemRoutingService {
       if (next) return this.trapFor(ctx, next);
     }
 
-    const destination = await this.floating.restingPlace({ agency: it.item.agency, itemType: it.itemType, homeBranch: it.homeBranch }, here, m);
+    const destination = await this.floating.restingPlace(
+      { agency: it.item.agency, itemType: it.itemType, homeBranch: it.homeBranch },
+      here,
+      m,
+    );
     if (destination !== here) {
       const transitId = await this.startTransit(ctx, destination, 'home', null);
       return { destination, transit: true, hold: null, sortBin: destination, transitId, alerts: [] };
@@ -165,7 +177,13 @@ export class ItemRoutingService {
     const { m, it, here, at, stamp } = ctx;
     const tz = this.env.LIBRARY_TIMEZONE;
     const target = { item: it.item, homeBranch: it.homeBranch, itemType: it.itemType };
-    Object.assign(hold, { trappedItemAgency: it.item.agency, trappedItemBarcode: it.item.barcode, trappedHomeBranch: it.homeBranch, trappedItemType: it.itemType, trappedAt: at });
+    Object.assign(hold, {
+      trappedItemAgency: it.item.agency,
+      trappedItemBarcode: it.item.barcode,
+      trappedHomeBranch: it.homeBranch,
+      trappedItemType: it.itemType,
+      trappedAt: at,
+    });
     if (hold.pickupBranch === here) {
       const deadline = await this.pickupDeadline(m, at, here);
       await this.holds.trap(m, hold.id, target, at, deadline);
@@ -186,27 +204,66 @@ export class ItemRoutingService {
     await this.holds.markReady(m, hold.id, at, deadline);
     Object.assign(hold, { status: 'ready', readyAt: at, pickupDeadline: deadline });
     await this.outbox.add(m, HoldReady, toHoldEventData(hold, this.env.LIBRARY_TIMEZONE), stamp);
-    await this.itemStatus(m, { agency: hold.trappedItemAgency!, barcode: hold.trappedItemBarcode! }, 'on_hold_shelf', here, stamp, { holdId: hold.id });
+    await this.itemStatus(
+      m,
+      { agency: hold.trappedItemAgency!, barcode: hold.trappedItemBarcode! },
+      'on_hold_shelf',
+      here,
+      stamp,
+      { holdId: hold.id },
+    );
   }
 
-  private async startTransit(ctx: RouteContext, to: string, reason: TransitReason, holdId: string | null): Promise<string> {
+  private async startTransit(
+    ctx: RouteContext,
+    to: string,
+    reason: TransitReason,
+    holdId: string | null,
+  ): Promise<string> {
     const { m, it, here: from, at, stamp } = ctx;
     const stale = ctx.stale;
     if (stale) {
       ctx.stale = null;
       // rescanned where it already waits to leave, with the same destination: nothing changes
-      if (stale.fromBranch === from && stale.toBranch === to && stale.reason === reason && stale.holdId === holdId) return stale.id;
+      if (stale.fromBranch === from && stale.toBranch === to && stale.reason === reason && stale.holdId === holdId)
+        return stale.id;
       await this.transits.cancel(m, stale.id); // one open transit per item (transits_open_item_key)
     }
-    const row = { id: randomUUID(), itemAgency: it.item.agency, itemBarcode: it.item.barcode, title: it.title, fromBranch: from, toBranch: to, reason, holdId, sentAt: at };
+    const row = {
+      id: randomUUID(),
+      itemAgency: it.item.agency,
+      itemBarcode: it.item.barcode,
+      title: it.title,
+      fromBranch: from,
+      toBranch: to,
+      reason,
+      holdId,
+      sentAt: at,
+    };
     await this.transits.insert(m, row);
     await this.outbox.add(m, TransitStarted, transitEvent(row), stamp);
-    await this.itemStatus(m, it.item, 'in_transit', from, stamp, { destination: to, transitId: row.id, ...(holdId ? { holdId } : {}) });
+    await this.itemStatus(m, it.item, 'in_transit', from, stamp, {
+      destination: to,
+      transitId: row.id,
+      ...(holdId ? { holdId } : {}),
+    });
     return row.id;
   }
 
-  private async itemStatus(m: EntityManager, item: ItemRef, status: ItemStatusEventData['status'], location: string, stamp: Date, extra: Partial<ItemStatusEventData>): Promise<void> {
-    await this.outbox.add(m, ItemStatusChanged, { item: { agency: item.agency, barcode: item.barcode }, status, location, ...extra }, stamp);
+  private async itemStatus(
+    m: EntityManager,
+    item: ItemRef,
+    status: ItemStatusEventData['status'],
+    location: string,
+    stamp: Date,
+    extra: Partial<ItemStatusEventData>,
+  ): Promise<void> {
+    await this.outbox.add(
+      m,
+      ItemStatusChanged,
+      { item: { agency: item.agency, barcode: item.barcode }, status, location, ...extra },
+      stamp,
+    );
   }
 }
 
@@ -240,7 +297,15 @@ interface RouteContext {
   probe: RoutingProbe;
 }
 
-const transitEvent = (t: { id: string; itemAgency: string; itemBarcode: string; fromBranch: string; toBranch: string; reason: TransitReason; holdId: string | null }): TransitEventData => ({
+const transitEvent = (t: {
+  id: string;
+  itemAgency: string;
+  itemBarcode: string;
+  fromBranch: string;
+  toBranch: string;
+  reason: TransitReason;
+  holdId: string | null;
+}): TransitEventData => ({
   transitId: t.id,
   item: { agency: t.itemAgency, barcode: t.itemBarcode },
   fromBranch: t.fromBranch,

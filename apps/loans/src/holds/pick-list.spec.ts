@@ -22,13 +22,19 @@ describe('allocateCopies (pick list)', () => {
   });
 
   it('falls back to the first free copy by location and barcode, the same in every branch', () => {
-    const got = allocateCopies([hold('h1', 'KSL-HQ')], [copy('B9', 'KSL-ZS'), copy('B3', 'KSL-MAIN'), copy('B1', 'KSL-ZS')]);
+    const got = allocateCopies(
+      [hold('h1', 'KSL-HQ')],
+      [copy('B9', 'KSL-ZS'), copy('B3', 'KSL-MAIN'), copy('B1', 'KSL-ZS')],
+    );
     expect(got.map((a) => a.copy.barcode)).toEqual(['B3']);
   });
 
   it('fills an item-level hold only with its own copy', () => {
     const holds = [hold('h1', 'KSL-MAIN', 'B5'), hold('h2', 'KSL-MAIN')];
-    const got = allocateCopies(holds, [copy('B4', 'KSL-MAIN'), copy('B5', 'KSL-ZS')]).map((a) => [a.hold.id, a.copy.barcode]);
+    const got = allocateCopies(holds, [copy('B4', 'KSL-MAIN'), copy('B5', 'KSL-ZS')]).map((a) => [
+      a.hold.id,
+      a.copy.barcode,
+    ]);
     expect(got).toEqual([
       ['h1', 'B5'],
       ['h2', 'B4'],

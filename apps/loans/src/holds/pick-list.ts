@@ -20,8 +20,13 @@ export interface PickCopy {
  * its own pickup branch when there is one (no transit), else the first free copy by (location,
  * barcode), so every branch computes the same assignment.
  */
-export function allocateCopies<H extends PickHold, C extends PickCopy>(holds: readonly H[], copies: readonly C[]): { hold: H; copy: C }[] {
-  const free = [...copies].sort((a, b) => a.currentLocation.localeCompare(b.currentLocation) || a.barcode.localeCompare(b.barcode));
+export function allocateCopies<H extends PickHold, C extends PickCopy>(
+  holds: readonly H[],
+  copies: readonly C[],
+): { hold: H; copy: C }[] {
+  const free = [...copies].sort(
+    (a, b) => a.currentLocation.localeCompare(b.currentLocation) || a.barcode.localeCompare(b.barcode),
+  );
   const taken = new Set<C>();
   const out: { hold: H; copy: C }[] = [];
   for (const hold of holds) {

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, OutboxService } from '@app/common';
-import { BranchView, ErrorCode, HoldPlaced, HoldView, ItemView, LoansHoldsPlace, PlaceHoldDto, RecordView } from '@app/contracts';
+import {
+  BranchView,
+  ErrorCode,
+  HoldPlaced,
+  HoldView,
+  ItemView,
+  LoansHoldsPlace,
+  PlaceHoldDto,
+  RecordView,
+} from '@app/contracts';
 import { IdempotencyService, OnceWrite } from '../shared/idempotency.service';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -55,7 +64,8 @@ export class PlaceHoldUseCase {
   private async place(dto: PlaceHoldDto, once: OnceWrite | null): Promise<HoldView> {
     if (!dto.recordId === !dto.item) throw invalid('give exactly one of recordId (title-level) and item (item-level)');
     const placedBy = dto.placedBy ?? 'patron';
-    if (dto.priority !== undefined && placedBy !== 'staff') throw invalid('priority may only be set on a staff-placed hold');
+    if (dto.priority !== undefined && placedBy !== 'staff')
+      throw invalid('priority may only be set on a staff-placed hold');
     if (dto.setAside && !dto.item) throw invalid('setAside needs an item-level hold');
 
     const [patronR, targetR, pickupR] = await Promise.allSettled([
@@ -71,7 +81,8 @@ export class PlaceHoldUseCase {
     const tz = this.env.LIBRARY_TIMEZONE;
     const today = localDate(now, tz);
     refuse(patronRefusal(patron, today, pin));
-    if (dto.notNeededAfter && dto.notNeededAfter < today) throw invalid(`notNeededAfter ${dto.notNeededAfter} is in the past`);
+    if (dto.notNeededAfter && dto.notNeededAfter < today)
+      throw invalid(`notNeededAfter ${dto.notNeededAfter} is in the past`);
 
     const pickup = pickupR.value;
     if (!pickup) throw new DomainError(ErrorCode.BranchUnknown, `branch ${dto.pickupBranch} is not registered`);
@@ -82,22 +93,40 @@ export class PlaceHoldUseCase {
     let title: string;
     if (item) {
       if (item.agency !== pickup.agency) {
-        throw new DomainError(ErrorCode.HoldPickupInvalid, `item ${item.agency}/${item.barcode} cannot be collected at ${pickup.code} (${pickup.agency})`);
+        throw new DomainError(
+          ErrorCode.HoldPickupInvalid,
+          `item ${item.agency}/${item.barcode} cannot be collected at ${pickup.code} (${pickup.agency})`,
+        );
       }
       if (!isHoldable(item)) {
-        throw new DomainError(ErrorCode.ItemNotLoanable, `item ${item.agency}/${item.barcode} cannot be lent (${item.loanable ? item.status : 'library use only'})`, {
-          status: item.status,
-          loanable: item.loanable,
-        });
+        throw new DomainError(
+          ErrorCode.ItemNotLoanable,
+          `item ${item.agency}/${item.barcode} cannot be lent (${item.loanable ? item.status : 'library use only'})`,
+          {
+            status: item.status,
+            loanable: item.loanable,
+          },
+        );
       }
-      const rule = await this.policy.resolve({ owningBranch: item.homeBranch, agency: item.agency, patronType: patron.patronType, itemType: item.itemType });
-      if (!holdsAllowed(rule)) throw new DomainError(ErrorCode.HoldNotAllowed, `holds are not allowed on ${item.itemType} for ${patron.patronType} patrons`, { ruleId: rule.id });
+      const rule = await this.policy.resolve({
+        owningBranch: item.homeBranch,
+        agency: item.agency,
+        patronType: patron.patronType,
+        itemType: item.itemType,
+      });
+      if (!holdsAllowed(rule))
+        throw new DomainError(
+          ErrorCode.HoldNotAllowed,
+          `holds are not allowed on ${item.itemType} for ${patron.patronType} patrons`,
+          { ruleId: rule.id },
+        );
       recordId = item.recordId;
       title = item.title;
     } else {
       const record = targetR.value as RecordView;
       const copies = (await this.holdings.copies(record.id, pickup.agency)).filter(isHoldable);
-      if (copies.length === 0) throw new DomainError(ErrorCode.HoldNotAllowed, `no copy of "${record.title}" in ${pickup.agency} can be lent`);
+      if (copies.length === 0)
+        throw new DomainError(ErrorCode.HoldNotAllowed, `no copy of "${record.title}" in ${pickup.agency} can be lent`);
       await this.requireSomeCopyAllowsHolds(copies, patron.patronType);
       recordId = record.id;
       title = record.title;
@@ -139,20 +168,29 @@ export class PlaceHoldUseCase {
     const reply = await this.dataSource.transaction(async (m) => {
       const who = { agency: patron.agency, barcode: patron.barcode };
       if (await this.loans.patronHasLoan(m, who, recordId, item)) {
-        throw new DomainError(ErrorCode.HoldPatronHasItem, `patron ${who.agency}/${who.barcode} already has ${item ? 'this item' : 'a copy of this title'} on loan`);
+        throw new DomainError(
+          ErrorCode.HoldPatronHasItem,
+          `patron ${who.agency}/${who.barcode} already has ${item ? 'this item' : 'a copy of this title'} on loan`,
+        );
       }
       if (dto.setAside) {
         // under the item lock a checkout takes; holds_trapped_item_key is the last word if two set-asides race
         const taken = await this.holds.copyTakenFor(m, item!);
-        if (taken === 'on_loan') throw new DomainError(ErrorCode.ItemAlreadyOnLoan, `item ${item!.agency}/${item!.barcode} is on loan`);
+        if (taken === 'on_loan')
+          throw new DomainError(ErrorCode.ItemAlreadyOnLoan, `item ${item!.agency}/${item!.barcode} is on loan`);
         if (taken === 'set_aside') throw heldForAnother(item!);
       }
-      const inserted = await this.holds.insertIfNoDuplicate(m, hold).catch((err: { code?: string; constraint?: string }) => {
-        if (err.code === '23505' && err.constraint === 'holds_trapped_item_key') throw heldForAnother(item!);
-        throw err;
-      });
+      const inserted = await this.holds
+        .insertIfNoDuplicate(m, hold)
+        .catch((err: { code?: string; constraint?: string }) => {
+          if (err.code === '23505' && err.constraint === 'holds_trapped_item_key') throw heldForAnother(item!);
+          throw err;
+        });
       if (!inserted) {
-        throw new DomainError(ErrorCode.HoldAlreadyPlaced, `patron ${who.agency}/${who.barcode} already has a hold on "${title}"`);
+        throw new DomainError(
+          ErrorCode.HoldAlreadyPlaced,
+          `patron ${who.agency}/${who.barcode} already has a hold on "${title}"`,
+        );
       }
       await this.outbox.add(m, HoldPlaced, toHoldEventData(hold, tz), now);
       if (!once) return null;
@@ -168,23 +206,39 @@ export class PlaceHoldUseCase {
   private async requireSomeCopyAllowsHolds(copies: ItemView[], patronType: string): Promise<void> {
     const keys = new Map(copies.map((c) => [`${c.homeBranch}|${c.itemType}`, c]));
     for (const c of keys.values()) {
-      const rule = await this.policy.resolve({ owningBranch: c.homeBranch, agency: c.agency, patronType, itemType: c.itemType });
+      const rule = await this.policy.resolve({
+        owningBranch: c.homeBranch,
+        agency: c.agency,
+        patronType,
+        itemType: c.itemType,
+      });
       if (holdsAllowed(rule)) return;
     }
-    throw new DomainError(ErrorCode.HoldNotAllowed, `the loan rules allow no holds on this title for ${patronType} patrons`);
+    throw new DomainError(
+      ErrorCode.HoldNotAllowed,
+      `the loan rules allow no holds on this title for ${patronType} patrons`,
+    );
   }
 }
 
 function checkPickup(pickup: BranchView, patronAgency: string): void {
   if (!PICKUP_KINDS.includes(pickup.kind)) {
-    throw new DomainError(ErrorCode.HoldPickupInvalid, `${pickup.code} (${pickup.kind}) is not a pickup location`, { kind: pickup.kind });
+    throw new DomainError(ErrorCode.HoldPickupInvalid, `${pickup.code} (${pickup.kind}) is not a pickup location`, {
+      kind: pickup.kind,
+    });
   }
   // holds travel inside one library's network; partner libraries go through federation
   if (pickup.agency !== patronAgency) {
-    throw new DomainError(ErrorCode.HoldPickupInvalid, `${pickup.code} belongs to ${pickup.agency}, not the patron's library ${patronAgency}`);
+    throw new DomainError(
+      ErrorCode.HoldPickupInvalid,
+      `${pickup.code} belongs to ${pickup.agency}, not the patron's library ${patronAgency}`,
+    );
   }
 }
 
 const invalid = (message: string) => new DomainError(ErrorCode.ValidationFailed, message);
 const heldForAnother = (item: { agency: string; barcode: string }) =>
-  new DomainError(ErrorCode.ItemHeldForAnotherPatron, `item ${item.agency}/${item.barcode} is set aside for another hold`);
+  new DomainError(
+    ErrorCode.ItemHeldForAnotherPatron,
+    `item ${item.agency}/${item.barcode} is set aside for another hold`,
+  );

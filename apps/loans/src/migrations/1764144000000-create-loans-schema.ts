@@ -30,11 +30,17 @@ export class CreateLoansSchema1764144000000 implements MigrationInterface {
       CHECK (returned_at IS NULL OR returned_at >= checked_out_at)
     )`);
     // the rule "an item is out to at most one patron" lives here, so racing desks/kiosks cannot break it
-    await q.query(`CREATE UNIQUE INDEX loans_open_item_key ON loans.loans (item_agency, item_barcode) WHERE returned_at IS NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX loans_open_item_key ON loans.loans (item_agency, item_barcode) WHERE returned_at IS NULL`,
+    );
     // open loans per patron: the too-many-items count and the overdue summary (index-only with due_at)
-    await q.query(`CREATE INDEX loans_open_patron_idx ON loans.loans (patron_agency, patron_barcode, due_at) WHERE returned_at IS NULL`);
+    await q.query(
+      `CREATE INDEX loans_open_patron_idx ON loans.loans (patron_agency, patron_barcode, due_at) WHERE returned_at IS NULL`,
+    );
     // a patron's history, newest first
-    await q.query(`CREATE INDEX loans_patron_history_idx ON loans.loans (patron_agency, patron_barcode, checked_out_at DESC, id DESC)`);
+    await q.query(
+      `CREATE INDEX loans_patron_history_idx ON loans.loans (patron_agency, patron_barcode, checked_out_at DESC, id DESC)`,
+    );
 
     await q.query(`CREATE TABLE loans.loan_rules (
       id text PRIMARY KEY,

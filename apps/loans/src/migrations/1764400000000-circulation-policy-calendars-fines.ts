@@ -33,11 +33,15 @@ export class CirculationPolicyCalendarsFines1764400000000 implements MigrationIn
     // null means "the checkout branch" (older rows, or a writer that does not know the column)
     await q.query(`UPDATE loans.loans SET due_branch = checkout_branch WHERE due_branch IS NULL`);
     // per-owning-branch limit: counted from an index, like the overall limit
-    await q.query(`CREATE INDEX loans_open_patron_owner_idx ON loans.loans (patron_agency, patron_barcode, owning_branch) WHERE returned_at IS NULL`);
+    await q.query(
+      `CREATE INDEX loans_open_patron_owner_idx ON loans.loans (patron_agency, patron_barcode, owning_branch) WHERE returned_at IS NULL`,
+    );
     // closures select open loans by due day range
     await q.query(`CREATE INDEX loans_open_due_date_idx ON loans.loans (due_date) WHERE returned_at IS NULL`);
     // a lost item that turns up: its last lost loan
-    await q.query(`CREATE INDEX loans_lost_item_idx ON loans.loans (item_agency, item_barcode, lost_at DESC) WHERE lost_at IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX loans_lost_item_idx ON loans.loans (item_agency, item_barcode, lost_at DESC) WHERE lost_at IS NOT NULL`,
+    );
 
     // --- calendars ----------------------------------------------------------------------------------
     await q.query(`CREATE TABLE loans.branch_calendars (
@@ -86,7 +90,9 @@ export class CirculationPolicyCalendarsFines1764400000000 implements MigrationIn
     // what a patron owes and the lowest block threshold among those fines: one index-only pass
     await q.query(`CREATE INDEX fines_open_patron_idx ON loans.fines (patron_agency, patron_barcode, created_at)
       INCLUDE (amount_fen, paid_fen, waived_fen, block_threshold_fen) WHERE status = 'open'`);
-    await q.query(`CREATE INDEX fines_patron_history_idx ON loans.fines (patron_agency, patron_barcode, created_at DESC, id DESC)`);
+    await q.query(
+      `CREATE INDEX fines_patron_history_idx ON loans.fines (patron_agency, patron_barcode, created_at DESC, id DESC)`,
+    );
 
     await q.query(`CREATE TABLE loans.fine_transactions (
       id uuid PRIMARY KEY,
@@ -118,7 +124,9 @@ export class CirculationPolicyCalendarsFines1764400000000 implements MigrationIn
     await q.query(`DROP INDEX loans.loans_lost_item_idx`);
     await q.query(`DROP INDEX loans.loans_open_due_date_idx`);
     await q.query(`DROP INDEX loans.loans_open_patron_owner_idx`);
-    await q.query(`ALTER TABLE loans.loans DROP COLUMN due_branch, DROP COLUMN lost_at, DROP COLUMN claimed_returned_at, DROP COLUMN found_at`);
+    await q.query(
+      `ALTER TABLE loans.loans DROP COLUMN due_branch, DROP COLUMN lost_at, DROP COLUMN claimed_returned_at, DROP COLUMN found_at`,
+    );
     await q.query(`ALTER TABLE loans.loan_rules DROP COLUMN max_items_per_branch, DROP COLUMN holds_allowed, DROP COLUMN fine_per_day_fen,
       DROP COLUMN fine_cap_fen, DROP COLUMN grace_days, DROP COLUMN fine_block_threshold_fen, DROP COLUMN lost_item_fee_fen`);
   }

@@ -46,7 +46,9 @@ export class CreateHoldsAndTransits1764500000000 implements MigrationInterface {
       CHECK (status <> 'ready' OR pickup_deadline IS NOT NULL)
     )`);
     // the queue of a title: the first waiting hold is one index step away (checkin, renewal check)
-    await q.query(`CREATE INDEX holds_queue_idx ON loans.holds (record_id, priority DESC, placed_at, id) WHERE status = 'waiting'`);
+    await q.query(
+      `CREATE INDEX holds_queue_idx ON loans.holds (record_id, priority DESC, placed_at, id) WHERE status = 'waiting'`,
+    );
     // one active hold per patron and title (duplicates refused by the database); also the summary count
     await q.query(`CREATE UNIQUE INDEX holds_patron_record_active_key ON loans.holds (patron_agency, patron_barcode, record_id)
       WHERE status IN ('waiting','in_transit','ready')`);
@@ -54,14 +56,22 @@ export class CreateHoldsAndTransits1764500000000 implements MigrationInterface {
     await q.query(`CREATE UNIQUE INDEX holds_trapped_item_key ON loans.holds (trapped_item_agency, trapped_item_barcode)
       WHERE status IN ('in_transit','ready')`);
     // hold shelf per branch, and the expiry job (deadline order)
-    await q.query(`CREATE INDEX holds_shelf_idx ON loans.holds (pickup_branch, pickup_deadline) WHERE status = 'ready'`);
+    await q.query(
+      `CREATE INDEX holds_shelf_idx ON loans.holds (pickup_branch, pickup_deadline) WHERE status = 'ready'`,
+    );
     await q.query(`CREATE INDEX holds_pickup_deadline_idx ON loans.holds (pickup_deadline) WHERE status = 'ready'`);
     // ended while on the shelf and not yet taken off it ("pull" entries); cleared by the next scan of the item
     await q.query(`CREATE INDEX holds_to_pull_idx ON loans.holds (trapped_item_agency, trapped_item_barcode)
       WHERE shelf_cleared_at IS NULL AND status IN ('expired','cancelled')`);
-    await q.query(`CREATE INDEX holds_not_needed_idx ON loans.holds (not_needed_after) WHERE status = 'waiting' AND not_needed_after IS NOT NULL`);
-    await q.query(`CREATE INDEX holds_item_idx ON loans.holds (item_agency, item_barcode) WHERE item_barcode IS NOT NULL`);
-    await q.query(`CREATE INDEX holds_patron_history_idx ON loans.holds (patron_agency, patron_barcode, placed_at DESC, id DESC)`);
+    await q.query(
+      `CREATE INDEX holds_not_needed_idx ON loans.holds (not_needed_after) WHERE status = 'waiting' AND not_needed_after IS NOT NULL`,
+    );
+    await q.query(
+      `CREATE INDEX holds_item_idx ON loans.holds (item_agency, item_barcode) WHERE item_barcode IS NOT NULL`,
+    );
+    await q.query(
+      `CREATE INDEX holds_patron_history_idx ON loans.holds (patron_agency, patron_barcode, placed_at DESC, id DESC)`,
+    );
 
     // default queue priority by patron type (higher first); staff may set one explicitly per hold
     await q.query(`CREATE TABLE loans.hold_priority_rules (
@@ -86,7 +96,9 @@ export class CreateHoldsAndTransits1764500000000 implements MigrationInterface {
       received_branch text,
       CHECK (from_branch <> to_branch)
     )`);
-    await q.query(`CREATE UNIQUE INDEX transits_open_item_key ON loans.transits (item_agency, item_barcode) WHERE status = 'open'`);
+    await q.query(
+      `CREATE UNIQUE INDEX transits_open_item_key ON loans.transits (item_agency, item_barcode) WHERE status = 'open'`,
+    );
     await q.query(`CREATE INDEX transits_open_to_idx ON loans.transits (to_branch, sent_at) WHERE status = 'open'`);
     await q.query(`CREATE INDEX transits_open_from_idx ON loans.transits (from_branch, sent_at) WHERE status = 'open'`);
     await q.query(`CREATE INDEX transits_sent_idx ON loans.transits (sent_at DESC, id DESC)`);

@@ -49,8 +49,12 @@ export class FieldCirculation1764800000000 implements MigrationInterface {
       idempotency_key text,
       resolved_at timestamptz
     )`);
-    await q.query(`CREATE INDEX circulation_exceptions_open_idx ON loans.circulation_exceptions (branch, recorded_at DESC) WHERE resolved_at IS NULL`);
-    await q.query(`CREATE INDEX circulation_exceptions_recorded_idx ON loans.circulation_exceptions (recorded_at DESC)`);
+    await q.query(
+      `CREATE INDEX circulation_exceptions_open_idx ON loans.circulation_exceptions (branch, recorded_at DESC) WHERE resolved_at IS NULL`,
+    );
+    await q.query(
+      `CREATE INDEX circulation_exceptions_recorded_idx ON loans.circulation_exceptions (recorded_at DESC)`,
+    );
 
     // null: renewals allowed any time before the limit (the behaviour before this rule existed)
     await q.query(`ALTER TABLE loans.loan_rules ADD COLUMN renew_within_days int CHECK (renew_within_days >= 0)`);

@@ -14,7 +14,14 @@ import { limitRefusal } from './loan-limits';
 import { LoanLimitsRepository } from './loan-limits.repository';
 import { toLoanRuleView } from './loan-rule.mapper';
 
-const EMPTY: Omit<LoanDryRunResult, 'outcome' | 'message'> = { rule: null, dueDate: null, dueAt: null, dueBranch: null, dueDateMoved: false, limits: null };
+const EMPTY: Omit<LoanDryRunResult, 'outcome' | 'message'> = {
+  rule: null,
+  dueDate: null,
+  dueAt: null,
+  dueBranch: null,
+  dueDateMoved: false,
+  limits: null,
+};
 
 /**
  * "What would happen if patron X borrowed item Y at branch Z now": the same checks, in the same order,
@@ -39,10 +46,16 @@ export class CheckoutDryRunService {
     let patron: PatronView;
     let item: ItemView;
     try {
-      [patron, item] = await Promise.all([this.patrons.forCirculation(dto.patron).then((r) => r.patron), this.catalog.getItem(dto.item)]);
+      [patron, item] = await Promise.all([
+        this.patrons.forCirculation(dto.patron).then((r) => r.patron),
+        this.catalog.getItem(dto.item),
+      ]);
     } catch (err) {
       // unknown patron/item are outcomes; an unreachable service is an error of the dry run itself
-      if ((err instanceof DomainError || err instanceof RemoteError) && [ErrorCode.PatronUnknown, ErrorCode.ItemUnknown].includes(err.code as ErrorCode)) {
+      if (
+        (err instanceof DomainError || err instanceof RemoteError) &&
+        [ErrorCode.PatronUnknown, ErrorCode.ItemUnknown].includes(err.code as ErrorCode)
+      ) {
         return { outcome: err.code, message: err.message, ...EMPTY };
       }
       throw err;
@@ -50,7 +63,12 @@ export class CheckoutDryRunService {
     const early = patronRefusal(patron, localDate(at, this.env.LIBRARY_TIMEZONE)) ?? itemRefusal(item);
     if (early) return this.refused(early);
 
-    const rule = await this.policy.resolve({ owningBranch: item.homeBranch, agency: item.agency, patronType: patron.patronType, itemType: item.itemType });
+    const rule = await this.policy.resolve({
+      owningBranch: item.homeBranch,
+      agency: item.agency,
+      patronType: patron.patronType,
+      itemType: item.itemType,
+    });
     const [due, counts, holder] = await Promise.all([
       this.calendars.dueAfter(at, rule.loanDays, dto.returnBranch ?? dto.branch),
       this.limits.countOpen(this.db.manager, patron.agency, patron.barcode, item.homeBranch),
@@ -62,11 +80,21 @@ export class CheckoutDryRunService {
       dueAt: due.dueAt.toISOString(),
       dueBranch: due.dueBranch,
       dueDateMoved: due.moved,
-      limits: { openLoans: counts.open, maxItems: rule.maxItems, openFromOwningBranch: counts.openFromOwningBranch, maxItemsPerBranch: rule.maxItemsPerBranch },
+      limits: {
+        openLoans: counts.open,
+        maxItems: rule.maxItems,
+        openFromOwningBranch: counts.openFromOwningBranch,
+        maxItemsPerBranch: rule.maxItemsPerBranch,
+      },
     };
     const limit = limitRefusal(rule, counts, item.homeBranch, `${patron.agency}/${patron.barcode}`);
     if (limit) return { ...this.refused(limit), ...known };
-    if (holder) return { outcome: ErrorCode.ItemAlreadyOnLoan, message: `item ${item.agency}/${item.barcode} is already on loan`, ...known };
+    if (holder)
+      return {
+        outcome: ErrorCode.ItemAlreadyOnLoan,
+        message: `item ${item.agency}/${item.barcode} is already on loan`,
+        ...known,
+      };
     return { outcome: 'allowed', message: null, ...known };
   }
 

@@ -51,7 +51,9 @@ describe('patronRefusal', () => {
   });
 
   it('maps each problem to its code, a lost card first', () => {
-    expect(patronRefusal(patron({ blocks: ['manual', 'card_lost'] }), today, { valid: false })?.code).toBe(ErrorCode.CardLost);
+    expect(patronRefusal(patron({ blocks: ['manual', 'card_lost'] }), today, { valid: false })?.code).toBe(
+      ErrorCode.CardLost,
+    );
     expect(patronRefusal(patron(), today, { valid: false, throttled: true })?.code).toBe(ErrorCode.PinThrottled);
     expect(patronRefusal(patron({ blocks: ['fines'] }), today, { valid: false })?.code).toBe(ErrorCode.PinInvalid);
     expect(patronRefusal(patron({ blocks: ['fines'] }), today)?.code).toBe(ErrorCode.PatronBlocked);

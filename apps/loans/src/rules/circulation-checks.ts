@@ -13,7 +13,11 @@ export interface Refusal {
  * blocks and inactive accounts; then card expiry. `today` is the local date (YYYY-MM-DD) so expiry
  * is judged in the library time zone even if the patrons service's `expired` flag lags a midnight.
  */
-export function patronRefusal(patron: PatronView, today: string, pin?: Pick<VerifyPinResult, 'valid' | 'throttled'>): Refusal | null {
+export function patronRefusal(
+  patron: PatronView,
+  today: string,
+  pin?: Pick<VerifyPinResult, 'valid' | 'throttled'>,
+): Refusal | null {
   const who = `${patron.agency}/${patron.barcode}`;
   if (patron.blocks.includes('card_lost')) {
     return { code: ErrorCode.CardLost, message: `card ${who} is reported lost` };
@@ -25,13 +29,25 @@ export function patronRefusal(patron: PatronView, today: string, pin?: Pick<Veri
     return { code: ErrorCode.PinInvalid, message: `wrong PIN for ${who}` };
   }
   if (patron.status !== 'active') {
-    return { code: ErrorCode.PatronBlocked, message: `patron ${who} is ${patron.status}`, details: { status: patron.status } };
+    return {
+      code: ErrorCode.PatronBlocked,
+      message: `patron ${who} is ${patron.status}`,
+      details: { status: patron.status },
+    };
   }
   if (patron.blocks.length > 0) {
-    return { code: ErrorCode.PatronBlocked, message: `patron ${who} is blocked (${patron.blocks.join(', ')})`, details: { blocks: patron.blocks } };
+    return {
+      code: ErrorCode.PatronBlocked,
+      message: `patron ${who} is blocked (${patron.blocks.join(', ')})`,
+      details: { blocks: patron.blocks },
+    };
   }
   if (patron.expired || patron.cardExpiresOn < today) {
-    return { code: ErrorCode.CardExpired, message: `card ${who} expired on ${patron.cardExpiresOn}`, details: { cardExpiresOn: patron.cardExpiresOn } };
+    return {
+      code: ErrorCode.CardExpired,
+      message: `card ${who} expired on ${patron.cardExpiresOn}`,
+      details: { cardExpiresOn: patron.cardExpiresOn },
+    };
   }
   return null;
 }
@@ -45,10 +61,18 @@ export const CHECKOUT_STATUSES: readonly ItemStatus[] = ['available', 'on_loan',
 export function itemRefusal(item: ItemView): Refusal | null {
   const which = `${item.agency}/${item.barcode}`;
   if (!item.loanable) {
-    return { code: ErrorCode.ItemNotLoanable, message: `item ${which} (${item.itemType}) is for use in the library only`, details: { loanable: false } };
+    return {
+      code: ErrorCode.ItemNotLoanable,
+      message: `item ${which} (${item.itemType}) is for use in the library only`,
+      details: { loanable: false },
+    };
   }
   if (!CHECKOUT_STATUSES.includes(item.status)) {
-    return { code: ErrorCode.ItemNotLoanable, message: `item ${which} is ${item.status}`, details: { status: item.status } };
+    return {
+      code: ErrorCode.ItemNotLoanable,
+      message: `item ${which} is ${item.status}`,
+      details: { status: item.status },
+    };
   }
   return null;
 }

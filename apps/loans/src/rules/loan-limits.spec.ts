@@ -2,7 +2,17 @@ import { ErrorCode } from '@app/contracts';
 import { LoanRule, RULE_DEFAULTS } from './loan-rule';
 import { renewalRefusal } from './loan-limits';
 
-const rule: LoanRule = { ...RULE_DEFAULTS, id: 'r1', scope: '*', patronType: '*', itemType: '*', loanDays: 30, maxItems: 20, renewalDays: 30, maxRenewals: 2 };
+const rule: LoanRule = {
+  ...RULE_DEFAULTS,
+  id: 'r1',
+  scope: '*',
+  patronType: '*',
+  itemType: '*',
+  loanDays: 30,
+  maxItems: 20,
+  renewalDays: 30,
+  maxRenewals: 2,
+};
 
 describe('renewalRefusal', () => {
   it('allows a renewal while the loan is under the rule limit', () => {

@@ -14,7 +14,12 @@ export interface OpenLoanCounts {
  * TOO_MANY_ITEMS when one more loan would pass the rule's overall or per-owning-branch limit. Both
  * limits come from the rule of the item being lent (the owner's rule), like the loan period.
  */
-export function limitRefusal(rule: LoanRule, counts: OpenLoanCounts, owningBranch: string, who: string): Refusal | null {
+export function limitRefusal(
+  rule: LoanRule,
+  counts: OpenLoanCounts,
+  owningBranch: string,
+  who: string,
+): Refusal | null {
   if (counts.open >= rule.maxItems) {
     return {
       code: ErrorCode.TooManyItems,
@@ -26,7 +31,12 @@ export function limitRefusal(rule: LoanRule, counts: OpenLoanCounts, owningBranc
     return {
       code: ErrorCode.TooManyItems,
       message: `patron ${who} already has ${counts.openFromOwningBranch} items of ${owningBranch} out (limit ${rule.maxItemsPerBranch})`,
-      details: { openFromOwningBranch: counts.openFromOwningBranch, maxItemsPerBranch: rule.maxItemsPerBranch, owningBranch, ruleId: rule.id },
+      details: {
+        openFromOwningBranch: counts.openFromOwningBranch,
+        maxItemsPerBranch: rule.maxItemsPerBranch,
+        owningBranch,
+        ruleId: rule.id,
+      },
     };
   }
   return null;
@@ -45,7 +55,12 @@ export function renewalRefusal(rule: LoanRule, renewals: number, dueDate?: strin
     };
   }
   // "no renewal before N days before due": renewing right after checkout would use up a renewal for nothing
-  if (rule.renewWithinDays !== undefined && rule.renewWithinDays !== null && dueDate !== undefined && today !== undefined) {
+  if (
+    rule.renewWithinDays !== undefined &&
+    rule.renewWithinDays !== null &&
+    dueDate !== undefined &&
+    today !== undefined
+  ) {
     const renewableFrom = addDays(dueDate, -rule.renewWithinDays);
     if (today < renewableFrom) {
       return {

@@ -16,15 +16,25 @@ const rule = (id: string, scope: string, patronType: string, itemType: string, l
 });
 
 describe('LoanPolicyService', () => {
-  const key: LoanRuleKey = { owningBranch: 'KSL-ZS', agency: 'CN-320583-1-KSL', patronType: 'adult', itemType: 'audiovisual' };
+  const key: LoanRuleKey = {
+    owningBranch: 'KSL-ZS',
+    agency: 'CN-320583-1-KSL',
+    patronType: 'adult',
+    itemType: 'audiovisual',
+  };
   let rows: LoanRule[];
   let calls: number;
   const repo = { candidates: async () => (calls++, rows) } as unknown as LoanRuleRepository;
-  const service = (ttl: number) => new LoanPolicyService(repo, Object.assign(new LoansEnvDto(), { LOAN_RULES_CACHE_TTL_MS: ttl }));
+  const service = (ttl: number) =>
+    new LoanPolicyService(repo, Object.assign(new LoansEnvDto(), { LOAN_RULES_CACHE_TTL_MS: ttl }));
 
   beforeEach(() => {
     calls = 0;
-    rows = [rule('default', '*', '*', '*', 30), rule('audiovisual', '*', '*', 'audiovisual', 14), rule('zs', 'KSL-ZS', '*', '*', 21)];
+    rows = [
+      rule('default', '*', '*', '*', 30),
+      rule('audiovisual', '*', '*', 'audiovisual', 14),
+      rule('zs', 'KSL-ZS', '*', '*', 21),
+    ];
   });
 
   it('returns the most specific candidate from one lookup', async () => {

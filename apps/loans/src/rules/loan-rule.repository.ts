@@ -42,11 +42,10 @@ export class LoanRuleRepository {
 
   /** The id of the rule holding this key, if any (the key is unique: loan_rules_key). */
   async idForKey(scope: string, patronType: string, itemType: string): Promise<string | null> {
-    const rows = await this.rules.query(`SELECT id FROM loans.loan_rules WHERE scope = $1 AND patron_type = $2 AND item_type = $3`, [
-      scope,
-      patronType,
-      itemType,
-    ]);
+    const rows = await this.rules.query(
+      `SELECT id FROM loans.loan_rules WHERE scope = $1 AND patron_type = $2 AND item_type = $3`,
+      [scope, patronType, itemType],
+    );
     return rows[0]?.id ?? null;
   }
 
@@ -63,8 +62,22 @@ export class LoanRuleRepository {
          renew_within_days = EXCLUDED.renew_within_days, updated_at = now()
        RETURNING ${RULE_COLUMNS}`,
       [
-        r.id, r.scope, r.patronType, r.itemType, r.loanDays, r.maxItems, r.maxItemsPerBranch, r.maxRenewals, r.renewalDays,
-        r.holdsAllowed, r.finePerDayFen, r.fineCapFen, r.graceDays, r.fineBlockThresholdFen, r.lostItemFeeFen, r.renewWithinDays ?? null,
+        r.id,
+        r.scope,
+        r.patronType,
+        r.itemType,
+        r.loanDays,
+        r.maxItems,
+        r.maxItemsPerBranch,
+        r.maxRenewals,
+        r.renewalDays,
+        r.holdsAllowed,
+        r.finePerDayFen,
+        r.fineCapFen,
+        r.graceDays,
+        r.fineBlockThresholdFen,
+        r.lostItemFeeFen,
+        r.renewWithinDays ?? null,
       ],
     );
     return row;

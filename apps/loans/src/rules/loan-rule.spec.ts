@@ -1,6 +1,13 @@
 import { LoanRule, LoanRuleKey, pickLoanRule, RULE_DEFAULTS } from './loan-rule';
 
-const rule = (id: string, scope: string, patronType: string, itemType: string, loanDays: number, maxItems = 20): LoanRule => ({
+const rule = (
+  id: string,
+  scope: string,
+  patronType: string,
+  itemType: string,
+  loanDays: number,
+  maxItems = 20,
+): LoanRule => ({
   ...RULE_DEFAULTS,
   id,
   scope,
@@ -60,7 +67,12 @@ describe('loan rule precedence', () => {
   });
 
   it('never matches a rule for another branch, agency or type', () => {
-    expect(pickLoanRule(rules.filter((r) => r.id.startsWith('zs') || r.id.startsWith('ksl')), key())).toBeNull();
+    expect(
+      pickLoanRule(
+        rules.filter((r) => r.id.startsWith('zs') || r.id.startsWith('ksl')),
+        key(),
+      ),
+    ).toBeNull();
     expect(pickLoanRule([rule('x', '*', 'senior', 'periodical', 7)], key({ itemType: 'periodical' }))).toBeNull();
   });
 

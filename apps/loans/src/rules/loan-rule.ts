@@ -54,7 +54,10 @@ export interface LoanRule {
 }
 
 /** Defaults for the columns added after the first rules existed (tests and partial fixtures). */
-export const RULE_DEFAULTS: Omit<LoanRule, 'id' | 'scope' | 'patronType' | 'itemType' | 'loanDays' | 'maxItems' | 'maxRenewals' | 'renewalDays'> = {
+export const RULE_DEFAULTS: Omit<
+  LoanRule,
+  'id' | 'scope' | 'patronType' | 'itemType' | 'loanDays' | 'maxItems' | 'maxRenewals' | 'renewalDays'
+> = {
   maxItemsPerBranch: null,
   holdsAllowed: true,
   finePerDayFen: 0,

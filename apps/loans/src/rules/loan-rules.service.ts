@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@app/common';
-import { DeleteLoanRuleResult, ErrorCode, ListLoanRulesDto, LoanRuleIdDto, LoanRuleView, RULE_WILDCARD, UpsertLoanRuleDto } from '@app/contracts';
+import {
+  DeleteLoanRuleResult,
+  ErrorCode,
+  ListLoanRulesDto,
+  LoanRuleIdDto,
+  LoanRuleView,
+  RULE_WILDCARD,
+  UpsertLoanRuleDto,
+} from '@app/contracts';
 import { RULE_DEFAULTS } from './loan-rule';
 import { LoanRuleRepository } from './loan-rule.repository';
 import { CacheInvalidationService } from '../shared/cache-invalidation.service';
@@ -24,14 +32,21 @@ export class LoanRulesService {
   async upsert(dto: UpsertLoanRuleDto): Promise<LoanRuleView> {
     const holder = await this.rules.idForKey(dto.scope, dto.patronType, dto.itemType);
     if (holder && holder !== dto.id) {
-      throw new DomainError(ErrorCode.Conflict, `rule ${holder} already covers (${dto.scope}, ${dto.patronType}, ${dto.itemType}); update it instead`, {
-        ruleId: holder,
-      });
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `rule ${holder} already covers (${dto.scope}, ${dto.patronType}, ${dto.itemType}); update it instead`,
+        {
+          ruleId: holder,
+        },
+      );
     }
     const existing = await this.rules.findById(dto.id);
     // the catch-all guarantees every checkout finds a rule: it may change but never move away
     if (existing && isCatchAll(existing) && !isCatchAll(dto)) {
-      throw new DomainError(ErrorCode.Conflict, `rule ${dto.id} is the network catch-all (*, *, *); its key cannot change`);
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `rule ${dto.id} is the network catch-all (*, *, *); its key cannot change`,
+      );
     }
     // omitted optional fields take the defaults (not the previous values: a PUT replaces the whole row)
     const d = RULE_DEFAULTS;
@@ -60,7 +75,11 @@ export class LoanRulesService {
   async delete(dto: LoanRuleIdDto): Promise<DeleteLoanRuleResult> {
     const existing = await this.rules.findById(dto.id);
     if (!existing) throw new DomainError(ErrorCode.NotFound, `rule ${dto.id} not found`);
-    if (isCatchAll(existing)) throw new DomainError(ErrorCode.Conflict, `rule ${dto.id} is the network catch-all (*, *, *) and cannot be deleted`);
+    if (isCatchAll(existing))
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `rule ${dto.id} is the network catch-all (*, *, *) and cannot be deleted`,
+      );
     const deleted = await this.rules.delete(dto.id);
     await this.invalidation.invalidate('rules');
     return { id: dto.id, deleted };

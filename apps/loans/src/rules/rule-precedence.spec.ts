@@ -2,7 +2,13 @@ import { ErrorCode } from '@app/contracts';
 import { LoanRule, LoanRuleKey, pickLoanRule, RULE_DEFAULTS } from './loan-rule';
 import { limitRefusal } from './loan-limits';
 
-const rule = (id: string, scope: string, patronType: string, itemType: string, over: Partial<LoanRule> = {}): LoanRule => ({
+const rule = (
+  id: string,
+  scope: string,
+  patronType: string,
+  itemType: string,
+  over: Partial<LoanRule> = {},
+): LoanRule => ({
   ...RULE_DEFAULTS,
   id,
   scope,
@@ -33,7 +39,12 @@ const MATRIX: LoanRule[] = [
   rule('ksl-24h', 'KSL-24H-SLGY', '*', '*'),
 ];
 
-const key = (owningBranch: string, agency: string, patronType: string, itemType: string): LoanRuleKey => ({ owningBranch, agency, patronType, itemType });
+const key = (owningBranch: string, agency: string, patronType: string, itemType: string): LoanRuleKey => ({
+  owningBranch,
+  agency,
+  patronType,
+  itemType,
+});
 
 describe('rule precedence: scope (owning branch > owning agency > *), then patron type, then item type', () => {
   it.each([
@@ -74,10 +85,16 @@ describe('loan limits', () => {
   ] as const)('%i open, %i from the owner → %s', (open, fromOwner, limit) => {
     const refusal = limitRefusal(r, { open, openFromOwningBranch: fromOwner }, 'KSL-ZS', `${KSL}/P1`);
     if (limit === null) expect(refusal).toBeNull();
-    else expect(refusal).toMatchObject({ code: ErrorCode.TooManyItems, details: expect.objectContaining({ [limit]: limit === 'maxItems' ? 5 : 2 }) });
+    else
+      expect(refusal).toMatchObject({
+        code: ErrorCode.TooManyItems,
+        details: expect.objectContaining({ [limit]: limit === 'maxItems' ? 5 : 2 }),
+      });
   });
 
   it('has no per-branch limit when the rule sets none', () => {
-    expect(limitRefusal({ ...r, maxItemsPerBranch: null }, { open: 4, openFromOwningBranch: 4 }, 'KSL-ZS', 'x')).toBeNull();
+    expect(
+      limitRefusal({ ...r, maxItemsPerBranch: null }, { open: 4, openFromOwningBranch: 4 }, 'KSL-ZS', 'x'),
+    ).toBeNull();
   });
 });

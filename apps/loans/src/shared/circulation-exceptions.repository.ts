@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { executeWithCommit } from '@app/common';
-import type { CirculationExceptionReason, CirculationExceptionView, OfflineTransactionKind, Page } from '@app/contracts';
+import type {
+  CirculationExceptionReason,
+  CirculationExceptionView,
+  OfflineTransactionKind,
+  Page,
+} from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 
@@ -32,13 +37,31 @@ export class CirculationExceptionsRepository {
     await executeWithCommit(m, [
       `INSERT INTO loans.circulation_exceptions (id, reason, kind, source, branch, item_agency, item_barcode, patron_agency, patron_barcode,
          transaction_at, message, loan_id, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [id, e.reason, e.kind, e.source, e.branch, e.item.agency, e.item.barcode, e.patron?.agency ?? null, e.patron?.barcode ?? null,
-        e.transactionAt, e.message, e.loanId, e.idempotencyKey ?? null],
+      [
+        id,
+        e.reason,
+        e.kind,
+        e.source,
+        e.branch,
+        e.item.agency,
+        e.item.barcode,
+        e.patron?.agency ?? null,
+        e.patron?.barcode ?? null,
+        e.transactionAt,
+        e.message,
+        e.loanId,
+        e.idempotencyKey ?? null,
+      ],
     ]);
     return id;
   }
 
-  async list(q: { branch?: string; includeResolved?: boolean; limit: number; offset: number }): Promise<Page<CirculationExceptionView>> {
+  async list(q: {
+    branch?: string;
+    includeResolved?: boolean;
+    limit: number;
+    offset: number;
+  }): Promise<Page<CirculationExceptionView>> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (q.branch) where.push(`branch = $${params.push(q.branch)}`);
@@ -49,7 +72,10 @@ export class CirculationExceptionsRepository {
         `SELECT * FROM loans.circulation_exceptions ${cond} ORDER BY recorded_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
         [...params, q.limit, q.offset],
       ) as Promise<Record<string, unknown>[]>,
-      this.dataSource.query(`SELECT count(*)::int AS total FROM loans.circulation_exceptions ${cond}`, params) as Promise<{ total: number }[]>,
+      this.dataSource.query(
+        `SELECT count(*)::int AS total FROM loans.circulation_exceptions ${cond}`,
+        params,
+      ) as Promise<{ total: number }[]>,
     ]);
     return { items: rows.map(toView), total, limit: q.limit, offset: q.offset };
   }

@@ -22,7 +22,11 @@ export class IdempotencyPrunerService implements OnApplicationBootstrap, OnAppli
 
   onApplicationBootstrap(): void {
     if (this.env.IDEMPOTENCY_RETENTION_DAYS <= 0) return;
-    this.timer = setInterval(() => void this.prune().catch((err: Error) => this.logger.warn(`pruning idempotency keys failed: ${err.message}`)), EVERY_MS);
+    this.timer = setInterval(
+      () =>
+        void this.prune().catch((err: Error) => this.logger.warn(`pruning idempotency keys failed: ${err.message}`)),
+      EVERY_MS,
+    );
     this.timer.unref();
   }
 

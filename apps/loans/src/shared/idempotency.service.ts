@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DomainError, executeWithCommit, type Plan, type PlanResult, type PlanStep, runPlan, Statement, step } from '@app/common';
+import {
+  DomainError,
+  executeWithCommit,
+  type Plan,
+  type PlanResult,
+  type PlanStep,
+  runPlan,
+  Statement,
+  step,
+} from '@app/common';
 import { ErrorCode, IdempotencyOutcome, IdempotencyState } from '@app/contracts';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -30,7 +39,11 @@ export function fingerprintOf(subject: string, dto: object): string {
     }
     return v;
   };
-  return createHash('sha256').update(subject).update('\n').update(JSON.stringify(canonical(dto))).digest('base64url');
+  return createHash('sha256')
+    .update(subject)
+    .update('\n')
+    .update(JSON.stringify(canonical(dto)))
+    .digest('base64url');
 }
 
 /** Thrown inside a write's transaction when its key was already used: rolls the transaction back. */
@@ -91,7 +104,11 @@ export class OnceWrite {
  * Runs a use case's first-round-trip plan; with a key, the key's stored outcome goes in the same round
  * trip and a known key throws AlreadyStored (the plan's changes roll back with the transaction).
  */
-export async function runPlanOnce<P extends Plan>(m: EntityManager, plan: P, once: OnceWrite | null): Promise<PlanResult<P>> {
+export async function runPlanOnce<P extends Plan>(
+  m: EntityManager,
+  plan: P,
+  once: OnceWrite | null,
+): Promise<PlanResult<P>> {
   if (!once) return runPlan(m, plan);
   const { storedOutcome, ...result } = await runPlan(m, { ...plan, storedOutcome: once.lookupStep() });
   once.check(storedOutcome as unknown[]);
@@ -113,7 +130,11 @@ export class IdempotencyService {
    * thrown before the use case could look at the key (patron or item checks) is answered with the
    * stored reply when the key was committed: a retried checkout gets its first answer, not "already on loan".
    */
-  async run<T>(subject: string, dto: { idempotencyKey?: string; deadline?: string }, exec: (once: OnceWrite | null) => Promise<T>): Promise<T> {
+  async run<T>(
+    subject: string,
+    dto: { idempotencyKey?: string; deadline?: string },
+    exec: (once: OnceWrite | null) => Promise<T>,
+  ): Promise<T> {
     const key = dto.idempotencyKey;
     if (!key) return exec(null);
     const deadline = dto.deadline ? new Date(dto.deadline) : null;
@@ -121,14 +142,18 @@ export class IdempotencyService {
       // queued too long (or a slow retry): it must not commit now; the caller asks for the outcome
       const row = await this.find(key);
       if (row) return this.answer(row, subject, fingerprintOf(subject, dto)) as T;
-      throw new DomainError(ErrorCode.DeadlinePassed, `${subject}: deadline ${dto.deadline} passed before the write started`);
+      throw new DomainError(
+        ErrorCode.DeadlinePassed,
+        `${subject}: deadline ${dto.deadline} passed before the write started`,
+      );
     }
     const once = new OnceWrite(key, subject, fingerprintOf(subject, dto), deadline);
     try {
       return await exec(once);
     } catch (err) {
       if (err instanceof AlreadyStored) return this.answer(err.row, subject, once.fingerprint) as T;
-      if (isDeadlineGuard(err)) throw new DomainError(ErrorCode.DeadlinePassed, `${subject}: deadline ${dto.deadline} passed; not committed`);
+      if (isDeadlineGuard(err))
+        throw new DomainError(ErrorCode.DeadlinePassed, `${subject}: deadline ${dto.deadline} passed; not committed`);
       if (isUniqueViolationOnKeys(err) || err instanceof DomainError) {
         // a concurrent copy of this write committed first, or the caller abandoned the key, or a
         // refusal that a committed first attempt explains
@@ -140,7 +165,10 @@ export class IdempotencyService {
   }
 
   async find(key: string, m: EntityManager = this.dataSource.manager): Promise<IdempotencyRow | null> {
-    const rows = (await m.query(`SELECT subject, fingerprint, state, reply FROM loans.idempotency_keys WHERE key = $1`, [key])) as IdempotencyRow[];
+    const rows = (await m.query(
+      `SELECT subject, fingerprint, state, reply FROM loans.idempotency_keys WHERE key = $1`,
+      [key],
+    )) as IdempotencyRow[];
     return rows[0] ?? null;
   }
 
@@ -148,19 +176,30 @@ export class IdempotencyService {
   async outcome(key: string, abandon: boolean): Promise<IdempotencyOutcome> {
     if (abandon) {
       // waits for a transaction that is inserting this key right now, then conflicts with it
-      await this.dataSource.query(`INSERT INTO loans.idempotency_keys (key, state) VALUES ($1, 'abandoned') ON CONFLICT (key) DO NOTHING`, [key]);
+      await this.dataSource.query(
+        `INSERT INTO loans.idempotency_keys (key, state) VALUES ($1, 'abandoned') ON CONFLICT (key) DO NOTHING`,
+        [key],
+      );
     }
     const row = await this.find(key);
     return { key, state: stateOf(row), ...(row?.state === 'committed' ? { reply: row.reply } : {}) };
   }
 
   private answer(row: IdempotencyRow, subject: string, fingerprint: string): unknown {
-    if (row.state !== 'committed') throw new DomainError(ErrorCode.RequestAbandoned, `the caller gave up on this ${subject} write; it was not carried out`);
+    if (row.state !== 'committed')
+      throw new DomainError(
+        ErrorCode.RequestAbandoned,
+        `the caller gave up on this ${subject} write; it was not carried out`,
+      );
     if (row.subject !== subject || row.fingerprint !== fingerprint) {
-      throw new DomainError(ErrorCode.IdempotencyKeyReused, `this idempotency key was used for a different request (${row.subject ?? 'none'})`);
+      throw new DomainError(
+        ErrorCode.IdempotencyKeyReused,
+        `this idempotency key was used for a different request (${row.subject ?? 'none'})`,
+      );
     }
     return row.reply;
   }
 }
 
-const stateOf = (row: IdempotencyRow | null): IdempotencyState => (!row ? 'unknown' : row.state === 'committed' ? 'committed' : 'abandoned');
+const stateOf = (row: IdempotencyRow | null): IdempotencyState =>
+  !row ? 'unknown' : row.state === 'committed' ? 'committed' : 'abandoned';

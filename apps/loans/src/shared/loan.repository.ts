@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { CirculationChannel, ItemRef } from '@app/contracts';
-import { effect, entitySelect, executeWithCommit, Handoff, type PlanStep, rows, type Statement, step } from '@app/common';
+import {
+  effect,
+  entitySelect,
+  executeWithCommit,
+  Handoff,
+  type PlanStep,
+  rows,
+  type Statement,
+  step,
+} from '@app/common';
 import { EntityManager, IsNull, Not, Repository } from 'typeorm';
 import { LoanEntity } from './loan.entity';
 
@@ -53,7 +62,12 @@ export const openLoanStep = (item: ItemRef, lock: boolean, handOffRecord = false
  * Closes the item's open loan, returning it with its record_id; null when it was not on loan. Hands
  * the record_id on as `closedLoanRecord`.
  */
-export const closeOpenLoanStep = (item: ItemRef, at: Date, branch: string, channel: CirculationChannel): PlanStep<LoanWithRecord | null> =>
+export const closeOpenLoanStep = (
+  item: ItemRef,
+  at: Date,
+  branch: string,
+  channel: CirculationChannel,
+): PlanStep<LoanWithRecord | null> =>
   step(
     // a back-dated return (book drop, offline) never ends a loan before it began
     `UPDATE loans.loans SET returned_at = GREATEST($3, checked_out_at), return_branch = $4, return_channel = $5
@@ -99,12 +113,28 @@ export class LoanRepository {
   }
 
   /** The loan row is locked by the caller and nothing reads it back in the transaction: it travels with the COMMIT. */
-  async saveRenewal(m: EntityManager, id: string, dueAt: Date, dueDate: string, renewals: number, at: Date): Promise<void> {
-    await executeWithCommit(m, [`UPDATE loans.loans SET due_at = $2, due_date = $3, renewals = $4, last_renewed_at = $5 WHERE id = $1`, [id, dueAt, dueDate, renewals, at]]);
+  async saveRenewal(
+    m: EntityManager,
+    id: string,
+    dueAt: Date,
+    dueDate: string,
+    renewals: number,
+    at: Date,
+  ): Promise<void> {
+    await executeWithCommit(m, [
+      `UPDATE loans.loans SET due_at = $2, due_date = $3, renewals = $4, last_renewed_at = $5 WHERE id = $1`,
+      [id, dueAt, dueDate, renewals, at],
+    ]);
   }
 
   /** Newest first; uses loans_patron_history_idx (or loans_open_patron_idx for open loans). */
-  listForPatron(agency: string, barcode: string, status: LoanListStatus, limit: number, offset: number): Promise<[LoanEntity[], number]> {
+  listForPatron(
+    agency: string,
+    barcode: string,
+    status: LoanListStatus,
+    limit: number,
+    offset: number,
+  ): Promise<[LoanEntity[], number]> {
     const returnedAt = status === 'open' ? IsNull() : status === 'closed' ? Not(IsNull()) : undefined;
     return this.loans.findAndCount({
       where: { patronAgency: agency, patronBarcode: barcode, ...(returnedAt ? { returnedAt } : {}) },
@@ -131,7 +161,11 @@ export class LoanRepository {
    * holds (holds_patron_record_active_key) — the same conditions as openCounts, FinesRepository.balance
    * and HoldRepository.countActiveForPatron.
    */
-  async summaryCounts(agency: string, barcode: string, now: Date): Promise<{ open: number; overdue: number; finesFen: number; holds: number }> {
+  async summaryCounts(
+    agency: string,
+    barcode: string,
+    now: Date,
+  ): Promise<{ open: number; overdue: number; finesFen: number; holds: number }> {
     const [row] = await this.loans.query(
       `SELECT l.open, l.overdue,
          (SELECT COALESCE(sum(f.amount_fen - f.paid_fen - f.waived_fen), 0)::int FROM loans.fines f
@@ -161,9 +195,13 @@ export class LoanRepository {
  * count N-1 open loans and both pass the limit (sent with the count: LoanLimitsRepository). Hash
  * collisions only make unrelated patrons wait. The fines service takes the same lock.
  */
-export const lockPatronStatement = (agency: string, barcode: string): Statement => [`SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2))`, [agency, barcode]];
+export const lockPatronStatement = (agency: string, barcode: string): Statement => [
+  `SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2))`,
+  [agency, barcode],
+];
 
-export const lockPatronStep = (agency: string, barcode: string): PlanStep<void> => effect(...lockPatronStatement(agency, barcode));
+export const lockPatronStep = (agency: string, barcode: string): PlanStep<void> =>
+  effect(...lockPatronStatement(agency, barcode));
 
 /**
  * Insert the loan unless the item already has an open one; true when it was inserted. The partial
@@ -180,9 +218,24 @@ export const insertIfItemFreeStep = (l: LoanEntity, recordId: string | null = nu
        ON CONFLICT (item_agency, item_barcode) WHERE returned_at IS NULL DO NOTHING
        RETURNING id`,
     [
-      l.id, l.patronAgency, l.patronBarcode, l.patronType, l.itemAgency, l.itemBarcode, l.itemId, l.title,
-      l.itemType, l.owningBranch, l.checkoutBranch, l.channel, l.ruleId, l.checkedOutAt, l.dueAt, l.dueDate,
-      l.dueBranch ?? l.checkoutBranch, recordId,
+      l.id,
+      l.patronAgency,
+      l.patronBarcode,
+      l.patronType,
+      l.itemAgency,
+      l.itemBarcode,
+      l.itemId,
+      l.title,
+      l.itemType,
+      l.owningBranch,
+      l.checkoutBranch,
+      l.channel,
+      l.ruleId,
+      l.checkedOutAt,
+      l.dueAt,
+      l.dueDate,
+      l.dueBranch ?? l.checkoutBranch,
+      recordId,
     ],
     rows.any,
   );

@@ -34,15 +34,25 @@ export class OfflinePolicyService {
   instant(iso: string | undefined, agency: string, now: Date, what: string): Date {
     if (iso === undefined) return now;
     const at = new Date(iso);
-    if (Number.isNaN(at.getTime())) throw new DomainError(ErrorCode.OfflineDateInvalid, `${what} ${iso} is not a date`, { field: what });
+    if (Number.isNaN(at.getTime()))
+      throw new DomainError(ErrorCode.OfflineDateInvalid, `${what} ${iso} is not a date`, { field: what });
     if (at.getTime() > now.getTime() + CLOCK_SKEW_MS) {
-      throw new DomainError(ErrorCode.OfflineDateInvalid, `${what} ${iso} is in the future`, { field: what, reason: 'future' });
+      throw new DomainError(ErrorCode.OfflineDateInvalid, `${what} ${iso} is in the future`, {
+        field: what,
+        reason: 'future',
+      });
     }
     const days = this.maxDaysBack(agency);
     if (now.getTime() - at.getTime() > days * 86_400_000) {
-      throw new DomainError(ErrorCode.OfflineDateInvalid, `${what} ${iso} is more than ${days} days back (OFFLINE_MAX_DAYS_BACK)`, {
-        field: what, reason: 'too_old', maxDaysBack: days,
-      });
+      throw new DomainError(
+        ErrorCode.OfflineDateInvalid,
+        `${what} ${iso} is more than ${days} days back (OFFLINE_MAX_DAYS_BACK)`,
+        {
+          field: what,
+          reason: 'too_old',
+          maxDaysBack: days,
+        },
+      );
     }
     return at.getTime() > now.getTime() ? now : at;
   }

@@ -9,7 +9,10 @@ export interface PatronForCirculation {
   pin?: { valid: boolean; throttled?: boolean };
 }
 
-const PATRON_ERRORS = { [ErrorCode.NotFound]: ErrorCode.PatronUnknown, [ErrorCode.PatronUnknown]: ErrorCode.PatronUnknown };
+const PATRON_ERRORS = {
+  [ErrorCode.NotFound]: ErrorCode.PatronUnknown,
+  [ErrorCode.PatronUnknown]: ErrorCode.PatronUnknown,
+};
 
 /** The loans service's only way to the patrons service: one request per call. */
 @Injectable()
@@ -22,7 +25,12 @@ export class PatronsClient {
       if (pin === undefined) {
         return { patron: await this.rpc.call(PatronsGet, { agency: ref.agency, barcode: ref.barcode }) };
       }
-      const r = await this.rpc.call(PatronsVerifyPin, { agency: ref.agency, barcode: ref.barcode, pin, ...(origin ? { origin } : {}) });
+      const r = await this.rpc.call(PatronsVerifyPin, {
+        agency: ref.agency,
+        barcode: ref.barcode,
+        pin,
+        ...(origin ? { origin } : {}),
+      });
       return { patron: r.patron, pin: { valid: r.valid, throttled: r.throttled } };
     } catch (err) {
       remapRemoteError(err, PATRON_ERRORS);

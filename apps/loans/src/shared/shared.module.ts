@@ -17,7 +17,24 @@ import { PatronsClient } from './patrons.client';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([LoanEntity])],
-  providers: [LoanRepository, PatronsClient, CatalogClient, CacheInvalidationService, IdempotencyService, CirculationExceptionsRepository, OfflinePolicyService, IdempotencyPrunerService],
-  exports: [LoanRepository, PatronsClient, CatalogClient, CacheInvalidationService, IdempotencyService, CirculationExceptionsRepository, OfflinePolicyService],
+  providers: [
+    LoanRepository,
+    PatronsClient,
+    CatalogClient,
+    CacheInvalidationService,
+    IdempotencyService,
+    CirculationExceptionsRepository,
+    OfflinePolicyService,
+    IdempotencyPrunerService,
+  ],
+  exports: [
+    LoanRepository,
+    PatronsClient,
+    CatalogClient,
+    CacheInvalidationService,
+    IdempotencyService,
+    CirculationExceptionsRepository,
+    OfflinePolicyService,
+  ],
 })
 export class SharedModule {}

@@ -24,7 +24,11 @@ export class FloatingPolicyService {
     return rules;
   }
 
-  async restingPlace(item: { agency: string; itemType: string; homeBranch: string }, here: string, manager?: EntityManager): Promise<string> {
+  async restingPlace(
+    item: { agency: string; itemType: string; homeBranch: string },
+    here: string,
+    manager?: EntityManager,
+  ): Promise<string> {
     return restingPlace(await this.rules(manager), item, here);
   }
 

@@ -8,7 +8,9 @@ export class FloatingRuleRepository {
 
   /** Pass the caller's transaction when inside one: a second pool connection could deadlock a full pool. */
   all(manager?: EntityManager): Promise<FloatingRuleView[]> {
-    return (manager ?? this.dataSource).query(`SELECT agency, item_type AS "itemType", floats FROM loans.floating_rules ORDER BY agency, item_type`);
+    return (manager ?? this.dataSource).query(
+      `SELECT agency, item_type AS "itemType", floats FROM loans.floating_rules ORDER BY agency, item_type`,
+    );
   }
 
   async upsert(rule: FloatingRuleView): Promise<void> {

@@ -15,7 +15,9 @@ describe('floating rules', () => {
   });
 
   it('stays where returned when its type floats in its agency', () => {
-    expect(restingPlace(rules, { agency: KSL, itemType: 'children_book', homeBranch: 'KSL-MAIN' }, 'KSL-ZS')).toBe('KSL-ZS');
+    expect(restingPlace(rules, { agency: KSL, itemType: 'children_book', homeBranch: 'KSL-MAIN' }, 'KSL-ZS')).toBe(
+      'KSL-ZS',
+    );
   });
 
   it("prefers the agency's own row over the network-wide one", () => {

@@ -13,6 +13,10 @@ export function floats(rules: readonly FloatingRuleView[], agency: string, itemT
 }
 
 /** Where an item with no hold goes after a checkin at `here`. */
-export function restingPlace(rules: readonly FloatingRuleView[], item: { agency: string; itemType: string; homeBranch: string }, here: string): string {
+export function restingPlace(
+  rules: readonly FloatingRuleView[],
+  item: { agency: string; itemType: string; homeBranch: string },
+  here: string,
+): string {
   return floats(rules, item.agency, item.itemType) ? here : item.homeBranch;
 }

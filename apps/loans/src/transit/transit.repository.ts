@@ -27,10 +27,10 @@ export class TransitRepository {
 
   /** The item's open transit (transits_open_item_key), locked for the caller's transaction. */
   async findOpenByItem(m: EntityManager, item: ItemRef): Promise<TransitRow | null> {
-    const rows = await m.query(`SELECT ${TRANSIT_COLUMNS} FROM loans.transits t WHERE t.item_agency = $1 AND t.item_barcode = $2 AND t.status = 'open' FOR UPDATE`, [
-      item.agency,
-      item.barcode,
-    ]);
+    const rows = await m.query(
+      `SELECT ${TRANSIT_COLUMNS} FROM loans.transits t WHERE t.item_agency = $1 AND t.item_barcode = $2 AND t.status = 'open' FOR UPDATE`,
+      [item.agency, item.barcode],
+    );
     return rows[0] ?? null;
   }
 
@@ -43,7 +43,10 @@ export class TransitRepository {
   }
 
   async receive(m: EntityManager, id: string, branch: string, at: Date): Promise<void> {
-    await m.query(`UPDATE loans.transits SET status = 'received', received_at = $3, received_branch = $2 WHERE id = $1`, [id, branch, at]);
+    await m.query(
+      `UPDATE loans.transits SET status = 'received', received_at = $3, received_branch = $2 WHERE id = $1`,
+      [id, branch, at],
+    );
   }
 
   async cancel(m: EntityManager, id: string): Promise<void> {
@@ -52,16 +55,31 @@ export class TransitRepository {
 
   /** The item left circulation's hands (lent out): any open transit of it is over. */
   async cancelOpenForItem(m: EntityManager, item: ItemRef): Promise<void> {
-    await m.query(`UPDATE loans.transits SET status = 'cancelled' WHERE item_agency = $1 AND item_barcode = $2 AND status = 'open'`, [item.agency, item.barcode]);
+    await m.query(
+      `UPDATE loans.transits SET status = 'cancelled' WHERE item_agency = $1 AND item_barcode = $2 AND status = 'open'`,
+      [item.agency, item.barcode],
+    );
   }
 
-  async list(branch: string | undefined, direction: TransitDirection, status: TransitStatus | 'all', limit: number, offset: number): Promise<[TransitRow[], number]> {
+  async list(
+    branch: string | undefined,
+    direction: TransitDirection,
+    status: TransitStatus | 'all',
+    limit: number,
+    offset: number,
+  ): Promise<[TransitRow[], number]> {
     const params: unknown[] = [];
     const p = (v: unknown) => `$${params.push(v)}`;
     const conds: string[] = [];
     if (branch) {
       const b = p(branch);
-      conds.push(direction === 'incoming' ? `t.to_branch = ${b}` : direction === 'outgoing' ? `t.from_branch = ${b}` : `(t.to_branch = ${b} OR t.from_branch = ${b})`);
+      conds.push(
+        direction === 'incoming'
+          ? `t.to_branch = ${b}`
+          : direction === 'outgoing'
+            ? `t.from_branch = ${b}`
+            : `(t.to_branch = ${b} OR t.from_branch = ${b})`,
+      );
     }
     if (status !== 'all') conds.push(`t.status = ${p(status)}`);
     const whereSql = conds.length ? `WHERE ${conds.join(' AND ')}` : '';

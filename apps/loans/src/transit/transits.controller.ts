@@ -41,7 +41,13 @@ export class TransitsController {
   async list(@Payload() dto: ListTransitsDto): Promise<Page<TransitView>> {
     const limit = dto.limit ?? 50;
     const offset = dto.offset ?? 0;
-    const [rows, total] = await this.transits.list(dto.branch, dto.direction ?? 'both', dto.status ?? 'open', limit, offset);
+    const [rows, total] = await this.transits.list(
+      dto.branch,
+      dto.direction ?? 'both',
+      dto.status ?? 'open',
+      limit,
+      offset,
+    );
     return { items: rows.map(toTransitView), total, limit, offset };
   }
 

@@ -74,7 +74,14 @@ export class PatronRepository {
    */
   async insertIfAbsent(manager: EntityManager, data: Partial<PatronEntity>): Promise<PatronEntity | null> {
     const repo = manager.getRepository(PatronEntity);
-    const result = await repo.createQueryBuilder().insert().into(PatronEntity).values(data).orIgnore().returning(['id']).execute();
+    const result = await repo
+      .createQueryBuilder()
+      .insert()
+      .into(PatronEntity)
+      .values(data)
+      .orIgnore()
+      .returning(['id'])
+      .execute();
     const id = (result.raw as { id: string }[])[0]?.id;
     // re-read so defaults and the `date` column come back exactly as stored
     return id ? repo.findOneByOrFail({ id }) : null;
@@ -115,7 +122,13 @@ export class PatronRepository {
         prefix: `${likeEscape(q)}%`,
       });
     }
-    return qb.orderBy('p.name', 'ASC').addOrderBy('p.agency', 'ASC').addOrderBy('p.barcode', 'ASC').take(s.limit).skip(s.offset).getManyAndCount();
+    return qb
+      .orderBy('p.name', 'ASC')
+      .addOrderBy('p.agency', 'ASC')
+      .addOrderBy('p.barcode', 'ASC')
+      .take(s.limit)
+      .skip(s.offset)
+      .getManyAndCount();
   }
 
   /**
@@ -185,13 +198,21 @@ export class PatronRepository {
   }
 
   /** Per-origin wrong-PIN windows of a card that are still open. */
-  async pinFailuresByOrigin(id: string, windowSeconds: number): Promise<{ origin: string; failedCount: number; windowStart: Date; lastFailedAt: Date }[]> {
+  async pinFailuresByOrigin(
+    id: string,
+    windowSeconds: number,
+  ): Promise<{ origin: string; failedCount: number; windowStart: Date; lastFailedAt: Date }[]> {
     const rows = (await this.patrons.query(
       `SELECT origin, failed_count, window_start, last_failed_at FROM pin_failures
         WHERE patron_id = $1 AND window_start > now() - $2 * interval '1 second' ORDER BY last_failed_at DESC LIMIT 50`,
       [id, windowSeconds],
     )) as { origin: string; failed_count: number; window_start: Date; last_failed_at: Date }[];
-    return rows.map((r) => ({ origin: r.origin, failedCount: r.failed_count, windowStart: r.window_start, lastFailedAt: r.last_failed_at }));
+    return rows.map((r) => ({
+      origin: r.origin,
+      failedCount: r.failed_count,
+      windowStart: r.window_start,
+      lastFailedAt: r.last_failed_at,
+    }));
   }
 
   /** Staff clearing a card's PIN throttle: every origin and the card-wide window. */
@@ -205,6 +226,9 @@ export class PatronRepository {
 
   /** A correct PIN clears the wrong-PIN window. */
   async resetPinFailures(id: string): Promise<void> {
-    await this.patrons.query(`UPDATE patrons SET pin_failed_count = 0, pin_failed_window_start = NULL WHERE id = $1 AND pin_failed_count > 0`, [id]);
+    await this.patrons.query(
+      `UPDATE patrons SET pin_failed_count = 0, pin_failed_window_start = NULL WHERE id = $1 AND pin_failed_count > 0`,
+      [id],
+    );
   }
 }

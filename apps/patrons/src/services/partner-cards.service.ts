@@ -29,7 +29,12 @@ export class PartnerCardsService {
         this.rules = rules.flatMap((r) => {
           const re = r.pattern ? safeRegExp(r.pattern) : null;
           if (!r.prefix && !re) return [];
-          return [{ isil: r.isil, test: (b: string) => (r.prefix ? b.startsWith(r.prefix) : true) && (re ? re.test(b) : true) }];
+          return [
+            {
+              isil: r.isil,
+              test: (b: string) => (r.prefix ? b.startsWith(r.prefix) : true) && (re ? re.test(b) : true),
+            },
+          ];
         });
         this.loadedUntil = Date.now() + RULES_TTL_MS;
       })
@@ -47,7 +52,11 @@ export class PartnerCardsService {
     await this.refresh();
     if (!this.rules.some((r) => r.test(ref.barcode))) return null;
     try {
-      return await this.rpc.request<VerifyPinResult>(FederationSubjects.resolvePartnerPatron, { barcode: ref.barcode, pin }, { timeoutMs: RESOLVE_TIMEOUT_MS });
+      return await this.rpc.request<VerifyPinResult>(
+        FederationSubjects.resolvePartnerPatron,
+        { barcode: ref.barcode, pin },
+        { timeoutMs: RESOLVE_TIMEOUT_MS },
+      );
     } catch (e) {
       if (e instanceof RemoteError) throw new DomainError(e.code, e.message, e.details);
       throw e;

@@ -36,12 +36,21 @@ describe('patron mapper', () => {
     ['any block', { blocks: ['fines'] }, '2026-01-01', false, true],
     ['inactive', { status: 'inactive' }, '2026-01-01', false, true],
   ])('circulationBlocked: %s', (_label, over, today, expired, blocked) => {
-    expect(toPatronView(entity(over as Partial<PatronEntity>), today)).toMatchObject({ expired, circulationBlocked: blocked });
+    expect(toPatronView(entity(over as Partial<PatronEntity>), today)).toMatchObject({
+      expired,
+      circulationBlocked: blocked,
+    });
   });
 
   it('shows details only for blocks that are set', () => {
     const view = toPatronView(
-      entity({ blocks: ['manual'], blockDetails: { manual: { reason: 'r', actor: 'a', since: 's' }, fines: { reason: null, actor: null, since: 's' } } }),
+      entity({
+        blocks: ['manual'],
+        blockDetails: {
+          manual: { reason: 'r', actor: 'a', since: 's' },
+          fines: { reason: null, actor: null, since: 's' },
+        },
+      }),
       '2026-01-01',
     );
     expect(view.blockDetails).toEqual({ manual: { reason: 'r', actor: 'a', since: 's' } });

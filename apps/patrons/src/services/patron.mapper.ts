@@ -7,7 +7,9 @@ import { isExpiredOn } from '@app/time';
 export function toPatronView(p: PatronEntity, today: string): PatronView {
   const blocks = p.blocks as PatronBlockKind[];
   const expired = isExpiredOn(p.cardExpiresOn, today);
-  const details = Object.fromEntries(Object.entries(p.blockDetails ?? {}).filter(([k]) => blocks.includes(k as PatronBlockKind)));
+  const details = Object.fromEntries(
+    Object.entries(p.blockDetails ?? {}).filter(([k]) => blocks.includes(k as PatronBlockKind)),
+  );
   return {
     id: p.id,
     agency: p.agency,

@@ -22,7 +22,8 @@ import { LibraryClock } from '@app/time';
 import { toPatronEventData, toPatronView } from './patron.mapper';
 
 /** Keeps block kinds in a stable order so equal sets compare (and display) the same. */
-const sortBlocks = (blocks: Iterable<string>): PatronBlockKind[] => PatronBlockKinds.filter((k) => new Set(blocks).has(k));
+const sortBlocks = (blocks: Iterable<string>): PatronBlockKind[] =>
+  PatronBlockKinds.filter((k) => new Set(blocks).has(k));
 
 @Injectable()
 export class PatronService {
@@ -50,14 +51,19 @@ export class PatronService {
         cardExpiresOn: dto.cardExpiresOn,
         status: 'active',
         blocks,
-        blockDetails: Object.fromEntries(blocks.map((b) => [b, { reason: null, actor: null, since: now.toISOString() }])),
+        blockDetails: Object.fromEntries(
+          blocks.map((b) => [b, { reason: null, actor: null, since: now.toISOString() }]),
+        ),
         pinHash,
         pinChangedAt: now,
         email: dto.email ?? null,
         phone: dto.phone ?? null,
       });
       if (!created) {
-        throw new DomainError(ErrorCode.Conflict, `patron ${dto.agency}/${dto.barcode} already exists`, { agency: dto.agency, barcode: dto.barcode });
+        throw new DomainError(ErrorCode.Conflict, `patron ${dto.agency}/${dto.barcode} already exists`, {
+          agency: dto.agency,
+          barcode: dto.barcode,
+        });
       }
       await this.outbox.add(m, PatronCreated, toPatronEventData(created));
       return created;
@@ -70,8 +76,11 @@ export class PatronService {
   async update(dto: UpdatePatronDto): Promise<PatronView> {
     const { agency, barcode, pin, ...fields } = dto;
     const pinHash = pin !== undefined ? await this.hasher.hash(pin) : undefined;
-    const changes: Partial<PatronEntity> = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-    if (pinHash) Object.assign(changes, { pinHash, pinChangedAt: new Date(), pinFailedCount: 0, pinFailedWindowStart: null });
+    const changes: Partial<PatronEntity> = Object.fromEntries(
+      Object.entries(fields).filter(([, v]) => v !== undefined),
+    );
+    if (pinHash)
+      Object.assign(changes, { pinHash, pinChangedAt: new Date(), pinFailedCount: 0, pinFailedWindowStart: null });
     const patron = await this.dataSource.transaction(async (m) => {
       const current = await this.patrons.lockByRef(m, agency, barcode);
       if (!current) throw this.unknown({ agency, barcode });
@@ -114,12 +123,18 @@ export class PatronService {
       const details = { ...current.blockDetails };
       if (dto.active) {
         if (has && (details[dto.block]?.reason ?? null) === reason) return current;
-        details[dto.block] = { reason, actor, since: has ? (details[dto.block]?.since ?? new Date().toISOString()) : new Date().toISOString() };
+        details[dto.block] = {
+          reason,
+          actor,
+          since: has ? (details[dto.block]?.since ?? new Date().toISOString()) : new Date().toISOString(),
+        };
       } else {
         if (!has) return current;
         delete details[dto.block];
       }
-      const blocks = sortBlocks(dto.active ? [...current.blocks, dto.block] : current.blocks.filter((b) => b !== dto.block));
+      const blocks = sortBlocks(
+        dto.active ? [...current.blocks, dto.block] : current.blocks.filter((b) => b !== dto.block),
+      );
       const updated = await this.patrons.update(m, current.id, { blocks, blockDetails: details });
       await this.outbox.add(m, PatronBlocked, {
         patronId: updated.id,
@@ -139,6 +154,9 @@ export class PatronService {
   }
 
   private unknown(ref: { agency: string; barcode: string }): DomainError {
-    return new DomainError(ErrorCode.PatronUnknown, `patron ${ref.agency}/${ref.barcode} not found`, { agency: ref.agency, barcode: ref.barcode });
+    return new DomainError(ErrorCode.PatronUnknown, `patron ${ref.agency}/${ref.barcode} not found`, {
+      agency: ref.agency,
+      barcode: ref.barcode,
+    });
   }
 }

@@ -39,7 +39,10 @@ export class PinVerificationService {
   private async patron(ref: { agency: string; barcode: string }): Promise<PatronEntity> {
     const patron = await this.patrons.findByRef(ref.agency, ref.barcode);
     if (!patron) {
-      throw new DomainError(ErrorCode.PatronUnknown, `patron ${ref.agency}/${ref.barcode} not found`, { agency: ref.agency, barcode: ref.barcode });
+      throw new DomainError(ErrorCode.PatronUnknown, `patron ${ref.agency}/${ref.barcode} not found`, {
+        agency: ref.agency,
+        barcode: ref.barcode,
+      });
     }
     return patron;
   }
@@ -47,7 +50,11 @@ export class PinVerificationService {
   async verify(dto: VerifyPinDto): Promise<VerifyPinResult> {
     const patron = await this.patron(dto);
     const origin = dto.origin ?? UNSPECIFIED_ORIGIN;
-    const result = (valid: boolean, throttled = false): VerifyPinResult => ({ valid, throttled, patron: toPatronView(patron, this.clock.today()) });
+    const result = (valid: boolean, throttled = false): VerifyPinResult => ({
+      valid,
+      throttled,
+      patron: toPatronView(patron, this.clock.today()),
+    });
 
     // cheap pre-check from the row we already have; the claim below is the authoritative one
     if (this.cardWindowFull(patron)) return this.throttled(patron, origin, 'card', result);
@@ -57,7 +64,13 @@ export class PinVerificationService {
       return result(true);
     }
 
-    const attempt = await this.patrons.claimPinAttemptFrom(patron.id, origin, this.perOrigin, this.perCard, this.windowSeconds);
+    const attempt = await this.patrons.claimPinAttemptFrom(
+      patron.id,
+      origin,
+      this.perOrigin,
+      this.perCard,
+      this.windowSeconds,
+    );
     if (attempt.origin === null) return this.throttled(patron, origin, 'origin', result);
     if (attempt.card === null) return this.throttled(patron, origin, 'card', result);
 
@@ -66,7 +79,14 @@ export class PinVerificationService {
       this.cache.remember(patron.id, dto.pin, patron.pinHash);
       return result(true);
     }
-    const ctx = { patronId: patron.id, agency: patron.agency, barcode: patron.barcode, origin, failures: attempt.origin, cardFailures: attempt.card };
+    const ctx = {
+      patronId: patron.id,
+      agency: patron.agency,
+      barcode: patron.barcode,
+      origin,
+      failures: attempt.origin,
+      cardFailures: attempt.card,
+    };
     if (attempt.origin >= this.perOrigin || attempt.card >= this.perCard) {
       // operators alert on security.* events (docs/security.md)
       this.logger.warn({
@@ -74,7 +94,10 @@ export class PinVerificationService {
         event: 'security.pin-throttle-started',
         scope: attempt.card >= this.perCard ? 'card' : 'origin',
         windowSeconds: this.windowSeconds,
-        msg: attempt.card >= this.perCard ? 'too many wrong PINs from many origins: card throttled everywhere' : 'too many wrong PINs from one origin: card throttled there',
+        msg:
+          attempt.card >= this.perCard
+            ? 'too many wrong PINs from many origins: card throttled everywhere'
+            : 'too many wrong PINs from one origin: card throttled there',
       });
     } else {
       this.logger.log({ ...ctx, event: 'pin_invalid', msg: 'wrong PIN' });
@@ -89,9 +112,17 @@ export class PinVerificationService {
     const cardThrottled = this.cardWindowFull(patron);
     const origins = (await this.patrons.pinFailuresByOrigin(patron.id, this.windowSeconds)).map((o) => {
       const throttled = o.failedCount >= this.perOrigin;
-      return { origin: o.origin, failures: o.failedCount, throttled, throttledUntil: throttled ? until(o.windowStart) : null, lastFailedAt: o.lastFailedAt.toISOString() };
+      return {
+        origin: o.origin,
+        failures: o.failedCount,
+        throttled,
+        throttledUntil: throttled ? until(o.windowStart) : null,
+        lastFailedAt: o.lastFailedAt.toISOString(),
+      };
     });
-    const inWindow = patron.pinFailedWindowStart !== null && patron.pinFailedWindowStart.getTime() > Date.now() - this.windowSeconds * 1000;
+    const inWindow =
+      patron.pinFailedWindowStart !== null &&
+      patron.pinFailedWindowStart.getTime() > Date.now() - this.windowSeconds * 1000;
     const blocked = origins.filter((o) => o.throttled).map((o) => o.origin);
     const reason = cardThrottled
       ? `${patron.pinFailedCount} wrong PINs from several places: PINs are not checked anywhere until ${until(patron.pinFailedWindowStart!)}`
@@ -111,7 +142,13 @@ export class PinVerificationService {
   async clearThrottle(ref: PatronRefDto): Promise<PinThrottleView> {
     const patron = await this.patron(ref);
     await this.patrons.clearPinFailures(patron.id);
-    this.logger.log({ event: 'security.pin-throttle-cleared', patronId: patron.id, agency: patron.agency, barcode: patron.barcode, msg: 'PIN throttle cleared by staff' });
+    this.logger.log({
+      event: 'security.pin-throttle-cleared',
+      patronId: patron.id,
+      agency: patron.agency,
+      barcode: patron.barcode,
+      msg: 'PIN throttle cleared by staff',
+    });
     return this.throttleState(ref);
   }
 
@@ -136,7 +173,10 @@ export class PinVerificationService {
       barcode: p.barcode,
       origin,
       scope,
-      msg: scope === 'card' ? 'PIN not checked: too many wrong PINs for this card' : 'PIN not checked: too many wrong PINs for this card from this origin',
+      msg:
+        scope === 'card'
+          ? 'PIN not checked: too many wrong PINs for this card'
+          : 'PIN not checked: too many wrong PINs for this card from this origin',
     });
     return result(false, true);
   }

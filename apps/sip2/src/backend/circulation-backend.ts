@@ -45,7 +45,13 @@ export interface CirculationBackend {
   getPatron(ref: Ref): Promise<PatronView>;
   /** `origin` (`sip2:<terminal>`) keys the patrons service's wrong-PIN throttle */
   verifyPin(ref: Ref, pin: string, origin?: string): Promise<VerifyPinResult>;
-  setPatronBlock(ref: Ref, block: PatronBlockKind, active: boolean, reason: string | undefined, actor: string): Promise<PatronView>;
+  setPatronBlock(
+    ref: Ref,
+    block: PatronBlockKind,
+    active: boolean,
+    reason: string | undefined,
+    actor: string,
+  ): Promise<PatronView>;
   patronSummary(ref: Ref): Promise<PatronSummary>;
   openLoans(ref: Ref, limit: number): Promise<LoanView[]>;
   getItem(ref: Ref): Promise<ItemView>;

@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { ExactlyOnceWriter, NatsRpcClient } from '@app/common';
 import { Sip2WriterService } from './sip2-writer.service';
-import { FinesPage, ListFinesDto, LoansFinesList, LoansFinesPay, PayFinesDto, PayFinesResult, PaymentType } from '@app/contracts';
+import {
+  FinesPage,
+  ListFinesDto,
+  LoansFinesList,
+  LoansFinesPay,
+  PayFinesDto,
+  PayFinesResult,
+  PaymentType,
+} from '@app/contracts';
 import type { Ref } from './circulation-backend';
 
 export interface PayRequest {

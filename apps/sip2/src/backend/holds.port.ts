@@ -83,7 +83,12 @@ export class NatsHoldsPort implements HoldsPort {
   }
 
   itemQueue(item: Ref, limit: number, recordId?: string): Promise<Page<HoldView>> {
-    const dto: ListHoldsDto = { item, ...(recordId ? { itemRecordId: recordId } : {}), status: 'active', limit: clamp(limit) };
+    const dto: ListHoldsDto = {
+      item,
+      ...(recordId ? { itemRecordId: recordId } : {}),
+      status: 'active',
+      limit: clamp(limit),
+    };
     return this.rpc.call(LoansHoldsList, dto);
   }
 }

@@ -50,12 +50,28 @@ export class NatsCirculationBackend implements CirculationBackend {
   }
 
   verifyPin(ref: Ref, pin: string, origin?: string): Promise<VerifyPinResult> {
-    return this.rpc.call(PatronsVerifyPin, { agency: ref.agency, barcode: ref.barcode, pin, ...(origin ? { origin } : {}) });
+    return this.rpc.call(PatronsVerifyPin, {
+      agency: ref.agency,
+      barcode: ref.barcode,
+      pin,
+      ...(origin ? { origin } : {}),
+    });
   }
 
-  setPatronBlock(ref: Ref, block: PatronBlockKind, active: boolean, reason: string | undefined, actor: string): Promise<PatronView> {
+  setPatronBlock(
+    ref: Ref,
+    block: PatronBlockKind,
+    active: boolean,
+    reason: string | undefined,
+    actor: string,
+  ): Promise<PatronView> {
     return this.rpc.call(PatronsSetBlock, {
-      agency: ref.agency, barcode: ref.barcode, block, active, ...(reason ? { reason: reason.slice(0, 255) } : {}), actor,
+      agency: ref.agency,
+      barcode: ref.barcode,
+      block,
+      active,
+      ...(reason ? { reason: reason.slice(0, 255) } : {}),
+      actor,
     });
   }
 
@@ -65,7 +81,9 @@ export class NatsCirculationBackend implements CirculationBackend {
 
   async openLoans(ref: Ref, limit: number): Promise<LoanView[]> {
     const page = await this.rpc.call(LoansPatronLoans, {
-      patron: { agency: ref.agency, barcode: ref.barcode }, status: 'open', limit: Math.min(limit, 500),
+      patron: { agency: ref.agency, barcode: ref.barcode },
+      status: 'open',
+      limit: Math.min(limit, 500),
     });
     return page.items;
   }
@@ -79,13 +97,22 @@ export class NatsCirculationBackend implements CirculationBackend {
   }
 
   checkout(patron: Ref, item: Ref, branch: string, pin?: string, opts: WriteOptions = {}): Promise<CheckoutResult> {
-    const dto: CheckoutDto = { patron, item, branch, channel: 'sip2', ...(pin !== undefined ? { pin, ...(opts.pinOrigin ? { pinOrigin: opts.pinOrigin } : {}) } : {}), ...writeFields(opts) };
+    const dto: CheckoutDto = {
+      patron,
+      item,
+      branch,
+      channel: 'sip2',
+      ...(pin !== undefined ? { pin, ...(opts.pinOrigin ? { pinOrigin: opts.pinOrigin } : {}) } : {}),
+      ...writeFields(opts),
+    };
     return this.writer.write(LoansCheckout, dto);
   }
 
   checkin(item: Ref, branch: string, opts: CheckinOptions = {}): Promise<CheckinResult> {
     const dto: CheckinDto = {
-      item, branch, channel: 'sip2',
+      item,
+      branch,
+      channel: 'sip2',
       ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
       ...(opts.noBlock ? { noBlock: true } : {}),
       ...(opts.returnedAt ? { returnedAt: opts.returnedAt } : {}),
@@ -117,7 +144,10 @@ export class NatsCirculationBackend implements CirculationBackend {
     if (!this.agencyNames || this.agencyNames.until < Date.now()) {
       try {
         const agencies = await this.rpc.call(CatalogListAgencies, {}, { timeoutMs: 2000 });
-        this.agencyNames = { names: new Map(agencies.map((a) => [a.isil, a.name])), until: Date.now() + AGENCY_NAMES_TTL_MS };
+        this.agencyNames = {
+          names: new Map(agencies.map((a) => [a.isil, a.name])),
+          until: Date.now() + AGENCY_NAMES_TTL_MS,
+        };
       } catch {
         return this.agencyNames?.names.get(isil);
       }

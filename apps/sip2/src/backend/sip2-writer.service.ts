@@ -15,7 +15,12 @@ export class Sip2WriterService {
   private readonly logger = new Logger('Sip2Writer');
   readonly writer: ExactlyOnceWriter;
 
-  constructor(rpc: NatsRpcClient, env: Sip2EnvDto, private readonly dataSource: DataSource, private readonly outbox: OutboxService) {
+  constructor(
+    rpc: NatsRpcClient,
+    env: Sip2EnvDto,
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+  ) {
     this.writer = new ExactlyOnceWriter(rpc, {
       deadlineMs: env.SIP2_WRITE_DEADLINE_MS,
       outcomeMs: env.SIP2_WRITE_OUTCOME_MS,

@@ -24,7 +24,11 @@ export const blockPatronHandler = defineHandler({
     if (barcode) {
       try {
         patron = await ctx.backend.setPatronBlock(
-          { agency, barcode }, 'manual', true, blockReason(req.fields.blockedCardMessage, req.fixed.cardRetained === 'Y', login), `sip2:${login}`,
+          { agency, barcode },
+          'manual',
+          true,
+          blockReason(req.fields.blockedCardMessage, req.fixed.cardRetained === 'Y', login),
+          `sip2:${login}`,
         );
       } catch (err) {
         if (errorCodeOf(err) !== 'PATRON_UNKNOWN' && errorCodeOf(err) !== 'NOT_FOUND') throw err;
@@ -33,11 +37,18 @@ export const blockPatronHandler = defineHandler({
     const lookup = { patron };
     const fields = patronFields(ctx, agency, raw, lookup);
     if (patron) fields.screenMessage = [say(ctx, 'blocked')];
-    return { response: createMessage('24', patronFixed(ctx, agency, lookup), fields), outcome: patron ? 'blocked' : 'PATRON_UNKNOWN' };
+    return {
+      response: createMessage('24', patronFixed(ctx, agency, lookup), fields),
+      outcome: patron ? 'blocked' : 'PATRON_UNKNOWN',
+    };
   },
   refuse(req, ctx, reason) {
     return patronStatusHandler.refuse(
-      createMessage('23', { language: '000', transactionDate: req.fixed.transactionDate }, { institutionId: req.fields.institutionId, patronIdentifier: req.fields.patronIdentifier }),
+      createMessage(
+        '23',
+        { language: '000', transactionDate: req.fixed.transactionDate },
+        { institutionId: req.fields.institutionId, patronIdentifier: req.fields.patronIdentifier },
+      ),
       ctx,
       reason,
     );

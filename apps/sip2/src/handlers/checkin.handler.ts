@@ -42,7 +42,8 @@ export function checkinRouting(result: CheckinResult, here: string): CheckinRout
     };
   }
   const destination = result.destination || here;
-  if (result.transit) return { alert: true, alertType: AlertType.transit, sortBin: result.sortBin || destination, destination };
+  if (result.transit)
+    return { alert: true, alertType: AlertType.transit, sortBin: result.sortBin || destination, destination };
   return { alert: false, sortBin: result.sortBin || destination, destination };
 }
 
@@ -50,9 +51,11 @@ export function checkinRouting(result: CheckinResult, here: string): CheckinRout
 export function checkinMessages(ctx: HandlerContext, result: CheckinResult, routing: CheckinRouting): string[] {
   const messages = [say(ctx, result.wasOnLoan ? 'checkedIn' : 'checkedInNotOnLoan')];
   if (routing.alertType === AlertType.holdHere) messages.push(say(ctx, 'holdShelf'));
-  else if (routing.alertType === AlertType.holdElsewhere) messages.push(say(ctx, 'holdTransit', { dest: routing.destination }));
+  else if (routing.alertType === AlertType.holdElsewhere)
+    messages.push(say(ctx, 'holdTransit', { dest: routing.destination }));
   else if (routing.alert) messages.push(say(ctx, 'transit', { dest: routing.destination }));
-  if (result.fine && result.fine.amountFen > 0) messages.push(say(ctx, 'fineCharged', { amount: formatMoney(result.fine.amountFen) }));
+  if (result.fine && result.fine.amountFen > 0)
+    messages.push(say(ctx, 'fineCharged', { amount: formatMoney(result.fine.amountFen) }));
   return messages;
 }
 
@@ -60,7 +63,13 @@ function failed(ctx: HandlerContext, req: { fields: Sip2Fields }, agency: string
   return createMessage(
     '10',
     { ok: '0', resensitize: 'N', magneticMedia: 'U', alert: 'Y', transactionDate: txDate(ctx) },
-    { institutionId: agency, itemIdentifier: req.fields.itemIdentifier ?? '', permanentLocation: '', alertType: AlertType.other, screenMessage: [message] },
+    {
+      institutionId: agency,
+      itemIdentifier: req.fields.itemIdentifier ?? '',
+      permanentLocation: '',
+      alertType: AlertType.other,
+      screenMessage: [message],
+    },
   );
 }
 
@@ -73,16 +82,22 @@ export const checkinHandler = defineHandler({
   async handle(req, ctx) {
     const agency = agencyFor(req.fields.institutionId, ctx);
     const itemBc = cleanBarcode(req.fields.itemIdentifier);
-    if (!itemBc) return { response: failed(ctx, req, agency, say(ctx, ErrorCode.ItemUnknown)), outcome: ErrorCode.ItemUnknown };
+    if (!itemBc)
+      return { response: failed(ctx, req, agency, say(ctx, ErrorCode.ItemUnknown)), outcome: ErrorCode.ItemUnknown };
     const item = { agency, barcode: itemBc };
     const here = branchOf(ctx);
     const profile = ctx.session.terminal;
     // a return date (book drop, sorter, offline) that does not parse is refused, never taken as "now"
     const returned = optionalSip2Date(ctx, req.fixed.returnDate);
-    if (!returned.ok) return { response: failed(ctx, req, agency, say(ctx, ErrorCode.OfflineDateInvalid)), outcome: ErrorCode.OfflineDateInvalid };
+    if (!returned.ok)
+      return {
+        response: failed(ctx, req, agency, say(ctx, ErrorCode.OfflineDateInvalid)),
+        outcome: ErrorCode.OfflineDateInvalid,
+      };
     const noBlock = req.fixed.noBlock === 'Y';
     // live kiosks send "now" as the return date: only an earlier one (or an offline checkin) dates the return back
-    const backDated = returned.at !== undefined && (noBlock || ctx.now().getTime() - returned.at.getTime() >= BACK_DATED_AFTER_MS);
+    const backDated =
+      returned.at !== undefined && (noBlock || ctx.now().getTime() - returned.at.getTime() >= BACK_DATED_AFTER_MS);
     let result: CheckinResult;
     try {
       result = await ctx.backend.checkin(item, here, {
@@ -102,7 +117,13 @@ export const checkinHandler = defineHandler({
     return {
       response: createMessage(
         '10',
-        { ok: ok ? '1' : '0', resensitize: 'Y', magneticMedia: magneticMedia(result.item.itemType), alert: routing.alert ? 'Y' : 'N', transactionDate: txDate(ctx) },
+        {
+          ok: ok ? '1' : '0',
+          resensitize: 'Y',
+          magneticMedia: magneticMedia(result.item.itemType),
+          alert: routing.alert ? 'Y' : 'N',
+          transactionDate: txDate(ctx),
+        },
         {
           institutionId: agency,
           itemIdentifier: req.fields.itemIdentifier ?? '',

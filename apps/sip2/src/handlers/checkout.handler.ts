@@ -3,11 +3,29 @@ import { createMessage, formatMoney, Sip2Fields } from '@app/sip2-protocol';
 import { errorCodeOf } from '../backend/circulation-backend';
 import { magneticMedia } from '../mapping/item-status';
 import { messageKeyForRefusal } from '../mapping/screen-messages';
-import { agencyFor, branchOf, circulationRefusal, cleanBarcode, isUnavailable, loanFields, optional, pinOf, pinOriginOf, say, txDate } from './handler-helpers';
+import {
+  agencyFor,
+  branchOf,
+  circulationRefusal,
+  cleanBarcode,
+  isUnavailable,
+  loanFields,
+  optional,
+  pinOf,
+  pinOriginOf,
+  say,
+  txDate,
+} from './handler-helpers';
 import { localDay, optionalSip2Date, sip2IdempotencyKey } from './exactly-once-fields';
 import { defineHandler, HandlerContext } from './sip2-handler';
 
-function failed(ctx: HandlerContext, req: { fields: Sip2Fields }, agency: string, message: string, extra: Sip2Fields = {}) {
+function failed(
+  ctx: HandlerContext,
+  req: { fields: Sip2Fields },
+  agency: string,
+  message: string,
+  extra: Sip2Fields = {},
+) {
   return circulationRefusal('12', ctx, req, agency, '', message, extra);
 }
 
@@ -21,17 +39,34 @@ export const checkoutHandler = defineHandler({
     const agency = agencyFor(req.fields.institutionId, ctx);
     const patronBc = cleanBarcode(req.fields.patronIdentifier);
     const itemBc = cleanBarcode(req.fields.itemIdentifier);
-    if (!patronBc) return { response: failed(ctx, req, agency, say(ctx, ErrorCode.PatronUnknown), { validPatron: 'N' }), outcome: ErrorCode.PatronUnknown };
-    if (!itemBc) return { response: failed(ctx, req, agency, say(ctx, ErrorCode.ItemUnknown)), outcome: ErrorCode.ItemUnknown };
+    if (!patronBc)
+      return {
+        response: failed(ctx, req, agency, say(ctx, ErrorCode.PatronUnknown), { validPatron: 'N' }),
+        outcome: ErrorCode.PatronUnknown,
+      };
+    if (!itemBc)
+      return { response: failed(ctx, req, agency, say(ctx, ErrorCode.ItemUnknown)), outcome: ErrorCode.ItemUnknown };
     const patron = { agency, barcode: patronBc };
     const item = { agency, barcode: itemBc };
-    if (req.fields.cancel === 'Y') return cancelCheckout(ctx, req, agency, patron, item, sip2IdempotencyKey(ctx, '11BI', req.fixed.transactionDate, [agency, patronBc, itemBc]));
+    if (req.fields.cancel === 'Y')
+      return cancelCheckout(
+        ctx,
+        req,
+        agency,
+        patron,
+        item,
+        sip2IdempotencyKey(ctx, '11BI', req.fixed.transactionDate, [agency, patronBc, itemBc]),
+      );
 
     // no-block (offline): the kiosk's own transaction date and due date; a date that does not parse is refused, never guessed
     const noBlock = req.fixed.noBlock === 'Y';
     const txAt = noBlock ? optionalSip2Date(ctx, req.fixed.transactionDate) : { ok: true as const };
     const dueAt = noBlock ? optionalSip2Date(ctx, req.fixed.nbDueDate) : { ok: true as const };
-    if (!txAt.ok || !dueAt.ok) return { response: failed(ctx, req, agency, say(ctx, ErrorCode.OfflineDateInvalid)), outcome: ErrorCode.OfflineDateInvalid };
+    if (!txAt.ok || !dueAt.ok)
+      return {
+        response: failed(ctx, req, agency, say(ctx, ErrorCode.OfflineDateInvalid)),
+        outcome: ErrorCode.OfflineDateInvalid,
+      };
     const write = {
       idempotencyKey: sip2IdempotencyKey(ctx, '11', req.fixed.transactionDate, [agency, patronBc, itemBc]),
       ...(noBlock ? { noBlock: true } : {}),
@@ -41,14 +76,29 @@ export const checkoutHandler = defineHandler({
     const pin = pinOf(req.fields.patronPassword);
     if (pin !== undefined && ctx.pins.isThrottled(ctx.session, `${patron.agency}/${patron.barcode}`)) {
       ctx.pinEvents.pinThrottled();
-      return { response: failed(ctx, req, agency, say(ctx, ErrorCode.PinThrottled), { validPatronPassword: 'N' }), outcome: ErrorCode.PinThrottled };
+      return {
+        response: failed(ctx, req, agency, say(ctx, ErrorCode.PinThrottled), { validPatronPassword: 'N' }),
+        outcome: ErrorCode.PinThrottled,
+      };
     }
     try {
-      const { loan } = await ctx.backend.checkout(patron, item, branchOf(ctx), pin, pin !== undefined ? { ...write, pinOrigin: pinOriginOf(ctx) } : write);
+      const { loan } = await ctx.backend.checkout(
+        patron,
+        item,
+        branchOf(ctx),
+        pin,
+        pin !== undefined ? { ...write, pinOrigin: pinOriginOf(ctx) } : write,
+      );
       return {
         response: createMessage(
           '12',
-          { ok: '1', renewalOk: 'N', magneticMedia: magneticMedia(loan.itemType), desensitize: 'Y', transactionDate: txDate(ctx) },
+          {
+            ok: '1',
+            renewalOk: 'N',
+            magneticMedia: magneticMedia(loan.itemType),
+            desensitize: 'Y',
+            transactionDate: txDate(ctx),
+          },
           {
             ...loanFields(ctx, req, agency, loan),
             validPatron: 'Y',
@@ -104,7 +154,13 @@ async function cancelCheckout(
   return {
     response: createMessage(
       '12',
-      { ok: '1', renewalOk: 'N', magneticMedia: magneticMedia(loan.itemType), desensitize: 'N', transactionDate: txDate(ctx) },
+      {
+        ok: '1',
+        renewalOk: 'N',
+        magneticMedia: magneticMedia(loan.itemType),
+        desensitize: 'N',
+        transactionDate: txDate(ctx),
+      },
       {
         institutionId: agency,
         patronIdentifier: req.fields.patronIdentifier ?? '',

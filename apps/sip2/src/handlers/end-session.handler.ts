@@ -10,7 +10,11 @@ export const endSessionHandler = defineHandler({
       response: createMessage(
         '36',
         { endSession: 'Y', transactionDate: txDate(ctx) },
-        { institutionId: agencyFor(req.fields.institutionId, ctx), patronIdentifier: req.fields.patronIdentifier ?? '', screenMessage: [say(ctx, 'goodbye')] },
+        {
+          institutionId: agencyFor(req.fields.institutionId, ctx),
+          patronIdentifier: req.fields.patronIdentifier ?? '',
+          screenMessage: [say(ctx, 'goodbye')],
+        },
       ),
       outcome: 'ok',
     };
@@ -19,7 +23,11 @@ export const endSessionHandler = defineHandler({
     return createMessage(
       '36',
       { endSession: 'N', transactionDate: txDate(ctx) },
-      { institutionId: agencyFor(req.fields.institutionId, ctx), patronIdentifier: req.fields.patronIdentifier ?? '', screenMessage: [say(ctx, reason)] },
+      {
+        institutionId: agencyFor(req.fields.institutionId, ctx),
+        patronIdentifier: req.fields.patronIdentifier ?? '',
+        screenMessage: [say(ctx, reason)],
+      },
     );
   },
 });

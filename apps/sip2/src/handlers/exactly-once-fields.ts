@@ -13,9 +13,19 @@ const SIP2_DATE_SHAPE = /^\d{8}.{4}\d{6}$/;
  * first answer; the AY sequence number is not part of it (it repeats across reconnects). Without a
  * usable transaction date the key is random: still safe against timeouts inside this exchange.
  */
-export function sip2IdempotencyKey(ctx: HandlerContext, code: string, transactionDate: string | undefined, parts: (string | undefined)[]): string {
+export function sip2IdempotencyKey(
+  ctx: HandlerContext,
+  code: string,
+  transactionDate: string | undefined,
+  parts: (string | undefined)[],
+): string {
   const login = ctx.session.terminal?.login;
-  if (!login || !transactionDate || !SIP2_DATE_SHAPE.test(transactionDate) || parseSip2Date(transactionDate, ctx.timeZone) === undefined) {
+  if (
+    !login ||
+    !transactionDate ||
+    !SIP2_DATE_SHAPE.test(transactionDate) ||
+    parseSip2Date(transactionDate, ctx.timeZone) === undefined
+  ) {
     return `sip2:once:${randomUUID()}`;
   }
   const key = `sip2:${login}:${code}:${transactionDate.replace(/ /g, '_')}:${parts.map((p) => p ?? '').join(':')}`;

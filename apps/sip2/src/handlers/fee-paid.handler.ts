@@ -26,13 +26,20 @@ function answer(req: Req, ctx: HandlerContext, accepted: boolean, message: strin
   );
 }
 
-const notAccepted = (req: Req, ctx: HandlerContext, key: ScreenMessageKey, vars?: Record<string, string>, outcome: string = key): HandlerResult => ({
+const notAccepted = (
+  req: Req,
+  ctx: HandlerContext,
+  key: ScreenMessageKey,
+  vars?: Record<string, string>,
+  outcome: string = key,
+): HandlerResult => ({
   response: answer(req, ctx, false, say(ctx, key, vars)),
   outcome: `not-accepted-${outcome}`,
 });
 
 /** Our own receipt number when the kiosk sends no BK (it is recorded with the payment and sent back in BK). */
-const newTransactionId = () => `SIP2-${Date.now().toString(36).toUpperCase()}-${randomBytes(4).toString('hex').toUpperCase()}`;
+const newTransactionId = () =>
+  `SIP2-${Date.now().toString(36).toUpperCase()}-${randomBytes(4).toString('hex').toUpperCase()}`;
 
 /**
  * 37 Fee Paid → 38 through loans.fines.pay. BV (money string) → integer fen; it settles the fine named
@@ -56,7 +63,8 @@ export const feePaidHandler = defineHandler({
     const pin = pinOf(req.fields.patronPassword);
     if (pin !== undefined) {
       const lookup = await lookupPatron(ctx, patron, pin);
-      if (!lookup.patron || lookup.pin !== 'valid') return notAccepted(req, ctx, patronMessageKey(lookup) ?? ErrorCode.PinInvalid);
+      if (!lookup.patron || lookup.pin !== 'valid')
+        return notAccepted(req, ctx, patronMessageKey(lookup) ?? ErrorCode.PinInvalid);
     }
     try {
       let fineId: string | undefined;
@@ -66,9 +74,19 @@ export const feePaidHandler = defineHandler({
         fineId = isFineId(cg) ? cg.toLowerCase() : fineIdForCG(cg, (await ctx.fees.openFines(patron, 500)).items);
         if (!fineId) return notAccepted(req, ctx, ErrorCode.FineNotFound);
       }
-      const idempotencyKey = sip2IdempotencyKey(ctx, '37', req.fixed.transactionDate, [agency, barcode, String(amount), bk ?? '', fineId ?? '']);
+      const idempotencyKey = sip2IdempotencyKey(ctx, '37', req.fixed.transactionDate, [
+        agency,
+        barcode,
+        String(amount),
+        bk ?? '',
+        fineId ?? '',
+      ]);
       // without BK, the receipt id comes from the transaction's key: a resend after a reconnect is not charged twice
-      const transactionId = bk || (idempotencyKey.startsWith('sip2:once:') ? newTransactionId() : `SIP2-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 20).toUpperCase()}`);
+      const transactionId =
+        bk ||
+        (idempotencyKey.startsWith('sip2:once:')
+          ? newTransactionId()
+          : `SIP2-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 20).toUpperCase()}`);
       const paid = await ctx.fees.pay({
         patron,
         amountFen: amount,
@@ -83,17 +101,22 @@ export const feePaidHandler = defineHandler({
         paid.outstandingFen > 0
           ? say(ctx, 'feePaid', { paid: formatMoney(paid.paidFen), owed: formatMoney(paid.outstandingFen) })
           : say(ctx, 'feePaidAll', { paid: formatMoney(paid.paidFen) });
-      return { response: answer(req, ctx, true, message, paid.transactionId ?? transactionId), outcome: paid.replayed ? 'replayed' : 'ok' };
+      return {
+        response: answer(req, ctx, true, message, paid.transactionId ?? transactionId),
+        outcome: paid.replayed ? 'replayed' : 'ok',
+      };
     } catch (err) {
       if (isUnavailable(err)) throw err;
       const code = errorCodeOf(err)!;
       if (code === ErrorCode.PaymentExceedsBalance) {
         const owed = Number((err as { details?: { owedFen?: unknown } }).details?.owedFen);
         if (owed === 0) return notAccepted(req, ctx, 'nothingOwed', undefined, code);
-        if (Number.isSafeInteger(owed) && owed > 0) return notAccepted(req, ctx, 'paymentExceeds', { owed: formatMoney(owed) }, code);
+        if (Number.isSafeInteger(owed) && owed > 0)
+          return notAccepted(req, ctx, 'paymentExceeds', { owed: formatMoney(owed) }, code);
       }
       // paying a fine (CG) that is already settled
-      if (code === ErrorCode.Conflict && cgGiven(req)) return notAccepted(req, ctx, 'feeAlreadySettled', undefined, code);
+      if (code === ErrorCode.Conflict && cgGiven(req))
+        return notAccepted(req, ctx, 'feeAlreadySettled', undefined, code);
       return notAccepted(req, ctx, messageKeyForRefusal(err), undefined, code);
     }
   },

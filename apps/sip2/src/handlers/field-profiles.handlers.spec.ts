@@ -8,20 +8,35 @@ const KSL = 'CN-320583-1-KSL';
 async function harness(profile: Partial<TerminalAccount> = {}): Promise<ExchangeHarness> {
   const h = new ExchangeHarness();
   h.accounts.add(terminal(profile), 'kiosk01-secret');
-  h.backend.addPatron(fakePatron()).addItem(fakeItem()).addItem(fakeItem({ barcode: 'B2', title: '红楼梦' }));
+  h.backend
+    .addPatron(fakePatron())
+    .addItem(fakeItem())
+    .addItem(fakeItem({ barcode: 'B2', title: '红楼梦' }));
   await h.login();
   return h;
 }
 
 const checkin = (item: string, returnDate = DATE, noBlock = 'N') =>
-  createMessage('09', { noBlock, transactionDate: DATE, returnDate }, { currentLocation: 'KSL-MAIN', institutionId: KSL, itemIdentifier: item, terminalPassword: '' });
+  createMessage(
+    '09',
+    { noBlock, transactionDate: DATE, returnDate },
+    { currentLocation: 'KSL-MAIN', institutionId: KSL, itemIdentifier: item, terminalPassword: '' },
+  );
 const checkout = (noBlock: 'Y' | 'N', transactionDate = DATE, nbDueDate = SIP2_BLANK_DATE) =>
-  createMessage('11', { scRenewalPolicy: 'N', noBlock, transactionDate, nbDueDate }, { institutionId: KSL, patronIdentifier: 'P1', itemIdentifier: 'B1', terminalPassword: '' });
+  createMessage(
+    '11',
+    { scRenewalPolicy: 'N', noBlock, transactionDate, nbDueDate },
+    { institutionId: KSL, patronIdentifier: 'P1', itemIdentifier: 'B1', terminalPassword: '' },
+  );
 const patronInfo = (language = '001') =>
-  createMessage('63', { language, transactionDate: DATE, summary: ' '.repeat(10) }, { institutionId: KSL, patronIdentifier: 'P1' });
+  createMessage(
+    '63',
+    { language, transactionDate: DATE, summary: ' '.repeat(10) },
+    { institutionId: KSL, patronIdentifier: 'P1' },
+  );
 
 describe('per-terminal SIP2 profiles', () => {
-  it('defaults keep today\'s answers: not on loan is ok 1, holds trapped, no contact details without PIN, patron language, both screen languages', async () => {
+  it("defaults keep today's answers: not on loan is ok 1, holds trapped, no contact details without PIN, patron language, both screen languages", async () => {
     const h = await harness();
     const r = await h.send(checkin('B1'));
     expect(r.fixed).toMatchObject({ ok: '1' });
@@ -32,7 +47,7 @@ describe('per-terminal SIP2 profiles', () => {
     expect(info.fields.emailAddress).toBeUndefined();
   });
 
-  it('checkinNotOnLoanOk false: a checkin of an item that was not on loan answers ok 0 (the sorter\'s exception bin)', async () => {
+  it("checkinNotOnLoanOk false: a checkin of an item that was not on loan answers ok 0 (the sorter's exception bin)", async () => {
     const h = await harness({ checkinNotOnLoanOk: false });
     expect((await h.send(checkin('B1'))).fixed).toMatchObject({ ok: '0' });
     await h.send(checkout('N'));
@@ -54,7 +69,13 @@ describe('per-terminal SIP2 profiles', () => {
   it('languageField echo: 24/64 give back the language the request asked for', async () => {
     const h = await harness({ languageField: 'echo' });
     expect((await h.send(patronInfo('001'))).fixed).toMatchObject({ language: '001' });
-    const status = await h.send(createMessage('23', { language: '000', transactionDate: DATE }, { institutionId: KSL, patronIdentifier: 'P1', terminalPassword: '' }));
+    const status = await h.send(
+      createMessage(
+        '23',
+        { language: '000', transactionDate: DATE },
+        { institutionId: KSL, patronIdentifier: 'P1', terminalPassword: '' },
+      ),
+    );
     expect(status.fixed).toMatchObject({ language: '000' });
   });
 

@@ -66,7 +66,11 @@ async function patronOrNull(ctx: HandlerContext, ref: Ref): Promise<PatronView |
  * terminal (once throttled, that card's PIN is not checked here until the window passes); other readers
  * at the same kiosk are unaffected.
  */
-export async function lookupPatron(ctx: HandlerContext, ref: Ref | undefined, pin: string | undefined): Promise<PatronLookup> {
+export async function lookupPatron(
+  ctx: HandlerContext,
+  ref: Ref | undefined,
+  pin: string | undefined,
+): Promise<PatronLookup> {
   if (!ref) return { patron: null, ...(pin !== undefined ? { pin: 'invalid' as const } : {}) };
   if (pin === undefined) return { patron: await patronOrNull(ctx, ref) };
   const card = `${ref.agency}/${ref.barcode}`;
@@ -98,7 +102,12 @@ export async function lookupPatron(ctx: HandlerContext, ref: Ref | undefined, pi
 export const optional = <T>(p: Promise<T>): Promise<T | undefined> => p.catch(() => undefined);
 
 /** What a successful checkout (12) or renewal (30) says about the loan: AO/AA/AB echoed, AJ title, AH due date, CK media type. */
-export function loanFields(ctx: HandlerContext, req: { fields: Sip2Fields }, agency: string, loan: LoanView): Sip2Fields {
+export function loanFields(
+  ctx: HandlerContext,
+  req: { fields: Sip2Fields },
+  agency: string,
+  loan: LoanView,
+): Sip2Fields {
   return {
     institutionId: agency,
     patronIdentifier: req.fields.patronIdentifier ?? '',

@@ -1,9 +1,26 @@
 import { BRANCH_CODE_PATTERN, ErrorCode, HoldView } from '@app/contracts';
 import { createMessage, Sip2Fields, yn } from '@app/sip2-protocol';
 import { errorCodeOf, Ref } from '../backend/circulation-backend';
-import { findHoldToCancel, holdAvailable, holdExpiry, holdModeOf, localDateOfSipDate, recordIdOf } from '../mapping/holds';
+import {
+  findHoldToCancel,
+  holdAvailable,
+  holdExpiry,
+  holdModeOf,
+  localDateOfSipDate,
+  recordIdOf,
+} from '../mapping/holds';
 import { messageKeyForRefusal, ScreenMessageKey } from '../mapping/screen-messages';
-import { agencyFor, branchOf, cleanBarcode, isUnavailable, lookupPatron, pinOf, pinOriginOf, say, txDate } from './handler-helpers';
+import {
+  agencyFor,
+  branchOf,
+  cleanBarcode,
+  isUnavailable,
+  lookupPatron,
+  pinOf,
+  pinOriginOf,
+  say,
+  txDate,
+} from './handler-helpers';
 import { patronMessageKey } from './patron-response';
 import { sip2IdempotencyKey } from './exactly-once-fields';
 import { defineHandler, HandlerContext, HandlerResult, Sip2Handler } from './sip2-handler';
@@ -24,7 +41,10 @@ function refused(req: Req, ctx: HandlerContext, message: string): ReturnType<Sip
   );
 }
 
-const refusal = (req: Req, ctx: HandlerContext, key: ScreenMessageKey, outcome: string = key): HandlerResult => ({ response: refused(req, ctx, say(ctx, key)), outcome });
+const refusal = (req: Req, ctx: HandlerContext, key: ScreenMessageKey, outcome: string = key): HandlerResult => ({
+  response: refused(req, ctx, say(ctx, key)),
+  outcome,
+});
 
 /** 16 for a hold that was placed or cancelled: BW expiry, BR queue position, BS pickup location, AJ title. */
 function answered(req: Req, ctx: HandlerContext, hold: HoldView, messages: string[]) {
@@ -84,10 +104,15 @@ export const holdHandler: Sip2Handler<'15'> = defineHandler({
           notNeededAfter: localDateOfSipDate(req.fields.expirationDate),
           pin,
           pinOrigin: pinOriginOf(ctx),
-          idempotencyKey: sip2IdempotencyKey(ctx, '15+', req.fixed.transactionDate, [agency, patronBc, itemBc ?? recordId ?? '']),
+          idempotencyKey: sip2IdempotencyKey(ctx, '15+', req.fixed.transactionDate, [
+            agency,
+            patronBc,
+            itemBc ?? recordId ?? '',
+          ]),
         });
         const messages = [say(ctx, 'holdPlaced', { pickup: hold.pickupBranch })];
-        if (holdAvailable(hold) && hold.pickupDeadlineDate) messages.push(say(ctx, 'holdReady', { date: hold.pickupDeadlineDate }));
+        if (holdAvailable(hold) && hold.pickupDeadlineDate)
+          messages.push(say(ctx, 'holdReady', { date: hold.pickupDeadlineDate }));
         else if (hold.queuePosition !== null) messages.push(say(ctx, 'holdQueue', { pos: hold.queuePosition }));
         return { response: answered(req, ctx, hold, messages), outcome: 'placed' };
       }
@@ -108,7 +133,11 @@ export const holdHandler: Sip2Handler<'15'> = defineHandler({
         if (item) target = findHoldToCancel(items, { recordId: item.recordId });
       }
       if (!target) return refusal(req, ctx, ErrorCode.HoldNotFound);
-      const cancelled = await ctx.holds.cancel(patron, target.id, sip2IdempotencyKey(ctx, '15-', req.fixed.transactionDate, [agency, patronBc, target.id]));
+      const cancelled = await ctx.holds.cancel(
+        patron,
+        target.id,
+        sip2IdempotencyKey(ctx, '15-', req.fixed.transactionDate, [agency, patronBc, target.id]),
+      );
       return { response: answered(req, ctx, cancelled, [say(ctx, 'holdCancelled')]), outcome: 'cancelled' };
     } catch (err) {
       if (isUnavailable(err)) throw err;

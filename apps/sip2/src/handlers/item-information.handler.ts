@@ -1,7 +1,13 @@
 import { ErrorCode, ItemView } from '@app/contracts';
 import { createMessage } from '@app/sip2-protocol';
 import { errorCodeOf } from '../backend/circulation-backend';
-import { circulationStatus, CirculationStatus, FEE_TYPE_OTHER, mediaType, SECURITY_MARKER_OTHER } from '../mapping/item-status';
+import {
+  circulationStatus,
+  CirculationStatus,
+  FEE_TYPE_OTHER,
+  mediaType,
+  SECURITY_MARKER_OTHER,
+} from '../mapping/item-status';
 import { copySetAside } from '../mapping/holds';
 import { agencyFor, cleanBarcode, optional, say, sipDate, txDate } from './handler-helpers';
 import { defineHandler, Sip2Handler } from './sip2-handler';
@@ -19,21 +25,37 @@ export const itemInformationHandler: Sip2Handler<'17'> = defineHandler({
   async handle(req, ctx) {
     const agency = agencyFor(req.fields.institutionId, ctx);
     const barcode = cleanBarcode(req.fields.itemIdentifier);
-    if (!barcode) return { response: itemInformationHandler.refuse(req, ctx, ErrorCode.ItemUnknown), outcome: ErrorCode.ItemUnknown };
+    if (!barcode)
+      return {
+        response: itemInformationHandler.refuse(req, ctx, ErrorCode.ItemUnknown),
+        outcome: ErrorCode.ItemUnknown,
+      };
     const ref = { agency, barcode };
     // the item first: an unknown barcode costs one request, and the queue look-up gets its record
     const item = await ctx.backend.getItem(ref).catch((err: unknown) => {
       if (errorCodeOf(err) === ErrorCode.ItemUnknown || errorCodeOf(err) === ErrorCode.NotFound) return null;
       throw err;
     });
-    if (!item) return { response: itemInformationHandler.refuse(req, ctx, ErrorCode.ItemUnknown), outcome: ErrorCode.ItemUnknown };
-    const [loan, queue] = await Promise.all([ctx.backend.itemLoan(ref), optional(ctx.holds.itemQueue(ref, QUEUE_PAGE, item.recordId ?? undefined))]);
+    if (!item)
+      return {
+        response: itemInformationHandler.refuse(req, ctx, ErrorCode.ItemUnknown),
+        outcome: ErrorCode.ItemUnknown,
+      };
+    const [loan, queue] = await Promise.all([
+      ctx.backend.itemLoan(ref),
+      optional(ctx.holds.itemQueue(ref, QUEUE_PAGE, item.recordId ?? undefined)),
+    ]);
     const aside = queue ? copySetAside(queue.items, barcode) : undefined;
     const pickupBy = aside?.status === 'ready' && aside.pickupDeadline ? sipDate(aside.pickupDeadline, ctx) : undefined;
     return {
       response: createMessage(
         '18',
-        { circulationStatus: circulationStatus(item, loan, aside?.status as 'ready' | 'in_transit' | undefined), securityMarker: SECURITY_MARKER_OTHER, feeType: FEE_TYPE_OTHER, transactionDate: txDate(ctx) },
+        {
+          circulationStatus: circulationStatus(item, loan, aside?.status as 'ready' | 'in_transit' | undefined),
+          securityMarker: SECURITY_MARKER_OTHER,
+          feeType: FEE_TYPE_OTHER,
+          transactionDate: txDate(ctx),
+        },
         {
           itemIdentifier: req.fields.itemIdentifier ?? '',
           titleIdentifier: item.title,
@@ -54,7 +76,12 @@ export const itemInformationHandler: Sip2Handler<'17'> = defineHandler({
     // Evergreen's answer for an unknown item: 18 01 01 01 <date> AB<echo>|AJ|
     return createMessage(
       '18',
-      { circulationStatus: CirculationStatus.other, securityMarker: '01', feeType: FEE_TYPE_OTHER, transactionDate: txDate(ctx) },
+      {
+        circulationStatus: CirculationStatus.other,
+        securityMarker: '01',
+        feeType: FEE_TYPE_OTHER,
+        transactionDate: txDate(ctx),
+      },
       { itemIdentifier: req.fields.itemIdentifier ?? '', titleIdentifier: '', screenMessage: [say(ctx, reason)] },
     );
   },

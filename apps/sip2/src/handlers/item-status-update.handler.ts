@@ -19,12 +19,20 @@ export const itemStatusUpdateHandler: Sip2Handler<'19'> = defineHandler({
           throw err;
         })
       : null;
-    if (!item) return { response: itemStatusUpdateHandler.refuse(req, ctx, ErrorCode.ItemUnknown), outcome: ErrorCode.ItemUnknown };
+    if (!item)
+      return {
+        response: itemStatusUpdateHandler.refuse(req, ctx, ErrorCode.ItemUnknown),
+        outcome: ErrorCode.ItemUnknown,
+      };
     return {
       response: createMessage(
         '20',
         { itemPropertiesOk: '0', transactionDate: txDate(ctx) },
-        { itemIdentifier: req.fields.itemIdentifier ?? '', titleIdentifier: item.title, screenMessage: [say(ctx, 'itemPropertiesNotStored')] },
+        {
+          itemIdentifier: req.fields.itemIdentifier ?? '',
+          titleIdentifier: item.title,
+          screenMessage: [say(ctx, 'itemPropertiesNotStored')],
+        },
       ),
       outcome: 'not-stored',
     };

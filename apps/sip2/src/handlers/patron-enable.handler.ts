@@ -19,7 +19,17 @@ export const patronEnableHandler = defineHandler({
     let outcome = patronMessageKey(lookup) ?? 'ok';
     if (ref && lookup.patron && pinOk) {
       const wasBlocked = lookup.patron.blocks.includes('manual');
-      if (wasBlocked) lookup = { ...lookup, patron: await ctx.backend.setPatronBlock(ref, 'manual', false, undefined, `sip2:${ctx.session.terminal?.login ?? 'unknown'}`) };
+      if (wasBlocked)
+        lookup = {
+          ...lookup,
+          patron: await ctx.backend.setPatronBlock(
+            ref,
+            'manual',
+            false,
+            undefined,
+            `sip2:${ctx.session.terminal?.login ?? 'unknown'}`,
+          ),
+        };
       outcome = wasBlocked ? 'enabled' : 'not-blocked';
     }
     const fields = patronFields(ctx, agency, raw, lookup);
@@ -31,7 +41,13 @@ export const patronEnableHandler = defineHandler({
     return createMessage(
       '26',
       { patronStatus: UNKNOWN_PATRON_STATUS, language: languageField(ctx, agency), transactionDate: txDate(ctx) },
-      { institutionId: agency, patronIdentifier: req.fields.patronIdentifier ?? '', personalName: '', validPatron: 'N', screenMessage: [say(ctx, reason)] },
+      {
+        institutionId: agency,
+        patronIdentifier: req.fields.patronIdentifier ?? '',
+        personalName: '',
+        validPatron: 'N',
+        screenMessage: [say(ctx, reason)],
+      },
     );
   },
 });

@@ -1,5 +1,12 @@
 import type { FinesPage, HoldView, LoanView, Page } from '@app/contracts';
-import { count4, createMessage, formatMoney, parseSummary, SummaryItem, UNKNOWN_PATRON_STATUS } from '@app/sip2-protocol';
+import {
+  count4,
+  createMessage,
+  formatMoney,
+  parseSummary,
+  SummaryItem,
+  UNKNOWN_PATRON_STATUS,
+} from '@app/sip2-protocol';
 import { CURRENCY, fineItemText } from '../mapping/fees';
 import { holdLists } from '../mapping/holds';
 import { limitsFromSummary } from '../mapping/patron-status';
@@ -69,10 +76,16 @@ export const patronInformationHandler = defineHandler({
     const lists: Record<string, string[]> = {};
     if (patron && wanted) {
       if (wanted === 'chargedItems') lists.chargedItems = slice((loans ?? []).map((l) => l.item.barcode));
-      if (wanted === 'overdueItems') lists.overdueItems = slice((loans ?? []).filter((l) => l.overdue).map((l) => l.item.barcode));
+      if (wanted === 'overdueItems')
+        lists.overdueItems = slice((loans ?? []).filter((l) => l.overdue).map((l) => l.item.barcode));
       if (wanted === 'holdItems') lists.holdItems = slice(holds?.available ?? []);
       if (wanted === 'unavailableHoldItems') lists.unavailableHoldItems = slice(holds?.unavailable ?? []);
-      if (wanted === 'fineItems') lists.fineItems = slice((fines?.items ?? []).map((f) => fineItemText(f, say(ctx, f.kind === 'lost_item' ? 'fineLostItem' : 'fineOverdue'))));
+      if (wanted === 'fineItems')
+        lists.fineItems = slice(
+          (fines?.items ?? []).map((f) =>
+            fineItemText(f, say(ctx, f.kind === 'lost_item' ? 'fineLostItem' : 'fineOverdue')),
+          ),
+        );
       if (wanted === 'recallItems') lists.recallItems = []; // recalls do not exist in this system
     }
     const known = patron !== null && summary !== undefined;
@@ -109,10 +122,23 @@ export const patronInformationHandler = defineHandler({
     return createMessage(
       '64',
       {
-        patronStatus: UNKNOWN_PATRON_STATUS, language: languageField(ctx, agency), transactionDate: txDate(ctx),
-        holdItemsCount: zero, overdueItemsCount: zero, chargedItemsCount: zero, fineItemsCount: zero, recallItemsCount: zero, unavailableHoldsCount: zero,
+        patronStatus: UNKNOWN_PATRON_STATUS,
+        language: languageField(ctx, agency),
+        transactionDate: txDate(ctx),
+        holdItemsCount: zero,
+        overdueItemsCount: zero,
+        chargedItemsCount: zero,
+        fineItemsCount: zero,
+        recallItemsCount: zero,
+        unavailableHoldsCount: zero,
       },
-      { institutionId: agency, patronIdentifier: req.fields.patronIdentifier ?? '', personalName: '', validPatron: 'N', screenMessage: [say(ctx, reason)] },
+      {
+        institutionId: agency,
+        patronIdentifier: req.fields.patronIdentifier ?? '',
+        personalName: '',
+        validPatron: 'N',
+        screenMessage: [say(ctx, reason)],
+      },
     );
   },
 });

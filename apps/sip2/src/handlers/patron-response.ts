@@ -6,7 +6,13 @@ import { PatronLookup, say, txDate } from './handler-helpers';
 import { HandlerContext } from './sip2-handler';
 
 /** Fixed part shared by 24/26/64: patron status, language, transaction date. */
-export function patronFixed(ctx: HandlerContext, agency: string, lookup: PatronLookup, summary?: PatronSummary, limits?: PatronLimits) {
+export function patronFixed(
+  ctx: HandlerContext,
+  agency: string,
+  lookup: PatronLookup,
+  summary?: PatronSummary,
+  limits?: PatronLimits,
+) {
   return {
     patronStatus: patronStatusString(lookup.patron, summary, limits),
     language: languageField(ctx, agency),
@@ -33,7 +39,13 @@ export function patronMessageKey(lookup: PatronLookup): ScreenMessageKey | undef
 }
 
 /** AO/AA/AE/BL/CQ (+ BH/BV when money is owed) and AF, common to 24/26/64. */
-export function patronFields(ctx: HandlerContext, agency: string, barcode: string, lookup: PatronLookup, summary?: PatronSummary): Sip2Fields {
+export function patronFields(
+  ctx: HandlerContext,
+  agency: string,
+  barcode: string,
+  lookup: PatronLookup,
+  summary?: PatronSummary,
+): Sip2Fields {
   const key = patronMessageKey(lookup);
   const owed = summary?.finesFen ?? 0;
   return {

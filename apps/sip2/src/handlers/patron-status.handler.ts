@@ -16,7 +16,11 @@ export const patronStatusHandler = defineHandler({
       ref ? optional(ctx.backend.patronSummary(ref)) : Promise.resolve(undefined),
     ]);
     return {
-      response: createMessage('24', patronFixed(ctx, agency, lookup, summary), patronFields(ctx, agency, raw, lookup, summary)),
+      response: createMessage(
+        '24',
+        patronFixed(ctx, agency, lookup, summary),
+        patronFields(ctx, agency, raw, lookup, summary),
+      ),
       outcome: patronMessageKey(lookup) ?? 'ok',
     };
   },
@@ -25,7 +29,13 @@ export const patronStatusHandler = defineHandler({
     return createMessage(
       '24',
       { patronStatus: UNKNOWN_PATRON_STATUS, language: languageField(ctx, agency), transactionDate: txDate(ctx) },
-      { institutionId: agency, patronIdentifier: req.fields.patronIdentifier ?? '', personalName: '', validPatron: 'N', screenMessage: [say(ctx, reason)] },
+      {
+        institutionId: agency,
+        patronIdentifier: req.fields.patronIdentifier ?? '',
+        personalName: '',
+        validPatron: 'N',
+        screenMessage: [say(ctx, reason)],
+      },
     );
   },
 });

@@ -8,10 +8,23 @@ import { defineHandler, HandlerContext } from './sip2-handler';
 /** AF lines naming why items were not renewed (kiosk screens are small). */
 const MAX_REASON_LINES = 5;
 
-function answer(ctx: HandlerContext, agency: string, ok: boolean, renewed: string[], unrenewed: string[], message: string, reasons: string[] = []) {
+function answer(
+  ctx: HandlerContext,
+  agency: string,
+  ok: boolean,
+  renewed: string[],
+  unrenewed: string[],
+  message: string,
+  reasons: string[] = [],
+) {
   return createMessage(
     '66',
-    { ok: ok ? '1' : '0', renewedCount: count4(renewed.length), unrenewedCount: count4(unrenewed.length), transactionDate: txDate(ctx) },
+    {
+      ok: ok ? '1' : '0',
+      renewedCount: count4(renewed.length),
+      unrenewedCount: count4(unrenewed.length),
+      transactionDate: txDate(ctx),
+    },
     { institutionId: agency, renewedItems: renewed, unrenewedItems: unrenewed, screenMessage: [message, ...reasons] },
   );
 }
@@ -22,7 +35,11 @@ export const renewAllHandler = defineHandler({
   async handle(req, ctx) {
     const agency = agencyFor(req.fields.institutionId, ctx);
     const barcode = cleanBarcode(req.fields.patronIdentifier);
-    if (!barcode) return { response: answer(ctx, agency, false, [], [], say(ctx, ErrorCode.PatronUnknown)), outcome: ErrorCode.PatronUnknown };
+    if (!barcode)
+      return {
+        response: answer(ctx, agency, false, [], [], say(ctx, ErrorCode.PatronUnknown)),
+        outcome: ErrorCode.PatronUnknown,
+      };
     const ref = { agency, barcode };
     const pin = pinOf(req.fields.patronPassword);
     const [lookup, loans] = await Promise.all([lookupPatron(ctx, ref, pin), ctx.backend.openLoans(ref, 500)]);
@@ -42,7 +59,15 @@ export const renewAllHandler = defineHandler({
       if (reasons.length < MAX_REASON_LINES) reasons.push(`${barcode}: ${say(ctx, messageKeyForRefusal(r.reason))}`);
     });
     return {
-      response: answer(ctx, agency, true, renewed, unrenewed, say(ctx, 'renewAll', { renewed: renewed.length, unrenewed: unrenewed.length }), reasons),
+      response: answer(
+        ctx,
+        agency,
+        true,
+        renewed,
+        unrenewed,
+        say(ctx, 'renewAll', { renewed: renewed.length, unrenewed: unrenewed.length }),
+        reasons,
+      ),
       outcome: unrenewed.length ? 'partial' : 'ok',
     };
   },

@@ -42,7 +42,8 @@ export const scStatusHandler: Sip2Handler<'99'> = defineHandler({
   code: '99',
   async handle(req, ctx) {
     const account = ctx.session.terminal ?? (await ctx.logins.scStatusAccount(ctx.session));
-    if (!account) return { response: scStatusHandler.refuse(req, ctx, 'notLoggedIn'), outcome: 'not-logged-in', error: true };
+    if (!account)
+      return { response: scStatusHandler.refuse(req, ctx, 'notLoggedIn'), outcome: 'not-logged-in', error: true };
     const status = req.fixed.statusCode;
     const outcome = status === '1' ? 'ok-printer-out-of-paper' : status === '2' ? 'ok-sc-shutting-down' : 'ok';
     return { response: await acsStatus(ctx, account), outcome };
@@ -52,10 +53,22 @@ export const scStatusHandler: Sip2Handler<'99'> = defineHandler({
     return createMessage(
       '98',
       {
-        onlineStatus: 'N', checkinOk: 'N', checkoutOk: 'N', acsRenewalPolicy: 'N', statusUpdateOk: 'N', offlineOk: 'N',
-        timeoutPeriod: ctx.acsTimeoutPeriod, retriesAllowed: '003', dateTimeSync: txDate(ctx), protocolVersion: '2.00',
+        onlineStatus: 'N',
+        checkinOk: 'N',
+        checkoutOk: 'N',
+        acsRenewalPolicy: 'N',
+        statusUpdateOk: 'N',
+        offlineOk: 'N',
+        timeoutPeriod: ctx.acsTimeoutPeriod,
+        retriesAllowed: '003',
+        dateTimeSync: txDate(ctx),
+        protocolVersion: '2.00',
       },
-      { institutionId: ctx.session.terminal?.institutionId ?? '', supportedMessages: SUPPORTED_MESSAGES, screenMessage: [say(ctx, reason)] },
+      {
+        institutionId: ctx.session.terminal?.institutionId ?? '',
+        supportedMessages: SUPPORTED_MESSAGES,
+        screenMessage: [say(ctx, reason)],
+      },
     );
   },
 });

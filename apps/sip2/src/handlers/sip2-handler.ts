@@ -7,7 +7,9 @@ import type { PinGuard } from '../server/pin-guard';
 import type { Sip2Session } from '../server/sip2-session';
 import type { TerminalAccount } from '../services/terminal-account';
 
-export type LoginOutcome = { ok: true; account: TerminalAccount } | { ok: false; reason: 'unknown' | 'disabled' | 'bad-password' | 'throttled'; account?: TerminalAccount };
+export type LoginOutcome =
+  | { ok: true; account: TerminalAccount }
+  | { ok: false; reason: 'unknown' | 'disabled' | 'bad-password' | 'throttled'; account?: TerminalAccount };
 
 /** Terminal authentication as the 93/99 handlers see it (throttling per remote address lives behind it). */
 export interface LoginPort {

@@ -31,6 +31,8 @@ describe('fees mapping (37/38, 64 AV)', () => {
   it('writes an AV entry as id, amount still owed, kind, item and title', () => {
     const f = fakeFine({ id: '0f000000-0000-4000-8000-00000000000a', outstandingFen: 350 });
     expect(fineItemText(f, '逾期罚款')).toBe('0f000000-0000-4000-8000-00000000000a 3.50 逾期罚款 B1 水浒传');
-    expect(fineItemText(fakeFine({ id: 'x', item: null, title: null, outstandingFen: 5000 }), 'lost item fee')).toBe('x 50.00 lost item fee');
+    expect(fineItemText(fakeFine({ id: 'x', item: null, title: null, outstandingFen: 5000 }), 'lost item fee')).toBe(
+      'x 50.00 lost item fee',
+    );
   });
 });

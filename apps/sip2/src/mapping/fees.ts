@@ -5,7 +5,8 @@ import { formatMoney } from '@app/sip2-protocol';
 export const CURRENCY = 'CNY';
 
 /** 37 currency type (3 chars): CNY, or blank (kiosks that never set it). */
-export const currencyAccepted = (bh: string | undefined): boolean => !bh || bh.trim() === '' || bh.trim().toUpperCase() === CURRENCY;
+export const currencyAccepted = (bh: string | undefined): boolean =>
+  !bh || bh.trim() === '' || bh.trim().toUpperCase() === CURRENCY;
 
 /** 37 payment type → PaymentType (contracts: 00 cash, 01 VISA and 02 credit card are cards); vendor codes → other. */
 export function paymentTypeOf(code: string | undefined): PaymentType {

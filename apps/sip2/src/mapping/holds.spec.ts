@@ -1,12 +1,27 @@
 import { fakeHold } from '../testing/fake-holds-fees';
-import { copySetAside, findHoldToCancel, holdAvailable, holdExpiry, holdLists, holdModeOf, localDateOfSipDate, recordIdOf } from './holds';
+import {
+  copySetAside,
+  findHoldToCancel,
+  holdAvailable,
+  holdExpiry,
+  holdLists,
+  holdModeOf,
+  localDateOfSipDate,
+  recordIdOf,
+} from './holds';
 
 const KSL = 'CN-320583-1-KSL';
 const ref = (barcode: string) => ({ agency: KSL, barcode });
 
 describe('holds mapping (15/16, 63/64, 17/18)', () => {
   it('reads the hold mode and only uuid-shaped AJ as a record id', () => {
-    expect(['+', '-', '*', ' ', undefined].map(holdModeOf)).toEqual(['place', 'cancel', 'change', undefined, undefined]);
+    expect(['+', '-', '*', ' ', undefined].map(holdModeOf)).toEqual([
+      'place',
+      'cancel',
+      'change',
+      undefined,
+      undefined,
+    ]);
     expect(recordIdOf('1F0C2A3B-0000-4000-8000-00000000000A')).toBe('1f0c2a3b-0000-4000-8000-00000000000a');
     expect(recordIdOf('红楼梦')).toBeUndefined();
     expect(recordIdOf(undefined)).toBeUndefined();
@@ -54,7 +69,10 @@ describe('holds mapping (15/16, 63/64, 17/18)', () => {
   });
 
   it('18: a copy is set aside when a ready or in-transit hold trapped it', () => {
-    const queue = [fakeHold({ status: 'waiting', item: ref('B1') }), fakeHold({ status: 'in_transit', trappedItem: ref('B2') })];
+    const queue = [
+      fakeHold({ status: 'waiting', item: ref('B1') }),
+      fakeHold({ status: 'in_transit', trappedItem: ref('B2') }),
+    ];
     expect(copySetAside(queue, 'B1')).toBeUndefined();
     expect(copySetAside(queue, 'B2')?.status).toBe('in_transit');
   });

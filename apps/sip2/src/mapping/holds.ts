@@ -20,7 +20,8 @@ export function holdModeOf(fixed: string | undefined): HoldMode | undefined {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** AJ names a title by text; a few ILS-integrated kiosks send the record id there instead, which we can use. */
-export const recordIdOf = (aj: string | undefined): string | undefined => (aj && UUID.test(aj.trim()) ? aj.trim().toLowerCase() : undefined);
+export const recordIdOf = (aj: string | undefined): string | undefined =>
+  aj && UUID.test(aj.trim()) ? aj.trim().toLowerCase() : undefined;
 
 /** BW (an 18-char SIP date, local) → the local date YYYY-MM-DD; undefined when blank or not a real date. */
 export function localDateOfSipDate(bw: string | undefined): string | undefined {
@@ -42,7 +43,8 @@ export function holdLists(holds: readonly HoldView[]): { available: string[]; un
   const unavailable: string[] = [];
   for (const h of holds) {
     if (h.status === 'ready') available.push(h.trappedItem?.barcode ?? h.item?.barcode ?? h.title);
-    else if (h.status === 'waiting' || h.status === 'in_transit') unavailable.push(h.item?.barcode ?? h.trappedItem?.barcode ?? h.title);
+    else if (h.status === 'waiting' || h.status === 'in_transit')
+      unavailable.push(h.item?.barcode ?? h.trappedItem?.barcode ?? h.title);
   }
   return { available, unavailable };
 }

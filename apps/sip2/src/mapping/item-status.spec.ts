@@ -26,7 +26,12 @@ describe('circulation status (18)', () => {
     expect(circulationStatus(fakeItem({ status: 'available' }), null, 'ready')).toBe('08');
     expect(circulationStatus(fakeItem({ status: 'available' }), null, 'in_transit')).toBe('10');
     expect(circulationStatus(fakeItem({ status: 'on_hold_shelf' }), loan, 'ready')).toBe('04'); // lent to the hold's patron
-    expect(circulationStatus(fakeItem({ status: 'on_loan' }), { status: 'open', claimedReturnedAt: '2026-11-01T00:00:00Z' } as LoanView)).toBe('11');
+    expect(
+      circulationStatus(fakeItem({ status: 'on_loan' }), {
+        status: 'open',
+        claimedReturnedAt: '2026-11-01T00:00:00Z',
+      } as LoanView),
+    ).toBe('11');
     expect(circulationStatus(fakeItem({ status: 'lost' }), null, 'ready')).toBe('12');
   });
 

@@ -22,7 +22,11 @@ export const CirculationStatus = {
  * loans service is the authority on loans and holds; the catalog's `on_loan`, `in_transit` and
  * `on_hold_shelf` only mirror its events and may lag either way).
  */
-export function circulationStatus(item: ItemView | null, loan: LoanView | null, setAside?: 'ready' | 'in_transit'): string {
+export function circulationStatus(
+  item: ItemView | null,
+  loan: LoanView | null,
+  setAside?: 'ready' | 'in_transit',
+): string {
   if (!item) return CirculationStatus.other;
   switch (item.status) {
     case 'lost':
@@ -32,7 +36,8 @@ export function circulationStatus(item: ItemView | null, loan: LoanView | null, 
     case 'claimed_returned':
       return CirculationStatus.claimedReturned;
   }
-  if (loan && loan.status === 'open') return loan.claimedReturnedAt ? CirculationStatus.claimedReturned : CirculationStatus.charged;
+  if (loan && loan.status === 'open')
+    return loan.claimedReturnedAt ? CirculationStatus.claimedReturned : CirculationStatus.charged;
   if (setAside === 'ready') return CirculationStatus.waitingOnHoldShelf;
   if (setAside === 'in_transit') return CirculationStatus.inTransit;
   switch (item.status) {

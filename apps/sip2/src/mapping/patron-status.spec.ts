@@ -32,7 +32,15 @@ describe('patron status (14 chars)', () => {
   it('reports "too many items charged" only when a limit is known', () => {
     expect(patronStatusString(fakePatron(), summary)[5]).toBe(' ');
     expect(patronStatusString(fakePatron(), summary, { chargedItems: 3 })[5]).toBe('Y');
-    expect(limitsFromSummary({ patron: { agency: 'a', barcode: 'b' }, openLoans: 0, overdueLoans: 0, holds: 0, finesFen: 0 })).toEqual({});
+    expect(
+      limitsFromSummary({
+        patron: { agency: 'a', barcode: 'b' },
+        openLoans: 0,
+        overdueLoans: 0,
+        holds: 0,
+        finesFen: 0,
+      }),
+    ).toEqual({});
   });
 
   it('gives the refusal reason in the loans service order (lost card first)', () => {

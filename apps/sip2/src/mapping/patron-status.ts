@@ -1,7 +1,13 @@
 import { ErrorCode, type PatronSummary, type PatronView } from '@app/contracts';
 
 /** Why a patron cannot circulate: the loans refusal code, or the automatic fines/overdue block by name. */
-export type PatronRefusal = ErrorCode.PatronUnknown | ErrorCode.CardLost | ErrorCode.PatronBlocked | ErrorCode.CardExpired | 'finesBlocked' | 'overdueBlocked';
+export type PatronRefusal =
+  | ErrorCode.PatronUnknown
+  | ErrorCode.CardLost
+  | ErrorCode.PatronBlocked
+  | ErrorCode.CardExpired
+  | 'finesBlocked'
+  | 'overdueBlocked';
 import { formatPatronStatus, PatronStatusFlags, UNKNOWN_PATRON_STATUS } from '@app/sip2-protocol';
 
 /** What we know about a patron's limits (BZ/CA/CB); undefined entries are not sent. */
@@ -21,7 +27,11 @@ export function privilegesDenied(p: PatronView): boolean {
  * Only facts we hold are reported: blocks, lost card, expiry; "too many items charged" only when a
  * limit is known.
  */
-export function patronStatusFlags(p: PatronView, summary?: Pick<PatronSummary, 'openLoans' | 'overdueLoans'>, limits: PatronLimits = {}): PatronStatusFlags {
+export function patronStatusFlags(
+  p: PatronView,
+  summary?: Pick<PatronSummary, 'openLoans' | 'overdueLoans'>,
+  limits: PatronLimits = {},
+): PatronStatusFlags {
   const denied = privilegesDenied(p);
   return {
     chargePrivilegesDenied: denied,
@@ -29,14 +39,20 @@ export function patronStatusFlags(p: PatronView, summary?: Pick<PatronSummary, '
     recallPrivilegesDenied: denied,
     holdPrivilegesDenied: denied,
     cardReportedLost: p.blocks.includes('card_lost'),
-    tooManyItemsCharged: limits.chargedItems !== undefined && summary !== undefined && summary.openLoans >= limits.chargedItems,
+    tooManyItemsCharged:
+      limits.chargedItems !== undefined && summary !== undefined && summary.openLoans >= limits.chargedItems,
     tooManyItemsOverdue:
-      p.blocks.includes('overdue') || (limits.overdueItems !== undefined && summary !== undefined && summary.overdueLoans >= limits.overdueItems),
+      p.blocks.includes('overdue') ||
+      (limits.overdueItems !== undefined && summary !== undefined && summary.overdueLoans >= limits.overdueItems),
     excessiveOutstandingFines: p.blocks.includes('fines'),
   };
 }
 
-export function patronStatusString(p: PatronView | null, summary?: Pick<PatronSummary, 'openLoans' | 'overdueLoans'>, limits?: PatronLimits): string {
+export function patronStatusString(
+  p: PatronView | null,
+  summary?: Pick<PatronSummary, 'openLoans' | 'overdueLoans'>,
+  limits?: PatronLimits,
+): string {
   return p ? formatPatronStatus(patronStatusFlags(p, summary, limits)) : UNKNOWN_PATRON_STATUS;
 }
 

@@ -36,32 +36,53 @@ export const SCREEN_MESSAGES = {
   [ErrorCode.ItemNotOnLoan]: ['该书未被借出', 'This item is not on loan'],
   [ErrorCode.LoanNotFound]: ['未找到该书的借阅记录', 'No loan found for this item'],
   [ErrorCode.RenewalLimitReached]: ['已达到续借次数上限', 'Renewal limit reached'],
-  [ErrorCode.RenewalRefusedHolds]: ['该书已被他人预约，不能续借', 'Another patron is waiting for this item; it cannot be renewed'],
+  [ErrorCode.RenewalRefusedHolds]: [
+    '该书已被他人预约，不能续借',
+    'Another patron is waiting for this item; it cannot be renewed',
+  ],
   [ErrorCode.ValidationFailed]: ['条码格式无效', 'Invalid barcode'],
-  [ErrorCode.BranchUnknown]: ['终端位置配置错误，请联系工作人员', 'Terminal location is misconfigured; please see staff'],
+  [ErrorCode.BranchUnknown]: [
+    '终端位置配置错误，请联系工作人员',
+    'Terminal location is misconfigured; please see staff',
+  ],
   [ErrorCode.AgencyUnknown]: ['机构代码无效', 'Unknown institution'],
   // holds (loans.holds.*)
   [ErrorCode.HoldNotFound]: ['未找到该预约', 'No such hold was found'],
   [ErrorCode.HoldAlreadyPlaced]: ['您已预约过该书', 'You already have a hold on this title'],
   [ErrorCode.HoldPatronHasItem]: ['您已借有该书，无需预约', 'You already have this title on loan'],
   [ErrorCode.HoldNotAllowed]: ['该书不能预约', 'Holds are not allowed on this item'],
-  [ErrorCode.HoldPickupInvalid]: ['此处不能取预约书，请选择分馆或智能书柜', 'Holds cannot be collected here; please choose a branch or a locker'],
+  [ErrorCode.HoldPickupInvalid]: [
+    '此处不能取预约书，请选择分馆或智能书柜',
+    'Holds cannot be collected here; please choose a branch or a locker',
+  ],
   [ErrorCode.HoldNotCancellable]: ['该预约已结束，无法取消', 'This hold has already ended and cannot be cancelled'],
   [ErrorCode.ItemHeldForAnotherPatron]: ['该书已为其他读者预留', 'This item is on hold for another patron'],
   // fines (loans.fines.*)
   [ErrorCode.FineNotFound]: ['未找到该笔费用', 'Fee not found'],
   [ErrorCode.PaymentExceedsBalance]: ['缴费金额超过应缴金额', 'The amount is more than what is owed'],
   // exactly-once writes, offline transactions, renewal rules
-  [ErrorCode.OfflineDateInvalid]: ['日期无效或超出离线受理期限，请到服务台办理', 'The date is not valid or outside the accepted offline period; please see staff'],
+  [ErrorCode.OfflineDateInvalid]: [
+    '日期无效或超出离线受理期限，请到服务台办理',
+    'The date is not valid or outside the accepted offline period; please see staff',
+  ],
   [ErrorCode.RenewalTooSoon]: ['距应还日期尚远，暂不能续借', 'It is too early to renew this item'],
-  renewalTooSoonFrom: ['距应还日期尚远，{date} 起可续借', 'It is too early to renew this item; it can be renewed from {date}'],
-  [ErrorCode.RequestAbandoned]: ['系统未能及时处理，本次操作已取消，请重试', 'The system did not answer in time and this transaction was cancelled; please try again'],
+  renewalTooSoonFrom: [
+    '距应还日期尚远，{date} 起可续借',
+    'It is too early to renew this item; it can be renewed from {date}',
+  ],
+  [ErrorCode.RequestAbandoned]: [
+    '系统未能及时处理，本次操作已取消，请重试',
+    'The system did not answer in time and this transaction was cancelled; please try again',
+  ],
   [ErrorCode.IdempotencyKeyReused]: ['交易重复，请重新操作', 'Duplicate transaction; please start again'],
   offlineWindow: ['离线交易受理期限 {days} 天', 'Offline transactions accepted up to {days} days back'],
   finesBlocked: ['您有未缴罚款，请先缴费', 'You have unpaid fines; please pay them first'],
   finesBlockedAmount: ['您有未缴罚款 {owed} 元，请先缴费', 'You owe {owed} CNY in fines; please pay them first'],
   overdueBlocked: ['您有逾期未还的图书，请先归还', 'You have overdue items; please return them first'],
-  unavailable: ['系统暂时无法处理，请稍后再试或联系工作人员', 'The system is temporarily unavailable; please try again or see staff'],
+  unavailable: [
+    '系统暂时无法处理，请稍后再试或联系工作人员',
+    'The system is temporarily unavailable; please try again or see staff',
+  ],
   // session
   notLoggedIn: ['终端未登录', 'Terminal is not logged in'],
   barcodeRequired: ['请提供图书条码', 'An item barcode is required'],
@@ -88,7 +109,10 @@ export const SCREEN_MESSAGES = {
   // refused by the adapter itself (nothing was sent on)
   holdItemRequired: ['请扫描要预约的图书条码', 'Please scan the barcode of the item you want to hold'],
   holdModeInvalid: ['无效的预约操作', 'Unknown hold operation'],
-  holdChangeNotSupported: ['暂不支持修改取书地点，请取消后重新预约或到服务台办理', 'Changing the pickup location is not supported; cancel and place the hold again, or see staff'],
+  holdChangeNotSupported: [
+    '暂不支持修改取书地点，请取消后重新预约或到服务台办理',
+    'Changing the pickup location is not supported; cancel and place the hold again, or see staff',
+  ],
   feeAmountInvalid: ['缴费金额无效', 'The payment amount is not valid'],
   transactionIdInvalid: ['交易号无效（最长 64 个字符）', 'The transaction id is not valid (64 characters at most)'],
   currencyNotAccepted: ['仅接受人民币缴费', 'Only payments in CNY are accepted'],
@@ -104,11 +128,16 @@ export const SCREEN_MESSAGES = {
 
 export type ScreenMessageKey = keyof typeof SCREEN_MESSAGES;
 
-const UNAVAILABLE_CODES: ReadonlySet<string> = new Set([ErrorCode.Timeout, ErrorCode.ServiceUnavailable, ErrorCode.Internal]);
+const UNAVAILABLE_CODES: ReadonlySet<string> = new Set([
+  ErrorCode.Timeout,
+  ErrorCode.ServiceUnavailable,
+  ErrorCode.Internal,
+]);
 
 /** The message key for an error code from loans/patrons/catalog (unknown codes read as "unavailable"). */
 export function messageKeyForError(code: string | undefined): ScreenMessageKey {
-  if (code && !UNAVAILABLE_CODES.has(code) && Object.prototype.hasOwnProperty.call(SCREEN_MESSAGES, code)) return code as ScreenMessageKey;
+  if (code && !UNAVAILABLE_CODES.has(code) && Object.prototype.hasOwnProperty.call(SCREEN_MESSAGES, code))
+    return code as ScreenMessageKey;
   return 'unavailable';
 }
 
@@ -128,7 +157,11 @@ export function messageKeyForRefusal(err: unknown): ScreenMessageKey {
   return messageKeyForError(code);
 }
 
-export function screenMessage(key: ScreenMessageKey, language: ScreenLanguage, vars: Record<string, string | number> = {}): string {
+export function screenMessage(
+  key: ScreenMessageKey,
+  language: ScreenLanguage,
+  vars: Record<string, string | number> = {},
+): string {
   const [zh, en] = SCREEN_MESSAGES[key] as Text;
   const fill = (s: string) => s.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
   if (language === 'zh') return fill(zh);

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { SIP2_LATENCY_BUCKETS_MS, Sip2MessageMetrics, Sip2MetricsView } from '@app/contracts';
 import { isMessageCode, MESSAGE_SPECS } from '@app/sip2-protocol';
-import { BoundedLabel, LATENCY_BUCKETS_SECONDS, metricCounter, metricCounterFrom, metricGauge, metricHistogram } from '@app/common';
+import {
+  BoundedLabel,
+  LATENCY_BUCKETS_SECONDS,
+  metricCounter,
+  metricCounterFrom,
+  metricGauge,
+  metricHistogram,
+} from '@app/common';
 import { Counter as PromCounter, type Histogram } from 'prom-client';
 
 /** At most this many terminal logins become label values of `sip2_messages_total`; later ones count as `other`. */
@@ -29,14 +36,31 @@ export class Sip2MetricsService {
   private readonly messages = new Map<string, Counter>();
   readonly connections = { open: 0, total: 0, tcp: 0, tls: 0, rejected: 0, displaced: 0, timedOut: 0 };
   readonly logins = { ok: 0, failed: 0, throttled: 0 };
-  readonly frames = { checksumErrors: 0, missingChecksum: 0, oversized: 0, invalid: 0, replayed: 0, acsResends: 0, refusedBeforeLogin: 0 };
+  readonly frames = {
+    checksumErrors: 0,
+    missingChecksum: 0,
+    oversized: 0,
+    invalid: 0,
+    replayed: 0,
+    acsResends: 0,
+    refusedBeforeLogin: 0,
+  };
   readonly pins = { failed: 0, throttled: 0 };
 
   private readonly terminals = new BoundedLabel(SIP2_METRICS_MAX_TERMINALS);
   private readonly messageChildren = new Map<string, MessageChild>();
   private readonly durationChildren = new Map<string, DurationChild>();
-  private readonly promMessages = metricCounter('sip2_messages_total', 'SIP2 requests by message type (2-digit code, ?? unreadable), terminal login (none before login, other past the cap) and outcome (ok, error)', ['type', 'terminal', 'outcome']);
-  private readonly promDuration = metricHistogram('sip2_message_duration_seconds', 'SIP2 request-to-response time by message type', ['type'], LATENCY_BUCKETS_SECONDS);
+  private readonly promMessages = metricCounter(
+    'sip2_messages_total',
+    'SIP2 requests by message type (2-digit code, ?? unreadable), terminal login (none before login, other past the cap) and outcome (ok, error)',
+    ['type', 'terminal', 'outcome'],
+  );
+  private readonly promDuration = metricHistogram(
+    'sip2_message_duration_seconds',
+    'SIP2 request-to-response time by message type',
+    ['type'],
+    LATENCY_BUCKETS_SECONDS,
+  );
 
   constructor() {
     // the latest instance is the one scraped (one SIP2 service per process outside tests)
@@ -44,13 +68,33 @@ export class Sip2MetricsService {
     metricGauge('sip2_connections_open', 'SIP2 connections open now', [], function () {
       this.set(current?.connections.open ?? 0);
     });
-    metricCounterFrom('sip2_connections_total', 'SIP2 connections since start, by kind (tcp, tls accepted; rejected over a limit; login_timeout)', 'kind', () => {
-      const c = current?.connections;
-      return c && { tcp: c.tcp, tls: c.tls, rejected: c.rejected, login_timeout: c.timedOut };
-    });
-    metricCounterFrom('sip2_logins_total', 'SIP2 terminal logins by outcome (ok, failed, throttled)', 'outcome', () => current?.logins);
-    metricCounterFrom('sip2_frame_errors_total', 'SIP2 frames refused or repeated, by kind (checksumErrors, missingChecksum, oversized, invalid, replayed, acsResends, refusedBeforeLogin)', 'kind', () => current?.frames);
-    metricCounterFrom('sip2_pin_failures_total', 'Wrong patron PINs at SIP2 terminals (failed) and PIN checks refused while throttled (throttled)', 'outcome', () => current?.pins);
+    metricCounterFrom(
+      'sip2_connections_total',
+      'SIP2 connections since start, by kind (tcp, tls accepted; rejected over a limit; login_timeout)',
+      'kind',
+      () => {
+        const c = current?.connections;
+        return c && { tcp: c.tcp, tls: c.tls, rejected: c.rejected, login_timeout: c.timedOut };
+      },
+    );
+    metricCounterFrom(
+      'sip2_logins_total',
+      'SIP2 terminal logins by outcome (ok, failed, throttled)',
+      'outcome',
+      () => current?.logins,
+    );
+    metricCounterFrom(
+      'sip2_frame_errors_total',
+      'SIP2 frames refused or repeated, by kind (checksumErrors, missingChecksum, oversized, invalid, replayed, acsResends, refusedBeforeLogin)',
+      'kind',
+      () => current?.frames,
+    );
+    metricCounterFrom(
+      'sip2_pin_failures_total',
+      'Wrong patron PINs at SIP2 terminals (failed) and PIN checks refused while throttled (throttled)',
+      'outcome',
+      () => current?.pins,
+    );
   }
 
   recordExchange(code: string, ms: number, error: boolean, terminal?: string): void {
@@ -86,7 +130,10 @@ export class Sip2MetricsService {
         errors: c.errors,
         latencyMsSum: round(c.sum),
         latencyMsMax: round(c.max),
-        histogram: c.buckets.map((count, i) => ({ le: i < SIP2_LATENCY_BUCKETS_MS.length ? String(SIP2_LATENCY_BUCKETS_MS[i]) : '+Inf', count })),
+        histogram: c.buckets.map((count, i) => ({
+          le: i < SIP2_LATENCY_BUCKETS_MS.length ? String(SIP2_LATENCY_BUCKETS_MS[i]) : '+Inf',
+          count,
+        })),
       }));
     return {
       startedAt: this.startedAt.toISOString(),

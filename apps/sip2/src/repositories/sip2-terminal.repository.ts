@@ -27,9 +27,24 @@ export class Sip2TerminalRepository {
       .values(row)
       .orUpdate(
         [
-          'password_hash', 'institution_id', 'location', 'charset', 'terminator', 'field_delimiter', 'error_detection',
-          'allow_sc_status_before_login', 'login_timeout_seconds', 'idle_timeout_seconds', 'enabled', 'description', 'updated_at',
-          'checkin_not_on_loan_ok', 'checkin_traps_holds', 'contact_without_pin', 'language_field', 'screen_language',
+          'password_hash',
+          'institution_id',
+          'location',
+          'charset',
+          'terminator',
+          'field_delimiter',
+          'error_detection',
+          'allow_sc_status_before_login',
+          'login_timeout_seconds',
+          'idle_timeout_seconds',
+          'enabled',
+          'description',
+          'updated_at',
+          'checkin_not_on_loan_ok',
+          'checkin_traps_holds',
+          'contact_without_pin',
+          'language_field',
+          'screen_language',
         ],
         ['login'],
       )
@@ -51,6 +66,10 @@ export class Sip2TerminalRepository {
 
   /** Enabled accounts that accept 99 before 93, in login order (Evergreen answers as the first one). */
   findScStatusBeforeLogin(): Promise<Sip2TerminalEntity[]> {
-    return this.terminals.find({ where: { enabled: true, allowScStatusBeforeLogin: true }, order: { login: 'ASC' }, take: 10 });
+    return this.terminals.find({
+      where: { enabled: true, allowScStatusBeforeLogin: true },
+      order: { login: 'ASC' },
+      take: 10,
+    });
   }
 }

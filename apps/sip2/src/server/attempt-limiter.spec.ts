@@ -13,7 +13,9 @@ describe('AttemptLimiter', () => {
 
 describe('growingDelayMs', () => {
   it('is free within the budget, then doubles up to the cap', () => {
-    expect([5, 6, 7, 8, 9, 30, 1000].map((n) => growingDelayMs(n, 5, 250, 4000))).toEqual([0, 250, 500, 1000, 2000, 4000, 4000]);
+    expect([5, 6, 7, 8, 9, 30, 1000].map((n) => growingDelayMs(n, 5, 250, 4000))).toEqual([
+      0, 250, 500, 1000, 2000, 4000, 4000,
+    ]);
     expect(growingDelayMs(50, 5, 250, 0)).toBe(0);
   });
 });

@@ -65,4 +65,5 @@ export function growingDelayMs(failures: number, free: number, baseMs: number, m
   return Math.min(maxMs, baseMs * 2 ** Math.min(excess - 1, 20));
 }
 
-export const sleep = (ms: number): Promise<void> => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
+export const sleep = (ms: number): Promise<void> =>
+  ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();

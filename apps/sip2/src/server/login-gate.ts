@@ -68,7 +68,13 @@ export class LoginGate implements LoginPort {
       this.lastFailureFrom.set(result.account.login, session.remoteAddress);
     }
     if (failures > this.opts.freePerMinute) this.alert(session, failures);
-    const delay = this.failedDelayMs > 0 ? Math.max(this.failedDelayMs, growingDelayMs(failures, this.opts.freePerMinute, this.failedDelayMs, this.maxDelayMs)) : 0;
+    const delay =
+      this.failedDelayMs > 0
+        ? Math.max(
+            this.failedDelayMs,
+            growingDelayMs(failures, this.opts.freePerMinute, this.failedDelayMs, this.maxDelayMs),
+          )
+        : 0;
     await sleep(delay);
     return result;
   }
@@ -78,14 +84,22 @@ export class LoginGate implements LoginPort {
     if ((this.alerted.get(session.remoteAddress) ?? 0) > now - 60_000) return;
     this.alerted.set(session.remoteAddress, now);
     this.opts.logger?.warn(
-      { event: 'security.terminal-login-guessing', remote: session.remoteAddress, conn: session.id, failuresLastMinute: failures },
+      {
+        event: 'security.terminal-login-guessing',
+        remote: session.remoteAddress,
+        conn: session.id,
+        failuresLastMinute: failures,
+      },
       'many wrong SIP2 terminal passwords from one address: failed logins are being delayed',
     );
   }
 
   state(login: string): TerminalLoginState {
     const n = this.perLogin.count(login);
-    return { loginFailuresLastMinute: n, lastLoginFailureFrom: n > 0 ? (this.lastFailureFrom.get(login) ?? null) : null };
+    return {
+      loginFailuresLastMinute: n,
+      lastLoginFailureFrom: n > 0 ? (this.lastFailureFrom.get(login) ?? null) : null,
+    };
   }
 
   /** Staff clearing a terminal: its failures and the delays of the addresses they came from are forgotten. */
@@ -117,6 +131,7 @@ export class LoginGate implements LoginPort {
     this.perLogin.sweep();
     const cutoff = Date.now() - 60_000;
     for (const [k, t] of this.alerted) if (t < cutoff) this.alerted.delete(k);
-    for (const login of [...this.lastFailureFrom.keys()]) if (this.perLogin.count(login) === 0) this.lastFailureFrom.delete(login);
+    for (const login of [...this.lastFailureFrom.keys()])
+      if (this.perLogin.count(login) === 0) this.lastFailureFrom.delete(login);
   }
 }

@@ -63,7 +63,13 @@ export class PinGuard {
     if ((this.alerted.get(source) ?? 0) > now - 60_000) return;
     this.alerted.set(source, now);
     this.opts.logger?.warn(
-      { event: 'security.pin-guessing', terminal: session.terminal?.login ?? null, conn: session.id, remote: session.remoteAddress, failuresLastMinute: failures },
+      {
+        event: 'security.pin-guessing',
+        terminal: session.terminal?.login ?? null,
+        conn: session.id,
+        remote: session.remoteAddress,
+        failuresLastMinute: failures,
+      },
       'many wrong patron PINs through one SIP2 terminal: answers are being delayed',
     );
   }
@@ -71,7 +77,9 @@ export class PinGuard {
   state(login: string): TerminalPinState {
     const source = `t:${login}`;
     const failures = this.perSource.count(source);
-    const throttledCards = this.perCard.keys().filter((k) => k.startsWith(`${source}|`) && this.perCard.isThrottled(k)).length;
+    const throttledCards = this.perCard
+      .keys()
+      .filter((k) => k.startsWith(`${source}|`) && this.perCard.isThrottled(k)).length;
     return {
       pinFailuresLastMinute: failures,
       pinFailureDelayMs: growingDelayMs(failures + 1, this.opts.freePerMinute, this.baseDelayMs, this.opts.maxDelayMs),

@@ -57,7 +57,9 @@ export class Sip2Connection {
     });
     this.armLoginTimer();
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    this.socket.on('error', (err) => this.logger.debug({ event: 'sip2.socket-error', conn: this.session.id, err: err.message }, 'socket error'));
+    this.socket.on('error', (err) =>
+      this.logger.debug({ event: 'sip2.socket-error', conn: this.session.id, err: err.message }, 'socket error'),
+    );
     this.socket.on('close', () => {
       this.closing = true;
       clearTimeout(this.loginTimer);
@@ -75,7 +77,13 @@ export class Sip2Connection {
     this.closing = true;
     clearTimeout(this.loginTimer);
     this.logger.info(
-      { event: 'sip2.disconnect', conn: this.session.id, terminal: this.session.terminalLogin ?? null, remote: this.session.remoteAddress, reason },
+      {
+        event: 'sip2.disconnect',
+        conn: this.session.id,
+        terminal: this.session.terminalLogin ?? null,
+        remote: this.session.remoteAddress,
+        reason,
+      },
       'closing SIP2 connection',
     );
     this.socket.end();
@@ -131,7 +139,10 @@ export class Sip2Connection {
       this.socket.on('close', onClose);
     });
     if (!drained && !this.socket.destroyed) {
-      this.logger.warn({ event: 'sip2.slow-reader', conn: this.session.id, remote: this.session.remoteAddress }, 'client does not read; dropping');
+      this.logger.warn(
+        { event: 'sip2.slow-reader', conn: this.session.id, remote: this.session.remoteAddress },
+        'client does not read; dropping',
+      );
       this.socket.destroy();
     }
     return drained;
@@ -146,7 +157,9 @@ export class Sip2Connection {
       this.socket.setTimeout(s.terminal!.idleTimeoutSeconds * 1000);
       return;
     }
-    const deadline = s.namedAccount ? s.connectedAt + s.namedAccount.loginTimeoutSeconds * 1000 : s.connectedAt + this.opts.loginTimeoutMs;
+    const deadline = s.namedAccount
+      ? s.connectedAt + s.namedAccount.loginTimeoutSeconds * 1000
+      : s.connectedAt + this.opts.loginTimeoutMs;
     if (deadline !== this.loginDeadline || !this.loginTimer) {
       this.loginDeadline = deadline;
       this.armLoginTimer();
@@ -155,12 +168,15 @@ export class Sip2Connection {
 
   private armLoginTimer(): void {
     clearTimeout(this.loginTimer);
-    this.loginTimer = setTimeout(() => {
-      if (!this.session.loggedIn) {
-        this.onTimeout();
-        this.close('login timeout');
-      }
-    }, Math.max(1000, this.loginDeadline - Date.now()));
+    this.loginTimer = setTimeout(
+      () => {
+        if (!this.session.loggedIn) {
+          this.onTimeout();
+          this.close('login timeout');
+        }
+      },
+      Math.max(1000, this.loginDeadline - Date.now()),
+    );
     this.loginTimer.unref();
   }
 }

@@ -60,7 +60,12 @@ export function detectLoginDelimiter(text: string, fallback: string): string {
 export class Sip2Exchange {
   constructor(private readonly deps: ExchangeDeps) {}
 
-  async onFrame(session: Sip2Session, cache: RetransmitCache, ctx: HandlerContext, frame: Buffer): Promise<ExchangeOutput> {
+  async onFrame(
+    session: Sip2Session,
+    cache: RetransmitCache,
+    ctx: HandlerContext,
+    frame: Buffer,
+  ): Promise<ExchangeOutput> {
     const t0 = performance.now();
     const rawCode = frame.length >= 2 ? frame.subarray(0, 2).toString('latin1') : '??';
     const result: Outcome = { code: /^\d\d$/.test(rawCode) ? rawCode : '??', outcome: 'ok', error: false };
@@ -69,7 +74,10 @@ export class Sip2Exchange {
       out = await this.process(session, cache, ctx, frame, result);
     } catch (err) {
       // Only a bug gets here (handlers' failures are answered by refuse()); ask the SC to resend.
-      this.deps.logger.error({ event: 'sip2.exchange-failed', conn: session.id, code: result.code, err: (err as Error).message }, 'SIP2 exchange failed');
+      this.deps.logger.error(
+        { event: 'sip2.exchange-failed', conn: session.id, code: result.code, err: (err as Error).message },
+        'SIP2 exchange failed',
+      );
       result.outcome = 'internal-error';
       result.error = true;
       out = { bytes: buildScResend(session.wire().terminator) };
@@ -97,7 +105,18 @@ export class Sip2Exchange {
   onOversized(session: Sip2Session, bytesSeen: number): ExchangeOutput {
     this.deps.metrics.frames.oversized++;
     this.deps.metrics.recordExchange('??', 0, true, session.terminalLogin);
-    this.deps.logger.warn({ event: 'sip2.exchange', conn: session.id, terminal: session.terminalLogin ?? null, remote: session.remoteAddress, code: '??', outcome: 'oversized-frame', bytesSeen }, 'sip2 exchange');
+    this.deps.logger.warn(
+      {
+        event: 'sip2.exchange',
+        conn: session.id,
+        terminal: session.terminalLogin ?? null,
+        remote: session.remoteAddress,
+        code: '??',
+        outcome: 'oversized-frame',
+        bytesSeen,
+      },
+      'sip2 exchange',
+    );
     return this.badFrame(session, session.wire());
   }
 
@@ -107,7 +126,13 @@ export class Sip2Exchange {
     return { bytes: buildScResend(wire.terminator), close };
   }
 
-  private async process(session: Sip2Session, cache: RetransmitCache, ctx: HandlerContext, frame: Buffer, result: Outcome): Promise<ExchangeOutput> {
+  private async process(
+    session: Sip2Session,
+    cache: RetransmitCache,
+    ctx: HandlerContext,
+    frame: Buffer,
+    result: Outcome,
+  ): Promise<ExchangeOutput> {
     const { metrics } = this.deps;
     // A logged-in session follows its account: disabled → hang up; changed settings apply from now on.
     if (session.loggedIn) {
@@ -125,7 +150,10 @@ export class Sip2Exchange {
     // 1. error detection, on the raw bytes before any decoding
     const check = verifyChecksum(frame, { allowCodePointSum: wire.charset === 'utf-8' });
     if (check.sequence !== undefined) result.seq = check.sequence;
-    if (check.status === 'invalid' || (check.status === 'valid' && check.sequence !== undefined && !/^[0-9]$/.test(check.sequence))) {
+    if (
+      check.status === 'invalid' ||
+      (check.status === 'valid' && check.sequence !== undefined && !/^[0-9]$/.test(check.sequence))
+    ) {
       metrics.frames.checksumErrors++;
       result.outcome = 'bad-checksum';
       result.error = true;
@@ -165,9 +193,12 @@ export class Sip2Exchange {
 
     // 4. decode in the terminal charset and parse (unknown field ids are kept, never fatal)
     const text = decodeText(frame, wire.charset);
-    const delimiter = !session.loggedIn && result.code === '93' ? detectLoginDelimiter(text, wire.delimiter) : wire.delimiter;
+    const delimiter =
+      !session.loggedIn && result.code === '93' ? detectLoginDelimiter(text, wire.delimiter) : wire.delimiter;
     const parsed = tryParseMessage(text, { delimiter });
-    const handler = parsed.ok ? (this.deps.handlers as Record<string, Sip2Handler<Sip2RequestCode> | undefined>)[parsed.message.code] : undefined;
+    const handler = parsed.ok
+      ? (this.deps.handlers as Record<string, Sip2Handler<Sip2RequestCode> | undefined>)[parsed.message.code]
+      : undefined;
     if (!parsed.ok || !handler) {
       metrics.frames.invalid++;
       result.outcome = parsed.ok ? `not-a-request-${parsed.message.code}` : `unparseable-${parsed.error.reason}`;
@@ -206,21 +237,40 @@ export class Sip2Exchange {
     if (errorDetection && check.sequence !== undefined) response.sequence = check.sequence;
     else delete response.sequence;
     const outWire = session.wire();
-    const bytes = encodeMessage(response, { charset: outWire.charset, delimiter: outWire.delimiter, terminator: outWire.terminator, errorDetection });
+    const bytes = encodeMessage(response, {
+      charset: outWire.charset,
+      delimiter: outWire.delimiter,
+      terminator: outWire.terminator,
+      errorDetection,
+    });
     cache.remember(frame, bytes);
     return { bytes, close };
   }
 
-  private async run(handler: Sip2Handler<Sip2RequestCode>, request: Sip2Message<Sip2RequestCode>, ctx: HandlerContext): Promise<HandlerResult> {
+  private async run(
+    handler: Sip2Handler<Sip2RequestCode>,
+    request: Sip2Message<Sip2RequestCode>,
+    ctx: HandlerContext,
+  ): Promise<HandlerResult> {
     try {
       return await requestContext.run({ correlationId: requestContext.newId() }, () => handler.handle(request, ctx));
     } catch (err) {
       const code = errorCodeOf(err) ?? ErrorCode.Internal;
       this.deps.logger.warn(
-        { event: 'sip2.backend-failed', conn: ctx.session.id, code: request.code, errorCode: code, err: (err as Error).message },
+        {
+          event: 'sip2.backend-failed',
+          conn: ctx.session.id,
+          code: request.code,
+          errorCode: code,
+          err: (err as Error).message,
+        },
         'backend call failed; answering negatively',
       );
-      return { response: handler.refuse(request, ctx, messageKeyForError(code)), outcome: `failed-${code}`, error: true };
+      return {
+        response: handler.refuse(request, ctx, messageKeyForError(code)),
+        outcome: `failed-${code}`,
+        error: true,
+      };
     }
   }
 }

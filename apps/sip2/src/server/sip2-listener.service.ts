@@ -55,7 +55,12 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.exchange = new Sip2Exchange({ handlers: SIP2_HANDLERS, metrics: this.metrics, logger: this.logger, account: (l) => this.accounts.account(l) });
+    this.exchange = new Sip2Exchange({
+      handlers: SIP2_HANDLERS,
+      metrics: this.metrics,
+      logger: this.logger,
+      account: (l) => this.accounts.account(l),
+    });
     this.gate = new LoginGate(this.accounts, {
       freePerMinute: this.env.SIP2_LOGIN_FAILURES_PER_MINUTE,
       maxDelayMs: this.env.SIP2_LOGIN_FAILURE_MAX_DELAY_MS,
@@ -74,15 +79,35 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
     }, 60_000).unref();
 
     this.tcp = net.createServer((socket) => this.accept(socket, 'tcp'));
-    const creds = loadTlsCredentials({ certFile: this.env.SIP2_TLS_CERT, keyFile: this.env.SIP2_TLS_KEY, dir: this.env.SIP2_TLS_DIR, host: this.env.SIP2_HOST }, this.logger);
+    const creds = loadTlsCredentials(
+      {
+        certFile: this.env.SIP2_TLS_CERT,
+        keyFile: this.env.SIP2_TLS_KEY,
+        dir: this.env.SIP2_TLS_DIR,
+        host: this.env.SIP2_HOST,
+      },
+      this.logger,
+    );
     this.tls = tls.createServer(sip2TlsServerOptions(creds), (socket) => this.accept(socket, 'tls'));
     this.tls.on('tlsClientError', (err, socket) => {
-      this.logger.debug({ event: 'sip2.tls-handshake-failed', remote: normalizeAddress(socket.remoteAddress), err: err.message }, 'TLS handshake failed');
+      this.logger.debug(
+        { event: 'sip2.tls-handshake-failed', remote: normalizeAddress(socket.remoteAddress), err: err.message },
+        'TLS handshake failed',
+      );
       socket.destroy();
     });
-    await Promise.all([this.listen(this.tcp, this.env.SIP2_PORT, 'tcp'), this.listen(this.tls, this.env.SIP2_TLS_PORT, 'tls')]);
+    await Promise.all([
+      this.listen(this.tcp, this.env.SIP2_PORT, 'tcp'),
+      this.listen(this.tls, this.env.SIP2_TLS_PORT, 'tls'),
+    ]);
     this.logger.info(
-      { event: 'sip2.listening', host: this.env.SIP2_HOST, tcpPort: this.status.port('tcp'), tlsPort: this.status.port('tls'), tlsCert: creds.source },
+      {
+        event: 'sip2.listening',
+        host: this.env.SIP2_HOST,
+        tcpPort: this.status.port('tcp'),
+        tlsPort: this.status.port('tls'),
+        tlsCert: creds.source,
+      },
       'SIP2 listeners ready',
     );
   }
@@ -92,9 +117,13 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
     const logins = this.gate.state(login);
     const pins = this.pins.state(login);
     const reasons = [
-      pins.pinFailureDelayMs > 0 ? `${pins.pinFailuresLastMinute} wrong PINs in the last minute: wrong-PIN answers delayed ${pins.pinFailureDelayMs} ms` : '',
+      pins.pinFailureDelayMs > 0
+        ? `${pins.pinFailuresLastMinute} wrong PINs in the last minute: wrong-PIN answers delayed ${pins.pinFailureDelayMs} ms`
+        : '',
       pins.throttledCards > 0 ? `${pins.throttledCards} card(s) no longer PIN-checked here this minute` : '',
-      logins.loginFailuresLastMinute > 0 ? `${logins.loginFailuresLastMinute} wrong terminal passwords in the last minute (last from ${logins.lastLoginFailureFrom})` : '',
+      logins.loginFailuresLastMinute > 0
+        ? `${logins.loginFailuresLastMinute} wrong terminal passwords in the last minute (last from ${logins.lastLoginFailureFrom})`
+        : '',
     ].filter(Boolean);
     return { ...logins, ...pins, reason: reasons.length ? reasons.join('; ') : null };
   }
@@ -103,7 +132,10 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
   clearThrottle(login: string): void {
     this.gate.clear(login);
     this.pins.clear(login);
-    this.logger.info({ event: 'security.terminal-throttle-cleared', terminal: login }, 'terminal throttle cleared by staff');
+    this.logger.info(
+      { event: 'security.terminal-throttle-cleared', terminal: login },
+      'terminal throttle cleared by staff',
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -120,7 +152,9 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
       server.once('error', reject);
       server.listen({ port, host: this.env.SIP2_HOST }, () => {
         server.off('error', reject);
-        server.on('error', (err) => this.logger.error({ event: 'sip2.listener-error', kind, err: err.message }, 'SIP2 listener error'));
+        server.on('error', (err) =>
+          this.logger.error({ event: 'sip2.listener-error', kind, err: err.message }, 'SIP2 listener error'),
+        );
         this.status.set(kind, server);
         resolve();
       });
@@ -164,7 +198,13 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
     if (!this.makeRoom(remote)) {
       this.metrics.connections.rejected++;
       this.logger.warn(
-        { event: 'sip2.connection-rejected', remote, transport, open: this.connections.size, unauthenticated: this.unauthenticated.size },
+        {
+          event: 'sip2.connection-rejected',
+          remote,
+          transport,
+          open: this.connections.size,
+          unauthenticated: this.unauthenticated.size,
+        },
         'too many SIP2 connections',
       );
       socket.destroy();
@@ -212,7 +252,18 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
       timeZone: this.env.LIBRARY_TIMEZONE,
       now: () => new Date(),
       // a write may take its deadline plus the time to learn its outcome: the kiosk should wait that long
-      acsTimeoutPeriod: digits(Math.min(999, Math.ceil(Math.max(this.env.NATS_REQUEST_TIMEOUT_MS, this.env.SIP2_WRITE_DEADLINE_MS + this.env.SIP2_WRITE_OUTCOME_MS) / 100)), 3),
+      acsTimeoutPeriod: digits(
+        Math.min(
+          999,
+          Math.ceil(
+            Math.max(
+              this.env.NATS_REQUEST_TIMEOUT_MS,
+              this.env.SIP2_WRITE_DEADLINE_MS + this.env.SIP2_WRITE_OUTCOME_MS,
+            ) / 100,
+          ),
+        ),
+        3,
+      ),
     };
   }
 }

@@ -14,7 +14,12 @@ export interface WireSettings {
 }
 
 /** Before a login names the terminal: ASCII-compatible UTF-8, '|', CR, per-message error detection. */
-export const DEFAULT_WIRE: WireSettings = { charset: 'utf-8', delimiter: '|', terminator: '\r', errorDetection: 'auto' };
+export const DEFAULT_WIRE: WireSettings = {
+  charset: 'utf-8',
+  delimiter: '|',
+  terminator: '\r',
+  errorDetection: 'auto',
+};
 
 /**
  * Per-connection state. The state machine is small: awaiting-login → logged-in (93 ok) → closing; a failed
@@ -51,7 +56,9 @@ export class Sip2Session {
 
   wire(): WireSettings {
     const a = this.terminal ?? this.namedAccount;
-    return a ? { charset: a.charset, delimiter: a.delimiter, terminator: a.terminator, errorDetection: a.errorDetection } : DEFAULT_WIRE;
+    return a
+      ? { charset: a.charset, delimiter: a.delimiter, terminator: a.terminator, errorDetection: a.errorDetection }
+      : DEFAULT_WIRE;
   }
 
   loginSucceeded(account: TerminalAccount): void {

@@ -28,7 +28,14 @@ export const SIP2_TLS_CIPHERS = [
 
 /** Options of the SIP2 TLS listener. */
 export function sip2TlsServerOptions(creds: TlsCredentials) {
-  return { key: creds.key, cert: creds.cert, minVersion: 'TLSv1.2' as const, ciphers: SIP2_TLS_CIPHERS, honorCipherOrder: true, handshakeTimeout: 10_000 };
+  return {
+    key: creds.key,
+    cert: creds.cert,
+    minVersion: 'TLSv1.2' as const,
+    ciphers: SIP2_TLS_CIPHERS,
+    honorCipherOrder: true,
+    handshakeTimeout: 10_000,
+  };
 }
 
 const DEMO_CERT = 'sip2-demo-cert.pem';
@@ -39,10 +46,17 @@ const DEMO_KEY = 'sip2-demo-key.pem';
  * in SIP2_TLS_DIR (regenerated when it is about to expire). Kiosks must then connect with verification
  * off or pin this certificate; the log says so.
  */
-export function loadTlsCredentials(opts: { certFile?: string; keyFile?: string; dir: string; host: string }, logger: Logger): TlsCredentials {
+export function loadTlsCredentials(
+  opts: { certFile?: string; keyFile?: string; dir: string; host: string },
+  logger: Logger,
+): TlsCredentials {
   if (opts.certFile || opts.keyFile) {
     if (!opts.certFile || !opts.keyFile) throw new Error('SIP2_TLS_CERT and SIP2_TLS_KEY must be set together');
-    return { cert: fs.readFileSync(opts.certFile, 'utf8'), key: fs.readFileSync(opts.keyFile, 'utf8'), source: 'files' };
+    return {
+      cert: fs.readFileSync(opts.certFile, 'utf8'),
+      key: fs.readFileSync(opts.keyFile, 'utf8'),
+      source: 'files',
+    };
   }
   const certPath = path.join(opts.dir, DEMO_CERT);
   const keyPath = path.join(opts.dir, DEMO_KEY);
@@ -50,7 +64,10 @@ export function loadTlsCredentials(opts: { certFile?: string; keyFile?: string; 
     const cert = fs.readFileSync(certPath, 'utf8');
     const key = fs.readFileSync(keyPath, 'utf8');
     if (new Date(new X509Certificate(cert).validTo).getTime() > Date.now() + 7 * 86_400_000) {
-      logger.warn({ event: 'sip2.tls-demo-cert', path: certPath }, 'SIP2 TLS uses a cached SELF-SIGNED DEMO certificate; set SIP2_TLS_CERT/SIP2_TLS_KEY for production');
+      logger.warn(
+        { event: 'sip2.tls-demo-cert', path: certPath },
+        'SIP2 TLS uses a cached SELF-SIGNED DEMO certificate; set SIP2_TLS_CERT/SIP2_TLS_KEY for production',
+      );
       return { cert, key, source: 'demo-cached' };
     }
   } catch {
@@ -67,18 +84,32 @@ export function loadTlsCredentials(opts: { certFile?: string; keyFile?: string; 
     { type: 7, ip: '127.0.0.1' },
     ...(opts.host && opts.host !== '0.0.0.0' && opts.host !== '::' ? [{ type: 2, value: opts.host }] : []),
   ];
-  const generated = selfsigned.generate([{ name: 'commonName', value: 'sip2-demo.localhost' }, { name: 'organizationName', value: 'SIP2 demo (self-signed)' }], {
-    days: 825,
-    algorithm: 'sha256',
-    keyPair: { privateKey: pair.privateKey, publicKey: pair.publicKey },
-    extensions: [{ name: 'basicConstraints', cA: false }, { name: 'keyUsage', digitalSignature: true, keyEncipherment: true }, { name: 'extKeyUsage', serverAuth: true }, { name: 'subjectAltName', altNames }],
-  } as Parameters<typeof selfsigned.generate>[1]);
+  const generated = selfsigned.generate(
+    [
+      { name: 'commonName', value: 'sip2-demo.localhost' },
+      { name: 'organizationName', value: 'SIP2 demo (self-signed)' },
+    ],
+    {
+      days: 825,
+      algorithm: 'sha256',
+      keyPair: { privateKey: pair.privateKey, publicKey: pair.publicKey },
+      extensions: [
+        { name: 'basicConstraints', cA: false },
+        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+        { name: 'extKeyUsage', serverAuth: true },
+        { name: 'subjectAltName', altNames },
+      ],
+    } as Parameters<typeof selfsigned.generate>[1],
+  );
   try {
     fs.mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(keyPath, generated.private, { mode: 0o600 });
     fs.writeFileSync(certPath, generated.cert, { mode: 0o644 });
   } catch (err) {
-    logger.warn({ event: 'sip2.tls-demo-cert-cache-failed', dir: opts.dir, err: (err as Error).message }, 'could not cache the demo certificate');
+    logger.warn(
+      { event: 'sip2.tls-demo-cert-cache-failed', dir: opts.dir, err: (err as Error).message },
+      'could not cache the demo certificate',
+    );
   }
   logger.warn(
     { event: 'sip2.tls-demo-cert', path: certPath, fingerprint: generated.fingerprint },

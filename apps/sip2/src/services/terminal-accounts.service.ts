@@ -23,7 +23,9 @@ export const TERMINAL_DEFAULTS = {
   screenLanguage: 'both',
 } as const;
 
-export type LoginCheck = { ok: true; account: TerminalAccount } | { ok: false; reason: 'unknown' | 'disabled' | 'bad-password'; account?: TerminalAccount };
+export type LoginCheck =
+  | { ok: true; account: TerminalAccount }
+  | { ok: false; reason: 'unknown' | 'disabled' | 'bad-password'; account?: TerminalAccount };
 
 /**
  * Terminal accounts: admin operations over NATS and the lookups the SIP2 sessions make. Accounts are cached
@@ -94,12 +96,18 @@ export class TerminalAccountsService {
   async list(dto: ListSip2TerminalsDto): Promise<Page<Sip2TerminalView>> {
     const limit = dto.limit ?? 50;
     const offset = dto.offset ?? 0;
-    const [rows, total] = await this.repo.search({ enabled: dto.enabled, institutionId: dto.institutionId, limit, offset });
+    const [rows, total] = await this.repo.search({
+      enabled: dto.enabled,
+      institutionId: dto.institutionId,
+      limit,
+      offset,
+    });
     return { items: rows.map(toTerminalView), total, limit, offset };
   }
 
   async setEnabled(login: string, enabled: boolean): Promise<Sip2TerminalView> {
-    if (!(await this.repo.setEnabled(login, enabled))) throw new DomainError(ErrorCode.NotFound, `terminal ${login} not found`);
+    if (!(await this.repo.setEnabled(login, enabled)))
+      throw new DomainError(ErrorCode.NotFound, `terminal ${login} not found`);
     this.invalidate(login);
     return this.get(login);
   }
@@ -132,7 +140,8 @@ export class TerminalAccountsService {
       return { ok: false, reason: 'disabled', account };
     }
     if (this.verified.matches(login, password, account.passwordHash)) return { ok: true, account };
-    if (!(await this.hasher.verify(password, account.passwordHash))) return { ok: false, reason: 'bad-password', account };
+    if (!(await this.hasher.verify(password, account.passwordHash)))
+      return { ok: false, reason: 'bad-password', account };
     this.verified.remember(login, password, account.passwordHash);
     return { ok: true, account };
   }

@@ -1,5 +1,16 @@
 // Test double for unit specs: the suite's patrons/catalog/loans behaviour reduced to what SIP2 observes.
-import { CheckinResult, CheckoutResult, ErrorCode, ItemView, LoanView, PatronBlockKind, PatronSummary, PatronView, RenewResult, VerifyPinResult } from '@app/contracts';
+import {
+  CheckinResult,
+  CheckoutResult,
+  ErrorCode,
+  ItemView,
+  LoanView,
+  PatronBlockKind,
+  PatronSummary,
+  PatronView,
+  RenewResult,
+  VerifyPinResult,
+} from '@app/contracts';
 import { CheckinOptions, CirculationBackend, Ref, WriteOptions } from '../backend/circulation-backend';
 
 export class FakeRemoteError extends Error {
@@ -16,17 +27,45 @@ const key = (r: Ref) => `${r.agency}/${r.barcode}`;
 
 export function fakePatron(over: Partial<PatronView> = {}): PatronView {
   return {
-    id: 'p1', agency: 'CN-320583-1-KSL', barcode: 'P1', name: '张三', patronType: 'adult', homeBranch: 'KSL-MAIN',
-    cardExpiresOn: '2030-12-31', status: 'active', blocks: [], expired: false, circulationBlocked: false,
-    email: 'zs@example.cn', phone: '13800000000', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', ...over,
+    id: 'p1',
+    agency: 'CN-320583-1-KSL',
+    barcode: 'P1',
+    name: '张三',
+    patronType: 'adult',
+    homeBranch: 'KSL-MAIN',
+    cardExpiresOn: '2030-12-31',
+    status: 'active',
+    blocks: [],
+    expired: false,
+    circulationBlocked: false,
+    email: 'zs@example.cn',
+    phone: '13800000000',
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
+    ...over,
   };
 }
 
 export function fakeItem(over: Partial<ItemView> = {}): ItemView {
   return {
-    id: 'i1', agency: 'CN-320583-1-KSL', barcode: 'B1', recordId: 'r1', itemType: 'book', homeBranch: 'KSL-MAIN', currentLocation: 'KSL-MAIN',
-    shelfLocation: null, status: 'available', loanable: true, priceFen: null, title: '水浒传', author: '施耐庵', isbn: null, clcCallNumber: 'I242.4',
-    createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', ...over,
+    id: 'i1',
+    agency: 'CN-320583-1-KSL',
+    barcode: 'B1',
+    recordId: 'r1',
+    itemType: 'book',
+    homeBranch: 'KSL-MAIN',
+    currentLocation: 'KSL-MAIN',
+    shelfLocation: null,
+    status: 'available',
+    loanable: true,
+    priceFen: null,
+    title: '水浒传',
+    author: '施耐庵',
+    isbn: null,
+    clcCallNumber: 'I242.4',
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
+    ...over,
   };
 }
 
@@ -97,7 +136,13 @@ export class FakeCirculationBackend implements CirculationBackend {
     this.guard('patronSummary');
     const open = [...this.loans.values()].filter((l) => key(l.patron) === key(ref));
     const counted = this.summaryCounts?.(ref);
-    return { patron: ref, openLoans: open.length, overdueLoans: open.filter((l) => l.overdue).length, holds: counted?.holds ?? 0, finesFen: this.finesFen || (counted?.finesFen ?? 0) };
+    return {
+      patron: ref,
+      openLoans: open.length,
+      overdueLoans: open.filter((l) => l.overdue).length,
+      holds: counted?.holds ?? 0,
+      finesFen: this.finesFen || (counted?.finesFen ?? 0),
+    };
   }
 
   async openLoans(ref: Ref): Promise<LoanView[]> {
@@ -117,7 +162,13 @@ export class FakeCirculationBackend implements CirculationBackend {
     return this.loans.get(key(ref)) ?? null;
   }
 
-  async checkout(patronRef: Ref, itemRef: Ref, branch: string, pin?: string, opts: WriteOptions = {}): Promise<CheckoutResult> {
+  async checkout(
+    patronRef: Ref,
+    itemRef: Ref,
+    branch: string,
+    pin?: string,
+    opts: WriteOptions = {},
+  ): Promise<CheckoutResult> {
     this.guard('checkout');
     this.lastWrite = opts;
     const stored = opts.idempotencyKey ? this.byKey.get(opts.idempotencyKey) : undefined;
@@ -132,10 +183,21 @@ export class FakeCirculationBackend implements CirculationBackend {
     if (!item.loanable) throw new FakeRemoteError(ErrorCode.ItemNotLoanable);
     if (this.loans.has(key(itemRef))) throw new FakeRemoteError(ErrorCode.ItemAlreadyOnLoan);
     const loan: LoanView = {
-      id: `L${this.loans.size + 1}`, patron: patronRef, item: itemRef, title: item.title, itemType: item.itemType, checkoutBranch: branch, channel: 'sip2',
+      id: `L${this.loans.size + 1}`,
+      patron: patronRef,
+      item: itemRef,
+      title: item.title,
+      itemType: item.itemType,
+      checkoutBranch: branch,
+      channel: 'sip2',
       checkedOutAt: opts.transactionAt ?? '2026-11-25T02:00:00.000Z',
-      dueAt: opts.dueDate ? `${opts.dueDate}T15:59:59.000Z` : '2026-12-25T15:59:59.000Z', dueDate: opts.dueDate ?? '2026-12-25', renewals: 0, returnedAt: null, returnBranch: null,
-      status: 'open', overdue: false,
+      dueAt: opts.dueDate ? `${opts.dueDate}T15:59:59.000Z` : '2026-12-25T15:59:59.000Z',
+      dueDate: opts.dueDate ?? '2026-12-25',
+      renewals: 0,
+      returnedAt: null,
+      returnBranch: null,
+      status: 'open',
+      overdue: false,
     };
     this.loans.set(key(itemRef), loan);
     const result = { loan, rule: { id: 'r', loanDays: 30, maxItems: 10, maxRenewals: 1 } };
@@ -152,8 +214,19 @@ export class FakeCirculationBackend implements CirculationBackend {
     this.loans.delete(key(itemRef));
     const destination = this.transitTo ?? item.homeBranch;
     return {
-      wasOnLoan: !!loan, loan, item: { agency: item.agency, barcode: item.barcode, title: item.title, homeBranch: item.homeBranch, itemType: item.itemType },
-      destination, transit: destination !== branch, alerts: [], ...this.checkinExtra,
+      wasOnLoan: !!loan,
+      loan,
+      item: {
+        agency: item.agency,
+        barcode: item.barcode,
+        title: item.title,
+        homeBranch: item.homeBranch,
+        itemType: item.itemType,
+      },
+      destination,
+      transit: destination !== branch,
+      alerts: [],
+      ...this.checkinExtra,
     };
   }
 

@@ -11,10 +11,28 @@ const ACTIVE = ['waiting', 'in_transit', 'ready'];
 export function fakeHold(over: Partial<HoldView> = {}): HoldView {
   return {
     id: `00000000-0000-4000-8000-${String(Math.floor(Math.random() * 1e12)).padStart(12, '0')}`,
-    patron: { agency: 'CN-320583-1-KSL', barcode: 'P1' }, level: 'item', recordId: 'r1', item: { agency: 'CN-320583-1-KSL', barcode: 'B1' },
-    title: '水浒传', agency: 'CN-320583-1-KSL', pickupBranch: 'KSL-MAIN', status: 'waiting', priority: 0, placedBy: 'patron',
-    placedAt: '2026-11-25T02:00:00.000Z', notNeededAfter: null, queuePosition: 1, trappedItem: null, trappedAt: null, readyAt: null,
-    pickupDeadline: null, pickupDeadlineDate: null, endedAt: null, endReason: null, loanId: null, ...over,
+    patron: { agency: 'CN-320583-1-KSL', barcode: 'P1' },
+    level: 'item',
+    recordId: 'r1',
+    item: { agency: 'CN-320583-1-KSL', barcode: 'B1' },
+    title: '水浒传',
+    agency: 'CN-320583-1-KSL',
+    pickupBranch: 'KSL-MAIN',
+    status: 'waiting',
+    priority: 0,
+    placedBy: 'patron',
+    placedAt: '2026-11-25T02:00:00.000Z',
+    notNeededAfter: null,
+    queuePosition: 1,
+    trappedItem: null,
+    trappedAt: null,
+    readyAt: null,
+    pickupDeadline: null,
+    pickupDeadlineDate: null,
+    endedAt: null,
+    endReason: null,
+    loanId: null,
+    ...over,
   };
 }
 
@@ -35,18 +53,27 @@ export class FakeHoldsPort implements HoldsPort {
   async place(req: PlaceHoldRequest): Promise<HoldView> {
     this.guard('place', req);
     await this.backend.getPatron(req.patron);
-    if (req.pin !== undefined && this.backend.pins.get(`${req.patron.agency}/${req.patron.barcode}`) !== req.pin) throw new FakeRemoteError(ErrorCode.PinInvalid);
+    if (req.pin !== undefined && this.backend.pins.get(`${req.patron.agency}/${req.patron.barcode}`) !== req.pin)
+      throw new FakeRemoteError(ErrorCode.PinInvalid);
     if (req.pickupBranch === 'KSL-24H-SLGY') throw new FakeRemoteError(ErrorCode.HoldPickupInvalid);
     if (req.pickupBranch === 'NOWHERE') throw new FakeRemoteError(ErrorCode.BranchUnknown);
     const item = req.item ? await this.backend.getItem(req.item) : null;
     if (item && this.notAllowed.has(item.barcode)) throw new FakeRemoteError(ErrorCode.HoldNotAllowed);
     const recordId = item?.recordId ?? req.recordId!;
-    const mine = this.holds.filter((h) => ACTIVE.includes(h.status) && same(h.patron, req.patron) && h.recordId === recordId);
+    const mine = this.holds.filter(
+      (h) => ACTIVE.includes(h.status) && same(h.patron, req.patron) && h.recordId === recordId,
+    );
     if (mine.length) throw new FakeRemoteError(ErrorCode.HoldAlreadyPlaced);
     const waiting = this.holds.filter((h) => h.status === 'waiting' && h.recordId === recordId).length;
     const hold = fakeHold({
-      patron: req.patron, level: item ? 'item' : 'title', recordId, item: item ? { agency: item.agency, barcode: item.barcode } : null,
-      title: item?.title ?? '水浒传', pickupBranch: req.pickupBranch, notNeededAfter: req.notNeededAfter ?? null, queuePosition: waiting + 1,
+      patron: req.patron,
+      level: item ? 'item' : 'title',
+      recordId,
+      item: item ? { agency: item.agency, barcode: item.barcode } : null,
+      title: item?.title ?? '水浒传',
+      pickupBranch: req.pickupBranch,
+      notNeededAfter: req.notNeededAfter ?? null,
+      queuePosition: waiting + 1,
     });
     this.holds.push(hold);
     return hold;
@@ -75,7 +102,11 @@ export class FakeHoldsPort implements HoldsPort {
   async itemQueue(item: Ref, limit: number): Promise<Page<HoldView>> {
     this.guard('itemQueue', item);
     const it = await this.backend.getItem(item);
-    const items = this.holds.filter((h) => ACTIVE.includes(h.status) && (same(h.item, item) || same(h.trappedItem, item) || (h.level === 'title' && h.recordId === it.recordId)));
+    const items = this.holds.filter(
+      (h) =>
+        ACTIVE.includes(h.status) &&
+        (same(h.item, item) || same(h.trappedItem, item) || (h.level === 'title' && h.recordId === it.recordId)),
+    );
     return { items: items.slice(0, limit), total: items.length, limit, offset: 0 };
   }
 }
@@ -83,9 +114,22 @@ export class FakeHoldsPort implements HoldsPort {
 export function fakeFine(over: Partial<FineView> = {}): FineView {
   return {
     id: `0f000000-0000-4000-8000-${String(Math.floor(Math.random() * 1e12)).padStart(12, '0')}`,
-    patron: { agency: 'CN-320583-1-KSL', barcode: 'P1' }, loanId: 'L1', item: { agency: 'CN-320583-1-KSL', barcode: 'B1' }, title: '水浒传',
-    kind: 'overdue', status: 'open', amountFen: 600, paidFen: 0, waivedFen: 0, outstandingFen: 600, chargeableDays: 6, note: null,
-    createdAt: '2026-11-20T02:00:00.000Z', updatedAt: '2026-11-20T02:00:00.000Z', closedAt: null, ...over,
+    patron: { agency: 'CN-320583-1-KSL', barcode: 'P1' },
+    loanId: 'L1',
+    item: { agency: 'CN-320583-1-KSL', barcode: 'B1' },
+    title: '水浒传',
+    kind: 'overdue',
+    status: 'open',
+    amountFen: 600,
+    paidFen: 0,
+    waivedFen: 0,
+    outstandingFen: 600,
+    chargeableDays: 6,
+    note: null,
+    createdAt: '2026-11-20T02:00:00.000Z',
+    updatedAt: '2026-11-20T02:00:00.000Z',
+    closedAt: null,
+    ...over,
   };
 }
 
@@ -108,7 +152,13 @@ export class FakeFeesPort implements FeesPort {
   async openFines(patron: Ref, limit: number): Promise<FinesPage> {
     if (this.failWith) throw new FakeRemoteError(this.failWith);
     const open = this.open(patron);
-    return { items: open.slice(0, limit), total: open.length, limit, offset: 0, outstandingFen: open.reduce((n, f) => n + f.outstandingFen, 0) };
+    return {
+      items: open.slice(0, limit),
+      total: open.length,
+      limit,
+      offset: 0,
+      outstandingFen: open.reduce((n, f) => n + f.outstandingFen, 0),
+    };
   }
 
   async pay(req: PayRequest): Promise<PayFinesResult> {
@@ -123,7 +173,11 @@ export class FakeFeesPort implements FeesPort {
       open = [fine];
     }
     const owed = open.reduce((n, f) => n + f.outstandingFen, 0);
-    if (req.amountFen > owed) throw new FakeRemoteError(ErrorCode.PaymentExceedsBalance, 'too much', { owedFen: owed, amountFen: req.amountFen });
+    if (req.amountFen > owed)
+      throw new FakeRemoteError(ErrorCode.PaymentExceedsBalance, 'too much', {
+        owedFen: owed,
+        amountFen: req.amountFen,
+      });
     let left = req.amountFen;
     const applied: PayFinesResult['applied'] = [];
     for (const f of open) {
@@ -136,7 +190,15 @@ export class FakeFeesPort implements FeesPort {
       left -= part;
     }
     const outstandingFen = this.open(req.patron).reduce((n, f) => n + f.outstandingFen, 0);
-    const result: PayFinesResult = { patron: req.patron, paidFen: req.amountFen, applied, outstandingFen, transactionId: req.transactionId, replayed: false, finesBlock: false };
+    const result: PayFinesResult = {
+      patron: req.patron,
+      paidFen: req.amountFen,
+      applied,
+      outstandingFen,
+      transactionId: req.transactionId,
+      replayed: false,
+      finesBlock: false,
+    };
     this.byTransaction.set(req.transactionId, result);
     this.payments.push(req);
     return result;

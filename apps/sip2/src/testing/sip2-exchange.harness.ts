@@ -1,6 +1,15 @@
 // Drives Sip2Exchange like a connection does, without sockets: encode a request, get the parsed response.
 import {
-  AnySip2Message, createMessage, decodeText, encodeMessage, parseMessage, RetransmitCache, Sip2Charset, Sip2Message, Sip2MessageCode, stripTerminator,
+  AnySip2Message,
+  createMessage,
+  decodeText,
+  encodeMessage,
+  parseMessage,
+  RetransmitCache,
+  Sip2Charset,
+  Sip2Message,
+  Sip2MessageCode,
+  stripTerminator,
 } from '@app/sip2-protocol';
 import pino from 'pino';
 import { SIP2_HANDLERS } from '../handlers/handler-table';
@@ -17,9 +26,24 @@ import { FakeFeesPort, FakeHoldsPort } from './fake-holds-fees';
 
 export function terminal(over: Partial<TerminalAccount> = {}): TerminalAccount {
   return {
-    login: 'kiosk01', passwordHash: 'x', institutionId: 'CN-320583-1-KSL', location: 'KSL-MAIN', charset: 'utf-8', terminator: '\r', delimiter: '|',
-    errorDetection: 'auto', allowScStatusBeforeLogin: false, loginTimeoutSeconds: 60, idleTimeoutSeconds: 900, enabled: true,
-    checkinNotOnLoanOk: true, checkinTrapsHolds: true, contactWithoutPin: false, languageField: 'patron', screenLanguage: 'both', ...over,
+    login: 'kiosk01',
+    passwordHash: 'x',
+    institutionId: 'CN-320583-1-KSL',
+    location: 'KSL-MAIN',
+    charset: 'utf-8',
+    terminator: '\r',
+    delimiter: '|',
+    errorDetection: 'auto',
+    allowScStatusBeforeLogin: false,
+    loginTimeoutSeconds: 60,
+    idleTimeoutSeconds: 900,
+    enabled: true,
+    checkinNotOnLoanOk: true,
+    checkinTrapsHolds: true,
+    contactWithoutPin: false,
+    languageField: 'patron',
+    screenLanguage: 'both',
+    ...over,
   };
 }
 
@@ -53,25 +77,47 @@ export class ExchangeHarness {
   readonly holds = new FakeHoldsPort(this.backend);
   readonly fees = new FakeFeesPort();
   readonly pins = new PinGuard({ freePerMinute: 10, perCardPerMinute: 5, maxDelayMs: 0 });
-  readonly gate = new LoginGate(this.accounts as unknown as TerminalAccountsService, { freePerMinute: 5, failedDelayMs: 0 });
-  readonly exchange = new Sip2Exchange({ handlers: SIP2_HANDLERS, metrics: this.metrics, logger: this.logger, account: (l) => this.accounts.account(l) });
+  readonly gate = new LoginGate(this.accounts as unknown as TerminalAccountsService, {
+    freePerMinute: 5,
+    failedDelayMs: 0,
+  });
+  readonly exchange = new Sip2Exchange({
+    handlers: SIP2_HANDLERS,
+    metrics: this.metrics,
+    logger: this.logger,
+    account: (l) => this.accounts.account(l),
+  });
   session = new Sip2Session('c1', '10.0.0.1', 'tcp');
   cache = new RetransmitCache();
   seq = 0;
   now = new Date('2026-11-25T02:00:00Z');
   /** how the client side encodes/decodes (the terminal's settings) */
-  client: { charset: Sip2Charset; delimiter: string; terminator: string } = { charset: 'utf-8', delimiter: '|', terminator: '\r' };
+  client: { charset: Sip2Charset; delimiter: string; terminator: string } = {
+    charset: 'utf-8',
+    delimiter: '|',
+    terminator: '\r',
+  };
 
   constructor() {
     // the patron summary counts what the holds/fees fakes hold, as the loans service's does
-    this.backend.summaryCounts = (ref) => ({ holds: this.holds.activeCount(ref), finesFen: this.fees.outstandingFen(ref) });
+    this.backend.summaryCounts = (ref) => ({
+      holds: this.holds.activeCount(ref),
+      finesFen: this.fees.outstandingFen(ref),
+    });
   }
 
   ctx(): HandlerContext {
     return {
-      session: this.session, backend: this.backend, holds: this.holds, fees: this.fees, pins: this.pins,
+      session: this.session,
+      backend: this.backend,
+      holds: this.holds,
+      fees: this.fees,
+      pins: this.pins,
       pinEvents: { pinFailed: () => this.metrics.pins.failed++, pinThrottled: () => this.metrics.pins.throttled++ },
-      logins: this.gate, timeZone: 'Asia/Shanghai', now: () => this.now, acsTimeoutPeriod: '050',
+      logins: this.gate,
+      timeZone: 'Asia/Shanghai',
+      now: () => this.now,
+      acsTimeoutPeriod: '050',
     };
   }
 
@@ -91,7 +137,9 @@ export class ExchangeHarness {
   }
 
   decode(out: ExchangeOutput): AnySip2Message {
-    return parseMessage(decodeText(stripTerminator(out.bytes!), this.client.charset), { delimiter: this.client.delimiter });
+    return parseMessage(decodeText(stripTerminator(out.bytes!), this.client.charset), {
+      delimiter: this.client.delimiter,
+    });
   }
 
   async send(msg: Sip2Message<Sip2MessageCode>, errorDetection = true): Promise<AnySip2Message> {
@@ -99,7 +147,13 @@ export class ExchangeHarness {
   }
 
   async login(user = 'kiosk01', password = 'kiosk01-secret'): Promise<AnySip2Message> {
-    return this.send(createMessage('93', { uidAlgorithm: '0', pwdAlgorithm: '0' }, { loginUserId: user, loginPassword: password, locationCode: 'KSL-MAIN' }));
+    return this.send(
+      createMessage(
+        '93',
+        { uidAlgorithm: '0', pwdAlgorithm: '0' },
+        { loginUserId: user, loginPassword: password, locationCode: 'KSL-MAIN' },
+      ),
+    );
   }
 }
 

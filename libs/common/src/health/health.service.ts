@@ -10,10 +10,15 @@ export type HealthCheck = () => Promise<void>;
 const VERSION = SUITE_VERSION;
 const started = Date.now();
 
-async function timed(check: () => Promise<unknown>): Promise<{ status: ComponentStatus; latencyMs: number; error?: string }> {
+async function timed(
+  check: () => Promise<unknown>,
+): Promise<{ status: ComponentStatus; latencyMs: number; error?: string }> {
   const t0 = performance.now();
   try {
-    await Promise.race([check(), new Promise((_, rej) => setTimeout(() => rej(new Error('timed out after 2000 ms')), 2000).unref())]);
+    await Promise.race([
+      check(),
+      new Promise((_, rej) => setTimeout(() => rej(new Error('timed out after 2000 ms')), 2000).unref()),
+    ]);
     return { status: 'up', latencyMs: Math.round((performance.now() - t0) * 10) / 10 };
   } catch (err) {
     return { status: 'down', latencyMs: Math.round(performance.now() - t0), error: (err as Error).message };

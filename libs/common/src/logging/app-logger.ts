@@ -37,16 +37,19 @@ function stdoutDestination(): ReturnType<typeof pino.destination> {
 }
 
 export function createLogger(service: string, level = 'info'): Logger {
-  return pino({
-    level,
-    base: { service, pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    mixin() {
-      const correlationId = requestContext.correlationId();
-      return correlationId ? { correlationId } : {};
+  return pino(
+    {
+      level,
+      base: { service, pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      mixin() {
+        const correlationId = requestContext.correlationId();
+        return correlationId ? { correlationId } : {};
+      },
+      redact: { paths: ['pin', '*.pin', 'password', '*.password', 'apiKey', '*.apiKey'], censor: '[redacted]' },
     },
-    redact: { paths: ['pin', '*.pin', 'password', '*.password', 'apiKey', '*.apiKey'], censor: '[redacted]' },
-  }, stdoutDestination());
+    stdoutDestination(),
+  );
 }
 
 export class AppLogger implements LoggerService {

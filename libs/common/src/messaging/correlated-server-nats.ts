@@ -42,7 +42,12 @@ export class CorrelatedServerNats extends ServerNats {
       if (!observed) {
         observed = true;
         const err = (response as { err?: unknown } | null)?.err;
-        const outcome = err === undefined || err === null ? 'ok' : typeof err === 'object' && typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : 'INTERNAL';
+        const outcome =
+          err === undefined || err === null
+            ? 'ok'
+            : typeof err === 'object' && typeof (err as { code?: unknown }).code === 'string'
+              ? (err as { code: string }).code
+              : 'INTERNAL';
         natsServerLatency.observe(subject, outcome, (performance.now() - t0) / 1000);
       }
       return publish(response);

@@ -28,14 +28,18 @@ describe('ExactlyOnceWriter', () => {
 
   it('with a key: sends a deadline; a refusal is an answer (no retry)', async () => {
     const rpc = new FakeRpc([fail(ErrorCode.ItemAlreadyOnLoan)]);
-    await expect(new ExactlyOnceWriter(rpc, opts).write(LoansCheckout, { idempotencyKey: 'k1' } as never)).rejects.toMatchObject({ code: ErrorCode.ItemAlreadyOnLoan });
+    await expect(
+      new ExactlyOnceWriter(rpc, opts).write(LoansCheckout, { idempotencyKey: 'k1' } as never),
+    ).rejects.toMatchObject({ code: ErrorCode.ItemAlreadyOnLoan });
     expect(rpc.calls).toHaveLength(1);
     expect(Date.parse(rpc.calls[0].data.deadline)).toBeGreaterThan(Date.now());
   });
 
   it('retries a timeout and "no responders" with the same key and deadline until an answer comes', async () => {
     const rpc = new FakeRpc([fail(ErrorCode.Timeout), fail(ErrorCode.ServiceUnavailable), () => ({ loan: 'L1' })]);
-    await expect(new ExactlyOnceWriter(rpc, opts).write(LoansCheckout, { idempotencyKey: 'k2' } as never)).resolves.toEqual({ loan: 'L1' });
+    await expect(
+      new ExactlyOnceWriter(rpc, opts).write(LoansCheckout, { idempotencyKey: 'k2' } as never),
+    ).resolves.toEqual({ loan: 'L1' });
     expect(rpc.calls.map((c) => [c.subject, c.data.idempotencyKey, c.data.deadline])).toEqual([
       ['loans.checkout.v1', 'k2', rpc.calls[0].data.deadline],
       ['loans.checkout.v1', 'k2', rpc.calls[0].data.deadline],
@@ -45,24 +49,43 @@ describe('ExactlyOnceWriter', () => {
   });
 
   it('after the deadline asks for the outcome with abandon: a committed write answers its stored reply', async () => {
-    const rpc = new FakeRpc([fail(ErrorCode.DeadlinePassed), () => ({ key: 'k3', state: 'committed', reply: { loan: 'L3' } })]);
-    await expect(new ExactlyOnceWriter(rpc, opts).write(LoansCheckout, { idempotencyKey: 'k3' } as never)).resolves.toEqual({ loan: 'L3' });
-    expect(rpc.calls[1]).toMatchObject({ subject: LoansIdempotencyOutcome.subject, data: { key: 'k3', abandon: true } });
+    const rpc = new FakeRpc([
+      fail(ErrorCode.DeadlinePassed),
+      () => ({ key: 'k3', state: 'committed', reply: { loan: 'L3' } }),
+    ]);
+    await expect(
+      new ExactlyOnceWriter(rpc, opts).write(LoansCheckout, { idempotencyKey: 'k3' } as never),
+    ).resolves.toEqual({ loan: 'L3' });
+    expect(rpc.calls[1]).toMatchObject({
+      subject: LoansIdempotencyOutcome.subject,
+      data: { key: 'k3', abandon: true },
+    });
   });
 
   it('an abandoned (never committed) write is refused as unavailable; nothing is left to follow up', async () => {
     const unresolved: string[] = [];
     const rpc = new FakeRpc([fail(ErrorCode.Internal), () => ({ key: 'k4', state: 'abandoned' })]);
     const w = new ExactlyOnceWriter(rpc, { ...opts, onUnresolved: (k) => unresolved.push(k) });
-    await expect(w.write(LoansCheckout, { idempotencyKey: 'k4' } as never)).rejects.toMatchObject({ code: ErrorCode.ServiceUnavailable, details: { idempotencyState: 'abandoned' } });
+    await expect(w.write(LoansCheckout, { idempotencyKey: 'k4' } as never)).rejects.toMatchObject({
+      code: ErrorCode.ServiceUnavailable,
+      details: { idempotencyState: 'abandoned' },
+    });
     expect(unresolved).toEqual([]);
   });
 
   it('when even the outcome cannot be learned, refuses and reports the key for follow-up', async () => {
     const unresolved: string[] = [];
     const rpc = new FakeRpc(Array.from({ length: 2000 }, () => fail(ErrorCode.ServiceUnavailable)));
-    const w = new ExactlyOnceWriter(rpc, { ...opts, deadlineMs: 50, outcomeMs: 50, onUnresolved: (k) => unresolved.push(k) });
-    await expect(w.write(LoansCheckin, { idempotencyKey: 'k5' } as never)).rejects.toMatchObject({ code: ErrorCode.ServiceUnavailable, details: { idempotencyState: 'unresolved' } });
+    const w = new ExactlyOnceWriter(rpc, {
+      ...opts,
+      deadlineMs: 50,
+      outcomeMs: 50,
+      onUnresolved: (k) => unresolved.push(k),
+    });
+    await expect(w.write(LoansCheckin, { idempotencyKey: 'k5' } as never)).rejects.toMatchObject({
+      code: ErrorCode.ServiceUnavailable,
+      details: { idempotencyState: 'unresolved' },
+    });
     expect(unresolved).toEqual(['k5']);
   });
 });

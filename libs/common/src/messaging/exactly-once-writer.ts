@@ -1,4 +1,11 @@
-import { ErrorCode, IdempotencyOutcome, LoansIdempotencyOutcome, ReplyOf, RequestOf, RpcContract } from '@app/contracts';
+import {
+  ErrorCode,
+  IdempotencyOutcome,
+  LoansIdempotencyOutcome,
+  ReplyOf,
+  RequestOf,
+  RpcContract,
+} from '@app/contracts';
 import { RemoteError } from '../errors/domain-error';
 
 /** What the writer needs of an RPC client (NatsRpcClient, or a fake in unit specs). */
@@ -47,7 +54,10 @@ export class ExactlyOnceWriter {
     private readonly opts: ExactlyOnceOptions,
   ) {}
 
-  async write<C extends RpcContract<string, { idempotencyKey?: string; deadline?: string }>>(contract: C, dto: RequestOf<C>): Promise<ReplyOf<C>> {
+  async write<C extends RpcContract<string, { idempotencyKey?: string; deadline?: string }>>(
+    contract: C,
+    dto: RequestOf<C>,
+  ): Promise<ReplyOf<C>> {
     const subject = contract.subject;
     const key = (dto as { idempotencyKey?: string }).idempotencyKey;
     if (!key) return this.rpc.call(contract, dto);
@@ -66,7 +76,8 @@ export class ExactlyOnceWriter {
         if (code === ErrorCode.DeadlinePassed || code === ErrorCode.Internal) break;
         if (!code || !UNKNOWN_OUTCOME.has(code)) throw err; // an answer: ok or a refusal
         last = err;
-        if (code === ErrorCode.ServiceUnavailable) await pause(Math.min(this.opts.pauseMs ?? 200, Math.max(0, deadline - Date.now())));
+        if (code === ErrorCode.ServiceUnavailable)
+          await pause(Math.min(this.opts.pauseMs ?? 200, Math.max(0, deadline - Date.now())));
       }
     }
     const outcome = await this.learnOutcome(key, deadline + this.opts.outcomeMs);
@@ -86,10 +97,15 @@ export class ExactlyOnceWriter {
       const left = until - Date.now();
       if (left <= 0) return undefined;
       try {
-        return await this.rpc.call(LoansIdempotencyOutcome, { key, abandon: true }, { timeoutMs: Math.min(left, this.opts.attemptMs) });
+        return await this.rpc.call(
+          LoansIdempotencyOutcome,
+          { key, abandon: true },
+          { timeoutMs: Math.min(left, this.opts.attemptMs) },
+        );
       } catch (err) {
         const code = codeOf(err);
-        if (code === ErrorCode.ServiceUnavailable) await pause(Math.min(this.opts.pauseMs ?? 200, Math.max(0, until - Date.now())));
+        if (code === ErrorCode.ServiceUnavailable)
+          await pause(Math.min(this.opts.pauseMs ?? 200, Math.max(0, until - Date.now())));
         else if (code !== ErrorCode.Timeout) return undefined;
       }
     }

@@ -31,14 +31,16 @@ export class NatsConnectionProvider implements OnApplicationShutdown {
       name: this.options.name,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
-    }).then((nc) => {
-      // requests and event publishes go out once per event-loop turn, not once per callback
-      coalesceNatsWrites(nc);
-      return nc;
-    }).catch((err) => {
-      this.connection = undefined;
-      throw err;
-    });
+    })
+      .then((nc) => {
+        // requests and event publishes go out once per event-loop turn, not once per callback
+        coalesceNatsWrites(nc);
+        return nc;
+      })
+      .catch((err) => {
+        this.connection = undefined;
+        throw err;
+      });
     return this.connection;
   }
 

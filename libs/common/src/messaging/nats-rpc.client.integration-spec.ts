@@ -23,7 +23,10 @@ describe('NatsRpcClient on a real nats-server', () => {
       callback: (_e, m) => {
         const req = codec.decode(m.data);
         seenCorrelation.push(m.headers?.get(CORRELATION_HEADER) ?? '');
-        const body = req.data.n < 0 ? { id: req.id, err: { code: ErrorCode.ValidationFailed, message: 'n must be positive' } } : { id: req.id, response: { n: req.data.n * 2 } };
+        const body =
+          req.data.n < 0
+            ? { id: req.id, err: { code: ErrorCode.ValidationFailed, message: 'n must be positive' } }
+            : { id: req.id, response: { n: req.data.n * 2 } };
         // answer out of order so replies must be matched by their reply subject
         setTimeout(() => m.respond(reply.encode(body)), req.data.n % 3);
       },
@@ -51,15 +54,22 @@ describe('NatsRpcClient on a real nats-server', () => {
   });
 
   it('turns a typed remote error into a RemoteError with its code', async () => {
-    await expect(rpc.client.request('test.double.v1', { n: -1 })).rejects.toMatchObject({ code: ErrorCode.ValidationFailed, message: 'n must be positive' });
+    await expect(rpc.client.request('test.double.v1', { n: -1 })).rejects.toMatchObject({
+      code: ErrorCode.ValidationFailed,
+      message: 'n must be positive',
+    });
   });
 
   it('reports no responders as ServiceUnavailable at once', async () => {
-    await expect(rpc.client.request('test.nobody.v1', {}, { timeoutMs: 30_000 })).rejects.toMatchObject({ code: ErrorCode.ServiceUnavailable });
+    await expect(rpc.client.request('test.nobody.v1', {}, { timeoutMs: 30_000 })).rejects.toMatchObject({
+      code: ErrorCode.ServiceUnavailable,
+    });
   });
 
   it('times out a request nobody answers, and still works afterwards', async () => {
-    await expect(rpc.client.request('test.silent.v1', {}, { timeoutMs: 200 })).rejects.toMatchObject({ code: ErrorCode.Timeout });
+    await expect(rpc.client.request('test.silent.v1', {}, { timeoutMs: 200 })).rejects.toMatchObject({
+      code: ErrorCode.Timeout,
+    });
     await expect(rpc.client.request<{ n: number }>('test.double.v1', { n: 21 })).resolves.toEqual({ n: 42 });
   });
 });
@@ -73,7 +83,9 @@ describe('coalesced NATS writes on a real nats-server', () => {
       // fails when a nats.js upgrade changes its internals: the optimisation must not vanish silently
       expect(coalesceNatsWrites(server)).toBe(true);
       expect(coalesceNatsWrites(client)).toBe(true);
-      server.subscribe('test.echo.v1', { callback: (_e, m) => setTimeout(() => m.respond(m.data), Number(m.data[0]) % 4) });
+      server.subscribe('test.echo.v1', {
+        callback: (_e, m) => setTimeout(() => m.respond(m.data), Number(m.data[0]) % 4),
+      });
       await server.flush();
       const sent = Array.from({ length: 200 }, (_, i) => Uint8Array.of(i));
       const got = await Promise.all(sent.map((d) => client.request('test.echo.v1', d, { timeout: 5000 })));

@@ -61,7 +61,12 @@ export class NatsRpcClient {
       const h = natsHeaders();
       h.set(CORRELATION_HEADER, requestContext.correlationId() ?? randomUUID());
       const timeout = opts.timeoutMs ?? this.defaultTimeoutMs;
-      const reply = await replyMuxFor(nc).request(subject, codec.encode({ pattern: subject, data, id: randomUUID() }), h, timeout);
+      const reply = await replyMuxFor(nc).request(
+        subject,
+        codec.encode({ pattern: subject, data, id: randomUUID() }),
+        h,
+        timeout,
+      );
       const packet = codec.decode(reply.data) as NestReplyPacket;
       if (packet.err !== undefined && packet.err !== null) throw toRemoteError(packet.err, subject);
       return packet.response;
@@ -104,7 +109,9 @@ class ReplyMux {
     return new Promise<Msg>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(token);
-        reject(new RemoteError(ErrorCode.Timeout, `${subject} did not answer within ${timeout} ms`, undefined, subject));
+        reject(
+          new RemoteError(ErrorCode.Timeout, `${subject} did not answer within ${timeout} ms`, undefined, subject),
+        );
       }, timeout);
       this.pending.set(token, { resolve, reject, timer, subject });
       try {
@@ -112,7 +119,14 @@ class ReplyMux {
       } catch (err) {
         clearTimeout(timer);
         this.pending.delete(token);
-        reject(new RemoteError(ErrorCode.ServiceUnavailable, `request to ${subject} failed: ${(err as Error).message}`, undefined, subject));
+        reject(
+          new RemoteError(
+            ErrorCode.ServiceUnavailable,
+            `request to ${subject} failed: ${(err as Error).message}`,
+            undefined,
+            subject,
+          ),
+        );
       }
     });
   }
@@ -125,7 +139,9 @@ class ReplyMux {
     this.pending.delete(token);
     clearTimeout(p.timer);
     if (msg.data.length === 0 && msg.headers?.code === 503) {
-      p.reject(new RemoteError(ErrorCode.ServiceUnavailable, `no service is answering ${p.subject}`, undefined, p.subject));
+      p.reject(
+        new RemoteError(ErrorCode.ServiceUnavailable, `no service is answering ${p.subject}`, undefined, p.subject),
+      );
     } else {
       p.resolve(msg);
     }
@@ -135,7 +151,14 @@ class ReplyMux {
     for (const [token, p] of this.pending) {
       clearTimeout(p.timer);
       this.pending.delete(token);
-      p.reject(new RemoteError(ErrorCode.ServiceUnavailable, `request to ${p.subject} failed: ${reason}`, undefined, p.subject));
+      p.reject(
+        new RemoteError(
+          ErrorCode.ServiceUnavailable,
+          `request to ${p.subject} failed: ${reason}`,
+          undefined,
+          p.subject,
+        ),
+      );
     }
   }
 }

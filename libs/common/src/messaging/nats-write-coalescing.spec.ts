@@ -27,7 +27,8 @@ describe('coalesceNatsWrites', () => {
   it('writes what separate callbacks of one event-loop turn send in one write', async () => {
     const { nc, writes } = fakeConnection();
     expect(coalesceNatsWrites(nc)).toBe(true);
-    const protocol = (nc as unknown as { protocol: { sendCommand(c: string | Uint8Array, ...p: Uint8Array[]): void } }).protocol;
+    const protocol = (nc as unknown as { protocol: { sendCommand(c: string | Uint8Array, ...p: Uint8Array[]): void } })
+      .protocol;
     // two timer callbacks run in the same timers phase, as two socket reads run in one poll phase
     await new Promise<void>((resolve) => {
       setTimeout(() => protocol.sendCommand('PUB a 1\r\n', Buffer.from('x'), Buffer.from('\r\n')), 0);

@@ -1,6 +1,16 @@
 import { Controller, INestMicroservice, Module } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { as, ErrorCode, event, EventEnvelope, LoanCreated, ItemStatusChanged, NoPayload, rpc, type ServiceName } from '@app/contracts';
+import {
+  as,
+  ErrorCode,
+  event,
+  EventEnvelope,
+  LoanCreated,
+  ItemStatusChanged,
+  NoPayload,
+  rpc,
+  type ServiceName,
+} from '@app/contracts';
 import { startTestNats, TestNats } from '@app/testing';
 import { IsInt, Max } from 'class-validator';
 import type { EntityManager } from 'typeorm';
@@ -72,11 +82,16 @@ describe('typed contracts over a real nats-server', () => {
   it('validates the payload against the contract DTO on the handler side', async () => {
     const tooBig = { n: 5000 };
     await expect(rpcClient.client.call(TestDouble, tooBig)).rejects.toMatchObject({ code: ErrorCode.ValidationFailed });
-    await expect(rpcClient.client.call(TestDouble, { n: 'x' } as unknown as DoubleDto)).rejects.toMatchObject({ code: ErrorCode.ValidationFailed });
+    await expect(rpcClient.client.call(TestDouble, { n: 'x' } as unknown as DoubleDto)).rejects.toMatchObject({
+      code: ErrorCode.ValidationFailed,
+    });
   });
 
   it('still answers the deprecated untyped request on the same subject', async () => {
-    await expect(rpcClient.client.request<Doubled>(TestDouble.subject, { n: 1 })).resolves.toEqual({ n: 2, by: 'controller' });
+    await expect(rpcClient.client.request<Doubled>(TestDouble.subject, { n: 1 })).resolves.toEqual({
+      n: 2,
+      by: 'controller',
+    });
   });
 });
 
@@ -104,7 +119,12 @@ export class WrongHandlers {
   }
 }
 
-export async function typeTests(client: NatsRpcClient, outbox: OutboxService, m: EntityManager, consumer: EventConsumerService): Promise<void> {
+export async function typeTests(
+  client: NatsRpcClient,
+  outbox: OutboxService,
+  m: EntityManager,
+  consumer: EventConsumerService,
+): Promise<void> {
   // @ts-expect-error n is a number
   await client.call(TestDouble, { n: '2' });
   // @ts-expect-error the payload must have n
@@ -113,7 +133,14 @@ export async function typeTests(client: NatsRpcClient, outbox: OutboxService, m:
   const s: string = await client.call(TestDouble, { n: 2 });
 
   const ref = { agency: 'CN-320583-1-KSL', barcode: 'B1' };
-  const loan = { loanId: 'l', patron: ref, item: ref, branch: 'KSL-MAIN', channel: 'desk' as const, dueAt: '2026-01-01T00:00:00Z' };
+  const loan = {
+    loanId: 'l',
+    patron: ref,
+    item: ref,
+    branch: 'KSL-MAIN',
+    channel: 'desk' as const,
+    dueAt: '2026-01-01T00:00:00Z',
+  };
   await outbox.add(m, LoanCreated, loan);
   // @ts-expect-error a loan event needs its loan id
   await outbox.add(m, LoanCreated, { ...loan, loanId: undefined });

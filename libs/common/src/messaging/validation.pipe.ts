@@ -3,7 +3,10 @@ import { ErrorCode } from '@app/contracts';
 import { DomainError } from '../errors/domain-error';
 import { FieldProblem, inspectRawInput, inspectTransformedInput } from '../validation/input-guard';
 
-export function flattenValidationErrors(errors: ValidationError[], prefix = ''): { field: string; problems: string[] }[] {
+export function flattenValidationErrors(
+  errors: ValidationError[],
+  prefix = '',
+): { field: string; problems: string[] }[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
     const own = e.constraints ? [{ field, problems: Object.values(e.constraints) }] : [];

@@ -29,8 +29,16 @@ class FakeMsg implements BatchableMsg {
 }
 
 const SUBJECT = 'events.loans.loan-created.v1';
-const event = (id: string, correlationId?: string): EventEnvelope => ({ id, type: SUBJECT, source: 'loans', occurredAt: '2026-03-01T08:00:00.000Z', correlationId, data: {} });
-const msg = (id: string, correlationId?: string, redeliveryCount?: number) => new FakeMsg(SUBJECT, event(id, correlationId), redeliveryCount);
+const event = (id: string, correlationId?: string): EventEnvelope => ({
+  id,
+  type: SUBJECT,
+  source: 'loans',
+  occurredAt: '2026-03-01T08:00:00.000Z',
+  correlationId,
+  data: {},
+});
+const msg = (id: string, correlationId?: string, redeliveryCount?: number) =>
+  new FakeMsg(SUBJECT, event(id, correlationId), redeliveryCount);
 const ticks = async (n = 5) => {
   for (let i = 0; i < n; i++) await Promise.resolve();
 };
@@ -83,7 +91,11 @@ describe('EventBatcher', () => {
   });
 
   it('on failure retries each event alone: the bad one is nak-ed with back-off, the others acked', async () => {
-    const b = new EventBatcher({ maxBatch: 10, handler: recording((events) => events.some((e) => e.id === 'bad')), logger });
+    const b = new EventBatcher({
+      maxBatch: 10,
+      handler: recording((events) => events.some((e) => e.id === 'bad')),
+      logger,
+    });
     const ms = [msg('e1', 'c1'), msg('bad', 'c2', 3), msg('e3', 'c3')];
     ms.forEach((m) => b.push(m));
     await b.idle();
@@ -94,7 +106,10 @@ describe('EventBatcher', () => {
       { ids: ['e3'], correlationId: 'c3' },
     ]);
     expect(ms.map((m) => m.settled)).toEqual(['ack', `nak ${retryDelay(3)}`, 'ack']);
-    expect(logs).toEqual([expect.stringMatching(/^warn batch of 3 events failed, handling them one by one: boom/), expect.stringMatching(/^warn event bad .* failed, retry in 4000 ms: boom/)]);
+    expect(logs).toEqual([
+      expect.stringMatching(/^warn batch of 3 events failed, handling them one by one: boom/),
+      expect.stringMatching(/^warn event bad .* failed, retry in 4000 ms: boom/),
+    ]);
   });
 
   it('a lone failing event is nak-ed without a second try', async () => {

@@ -101,7 +101,9 @@ export class EventBatcher {
       const events = batch.map((d) => d.event);
       await requestContext.run({ correlationId: batchCorrelationId(events) }, () => this.opts.handler(events));
     } catch (err) {
-      this.opts.logger.warn(`batch of ${batch.length} events failed, handling them one by one: ${(err as Error).message}`);
+      this.opts.logger.warn(
+        `batch of ${batch.length} events failed, handling them one by one: ${(err as Error).message}`,
+      );
       for (const d of batch) await this.one(d);
       return;
     }
@@ -114,7 +116,9 @@ export class EventBatcher {
       await requestContext.run({ correlationId: event.correlationId ?? event.id }, () => this.opts.handler([event]));
     } catch (err) {
       const delay = retryDelay(msg.info.redeliveryCount);
-      this.opts.logger.warn(`event ${event.id} (${msg.subject}) failed, retry in ${delay} ms: ${(err as Error).message}`);
+      this.opts.logger.warn(
+        `event ${event.id} (${msg.subject}) failed, retry in ${delay} ms: ${(err as Error).message}`,
+      );
       settle(() => msg.nak(delay));
       return;
     }

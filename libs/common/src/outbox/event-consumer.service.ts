@@ -115,7 +115,9 @@ export class EventConsumerService implements OnApplicationShutdown {
     const batcher = new EventBatcher({
       subjects,
       maxBatch: single ? 1 : (('maxBatch' in opts ? opts.maxBatch : undefined) ?? DEFAULT_MAX_BATCH),
-      handler: single ? (events) => single(events[0]) : (opts.batchHandler as (events: EventEnvelope[]) => Promise<void>),
+      handler: single
+        ? (events) => single(events[0])
+        : (opts.batchHandler as (events: EventEnvelope[]) => Promise<void>),
       logger: this.logger,
     });
     this.batchers.push(batcher);

@@ -9,7 +9,8 @@ import { OutboxPrunerService } from './outbox-pruner.service';
 describe('OutboxPrunerService (real PostgreSQL)', () => {
   let env: TestEnvironment;
   let ds: DataSource;
-  const pruner = (days: number) => new OutboxPrunerService(ds, Object.assign(new BaseEnvDto(), { OUTBOX_RETENTION_DAYS: days }));
+  const pruner = (days: number) =>
+    new OutboxPrunerService(ds, Object.assign(new BaseEnvDto(), { OUTBOX_RETENTION_DAYS: days }));
 
   /** Rows relayed `publishedDaysAgo` days ago (null: not relayed yet), occurring a day before that. */
   const insert = async (label: string, count: number, publishedDaysAgo: number | null) => {
@@ -22,12 +23,24 @@ describe('OutboxPrunerService (real PostgreSQL)', () => {
     }
   };
   const left = async () =>
-    Object.fromEntries((await ds.query(`SELECT subject, count(*)::int AS n FROM outbox GROUP BY subject`)).map((r: { subject: string; n: number }) => [r.subject, r.n]));
+    Object.fromEntries(
+      (await ds.query(`SELECT subject, count(*)::int AS n FROM outbox GROUP BY subject`)).map(
+        (r: { subject: string; n: number }) => [r.subject, r.n],
+      ),
+    );
 
   beforeAll(async () => {
     env = await createTestEnvironment('pruner');
     await ensureSchema(env.databaseUrl, 'prunetest');
-    ds = new DataSource(buildDataSourceOptions({ url: env.databaseUrl, schema: 'prunetest', entities: [], migrations: [], migrate: false }));
+    ds = new DataSource(
+      buildDataSourceOptions({
+        url: env.databaseUrl,
+        schema: 'prunetest',
+        entities: [],
+        migrations: [],
+        migrate: false,
+      }),
+    );
     await ds.initialize();
     for (const sql of outboxTableSql('prunetest')) await ds.query(sql);
   });

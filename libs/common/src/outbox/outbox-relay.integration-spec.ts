@@ -42,7 +42,15 @@ describe('OutboxRelayService (real PostgreSQL + NATS)', () => {
   beforeAll(async () => {
     env = await createTestEnvironment('relay');
     await ensureSchema(env.databaseUrl, 'relaytest');
-    ds = new DataSource(buildDataSourceOptions({ url: env.databaseUrl, schema: 'relaytest', entities: [], migrations: [], migrate: false }));
+    ds = new DataSource(
+      buildDataSourceOptions({
+        url: env.databaseUrl,
+        schema: 'relaytest',
+        entities: [],
+        migrations: [],
+        migrate: false,
+      }),
+    );
     await ds.initialize();
     for (const sql of outboxTableSql('relaytest')) await ds.query(sql);
   });
@@ -62,11 +70,14 @@ describe('OutboxRelayService (real PostgreSQL + NATS)', () => {
     // 30 commits of 10 rows each, one after the other; inside a commit the rows' times run backwards
     for (let t = 0; t < 30; t++) {
       await ds.transaction(async (m) => {
-        for (let i = 9; i >= 0; i--) await a.outbox.add(m, `events.relaytest.item${t % 3}`, { n: t * 10 + i }, new Date(base + t * 10 + i));
+        for (let i = 9; i >= 0; i--)
+          await a.outbox.add(m, `events.relaytest.item${t % 3}`, { n: t * 10 + i }, new Date(base + t * 10 + i));
       });
       a.outbox.notifyCommitted();
     }
-    await eventually(async () => (await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`))[0].n === 0);
+    await eventually(
+      async () => (await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`))[0].n === 0,
+    );
     const rows: { attempts: number }[] = await ds.query(`SELECT attempts FROM outbox`);
     expect(rows).toHaveLength(300);
     expect(rows.every((r) => r.attempts === 1)).toBe(true);
@@ -95,8 +106,12 @@ describe('OutboxRelayService (real PostgreSQL + NATS)', () => {
           }),
       ),
     );
-    await eventually(async () => (await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`))[0].n === 0);
-    const rows: { attempts: number }[] = await ds.query(`SELECT attempts FROM outbox WHERE subject = 'events.relaytest.shared'`);
+    await eventually(
+      async () => (await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`))[0].n === 0,
+    );
+    const rows: { attempts: number }[] = await ds.query(
+      `SELECT attempts FROM outbox WHERE subject = 'events.relaytest.shared'`,
+    );
     expect(rows).toHaveLength(200);
     expect(rows.every((r) => r.attempts === 1)).toBe(true);
     expect(new Set((await streamed('events.relaytest.shared')).map((m) => m.n)).size).toBe(200);
@@ -111,7 +126,15 @@ describe('OutboxRelayService (real PostgreSQL + NATS)', () => {
       ids.push((await outbox.add(m, 'events.relaytest.ok', { n: 3 })).id);
     });
     relay.kick();
-    await eventually(async () => (await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE id = ANY($1::uuid[]) AND published_at IS NOT NULL`, [ids]))[0].n === 2);
+    await eventually(
+      async () =>
+        (
+          await ds.query(
+            `SELECT count(*)::int AS n FROM outbox WHERE id = ANY($1::uuid[]) AND published_at IS NOT NULL`,
+            [ids],
+          )
+        )[0].n === 2,
+    );
     const rows: { id: string; published: boolean; attempts: number }[] = await ds.query(
       `SELECT id, published_at IS NOT NULL AS published, attempts FROM outbox WHERE id = ANY($1::uuid[])`,
       [ids],

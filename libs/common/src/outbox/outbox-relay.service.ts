@@ -9,7 +9,12 @@ import { OutboxService } from './outbox.service';
 const codec = JSONCodec<unknown>();
 /** Relay lag: from the commit of an event's transaction (its occurred_at) to its publish. */
 const relayLag = () =>
-  metricHistogram('outbox_relay_lag_seconds', 'Time from an event being written to the outbox to its publish on JetStream', [], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300]);
+  metricHistogram(
+    'outbox_relay_lag_seconds',
+    'Time from an event being written to the outbox to its publish on JetStream',
+    [],
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  );
 const BATCH = 200;
 const POLL_MS = 1000;
 /** How long a commit notification waits for others to share its drain. */
@@ -156,20 +161,26 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       const published = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
       const lag = relayLag();
       const nowUs = Date.now() * 1000;
-      for (let i = 0; i < rows.length; i++) if (results[i].status === 'fulfilled') lag.observe(Math.max(0, (nowUs - Number(rows[i].at_us)) / 1e6));
+      for (let i = 0; i < rows.length; i++)
+        if (results[i].status === 'fulfilled') lag.observe(Math.max(0, (nowUs - Number(rows[i].at_us)) / 1e6));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (published.length === 0) {
         await runner.query('ROLLBACK');
       } else {
         if (failed) {
           const unpublished = rows.map((r) => r.id).filter((id) => !published.includes(id));
-          await runner.query(`UPDATE outbox SET published_at = NULL, attempts = attempts - 1 WHERE id = ANY($1::uuid[])`, [unpublished]);
+          await runner.query(
+            `UPDATE outbox SET published_at = NULL, attempts = attempts - 1 WHERE id = ANY($1::uuid[])`,
+            [unpublished],
+          );
         }
         await runner.query('COMMIT');
       }
       open = false;
       if (failed) {
-        this.logger.warn(`outbox relay: ${rows.length - published.length} events not published yet: ${(failed.reason as Error)?.message}`);
+        this.logger.warn(
+          `outbox relay: ${rows.length - published.length} events not published yet: ${(failed.reason as Error)?.message}`,
+        );
         return 0; // stop this drain; the poll retries
       }
       return published.length;

@@ -15,10 +15,20 @@ export class OutboxService {
   constructor(@Inject(OUTBOX_SOURCE) private readonly source: string) {}
 
   /** `outbox.add(m, LoanCreated, data)`: the data is checked against the event contract. */
-  add<C extends EventContract>(manager: EntityManager, event: C, data: DataOf<C>, occurredAt?: Date): Promise<EventEnvelope<DataOf<C>, SubjectOf<C>>>;
+  add<C extends EventContract>(
+    manager: EntityManager,
+    event: C,
+    data: DataOf<C>,
+    occurredAt?: Date,
+  ): Promise<EventEnvelope<DataOf<C>, SubjectOf<C>>>;
   /** @deprecated untyped: pass an event contract from `@app/contracts` instead of its subject */
   add<T>(manager: EntityManager, subject: string, data: T, occurredAt?: Date): Promise<EventEnvelope<T>>;
-  async add<T>(manager: EntityManager, target: string | EventContract, data: T, occurredAt = new Date()): Promise<EventEnvelope<T>> {
+  async add<T>(
+    manager: EntityManager,
+    target: string | EventContract,
+    data: T,
+    occurredAt = new Date(),
+  ): Promise<EventEnvelope<T>> {
     const subject = typeof target === 'string' ? target : target.subject;
     const envelope: EventEnvelope<T> = {
       id: randomUUID(),

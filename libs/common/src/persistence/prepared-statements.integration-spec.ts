@@ -7,7 +7,17 @@ import { effect, Handoff, rows, runPlan, step } from './statement-plan';
 /** One pooled connection, so pg_prepared_statements (per session) shows what this pool prepared. */
 async function open(url: string, preparedStatements: boolean): Promise<DataSource> {
   await ensureSchema(url, 'prep');
-  const ds = new DataSource(buildDataSourceOptions({ url, schema: 'prep', entities: [], migrations: [], poolSize: 1, migrate: false, preparedStatements }));
+  const ds = new DataSource(
+    buildDataSourceOptions({
+      url,
+      schema: 'prep',
+      entities: [],
+      migrations: [],
+      poolSize: 1,
+      migrate: false,
+      preparedStatements,
+    }),
+  );
   return ds.initialize();
 }
 
@@ -24,8 +34,12 @@ describe('prepared statements through TypeORM on real PostgreSQL', () => {
     try {
       for (let i = 0; i < 5; i++) expect(await ds.query(STATEMENT, [i])).toEqual([{ n: i + 1 }]);
       // inside a transaction too (same client class), and an error in one does not break the next
-      await expect(ds.transaction((m) => m.query('SELECT 1 / ($1::int - $1::int)', [3]))).rejects.toThrow(/division by zero/);
-      await expect(ds.transaction((m) => m.query('SELECT 1 / ($1::int - $1::int)', [3]))).rejects.toThrow(/division by zero/);
+      await expect(ds.transaction((m) => m.query('SELECT 1 / ($1::int - $1::int)', [3]))).rejects.toThrow(
+        /division by zero/,
+      );
+      await expect(ds.transaction((m) => m.query('SELECT 1 / ($1::int - $1::int)', [3]))).rejects.toThrow(
+        /division by zero/,
+      );
       expect(await ds.transaction((m) => m.query(STATEMENT, [41]))).toEqual([{ n: 42 }]);
       const prepared: { statement: string }[] = await ds.query('SELECT statement FROM pg_prepared_statements');
       expect(prepared.filter((p) => p.statement === STATEMENT)).toHaveLength(1);
@@ -48,7 +62,10 @@ describe('prepared statements through TypeORM on real PostgreSQL', () => {
     let ds: DataSource;
     type Deferring = { deferUntilCommit(t: string, v: unknown[]): boolean };
     const defer = (m: import('typeorm').EntityManager, id: number) =>
-      (m.queryRunner as unknown as { databaseConnection: Deferring }).databaseConnection.deferUntilCommit('INSERT INTO prep.t (id, note) VALUES ($1, $2)', [id, 'deferred']);
+      (m.queryRunner as unknown as { databaseConnection: Deferring }).databaseConnection.deferUntilCommit(
+        'INSERT INTO prep.t (id, note) VALUES ($1, $2)',
+        [id, 'deferred'],
+      );
     const ids = async () => (await ds.query('SELECT id FROM prep.t ORDER BY id')).map((r: { id: number }) => r.id);
 
     beforeAll(async () => {
@@ -100,7 +117,9 @@ describe('prepared statements through TypeORM on real PostgreSQL', () => {
     });
 
     it('a failing first statement (sent with BEGIN) rolls back cleanly', async () => {
-      await expect(ds.transaction((m) => m.query('SELECT 1 / ($1::int - $1::int)', [2]))).rejects.toThrow(/division by zero/);
+      await expect(ds.transaction((m) => m.query('SELECT 1 / ($1::int - $1::int)', [2]))).rejects.toThrow(
+        /division by zero/,
+      );
       await ds.transaction((m) => m.query('INSERT INTO prep.t (id, note) VALUES ($1, $2)', [9, 'direct']));
       expect(await ids()).toEqual([9]);
     });
@@ -144,16 +163,22 @@ describe('prepared statements through TypeORM on real PostgreSQL', () => {
         ]),
       );
       expect(rows).toEqual([[{ id: 4 }], [{ n: 1 }], [{ echo: 'together' }]]);
-      await expect(ds.transaction((m) => queryTogether(m, [['SELECT 1 / ($1::int - $1::int)', [1]], ['INSERT INTO prep.t (id, note) VALUES ($1, $2)', [5, 'b']]]))).rejects.toThrow(
-        /division by zero/,
-      );
+      await expect(
+        ds.transaction((m) =>
+          queryTogether(m, [
+            ['SELECT 1 / ($1::int - $1::int)', [1]],
+            ['INSERT INTO prep.t (id, note) VALUES ($1, $2)', [5, 'b']],
+          ]),
+        ),
+      ).rejects.toThrow(/division by zero/);
       expect(await ids()).toEqual([4]);
     });
 
     it('answers a batch in one go: one ReadyForQuery for BEGIN and all its statements', async () => {
       const runner = ds.createQueryRunner();
       await runner.connect();
-      const client = (runner as unknown as { databaseConnection: { connection: import('node:events').EventEmitter } }).databaseConnection;
+      const client = (runner as unknown as { databaseConnection: { connection: import('node:events').EventEmitter } })
+        .databaseConnection;
       let ready = 0;
       const count = () => ready++;
       client.connection.on('readyForQuery', count);
@@ -176,7 +201,14 @@ describe('prepared statements through TypeORM on real PostgreSQL', () => {
 
     it('after a failing statement in a batch, the statements it skipped still run later (their names are not left half-prepared)', async () => {
       const after = 'SELECT $1::int * 3 AS tripled';
-      const batch = (n: number) => ds.transaction((m) => queryTogether(m, [['SELECT 1 / $1::int AS q', [n]], [after, [n]], ['SELECT $1::text AS tail', ['t']]]));
+      const batch = (n: number) =>
+        ds.transaction((m) =>
+          queryTogether(m, [
+            ['SELECT 1 / $1::int AS q', [n]],
+            [after, [n]],
+            ['SELECT $1::text AS tail', ['t']],
+          ]),
+        );
       // twice, so every text has a name; the first run fails at its first statement and skips the rest
       await expect(batch(0)).rejects.toThrow(/division by zero/);
       await expect(batch(0)).rejects.toThrow(/division by zero/);
@@ -185,7 +217,14 @@ describe('prepared statements through TypeORM on real PostgreSQL', () => {
       // a parameter pg cannot serialise fails the batch before anything is written; the connection goes on
       const circular: Record<string, unknown> = {};
       circular.self = circular;
-      await expect(ds.transaction((m) => queryTogether(m, [['SELECT $1::int AS one', [1]], ['SELECT $1::jsonb AS j', [circular]]]))).rejects.toThrow(/circular/i);
+      await expect(
+        ds.transaction((m) =>
+          queryTogether(m, [
+            ['SELECT $1::int AS one', [1]],
+            ['SELECT $1::jsonb AS j', [circular]],
+          ]),
+        ),
+      ).rejects.toThrow(/circular/i);
       expect(await batch(2)).toEqual([[{ q: 0 }], [{ tripled: 6 }], [{ tail: 't' }]]);
     });
 
@@ -193,7 +232,9 @@ describe('prepared statements through TypeORM on real PostgreSQL', () => {
       const runner = ds.createQueryRunner();
       await runner.connect();
       try {
-        expect((runner as unknown as { databaseConnection: Deferring }).databaseConnection.deferUntilCommit('SELECT 1', [])).toBe(false);
+        expect(
+          (runner as unknown as { databaseConnection: Deferring }).databaseConnection.deferUntilCommit('SELECT 1', []),
+        ).toBe(false);
       } finally {
         await runner.release();
       }
@@ -210,15 +251,26 @@ describe('prepared statements through TypeORM on real PostgreSQL', () => {
             const result = await ds.transaction((m) =>
               runPlan(m, {
                 lock: effect('SELECT pg_advisory_xact_lock($1)', [4242]),
-                doubled: step(`SELECT $1::int * 2 AS v, ${handed.write('$1::int + 1')} AS h`, [n], (r) => rows.one<{ v: number }>()(r).v, { writes: [handed] }),
-                next: step(`SELECT ${handed.read()} AS v`, [], (r) => rows.one<{ v: number | null }>()(r).v, { reads: [handed] }),
+                doubled: step(
+                  `SELECT $1::int * 2 AS v, ${handed.write('$1::int + 1')} AS h`,
+                  [n],
+                  (r) => rows.one<{ v: number }>()(r).v,
+                  { writes: [handed] },
+                ),
+                next: step(`SELECT ${handed.read()} AS v`, [], (r) => rows.one<{ v: number | null }>()(r).v, {
+                  reads: [handed],
+                }),
                 none: step('SELECT 1 AS x WHERE $1::boolean', [false], rows.maybe<{ x: number }>()),
               }),
             );
             expect(result).toEqual({ lock: undefined, doubled: n * 2, next: n + 1, none: null });
           }
           // the setting is transaction-local: a new transaction reads nothing
-          expect(await ds.transaction((m) => runPlan(m, { next: step(`SELECT ${handed.read()} AS v`, [], rows.one<{ v: number | null }>()) }))).toEqual({ next: { v: null } });
+          expect(
+            await ds.transaction((m) =>
+              runPlan(m, { next: step(`SELECT ${handed.read()} AS v`, [], rows.one<{ v: number | null }>()) }),
+            ),
+          ).toEqual({ next: { v: null } });
         } finally {
           await ds.destroy();
         }

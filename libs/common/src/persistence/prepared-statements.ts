@@ -141,7 +141,9 @@ function nameFor(text: string, values: unknown[] | undefined): string | undefine
 function send(client: Client, [text, values]: Statement): unknown {
   const name = nameFor(text, values);
   if (name !== undefined) return baseQuery.call(client, { name, text, values } satisfies QueryConfig);
-  return values !== undefined && values.length > 0 ? baseQuery.call(client, text, values) : baseQuery.call(client, text);
+  return values !== undefined && values.length > 0
+    ? baseQuery.call(client, text, values)
+    : baseQuery.call(client, text);
 }
 
 (PreparingClient.prototype as unknown as { query: AnyQuery }).query = function (this: Client, ...args: unknown[]) {
@@ -176,7 +178,8 @@ export async function executeWithCommit(m: EntityManager, [text, values = []]: S
 
 /** The PreparingClient under `m` while `m` is in a transaction (`topLevel`: not inside a savepoint), else undefined. */
 function transactionClient(m: EntityManager, topLevel = false): PreparingClient | undefined {
-  const runner = m.queryRunner as (QueryRunner & { transactionDepth?: number; databaseConnection?: unknown }) | undefined;
+  const runner = m.queryRunner as
+    (QueryRunner & { transactionDepth?: number; databaseConnection?: unknown }) | undefined;
   const client = runner?.databaseConnection;
   if (!runner?.isTransactionActive || !(client instanceof PreparingClient)) return undefined;
   return topLevel && runner.transactionDepth !== 1 ? undefined : client;

@@ -82,7 +82,11 @@ export class StatementBatch extends QueryBase {
     try {
       this.parts.forEach((p, i) => {
         const named = p.name !== undefined;
-        if (!named || (connection.parsedStatements[p.name!] === undefined && connection.submittedNamedStatements[p.name!] === undefined)) {
+        if (
+          !named ||
+          (connection.parsedStatements[p.name!] === undefined &&
+            connection.submittedNamedStatements[p.name!] === undefined)
+        ) {
           connection.parse({ text: p.text, name: p.name });
           if (named) {
             connection.submittedNamedStatements[p.name!] = p.text;

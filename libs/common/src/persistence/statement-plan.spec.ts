@@ -6,7 +6,10 @@ describe('statement plans', () => {
   const handoff = new Handoff('test.value', 'uuid');
 
   it('sends the steps in the order they are written', () => {
-    const plan = { lock: effect('SELECT pg_advisory_xact_lock($1)', [1]), read: step('SELECT $1::int AS n', [2], rows.one<{ n: number }>()) };
+    const plan = {
+      lock: effect('SELECT pg_advisory_xact_lock($1)', [1]),
+      read: step('SELECT $1::int AS n', [2], rows.one<{ n: number }>()),
+    };
     expect(planStatements(plan)).toEqual([
       ['SELECT pg_advisory_xact_lock($1)', [1]],
       ['SELECT $1::int AS n', [2]],
@@ -14,7 +17,9 @@ describe('statement plans', () => {
   });
 
   it('refuses a plan that reads a hand-off before a step writes it', () => {
-    const writer = step(`SELECT ${handoff.write('$1')} AS x`, ['00000000-0000-0000-0000-000000000001'], rows.any, { writes: [handoff] });
+    const writer = step(`SELECT ${handoff.write('$1')} AS x`, ['00000000-0000-0000-0000-000000000001'], rows.any, {
+      writes: [handoff],
+    });
     const reader = step(`SELECT ${handoff.read()} AS v`, [], rows.one<{ v: string }>(), { reads: [handoff] });
     expect(() => planStatements({ reader, writer })).toThrow(/'reader' reads test.value before any step writes it/);
     expect(planStatements({ writer, reader })).toHaveLength(2);
@@ -38,11 +43,20 @@ describe('statement plans', () => {
 });
 
 describe('row shapes', () => {
-  const shape = rowShape({ id: col<string>(), patronAgency: col<string>(), dueDate: col<string>({ asText: true }), kind: col<number>({ name: 'item_kind' }) });
+  const shape = rowShape({
+    id: col<string>(),
+    patronAgency: col<string>(),
+    dueDate: col<string>({ asText: true }),
+    kind: col<number>({ name: 'item_kind' }),
+  });
 
   it('derives the select list from the declaration', () => {
-    expect(shape.select('h')).toBe(`h.id, h.patron_agency AS "patronAgency", h.due_date::text AS "dueDate", h.item_kind AS "kind"`);
-    expect(shape.select()).toBe(`id, patron_agency AS "patronAgency", due_date::text AS "dueDate", item_kind AS "kind"`);
+    expect(shape.select('h')).toBe(
+      `h.id, h.patron_agency AS "patronAgency", h.due_date::text AS "dueDate", h.item_kind AS "kind"`,
+    );
+    expect(shape.select()).toBe(
+      `id, patron_agency AS "patronAgency", due_date::text AS "dueDate", item_kind AS "kind"`,
+    );
     const row: RowOf<typeof shape> = { id: 'a', patronAgency: 'b', dueDate: '2026-01-01', kind: 1 };
     expect(Object.keys(row)).toEqual(Object.keys(shape.columns));
   });
@@ -55,6 +69,8 @@ describe('row shapes', () => {
       @Column('date', { name: 'due_date' }) dueDate: string;
       @Column('int') renewals: number;
     }
-    expect(entitySelect(ThingEntity)).toBe(`id, owning_branch AS "owningBranch", due_date::text AS "dueDate", renewals`);
+    expect(entitySelect(ThingEntity)).toBe(
+      `id, owning_branch AS "owningBranch", due_date::text AS "dueDate", renewals`,
+    );
   });
 });

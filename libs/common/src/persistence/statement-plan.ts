@@ -15,7 +15,8 @@ export class Handoff {
     /** the SQL type the reader casts it to */
     readonly sqlType: string,
   ) {
-    if (!/^[a-z_]+\.[a-z_]+$/.test(setting)) throw new Error(`hand-off setting must be a dotted lowercase name: ${setting}`);
+    if (!/^[a-z_]+\.[a-z_]+$/.test(setting))
+      throw new Error(`hand-off setting must be a dotted lowercase name: ${setting}`);
     if (!/^[a-z_ ]+$/.test(sqlType)) throw new Error(`hand-off type must be a plain SQL type name: ${sqlType}`);
   }
 
@@ -42,7 +43,12 @@ export interface PlanStep<T> {
   readonly reads?: readonly Handoff[];
 }
 
-export function step<T>(sql: string, params: readonly unknown[], parse: (rows: unknown[]) => T, handoffs: { writes?: Handoff[]; reads?: Handoff[] } = {}): PlanStep<T> {
+export function step<T>(
+  sql: string,
+  params: readonly unknown[],
+  parse: (rows: unknown[]) => T,
+  handoffs: { writes?: Handoff[]; reads?: Handoff[] } = {},
+): PlanStep<T> {
   return { sql, params, parse, ...handoffs };
 }
 

@@ -18,7 +18,9 @@ const MAX_P = 16;
 
 function scryptAsync(secret: string, salt: Buffer, keyBytes: number, opts: ScryptOptions): Promise<Buffer> {
   // the async variant runs on the libuv pool: ~40 ms of CPU per call must not stall the event loop
-  return new Promise((resolve, reject) => scrypt(secret, salt, keyBytes, opts, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(secret, salt, keyBytes, opts, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 const scryptOptions = (N: number, r: number, p: number): ScryptOptions => ({ N, r, p, maxmem: 256 * N * r });
@@ -78,6 +80,8 @@ export class SecretHasher {
   /** True when the hash was made with weaker parameters than the current ones. */
   needsRehash(stored: string): boolean {
     const h = parse(stored);
-    return !h || h.N < this.params.N || h.r < this.params.r || h.p < this.params.p || h.key.length < this.params.keyBytes;
+    return (
+      !h || h.N < this.params.N || h.r < this.params.r || h.p < this.params.p || h.key.length < this.params.keyBytes
+    );
   }
 }

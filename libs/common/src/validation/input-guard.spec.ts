@@ -37,9 +37,13 @@ describe('input guard', () => {
   });
 
   it('refuses integers outside PostgreSQL integer and missing required nested objects', () => {
-    expect(inspectTransformedInput({ offset: 1e20 }, '')).toEqual([{ field: 'offset', problems: [expect.stringMatching(/between/)] }]);
+    expect(inspectTransformedInput({ offset: 1e20 }, '')).toEqual([
+      { field: 'offset', problems: [expect.stringMatching(/between/)] },
+    ]);
     expect(inspectTransformedInput({ offset: 2_147_483_647, f: 1.5 })).toEqual([]);
-    expect(inspectTransformedInput(plainToInstance(Command, {}))).toEqual([{ field: 'ref', problems: ['ref is required (an object)'] }]);
+    expect(inspectTransformedInput(plainToInstance(Command, {}))).toEqual([
+      { field: 'ref', problems: ['ref is required (an object)'] },
+    ]);
     expect(inspectTransformedInput(plainToInstance(Command, { ref: { id: 'a' } }))).toEqual([]);
   });
 });

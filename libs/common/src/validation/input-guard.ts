@@ -79,7 +79,10 @@ export function inspectTransformedInput(value: unknown, root = ''): FieldProblem
     if (problems.length >= MAX_PROBLEMS || depth > MAX_INPUT_DEPTH) return;
     if (typeof v === 'number') {
       if (Number.isInteger(v) && Math.abs(v) > MAX_INPUT_INTEGER) {
-        problems.push({ field: path || 'value', problems: [`must be between ${-MAX_INPUT_INTEGER} and ${MAX_INPUT_INTEGER}`] });
+        problems.push({
+          field: path || 'value',
+          problems: [`must be between ${-MAX_INPUT_INTEGER} and ${MAX_INPUT_INTEGER}`],
+        });
       }
       return;
     }
@@ -93,7 +96,8 @@ export function inspectTransformedInput(value: unknown, root = ''): FieldProblem
     if (ctor && ctor !== Object) {
       for (const prop of requiredNestedProperties(ctor as Ctor)) {
         const child = (v as Record<string, unknown>)[prop];
-        if (child === undefined || child === null) problems.push({ field: join(path, prop), problems: [`${prop} is required (an object)`] });
+        if (child === undefined || child === null)
+          problems.push({ field: join(path, prop), problems: [`${prop} is required (an object)`] });
       }
     }
     for (const [key, child] of Object.entries(v as Record<string, unknown>)) visit(child, join(path, key), depth + 1);
@@ -110,8 +114,12 @@ function requiredNestedProperties(ctor: Ctor): string[] {
   let props = requiredNestedCache.get(ctor);
   if (!props) {
     const metas = getMetadataStorage().getTargetValidationMetadatas(ctor, '', true, false);
-    const nested = new Set(metas.filter((m) => m.type === ValidationTypes.NESTED_VALIDATION).map((m) => m.propertyName));
-    const conditional = new Set(metas.filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION).map((m) => m.propertyName));
+    const nested = new Set(
+      metas.filter((m) => m.type === ValidationTypes.NESTED_VALIDATION).map((m) => m.propertyName),
+    );
+    const conditional = new Set(
+      metas.filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION).map((m) => m.propertyName),
+    );
     props = [...nested].filter((p) => !conditional.has(p));
     requiredNestedCache.set(ctor, props);
   }

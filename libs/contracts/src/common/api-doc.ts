@@ -90,29 +90,55 @@ function nameMapped(target: Type<unknown>, prefix: string, source: Type<unknown>
     const s = String(k).replace(/[^A-Za-z0-9_$]/g, '_');
     return s.charAt(0).toUpperCase() + s.slice(1);
   };
-  Object.defineProperty(target, 'name', { value: `${prefix}${source.name || 'Anonymous'}${keys.map(segment).join('')}` });
+  Object.defineProperty(target, 'name', {
+    value: `${prefix}${source.name || 'Anonymous'}${keys.map(segment).join('')}`,
+  });
 }
 
-function recordMapped(kind: MappedTypeRecord['kind'], target: Type<unknown>, source: Type<unknown>, keys: readonly string[], documented: string[]): void {
+function recordMapped(
+  kind: MappedTypeRecord['kind'],
+  target: Type<unknown>,
+  source: Type<unknown>,
+  keys: readonly string[],
+  documented: string[],
+): void {
   records.push({ kind, target, source, keys });
   for (const key of documented) addDocumented(target.prototype as object, key);
 }
 
 /** Same as @nestjs/swagger's `OmitType`: validation, transformation and documentation without `keys`. */
-export function OmitType<T, K extends keyof T>(classRef: Type<T>, keys: readonly K[]): Type<Omit<T, (typeof keys)[number]>> {
+export function OmitType<T, K extends keyof T>(
+  classRef: Type<T>,
+  keys: readonly K[],
+): Type<Omit<T, (typeof keys)[number]>> {
   const target = omitClass(classRef, keys) as unknown as Type<Omit<T, K>>;
   const names = keys.map(String);
   nameMapped(target, 'Omit', classRef, names);
-  recordMapped('omit', target, classRef, names, documentedProperties(classRef).filter((k) => !names.includes(k)));
+  recordMapped(
+    'omit',
+    target,
+    classRef,
+    names,
+    documentedProperties(classRef).filter((k) => !names.includes(k)),
+  );
   return target;
 }
 
 /** Same as @nestjs/swagger's `PickType`: validation, transformation and documentation of `keys` only. */
-export function PickType<T, K extends keyof T>(classRef: Type<T>, keys: readonly K[]): Type<Pick<T, (typeof keys)[number]>> {
+export function PickType<T, K extends keyof T>(
+  classRef: Type<T>,
+  keys: readonly K[],
+): Type<Pick<T, (typeof keys)[number]>> {
   const target = pickClass(classRef, keys) as unknown as Type<Pick<T, K>>;
   const names = keys.map(String);
   nameMapped(target, 'Pick', classRef, names);
-  recordMapped('pick', target, classRef, names, documentedProperties(classRef).filter((k) => names.includes(k)));
+  recordMapped(
+    'pick',
+    target,
+    classRef,
+    names,
+    documentedProperties(classRef).filter((k) => names.includes(k)),
+  );
   return target;
 }
 
@@ -128,7 +154,8 @@ export function PartialType<T>(classRef: Type<T>): Type<Partial<T>> {
   }
   nameMapped(PartialTypeClass, 'Partial', classRef);
   const validated = inheritValidationMetadata(classRef, PartialTypeClass) ?? [];
-  for (const key of new Set(validated.filter((k) => !documented.includes(k)))) applyIsOptionalDecorator(PartialTypeClass, key);
+  for (const key of new Set(validated.filter((k) => !documented.includes(k))))
+    applyIsOptionalDecorator(PartialTypeClass, key);
   inheritTransformationMetadata(classRef, PartialTypeClass);
   for (const key of documented) applyIsOptionalDecorator(PartialTypeClass, key);
   recordMapped('partial', PartialTypeClass, classRef, [], documented);

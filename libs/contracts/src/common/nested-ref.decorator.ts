@@ -8,5 +8,9 @@ import { ValidateNested } from 'class-validator';
  * turned into the class and validated field by field (so errors name `patron.agency`).
  */
 export function NestedRef(cls: ClassType<unknown>, description?: string): PropertyDecorator {
-  return applyDecorators(ApiProperty({ type: cls, ...(description ? { description } : {}) }), ValidateNested(), Type(() => cls));
+  return applyDecorators(
+    ApiProperty({ type: cls, ...(description ? { description } : {}) }),
+    ValidateNested(),
+    Type(() => cls),
+  );
 }

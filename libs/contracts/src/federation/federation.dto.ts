@@ -1,5 +1,20 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '../common/api-doc';
 import { BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
 import { LongPageQueryDto } from '../common/page.dto';
@@ -37,7 +52,11 @@ export const ShippingPayers = ['borrower', 'lender', 'split'] as const;
 export const NamespaceStyles = ['prefixed', 'default'] as const;
 
 export class PartnerAgreementDto {
-  @ApiPropertyOptional({ enum: PatronTypes, isArray: true, description: 'their patron types allowed to borrow here (empty = all)' })
+  @ApiPropertyOptional({
+    enum: PatronTypes,
+    isArray: true,
+    description: 'their patron types allowed to borrow here (empty = all)',
+  })
   @IsOptional()
   @IsArray()
   @IsIn(PatronTypes, { each: true })
@@ -134,14 +153,20 @@ export class UpsertPartnerDto {
   @Length(1, 200)
   name: string;
 
-  @ApiPropertyOptional({ example: ['TCL'], description: 'other AgencyId values they send for themselves (institution codes)' })
+  @ApiPropertyOptional({
+    example: ['TCL'],
+    description: 'other AgencyId values they send for themselves (institution codes)',
+  })
   @IsOptional()
   @IsArray()
   @IsString({ each: true })
   @MaxLength(100, { each: true })
   aliases?: string[];
 
-  @ApiPropertyOptional({ example: 'TCL-MAIN', description: 'their branch in our catalog (where their returns are checked in)' })
+  @ApiPropertyOptional({
+    example: 'TCL-MAIN',
+    description: 'their branch in our catalog (where their returns are checked in)',
+  })
   @IsOptional()
   @Matches(BRANCH_CODE_PATTERN)
   branch?: string;
@@ -180,8 +205,17 @@ export interface PartnerView {
   aliases: string[];
   branch: string | null;
   active: boolean;
-  agreement: Required<Omit<PartnerAgreementDto, 'cardPrefix' | 'cardPattern'>> & { cardPrefix: string | null; cardPattern: string | null };
-  ncip: { endpoint: string | null; namespaceStyle: string; timeoutMs: number; retries: number; hasOutboundKey: boolean };
+  agreement: Required<Omit<PartnerAgreementDto, 'cardPrefix' | 'cardPattern'>> & {
+    cardPrefix: string | null;
+    cardPattern: string | null;
+  };
+  ncip: {
+    endpoint: string | null;
+    namespaceStyle: string;
+    timeoutMs: number;
+    retries: number;
+    hasOutboundKey: boolean;
+  };
   keys: PartnerKeyView[];
   updatedAt: string;
 }
@@ -350,7 +384,19 @@ export class IllRequestRefDto {
 }
 
 /** Staff actions on one request; each is a transition recorded with who and why. */
-export const IllActions = ['confirm', 'ship', 'receive', 'ready', 'return', 'ship_home', 'complete', 'cancel', 'not_supplied', 'try_next_partner', 'renew'] as const;
+export const IllActions = [
+  'confirm',
+  'ship',
+  'receive',
+  'ready',
+  'return',
+  'ship_home',
+  'complete',
+  'cancel',
+  'not_supplied',
+  'try_next_partner',
+  'renew',
+] as const;
 
 export class ActOnIllRequestDto extends IllRequestRefDto {
   @ApiProperty({ enum: IllActions })
@@ -497,7 +543,7 @@ export class CreateIllRequestDto {
   @Matches(/^[A-Za-z0-9._-]{1,32}$/)
   itemBarcode?: string;
 
-  @ApiPropertyOptional({ example: '9787020024759', description: 'or the title: ISBN or the partner\'s record id' })
+  @ApiPropertyOptional({ example: '9787020024759', description: "or the title: ISBN or the partner's record id" })
   @IsOptional()
   @IsString()
   @MaxLength(64)

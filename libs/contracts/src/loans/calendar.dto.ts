@@ -124,7 +124,10 @@ export class CreateClosureDto {
 }
 
 export class ListClosuresDto {
-  @ApiPropertyOptional({ example: 'KSL-ZS', description: 'closures that apply to this branch (its own and network-wide)' })
+  @ApiPropertyOptional({
+    example: 'KSL-ZS',
+    description: 'closures that apply to this branch (its own and network-wide)',
+  })
   @IsOptional()
   @Matches(BRANCH_CODE_PATTERN)
   branch?: string;

@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '../common/api-doc';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsBoolean,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { ItemRefDto } from '../catalog/catalog.dto';
 import { BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
 import { PatronRefDto } from '../patrons/patron.dto';
@@ -33,16 +44,22 @@ export const IdempotencyKeyProperty = (): PropertyDecorator =>
   compose(
     ApiPropertyOptional({
       example: 'http:3f2a…:order-7731',
-      description: 'makes the write safe to retry: the same key answers the first outcome again (SIP2 terminal transaction, HTTP Idempotency-Key, NCIP request id)',
+      description:
+        'makes the write safe to retry: the same key answers the first outcome again (SIP2 terminal transaction, HTTP Idempotency-Key, NCIP request id)',
     }),
     IsOptional(),
-    Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must be 1-200 printable ASCII characters without spaces' }),
+    Matches(IDEMPOTENCY_KEY_PATTERN, {
+      message: 'idempotencyKey must be 1-200 printable ASCII characters without spaces',
+    }),
   );
 
 /** `deadline` of a write command: the loans service never commits it after this instant. */
 export const DeadlineProperty = (): PropertyDecorator =>
   compose(
-    ApiPropertyOptional({ example: '2026-12-03T10:15:05.000Z', description: 'the caller stops waiting at this instant: the write is refused rather than committed after it' }),
+    ApiPropertyOptional({
+      example: '2026-12-03T10:15:05.000Z',
+      description: 'the caller stops waiting at this instant: the write is refused rather than committed after it',
+    }),
     IsOptional(),
     IsISO8601({ strict: true }),
   );
@@ -98,12 +115,18 @@ export class OfflineTransactionDto {
   @Type(() => PatronRefDto)
   patron?: PatronRefDto;
 
-  @ApiPropertyOptional({ example: '2026-12-31', description: 'due day the desk gave (checkout, renew); else computed from `at`' })
+  @ApiPropertyOptional({
+    example: '2026-12-31',
+    description: 'due day the desk gave (checkout, renew); else computed from `at`',
+  })
   @IsOptional()
   @Matches(PLAIN_DATE, { message: 'dueDate must be YYYY-MM-DD' })
   dueDate?: string;
 
-  @ApiPropertyOptional({ example: 'desk-12:000017', description: 'the desk\'s own id of the line; makes re-uploading the batch safe' })
+  @ApiPropertyOptional({
+    example: 'desk-12:000017',
+    description: "the desk's own id of the line; makes re-uploading the batch safe",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(120)
@@ -116,7 +139,10 @@ export class OfflineUploadDto {
   @Matches(BRANCH_CODE_PATTERN)
   branch: string;
 
-  @ApiPropertyOptional({ example: 'desk-12', description: 'who uploads (staff login or desk id), kept with the exceptions' })
+  @ApiPropertyOptional({
+    example: 'desk-12',
+    description: 'who uploads (staff login or desk id), kept with the exceptions',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)

@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '../common/api-doc';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { ItemRefDto } from '../catalog/catalog.dto';
 import { BRANCH_CODE_PATTERN } from '../common/identity';
 import { PatronRefDto } from '../patrons/patron.dto';
@@ -57,7 +69,10 @@ export class PayFinesDto {
   @IsIn(PaymentTypes)
   paymentType: PaymentType;
 
-  @ApiPropertyOptional({ example: 'WX20261201123456789', description: 'payment provider or SIP2 (BK) transaction id; makes retries safe' })
+  @ApiPropertyOptional({
+    example: 'WX20261201123456789',
+    description: 'payment provider or SIP2 (BK) transaction id; makes retries safe',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 64)

@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '../common/api-doc';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { ItemRefDto } from '../catalog/catalog.dto';
 import { BARCODE_PATTERN, BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
 import { PatronRefDto, PIN_ORIGIN_PATTERN, PLAIN_DATE_PATTERN } from '../patrons/patron.dto';
@@ -29,7 +42,13 @@ export const ActiveHoldStatuses: readonly HoldStatus[] = ['waiting', 'in_transit
 export const HoldPlacers = ['patron', 'staff'] as const;
 export type HoldPlacer = (typeof HoldPlacers)[number];
 
-export const HoldEndReasons = ['fulfilled', 'cancelled_by_patron', 'cancelled_by_staff', 'not_needed_after', 'pickup_expired'] as const;
+export const HoldEndReasons = [
+  'fulfilled',
+  'cancelled_by_patron',
+  'cancelled_by_staff',
+  'not_needed_after',
+  'pickup_expired',
+] as const;
 export type HoldEndReason = (typeof HoldEndReasons)[number];
 
 /** `loans.holds.place.v1`: exactly one of `recordId` (title-level) and `item` (item-level). */
@@ -48,22 +67,34 @@ export class PlaceHoldDto {
   @Type(() => ItemRefDto)
   item?: ItemRefDto;
 
-  @ApiProperty({ example: 'KSL-ZS', description: 'branch (central/branch) or smart locker (kind locker) where the patron collects it' })
+  @ApiProperty({
+    example: 'KSL-ZS',
+    description: 'branch (central/branch) or smart locker (kind locker) where the patron collects it',
+  })
   @Matches(BRANCH_CODE_PATTERN)
   pickupBranch: string;
 
-  @ApiPropertyOptional({ example: '2026-12-31', description: 'not needed after this local date (YYYY-MM-DD); the hold expires unfilled after it' })
+  @ApiPropertyOptional({
+    example: '2026-12-31',
+    description: 'not needed after this local date (YYYY-MM-DD); the hold expires unfilled after it',
+  })
   @IsOptional()
   @IsDateString({ strict: true }, { message: 'notNeededAfter must be a real calendar date YYYY-MM-DD' })
   @Matches(PLAIN_DATE_PATTERN, { message: 'notNeededAfter must be a calendar date YYYY-MM-DD' })
   notNeededAfter?: string;
 
-  @ApiPropertyOptional({ enum: HoldPlacers, default: 'patron', description: 'staff-placed holds may carry an explicit priority' })
+  @ApiPropertyOptional({
+    enum: HoldPlacers,
+    default: 'patron',
+    description: 'staff-placed holds may carry an explicit priority',
+  })
   @IsOptional()
   @IsIn(HoldPlacers)
   placedBy?: HoldPlacer;
 
-  @ApiPropertyOptional({ description: 'explicit queue priority 0..100 (staff only); default from the patron type rule' })
+  @ApiPropertyOptional({
+    description: 'explicit queue priority 0..100 (staff only); default from the patron type rule',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -76,7 +107,10 @@ export class PlaceHoldDto {
   @MaxLength(64)
   pin?: string;
 
-  @ApiPropertyOptional({ example: 'sip2:kiosk01', description: 'who checks the PIN (set by the gateway and SIP2 server; wrong PINs are throttled per origin)' })
+  @ApiPropertyOptional({
+    example: 'sip2:kiosk01',
+    description: 'who checks the PIN (set by the gateway and SIP2 server; wrong PINs are throttled per origin)',
+  })
   @IsOptional()
   @Matches(PIN_ORIGIN_PATTERN)
   pinOrigin?: string;
@@ -277,7 +311,13 @@ export interface PickListEntry {
   shelfLocation: string | null;
   clcCallNumber: string | null;
   /** the hold this copy would fill; checking it in at this branch traps it */
-  hold: { id: string; patron: { agency: string; barcode: string }; pickupBranch: string; placedAt: string; priority: number };
+  hold: {
+    id: string;
+    patron: { agency: string; barcode: string };
+    pickupBranch: string;
+    placedAt: string;
+    priority: number;
+  };
 }
 
 export interface PickList {

@@ -9,7 +9,6 @@ import { LongPageQueryDto } from '../common/page.dto';
 import { NestedRef } from '../common/nested-ref.decorator';
 import { CirculationChannel, CirculationChannels } from './circulation-channel';
 
-
 export class CheckoutDto {
   @NestedRef(PatronRefDto)
   patron: PatronRefDto;
@@ -21,7 +20,10 @@ export class CheckoutDto {
   @Matches(BRANCH_CODE_PATTERN)
   branch: string;
 
-  @ApiPropertyOptional({ example: 'KSL-MAIN', description: 'where the item is expected back (default: the checkout branch); its calendar sets the due day' })
+  @ApiPropertyOptional({
+    example: 'KSL-MAIN',
+    description: 'where the item is expected back (default: the checkout branch); its calendar sets the due day',
+  })
   @IsOptional()
   @Matches(BRANCH_CODE_PATTERN)
   returnBranch?: string;
@@ -32,7 +34,10 @@ export class CheckoutDto {
   @MaxLength(64)
   pin?: string;
 
-  @ApiPropertyOptional({ example: 'sip2:kiosk01', description: 'who checks the PIN (set by the gateway and SIP2 server; wrong PINs are throttled per origin)' })
+  @ApiPropertyOptional({
+    example: 'sip2:kiosk01',
+    description: 'who checks the PIN (set by the gateway and SIP2 server; wrong PINs are throttled per origin)',
+  })
   @IsOptional()
   @Matches(PIN_ORIGIN_PATTERN)
   pinOrigin?: string;
@@ -42,17 +47,27 @@ export class CheckoutDto {
   @IsIn(CirculationChannels)
   channel?: CirculationChannel;
 
-  @ApiPropertyOptional({ default: false, description: 'offline/no-block (SIP2 no-block Y, staff upload): applied without the live blocks; conflicts go on the exceptions list' })
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'offline/no-block (SIP2 no-block Y, staff upload): applied without the live blocks; conflicts go on the exceptions list',
+  })
   @IsOptional()
   @IsBoolean()
   noBlock?: boolean;
 
-  @ApiPropertyOptional({ example: '2026-12-01T09:30:00+08:00', description: 'when the terminal did it (no-block); at most OFFLINE_MAX_DAYS_BACK days back, never in the future' })
+  @ApiPropertyOptional({
+    example: '2026-12-01T09:30:00+08:00',
+    description: 'when the terminal did it (no-block); at most OFFLINE_MAX_DAYS_BACK days back, never in the future',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   transactionAt?: string;
 
-  @ApiPropertyOptional({ example: '2026-12-31', description: 'the due day the terminal gave (no-block); else computed from transactionAt' })
+  @ApiPropertyOptional({
+    example: '2026-12-31',
+    description: 'the due day the terminal gave (no-block); else computed from transactionAt',
+  })
   @IsOptional()
   @Matches(PLAIN_DATE, { message: 'dueDate must be YYYY-MM-DD' })
   dueDate?: string;
@@ -77,7 +92,11 @@ export class CheckinDto {
   @IsIn(CirculationChannels)
   channel?: CirculationChannel;
 
-  @ApiPropertyOptional({ example: '2026-12-01T22:10:00+08:00', description: 'when the item was really returned (book drop, offline, SIP2 09 return date): the loan closes and fines are computed as of then' })
+  @ApiPropertyOptional({
+    example: '2026-12-01T22:10:00+08:00',
+    description:
+      'when the item was really returned (book drop, offline, SIP2 09 return date): the loan closes and fines are computed as of then',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   returnedAt?: string;
@@ -87,7 +106,11 @@ export class CheckinDto {
   @IsBoolean()
   noBlock?: boolean;
 
-  @ApiPropertyOptional({ default: true, description: 'false: a waiting hold does not trap the copy here (book drops without a hold shelf; SIP2 terminal profile)' })
+  @ApiPropertyOptional({
+    default: true,
+    description:
+      'false: a waiting hold does not trap the copy here (book drops without a hold shelf; SIP2 terminal profile)',
+  })
   @IsOptional()
   @IsBoolean()
   trapHolds?: boolean;
@@ -116,17 +139,27 @@ export class RenewDto {
   @IsIn(CirculationChannels)
   channel?: CirculationChannel;
 
-  @ApiPropertyOptional({ default: false, description: 'offline/no-block (SIP2 no-block Y, staff upload): applied without the live blocks; conflicts go on the exceptions list' })
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'offline/no-block (SIP2 no-block Y, staff upload): applied without the live blocks; conflicts go on the exceptions list',
+  })
   @IsOptional()
   @IsBoolean()
   noBlock?: boolean;
 
-  @ApiPropertyOptional({ example: '2026-12-01T09:30:00+08:00', description: 'when the terminal did it (no-block); at most OFFLINE_MAX_DAYS_BACK days back, never in the future' })
+  @ApiPropertyOptional({
+    example: '2026-12-01T09:30:00+08:00',
+    description: 'when the terminal did it (no-block); at most OFFLINE_MAX_DAYS_BACK days back, never in the future',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   transactionAt?: string;
 
-  @ApiPropertyOptional({ example: '2026-12-31', description: 'the due day the terminal gave (no-block); else computed from transactionAt' })
+  @ApiPropertyOptional({
+    example: '2026-12-31',
+    description: 'the due day the terminal gave (no-block); else computed from transactionAt',
+  })
   @IsOptional()
   @Matches(PLAIN_DATE, { message: 'dueDate must be YYYY-MM-DD' })
   dueDate?: string;

@@ -20,11 +20,17 @@ const MAX_FEN = 10_000_000; // 100 000 yuan: anything above is a typo
  * itemType), each of which may be '*'; see docs/circulation.md for the precedence. Money is integer fen.
  */
 export class UpsertLoanRuleDto {
-  @ApiProperty({ example: 'ksl-main-child-av', description: 'stable id (slug); upserting an existing id replaces that rule' })
+  @ApiProperty({
+    example: 'ksl-main-child-av',
+    description: 'stable id (slug); upserting an existing id replaces that rule',
+  })
   @Matches(RULE_ID_PATTERN, { message: 'id must be a lower-case slug (a-z, 0-9, - and _), at most 64 characters' })
   id: string;
 
-  @ApiProperty({ example: 'KSL-MAIN', description: "owning branch code, owning agency ISIL, or '*' for the whole network" })
+  @ApiProperty({
+    example: 'KSL-MAIN',
+    description: "owning branch code, owning agency ISIL, or '*' for the whole network",
+  })
   @Matches(RULE_SCOPE_PATTERN, { message: "scope must be '*', an agency ISIL or a branch code" })
   scope: string;
 
@@ -60,7 +66,11 @@ export class UpsertLoanRuleDto {
   @Max(1000)
   maxItems: number;
 
-  @ApiPropertyOptional({ example: 10, nullable: true, description: 'most items a patron may have out that belong to the same owning branch; null: no per-branch limit' })
+  @ApiPropertyOptional({
+    example: 10,
+    nullable: true,
+    description: 'most items a patron may have out that belong to the same owning branch; null: no per-branch limit',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -79,35 +89,56 @@ export class UpsertLoanRuleDto {
   @Max(MAX_FEN)
   finePerDayFen?: number;
 
-  @ApiPropertyOptional({ default: 0, example: 3000, description: 'most a single loan can be fined for being overdue, fen (0 with a per-day fine: no cap)' })
+  @ApiPropertyOptional({
+    default: 0,
+    example: 3000,
+    description: 'most a single loan can be fined for being overdue, fen (0 with a per-day fine: no cap)',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(MAX_FEN)
   fineCapFen?: number;
 
-  @ApiPropertyOptional({ default: 0, example: 3, description: 'chargeable days forgiven: returned within them, no fine; later, every chargeable day is fined' })
+  @ApiPropertyOptional({
+    default: 0,
+    example: 3,
+    description: 'chargeable days forgiven: returned within them, no fine; later, every chargeable day is fined',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(365)
   graceDays?: number;
 
-  @ApiPropertyOptional({ example: 1000, nullable: true, description: "outstanding fines (fen) at or above which the patron gets the 'fines' block; null: never" })
+  @ApiPropertyOptional({
+    example: 1000,
+    nullable: true,
+    description: "outstanding fines (fen) at or above which the patron gets the 'fines' block; null: never",
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(MAX_FEN)
   fineBlockThresholdFen?: number | null;
 
-  @ApiPropertyOptional({ default: 5000, example: 5000, description: 'replacement fee charged for a lost item without a catalog price, fen' })
+  @ApiPropertyOptional({
+    default: 5000,
+    example: 5000,
+    description: 'replacement fee charged for a lost item without a catalog price, fen',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(MAX_FEN)
   lostItemFeeFen?: number;
 
-  @ApiPropertyOptional({ example: 7, nullable: true, description: 'renewals only within this many days before the due day (RENEWAL_TOO_SOON before); null (default): any time' })
+  @ApiPropertyOptional({
+    example: 7,
+    nullable: true,
+    description:
+      'renewals only within this many days before the due day (RENEWAL_TOO_SOON before); null (default): any time',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -133,9 +164,14 @@ export class ListLoanRulesDto {
 
 /** `loans.rules.dry-run.v1`: what would happen if `patron` borrowed `item` at `branch` (now, or at `at`). */
 export class LoanDryRunDto extends PickType(CheckoutDto, ['patron', 'item', 'branch', 'returnBranch'] as const) {
-  @ApiPropertyOptional({ example: '2026-12-01T02:00:00Z', description: 'pretend the checkout happens at this instant (default: now)' })
+  @ApiPropertyOptional({
+    example: '2026-12-01T02:00:00Z',
+    description: 'pretend the checkout happens at this instant (default: now)',
+  })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'at must be an ISO-8601 instant with a zone' })
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, {
+    message: 'at must be an ISO-8601 instant with a zone',
+  })
   at?: string;
 }
 
@@ -172,7 +208,12 @@ export interface LoanDryRunResult {
   /** the branch whose calendar set the due day, and whether it moved off a closed day */
   dueBranch: string | null;
   dueDateMoved: boolean;
-  limits: { openLoans: number; maxItems: number; openFromOwningBranch: number; maxItemsPerBranch: number | null } | null;
+  limits: {
+    openLoans: number;
+    maxItems: number;
+    openFromOwningBranch: number;
+    maxItemsPerBranch: number | null;
+  } | null;
 }
 
 export interface DeleteLoanRuleResult {

@@ -28,7 +28,11 @@ export class ListTransitsDto extends LongPageQueryDto {
   @Matches(BRANCH_CODE_PATTERN)
   branch?: string;
 
-  @ApiPropertyOptional({ enum: TransitDirections, default: 'both', description: 'with branch: incoming (to it), outgoing (from it) or both' })
+  @ApiPropertyOptional({
+    enum: TransitDirections,
+    default: 'both',
+    description: 'with branch: incoming (to it), outgoing (from it) or both',
+  })
   @IsOptional()
   @IsIn(TransitDirections)
   direction?: TransitDirection;

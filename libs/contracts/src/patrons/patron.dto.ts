@@ -18,7 +18,15 @@ import { PageQueryDto } from '../common/page.dto';
 /** A calendar date without time or zone, e.g. 2028-12-31. */
 export const PLAIN_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
-export const PatronTypes = ['adult', 'child', 'senior', 'student', 'visually_impaired', 'staff', 'partner_library'] as const;
+export const PatronTypes = [
+  'adult',
+  'child',
+  'senior',
+  'student',
+  'visually_impaired',
+  'staff',
+  'partner_library',
+] as const;
 export type PatronType = (typeof PatronTypes)[number];
 
 export const PatronStatuses = ['active', 'inactive'] as const;
@@ -50,7 +58,10 @@ export class CreatePatronDto {
   @Matches(BRANCH_CODE_PATTERN)
   homeBranch: string;
 
-  @ApiProperty({ example: '2028-12-31', description: 'card expiry date YYYY-MM-DD (library time zone); the card is valid through this day' })
+  @ApiProperty({
+    example: '2028-12-31',
+    description: 'card expiry date YYYY-MM-DD (library time zone); the card is valid through this day',
+  })
   @IsDateString({ strict: true })
   @Matches(PLAIN_DATE_PATTERN, { message: 'cardExpiresOn must be a calendar date YYYY-MM-DD' })
   cardExpiresOn: string;
@@ -78,7 +89,6 @@ export class CreatePatronDto {
   @IsIn(PatronBlockKinds, { each: true })
   blocks?: PatronBlockKind[];
 }
-
 
 export class UpdatePatronDto {
   @ApiProperty()
@@ -154,7 +164,10 @@ export class VerifyPinDto extends PatronRefDto {
   @MaxLength(64)
   pin: string;
 
-  @ApiPropertyOptional({ example: 'sip2:kiosk01', description: 'who asks (terminal, key, channel); wrong PINs are throttled per origin' })
+  @ApiPropertyOptional({
+    example: 'sip2:kiosk01',
+    description: 'who asks (terminal, key, channel); wrong PINs are throttled per origin',
+  })
   @IsOptional()
   @Matches(PIN_ORIGIN_PATTERN)
   origin?: string;
@@ -167,7 +180,13 @@ export interface PinThrottleView {
   /** true when the card refuses PIN checks from every origin until `throttledUntil` */
   throttled: boolean;
   throttledUntil: string | null;
-  origins: { origin: string; failures: number; throttled: boolean; throttledUntil: string | null; lastFailedAt: string }[];
+  origins: {
+    origin: string;
+    failures: number;
+    throttled: boolean;
+    throttledUntil: string | null;
+    lastFailedAt: string;
+  }[];
   /** why PINs of this card are not checked somewhere, for staff; null when they are checked everywhere */
   reason: string | null;
 }

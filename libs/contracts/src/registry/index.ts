@@ -26,5 +26,7 @@ function isContract(value: unknown): value is Contract {
  * docs/architecture.md must name each subject (subjects-documented.spec.ts).
  */
 export const ContractRegistry: readonly Contract[] = Object.freeze(
-  [patrons, catalog, loans, sip2, delivery, federation, statistics].flatMap((area) => Object.values(area).filter(isContract)),
+  [patrons, catalog, loans, sip2, delivery, federation, statistics].flatMap((area) =>
+    Object.values(area).filter(isContract),
+  ),
 );

@@ -6,12 +6,34 @@ import { CheckinDto, CheckoutDto, PatronLoansDto, PatronSummaryDto, RenewDto } f
 import type { CheckinResult, CheckoutResult, LoanView, PatronSummary, RenewResult } from '../loans/loan.dto';
 import { ListLoanRulesDto, LoanDryRunDto, LoanRuleIdDto, UpsertLoanRuleDto } from '../loans/rules.dto';
 import type { DeleteLoanRuleResult, LoanDryRunResult, LoanRuleView } from '../loans/rules.dto';
-import { CalendarBranchDto, ClosureIdDto, CreateClosureDto, ListClosuresDto, UpsertCalendarDto } from '../loans/calendar.dto';
+import {
+  CalendarBranchDto,
+  ClosureIdDto,
+  CreateClosureDto,
+  ListClosuresDto,
+  UpsertCalendarDto,
+} from '../loans/calendar.dto';
 import type { CacheInvalidatedData, CalendarView, ClosureReport, ClosureView } from '../loans/calendar.dto';
 import { ClaimReturnedDto, ListFinesDto, MarkLostDto, PayFinesDto, WaiveFineDto } from '../loans/fines.dto';
-import type { ClaimReturnedResult, FinesPage, MarkLostResult, PayFinesResult, WaiveFineResult } from '../loans/fines.dto';
-import { IdempotencyOutcomeDto, ListCirculationExceptionsDto, OfflinePolicyDto, OfflineUploadDto } from '../loans/field.dto';
-import type { CirculationExceptionView, IdempotencyOutcome, OfflinePolicyView, OfflineUploadResult } from '../loans/field.dto';
+import type {
+  ClaimReturnedResult,
+  FinesPage,
+  MarkLostResult,
+  PayFinesResult,
+  WaiveFineResult,
+} from '../loans/fines.dto';
+import {
+  IdempotencyOutcomeDto,
+  ListCirculationExceptionsDto,
+  OfflinePolicyDto,
+  OfflineUploadDto,
+} from '../loans/field.dto';
+import type {
+  CirculationExceptionView,
+  IdempotencyOutcome,
+  OfflinePolicyView,
+  OfflineUploadResult,
+} from '../loans/field.dto';
 import { BranchHoldsDto, CancelHoldDto, ListHoldsDto, PlaceHoldDto, RunHoldExpiryDto } from '../loans/holds.dto';
 import type { HoldEventData, HoldExpiryReport, HoldShelf, HoldView, PickList } from '../loans/holds.dto';
 import { LoanHistoryQueryDto } from '../statistics/statistics.dto';
@@ -86,8 +108,16 @@ export const HoldExpired = event('events.loans.hold-expired.v1', as<HoldEventDat
 export const LoansTransitsList = rpc('loans.transits.list.v1', ListTransitsDto, as<Page<TransitView>>());
 /** a checkin at the destination */
 export const LoansTransitsReceive = rpc('loans.transits.receive.v1', ReceiveTransitDto, as<CheckinResult>());
-export const LoansFloatingRulesList = rpc('loans.transits.floating-rules.list.v1', ListFloatingRulesDto, as<FloatingRuleView[]>());
-export const LoansFloatingRulesUpsert = rpc('loans.transits.floating-rules.upsert.v1', UpsertFloatingRuleDto, as<FloatingRuleView>());
+export const LoansFloatingRulesList = rpc(
+  'loans.transits.floating-rules.list.v1',
+  ListFloatingRulesDto,
+  as<FloatingRuleView[]>(),
+);
+export const LoansFloatingRulesUpsert = rpc(
+  'loans.transits.floating-rules.upsert.v1',
+  UpsertFloatingRuleDto,
+  as<FloatingRuleView>(),
+);
 
 export const TransitStarted = event('events.loans.transit-started.v1', as<TransitEventData>());
 export const TransitReceived = event('events.loans.transit-received.v1', as<TransitEventData>());
@@ -99,10 +129,18 @@ export const LoansHistory = rpc('loans.history.v1', LoanHistoryQueryDto, as<Loan
 
 /* Exactly-once writes and offline circulation (docs/circulation.md, "Exactly once", "Offline transactions"). */
 /** what became of the write with this idempotency key; `abandon` stores a tombstone when nothing was committed */
-export const LoansIdempotencyOutcome = rpc('loans.idempotency.outcome.v1', IdempotencyOutcomeDto, as<IdempotencyOutcome>());
+export const LoansIdempotencyOutcome = rpc(
+  'loans.idempotency.outcome.v1',
+  IdempotencyOutcomeDto,
+  as<IdempotencyOutcome>(),
+);
 /** staff offline upload: replayed in time order, one result per line */
 export const LoansOfflineUpload = rpc('loans.offline.upload.v1', OfflineUploadDto, as<OfflineUploadResult>());
 /** the staff exceptions list of offline/no-block transactions applied with a conflict */
-export const LoansOfflineExceptions = rpc('loans.offline.exceptions.v1', ListCirculationExceptionsDto, as<Page<CirculationExceptionView>>());
+export const LoansOfflineExceptions = rpc(
+  'loans.offline.exceptions.v1',
+  ListCirculationExceptionsDto,
+  as<Page<CirculationExceptionView>>(),
+);
 /** how many days back an agency accepts offline transactions (SIP2 98) */
 export const LoansOfflinePolicy = rpc('loans.offline.policy.v1', OfflinePolicyDto, as<OfflinePolicyView>());

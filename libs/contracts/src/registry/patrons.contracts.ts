@@ -1,7 +1,14 @@
 import { as, event, rpc } from '../contract';
 import type { Page } from '../common/page.dto';
 import type { PatronBlockEventData, PatronChangedEventData } from '../patrons/patron-events';
-import { CreatePatronDto, PatronRefDto, SearchPatronsDto, SetPatronBlockDto, UpdatePatronDto, VerifyPinDto } from '../patrons/patron.dto';
+import {
+  CreatePatronDto,
+  PatronRefDto,
+  SearchPatronsDto,
+  SetPatronBlockDto,
+  UpdatePatronDto,
+  VerifyPinDto,
+} from '../patrons/patron.dto';
 import type { PatronView, PinThrottleView, VerifyPinResult } from '../patrons/patron.dto';
 
 /** patrons service: patron records, PINs, blocks. */

@@ -17,9 +17,25 @@ export interface Sip2MessageMetrics {
 /** Counters of this sip2 process since it started (each replica answers for itself). */
 export interface Sip2MetricsView {
   startedAt: string;
-  connections: { open: number; total: number; tcp: number; tls: number; rejected: number; displaced: number; timedOut: number };
+  connections: {
+    open: number;
+    total: number;
+    tcp: number;
+    tls: number;
+    rejected: number;
+    displaced: number;
+    timedOut: number;
+  };
   logins: { ok: number; failed: number; throttled: number };
-  frames: { checksumErrors: number; missingChecksum: number; oversized: number; invalid: number; replayed: number; acsResends: number; refusedBeforeLogin: number };
+  frames: {
+    checksumErrors: number;
+    missingChecksum: number;
+    oversized: number;
+    invalid: number;
+    replayed: number;
+    acsResends: number;
+    refusedBeforeLogin: number;
+  };
   pins: { failed: number; throttled: number };
   messages: Sip2MessageMetrics[];
 }

@@ -44,18 +44,27 @@ export class Sip2TerminalRefDto {
 
 /** Create or update a terminal account by login. The password is required on create, optional on update. */
 export class UpsertSip2TerminalDto extends Sip2TerminalRefDto {
-  @ApiPropertyOptional({ example: 'kiosk01-secret', description: 'SIP2 login password (93 CO); stored as a scrypt hash, never returned' })
+  @ApiPropertyOptional({
+    example: 'kiosk01-secret',
+    description: 'SIP2 login password (93 CO); stored as a scrypt hash, never returned',
+  })
   @IsOptional()
   @IsString()
   @MinLength(6)
   @MaxLength(128)
   password?: string;
 
-  @ApiProperty({ example: 'CN-320583-1-KSL', description: 'institution id (AO): the agency ISIL for patrons and items' })
+  @ApiProperty({
+    example: 'CN-320583-1-KSL',
+    description: 'institution id (AO): the agency ISIL for patrons and items',
+  })
   @Matches(ISIL_PATTERN, { message: 'institutionId must be an ISIL such as CN-320583-1-KSL' })
   institutionId: string;
 
-  @ApiProperty({ example: 'KSL-MAIN', description: 'branch/location code where the terminal stands (checkout/checkin branch)' })
+  @ApiProperty({
+    example: 'KSL-MAIN',
+    description: 'branch/location code where the terminal stands (checkout/checkin branch)',
+  })
   @Matches(BRANCH_CODE_PATTERN)
   location: string;
 
@@ -71,7 +80,11 @@ export class UpsertSip2TerminalDto extends Sip2TerminalRefDto {
   @IsIn(Sip2Terminators)
   terminator?: Sip2Terminator;
 
-  @ApiPropertyOptional({ example: '|', default: '|', description: 'field delimiter: one printable, non-alphanumeric ASCII character' })
+  @ApiPropertyOptional({
+    example: '|',
+    default: '|',
+    description: 'field delimiter: one printable, non-alphanumeric ASCII character',
+  })
   @IsOptional()
   @Matches(SIP2_DELIMITER_PATTERN, { message: 'fieldDelimiter must be one printable non-alphanumeric ASCII character' })
   fieldDelimiter?: string;
@@ -81,12 +94,18 @@ export class UpsertSip2TerminalDto extends Sip2TerminalRefDto {
   @IsIn(Sip2ErrorDetectionModes)
   errorDetection?: Sip2ErrorDetectionMode;
 
-  @ApiPropertyOptional({ default: false, description: 'answer 99 SC Status before 93 Login (raw clients such as Relais)' })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'answer 99 SC Status before 93 Login (raw clients such as Relais)',
+  })
   @IsOptional()
   @IsBoolean()
   allowScStatusBeforeLogin?: boolean;
 
-  @ApiPropertyOptional({ default: 60, description: 'seconds a connection may stay unauthenticated after naming this login' })
+  @ApiPropertyOptional({
+    default: 60,
+    description: 'seconds a connection may stay unauthenticated after naming this login',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -94,7 +113,10 @@ export class UpsertSip2TerminalDto extends Sip2TerminalRefDto {
   @Max(3600)
   loginTimeoutSeconds?: number;
 
-  @ApiPropertyOptional({ default: 900, description: 'idle seconds before the connection is closed (kiosks send 99 every 5-7 minutes)' })
+  @ApiPropertyOptional({
+    default: 900,
+    description: 'idle seconds before the connection is closed (kiosks send 99 every 5-7 minutes)',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -113,27 +135,46 @@ export class UpsertSip2TerminalDto extends Sip2TerminalRefDto {
   @MaxLength(200)
   description?: string;
 
-  @ApiPropertyOptional({ default: true, description: 'profile: a 09 for an item that was not on loan is answered ok 1 (true) or ok 0 (false: sorters send it to the exception bin)' })
+  @ApiPropertyOptional({
+    default: true,
+    description:
+      'profile: a 09 for an item that was not on loan is answered ok 1 (true) or ok 0 (false: sorters send it to the exception bin)',
+  })
   @IsOptional()
   @IsBoolean()
   checkinNotOnLoanOk?: boolean;
 
-  @ApiPropertyOptional({ default: true, description: 'profile: checkins here trap waiting holds (false: a book drop without a hold shelf; the copy is trapped at the next checkin elsewhere)' })
+  @ApiPropertyOptional({
+    default: true,
+    description:
+      'profile: checkins here trap waiting holds (false: a book drop without a hold shelf; the copy is trapped at the next checkin elsewhere)',
+  })
   @IsOptional()
   @IsBoolean()
   checkinTrapsHolds?: boolean;
 
-  @ApiPropertyOptional({ default: false, description: 'profile: 64 sends BE (e-mail), BF (phone) and BD (address) without a correct PIN' })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'profile: 64 sends BE (e-mail), BF (phone) and BD (address) without a correct PIN',
+  })
   @IsOptional()
   @IsBoolean()
   contactWithoutPin?: boolean;
 
-  @ApiPropertyOptional({ enum: Sip2LanguageFields, default: 'patron', description: "profile: the 24/64 language field gives the patron's language, or echoes the request's" })
+  @ApiPropertyOptional({
+    enum: Sip2LanguageFields,
+    default: 'patron',
+    description: "profile: the 24/64 language field gives the patron's language, or echoes the request's",
+  })
   @IsOptional()
   @IsIn(Sip2LanguageFields)
   languageField?: Sip2LanguageField;
 
-  @ApiPropertyOptional({ enum: Sip2ScreenLanguages, default: 'both', description: 'profile: screen-message (AF) language(s) a session starts with' })
+  @ApiPropertyOptional({
+    enum: Sip2ScreenLanguages,
+    default: 'both',
+    description: 'profile: screen-message (AF) language(s) a session starts with',
+  })
   @IsOptional()
   @IsIn(Sip2ScreenLanguages)
   screenLanguage?: Sip2ScreenLanguage;
@@ -152,7 +193,7 @@ export class ListSip2TerminalsDto extends PageQueryDto {
 }
 
 export class SetSip2TerminalEnabledDto extends Sip2TerminalRefDto {
-  @ApiProperty({ description: 'false disables logins and ends the terminal\'s open sessions at their next message' })
+  @ApiProperty({ description: "false disables logins and ends the terminal's open sessions at their next message" })
   @IsBoolean()
   enabled: boolean;
 }
