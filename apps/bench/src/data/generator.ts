@@ -125,9 +125,7 @@ async function copy(c: Client, sql: string, source: Readable): Promise<void> {
   await pipeline(source, c.query(copyFrom(sql)));
 }
 
-export async function readMarker(
-  c: Client,
-): Promise<{
+export async function readMarker(c: Client): Promise<{
   scale: string;
   fingerprint: string;
   counts: Record<string, number>;
