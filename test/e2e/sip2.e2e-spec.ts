@@ -16,7 +16,10 @@ import { e2eEnv } from './e2e-env';
 const env = e2eEnv();
 const KSL = 'CN-320583-1-KSL';
 const PIN = '1234';
-const now = () => formatSip2Date(new Date(), 'Asia/Shanghai', 'local');
+// every message is a new transaction with its own transaction date (one second apart), as a kiosk's
+// would be: the same terminal, date and ids again is a retransmission, answered with the first reply
+let tick = 0;
+const now = () => formatSip2Date(new Date(Date.now() + 1000 * tick++), 'Asia/Shanghai', 'local');
 const clients: Sip2Client[] = [];
 
 async function terminal(login: 'kiosk01' | 'locker01', opts: Sip2ClientOptions = {}): Promise<Sip2Client> {

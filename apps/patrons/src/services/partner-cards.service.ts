@@ -12,6 +12,9 @@ const RESOLVE_TIMEOUT_MS = 15_000;
  * our patrons and matches a partner agreement's card prefix or pattern is sent to the federation service,
  * which checks it at the reader's home library: our own patrons' lookups never leave this service.
  */
+/** a miss re-reads the rules when they are older than this */
+const MISS_RELOAD_MS = 2_000;
+
 @Injectable()
 export class PartnerCardsService {
   private readonly logger = new Logger(PartnerCardsService.name);
@@ -21,8 +24,10 @@ export class PartnerCardsService {
 
   constructor(private readonly rpc: NatsRpcClient) {}
 
-  private async refresh(): Promise<void> {
-    if (Date.now() < this.loadedUntil) return;
+  private loadedAt = 0;
+
+  private async refresh(force = false): Promise<void> {
+    if (!force && Date.now() < this.loadedUntil) return;
     this.loading ??= this.rpc
       .request<PartnerCardRule[]>(FederationSubjects.partnerCards, {}, { timeoutMs: 2_000 })
       .then((rules) => {
@@ -36,7 +41,8 @@ export class PartnerCardsService {
             },
           ];
         });
-        this.loadedUntil = Date.now() + RULES_TTL_MS;
+        this.loadedAt = Date.now();
+        this.loadedUntil = this.loadedAt + RULES_TTL_MS;
       })
       .catch((e: Error) => {
         // federation down: keep the rules we had; unknown barcodes stay unknown meanwhile
@@ -50,6 +56,10 @@ export class PartnerCardsService {
   /** The partner reader's record and PIN check from their home library, or null when the barcode is no partner card. */
   async resolve(ref: PatronRefDto, pin?: string): Promise<VerifyPinResult | null> {
     await this.refresh();
+    // a card no rule knows: an agreement may have just been added or changed, so the rules are read
+    // again (at most every few seconds: unknown barcodes must not turn into a request each)
+    if (!this.rules.some((r) => r.test(ref.barcode)) && Date.now() - this.loadedAt > MISS_RELOAD_MS)
+      await this.refresh(true);
     if (!this.rules.some((r) => r.test(ref.barcode))) return null;
     try {
       return await this.rpc.request<VerifyPinResult>(
