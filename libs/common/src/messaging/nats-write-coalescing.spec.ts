@@ -29,14 +29,16 @@ describe('coalesceNatsWrites', () => {
     expect(coalesceNatsWrites(nc)).toBe(true);
     const protocol = (nc as unknown as { protocol: { sendCommand(c: string | Uint8Array, ...p: Uint8Array[]): void } })
       .protocol;
-    // two timer callbacks run in the same timers phase, as two socket reads run in one poll phase
+    // two callbacks of one event-loop phase, as two socket reads run in one poll phase: two immediates
+    // queued together run before the flush the first one schedules (two 0 ms timers need not expire in
+    // the same timers phase on a busy machine)
     await new Promise<void>((resolve) => {
-      setTimeout(() => protocol.sendCommand('PUB a 1\r\n', Buffer.from('x'), Buffer.from('\r\n')), 0);
-      setTimeout(() => {
+      setImmediate(() => protocol.sendCommand('PUB a 1\r\n', Buffer.from('x'), Buffer.from('\r\n')));
+      setImmediate(() => {
         protocol.sendCommand(Buffer.from('PUB b 1\r\ny\r\n'));
         expect(writes).toEqual([]); // nothing written yet: the turn is not over
         resolve();
-      }, 0);
+      });
     });
     await nextTurn();
     expect(writes).toEqual(['PUB a 1\r\nx\r\nPUB b 1\r\ny\r\n']);
