@@ -380,7 +380,10 @@ describe('per-terminal SIP2 profiles change the wire answers (e2e)', () => {
         })
       ).status,
     ).toBe(201);
-    r = await send(c, checkinMsg('PF-0002', sipDate(new Date()), sipDate(new Date())));
+    // a transaction date of its own (5 s back): the next checkin of this copy at this terminal must not be
+    // taken for a retransmission of this one, whatever second the two fall in
+    const earlier = sipDate(new Date(Date.now() - 5000));
+    r = await send(c, checkinMsg('PF-0002', earlier, earlier));
     expect(r.fixed).toMatchObject({ ok: '1', alert: 'N' });
     await c.close();
 
