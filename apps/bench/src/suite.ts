@@ -52,6 +52,8 @@ export async function bringUpSuite(opts: {
     PORT: httpPort,
     SIP2_PORT: sipPort,
     SIP2_TLS_PORT: sipTlsPort,
+    // free Prometheus ports (not 9464+): the bench never clashes with a running `npm start` or another suite
+    METRICS_BASE_PORT: 0,
     LOG_LEVEL: (process.env.LOG_LEVEL as LauncherEnvDto['LOG_LEVEL']) ?? 'info',
     SEED_DEMO: 'true' as const,
     // node flags of the services as `npm start` gives them, unless set here (e.g. to compare GC settings)
