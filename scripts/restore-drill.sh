@@ -91,7 +91,7 @@ nats_pid=$!
 api_key="drill-$(node -e 'console.log(require("crypto").randomBytes(18).toString("base64url"))')"
 say "starting the suite against $drill_db (gateway on 127.0.0.1:$http_port)"
 DATABASE_URL="$DRILL_DATABASE_URL" NATS_URL="nats://127.0.0.1:$nats_port" SEED_DEMO=false \
-  PORT="$http_port" SIP2_PORT="$sip2_port" SIP2_TLS_PORT="$sip2_tls_port" DATA_DIR="$work/data" \
+  PORT="$http_port" SIP2_PORT="$sip2_port" SIP2_TLS_PORT="$sip2_tls_port" DATA_DIR="$work/data" METRICS_BASE_PORT=0 \
   BOOTSTRAP_API_KEY="$api_key" LOG_LEVEL="${LOG_LEVEL:-warn}" STARTUP_TIMEOUT_SECONDS="${DRILL_TIMEOUT_SECONDS:-240}" \
   node dist/apps/launcher/src/main.js >"$work/suite.log" 2>&1 &
 launcher_pid=$!
