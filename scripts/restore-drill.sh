@@ -11,6 +11,7 @@
 #   DRILL_PATRON / DRILL_ITEM / DRILL_BRANCH / DRILL_AGENCY   the checkout (defaults: the demo network's
 #                          P0000001, B0000002, KSL-MAIN, CN-320583-1-KSL)
 #   DRILL_EXPECT_ON_LOAN   optional item barcode that must be on loan to DRILL_PATRON in the backup
+#   STATS_PATRON_HASH_KEY  optional: the production pseudonym key (default: a random one for the drill)
 #   KEEP_DRILL_DB=1        keep the drill database afterwards (default: dropped)
 # Needs: pg_dump, pg_restore, psql, nats-server, node and a built dist/ (npm run build).
 set -euo pipefail
@@ -89,10 +90,13 @@ mkdir -p "$work/nats"
 "$NATS_SERVER" -js -a 127.0.0.1 -p "$nats_port" -sd "$work/nats" >"$work/nats.log" 2>&1 &
 nats_pid=$!
 api_key="drill-$(node -e 'console.log(require("crypto").randomBytes(18).toString("base64url"))')"
+# statistics refuses to start without a pseudonym key; the drill's suite is thrown away, so a random one
+# does unless the operator passes the production key (to compare restored statistics facts)
+stats_key="${STATS_PATRON_HASH_KEY:-$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')}"
 say "starting the suite against $drill_db (gateway on 127.0.0.1:$http_port)"
 DATABASE_URL="$DRILL_DATABASE_URL" NATS_URL="nats://127.0.0.1:$nats_port" SEED_DEMO=false \
   PORT="$http_port" SIP2_PORT="$sip2_port" SIP2_TLS_PORT="$sip2_tls_port" DATA_DIR="$work/data" METRICS_BASE_PORT=0 \
-  BOOTSTRAP_API_KEY="$api_key" LOG_LEVEL="${LOG_LEVEL:-warn}" STARTUP_TIMEOUT_SECONDS="${DRILL_TIMEOUT_SECONDS:-240}" \
+  BOOTSTRAP_API_KEY="$api_key" STATS_PATRON_HASH_KEY="$stats_key" LOG_LEVEL="${LOG_LEVEL:-warn}" STARTUP_TIMEOUT_SECONDS="${DRILL_TIMEOUT_SECONDS:-240}" \
   node dist/apps/launcher/src/main.js >"$work/suite.log" 2>&1 &
 launcher_pid=$!
 
