@@ -101,7 +101,13 @@ export const checkinHandler = defineHandler({
     let result: CheckinResult;
     try {
       result = await ctx.backend.checkin(item, here, {
-        idempotencyKey: sip2IdempotencyKey(ctx, '09', req.fixed.transactionDate, [agency, itemBc]),
+        idempotencyKey: sip2IdempotencyKey(
+          ctx,
+          '09',
+          req.fixed.transactionDate,
+          [agency, itemBc],
+          `${agency}/${itemBc}`,
+        ),
         ...(noBlock ? { noBlock: true } : {}),
         ...(backDated ? { returnedAt: returned.at!.toISOString() } : {}),
         ...(profile?.checkinTrapsHolds === false ? { trapHolds: false } : {}),

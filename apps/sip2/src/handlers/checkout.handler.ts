@@ -55,7 +55,7 @@ export const checkoutHandler = defineHandler({
         agency,
         patron,
         item,
-        sip2IdempotencyKey(ctx, '11BI', req.fixed.transactionDate, [agency, patronBc, itemBc]),
+        sip2IdempotencyKey(ctx, '11BI', req.fixed.transactionDate, [agency, patronBc, itemBc], `${agency}/${itemBc}`),
       );
 
     // no-block (offline): the kiosk's own transaction date and due date; a date that does not parse is refused, never guessed
@@ -68,7 +68,13 @@ export const checkoutHandler = defineHandler({
         outcome: ErrorCode.OfflineDateInvalid,
       };
     const write = {
-      idempotencyKey: sip2IdempotencyKey(ctx, '11', req.fixed.transactionDate, [agency, patronBc, itemBc]),
+      idempotencyKey: sip2IdempotencyKey(
+        ctx,
+        '11',
+        req.fixed.transactionDate,
+        [agency, patronBc, itemBc],
+        `${agency}/${itemBc}`,
+      ),
       ...(noBlock ? { noBlock: true } : {}),
       ...(txAt.at ? { transactionAt: txAt.at.toISOString() } : {}),
       ...(dueAt.at ? { dueDate: localDay(dueAt.at, ctx.timeZone) } : {}),

@@ -12,12 +12,15 @@ const SIP2_DATE_SHAPE = /^\d{8}.{4}\d{6}$/;
  * A kiosk that retries after a reconnect resends the same transaction date, so the retry gets the
  * first answer; the AY sequence number is not part of it (it repeats across reconnects). Without a
  * usable transaction date the key is random: still safe against timeouts inside this exchange.
+ * `thing` is what the write changes (the copy, or the patron's account): a key repeated after another
+ * write on it is a new transaction, not a retransmission (TransactionKeyLedger).
  */
 export function sip2IdempotencyKey(
   ctx: HandlerContext,
   code: string,
   transactionDate: string | undefined,
   parts: (string | undefined)[],
+  thing: string,
 ): string {
   const login = ctx.session.terminal?.login;
   if (
@@ -28,8 +31,9 @@ export function sip2IdempotencyKey(
   ) {
     return `sip2:once:${randomUUID()}`;
   }
-  const key = `sip2:${login}:${code}:${transactionDate.replace(/ /g, '_')}:${parts.map((p) => p ?? '').join(':')}`;
-  return IDEMPOTENCY_KEY_PATTERN.test(key) ? key : `sip2:h:${createHash('sha256').update(key).digest('hex')}`;
+  const full = `sip2:${login}:${code}:${transactionDate.replace(/ /g, '_')}:${parts.map((p) => p ?? '').join(':')}`;
+  const key = IDEMPOTENCY_KEY_PATTERN.test(full) ? full : `sip2:h:${createHash('sha256').update(full).digest('hex')}`;
+  return ctx.transactionKeys.keyFor(login, thing, key);
 }
 
 export type OfflineDate = { ok: true; at?: Date } | { ok: false };

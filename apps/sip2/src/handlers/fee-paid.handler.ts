@@ -74,13 +74,13 @@ export const feePaidHandler = defineHandler({
         fineId = isFineId(cg) ? cg.toLowerCase() : fineIdForCG(cg, (await ctx.fees.openFines(patron, 500)).items);
         if (!fineId) return notAccepted(req, ctx, ErrorCode.FineNotFound);
       }
-      const idempotencyKey = sip2IdempotencyKey(ctx, '37', req.fixed.transactionDate, [
-        agency,
-        barcode,
-        String(amount),
-        bk ?? '',
-        fineId ?? '',
-      ]);
+      const idempotencyKey = sip2IdempotencyKey(
+        ctx,
+        '37',
+        req.fixed.transactionDate,
+        [agency, barcode, String(amount), bk ?? '', fineId ?? ''],
+        `patron:${agency}/${barcode}`,
+      );
       // without BK, the receipt id comes from the transaction's key: a resend after a reconnect is not charged twice
       const transactionId =
         bk ||

@@ -104,11 +104,13 @@ export const holdHandler: Sip2Handler<'15'> = defineHandler({
           notNeededAfter: localDateOfSipDate(req.fields.expirationDate),
           pin,
           pinOrigin: pinOriginOf(ctx),
-          idempotencyKey: sip2IdempotencyKey(ctx, '15+', req.fixed.transactionDate, [
-            agency,
-            patronBc,
-            itemBc ?? recordId ?? '',
-          ]),
+          idempotencyKey: sip2IdempotencyKey(
+            ctx,
+            '15+',
+            req.fixed.transactionDate,
+            [agency, patronBc, itemBc ?? recordId ?? ''],
+            `patron:${agency}/${patronBc}`,
+          ),
         });
         const messages = [say(ctx, 'holdPlaced', { pickup: hold.pickupBranch })];
         if (holdAvailable(hold) && hold.pickupDeadlineDate)
@@ -136,7 +138,13 @@ export const holdHandler: Sip2Handler<'15'> = defineHandler({
       const cancelled = await ctx.holds.cancel(
         patron,
         target.id,
-        sip2IdempotencyKey(ctx, '15-', req.fixed.transactionDate, [agency, patronBc, target.id]),
+        sip2IdempotencyKey(
+          ctx,
+          '15-',
+          req.fixed.transactionDate,
+          [agency, patronBc, target.id],
+          `patron:${agency}/${patronBc}`,
+        ),
       );
       return { response: answered(req, ctx, cancelled, [say(ctx, 'holdCancelled')]), outcome: 'cancelled' };
     } catch (err) {

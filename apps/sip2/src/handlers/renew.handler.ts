@@ -56,7 +56,13 @@ export const renewHandler = defineHandler({
     }
     try {
       const { loan } = await ctx.backend.renew(patron, { agency, barcode: itemBc }, branchOf(ctx), {
-        idempotencyKey: sip2IdempotencyKey(ctx, '29', req.fixed.transactionDate, [agency, patronBc, itemBc]),
+        idempotencyKey: sip2IdempotencyKey(
+          ctx,
+          '29',
+          req.fixed.transactionDate,
+          [agency, patronBc, itemBc],
+          `${agency}/${itemBc}`,
+        ),
         ...(noBlock ? { noBlock: true } : {}),
         ...(txAt.at ? { transactionAt: txAt.at.toISOString() } : {}),
         ...(dueAt.at ? { dueDate: localDay(dueAt.at, ctx.timeZone) } : {}),

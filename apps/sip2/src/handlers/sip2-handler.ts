@@ -5,6 +5,7 @@ import type { HoldsPort } from '../backend/holds.port';
 import type { ScreenMessageKey } from '../mapping/screen-messages';
 import type { PinGuard } from '../server/pin-guard';
 import type { Sip2Session } from '../server/sip2-session';
+import type { TransactionKeyLedger } from '../server/transaction-keys';
 import type { TerminalAccount } from '../services/terminal-account';
 
 export type LoginOutcome =
@@ -37,6 +38,8 @@ export interface HandlerContext {
   now(): Date;
   /** 98 timeout period, 3 digits in tenths of a second */
   acsTimeoutPeriod: string;
+  /** tells a retransmitted write from a new one that builds the same idempotency key (one per process) */
+  transactionKeys: TransactionKeyLedger;
 }
 
 export interface HandlerResult {

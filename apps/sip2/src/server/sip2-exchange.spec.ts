@@ -226,6 +226,33 @@ describe('Sip2Exchange: error detection', () => {
     expect(h.backend.calls.filter((c) => c === 'checkout')).toHaveLength(3);
   });
 
+  it('a new transaction that builds an old key (out, in, out again within one second) is carried out, not answered from the first', async () => {
+    const h = harness();
+    await h.login();
+    const checkinB1 = createMessage(
+      '09',
+      { noBlock: 'N', transactionDate: '20261125    100000', returnDate: '20261125    100000' },
+      { currentLocation: 'KSL-MAIN', institutionId: KSL, itemIdentifier: 'B1', terminalPassword: '' },
+    );
+    expect((await h.send(checkout())).fixed).toMatchObject({ ok: '1' });
+    const firstKey = h.backend.lastWrite?.idempotencyKey;
+    expect((await h.send(checkinB1)).fixed).toMatchObject({ ok: '1' });
+    // the same terminal, date, patron and copy: the key of the first checkout, but the copy has moved on
+    expect((await h.send(checkout())).fixed).toMatchObject({ ok: '1' });
+    const secondKey = h.backend.lastWrite?.idempotencyKey;
+    expect(secondKey).not.toBe(firstKey);
+    expect(secondKey?.startsWith(`${firstKey}#`)).toBe(true);
+    expect(await h.backend.itemLoan({ agency: KSL, barcode: 'B1' })).not.toBeNull(); // really on loan again
+    // its own retransmission (after a reconnect: another AY) is sent with its own key and gets its answer
+    h.newConnection();
+    await h.login();
+    expect((await h.send(checkout())).fixed).toMatchObject({ ok: '1' });
+    expect(h.backend.lastWrite?.idempotencyKey).toBe(secondKey);
+    // and the second checkin within that second returns the copy for real
+    expect((await h.send(checkinB1)).fixed).toMatchObject({ ok: '1' });
+    expect(await h.backend.itemLoan({ agency: KSL, barcode: 'B1' })).toBeNull();
+  });
+
   it('answers garbage with 96 and hangs up after too many unusable frames in a row', async () => {
     const h = harness();
     await h.login();

@@ -17,6 +17,7 @@ import { PinGuard } from './pin-guard';
 import { Sip2Connection } from './sip2-connection';
 import { Sip2Exchange } from './sip2-exchange';
 import { Sip2ListenerStatus } from './sip2-listener-status';
+import { TransactionKeyLedger } from './transaction-keys';
 import { Sip2Session } from './sip2-session';
 import { loadTlsCredentials, sip2TlsServerOptions } from './tls-credentials';
 import type { Sip2TerminalThrottleState } from '@app/contracts';
@@ -35,6 +36,7 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
   private readonly displacing = new Set<Sip2Connection>();
   private readonly perAddress = new Map<string, number>();
   private readonly idPrefix = randomBytes(2).toString('hex');
+  private readonly transactionKeys = new TransactionKeyLedger();
   private nextId = 0;
   private tcp?: net.Server;
   private tls?: tls.Server;
@@ -251,6 +253,7 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
       logins: this.gate,
       timeZone: this.env.LIBRARY_TIMEZONE,
       now: () => new Date(),
+      transactionKeys: this.transactionKeys,
       // a write may take its deadline plus the time to learn its outcome: the kiosk should wait that long
       acsTimeoutPeriod: digits(
         Math.min(

@@ -18,6 +18,7 @@ import { Sip2MetricsService } from '../metrics/sip2-metrics.service';
 import { LoginGate } from '../server/login-gate';
 import { PinGuard } from '../server/pin-guard';
 import { ExchangeOutput, Sip2Exchange } from '../server/sip2-exchange';
+import { TransactionKeyLedger } from '../server/transaction-keys';
 import { Sip2Session } from '../server/sip2-session';
 import { TerminalAccount } from '../services/terminal-account';
 import { TerminalAccountsService } from '../services/terminal-accounts.service';
@@ -76,6 +77,7 @@ export class ExchangeHarness {
   readonly backend = new FakeCirculationBackend();
   readonly holds = new FakeHoldsPort(this.backend);
   readonly fees = new FakeFeesPort();
+  readonly transactionKeys = new TransactionKeyLedger();
   readonly pins = new PinGuard({ freePerMinute: 10, perCardPerMinute: 5, maxDelayMs: 0 });
   readonly gate = new LoginGate(this.accounts as unknown as TerminalAccountsService, {
     freePerMinute: 5,
@@ -118,6 +120,7 @@ export class ExchangeHarness {
       timeZone: 'Asia/Shanghai',
       now: () => this.now,
       acsTimeoutPeriod: '050',
+      transactionKeys: this.transactionKeys,
     };
   }
 
