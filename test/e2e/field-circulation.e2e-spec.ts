@@ -256,6 +256,52 @@ describe('offline transactions and book drops over SIP2 (e2e)', () => {
     expect(body.results[1].code).toBe('item_on_loan_to_other');
   });
 
+  it('staff resolve an exception with a note (who: the API key); the list filters open and resolved', async () => {
+    await newItem('RS-0001');
+    const t = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+    const upload = await api('POST', '/api/circulation/offline', {
+      branch: 'KSL-ZS',
+      transactions: [
+        {
+          kind: 'checkout',
+          at: t(3),
+          item: { agency: KSL, barcode: 'RS-0001' },
+          patron: { agency: KSL, barcode: 'P0000001' },
+        },
+        {
+          kind: 'checkout',
+          at: t(2),
+          item: { agency: KSL, barcode: 'RS-0001' },
+          patron: { agency: KSL, barcode: 'P0000004' },
+        },
+      ],
+    });
+    expect(upload.status).toBe(200);
+    const id = upload.body.results[1].exceptionId as string;
+    const has = async (q: string) =>
+      (
+        (await api('GET', `/api/circulation/exceptions?branch=KSL-ZS&limit=200${q}`)).body.items as { id: string }[]
+      ).some((e) => e.id === id);
+    expect(await has('')).toBe(true);
+
+    const done = await api('POST', `/api/circulation/exceptions/${id}/resolve`, {
+      note: 'both readers called; P0000004 keeps it',
+      resolvedBy: 'forged', // not a body field: who comes from the API key
+    });
+    expect(done.status).toBe(400);
+    const ok = await api('POST', `/api/circulation/exceptions/${id}/resolve`, { note: 'both readers called' });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ id, resolvedBy: 'staff:bootstrap', resolutionNote: 'both readers called' });
+    expect(ok.body.resolvedAt).toEqual(expect.any(String));
+    expect(await has('')).toBe(false);
+    expect(await has('&status=resolved')).toBe(true);
+    expect(await has('&status=all')).toBe(true);
+    expect(
+      (await api('POST', `/api/circulation/exceptions/${id}/resolve`, { note: 'again, differently' })).status,
+    ).toBe(409);
+    expect((await api('POST', '/api/circulation/exceptions/not-a-uuid/resolve', { note: 'x' })).status).toBe(400);
+  });
+
   it('renewal too soon is refused with a clear screen message', async () => {
     const rule = await api('PUT', '/api/circulation-rules/e2e-renew-late', {
       scope: 'KSL-ZS',

@@ -3,8 +3,10 @@ import {
   CirculationExceptionView,
   ErrorCode,
   HoldView,
+  LoansHoldsList,
   LoansHoldsPlace,
   LoansIdempotencyOutcome,
+  LoansOfflineExceptionResolve,
   LoansOfflineExceptions,
   LoansOfflineUpload,
   Sip2WriteUnresolved,
@@ -216,6 +218,56 @@ describe('exactly-once writes, offline transactions and renewal rules (real Post
       ).toEqual(['card_lost', 'item_on_loan_to_other']);
     });
 
+    describe('holds', () => {
+      const holdOf = async (patron: string, id: string) =>
+        (await rpc.request<Page<HoldView>>(LoansHoldsList.subject, { patron: ref(patron), status: 'all' })).items.find(
+          (h) => h.id === id,
+        )!;
+      /** a copy of a new title, on the KSL-MAIN hold shelf for `patron`'s title hold */
+      const onShelfFor = async (patron: string, barcode: string) => {
+        const record = await fx.newRecord(`球状闪电 ${barcode}`);
+        await fx.createItem(barcode, record);
+        await checkout('P-D', barcode);
+        const hold = await rpc.request<HoldView>(LoansHoldsPlace.subject, {
+          patron: ref(patron),
+          recordId: record,
+          pickupBranch: 'KSL-MAIN',
+        });
+        expect(await checkin(barcode, 'KSL-MAIN')).toMatchObject({ hold: { holdId: hold.id, status: 'ready' } });
+        return hold;
+      };
+
+      it('lending a copy on the hold shelf for the same patron fills the hold, as a live checkout does', async () => {
+        const hold = await onShelfFor('P-A', 'OH-1');
+        const { loan, exceptions: ex } = await checkout('P-A', 'OH-1', {
+          noBlock: true,
+          transactionAt: new Date(Date.now() - 60_000).toISOString(),
+        });
+        expect(ex).toBeUndefined();
+        expect(await holdOf('P-A', hold.id)).toMatchObject({ status: 'fulfilled', endReason: 'fulfilled' });
+        const filled = await db.query(`SELECT loan_id FROM loans.holds WHERE id = $1`, [hold.id]);
+        expect(filled.rows[0].loan_id).toBe(loan.id);
+      });
+
+      it("lending a copy set aside for another patron: lent, on the exceptions list, and that patron's hold waits again (trapped again at the next checkin)", async () => {
+        const hold = await onShelfFor('P-A', 'OH-2');
+        const r = await checkout('P-C', 'OH-2', {
+          noBlock: true,
+          transactionAt: new Date(Date.now() - 60_000).toISOString(),
+        });
+        expect(r.exceptions?.map((e) => e.reason)).toEqual(['item_held_for_other']);
+        expect(await openLoans('OH-2')).toBe(1);
+        const waiting = await holdOf('P-A', hold.id);
+        expect(waiting).toMatchObject({ status: 'waiting', queuePosition: 1 });
+        expect(waiting.trappedItem ?? null).toBeNull();
+        const listed = (await exceptions('KSL-MAIN')).items.find((e) => e.id === r.exceptions![0].id);
+        expect(listed).toMatchObject({ reason: 'item_held_for_other', loanId: r.loan.id, resolvedAt: null });
+        expect(listed?.message).toContain(hold.id);
+        // P-C brings it back: the existing trap rule sets it aside for P-A again
+        expect(await checkin('OH-2', 'KSL-MAIN')).toMatchObject({ hold: { holdId: hold.id, status: 'ready' } });
+      });
+    });
+
     it('refuses a transaction date outside the window or in the future, never guessing', async () => {
       await createItem('O-4');
       await expect(
@@ -289,6 +341,52 @@ describe('exactly-once writes, offline transactions and renewal rules (real Post
       const again = await rpc.request<OfflineUploadResult>(LoansOfflineUpload.subject, upload);
       expect(again.results.map((x) => [x.id, x.status])).toEqual(r.results.map((x) => [x.id, x.status]));
       expect((await exceptions('KSL-ZS')).items.filter((e) => e.item.barcode === 'U-1')).toHaveLength(1);
+    });
+  });
+
+  describe('exceptions list', () => {
+    const resolve = (id: string, note: string, resolvedBy = 'staff:desk-zs') =>
+      rpc.request<CirculationExceptionView>(LoansOfflineExceptionResolve.subject, { id, note, resolvedBy });
+    const listed = async (status: string | undefined, id: string, extra: Record<string, unknown> = {}) =>
+      (
+        await rpc.request<Page<CirculationExceptionView>>(LoansOfflineExceptions.subject, {
+          branch: 'KSL-ZS',
+          ...(status ? { status } : {}),
+          limit: 200,
+          ...extra,
+        })
+      ).items.some((e) => e.id === id);
+
+    it('staff resolve an exception with a note: who and when are kept, the list filters open/resolved', async () => {
+      await createItem('EX-1');
+      const r = await checkout('P-LOSTCARD', 'EX-1', {
+        noBlock: true,
+        branch: 'KSL-ZS',
+        transactionAt: new Date(Date.now() - 60_000).toISOString(),
+      });
+      const id = r.exceptions![0].id;
+      expect(await listed(undefined, id)).toBe(true);
+      expect(await listed('resolved', id)).toBe(false);
+
+      const before = Date.now();
+      const done = await resolve(id, 'card owner confirmed at the desk');
+      expect(done).toMatchObject({
+        id,
+        resolvedBy: 'staff:desk-zs',
+        resolutionNote: 'card owner confirmed at the desk',
+      });
+      expect(Date.parse(done.resolvedAt!)).toBeGreaterThanOrEqual(before - 5_000);
+      expect(await listed(undefined, id)).toBe(false); // open is the default
+      expect(await listed('open', id)).toBe(false);
+      expect(await listed('resolved', id)).toBe(true);
+      expect(await listed('all', id)).toBe(true);
+      expect(await listed(undefined, id, { includeResolved: true })).toBe(true);
+
+      // a retried request answers the resolution as it is; another resolution is a conflict naming the first
+      await expect(resolve(id, 'card owner confirmed at the desk')).resolves.toEqual(done);
+      await expect(resolve(id, 'something else', 'staff:other')).rejects.toMatchObject(refusal(ErrorCode.Conflict));
+      await expect(resolve(randomUUID(), 'x')).rejects.toMatchObject(refusal(ErrorCode.NotFound));
+      await expect(resolve(id, '')).rejects.toMatchObject(refusal(ErrorCode.ValidationFailed));
     });
   });
 

@@ -9,6 +9,7 @@ import { CreateLoansSchema1764144000000 } from './migrations/1764144000000-creat
 import { CirculationPolicyCalendarsFines1764400000000 } from './migrations/1764400000000-circulation-policy-calendars-fines';
 import { CreateHoldsAndTransits1764500000000 } from './migrations/1764500000000-create-holds-and-transits';
 import { FieldCirculation1764800000000 } from './migrations/1764800000000-field-circulation';
+import { ResolveCirculationExceptions1764860000000 } from './migrations/1764860000000-resolve-circulation-exceptions';
 import { LoanRuleEntity } from './rules/loan-rule.entity';
 import { RulesModule } from './rules/rules.module';
 import { LoanEntity } from './shared/loan.entity';
@@ -21,6 +22,7 @@ export const LOANS_MIGRATIONS = [
   CirculationPolicyCalendarsFines1764400000000,
   CreateHoldsAndTransits1764500000000,
   FieldCirculation1764800000000,
+  ResolveCirculationExceptions1764860000000,
 ];
 
 /**

@@ -15,9 +15,8 @@ import {
   LoansClosuresCreate,
   LoansClosuresDelete,
   LoansClosuresList,
-  UpsertCalendarBodyDto,
 } from '@app/contracts';
-import { ErrorResponseDto } from '../dto';
+import { ErrorResponseDto, UpsertCalendarBodyDto } from '../dto';
 import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
 
 /** Opening calendars, holidays and closures (loans.calendars.*.v1, loans.closures.*.v1). */

@@ -12,9 +12,8 @@ import {
   LoansRulesDryRun,
   LoansRulesList,
   LoansRulesUpsert,
-  UpsertLoanRuleBodyDto,
 } from '@app/contracts';
-import { ErrorResponseDto } from '../dto';
+import { ErrorResponseDto, UpsertLoanRuleBodyDto } from '../dto';
 import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
 
 /** The circulation policy matrix: staff read it and dry-run checkouts; ops change it (loans.rules.*.v1). */

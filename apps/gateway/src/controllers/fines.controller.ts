@@ -4,9 +4,7 @@ import { NatsRpcClient } from '@app/common';
 import {
   ClaimReturnedDto,
   ClaimReturnedResult,
-  FineIdParamDto,
   FinesPage,
-  ListFinesQueryDto,
   LoansClaimReturned,
   LoansFinesList,
   LoansFinesPay,
@@ -15,12 +13,10 @@ import {
   MarkLostDto,
   MarkLostResult,
   PatronRefDto,
-  PayFinesBodyDto,
   PayFinesResult,
-  WaiveFineBodyDto,
   WaiveFineResult,
 } from '@app/contracts';
-import { ErrorResponseDto } from '../dto';
+import { ErrorResponseDto, FineIdParamDto, ListFinesQueryDto, PayFinesBodyDto, WaiveFineBodyDto } from '../dto';
 import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
 import { ApiIdempotencyKey, IdempotencyKey, IdempotentWrites } from '../http/idempotency-key';
 

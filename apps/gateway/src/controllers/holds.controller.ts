@@ -9,14 +9,10 @@ import {
 } from '@nestjs/swagger';
 import { NatsRpcClient } from '@app/common';
 import {
-  BranchHoldsQueryDto,
-  CancelHoldBodyDto,
   HoldExpiryReport,
-  HoldIdParamDto,
   HoldShelf,
   HoldView,
   ListHoldsDto,
-  ListHoldsQueryDto,
   LoansHoldsCancel,
   LoansHoldsExpire,
   LoansHoldsList,
@@ -27,7 +23,14 @@ import {
   PickList,
   PlaceHoldDto,
 } from '@app/contracts';
-import { BranchCodeParamDto, ErrorResponseDto } from '../dto';
+import {
+  BranchCodeParamDto,
+  BranchHoldsQueryDto,
+  CancelHoldBodyDto,
+  ErrorResponseDto,
+  HoldIdParamDto,
+  ListHoldsQueryDto,
+} from '../dto';
 import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
 import { GatewayRequest, pinOriginOf } from '../http/gateway-request';
 import { ApiIdempotencyKey, IdempotencyKey, IdempotentWrites } from '../http/idempotency-key';

@@ -1,9 +1,23 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { NatsRpcClient } from '@app/common';
 import {
   CirculationExceptionView,
   ListCirculationExceptionsDto,
+  LoansOfflineExceptionResolve,
   LoansOfflineExceptions,
   LoansOfflineUpload,
   OfflineUploadDto,
@@ -11,6 +25,8 @@ import {
   Page,
 } from '@app/contracts';
 import { ApiKeyAuth } from '../auth/auth.decorators';
+import { ResolveCirculationExceptionBodyDto } from '../dto';
+import type { GatewayRequest } from '../http/gateway-request';
 import { OFFLINE_CSV_COLUMNS, OfflineCsvError, parseOfflineCsv } from '../http/offline-csv';
 
 /** Uploads of what desks did offline take longer than one checkout: up to 5000 lines in time order. */
@@ -64,5 +80,24 @@ export class OfflineCirculationController {
   @ApiOkResponse({ description: 'Page<CirculationExceptionView>' })
   exceptions(@Query() q: ListCirculationExceptionsDto): Promise<Page<CirculationExceptionView>> {
     return this.rpc.call(LoansOfflineExceptions, q);
+  }
+
+  @Post('exceptions/:id/resolve')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary:
+      'Mark an exception resolved with a note (who: the API key); the same resolution again answers it, another is 409',
+  })
+  @ApiOkResponse({ description: 'CirculationExceptionView (resolvedAt, resolvedBy, resolutionNote)' })
+  resolve(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ResolveCirculationExceptionBodyDto,
+    @Req() req: GatewayRequest,
+  ): Promise<CirculationExceptionView> {
+    return this.rpc.call(LoansOfflineExceptionResolve, {
+      id,
+      note: body.note,
+      resolvedBy: `staff:${req.apiKey!.name}`,
+    });
   }
 }

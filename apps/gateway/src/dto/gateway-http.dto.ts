@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@app/contracts/common/api-doc';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType, PickType } from '@app/contracts/common/api-doc';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import {
   BRANCH_CODE_PATTERN,
@@ -9,6 +9,7 @@ import {
   PatronBlockKind,
   PatronBlockKinds,
   PatronRefDto,
+  ResolveCirculationExceptionDto,
   UpdateItemDto,
   UpdatePatronDto,
   UpsertAgencyDto,
@@ -64,6 +65,9 @@ export class PatronLoansQueryDto extends LongPageQueryDto {
   @IsIn(LoanListStatuses)
   status?: (typeof LoanListStatuses)[number];
 }
+
+/** POST /api/circulation/exceptions/:id/resolve: who resolved it comes from the API key, never the body. */
+export class ResolveCirculationExceptionBodyDto extends PickType(ResolveCirculationExceptionDto, ['note'] as const) {}
 
 /** The body of every HTTP error the gateway returns. */
 export class ErrorResponseDto {

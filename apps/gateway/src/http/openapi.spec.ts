@@ -52,6 +52,7 @@ describe('OpenAPI document', () => {
         'PlaceHoldDto',
         'ReceiveTransitDto',
         'RenewDto',
+        'ResolveCirculationExceptionBodyDto',
         'SetPatronBlockBodyDto',
         'SetSip2TerminalEnabledBodyDto',
         'UpdateItemBodyDto',

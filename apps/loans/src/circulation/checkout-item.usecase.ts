@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, OutboxService } from '@app/common';
 import { CheckoutDto, CheckoutResult, ErrorCode, LoanCreated, LoansCheckout } from '@app/contracts';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CatalogClient } from '../shared/catalog.client';
 import { PatronsClient } from '../shared/patrons.client';
@@ -9,7 +8,7 @@ import { LoansEnvDto } from '../config/loans-env.dto';
 import { itemRefusal, patronRefusal } from '../rules/circulation-checks';
 import { CalendarService } from '../calendar/calendar.service';
 import { localDate } from '@app/time';
-import { LoanEntity } from '../shared/loan.entity';
+import { newLoan } from '../shared/new-loan';
 import { HoldCirculationService } from '../holds/hold-circulation.service';
 import { insertIfItemFreeStep, LoanRepository, lockPatronStep } from '../shared/loan.repository';
 import { limitRefusal } from '../rules/loan-limits';
@@ -75,30 +74,15 @@ export class CheckoutItemUseCase {
     });
     // a due day on a closed day moves to the next open day of the branch the item is expected back at (cached calendar)
     const due = await this.calendars.dueAfter(now, rule.loanDays, dto.returnBranch ?? dto.branch);
-    const loan = Object.assign(new LoanEntity(), {
-      id: randomUUID(),
-      patronAgency: patron.agency,
-      patronBarcode: patron.barcode,
-      patronType: patron.patronType,
-      itemAgency: item.agency,
-      itemBarcode: item.barcode,
-      itemId: item.id,
-      title: item.title,
-      itemType: item.itemType,
-      owningBranch: item.homeBranch,
-      checkoutBranch: dto.branch,
+    const loan = newLoan({
+      patron,
+      item,
+      branch: dto.branch,
       channel: dto.channel ?? 'api',
       ruleId: rule.id,
       checkedOutAt: now,
-      dueAt: due.dueAt,
-      dueDate: due.dueDate,
-      dueBranch: due.dueBranch,
-      renewals: 0,
-      lastRenewedAt: null,
-      returnedAt: null,
-      returnBranch: null,
-      returnChannel: null,
-    } satisfies LoanEntity);
+      due,
+    });
 
     const forHolds = { ...loan, recordId: item.recordId };
     const result: CheckoutResult = {

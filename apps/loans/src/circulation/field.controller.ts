@@ -7,6 +7,7 @@ import {
   IdempotencyOutcomeDto,
   ListCirculationExceptionsDto,
   LoansIdempotencyOutcome,
+  LoansOfflineExceptionResolve,
   LoansOfflineExceptions,
   LoansOfflinePolicy,
   LoansOfflineUpload,
@@ -15,6 +16,7 @@ import {
   OfflineUploadDto,
   OfflineUploadResult,
   Page,
+  ResolveCirculationExceptionDto,
 } from '@app/contracts';
 import { CirculationExceptionsRepository } from '../shared/circulation-exceptions.repository';
 import { IdempotencyService } from '../shared/idempotency.service';
@@ -45,10 +47,15 @@ export class FieldCirculationController {
   list(@Payload() dto: ListCirculationExceptionsDto): Promise<Page<CirculationExceptionView>> {
     return this.exceptions.list({
       branch: dto.branch,
-      includeResolved: dto.includeResolved,
+      status: dto.status ?? (dto.includeResolved ? 'all' : 'open'),
       limit: dto.limit ?? 50,
       offset: dto.offset ?? 0,
     });
+  }
+
+  @Handles(LoansOfflineExceptionResolve)
+  resolve(@Payload() dto: ResolveCirculationExceptionDto): Promise<CirculationExceptionView> {
+    return this.exceptions.resolve(dto.id, dto.resolvedBy, dto.note);
   }
 
   @Handles(LoansOfflinePolicy)

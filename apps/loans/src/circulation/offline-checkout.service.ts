@@ -8,16 +8,17 @@ import {
   LoanClosed,
   LoanCreated,
 } from '@app/contracts';
-import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { CalendarService } from '../calendar/calendar.service';
 import { LoansEnvDto } from '../config/loans-env.dto';
+import { HoldCirculationService } from '../holds/hold-circulation.service';
 import { itemRefusal } from '../rules/circulation-checks';
 import { LoanPolicyService } from '../rules/loan-policy.service';
 import { CatalogClient } from '../shared/catalog.client';
 import { CirculationExceptionsRepository } from '../shared/circulation-exceptions.repository';
 import { OnceWrite, runPlanOnce } from '../shared/idempotency.service';
 import { LoanEntity } from '../shared/loan.entity';
+import { newLoan } from '../shared/new-loan';
 import { toLoanEventData, toLoanView } from '../shared/loan.mapper';
 import { insertIfItemFreeStep, LoanRepository, lockPatronStep, openLoanStep } from '../shared/loan.repository';
 import { dueOn, localDate } from '@app/time';
@@ -32,7 +33,9 @@ import { PatronsClient } from '../shared/patrons.client';
  * and put on the staff exceptions list (docs/circulation.md, "Offline transactions"):
  * - card reported lost, item lost or not for loan: lent anyway, exception;
  * - item on loan to someone else: that loan is closed as of the transaction date, exception;
- * - item already on loan to this patron: nothing changes, the existing loan is answered.
+ * - item already on loan to this patron: nothing changes, the existing loan is answered;
+ * - copy set aside for this patron's hold (or filling their waiting hold): the hold is filled, as live;
+ * - copy set aside for another patron: lent anyway, that hold waits again, exception.
  * An unknown patron or item cannot be lent (no patron type / title to lend under): refused.
  */
 @Injectable()
@@ -47,6 +50,7 @@ export class OfflineCheckoutService {
     private readonly outbox: OutboxService,
     private readonly exceptions: CirculationExceptionsRepository,
     private readonly offline: OfflinePolicyService,
+    private readonly holds: HoldCirculationService,
     private readonly env: LoansEnvDto,
   ) {}
 
@@ -84,30 +88,7 @@ export class OfflineCheckoutService {
       ? { ...dueOn(dto.dueDate, tz), dueBranch: dto.returnBranch ?? dto.branch }
       : await this.calendars.dueAfter(at, rule.loanDays, dto.returnBranch ?? dto.branch);
     const channel = dto.channel ?? 'sip2';
-    const loan = Object.assign(new LoanEntity(), {
-      id: randomUUID(),
-      patronAgency: patron.agency,
-      patronBarcode: patron.barcode,
-      patronType: patron.patronType,
-      itemAgency: item.agency,
-      itemBarcode: item.barcode,
-      itemId: item.id,
-      title: item.title,
-      itemType: item.itemType,
-      owningBranch: item.homeBranch,
-      checkoutBranch: dto.branch,
-      channel,
-      ruleId: rule.id,
-      checkedOutAt: at,
-      dueAt: due.dueAt,
-      dueDate: due.dueDate,
-      dueBranch: due.dueBranch,
-      renewals: 0,
-      lastRenewedAt: null,
-      returnedAt: null,
-      returnBranch: null,
-      returnChannel: null,
-    } satisfies LoanEntity);
+    const loan = newLoan({ patron, item, branch: dto.branch, channel, ruleId: rule.id, checkedOutAt: at, due });
     const ruleView = { id: rule.id, loanDays: rule.loanDays, maxItems: rule.maxItems, maxRenewals: rule.maxRenewals };
 
     const result = await this.dataSource.transaction(async (m) => {
@@ -131,12 +112,25 @@ export class OfflineCheckoutService {
           message: `was on loan to ${open.patronAgency}/${open.patronBarcode} (loan ${open.id}), closed as of ${at.toISOString()}`,
         });
       }
-      const { inserted } = await runPlan(m, { inserted: insertIfItemFreeStep(loan, item.recordId) });
-      if (!inserted)
+      // as a live checkout: the insert, then the item lock and the copy's holds under it
+      const forHolds = { ...loan, recordId: item.recordId };
+      const plan = await runPlan(m, {
+        inserted: insertIfItemFreeStep(loan, item.recordId),
+        ...this.holds.checkoutSteps(forHolds, now),
+      });
+      if (!plan.inserted)
         throw new DomainError(
           ErrorCode.ItemAlreadyOnLoan,
           `item ${item.agency}/${item.barcode} was lent at the same moment`,
         );
+      const heldForOther = await this.holds.settleOfflineCheckout(m, plan.holds, forHolds, now);
+      if (heldForOther)
+        conflicts.push({
+          reason: 'item_held_for_other',
+          message:
+            `was set aside (${heldForOther.status}) at ${heldForOther.pickupBranch} for hold ${heldForOther.id} of ` +
+            `${heldForOther.patronAgency}/${heldForOther.patronBarcode}; that hold waits again`,
+        });
       await executeWithCommit(m, [`UPDATE loans.loans SET offline = true WHERE id = $1`, [loan.id]]);
       await this.outbox.add(m, LoanCreated, toLoanEventData(loan, dto.branch, channel), now);
       const recorded: { id: string; reason: string }[] = [];

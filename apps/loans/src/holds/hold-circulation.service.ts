@@ -17,6 +17,9 @@ export interface LoanForHolds {
   recordId: string | null;
 }
 
+const isFor = (h: { patronAgency: string; patronBarcode: string }, loan: LoanForHolds): boolean =>
+  h.patronAgency === loan.patronAgency && h.patronBarcode === loan.patronBarcode;
+
 /** What checkout and renewal ask of holds, inside their own transactions. */
 @Injectable()
 export class HoldCirculationService {
@@ -45,33 +48,59 @@ export class HoldCirculationService {
    * waiting hold, the hold is fulfilled. Any open transit of the copy has ended (the holds step ended it).
    */
   async settleCheckout(m: EntityManager, holds: HoldRow[], loan: LoanForHolds, at: Date): Promise<void> {
-    const item = { agency: loan.itemAgency, barcode: loan.itemBarcode };
-    const isMine = (h: { patronAgency: string; patronBarcode: string }) =>
-      h.patronAgency === loan.patronAgency && h.patronBarcode === loan.patronBarcode;
-    const trapped = holds.find(
-      (h) =>
-        h.trappedItemBarcode === item.barcode &&
-        h.trappedItemAgency === item.agency &&
-        (h.status === 'ready' || h.status === 'in_transit'),
-    );
-    if (trapped && !isMine(trapped)) {
+    const { trapped, own } = this.match(holds, loan);
+    if (trapped && !isFor(trapped, loan)) {
       throw new DomainError(
         ErrorCode.ItemHeldForAnotherPatron,
-        `item ${item.agency}/${item.barcode} is set aside for another patron's hold`,
+        `item ${loan.itemAgency}/${loan.itemBarcode} is set aside for another patron's hold`,
         {
           holdStatus: trapped.status,
           pickupBranch: trapped.pickupBranch,
         },
       );
     }
-    const filled = trapped ?? holds.find((h) => h.status === 'waiting' && isMine(h));
-    if (filled) {
-      await this.holds.end(m, filled.id, 'fulfilled', 'fulfilled', at, false, loan.id);
-      Object.assign(filled, { status: 'fulfilled', endReason: 'fulfilled', endedAt: at, loanId: loan.id });
-      if (!filled.trappedItemBarcode)
-        Object.assign(filled, { trappedItemAgency: item.agency, trappedItemBarcode: item.barcode });
-      await this.outbox.add(m, HoldFulfilled, toHoldEventData(filled, this.env.LIBRARY_TIMEZONE), at);
+    await this.fill(m, trapped ?? own, loan, at);
+  }
+
+  /**
+   * settleCheckout for an offline (no-block) checkout, where the reader already has the copy: this
+   * patron's hold is filled the same way; a copy set aside for another patron cannot be refused, so
+   * that hold waits again (HoldRepository.requeue) and is answered for the exceptions list.
+   */
+  async settleOfflineCheckout(
+    m: EntityManager,
+    holds: HoldRow[],
+    loan: LoanForHolds,
+    at: Date,
+  ): Promise<HoldRow | null> {
+    const { trapped, own } = this.match(holds, loan);
+    if (trapped && !isFor(trapped, loan)) {
+      await this.holds.requeue(m, trapped.id, at);
+      await this.fill(m, own, loan, at);
+      return trapped;
     }
+    await this.fill(m, trapped ?? own, loan, at);
+    return null;
+  }
+
+  /** Of checkoutHoldsStep's rows: the hold the copy is set aside for (anyone's), and this patron's waiting one. */
+  private match(holds: HoldRow[], loan: LoanForHolds): { trapped?: HoldRow; own?: HoldRow } {
+    const trapped = holds.find(
+      (h) =>
+        h.trappedItemBarcode === loan.itemBarcode &&
+        h.trappedItemAgency === loan.itemAgency &&
+        (h.status === 'ready' || h.status === 'in_transit'),
+    );
+    return { trapped, own: holds.find((h) => h.status === 'waiting' && isFor(h, loan)) };
+  }
+
+  private async fill(m: EntityManager, filled: HoldRow | undefined, loan: LoanForHolds, at: Date): Promise<void> {
+    if (!filled) return;
+    await this.holds.end(m, filled.id, 'fulfilled', 'fulfilled', at, false, loan.id);
+    Object.assign(filled, { status: 'fulfilled', endReason: 'fulfilled', endedAt: at, loanId: loan.id });
+    if (!filled.trappedItemBarcode)
+      Object.assign(filled, { trappedItemAgency: loan.itemAgency, trappedItemBarcode: loan.itemBarcode });
+    await this.outbox.add(m, HoldFulfilled, toHoldEventData(filled, this.env.LIBRARY_TIMEZONE), at);
   }
 
   /** A step for the renewal's round trip after the loan lock: whether others wait (refuseRenewalIfOthersWait). */

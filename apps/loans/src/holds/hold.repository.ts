@@ -218,6 +218,21 @@ export class HoldRepository {
   }
 
   /**
+   * A copy set aside for this hold was lent to someone else offline (the reader already has it): the
+   * hold waits again, keeping its priority and placement time (so it is first in its queue again), and
+   * the next copy scanned at a checkin traps it as usual.
+   */
+  async requeue(m: EntityManager, id: string, at: Date): Promise<void> {
+    await m.query(
+      `UPDATE loans.holds SET status = 'waiting', trapped_item_agency = NULL, trapped_item_barcode = NULL,
+         trapped_home_branch = NULL, trapped_item_type = NULL, trapped_at = NULL, ready_at = NULL,
+         pickup_deadline = NULL, updated_at = $2
+       WHERE id = $1`,
+      [id, at],
+    );
+  }
+
+  /**
    * End a hold. `onShelf`: it ended while its copy sat on the hold shelf, so the shelf list shows a
    * "pull" entry until the copy is scanned again.
    */

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { executeWithCommit } from '@app/common';
+import { DomainError, executeWithCommit } from '@app/common';
+import { ErrorCode } from '@app/contracts';
 import type {
   CirculationExceptionReason,
+  CirculationExceptionStatus,
   CirculationExceptionView,
   OfflineTransactionKind,
   Page,
@@ -58,14 +60,15 @@ export class CirculationExceptionsRepository {
 
   async list(q: {
     branch?: string;
-    includeResolved?: boolean;
+    status: CirculationExceptionStatus;
     limit: number;
     offset: number;
   }): Promise<Page<CirculationExceptionView>> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (q.branch) where.push(`branch = $${params.push(q.branch)}`);
-    if (!q.includeResolved) where.push('resolved_at IS NULL');
+    if (q.status === 'open') where.push('resolved_at IS NULL');
+    if (q.status === 'resolved') where.push('resolved_at IS NOT NULL');
     const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [rows, [{ total }]] = await Promise.all([
       this.dataSource.query(
@@ -78,6 +81,31 @@ export class CirculationExceptionsRepository {
       ) as Promise<{ total: number }[]>,
     ]);
     return { items: rows.map(toView), total, limit: q.limit, offset: q.offset };
+  }
+
+  /**
+   * Staff dealt with it. The first resolution stays: the same one again (a retried request) answers
+   * it as it is; another one is a conflict that names who resolved it first.
+   */
+  async resolve(id: string, by: string, note: string): Promise<CirculationExceptionView> {
+    // an UPDATE answers [rows, count] through TypeORM
+    const [[updated]] = (await this.dataSource.query(
+      `UPDATE loans.circulation_exceptions SET resolved_at = now(), resolved_by = $2, resolution_note = $3
+       WHERE id = $1 AND resolved_at IS NULL RETURNING *`,
+      [id, by, note],
+    )) as [Record<string, unknown>[], number];
+    if (updated) return toView(updated);
+    const [row] = (await this.dataSource.query(`SELECT * FROM loans.circulation_exceptions WHERE id = $1`, [
+      id,
+    ])) as Record<string, unknown>[];
+    if (!row) throw new DomainError(ErrorCode.NotFound, `circulation exception ${id} not found`);
+    const view = toView(row);
+    if (view.resolvedBy === by && view.resolutionNote === note) return view;
+    throw new DomainError(
+      ErrorCode.Conflict,
+      `circulation exception ${id} was already resolved by ${view.resolvedBy} at ${view.resolvedAt}`,
+      { resolvedAt: view.resolvedAt, resolvedBy: view.resolvedBy },
+    );
   }
 }
 
@@ -96,4 +124,6 @@ const toView = (r: Record<string, unknown>): CirculationExceptionView => ({
   message: r.message as string,
   loanId: (r.loan_id as string | null) ?? null,
   resolvedAt: r.resolved_at ? iso(r.resolved_at) : null,
+  resolvedBy: (r.resolved_by as string | null) ?? null,
+  resolutionNote: (r.resolution_note as string | null) ?? null,
 });

@@ -13,4 +13,7 @@ export interface ItemRef {
   barcode: string;
 }
 
+/** A patron is identified the same way: (home agency ISIL, card barcode). */
+export type PatronRef = ItemRef;
+
 export const itemKey = (ref: ItemRef): string => `${ref.agency}/${ref.barcode}`;

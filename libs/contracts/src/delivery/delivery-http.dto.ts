@@ -3,19 +3,13 @@ import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min
 import { ApiProperty, ApiPropertyOptional, OmitType } from '../common/api-doc';
 import { BARCODE_PATTERN, BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
 import { PageQueryDto } from '../common/page.dto';
+import { PatronRefDto } from '../patrons/patron.dto';
 import { OrderStatus, OrderStatuses, PlaceOrderDto } from './delivery.dto';
 
 /* HTTP-only shapes of the O2O endpoints (gateway): path params, flat queries, bodies without the caller. */
 
-export class ReaderLoginDto {
-  @ApiProperty({ example: 'CN-320583-1-KSL' })
-  @Matches(ISIL_PATTERN)
-  agency: string;
-
-  @ApiProperty({ example: 'P0000001' })
-  @Matches(BARCODE_PATTERN)
-  barcode: string;
-
+/** The reader's card (PatronRefDto) and PIN. */
+export class ReaderLoginDto extends PatronRefDto {
   @ApiProperty({ example: '1234' })
   @IsString()
   @MaxLength(64)

@@ -19,6 +19,7 @@ import {
 import { ApiProperty, ApiPropertyOptional, OmitType } from '../common/api-doc';
 import { ItemRefDto } from '../catalog/catalog.dto';
 import { BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
+import type { ItemRef, PatronRef } from '../common/identity';
 import { NestedRef } from '../common/nested-ref.decorator';
 import { PageQueryDto } from '../common/page.dto';
 import { PatronRefDto } from '../patrons/patron.dto';
@@ -340,7 +341,7 @@ export interface ClearanceEntry {
   locker: string;
   compartment: number;
   orderId: string;
-  patron: { agency: string; barcode: string };
+  patron: PatronRef;
   items: { agency: string; barcode: string; title: string }[];
   expiredAt: string;
 }
@@ -447,11 +448,11 @@ export interface PickupDecision {
   message: string | null;
   failedAttempts: number | null;
   attemptsLeft: number | null;
-  loans: { item: { agency: string; barcode: string }; loanId: string; dueDate: string }[];
+  loans: { item: ItemRef; loanId: string; dueDate: string }[];
 }
 
 export interface DeviceReturnResult {
-  item: { agency: string; barcode: string };
+  item: ItemRef;
   locker: string;
   orderId: string | null;
   /** the checkin's routing: where the copy goes next */
@@ -508,7 +509,7 @@ export interface TimelineEntry {
 export interface OrderItemView {
   recordId: string;
   title: string;
-  item: { agency: string; barcode: string };
+  item: ItemRef;
   shelfLocation: string | null;
   state: OrderItemState;
   holdId: string | null;
@@ -518,7 +519,7 @@ export interface OrderItemView {
 
 export interface OrderView {
   id: string;
-  patron: { agency: string; barcode: string };
+  patron: PatronRef;
   mode: DeliveryMode;
   status: OrderStatus;
   locker: string | null;
@@ -543,7 +544,7 @@ export interface PickListView {
     placedAt: string;
     mode: DeliveryMode;
     locker: string | null;
-    item: { agency: string; barcode: string };
+    item: ItemRef;
     title: string;
     shelfLocation: string | null;
     stockLocation: string;
@@ -553,7 +554,7 @@ export interface PickListView {
 /** Event data of every events.delivery.* event. */
 export interface OrderEventData {
   orderId: string;
-  patron: { agency: string; barcode: string };
+  patron: PatronRef;
   status: OrderStatus;
   mode: DeliveryMode;
   action: string;

@@ -16,7 +16,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '../common/api-doc';
-import { BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
+import { BARCODE_PATTERN, BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
+import type { ItemRef } from '../common/identity';
+import { ItemRefDto } from '../catalog/catalog.dto';
 import { LongPageQueryDto } from '../common/page.dto';
 import { PatronTypes, type PatronType } from '../patrons/patron.dto';
 
@@ -431,7 +433,7 @@ export interface IllRequestView {
   partnerRequestId: string | null;
   state: IllState;
   patron: { agency: string | null; barcode: string } | null;
-  item: { agency: string; barcode: string } | null;
+  item: ItemRef | null;
   title: string | null;
   holdId: string | null;
   dueAt: string | null;
@@ -509,7 +511,7 @@ export interface PartnerCardRule {
 
 export class ResolvePartnerPatronDto {
   @ApiProperty({ example: 'TCL0000001' })
-  @Matches(/^[A-Za-z0-9._-]{1,32}$/)
+  @Matches(BARCODE_PATTERN)
   barcode: string;
 
   @ApiPropertyOptional()
@@ -519,15 +521,8 @@ export class ResolvePartnerPatronDto {
   pin?: string;
 }
 
-export class PartnerItemReturnDto {
-  @ApiProperty({ example: 'CN-320583-1-KSL', description: 'the owning partner agency' })
-  @Matches(ISIL_PATTERN)
-  agency: string;
-
-  @ApiProperty({ example: 'B0000001' })
-  @Matches(/^[A-Za-z0-9._-]{1,32}$/)
-  barcode: string;
-}
+/** A partner's copy returned here: `agency` is the owning partner agency. */
+export class PartnerItemReturnDto extends ItemRefDto {}
 
 export class CreateIllRequestDto {
   @ApiProperty({ example: 'CN-320585-1-TCL', description: 'the partner asked to supply' })
@@ -535,12 +530,12 @@ export class CreateIllRequestDto {
   partner: string;
 
   @ApiProperty({ example: 'P0000001', description: 'our reader the copy is for' })
-  @Matches(/^[A-Za-z0-9._-]{1,32}$/)
+  @Matches(BARCODE_PATTERN)
   patronBarcode: string;
 
   @ApiPropertyOptional({ example: 'T0000042', description: "the partner's copy, when known" })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9._-]{1,32}$/)
+  @Matches(BARCODE_PATTERN)
   itemBarcode?: string;
 
   @ApiPropertyOptional({ example: '9787020024759', description: "or the title: ISBN or the partner's record id" })

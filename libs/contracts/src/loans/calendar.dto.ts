@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, OmitType } from '../common/api-doc';
+import { ApiProperty, ApiPropertyOptional } from '../common/api-doc';
 import { Type } from 'class-transformer';
 import { IsDateString, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { BRANCH_CODE_PATTERN } from '../common/identity';
@@ -79,8 +79,6 @@ export class UpsertCalendarDto {
   @Type(() => WeeklyHoursDto)
   weeklyHours: WeeklyHoursDto;
 }
-
-export class UpsertCalendarBodyDto extends OmitType(UpsertCalendarDto, ['branch'] as const) {}
 
 export class CalendarBranchDto {
   @ApiProperty({ example: 'KSL-ZS' })

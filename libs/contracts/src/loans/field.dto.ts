@@ -8,8 +8,10 @@ import {
   IsISO8601,
   IsOptional,
   IsString,
+  IsUUID,
   Matches,
   MaxLength,
+  MinLength,
   ValidateNested,
 } from 'class-validator';
 import { ItemRefDto } from '../catalog/catalog.dto';
@@ -195,6 +197,9 @@ export const CirculationExceptionReasons = [
 ] as const;
 export type CirculationExceptionReason = (typeof CirculationExceptionReasons)[number];
 
+export const CirculationExceptionStatuses = ['open', 'resolved', 'all'] as const;
+export type CirculationExceptionStatus = (typeof CirculationExceptionStatuses)[number];
+
 /** `loans.offline.exceptions.v1`: the staff list of offline/no-block transactions applied with a conflict. */
 export class ListCirculationExceptionsDto extends LongPageQueryDto {
   @ApiPropertyOptional({ example: 'KSL-MAIN' })
@@ -202,10 +207,37 @@ export class ListCirculationExceptionsDto extends LongPageQueryDto {
   @Matches(BRANCH_CODE_PATTERN)
   branch?: string;
 
-  @ApiPropertyOptional({ default: false, description: 'include exceptions staff already resolved' })
+  @ApiPropertyOptional({ enum: CirculationExceptionStatuses, default: 'open' })
+  @IsOptional()
+  @IsIn(CirculationExceptionStatuses)
+  status?: CirculationExceptionStatus;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'deprecated: `status=all`; true lists resolved exceptions too when no `status` is given',
+  })
   @IsOptional()
   @IsBoolean()
   includeResolved?: boolean;
+}
+
+/** `loans.offline.exceptions.resolve.v1`: staff dealt with an exception; who and why are kept with it. */
+export class ResolveCirculationExceptionDto {
+  @ApiProperty()
+  @IsUUID()
+  id: string;
+
+  @ApiProperty({ example: 'called the reader, book returned to the desk', description: 'what staff did' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  note: string;
+
+  @ApiProperty({ example: 'staff:desk-zs', description: 'who resolved it (the gateway: `staff:<API key name>`)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  resolvedBy: string;
 }
 
 export interface CirculationExceptionView {
@@ -221,7 +253,10 @@ export interface CirculationExceptionView {
   recordedAt: string;
   message: string;
   loanId: string | null;
+  /** set when staff resolved it (loans.offline.exceptions.resolve.v1), with who and their note */
   resolvedAt: string | null;
+  resolvedBy: string | null;
+  resolutionNote: string | null;
 }
 
 /** `loans.offline.policy.v1`: how far back an agency accepts offline transactions (SIP2 98). */

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, OmitType } from '../common/api-doc';
+import { ApiProperty, ApiPropertyOptional } from '../common/api-doc';
 import { Type } from 'class-transformer';
 import {
   IsIn,
@@ -106,8 +106,6 @@ export class PayFinesDto {
   deadline?: string;
 }
 
-export class PayFinesBodyDto extends OmitType(PayFinesDto, ['patron'] as const) {}
-
 /** `loans.fines.waive.v1`: forgive all (default) or part of one fine. */
 export class WaiveFineDto {
   @ApiProperty({ format: 'uuid' })
@@ -131,14 +129,6 @@ export class WaiveFineDto {
   @IsString()
   @MaxLength(64)
   actor?: string;
-}
-
-export class WaiveFineBodyDto extends OmitType(WaiveFineDto, ['fineId'] as const) {}
-
-export class FineIdParamDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  fineId: string;
 }
 
 /** `loans.mark-lost.v1`: the open loan closes as lost and a replacement fee is charged. */
@@ -225,6 +215,3 @@ export interface MarkLostResult {
 export interface ClaimReturnedResult {
   loan: LoanView;
 }
-
-/** HTTP query of `GET /api/patrons/:agency/:barcode/fines` (the patron travels in the path). */
-export class ListFinesQueryDto extends OmitType(ListFinesDto, ['patron'] as const) {}

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, OmitType } from '../common/api-doc';
+import { ApiProperty, ApiPropertyOptional } from '../common/api-doc';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -15,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ItemRefDto } from '../catalog/catalog.dto';
-import { BARCODE_PATTERN, BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
+import { BRANCH_CODE_PATTERN } from '../common/identity';
 import { PatronRefDto, PIN_ORIGIN_PATTERN, PLAIN_DATE_PATTERN } from '../patrons/patron.dto';
 import { CirculationChannel, CirculationChannels } from './circulation-channel';
 import { LongPageQueryDto } from '../common/page.dto';
@@ -193,39 +193,6 @@ export class ListHoldsDto extends LongPageQueryDto {
   status?: HoldListStatus;
 }
 
-/** HTTP query form of ListHoldsDto (flat, because query strings have no nesting). */
-export class ListHoldsQueryDto extends LongPageQueryDto {
-  @ApiPropertyOptional({ example: 'CN-320583-1-KSL' })
-  @IsOptional()
-  @Matches(ISIL_PATTERN)
-  patronAgency?: string;
-
-  @ApiPropertyOptional({ example: 'P0000004' })
-  @IsOptional()
-  @Matches(BARCODE_PATTERN)
-  patronBarcode?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsUUID()
-  recordId?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(ISIL_PATTERN)
-  itemAgency?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(BARCODE_PATTERN)
-  itemBarcode?: string;
-
-  @ApiPropertyOptional({ enum: HoldListStatuses, default: 'active' })
-  @IsOptional()
-  @IsIn(HoldListStatuses)
-  status?: HoldListStatus;
-}
-
 /** `loans.holds.shelf.v1` and `loans.holds.pick-list.v1`: one branch's lists. */
 export class BranchHoldsDto extends LongPageQueryDto {
   @ApiProperty({ example: 'KSL-ZS' })
@@ -351,15 +318,3 @@ export interface HoldEventData {
   endReason?: HoldEndReason;
   loanId?: string;
 }
-
-/* HTTP shapes (gateway): identity in the path, the rest in the body or query. */
-
-export class HoldIdParamDto {
-  @ApiProperty()
-  @IsUUID()
-  id: string;
-}
-
-export class CancelHoldBodyDto extends OmitType(CancelHoldDto, ['holdId'] as const) {}
-
-export class BranchHoldsQueryDto extends OmitType(BranchHoldsDto, ['branch'] as const) {}

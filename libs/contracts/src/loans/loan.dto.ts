@@ -9,7 +9,59 @@ import { LongPageQueryDto } from '../common/page.dto';
 import { NestedRef } from '../common/nested-ref.decorator';
 import { CirculationChannel, CirculationChannels } from './circulation-channel';
 
-export class CheckoutDto {
+// a mixin's constructor must take `any[]` (TS2545)
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin signature TypeScript requires
+type DtoClass = new (...args: any[]) => object;
+
+/**
+ * What checkout and renewal share: the channel, the offline (no-block) fields and exactly-once
+ * (idempotency key, deadline), declared once so a new field cannot reach one command and miss the
+ * other. A mixin rather than a base class so the shared fields come after each command's own fields
+ * (validation and OpenAPI follow the prototype chain; the document keeps its field order).
+ */
+export function WithLoanWriteFields<TBase extends DtoClass>(Base: TBase) {
+  abstract class LoanWriteFields extends Base {
+    @ApiPropertyOptional({ enum: CirculationChannels, default: 'api' })
+    @IsOptional()
+    @IsIn(CirculationChannels)
+    channel?: CirculationChannel;
+
+    @ApiPropertyOptional({
+      default: false,
+      description:
+        'offline/no-block (SIP2 no-block Y, staff upload): applied without the live blocks; conflicts go on the exceptions list',
+    })
+    @IsOptional()
+    @IsBoolean()
+    noBlock?: boolean;
+
+    @ApiPropertyOptional({
+      example: '2026-12-01T09:30:00+08:00',
+      description: 'when the terminal did it (no-block); at most OFFLINE_MAX_DAYS_BACK days back, never in the future',
+    })
+    @IsOptional()
+    @IsISO8601({ strict: true })
+    transactionAt?: string;
+
+    @ApiPropertyOptional({
+      example: '2026-12-31',
+      description: 'the due day the terminal gave (no-block); else computed from transactionAt',
+    })
+    @IsOptional()
+    @Matches(PLAIN_DATE, { message: 'dueDate must be YYYY-MM-DD' })
+    dueDate?: string;
+
+    @IdempotencyKeyProperty()
+    idempotencyKey?: string;
+
+    @DeadlineProperty()
+    deadline?: string;
+  }
+  return LoanWriteFields;
+}
+
+/** The command's own fields; CheckoutDto adds the shared ones (WithLoanWriteFields). */
+class CheckoutFields {
   @NestedRef(PatronRefDto)
   patron: PatronRefDto;
 
@@ -41,43 +93,9 @@ export class CheckoutDto {
   @IsOptional()
   @Matches(PIN_ORIGIN_PATTERN)
   pinOrigin?: string;
-
-  @ApiPropertyOptional({ enum: CirculationChannels, default: 'api' })
-  @IsOptional()
-  @IsIn(CirculationChannels)
-  channel?: CirculationChannel;
-
-  @ApiPropertyOptional({
-    default: false,
-    description:
-      'offline/no-block (SIP2 no-block Y, staff upload): applied without the live blocks; conflicts go on the exceptions list',
-  })
-  @IsOptional()
-  @IsBoolean()
-  noBlock?: boolean;
-
-  @ApiPropertyOptional({
-    example: '2026-12-01T09:30:00+08:00',
-    description: 'when the terminal did it (no-block); at most OFFLINE_MAX_DAYS_BACK days back, never in the future',
-  })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  transactionAt?: string;
-
-  @ApiPropertyOptional({
-    example: '2026-12-31',
-    description: 'the due day the terminal gave (no-block); else computed from transactionAt',
-  })
-  @IsOptional()
-  @Matches(PLAIN_DATE, { message: 'dueDate must be YYYY-MM-DD' })
-  dueDate?: string;
-
-  @IdempotencyKeyProperty()
-  idempotencyKey?: string;
-
-  @DeadlineProperty()
-  deadline?: string;
 }
+
+export class CheckoutDto extends WithLoanWriteFields(CheckoutFields) {}
 
 export class CheckinDto {
   @NestedRef(ItemRefDto)
@@ -122,7 +140,8 @@ export class CheckinDto {
   deadline?: string;
 }
 
-export class RenewDto {
+/** The command's own fields; RenewDto adds the shared ones (WithLoanWriteFields). */
+class RenewFields {
   @NestedRef(PatronRefDto)
   patron: PatronRefDto;
 
@@ -133,43 +152,9 @@ export class RenewDto {
   @IsOptional()
   @Matches(BRANCH_CODE_PATTERN)
   branch?: string;
-
-  @ApiPropertyOptional({ enum: CirculationChannels, default: 'api' })
-  @IsOptional()
-  @IsIn(CirculationChannels)
-  channel?: CirculationChannel;
-
-  @ApiPropertyOptional({
-    default: false,
-    description:
-      'offline/no-block (SIP2 no-block Y, staff upload): applied without the live blocks; conflicts go on the exceptions list',
-  })
-  @IsOptional()
-  @IsBoolean()
-  noBlock?: boolean;
-
-  @ApiPropertyOptional({
-    example: '2026-12-01T09:30:00+08:00',
-    description: 'when the terminal did it (no-block); at most OFFLINE_MAX_DAYS_BACK days back, never in the future',
-  })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  transactionAt?: string;
-
-  @ApiPropertyOptional({
-    example: '2026-12-31',
-    description: 'the due day the terminal gave (no-block); else computed from transactionAt',
-  })
-  @IsOptional()
-  @Matches(PLAIN_DATE, { message: 'dueDate must be YYYY-MM-DD' })
-  dueDate?: string;
-
-  @IdempotencyKeyProperty()
-  idempotencyKey?: string;
-
-  @DeadlineProperty()
-  deadline?: string;
 }
+
+export class RenewDto extends WithLoanWriteFields(RenewFields) {}
 
 export const LoanListStatuses = ['open', 'closed', 'all'] as const;
 

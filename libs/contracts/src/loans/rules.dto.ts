@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, OmitType, PickType } from '../common/api-doc';
+import { ApiProperty, ApiPropertyOptional, PickType } from '../common/api-doc';
 import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { ItemTypes } from '../catalog/catalog.dto';
 import { PatronTypes } from '../patrons/patron.dto';
@@ -145,9 +145,6 @@ export class UpsertLoanRuleDto {
   @Max(366)
   renewWithinDays?: number | null;
 }
-
-/** HTTP body of `PUT /api/circulation-rules/:id` (the id travels in the path). */
-export class UpsertLoanRuleBodyDto extends OmitType(UpsertLoanRuleDto, ['id'] as const) {}
 
 export class LoanRuleIdDto {
   @ApiProperty({ example: 'ksl-main-child-av' })

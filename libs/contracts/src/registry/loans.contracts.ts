@@ -27,6 +27,7 @@ import {
   ListCirculationExceptionsDto,
   OfflinePolicyDto,
   OfflineUploadDto,
+  ResolveCirculationExceptionDto,
 } from '../loans/field.dto';
 import type {
   CirculationExceptionView,
@@ -141,6 +142,12 @@ export const LoansOfflineExceptions = rpc(
   'loans.offline.exceptions.v1',
   ListCirculationExceptionsDto,
   as<Page<CirculationExceptionView>>(),
+);
+/** staff mark an exception resolved, with a note; answers it as it now is */
+export const LoansOfflineExceptionResolve = rpc(
+  'loans.offline.exceptions.resolve.v1',
+  ResolveCirculationExceptionDto,
+  as<CirculationExceptionView>(),
 );
 /** how many days back an agency accepts offline transactions (SIP2 98) */
 export const LoansOfflinePolicy = rpc('loans.offline.policy.v1', OfflinePolicyDto, as<OfflinePolicyView>());
