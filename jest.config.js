@@ -38,9 +38,9 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/e2e/global-setup.ts',
       globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
-      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest/timeout-e2e.ts'],
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest/timeout-e2e.ts', '<rootDir>/libs/testing/src/jest/fetch-fresh-connections.ts'],
     },
     // deployment proofs (test/deploy): docker-compose.yml as local processes, restore drill, monitoring files
-    { ...base, displayName: 'deploy', testMatch: ['<rootDir>/test/deploy/**/*.deploy-spec.ts'], setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest/timeout-deploy.ts'] },
+    { ...base, displayName: 'deploy', testMatch: ['<rootDir>/test/deploy/**/*.deploy-spec.ts'], setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest/timeout-deploy.ts', '<rootDir>/libs/testing/src/jest/fetch-fresh-connections.ts'] },
   ],
 };

@@ -50,6 +50,11 @@ export async function createGatewayApp(env: GatewayEnvDto): Promise<NestExpressA
   });
   await app.startAllMicroservices();
   await app.listen(env.PORT, env.HTTP_HOST);
+  // Idle keep-alive connections stay open longer than clients keep them (Node's fetch: the server's
+  // hint minus 1 s; proxies: 60 s), so a client never sends a request on a socket we are closing.
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const address = app.getHttpServer().address();
   logger.info(
     { event: 'ready', host: env.HTTP_HOST, port: typeof address === 'object' && address ? address.port : env.PORT },
