@@ -148,6 +148,8 @@ async function purge(c: Client, log: (m: string) => void): Promise<void> {
     BENCH_AGENCY,
   ]);
   await c.query(`DELETE FROM catalog.items WHERE agency = $1 AND barcode ~ '${ITEM_BARCODE_REGEX}'`, [BENCH_AGENCY]);
+  if (await hasItemProjection(c))
+    await c.query(`DELETE FROM loans.items WHERE agency = $1 AND barcode ~ '${ITEM_BARCODE_REGEX}'`, [BENCH_AGENCY]);
   await c.query(`DELETE FROM catalog.records WHERE id::text LIKE '${RECORD_ID_LIKE}'`);
   await c.query(`DELETE FROM patrons.patrons WHERE agency = $1 AND barcode ~ '${PATRON_BARCODE_REGEX}'`, [
     BENCH_AGENCY,
@@ -173,6 +175,7 @@ export async function ensureDataset(
     const marker = await readMarker(c);
     if (marker && marker.fingerprint === fingerprint && !opts.reload) {
       opts.log(`reusing the ${marker.scale} dataset loaded ${marker.loaded_at.toISOString()}`);
+      await fillItemProjection(c, opts.log);
       return {
         scale: marker.scale,
         fingerprint,
@@ -236,6 +239,7 @@ export async function ensureDataset(
       throw err;
     }
     progress.finish();
+    await fillItemProjection(c, opts.log);
     opts.log('analyzing the loaded tables');
     for (const t of ['catalog.records', 'catalog.items', 'patrons.patrons', 'loans.loans'])
       await c.query(`ANALYZE ${t}`);
@@ -253,6 +257,28 @@ export async function ensureDataset(
   } finally {
     await c.end();
   }
+}
+
+const hasItemProjection = async (c: Client): Promise<boolean> =>
+  (await c.query(`SELECT to_regclass('loans.items') IS NOT NULL AS present`)).rows[0].present === true;
+
+/**
+ * loans' item projection of the bench items. The catalog's item events fill it in a real deployment;
+ * the bench loads catalog.items with COPY, which publishes no event, so it copies the rows here the way
+ * the events would have (missing rows only; a parent commit without the projection has no table).
+ */
+async function fillItemProjection(c: Client, log: (m: string) => void): Promise<void> {
+  if (!(await hasItemProjection(c))) return;
+  const res = await c.query(
+    `INSERT INTO loans.items (agency, barcode, item_id, record_id, title, item_type, home_branch, status, loanable, version)
+     SELECT i.agency, i.barcode, i.id, i.record_id, r.title, i.item_type, i.home_branch, i.status, i.loanable, i.version
+       FROM catalog.items i JOIN catalog.records r ON r.id = i.record_id
+      WHERE i.agency = $1
+     ON CONFLICT (agency, barcode) DO NOTHING`,
+    [BENCH_AGENCY],
+  );
+  if (res.rowCount) log(`item projection: ${res.rowCount} bench items copied to loans.items`);
+  await c.query(`ANALYZE loans.items`);
 }
 
 function title(i: number): string {

@@ -13,6 +13,7 @@ describe('LoanEventsConsumer', () => {
   const items = {
     applyLoanState: async (...args: unknown[]) => (calls.push(['loan', ...args]), true),
     applyStatusChanges: async (changes: unknown[]) => (calls.push(['batch', changes]), changes.length),
+    announceLendability: async () => undefined,
   } as unknown as ItemService;
   const consumer = new LoanEventsConsumer({} as EventConsumerService, items, repo);
   const envelope = (type: string, data: unknown, occurredAt = '2026-03-01T08:00:00.001Z'): LoanStatusEvent =>

@@ -59,6 +59,7 @@ export class LoanEventsConsumer implements OnApplicationBootstrap {
   async handleBatch(events: LoanStatusEvent[]): Promise<void> {
     if (events.length === 1) return this.handle(events[0]);
     const applied = await this.items.applyStatusChanges(events.map(statusChangeOf));
+    await this.items.announceLendability(events.filter((e) => LOST_ITEM_STATUS[e.type]).map((e) => e.data.item));
     if (applied < events.length)
       this.logger.debug(
         `${applied} items changed by ${events.length} events (${events[0].id}…); the rest stale, superseded or unknown items`,
@@ -81,6 +82,7 @@ export class LoanEventsConsumer implements OnApplicationBootstrap {
         at,
         found ? branch : undefined,
       );
+      await this.items.announceLendability([item]);
     } else {
       const { item, branch } = event.data;
       const onLoan = event.type === LoanCreated.subject;

@@ -12,6 +12,11 @@ import {
   CatalogSearchItems,
   CatalogSearchRecords,
   CatalogUpdateItem,
+  CatalogGetItemCirculation,
+  CatalogItemCirculationPage,
+  ItemCirculationPage,
+  ItemCirculationPageDto,
+  ItemCirculationState,
   CatalogUpdateRecord,
   CatalogUpsertAgency,
   CatalogUpsertBranch,
@@ -89,6 +94,16 @@ export class CatalogController {
   @Handles(CatalogGetItem)
   getItem(@Payload() dto: ItemRefDto): Promise<ItemView> {
     return this.items.get(dto);
+  }
+
+  @Handles(CatalogGetItemCirculation)
+  getItemCirculation(@Payload() dto: ItemRefDto): Promise<ItemCirculationState> {
+    return this.items.circulationState(dto);
+  }
+
+  @Handles(CatalogItemCirculationPage)
+  itemCirculationPage(@Payload() dto: ItemCirculationPageDto): Promise<ItemCirculationPage> {
+    return this.items.circulationPage(dto);
   }
 
   @Handles(CatalogSearchItems)

@@ -53,6 +53,10 @@ export class ItemEntity {
   @Column('timestamptz', { name: 'status_changed_at' })
   statusChangedAt: Date;
 
+  /** raised by every change of the row; the item events carry it (newer state, higher version) */
+  @Column('int', { default: 1 })
+  version: number;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import type { ItemCirculationState, ItemStatus, ItemType } from '@app/contracts';
 import { EntityManager, Repository } from 'typeorm';
 import { BibRecordEntity } from '../entities/bib-record.entity';
 import { ItemEntity } from '../entities/item.entity';
@@ -31,6 +32,7 @@ interface ItemWithRecordRow {
   loanable: boolean;
   price_fen: number | null;
   status_changed_at: Date;
+  version: number;
   created_at: Date;
   updated_at: Date;
   r_id: string | null;
@@ -45,11 +47,42 @@ interface ItemWithRecordRow {
 }
 
 const ITEM_BY_REF_SQL = `SELECT i.id, i.agency, i.barcode, i.record_id, i.item_type, i.home_branch, i.current_location,
-    i.shelf_location, i.status, i.loanable, i.price_fen, i.status_changed_at, i.created_at, i.updated_at,
+    i.shelf_location, i.status, i.loanable, i.price_fen, i.status_changed_at, i.version, i.created_at, i.updated_at,
     r.id AS r_id, r.title AS r_title, r.author AS r_author, r.isbn AS r_isbn, r.publisher AS r_publisher,
     r.year AS r_year, r.clc_call_number AS r_clc_call_number, r.created_at AS r_created_at, r.updated_at AS r_updated_at
   FROM items i LEFT JOIN records r ON r.id = i.record_id
   WHERE i.agency = $1 AND i.barcode = $2`;
+
+/** What circulation needs of an item (loans' projection), with the row's version. */
+const CIRCULATION_SELECT = `SELECT i.id, i.agency, i.barcode, i.record_id, r.title, i.item_type, i.home_branch, i.status,
+    i.loanable, i.version
+  FROM items i JOIN records r ON r.id = i.record_id`;
+
+interface CirculationRow {
+  id: string;
+  agency: string;
+  barcode: string;
+  record_id: string;
+  title: string;
+  item_type: string;
+  home_branch: string;
+  status: string;
+  loanable: boolean;
+  version: number;
+}
+
+const toCirculationState = (r: CirculationRow): ItemCirculationState => ({
+  itemId: r.id,
+  agency: r.agency,
+  barcode: r.barcode,
+  recordId: r.record_id,
+  title: r.title,
+  itemType: r.item_type as ItemType,
+  homeBranch: r.home_branch,
+  status: r.status as ItemStatus,
+  loanable: r.loanable,
+  version: r.version,
+});
 
 /** The same entities TypeORM hydrated: `record` left unset when the join found nothing. */
 function toItemEntity(row: ItemWithRecordRow): ItemEntity {
@@ -66,6 +99,7 @@ function toItemEntity(row: ItemWithRecordRow): ItemEntity {
     loanable: row.loanable,
     priceFen: row.price_fen,
     statusChangedAt: row.status_changed_at,
+    version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   });
@@ -107,6 +141,28 @@ export class ItemRepository {
     return rows.length > 0 ? toItemEntity(rows[0]) : null;
   }
 
+  /** The item's circulation state (loans' projection asks for it), or null for an unknown item. */
+  async findCirculationState(
+    agency: string,
+    barcode: string,
+    manager?: EntityManager,
+  ): Promise<ItemCirculationState | null> {
+    const rows = (await (manager ?? this.items.manager).query(
+      `${CIRCULATION_SELECT} WHERE i.agency = $1 AND i.barcode = $2`,
+      [agency, barcode],
+    )) as CirculationRow[];
+    return rows.length > 0 ? toCirculationState(rows[0]) : null;
+  }
+
+  /** A page of every item's circulation state in id order, after the item id `after` (keyset: no OFFSET scans). */
+  async circulationPage(after: string | null, limit: number): Promise<ItemCirculationState[]> {
+    const rows = (await this.items.query(
+      `${CIRCULATION_SELECT} WHERE ($1::uuid IS NULL OR i.id > $1::uuid) ORDER BY i.id LIMIT $2`,
+      [after, limit],
+    )) as CirculationRow[];
+    return rows.map(toCirculationState);
+  }
+
   /** Lock the row for an update in the caller's transaction. */
   lockByRef(manager: EntityManager, agency: string, barcode: string): Promise<ItemEntity | null> {
     return manager
@@ -136,7 +192,8 @@ export class ItemRepository {
     // hand-written (one per loan event): the same statement TypeORM's update builder produced, incl.
     // `updated_at`; a missing location keeps the current one
     const [, affected] = (await this.items.query(
-      `UPDATE items SET status = $3, status_changed_at = $4, current_location = COALESCE($5, current_location), updated_at = CURRENT_TIMESTAMP
+      `UPDATE items SET status = $3, status_changed_at = $4, current_location = COALESCE($5, current_location), updated_at = CURRENT_TIMESTAMP,
+         version = version + 1
        WHERE agency = $1 AND barcode = $2 AND status_changed_at <= $4`,
       [agency, barcode, status, at, location || null],
     )) as [unknown[], number]; // UPDATE yields [rows, rowCount]
@@ -155,7 +212,7 @@ export class ItemRepository {
     const [, affected] = (await this.items.query(
       `UPDATE items i SET status = v.status, status_changed_at = v.at,
          current_location = CASE WHEN v.location_at IS NOT NULL AND i.status_changed_at <= v.location_at THEN v.location ELSE i.current_location END,
-         updated_at = CURRENT_TIMESTAMP
+         updated_at = CURRENT_TIMESTAMP, version = i.version + 1
        FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::timestamptz[]) AS v(agency, barcode, status, at, location, location_at)
        WHERE i.agency = v.agency AND i.barcode = v.barcode AND i.status_changed_at <= v.at`,
       [

@@ -3,7 +3,11 @@ import { DomainError, OutboxService } from '@app/common';
 import {
   CreateItemDto,
   ErrorCode,
+  ItemCirculationPage,
+  ItemCirculationPageDto,
+  ItemCirculationState,
   ItemCreated,
+  ItemEventData,
   ItemRefDto,
   ItemUpdated,
   ItemView,
@@ -12,6 +16,7 @@ import {
   UpdateItemDto,
 } from '@app/contracts';
 import { DataSource } from 'typeorm';
+import { ItemEntity } from '../entities/item.entity';
 import { ItemRepository } from '../repositories/item.repository';
 import { RecordRepository } from '../repositories/record.repository';
 import { toItemView } from './catalog.mapper';
@@ -48,15 +53,9 @@ export class ItemService {
         loanable: dto.loanable ?? dto.itemType !== 'reference',
         priceFen: dto.priceFen ?? null,
         statusChangedAt: new Date(),
+        version: 1,
       });
-      await this.outbox.add(m, ItemCreated, {
-        itemId: created.id,
-        agency: created.agency,
-        barcode: created.barcode,
-        status: created.status,
-        itemType: created.itemType,
-        homeBranch: created.homeBranch,
-      });
+      await this.outbox.add(m, ItemCreated, itemEventData(created, record.title));
       return created;
     });
     this.outbox.notifyCommitted();
@@ -73,15 +72,10 @@ export class ItemService {
       const statusChanged = changes.status !== undefined && changes.status !== item.status;
       Object.assign(item, Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)));
       if (statusChanged) item.statusChangedAt = new Date();
+      item.version += 1;
       await this.items.save(m, item);
-      await this.outbox.add(m, ItemUpdated, {
-        itemId: item.id,
-        agency: item.agency,
-        barcode: item.barcode,
-        status: item.status,
-        itemType: item.itemType,
-        homeBranch: item.homeBranch,
-      });
+      const record = await this.records.findById(item.recordId);
+      await this.outbox.add(m, ItemUpdated, itemEventData(item, record?.title ?? ''));
     });
     this.outbox.notifyCommitted();
     return this.get(dto);
@@ -101,6 +95,42 @@ export class ItemService {
     return { items: rows.map((i) => toItemView(i, i.record!)), total, limit, offset };
   }
 
+  /** What circulation needs of one item, with its version (loans' projection asks when it lacks a row). */
+  async circulationState(ref: ItemRefDto): Promise<ItemCirculationState> {
+    const state = await this.items.findCirculationState(ref.agency, ref.barcode);
+    if (!state) throw new DomainError(ErrorCode.ItemUnknown, `item ${ref.agency}/${ref.barcode} not found`);
+    return state;
+  }
+
+  /** Every item's circulation state in pages (loans' projection backfill). */
+  async circulationPage(dto: ItemCirculationPageDto): Promise<ItemCirculationPage> {
+    const limit = dto.limit ?? 1000;
+    const items = await this.items.circulationPage(dto.after ?? null, limit);
+    return { items, next: items.length === limit ? items[items.length - 1].itemId : null };
+  }
+
+  /**
+   * After a lost / claimed-returned / found change from the loans service (applied like the other
+   * mirrored statuses): these change whether the copy may be lent, so each item's current state is
+   * announced as item-updated, with its version (loans' item projection learns it; a redelivered event
+   * announces the same or a newer state, harmless). The on_loan / available / in_transit / on_hold_shelf
+   * mirrors are not announced: every one of them lets a checkout through, and the loans table decides.
+   */
+  async announceLendability(items: readonly ItemRefDto[]): Promise<void> {
+    if (items.length === 0) return;
+    await this.dataSource.transaction(async (m) => {
+      const seen = new Set<string>();
+      for (const ref of items) {
+        const key = `${ref.agency}/${ref.barcode}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const state = await this.items.findCirculationState(ref.agency, ref.barcode, m);
+        if (state) await this.outbox.add(m, ItemUpdated, { ...state });
+      }
+    });
+    this.outbox.notifyCommitted();
+  }
+
   /** Mirror loan state from the loans service's events. */
   applyLoanState(agency: string, barcode: string, onLoan: boolean, at: Date, location?: string): Promise<boolean> {
     return this.items.applyStatusIfNewer(agency, barcode, onLoan ? 'on_loan' : 'available', at, location);
@@ -113,4 +143,20 @@ export class ItemService {
   applyStatusChanges(changes: readonly ItemStatusChange[]): Promise<number> {
     return this.items.applyStatusesIfNewer(collapseStatusChanges(changes));
   }
+}
+
+/** An item event: what statistics counts and loans' item projection keeps, with the row's version. */
+function itemEventData(item: ItemEntity, title: string): ItemEventData {
+  return {
+    itemId: item.id,
+    agency: item.agency,
+    barcode: item.barcode,
+    status: item.status,
+    itemType: item.itemType,
+    homeBranch: item.homeBranch,
+    version: item.version,
+    recordId: item.recordId,
+    title,
+    loanable: item.loanable,
+  };
 }

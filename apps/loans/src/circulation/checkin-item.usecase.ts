@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OutboxService } from '@app/common';
 import { CheckinDto, CheckinResult, ItemStatus, LoanClosed, LoansCheckin } from '@app/contracts';
 import { DataSource, EntityManager } from 'typeorm';
-import { CatalogClient } from '../shared/catalog.client';
+import { ItemDirectory } from '../items/item-directory.service';
 import { FineRow } from '../fines/fines.repository';
 import { FinesService } from '../fines/fines.service';
 import { LostItemsService } from '../fines/lost-items.service';
@@ -22,7 +22,8 @@ const ALERT_STATUSES: readonly ItemStatus[] = ['lost', 'missing', 'claimed_retur
  * Checkin closes the open loan in one UPDATE and answers from the loan row (which carries title,
  * type and owning branch), so a return costs no catalog call. On the common path (on time, nothing
  * to route) it is two round trips: BEGIN + UPDATE + item lock + routing probe; outbox row + COMMIT. Only an item that was not on loan is
- * looked up in the catalog, to tell "not on loan" from "unknown barcode".
+ * looked up, in loans' item projection (the catalog only without a row, for an unknown barcode, or when
+ * the row's status would raise an alert), to tell "not on loan" from "unknown barcode".
  * Where the copy goes next (hold shelf, transit to a pickup branch or home, or stays: return
  * anywhere) is decided by ItemRoutingService in the same transaction as the return.
  */
@@ -30,7 +31,7 @@ const ALERT_STATUSES: readonly ItemStatus[] = ['lost', 'missing', 'claimed_retur
 export class CheckinItemUseCase {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly catalog: CatalogClient,
+    private readonly items: ItemDirectory,
     private readonly loans: LoanRepository,
     private readonly outbox: OutboxService,
     private readonly fines: FinesService,
@@ -89,7 +90,11 @@ export class CheckinItemUseCase {
       return this.closedReply(closed, await this.routeOldLoan(closed, dto.branch, now), charged, now);
     }
 
-    const item = await this.catalog.getItem(dto.item); // ITEM_UNKNOWN for a barcode the catalog does not know
+    // ITEM_UNKNOWN for a barcode the catalog does not know; a row that would alert is confirmed first
+    const item = await this.items.forCirculation(
+      dto.item,
+      (row) => !isHoldable(row) || ALERT_STATUSES.includes(row.status),
+    );
     // a lost item turning up: its loan is marked found and an unpaid replacement fee waived
     const found = await this.lostItems.foundOnCheckin(dto.item, dto.branch, channel, now);
     const holdable = isHoldable(item) && dto.trapHolds !== false;
@@ -157,10 +162,10 @@ export class CheckinItemUseCase {
     return this.routing.route(m, routedFromLoan(loan, recordId), here, at, { scanned: true, lockedProbe });
   }
 
-  /** A loan from before titles were kept on loans: ask the catalog; when it is down, route without holds. */
+  /** A loan from before titles were kept on loans: ask the item projection; when neither it nor the catalog knows, route without holds. */
   private async routeOldLoan(loan: LoanEntity, here: string, at: Date): Promise<Routing> {
-    const recordId = await this.catalog
-      .getItem({ agency: loan.itemAgency, barcode: loan.itemBarcode })
+    const recordId = await this.items
+      .forCirculation({ agency: loan.itemAgency, barcode: loan.itemBarcode })
       .then((i) => i.recordId)
       .catch(() => null);
     return this.routeNow(routedFromLoan(loan, recordId), here, at, false);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, OutboxService } from '@app/common';
 import { CheckoutDto, CheckoutResult, ErrorCode, LoanCreated, LoansCheckout } from '@app/contracts';
 import { DataSource } from 'typeorm';
-import { CatalogClient } from '../shared/catalog.client';
+import { ItemDirectory } from '../items/item-directory.service';
 import { PatronsClient } from '../shared/patrons.client';
 import { LoansEnvDto } from '../config/loans-env.dto';
 import { itemRefusal, patronRefusal } from '../rules/circulation-checks';
@@ -20,8 +20,9 @@ import { IdempotencyService, OnceWrite, runPlanOnce } from '../shared/idempotenc
 import { OfflineCheckoutService } from './offline-checkout.service';
 
 /**
- * Checkout is the hot path (SIP2 kiosks): one request to patrons and one to catalog in parallel,
- * then one short transaction in two round trips: BEGIN + patron lock + limit counts + loan INSERT +
+ * Checkout is the hot path (SIP2 kiosks): one request to patrons and, in parallel, the item from loans'
+ * item projection (the catalog is asked only when there is no row or the row would refuse), then one
+ * short transaction in two round trips: BEGIN + patron lock + limit counts + loan INSERT +
  * item lock + the copy's holds; outbox row + COMMIT. The database, not a prior read, decides whether
  * the item is already out.
  */
@@ -30,7 +31,7 @@ export class CheckoutItemUseCase {
   constructor(
     private readonly dataSource: DataSource,
     private readonly patrons: PatronsClient,
-    private readonly catalog: CatalogClient,
+    private readonly items: ItemDirectory,
     private readonly policy: LoanPolicyService,
     private readonly loans: LoanRepository,
     private readonly outbox: OutboxService,
@@ -52,7 +53,8 @@ export class CheckoutItemUseCase {
   private async live(dto: CheckoutDto, once: OnceWrite | null): Promise<CheckoutResult> {
     const [patronResult, itemResult] = await Promise.allSettled([
       this.patrons.forCirculation(dto.patron, dto.pin, dto.pinOrigin ?? `loans:${dto.channel ?? 'api'}`),
-      this.catalog.getItem(dto.item),
+      // a refusal on the projection's row is confirmed with the catalog (the row may lag a change)
+      this.items.forCirculation(dto.item, (row) => itemRefusal(row) !== null),
     ]);
     // patron problems are reported before item problems, whichever answer arrived first
     if (patronResult.status === 'rejected') throw patronResult.reason;
@@ -76,7 +78,7 @@ export class CheckoutItemUseCase {
     const due = await this.calendars.dueAfter(now, rule.loanDays, dto.returnBranch ?? dto.branch);
     const loan = newLoan({
       patron,
-      item,
+      item: { ...item, id: item.itemId },
       branch: dto.branch,
       channel: dto.channel ?? 'api',
       ruleId: rule.id,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CalendarModule } from '../calendar/calendar.module';
 import { FinesModule } from '../fines/fines.module';
 import { HoldsModule } from '../holds/holds.module';
+import { ItemsModule } from '../items/items.module';
 import { RulesModule } from '../rules/rules.module';
 import { SharedModule } from '../shared/shared.module';
 import { CheckinItemUseCase } from './checkin-item.usecase';
@@ -17,7 +18,7 @@ import { TransitReceiveController } from './transit-receive.controller';
 
 /** Checkout, checkin, renewal and loan queries: the top of the loans service, nothing imports it. */
 @Module({
-  imports: [SharedModule, CalendarModule, RulesModule, HoldsModule, FinesModule],
+  imports: [SharedModule, ItemsModule, CalendarModule, RulesModule, HoldsModule, FinesModule],
   controllers: [LoansController, TransitReceiveController, FieldCirculationController],
   providers: [
     CheckoutItemUseCase,

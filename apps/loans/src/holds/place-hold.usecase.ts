@@ -30,7 +30,8 @@ import { LoanRepository } from '../shared/loan.repository';
 export const PICKUP_KINDS: readonly string[] = ['central', 'branch', 'locker'];
 
 /** A copy that could fill a hold one day: lendable and not lost/withdrawn/damaged. */
-export const isHoldable = (item: ItemView): boolean => item.loanable && CHECKOUT_STATUSES.includes(item.status);
+export const isHoldable = (item: Pick<ItemView, 'loanable' | 'status'>): boolean =>
+  item.loanable && CHECKOUT_STATUSES.includes(item.status);
 
 /** Read the policy matrix's hold flag; rules without the column (older fixtures) allow holds. */
 const holdsAllowed = (rule: object): boolean => (rule as { holdsAllowed?: boolean }).holdsAllowed !== false;

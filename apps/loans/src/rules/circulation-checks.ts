@@ -58,7 +58,10 @@ export function patronRefusal(
  */
 export const CHECKOUT_STATUSES: readonly ItemStatus[] = ['available', 'on_loan', 'in_transit', 'on_hold_shelf'];
 
-export function itemRefusal(item: ItemView): Refusal | null {
+/** What the item checks read: a catalog ItemView or a row of loans' item projection. */
+export type LendableItem = Pick<ItemView, 'agency' | 'barcode' | 'itemType' | 'loanable' | 'status'>;
+
+export function itemRefusal(item: LendableItem): Refusal | null {
   const which = `${item.agency}/${item.barcode}`;
   if (!item.loanable) {
     return {

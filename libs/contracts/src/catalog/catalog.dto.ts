@@ -323,3 +323,43 @@ export interface ItemView {
   createdAt: string;
   updatedAt: string;
 }
+
+/**
+ * What circulation needs of a copy (loans keeps these in its item projection, fed by the item events).
+ * `version` grows with every change of the catalog's item row, so an older state never overwrites a
+ * newer one wherever it is copied.
+ */
+export interface ItemCirculationState {
+  itemId: string;
+  agency: string;
+  barcode: string;
+  recordId: string;
+  /** the record's title when this state was taken (a record's later title edit is not re-sent per item) */
+  title: string;
+  itemType: ItemType;
+  homeBranch: string;
+  status: ItemStatus;
+  loanable: boolean;
+  version: number;
+}
+
+/** One page of every item's circulation state, in item id order (loans' projection backfill). */
+export class ItemCirculationPageDto {
+  @ApiPropertyOptional({ description: 'the last item id of the previous page' })
+  @IsOptional()
+  @IsUUID()
+  after?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 2000, default: 1000 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2000)
+  limit?: number;
+}
+
+export interface ItemCirculationPage {
+  items: ItemCirculationState[];
+  /** pass as `after` for the next page; null after the last */
+  next: string | null;
+}

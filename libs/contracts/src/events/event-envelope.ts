@@ -39,6 +39,14 @@ export interface ItemEventData {
   /** for statistics' holdings (absent in events written before they were added) */
   itemType?: string;
   homeBranch?: string;
+  /**
+   * for loans' item projection (absent in events written before it existed): the item row's version
+   * (a newer state has a higher one), its record, title and loanability
+   */
+  version?: number;
+  recordId?: string;
+  title?: string;
+  loanable?: boolean;
 }
 
 export interface PatronEventData {

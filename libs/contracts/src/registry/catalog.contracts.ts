@@ -4,6 +4,7 @@ import type { ItemEventData } from '../events/event-envelope';
 import {
   CreateItemDto,
   CreateRecordDto,
+  ItemCirculationPageDto,
   ItemRefDto,
   RecordRefDto,
   SearchItemsDto,
@@ -13,7 +14,14 @@ import {
   UpsertAgencyDto,
   UpsertBranchDto,
 } from '../catalog/catalog.dto';
-import type { AgencyView, BranchView, ItemView, RecordView } from '../catalog/catalog.dto';
+import type {
+  AgencyView,
+  BranchView,
+  ItemCirculationPage,
+  ItemCirculationState,
+  ItemView,
+  RecordView,
+} from '../catalog/catalog.dto';
 
 /** catalog service: agencies (ISIL), branches, bibliographic records, items by (agency, barcode). */
 export const CatalogListAgencies = rpc('catalog.agencies.list.v1', NoPayload, as<AgencyView[]>());
@@ -29,6 +37,18 @@ export const CatalogCreateItem = rpc('catalog.items.create.v1', CreateItemDto, a
 export const CatalogUpdateItem = rpc('catalog.items.update.v1', UpdateItemDto, as<ItemView>());
 export const CatalogGetItem = rpc('catalog.items.get.v1', ItemRefDto, as<ItemView>());
 export const CatalogSearchItems = rpc('catalog.items.search.v1', SearchItemsDto, as<Page<ItemView>>());
+/** what circulation needs of one copy, with its version (loans' projection asks when it has no row or a refusal) */
+export const CatalogGetItemCirculation = rpc(
+  'catalog.items.circulation.get.v1',
+  ItemRefDto,
+  as<ItemCirculationState>(),
+);
+/** every item's circulation state in pages (loans' projection backfill) */
+export const CatalogItemCirculationPage = rpc(
+  'catalog.items.circulation.page.v1',
+  ItemCirculationPageDto,
+  as<ItemCirculationPage>(),
+);
 
 export const ItemCreated = event('events.catalog.item-created.v1', as<ItemEventData>());
 export const ItemUpdated = event('events.catalog.item-updated.v1', as<ItemEventData>());
