@@ -9,6 +9,7 @@ import { BibRecordEntity } from './entities/bib-record.entity';
 import { BranchEntity } from './entities/branch.entity';
 import { ItemEntity } from './entities/item.entity';
 import { CreateCatalogSchema1764057600000 } from './migrations/1764057600000-create-catalog-schema';
+import { SuppressedItems1765200000000 } from './migrations/1765200000000-suppressed-items';
 import { ItemRepository } from './repositories/item.repository';
 import { LocationRepository } from './repositories/location.repository';
 import { RecordRepository } from './repositories/record.repository';
@@ -17,7 +18,7 @@ import { LocationService } from './services/location.service';
 import { RecordService } from './services/record.service';
 
 const entities = [AgencyEntity, BranchEntity, BibRecordEntity, ItemEntity];
-export const CATALOG_MIGRATIONS = [CreateCatalogSchema1764057600000];
+export const CATALOG_MIGRATIONS = [CreateCatalogSchema1764057600000, SuppressedItems1765200000000];
 
 @Module({})
 export class CatalogModule {

@@ -47,6 +47,7 @@ export class ItemService {
         status: dto.status ?? 'available',
         loanable: dto.loanable ?? dto.itemType !== 'reference',
         priceFen: dto.priceFen ?? null,
+        suppressed: dto.suppressed ?? false,
         statusChangedAt: new Date(),
       });
       await this.outbox.add(m, ItemCreated, {

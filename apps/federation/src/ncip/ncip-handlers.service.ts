@@ -637,10 +637,12 @@ export class NcipHandlersService {
     const user = readUserId(ctx.req.node);
     let item = await this.catalogItem(owner, barcode);
     if (!item) {
-      // a temporary copy owned by the partner's ISIL, shelved at our interlibrary desk
+      // a temporary copy owned by the partner's ISIL, shelved at our interlibrary desk; it and its stub
+      // record are suppressed: readers never find them in search (staff do, by barcode)
       const record = await this.rpc.request<RecordView>(CatalogSubjects.createRecord, {
         title: title.slice(0, 500),
         author: textAt(bib, 'Author')?.slice(0, 300),
+        suppressed: true,
       });
       try {
         item = await this.rpc.request<ItemView>(CatalogSubjects.createItem, {
@@ -652,6 +654,7 @@ export class NcipHandlersService {
           currentLocation: this.env.NCIP_DEFAULT_BRANCH,
           shelfLocation: 'ILL',
           status: 'in_processing',
+          suppressed: true,
         });
       } catch (e) {
         this.refusal(e, s, { item: barcode });
