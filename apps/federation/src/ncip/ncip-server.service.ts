@@ -209,7 +209,7 @@ export class NcipServerService implements OnModuleInit, OnModuleDestroy {
   ): Promise<{ xml: string; outcome: 'ok' | 'problem' | 'replayed'; problem: string | null }> {
     const header = { from: req.toAgency ?? this.env.LIBRARY_ISIL, to: from };
     const style = principal.partner.ncip.namespaceStyle as NamespaceStyle;
-    const ctx: HandlerContext = { req, partner: principal.partner, actor: `ncip:${principal.partner.isil}` };
+    const ctx: HandlerContext = { req, partner: principal.partner, from, actor: `ncip:${principal.partner.isil}` };
     const run = async (): Promise<{ xml: string; ok: boolean; problem: string | null }> => {
       try {
         const body = await this.handlers[req.service](ctx);

@@ -109,6 +109,16 @@ export class PartnerAgreementDto {
   @Min(0)
   @Max(20)
   offlineMaxItems?: number;
+  @ApiPropertyOptional({
+    example: 7,
+    description:
+      'recall period in days: a recalled loan becomes due this many days from the recall (never later than it was)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(90)
+  recallDays?: number;
 }
 
 export class PartnerNcipSettingsDto {
@@ -396,6 +406,7 @@ export const IllActions = [
   'not_supplied',
   'try_next_partner',
   'renew',
+  'recall',
 ] as const;
 
 export class ActOnIllRequestDto extends IllRequestRefDto {
