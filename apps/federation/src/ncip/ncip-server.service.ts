@@ -73,7 +73,10 @@ export class NcipServerService implements OnModuleInit, OnModuleDestroy {
     };
   }
 
-  /** Replay records older than NCIP_REPLAY_DAYS are deleted hourly: a partner retries within minutes, not weeks. */
+  /**
+   * Hourly: replay records older than NCIP_REPLAY_DAYS (a partner retries within minutes, not weeks) and
+   * exchange log rows older than NCIP_EXCHANGE_RETENTION_DAYS are deleted.
+   */
   onModuleInit(): void {
     this.pruneTimer = setInterval(() => {
       this.db
@@ -81,6 +84,9 @@ export class NcipServerService implements OnModuleInit, OnModuleDestroy {
           this.env.NCIP_REPLAY_DAYS,
         ])
         .catch((e: Error) => this.log.warn(`replay pruning failed: ${e.message}`));
+      this.exchanges
+        .purgeOlderThan(this.env.NCIP_EXCHANGE_RETENTION_DAYS)
+        .catch((e: Error) => this.log.warn(`exchange log purge failed: ${e.message}`));
     }, 3_600_000);
     this.pruneTimer.unref();
   }

@@ -451,11 +451,18 @@ export interface IllRequestView {
   transitions?: IllTransitionView[];
 }
 
+export const FailedExchangeFilters = ['open', 'retrying', 'needs_person', 'resolved', 'all'] as const;
+
 export class ListFailedExchangesDto extends LongPageQueryDto {
-  @ApiPropertyOptional({ enum: ['open', 'resolved', 'all'] })
+  @ApiPropertyOptional({
+    enum: FailedExchangeFilters,
+    default: 'open',
+    description:
+      'open: not resolved (retrying: automatic retries still due; needs_person: they ran out or the partner refused)',
+  })
   @IsOptional()
-  @IsIn(['open', 'resolved', 'all'])
-  status?: 'open' | 'resolved' | 'all';
+  @IsIn(FailedExchangeFilters)
+  status?: (typeof FailedExchangeFilters)[number];
 }
 
 export class ResolveFailedExchangeDto {
@@ -484,6 +491,9 @@ export interface FailedExchangeView {
   attempts: number;
   status: 'open' | 'resolved';
   correlationId: string | null;
+  /** when it is sent again by itself; null: no more automatic retries, a person decides */
+  nextAttemptAt: string | null;
+  autoAttempts: number;
   createdAt: string;
   resolvedAt: string | null;
   resolvedBy: string | null;
