@@ -1,4 +1,5 @@
 import { eventually, ncipSamples, ncipSchemaErrors } from '@app/testing';
+import { Client } from 'pg';
 import { e2eEnv } from './e2e-env';
 
 /**
@@ -173,6 +174,34 @@ describe('NCIP 2.02 server (e2e, POST /ncip)', () => {
       expect(problemType(twice.xml)).toBe('Item Not Checked Out');
       expect(twice.xml).toMatch(/<ncip:ProblemElement>ItemId\/ItemIdentifierValue</);
       expect(twice.xml).toMatch(/<ncip:ProblemValue>B0000004</);
+    });
+
+    it('a CheckInItem retried after our answer was lost half-way gets its first outcome from loans (idempotency key), not Item Not Checked Out', async () => {
+      await valid(await ncip(msg('CheckOutItem', `${user('P0000001')}${item('B0000027')}${requestId('TCL-CO-27')}`)));
+      const checkin = msg('CheckInItem', `${item('B0000027')}${requestId('TCL-CI-27')}`);
+      const first = await valid(await ncip(checkin));
+      expect(first.xml).toMatch(/CheckInItemResponse[\s\S]*<ncip:UserIdentifierValue>P0000001</);
+      const db = new Client({ connectionString: env.databaseUrl });
+      await db.connect();
+      try {
+        const key = `ncip:${TCL}:CheckInItem:TCL-CI-27`;
+        expect((await db.query(`SELECT state FROM loans.idempotency_keys WHERE key = $1`, [key])).rows[0]?.state).toBe(
+          'committed',
+        );
+        // as if our answer had been lost before the replay table kept it: only loans remembers
+        await db.query(
+          `DELETE FROM federation.replays WHERE from_agency = $1 AND service = 'CheckInItem' AND idem_key = $2`,
+          [TCL, 'TCL-CI-27'],
+        );
+      } finally {
+        await db.end();
+      }
+      const retry = await valid(await ncip(checkin));
+      expect(problemType(retry.xml)).toBeNull();
+      expect(retry.xml).toMatch(/CheckInItemResponse[\s\S]*<ncip:UserIdentifierValue>P0000001</);
+      // a new CheckInItem (another RequestId) of the same copy: it is not on loan
+      const other = await valid(await ncip(msg('CheckInItem', `${item('B0000027')}${requestId('TCL-CI-28')}`)));
+      expect(problemType(other.xml)).toBe('Item Not Checked Out');
     });
 
     it("RenewItem renews our reader's loan; refusals come back as problems", async () => {
