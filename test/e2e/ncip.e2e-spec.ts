@@ -1,4 +1,5 @@
 import { eventually, ncipSamples, ncipSchemaErrors } from '@app/testing';
+import { Client } from 'pg';
 import { e2eEnv } from './e2e-env';
 
 /**
@@ -175,6 +176,34 @@ describe('NCIP 2.02 server (e2e, POST /ncip)', () => {
       expect(twice.xml).toMatch(/<ncip:ProblemValue>B0000004</);
     });
 
+    it('a CheckInItem retried after our answer was lost half-way gets its first outcome from loans (idempotency key), not Item Not Checked Out', async () => {
+      await valid(await ncip(msg('CheckOutItem', `${user('P0000001')}${item('B0000027')}${requestId('TCL-CO-27')}`)));
+      const checkin = msg('CheckInItem', `${item('B0000027')}${requestId('TCL-CI-27')}`);
+      const first = await valid(await ncip(checkin));
+      expect(first.xml).toMatch(/CheckInItemResponse[\s\S]*<ncip:UserIdentifierValue>P0000001</);
+      const db = new Client({ connectionString: env.databaseUrl });
+      await db.connect();
+      try {
+        const key = `ncip:${TCL}:CheckInItem:TCL-CI-27`;
+        expect((await db.query(`SELECT state FROM loans.idempotency_keys WHERE key = $1`, [key])).rows[0]?.state).toBe(
+          'committed',
+        );
+        // as if our answer had been lost before the replay table kept it: only loans remembers
+        await db.query(
+          `DELETE FROM federation.replays WHERE from_agency = $1 AND service = 'CheckInItem' AND idem_key = $2`,
+          [TCL, 'TCL-CI-27'],
+        );
+      } finally {
+        await db.end();
+      }
+      const retry = await valid(await ncip(checkin));
+      expect(problemType(retry.xml)).toBeNull();
+      expect(retry.xml).toMatch(/CheckInItemResponse[\s\S]*<ncip:UserIdentifierValue>P0000001</);
+      // a new CheckInItem (another RequestId) of the same copy: it is not on loan
+      const other = await valid(await ncip(msg('CheckInItem', `${item('B0000027')}${requestId('TCL-CI-28')}`)));
+      expect(problemType(other.xml)).toBe('Item Not Checked Out');
+    });
+
     it("RenewItem renews our reader's loan; refusals come back as problems", async () => {
       await valid(await ncip(msg('CheckOutItem', `${user('P0000001')}${item('B0000006')}`)));
       const r = await valid(await ncip(msg('RenewItem', `${user('P0000001')}${item('B0000006')}`)));
@@ -250,7 +279,20 @@ describe('NCIP 2.02 server (e2e, POST /ncip)', () => {
       );
       expect(accept.xml).toMatch(/AcceptItemResponse[\s\S]*<ncip:ItemIdentifierValue>T0000042</);
       const temp = await api<{ agency: string; title: string; status: string }>('GET', `/api/items/${TCL}/T0000042`);
-      expect(temp).toMatchObject({ agency: TCL, title: '管锥编', status: 'available' });
+      expect(temp).toMatchObject({ agency: TCL, title: '管锥编', status: 'available', suppressed: true });
+      // suppressed: readers' searches never show the temporary copy or its record; staff find it by barcode
+      const byTitle = await api<{ items: { barcode: string }[] }>(
+        'GET',
+        `/api/items?title=${encodeURIComponent('管锥编')}`,
+      );
+      expect(byTitle.items.map((i) => i.barcode)).not.toContain('T0000042');
+      const records = await api<{ items: { title: string }[] }>(
+        'GET',
+        `/api/records?title=${encodeURIComponent('管锥编')}`,
+      );
+      expect(records.items).toEqual([]);
+      const byBarcode = await api<{ items: { agency: string }[] }>('GET', '/api/items?barcode=T0000042');
+      expect(byBarcode.items.map((i) => i.agency)).toEqual([TCL]);
 
       const borrowing = async () =>
         (
@@ -260,13 +302,30 @@ describe('NCIP 2.02 server (e2e, POST /ncip)', () => {
           )
         ).items.find((x) => x.partnerRequestId === 'TCL-ILL-42')!;
       expect((await borrowing()).state).toBe('received');
-      const out = await api<{ loan: { dueDate: string } }>('POST', '/api/circulation/checkout', {
+      const out = await api<{ loan: { dueDate: string; dueAt: string } }>('POST', '/api/circulation/checkout', {
         patron: { agency: KSL, barcode: 'P0000001' },
         item: { agency: TCL, barcode: 'T0000042' },
         branch: 'KSL-MAIN',
       });
       expect(out.loan.dueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       await eventually(async () => (await borrowing()).state === 'loaned');
+
+      // 太仓 wants it back: our reader's loan becomes due within the agreement's recall period (7 days)
+      const recall = await valid(await ncip(msg('RecallItem', item('T0000042', TCL))));
+      const recalledDue = /<ncip:DateDue>([^<]+)</.exec(recall.xml)?.[1];
+      expect(recalledDue).toBeDefined();
+      expect(new Date(recalledDue!).getTime()).toBeLessThan(new Date(out.loan.dueAt).getTime());
+      expect(new Date(recalledDue!).getTime()).toBeLessThan(Date.now() + 9 * 86_400_000);
+      const onLoan = await api<{ items: { item: { barcode: string }; dueAt: string }[] }>(
+        'GET',
+        `/api/patrons/${KSL}/P0000001/loans?limit=500`,
+      );
+      expect(onLoan.items.find((l) => l.item.barcode === 'T0000042')?.dueAt).toBe(recalledDue);
+      expect((await borrowing()).state).toBe('recalled');
+      // a repeated recall changes nothing
+      const twice = await valid(await ncip(msg('RecallItem', item('T0000042', TCL))));
+      expect(/<ncip:DateDue>([^<]+)</.exec(twice.xml)?.[1]).toBe(recalledDue);
+
       await api('POST', '/api/circulation/checkin', { item: { agency: TCL, barcode: 'T0000042' }, branch: 'KSL-MAIN' });
       await eventually(async () => (await borrowing()).state === 'returned');
 
@@ -278,7 +337,14 @@ describe('NCIP 2.02 server (e2e, POST /ncip)', () => {
         `/api/federation/requests/${(await borrowing()).id}`,
       );
       expect(done.state).toBe('completed');
-      expect(done.transitions.map((t) => t.to)).toEqual(['requested', 'received', 'loaned', 'returned', 'completed']);
+      expect(done.transitions.map((t) => t.to)).toEqual([
+        'requested',
+        'received',
+        'loaned',
+        'recalled',
+        'returned',
+        'completed',
+      ]);
       expect(done.transitions.find((t) => t.to === 'loaned')?.actor).toBe('circulation');
     });
 

@@ -316,6 +316,37 @@ describe('two libraries over NCIP (e2e, two deployments)', () => {
     expect(
       (await exchanges('ksl', `service=RenewItem&direction=in&outcome=ok&partner=${TCL}`)).length,
     ).toBeGreaterThanOrEqual(1);
+
+    // we want our copy back: RecallItem to 太仓, whose reader's loan becomes due within the recall period
+    // (7 days by default), and our own loan of it to 太仓 the same
+    const tclLoanDue = async () =>
+      (
+        await atTcl<{ items: { item: { barcode: string }; dueAt: string }[] }>(
+          'GET',
+          `/api/patrons/${TCL}/TCL0000001/loans?limit=100`,
+        )
+      ).items.find((l) => l.item.barcode === 'B0000024')!.dueAt;
+    const dueBeforeRecall = await tclLoanDue();
+    const recalled = await atKsl<Req>('POST', `/api/federation/requests/${lending.id}/act`, {
+      action: 'recall',
+      reason: 'needed for an exhibition',
+    });
+    expect(recalled.state).toBe('recalled');
+    const dueAfterRecall = await tclLoanDue();
+    expect(new Date(dueAfterRecall).getTime()).toBeLessThan(new Date(dueBeforeRecall).getTime());
+    expect(new Date(dueAfterRecall).getTime()).toBeLessThan(Date.now() + 9 * 86_400_000);
+    expect((await tclRequest(asked.id)).state).toBe('recalled');
+    expect(
+      (await exchanges('tcl', `service=RecallItem&direction=in&outcome=ok&partner=${KSL}`)).length,
+    ).toBeGreaterThanOrEqual(1);
+    const ourLoan = await atKsl<{ items: { item: { barcode: string }; dueAt: string }[] }>(
+      'GET',
+      `/api/patrons/${KSL}/ILL-${TCL}/loans?limit=100`,
+    );
+    expect(new Date(ourLoan.items.find((l) => l.item.barcode === 'B0000024')!.dueAt).getTime()).toBeLessThan(
+      Date.now() + 9 * 86_400_000,
+    );
+
     await atTcl('POST', '/api/circulation/checkin', { item: { agency: KSL, barcode: 'B0000024' }, branch: 'TCL-MAIN' });
     await eventually(async () => (await tclRequest(asked.id)).state === 'returned', 30_000);
     await atTcl('POST', `/api/federation/requests/${asked.id}/act`, {
@@ -332,12 +363,13 @@ describe('two libraries over NCIP (e2e, two deployments)', () => {
       'received',
       'loaned',
       'loaned',
+      'recalled',
       'returned',
       'shipped_home',
       'completed',
     ]);
     const ours = await atKsl<Req>('GET', `/api/federation/requests/${lending.id}`);
-    expect(ours.transitions!.map((t) => t.to)).toEqual(['requested', 'shipped', 'returned', 'completed']);
+    expect(ours.transitions!.map((t) => t.to)).toEqual(['requested', 'shipped', 'recalled', 'returned', 'completed']);
     expect((await atTcl<{ status: string }>('GET', `/api/items/${KSL}/B0000024`)).status).toBe('withdrawn');
     expect((await atKsl<{ status: string }>('GET', `/api/items/${KSL}/B0000024`)).status).toMatch(
       /in_transit|available/,

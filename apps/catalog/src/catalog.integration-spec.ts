@@ -93,6 +93,74 @@ describe('catalog service (real PostgreSQL + NATS)', () => {
     expect(byIsbn.items[0].id).toBe(record.id);
   });
 
+  it('keeps suppressed copies and records (temporary interlibrary copies) out of search; staff find them by barcode', async () => {
+    const shown = await rpc.request<RecordView>(CatalogSubjects.createRecord, { title: '浮生六记 馆藏' });
+    const stub = await rpc.request<RecordView>(CatalogSubjects.createRecord, {
+      title: '浮生六记 馆际互借',
+      suppressed: true,
+    });
+    expect(stub.suppressed).toBe(true);
+    expect(shown.suppressed).toBe(false);
+    await rpc.request(CatalogSubjects.createItem, {
+      agency: KSL,
+      barcode: 'FS-OWN',
+      recordId: shown.id,
+      itemType: 'book',
+      homeBranch: 'KSL-MAIN',
+    });
+    const temp = await rpc.request<ItemView>(CatalogSubjects.createItem, {
+      agency: TCL,
+      barcode: 'FS-ILL',
+      recordId: stub.id,
+      itemType: 'book',
+      homeBranch: 'KSL-MAIN',
+      suppressed: true,
+    });
+    expect(temp.suppressed).toBe(true);
+
+    const byTitle = await rpc.request<{ items: ItemView[]; total: number }>(CatalogSubjects.searchItems, {
+      title: '浮生六记',
+    });
+    expect(byTitle.items.map((i) => i.barcode)).toEqual(['FS-OWN']);
+    expect(byTitle.total).toBe(1);
+    const atBranch = await rpc.request<{ items: ItemView[] }>(CatalogSubjects.searchItems, {
+      branch: 'KSL-MAIN',
+      limit: 100,
+    });
+    expect(atBranch.items.map((i) => i.barcode)).not.toContain('FS-ILL');
+    const byRecord = await rpc.request<{ items: ItemView[] }>(CatalogSubjects.searchItems, { recordId: stub.id });
+    expect(byRecord.items).toEqual([]);
+    const records = await rpc.request<{ items: RecordView[]; total: number }>(CatalogSubjects.searchRecords, {
+      title: '浮生六记',
+    });
+    expect(records.items.map((r) => r.id)).toEqual([shown.id]);
+
+    // staff: by barcode, by (agency, barcode), or asking for suppressed ones too
+    const byBarcode = await rpc.request<{ items: ItemView[] }>(CatalogSubjects.searchItems, { barcode: 'FS-ILL' });
+    expect(byBarcode.items.map((i) => i.agency)).toEqual([TCL]);
+    expect((await rpc.request<ItemView>(CatalogSubjects.getItem, { agency: TCL, barcode: 'FS-ILL' })).suppressed).toBe(
+      true,
+    );
+    const staff = await rpc.request<{ items: ItemView[] }>(CatalogSubjects.searchItems, {
+      title: '浮生六记',
+      includeSuppressed: true,
+    });
+    expect(staff.items.map((i) => i.barcode).sort()).toEqual(['FS-ILL', 'FS-OWN']);
+    const staffRecords = await rpc.request<{ items: RecordView[] }>(CatalogSubjects.searchRecords, {
+      title: '浮生六记',
+      includeSuppressed: 'true',
+    });
+    expect(staffRecords.items).toHaveLength(2);
+
+    // an update that does not mention it keeps it suppressed
+    const updated = await rpc.request<ItemView>(CatalogSubjects.updateItem, {
+      agency: TCL,
+      barcode: 'FS-ILL',
+      status: 'withdrawn',
+    });
+    expect(updated.suppressed).toBe(true);
+  });
+
   it('identifies items by (agency, barcode): the same barcode can exist in two agencies', async () => {
     const record = await rpc.request<RecordView>(CatalogSubjects.createRecord, { title: '日知录' });
     await rpc.request(CatalogSubjects.createItem, {

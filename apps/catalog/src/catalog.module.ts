@@ -10,6 +10,7 @@ import { BranchEntity } from './entities/branch.entity';
 import { ItemEntity } from './entities/item.entity';
 import { CreateCatalogSchema1764057600000 } from './migrations/1764057600000-create-catalog-schema';
 import { ItemVersion1764900000000 } from './migrations/1764900000000-item-version';
+import { SuppressedItems1765200000000 } from './migrations/1765200000000-suppressed-items';
 import { ItemRepository } from './repositories/item.repository';
 import { LocationRepository } from './repositories/location.repository';
 import { RecordRepository } from './repositories/record.repository';
@@ -18,7 +19,11 @@ import { LocationService } from './services/location.service';
 import { RecordService } from './services/record.service';
 
 const entities = [AgencyEntity, BranchEntity, BibRecordEntity, ItemEntity];
-export const CATALOG_MIGRATIONS = [CreateCatalogSchema1764057600000, ItemVersion1764900000000];
+export const CATALOG_MIGRATIONS = [
+  CreateCatalogSchema1764057600000,
+  ItemVersion1764900000000,
+  SuppressedItems1765200000000,
+];
 
 @Module({})
 export class CatalogModule {

@@ -4,6 +4,7 @@ import { FederationEnvDto } from './config/federation-env.dto';
 import { IllLoanEventsConsumer } from './consumers/ill-loan-events.consumer';
 import { FederationController } from './controllers/federation.controller';
 import { ExchangeLogService } from './exchanges/exchange-log.service';
+import { FailedExchangeRetrierService } from './exchanges/failed-exchange-retrier.service';
 import { CreateFederationSchema1764057600200 } from './migrations/1764057600200-create-federation-schema';
 import { FederationRegistryNcip1764057600201 } from './migrations/1764057600201-federation-registry-ncip';
 import { NcipHandlersService } from './ncip/ncip-handlers.service';
@@ -13,6 +14,7 @@ import { PartnerPatronService } from './partner-readers/partner-patron.service';
 import { PartnerReportService } from './partner-readers/partner-report.service';
 import { PartnerRegistryService } from './partners/partner-registry.service';
 import { PartnerPatrons1764057600202 } from './migrations/1764057600202-partner-patrons';
+import { ExchangeRetries1764057600203 } from './migrations/1764057600203-exchange-retries';
 import { IllExchangeService } from './requests/ill-exchange.service';
 import { IllRequestService } from './requests/ill-request.service';
 
@@ -33,6 +35,7 @@ export class FederationModule {
             CreateFederationSchema1764057600200,
             FederationRegistryNcip1764057600201,
             PartnerPatrons1764057600202,
+            ExchangeRetries1764057600203,
           ],
         }),
       ],
@@ -48,6 +51,7 @@ export class FederationModule {
         PartnerReportService,
         IllExchangeService,
         IllLoanEventsConsumer,
+        FailedExchangeRetrierService,
       ],
     };
   }

@@ -23,6 +23,10 @@ export class BibRecordEntity {
   @Column('text', { name: 'clc_call_number', nullable: true })
   clcCallNumber: string | null;
 
+  /** kept out of reader-facing search (the stub record of a temporary interlibrary copy) */
+  @Column('boolean', { default: false })
+  suppressed: boolean;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
 

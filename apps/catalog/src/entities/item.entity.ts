@@ -46,6 +46,10 @@ export class ItemEntity {
   @Column('boolean', { default: true })
   loanable: boolean;
 
+  /** kept out of reader-facing search (a partner's temporary interlibrary copy); found by barcode */
+  @Column('boolean', { default: false })
+  suppressed: boolean;
+
   @Column('int', { name: 'price_fen', nullable: true })
   priceFen: number | null;
 

@@ -14,6 +14,7 @@ export interface ItemSearch {
   title?: string;
   isbn?: string;
   branch?: string;
+  includeSuppressed?: boolean;
   limit: number;
   offset: number;
 }
@@ -31,6 +32,7 @@ interface ItemWithRecordRow {
   status: string;
   loanable: boolean;
   price_fen: number | null;
+  suppressed: boolean;
   status_changed_at: Date;
   version: number;
   created_at: Date;
@@ -42,14 +44,15 @@ interface ItemWithRecordRow {
   r_publisher: string | null;
   r_year: number | null;
   r_clc_call_number: string | null;
+  r_suppressed: boolean;
   r_created_at: Date;
   r_updated_at: Date;
 }
 
 const ITEM_BY_REF_SQL = `SELECT i.id, i.agency, i.barcode, i.record_id, i.item_type, i.home_branch, i.current_location,
-    i.shelf_location, i.status, i.loanable, i.price_fen, i.status_changed_at, i.version, i.created_at, i.updated_at,
+    i.shelf_location, i.status, i.loanable, i.price_fen, i.suppressed, i.status_changed_at, i.version, i.created_at, i.updated_at,
     r.id AS r_id, r.title AS r_title, r.author AS r_author, r.isbn AS r_isbn, r.publisher AS r_publisher,
-    r.year AS r_year, r.clc_call_number AS r_clc_call_number, r.created_at AS r_created_at, r.updated_at AS r_updated_at
+    r.year AS r_year, r.clc_call_number AS r_clc_call_number, r.suppressed AS r_suppressed, r.created_at AS r_created_at, r.updated_at AS r_updated_at
   FROM items i LEFT JOIN records r ON r.id = i.record_id
   WHERE i.agency = $1 AND i.barcode = $2`;
 
@@ -98,6 +101,7 @@ function toItemEntity(row: ItemWithRecordRow): ItemEntity {
     status: row.status,
     loanable: row.loanable,
     priceFen: row.price_fen,
+    suppressed: row.suppressed,
     statusChangedAt: row.status_changed_at,
     version: row.version,
     createdAt: row.created_at,
@@ -112,6 +116,7 @@ function toItemEntity(row: ItemWithRecordRow): ItemEntity {
       publisher: row.r_publisher,
       year: row.r_year,
       clcCallNumber: row.r_clc_call_number,
+      suppressed: row.r_suppressed,
       createdAt: row.r_created_at,
       updatedAt: row.r_updated_at,
     });
@@ -231,6 +236,8 @@ export class ItemRepository {
     const qb = this.items.createQueryBuilder('i').innerJoinAndSelect('i.record', 'r');
     if (s.agency) qb.andWhere('i.agency = :agency', { agency: s.agency });
     if (s.barcode) qb.andWhere('i.barcode = :barcode', { barcode: s.barcode });
+    // readers never see suppressed copies; a barcode search is a staff lookup of one copy and finds them
+    else if (!s.includeSuppressed) qb.andWhere('NOT i.suppressed');
     if (s.recordId) qb.andWhere('i.record_id = :recordId', { recordId: s.recordId });
     if (s.branch) qb.andWhere('(i.current_location = :branch OR i.home_branch = :branch)', { branch: s.branch });
     if (s.isbn) qb.andWhere('r.isbn = :isbn', { isbn: s.isbn });

@@ -7,6 +7,7 @@ export interface RecordSearch {
   title?: string;
   isbn?: string;
   author?: string;
+  includeSuppressed?: boolean;
   limit: number;
   offset: number;
 }
@@ -37,6 +38,7 @@ export class RecordRepository {
 
   async search(s: RecordSearch): Promise<[BibRecordEntity[], number]> {
     const qb = this.records.createQueryBuilder('r');
+    if (!s.includeSuppressed) qb.andWhere('NOT r.suppressed');
     if (s.isbn) qb.andWhere('r.isbn = :isbn', { isbn: s.isbn });
     if (s.title) qb.andWhere(`r.title ILIKE :title ESCAPE '\\'`, { title: `%${likeEscape(s.title)}%` });
     if (s.author) qb.andWhere(`r.author ILIKE :author ESCAPE '\\'`, { author: `%${likeEscape(s.author)}%` });

@@ -36,6 +36,7 @@ export const toRecordView = (r: BibRecordEntity): RecordView => ({
   publisher: r.publisher,
   year: r.year,
   clcCallNumber: r.clcCallNumber,
+  suppressed: r.suppressed,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });
@@ -52,6 +53,7 @@ export const toItemView = (i: ItemEntity, r: BibRecordEntity): ItemView => ({
   status: i.status as ItemStatus,
   loanable: i.loanable,
   priceFen: i.priceFen,
+  suppressed: i.suppressed,
   title: r.title,
   author: r.author,
   isbn: r.isbn,

@@ -52,6 +52,7 @@ export class ItemService {
         status: dto.status ?? 'available',
         loanable: dto.loanable ?? dto.itemType !== 'reference',
         priceFen: dto.priceFen ?? null,
+        suppressed: dto.suppressed ?? false,
         statusChangedAt: new Date(),
         version: 1,
       });

@@ -43,5 +43,6 @@ function nullify(dto: CreateRecordDto): Partial<BibRecordEntity> {
     publisher: dto.publisher ?? null,
     year: dto.year ?? null,
     clcCallNumber: dto.clcCallNumber ?? null,
+    suppressed: dto.suppressed ?? false,
   };
 }

@@ -37,4 +37,47 @@ export class FederationEnvDto extends BaseEnvDto {
   @Min(1)
   @Max(3650)
   NCIP_REPLAY_DAYS = 30;
+
+  /**
+   * Failed outgoing exchanges (a partner that did not answer after the in-call retries) are sent again
+   * automatically: first after NCIP_RETRY_BASE_MS, then twice as long each time, at most
+   * NCIP_RETRY_MAX_DELAY_MS apart, NCIP_RETRY_MAX_ATTEMPTS times; then they wait for a person.
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  NCIP_RETRY_BASE_MS = 30_000;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(7 * 86_400_000)
+  NCIP_RETRY_MAX_DELAY_MS = 3_600_000;
+
+  /** 0: no automatic retries (every failed exchange waits for a person at once) */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  NCIP_RETRY_MAX_ATTEMPTS = 6;
+
+  /** How often due retries are looked for (0: never by itself; tests drive it). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  NCIP_RETRY_INTERVAL_MS = 10_000;
+
+  /** Days the exchange log (and resolved failed exchanges) are kept; older rows are purged hourly. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  NCIP_EXCHANGE_RETENTION_DAYS = 90;
 }

@@ -66,14 +66,27 @@ export class NcipClientService {
         reason,
         attempts,
         correlationId: requestContext.correlationId() ?? null,
+        // sent again by itself with backoff (the partner keys writes on our ids); then a person
+        retry: attempts > 0,
       });
     }
     return { kind: 'unreachable', reason };
   }
 
-  private async once(partner: Partner, service: string, xml: string): Promise<NcipCallResult> {
+  /** Send a message as it was written before (a queued failed exchange), once; logged like any other. */
+  resend(partner: Partner, service: string, xml: string, correlationId?: string | null): Promise<NcipCallResult> {
+    if (!partner.ncip.endpoint) return Promise.resolve({ kind: 'unreachable', reason: 'no NCIP endpoint configured' });
+    return this.once(partner, service, xml, correlationId ?? undefined);
+  }
+
+  private async once(
+    partner: Partner,
+    service: string,
+    xml: string,
+    correlationIdOf?: string,
+  ): Promise<NcipCallResult> {
     const started = performance.now();
-    const correlationId = requestContext.correlationId() ?? randomUUID();
+    const correlationId = correlationIdOf ?? requestContext.correlationId() ?? randomUUID();
     let response: string | null = null;
     let result: NcipCallResult;
     try {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { NatsRpcClient, RemoteError } from '@app/common';
+import { DomainError, NatsRpcClient, RemoteError } from '@app/common';
 import {
   BARCODE_PATTERN,
   CatalogSubjects,
@@ -11,9 +11,11 @@ import {
   ErrorCode,
   HoldSubjects,
   HoldView,
+  IDEMPOTENCY_KEY_PATTERN,
   IllRequestView,
   ItemView,
   LoanSubjects,
+  LoansRecall,
   LoanView,
   Page,
   PatronSubjects,
@@ -45,8 +47,26 @@ import { child, el, OutEl, textAt } from './ncip-xml';
 export interface HandlerContext {
   req: NcipRequest;
   partner: Partner;
+  /** the FromAgencyId the message was accepted for (the key's own agency when it names none) */
+  from?: string;
   /** who is acting, for request transitions: `ncip:<partner ISIL>` */
   actor: string;
+}
+
+/**
+ * The idempotency key a partner's write carries to loans: (FromAgencyId, service, RequestId), so a retry
+ * after a lost reply (or after our own answer was lost between loans and here) is answered with the first
+ * outcome by loans itself. A RequestId that does not fit the key's shape is hashed. Writes without a
+ * RequestId carry none: they are safe by their meaning (a checkout of an item already on loan to that
+ * user answers with that loan; a checkin of an item not on loan is Item Not Checked Out), and an
+ * item-keyed key would answer a later, different checkout or checkin of the same copy with an old outcome.
+ */
+export function loansIdempotencyKey(from: string, service: string, requestId: string | undefined): string | undefined {
+  if (!requestId) return undefined;
+  const plain = `ncip:${from}:${service}:${requestId}`;
+  if (IDEMPOTENCY_KEY_PATTERN.test(plain)) return plain;
+  const digest = createHash('sha256').update(`${from}\u0000${service}\u0000${requestId}`, 'utf8').digest('base64url');
+  return `ncip:${from.replace(/[^\x21-\x7e]/g, '_').slice(0, 64)}:${service}:h:${digest}`;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -92,6 +112,16 @@ export class NcipHandlersService {
     if (!value || value === this.isil) return this.isil;
     if (value === partner.isil || partner.aliases.includes(value)) return partner.isil;
     return value;
+  }
+
+  /** `idempotencyKey` for a loans write of this message, when it has a RequestId. */
+  private loansKey(ctx: HandlerContext): { idempotencyKey?: string } {
+    const key = loansIdempotencyKey(
+      ctx.from ?? ctx.req.fromAgency ?? ctx.partner.isil,
+      ctx.req.service,
+      readRequestId(ctx.req.node)?.value,
+    );
+    return key ? { idempotencyKey: key } : {};
   }
 
   private requireUser(ctx: HandlerContext): AgencyRef {
@@ -292,6 +322,7 @@ export class NcipHandlersService {
           item: { agency: item.agency, barcode: item.barcode },
           branch: this.branchFor(ctx.partner),
           channel: 'ncip',
+          ...this.loansKey(ctx),
         });
         dueAt = r.loan.dueAt;
       } catch (e) {
@@ -361,6 +392,7 @@ export class NcipHandlersService {
           item: { agency: item.agency, barcode: item.barcode },
           branch: this.branchFor(ctx.partner),
           channel: 'ncip',
+          ...this.loansKey(ctx),
         });
       } catch (e) {
         this.refusal(e, s, { item: itemId.value });
@@ -414,6 +446,7 @@ export class NcipHandlersService {
           item: { agency: item.agency, barcode: item.barcode },
           branch: this.branchFor(ctx.partner),
           channel: 'ncip',
+          ...this.loansKey(ctx),
         });
         dueAt = r.loan.dueAt;
         renewals = r.loan.renewals;
@@ -637,10 +670,12 @@ export class NcipHandlersService {
     const user = readUserId(ctx.req.node);
     let item = await this.catalogItem(owner, barcode);
     if (!item) {
-      // a temporary copy owned by the partner's ISIL, shelved at our interlibrary desk
+      // a temporary copy owned by the partner's ISIL, shelved at our interlibrary desk; it and its stub
+      // record are suppressed: readers never find them in search (staff do, by barcode)
       const record = await this.rpc.request<RecordView>(CatalogSubjects.createRecord, {
         title: title.slice(0, 500),
         author: textAt(bib, 'Author')?.slice(0, 300),
+        suppressed: true,
       });
       try {
         item = await this.rpc.request<ItemView>(CatalogSubjects.createItem, {
@@ -652,6 +687,7 @@ export class NcipHandlersService {
           currentLocation: this.env.NCIP_DEFAULT_BRANCH,
           shelfLocation: 'ILL',
           status: 'in_processing',
+          suppressed: true,
         });
       } catch (e) {
         this.refusal(e, s, { item: barcode });
@@ -698,19 +734,90 @@ export class NcipHandlersService {
     return [requestIdEl(rid), itemIdEl({ agency: owner, value: barcode })];
   }
 
-  // ---------------- RecallItem ----------------
+  // ---------------- RecallItem (a lender wants its copy back from our reader) ----------------
   async recallItem(ctx: HandlerContext): Promise<OutEl[]> {
     const s = ProblemSchemes.recall;
     const itemId = this.requireItem(ctx);
     const ref = await this.resolveItem(ctx, itemId, s);
-    if (!ref.request)
-      throw problem('Unknown Item', s, 'no interlibrary loan of that item', 'ItemId/ItemIdentifierValue', itemId.value);
-    const r = await this.requests
-      .transition(ref.request.id, 'recalled', ctx.actor, 'RecallItem')
-      .catch((e) => this.refusal(e, s, { item: itemId.value }));
-    return [itemIdEl({ agency: ref.agency, value: itemId.value }), r.dueAt ? el('DateDue', r.dueAt) : null].filter(
-      (x): x is OutEl => !!x,
-    );
+    // only the partner's own copies: their temporary copy here, or their item our reader borrowed there
+    if (ref.agency !== ctx.partner.isil)
+      throw problem('Unknown Item', s, 'no copy of yours with that id', 'ItemId/ItemIdentifierValue', itemId.value);
+    const desired = readDate(ctx.req.node, 'DesiredDateDue');
+    const recallDays = this.recallDays(ctx.partner, desired);
+    const item = await this.catalogItem(ref.agency, ref.barcode);
+    let dueAt: string | null = null;
+    let user: AgencyRef | undefined;
+    if (item) {
+      // a repeated RecallItem (it has no RequestId) shortens nothing more and is not told twice
+      const already = ref.request?.state === 'recalled';
+      if (item.status === 'on_loan' && !already) {
+        try {
+          const r = await this.rpc.call(LoansRecall, {
+            item: { agency: item.agency, barcode: item.barcode },
+            recallDays,
+            branch: this.branchFor(ctx.partner),
+            channel: 'ncip',
+          });
+          dueAt = r.loan.dueAt;
+          user = { agency: this.isil, value: r.loan.patron.barcode };
+        } catch (e) {
+          if (!(e instanceof RemoteError && e.code === ErrorCode.LoanNotFound))
+            this.refusal(e, s, { item: itemId.value });
+        }
+      } else if (item.status === 'on_loan') {
+        const loan = await this.rpc.request<LoanView | null>(LoanSubjects.itemLoan, {
+          agency: item.agency,
+          barcode: item.barcode,
+        });
+        dueAt = loan?.dueAt ?? null;
+        if (loan) user = { agency: this.isil, value: loan.patron.barcode };
+      }
+      if (!ref.request && !dueAt)
+        throw problem('Unknown Item', s, 'that copy is not lent here', 'ItemId/ItemIdentifierValue', itemId.value);
+    } else {
+      // our reader borrowed it at the partner: our record of that loan follows the same rule
+      const [rows] = await this.db.query(
+        `UPDATE federation.remote_loans SET due_at = LEAST(due_at, now() + make_interval(days => $3))
+          WHERE item_agency = $1 AND item_barcode = $2 AND returned_at IS NULL RETURNING due_at, patron_barcode`,
+        [ref.agency, ref.barcode, recallDays],
+      );
+      if (!rows.length && !ref.request)
+        throw problem(
+          'Item Not Checked Out',
+          s,
+          'that copy is not on loan here',
+          'ItemId/ItemIdentifierValue',
+          itemId.value,
+        );
+      if (rows.length) {
+        dueAt = (rows[0].due_at as Date).toISOString();
+        user = { agency: this.isil, value: rows[0].patron_barcode };
+      }
+    }
+    if (ref.request)
+      await this.requests
+        .transition(ref.request.id, 'recalled', ctx.actor, `RecallItem${desired ? ` (desired ${desired})` : ''}`, {
+          dueAt,
+        })
+        .catch((e) => {
+          // back already (returned, on its way home, completed): nothing here to recall
+          if (e instanceof DomainError && e.code === ErrorCode.Conflict)
+            throw problem('Item Not Checked Out', s, e.message, 'ItemId/ItemIdentifierValue', itemId.value);
+          throw e;
+        });
+    return [
+      itemIdEl({ agency: ref.agency, value: itemId.value }),
+      user ? this.userEl(user) : null,
+      dueAt ? el('DateDue', dueAt) : null,
+    ].filter((x): x is OutEl => !!x);
+  }
+
+  /** The agreement's recall period, or more when the lender asks for its copy later than that. */
+  private recallDays(partner: Partner, desired: string | undefined): number {
+    const period = partner.agreement.recallDays;
+    if (!desired) return period;
+    const days = Math.ceil((new Date(desired).getTime() - Date.now()) / 86_400_000);
+    return Math.min(365, Math.max(period, days));
   }
 
   // ---------------- DeleteItem ----------------

@@ -73,7 +73,10 @@ export class NcipServerService implements OnModuleInit, OnModuleDestroy {
     };
   }
 
-  /** Replay records older than NCIP_REPLAY_DAYS are deleted hourly: a partner retries within minutes, not weeks. */
+  /**
+   * Hourly: replay records older than NCIP_REPLAY_DAYS (a partner retries within minutes, not weeks) and
+   * exchange log rows older than NCIP_EXCHANGE_RETENTION_DAYS are deleted.
+   */
   onModuleInit(): void {
     this.pruneTimer = setInterval(() => {
       this.db
@@ -81,6 +84,9 @@ export class NcipServerService implements OnModuleInit, OnModuleDestroy {
           this.env.NCIP_REPLAY_DAYS,
         ])
         .catch((e: Error) => this.log.warn(`replay pruning failed: ${e.message}`));
+      this.exchanges
+        .purgeOlderThan(this.env.NCIP_EXCHANGE_RETENTION_DAYS)
+        .catch((e: Error) => this.log.warn(`exchange log purge failed: ${e.message}`));
     }, 3_600_000);
     this.pruneTimer.unref();
   }
@@ -209,7 +215,7 @@ export class NcipServerService implements OnModuleInit, OnModuleDestroy {
   ): Promise<{ xml: string; outcome: 'ok' | 'problem' | 'replayed'; problem: string | null }> {
     const header = { from: req.toAgency ?? this.env.LIBRARY_ISIL, to: from };
     const style = principal.partner.ncip.namespaceStyle as NamespaceStyle;
-    const ctx: HandlerContext = { req, partner: principal.partner, actor: `ncip:${principal.partner.isil}` };
+    const ctx: HandlerContext = { req, partner: principal.partner, from, actor: `ncip:${principal.partner.isil}` };
     const run = async (): Promise<{ xml: string; ok: boolean; problem: string | null }> => {
       try {
         const body = await this.handlers[req.service](ctx);

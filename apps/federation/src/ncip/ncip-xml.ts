@@ -148,15 +148,24 @@ const builder = new XMLBuilder({
   processEntities: true,
 });
 
+/** Characters XML 1.0 cannot carry at all (NUL, most C0 controls, lone surrogates, U+FFFE/U+FFFF). */
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/**
+ * What we write always parses: a value echoed from a partner's message (a ProblemValue, an id, a parser's
+ * error message quoting the input) may hold such characters; each becomes U+FFFD.
+ */
+export const xmlSafe = (s: string): string => s.replace(NOT_XML_CHAR, '\uFFFD');
+
 function toOrdered(e: OutEl, prefix: string, attrPrefix: string): Ordered {
   const q = (p: string, n: string) => (p ? `${p}:${n}` : n);
   const content: Ordered[] = [];
-  if (e.text !== undefined) content.push({ '#text': e.text });
+  if (e.text !== undefined) content.push({ '#text': xmlSafe(e.text) });
   for (const c of e.children ?? []) if (c) content.push(toOrdered(c, prefix, attrPrefix));
   const out: Ordered = { [q(prefix, e.name)]: content };
   if (e.attrs && Object.keys(e.attrs).length) {
     out[':@'] = Object.fromEntries(
-      Object.entries(e.attrs).map(([k, v]) => [`@_${k.startsWith('xmlns') ? k : q(attrPrefix, k)}`, v]),
+      Object.entries(e.attrs).map(([k, v]) => [`@_${k.startsWith('xmlns') ? k : q(attrPrefix, k)}`, xmlSafe(v)]),
     );
   }
   return out;

@@ -70,10 +70,10 @@ export class PartnerReportService {
     }
   }
 
-  /** Send a queued exchange again; resolved when the partner accepts it. */
+  /** Send a queued exchange again now (a person, or the automatic retry's last word); resolved when the partner accepts it. */
   async retryFailed(id: string, actor: string): Promise<FailedExchangeView> {
     const [row] = await this.db.query(
-      `SELECT partner, service, request, status FROM federation.failed_exchanges WHERE id = $1`,
+      `SELECT partner, service, request, status, correlation_id FROM federation.failed_exchanges WHERE id = $1`,
       [id],
     );
     if (!row) throw new DomainError(ErrorCode.NotFound, `no failed exchange ${id}`);
@@ -85,33 +85,16 @@ export class PartnerReportService {
         ErrorCode.Conflict,
         'this exchange cannot be re-sent as it was; deal with it and resolve it',
       );
-    const res = await fetch(partner.ncip.endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/xml; charset=utf-8',
-        ...(partner.ncip.outboundKey ? { 'x-ncip-key': partner.ncip.outboundKey } : {}),
-      },
-      body: row.request,
-      signal: AbortSignal.timeout(partner.ncip.timeoutMs),
-    }).catch((e: Error) => {
-      throw new DomainError(ErrorCode.ServiceUnavailable, `${row.partner} still does not answer: ${e.message}`);
-    });
-    const text = await res.text();
-    if (res.status >= 500 || /<(\w+:)?Problem>/.test(text)) {
+    const res = await this.client.resend(partner, row.service, row.request, row.correlation_id ?? id);
+    if (res.kind !== 'ok') {
       await this.db.query(`UPDATE federation.failed_exchanges SET attempts = attempts + 1 WHERE id = $1`, [id]);
-      throw new DomainError(ErrorCode.ServiceUnavailable, `${row.partner} did not accept it (HTTP ${res.status})`);
+      throw new DomainError(
+        ErrorCode.ServiceUnavailable,
+        res.kind === 'problem'
+          ? `${row.partner} did not accept it: ${res.problem.type}`
+          : `${row.partner} still does not answer: ${res.reason}`,
+      );
     }
-    await this.exchanges.record({
-      correlationId: id,
-      direction: 'out',
-      partner: row.partner,
-      service: row.service,
-      outcome: 'ok',
-      problem: null,
-      durationMs: 0,
-      request: row.request,
-      response: text,
-    });
     return this.exchanges.resolveFailed({ id, actor, note: 're-sent and accepted' });
   }
 

@@ -29,6 +29,7 @@ export const DEFAULT_AGREEMENT: Required<Omit<PartnerAgreementDto, 'cardPrefix' 
   returnShippingPaidBy: 'borrower',
   whenHomeDown: 'refuse',
   offlineMaxItems: 1,
+  recallDays: 7,
 };
 
 export interface Partner {

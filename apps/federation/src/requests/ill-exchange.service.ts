@@ -8,6 +8,7 @@ import {
   HoldSubjects,
   IllRequestView,
   LoanSubjects,
+  LoansRecall,
   PatronSubjects,
   RenewResult,
 } from '@app/contracts';
@@ -151,6 +152,7 @@ export class IllExchangeService {
         dueAt: local.loan.dueAt,
       });
     }
+    if (dto.action === 'recall') return this.recall(r, actor, dto.reason);
     if (r.direction === 'borrowing' && dto.action === 'ship_home' && r.item) {
       const partner = await this.partner(r.partner);
       await this.client.call(partner, 'CheckInItem', [itemIdEl({ agency: r.item.agency, value: r.item.barcode })], {
@@ -161,6 +163,44 @@ export class IllExchangeService {
         .catch(() => undefined);
     }
     return this.requests.transition(dto.id, ACTION_STATE[dto.action], actor, dto.reason ?? dto.action);
+  }
+
+  /**
+   * We want our copy back from the partner library (lending): RecallItem with the date the agreement's
+   * recall period gives (queued and retried when they do not answer; a recall is harmless to repeat), and
+   * our own loan of it to the partner library is shortened the same way.
+   */
+  private async recall(r: IllRequestView, actor: string, reason?: string): Promise<IllRequestView> {
+    if (r.direction !== 'lending' || !r.item || !['shipped', 'recalled'].includes(r.state))
+      throw new DomainError(ErrorCode.Conflict, 'only our copy at a partner library (shipped) can be recalled');
+    const partner = await this.partner(r.partner);
+    const days = partner.agreement.recallDays;
+    const desired = new Date(Date.now() + days * 86_400_000).toISOString();
+    const res = await this.client.call(
+      partner,
+      'RecallItem',
+      [itemIdEl({ agency: r.item.agency, value: r.item.barcode }), el('DesiredDateDue', desired)],
+      { queueOnFailure: true },
+    );
+    if (res.kind === 'problem')
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `${partner.isil} refused the recall: ${res.problem.type}${res.problem.detail ? ` (${res.problem.detail})` : ''}`,
+      );
+    const local = await this.rpc
+      .call(LoansRecall, { item: r.item, recallDays: days, channel: 'ncip' })
+      .catch((e: unknown) => {
+        if (isRemote(e, ErrorCode.LoanNotFound)) return null;
+        throw e;
+      });
+    const theirDue = res.kind === 'ok' ? textAt(res.body, 'DateDue') : undefined;
+    const note =
+      res.kind === 'ok'
+        ? `recalled at ${partner.isil}${theirDue ? `, due there ${theirDue}` : ''}`
+        : `recall queued for ${partner.isil} (${res.reason})`;
+    return this.requests.transition(r.id, 'recalled', actor, reason ? `${reason}; ${note}` : note, {
+      dueAt: local?.loan.dueAt ?? null,
+    });
   }
 
   /** Our copy went out to the partner library: tell them it is coming (AcceptItem creates their temporary copy). */

@@ -8,16 +8,16 @@ import { ActOnIllRequestDto, ErrorCode, IllRequestView, IllState, ListIllRequest
  * Which state may follow which. Borrowing: requested → supplier_confirmed → shipped (by the lender) →
  * received → ready → loaned → returned → shipped_home → completed. Lending: requested → supplier_confirmed
  * (hold placed) → shipped (checked out to the partner) → returned → completed. Cancelled / not supplied /
- * try next partner end a request early; recalled marks a loan the owner wants back.
+ * try next partner end a request early; recalled marks a copy the owner wants back (its loan is shortened).
  */
 const NEXT: Record<IllState, IllState[]> = {
   requested: ['supplier_confirmed', 'shipped', 'received', 'cancelled', 'not_supplied', 'try_next_partner'],
   supplier_confirmed: ['shipped', 'received', 'cancelled', 'not_supplied'],
   shipped: ['received', 'loaned', 'returned', 'cancelled', 'recalled'],
-  received: ['ready', 'loaned', 'returned', 'shipped_home', 'cancelled'],
-  ready: ['loaned', 'returned', 'shipped_home', 'cancelled'],
+  received: ['ready', 'loaned', 'returned', 'shipped_home', 'cancelled', 'recalled'],
+  ready: ['loaned', 'returned', 'shipped_home', 'cancelled', 'recalled'],
   loaned: ['returned', 'recalled', 'loaned'],
-  recalled: ['returned', 'completed'],
+  recalled: ['returned', 'shipped_home', 'completed'],
   returned: ['shipped_home', 'completed'],
   shipped_home: ['completed'],
   completed: [],
@@ -38,6 +38,7 @@ export const ACTION_STATE: Record<ActOnIllRequestDto['action'], IllState> = {
   not_supplied: 'not_supplied',
   try_next_partner: 'try_next_partner',
   renew: 'loaned',
+  recall: 'recalled',
 };
 
 export interface NewIllRequest {

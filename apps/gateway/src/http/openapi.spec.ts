@@ -173,7 +173,15 @@ describe('OpenAPI document', () => {
 
   it('documents PartialType bodies with every field optional and the examples kept', () => {
     const update = schema('UpdateRecordBodyDto');
-    expect(Object.keys(update.properties)).toEqual(['title', 'author', 'isbn', 'publisher', 'year', 'clcCallNumber']);
+    expect(Object.keys(update.properties)).toEqual([
+      'title',
+      'author',
+      'isbn',
+      'publisher',
+      'year',
+      'clcCallNumber',
+      'suppressed',
+    ]);
     expect(update.required).toBeUndefined();
     expect(update.properties.title).toEqual({ type: 'string', example: '日知录' });
     expect(schema('CreateRecordDto').required).toEqual(['title']);

@@ -10,6 +10,8 @@ import { CheckoutItemUseCase } from './checkout-item.usecase';
 import { LoanQueryService } from './loan-query.service';
 import { LoansController } from './loans.controller';
 import { RenewLoanUseCase } from './renew-loan.usecase';
+import { RecallLoanUseCase } from './recall-loan.usecase';
+import { RecallController } from './recall.controller';
 import { OfflineCheckoutService } from './offline-checkout.service';
 import { FieldCirculationController } from './field.controller';
 import { OfflineUploadUseCase } from './offline-upload.usecase';
@@ -19,11 +21,12 @@ import { TransitReceiveController } from './transit-receive.controller';
 /** Checkout, checkin, renewal and loan queries: the top of the loans service, nothing imports it. */
 @Module({
   imports: [SharedModule, ItemsModule, CalendarModule, RulesModule, HoldsModule, FinesModule],
-  controllers: [LoansController, TransitReceiveController, FieldCirculationController],
+  controllers: [LoansController, TransitReceiveController, FieldCirculationController, RecallController],
   providers: [
     CheckoutItemUseCase,
     CheckinItemUseCase,
     RenewLoanUseCase,
+    RecallLoanUseCase,
     LoanQueryService,
     OfflineCheckoutService,
     OfflineUploadUseCase,

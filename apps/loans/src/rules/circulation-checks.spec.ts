@@ -32,6 +32,7 @@ const item = (over: Partial<ItemView> = {}): ItemView => ({
   status: 'available',
   loanable: true,
   priceFen: null,
+  suppressed: false,
   title: '水浒传',
   author: null,
   isbn: null,

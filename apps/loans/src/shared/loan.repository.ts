@@ -127,6 +127,14 @@ export class LoanRepository {
     ]);
   }
 
+  /** A recall: only the due date moves (not a renewal: the count and last renewal stay). */
+  async saveRecalledDue(m: EntityManager, id: string, dueAt: Date, dueDate: string): Promise<void> {
+    await executeWithCommit(m, [
+      `UPDATE loans.loans SET due_at = $2, due_date = $3 WHERE id = $1`,
+      [id, dueAt, dueDate],
+    ]);
+  }
+
   /** Newest first; uses loans_patron_history_idx (or loans_open_patron_idx for open loans). */
   listForPatron(
     agency: string,

@@ -59,6 +59,7 @@ export function fakeItem(over: Partial<ItemView> = {}): ItemView {
     status: 'available',
     loanable: true,
     priceFen: null,
+    suppressed: false,
     title: '水浒传',
     author: '施耐庵',
     isbn: null,

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '../common/api-doc';
+import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -118,6 +119,14 @@ export class CreateRecordDto {
   @IsString()
   @MaxLength(64)
   clcCallNumber?: string;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: "kept out of reader-facing search (a partner's temporary interlibrary copy); still found by barcode",
+  })
+  @IsOptional()
+  @IsBoolean()
+  suppressed?: boolean;
 }
 
 export class UpdateRecordDto extends CreateRecordDto {
@@ -150,6 +159,15 @@ export class SearchRecordsDto extends PageQueryDto {
   @IsString()
   @MaxLength(200)
   author?: string;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'staff: include suppressed copies and records (temporary interlibrary copies)',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => value === true || value === 'true')
+  @IsBoolean()
+  includeSuppressed?: boolean;
 }
 
 export class ItemRefDto {
@@ -201,6 +219,14 @@ export class CreateItemDto extends ItemRefDto {
   @IsInt()
   @Min(0)
   priceFen?: number;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: "kept out of reader-facing search (a partner's temporary interlibrary copy); still found by barcode",
+  })
+  @IsOptional()
+  @IsBoolean()
+  suppressed?: boolean;
 }
 
 export class UpdateItemDto extends ItemRefDto {
@@ -240,6 +266,14 @@ export class UpdateItemDto extends ItemRefDto {
   @IsInt()
   @Min(0)
   priceFen?: number;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: "kept out of reader-facing search (a partner's temporary interlibrary copy); still found by barcode",
+  })
+  @IsOptional()
+  @IsBoolean()
+  suppressed?: boolean;
 }
 
 export class SearchItemsDto extends PageQueryDto {
@@ -274,6 +308,15 @@ export class SearchItemsDto extends PageQueryDto {
   @IsOptional()
   @Matches(BRANCH_CODE_PATTERN)
   branch?: string;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'staff: include suppressed copies and records (temporary interlibrary copies)',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => value === true || value === 'true')
+  @IsBoolean()
+  includeSuppressed?: boolean;
 }
 
 export interface AgencyView {
@@ -299,6 +342,8 @@ export interface RecordView {
   publisher: string | null;
   year: number | null;
   clcCallNumber: string | null;
+  /** kept out of reader-facing search (the stub record of a temporary interlibrary copy) */
+  suppressed: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -315,6 +360,8 @@ export interface ItemView {
   status: ItemStatus;
   loanable: boolean;
   priceFen: number | null;
+  /** kept out of reader-facing search (a partner's temporary interlibrary copy); found by barcode */
+  suppressed: boolean;
   /** denormalised from the record so kiosks can show a title without a second call */
   title: string;
   author: string | null;

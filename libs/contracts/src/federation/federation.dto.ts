@@ -111,6 +111,16 @@ export class PartnerAgreementDto {
   @Min(0)
   @Max(20)
   offlineMaxItems?: number;
+  @ApiPropertyOptional({
+    example: 7,
+    description:
+      'recall period in days: a recalled loan becomes due this many days from the recall (never later than it was)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(90)
+  recallDays?: number;
 }
 
 export class PartnerNcipSettingsDto {
@@ -398,6 +408,7 @@ export const IllActions = [
   'not_supplied',
   'try_next_partner',
   'renew',
+  'recall',
 ] as const;
 
 export class ActOnIllRequestDto extends IllRequestRefDto {
@@ -442,11 +453,18 @@ export interface IllRequestView {
   transitions?: IllTransitionView[];
 }
 
+export const FailedExchangeFilters = ['open', 'retrying', 'needs_person', 'resolved', 'all'] as const;
+
 export class ListFailedExchangesDto extends LongPageQueryDto {
-  @ApiPropertyOptional({ enum: ['open', 'resolved', 'all'] })
+  @ApiPropertyOptional({
+    enum: FailedExchangeFilters,
+    default: 'open',
+    description:
+      'open: not resolved (retrying: automatic retries still due; needs_person: they ran out or the partner refused)',
+  })
   @IsOptional()
-  @IsIn(['open', 'resolved', 'all'])
-  status?: 'open' | 'resolved' | 'all';
+  @IsIn(FailedExchangeFilters)
+  status?: (typeof FailedExchangeFilters)[number];
 }
 
 export class ResolveFailedExchangeDto {
@@ -475,6 +493,9 @@ export interface FailedExchangeView {
   attempts: number;
   status: 'open' | 'resolved';
   correlationId: string | null;
+  /** when it is sent again by itself; null: no more automatic retries, a person decides */
+  nextAttemptAt: string | null;
+  autoAttempts: number;
   createdAt: string;
   resolvedAt: string | null;
   resolvedBy: string | null;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '../common/api-doc';
-import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DeadlineProperty, IdempotencyKeyProperty, PLAIN_DATE } from './field.dto';
 import { BRANCH_CODE_PATTERN } from '../common/identity';
 import { ItemRefDto } from '../catalog/catalog.dto';
@@ -155,6 +155,45 @@ class RenewFields {
 }
 
 export class RenewDto extends WithLoanWriteFields(RenewFields) {}
+/**
+ * `loans.recall.v1`: the item's owner wants it back (an interlibrary partner's RecallItem): the open
+ * loan becomes due `recallDays` from today (moved to the next open day of the branch it is due back at),
+ * never later than it already is, and `events.loans.loan-recalled.v1` tells the reader's notifier.
+ */
+export class RecallLoanDto {
+  @NestedRef(ItemRefDto)
+  item: ItemRefDto;
+
+  @ApiProperty({ example: 7, description: 'days from today the reader has to bring it back (the recall period)' })
+  @IsInt()
+  @Min(0)
+  @Max(365)
+  recallDays: number;
+
+  @ApiPropertyOptional({ example: 'KSL-MAIN', description: 'where the recall was recorded (event branch)' })
+  @IsOptional()
+  @Matches(BRANCH_CODE_PATTERN)
+  branch?: string;
+
+  @ApiPropertyOptional({ enum: CirculationChannels, default: 'api' })
+  @IsOptional()
+  @IsIn(CirculationChannels)
+  channel?: CirculationChannel;
+
+  @IdempotencyKeyProperty()
+  idempotencyKey?: string;
+
+  @DeadlineProperty()
+  deadline?: string;
+}
+
+export interface RecallResult {
+  loan: LoanView;
+  /** the due date before the recall */
+  previousDueAt: string;
+  /** false: it was already due on or before the recall date (unchanged, the reader is still told) */
+  shortened: boolean;
+}
 
 export const LoanListStatuses = ['open', 'closed', 'all'] as const;
 

@@ -2,8 +2,15 @@ import { as, broadcast, event, NoPayload, rpc } from '../contract';
 import type { Page } from '../common/page.dto';
 import { ItemRefDto } from '../catalog/catalog.dto';
 import type { LoanEventData } from '../events/event-envelope';
-import { CheckinDto, CheckoutDto, PatronLoansDto, PatronSummaryDto, RenewDto } from '../loans/loan.dto';
-import type { CheckinResult, CheckoutResult, LoanView, PatronSummary, RenewResult } from '../loans/loan.dto';
+import { CheckinDto, CheckoutDto, PatronLoansDto, PatronSummaryDto, RecallLoanDto, RenewDto } from '../loans/loan.dto';
+import type {
+  CheckinResult,
+  CheckoutResult,
+  LoanView,
+  PatronSummary,
+  RecallResult,
+  RenewResult,
+} from '../loans/loan.dto';
 import { ListLoanRulesDto, LoanDryRunDto, LoanRuleIdDto, UpsertLoanRuleDto } from '../loans/rules.dto';
 import type { DeleteLoanRuleResult, LoanDryRunResult, LoanRuleView } from '../loans/rules.dto';
 import {
@@ -46,6 +53,8 @@ import type { FloatingRuleView, ItemStatusEventData, TransitEventData, TransitVi
 export const LoansCheckout = rpc('loans.checkout.v1', CheckoutDto, as<CheckoutResult>());
 export const LoansCheckin = rpc('loans.checkin.v1', CheckinDto, as<CheckinResult>());
 export const LoansRenew = rpc('loans.renew.v1', RenewDto, as<RenewResult>());
+/** the owner wants the item back: the loan is due sooner (never later than it was); events.loans.loan-recalled.v1 */
+export const LoansRecall = rpc('loans.recall.v1', RecallLoanDto, as<RecallResult>());
 export const LoansPatronLoans = rpc('loans.patron-loans.v1', PatronLoansDto, as<Page<LoanView>>());
 /** the open loan of an item, or null */
 export const LoansItemLoan = rpc('loans.item-loan.v1', ItemRefDto, as<LoanView | null>());
@@ -54,6 +63,8 @@ export const LoansPatronSummary = rpc('loans.patron-summary.v1', PatronSummaryDt
 export const LoanCreated = event('events.loans.loan-created.v1', as<LoanEventData>());
 export const LoanRenewed = event('events.loans.loan-renewed.v1', as<LoanEventData>());
 export const LoanClosed = event('events.loans.loan-closed.v1', as<LoanEventData>());
+/** a recall shortened the loan (dueAt: the new due date): the reader is to be told to bring it back */
+export const LoanRecalled = event('events.loans.loan-recalled.v1', as<LoanEventData>());
 
 /* The circulation policy matrix (docs/circulation.md). */
 export const LoansRulesList = rpc('loans.rules.list.v1', ListLoanRulesDto, as<LoanRuleView[]>());
