@@ -155,12 +155,16 @@ export class IllExchangeService {
     if (dto.action === 'recall') return this.recall(r, actor, dto.reason);
     if (r.direction === 'borrowing' && dto.action === 'ship_home' && r.item) {
       const partner = await this.partner(r.partner);
+      // recorded before the owner hears of it: its DeleteItem (which completes the request) can arrive
+      // before the CheckInItem call below returns
+      const shipped = await this.requests.transition(dto.id, 'shipped_home', actor, dto.reason ?? dto.action);
       await this.client.call(partner, 'CheckInItem', [itemIdEl({ agency: r.item.agency, value: r.item.barcode })], {
         queueOnFailure: true,
       });
       await this.rpc
         .request(CatalogSubjects.updateItem, { ...r.item, status: 'in_transit', loanable: false })
         .catch(() => undefined);
+      return shipped;
     }
     return this.requests.transition(dto.id, ACTION_STATE[dto.action], actor, dto.reason ?? dto.action);
   }
