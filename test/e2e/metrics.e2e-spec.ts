@@ -119,6 +119,11 @@ describe('Prometheus metrics (e2e)', () => {
     expect(sample(text, 'sip2_logins_total', { outcome: 'ok' })).toBeGreaterThanOrEqual(1);
   });
 
+  it('delivery reports each locker site online or offline (the LockerOffline alert)', async () => {
+    // the demo's locker sites are registered online
+    expect(sample(await scrape('delivery'), 'delivery_locker_online', { locker: 'KSL-LK-BC' })).toBe(1);
+  });
+
   it('the gateway serves /metrics on its own port to loopback callers, with its NATS client latencies', async () => {
     const res = await fetch(`${env.gatewayUrl}/metrics`);
     expect(res.status).toBe(200);

@@ -295,15 +295,25 @@ describe('ops web page in headless Chromium (e2e)', () => {
     const { page: shown, api: reported } = await agree(
       async () => {
         await open('sip2');
-        return { open: await numberOf('sip2-open'), terminals: await numberOf('sip2-terminals') };
+        return {
+          open: await numberOf('sip2-open'),
+          terminals: await numberOf('sip2-terminals'),
+          kiosk01: await numberOf('sip2-connected:kiosk01'),
+        };
       },
-      async () => ({
-        open: (await api('/api/sip2/metrics')).body.connections.open,
-        terminals: (await api('/api/sip2/terminals?limit=200')).body.total,
-      }),
+      async () => {
+        const metrics = (await api('/api/sip2/metrics')).body;
+        return {
+          open: metrics.connections.open,
+          terminals: (await api('/api/sip2/terminals?limit=200')).body.total,
+          kiosk01: metrics.connectedByTerminal.kiosk01 ?? 0,
+        };
+      },
     );
     expect(shown).toEqual(reported);
     expect(shown.open).toBeGreaterThanOrEqual(1);
+    // our kiosk is logged in as kiosk01 while the page is open: connected now, per terminal
+    expect(shown.kiosk01).toBeGreaterThanOrEqual(1);
     expect(await page.$('[data-terminal="kiosk01"]')).not.toBeNull();
     await shot('sip2');
   });

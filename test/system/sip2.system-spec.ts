@@ -19,6 +19,7 @@ import {
   Sip2TerminalView,
 } from '@app/contracts';
 import { findFreePorts } from '@app/runtime';
+import { metricsExposition } from '@app/common';
 import {
   checksumOfBytes,
   createMessage,
@@ -734,5 +735,26 @@ describe('sip2 service (real PostgreSQL + NATS, real TCP/TLS sockets, with catal
     await eventually(
       async () => ((await c.login('locker01', 'locker01-secret')).response.fixed as { ok: string }).ok === '1',
     );
+  });
+
+  it('counts connections logged in now per terminal login (snapshot and sip2_terminal_connected); a closed one leaves', async () => {
+    const now = async () => {
+      const snapshot = (await rpc.request<Sip2MetricsView>(Sip2Subjects.metrics, {})).connectedByTerminal.kiosk01 ?? 0;
+      const line = (await metricsExposition()).body
+        .split('\n')
+        .find((l) => l.startsWith('sip2_terminal_connected{terminal="kiosk01"}'));
+      return { snapshot, gauge: line ? Number(line.split(' ').pop()) : 0 };
+    };
+    const before = await now();
+    expect(before.gauge).toBe(before.snapshot);
+    const a = await kiosk();
+    const b = await kiosk();
+    // a connection that has not logged in is open but counts for no terminal
+    await connect();
+    expect(await now()).toEqual({ snapshot: before.snapshot + 2, gauge: before.snapshot + 2 });
+    await a.close();
+    await eventually(async () => (await now()).snapshot === before.snapshot + 1);
+    expect(await now()).toEqual({ snapshot: before.snapshot + 1, gauge: before.snapshot + 1 });
+    await b.close();
   });
 });

@@ -8,6 +8,7 @@ import {
   startTestService,
   TestEnvironment,
 } from '@app/testing';
+import { metricsExposition } from '@app/common';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -137,6 +138,22 @@ describe('delivery service (two replicas, real PostgreSQL + NATS)', () => {
     await expect(rpc.request(DeliverySubjects.upsertLocker, { ...spec, code: 'bad code' })).rejects.toMatchObject(
       refusal(ErrorCode.ValidationFailed),
     );
+  });
+
+  it('reports each locker site in delivery_locker_online from its state (1 online, 0 offline), as Prometheus scrapes it', async () => {
+    const gauge = async () =>
+      (await metricsExposition()).body
+        .split('\n')
+        .find((l) => l.startsWith(`delivery_locker_online{locker="${LOCKER}"}`));
+    expect(await gauge()).toBe(`delivery_locker_online{locker="${LOCKER}"} 1`);
+    const spec = { code: 'KSL-LK-OFF', agency: KSL, name: '离线柜', address: '昆山市', branch: 'KSL-MAIN' };
+    await rpc.request<LockerView>(DeliverySubjects.upsertLocker, { ...spec, online: false });
+    const text = (await metricsExposition()).body;
+    expect(text).toContain('delivery_locker_online{locker="KSL-LK-OFF"} 0');
+    expect(await gauge()).toBe(`delivery_locker_online{locker="${LOCKER}"} 1`);
+    // back online: the next scrape says so (the state is read at scrape time, whichever replica changed it)
+    await rpc.request<LockerView>(DeliverySubjects.upsertLocker, { ...spec, online: true });
+    expect((await metricsExposition()).body).toContain('delivery_locker_online{locker="KSL-LK-OFF"} 1');
   });
 
   it('deposits into fitting compartments (concurrently, never the same one), idempotently; a full locker keeps the parcel waiting', async () => {

@@ -6,6 +6,7 @@ import { DeliveryController } from './delivery.controller';
 import { LockerDeviceUseCase } from './device/locker-device.usecase';
 import { ParcelJobs } from './jobs/parcel-jobs.job';
 import { ClearanceUseCase } from './lockers/clearance.usecase';
+import { LockerMetrics } from './lockers/locker-metrics.service';
 import { LockerRepository } from './lockers/locker.repository';
 import { CreateDeliverySchema1764057600100 } from './migrations/1764057600100-create-delivery-schema';
 import { OrdersLockersTimeline1764700000000 } from './migrations/1764700000000-orders-lockers-timeline';
@@ -44,6 +45,7 @@ export class DeliveryModule {
         CirculationClient,
         OrderRepository,
         LockerRepository,
+        LockerMetrics,
         IdempotentRequests,
         OrderJournal,
         StockService,

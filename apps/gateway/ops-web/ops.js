@@ -229,13 +229,15 @@
         tile('frame errors', fmt(errors), 'sip2-frame-errors'),
         tile('terminal accounts', fmt(terminals.total), 'sip2-terminals'),
       );
+      // connected now per terminal login (several kiosks may share one login); 0 when none is logged in
+      const connected = metrics.connectedByTerminal || {};
       const rows = terminals.items.map((t) =>
-        el('tr', { 'data-terminal': t.login }, el('td', {}, t.login), el('td', {}, t.institutionId), el('td', {}, t.location), el('td', { class: t.enabled ? 'status-up' : 'status-down' }, t.enabled ? 'enabled' : 'disabled'), el('td', {}, t.description || '')),
+        el('tr', { 'data-terminal': t.login }, el('td', {}, t.login), el('td', {}, t.institutionId), el('td', {}, t.location), el('td', { class: t.enabled ? 'status-up' : 'status-down' }, t.enabled ? 'enabled' : 'disabled'), num(connected[t.login] || 0, 'sip2-connected:' + t.login), el('td', {}, t.description || '')),
       );
       const msgRows = metrics.messages.map((m) => el('tr', {}, el('td', {}, `${m.code} ${m.name}`), el('td', { class: 'num' }, fmt(m.count)), el('td', { class: 'num' }, fmt(m.errors))));
       return [
         tiles,
-        el('div', { class: 'card' }, el('h2', {}, 'Terminal accounts'), table([{ label: 'login' }, { label: 'institution' }, { label: 'location' }, { label: 'state' }, { label: 'description' }], rows)),
+        el('div', { class: 'card' }, el('h2', {}, 'Terminal accounts'), table([{ label: 'login' }, { label: 'institution' }, { label: 'location' }, { label: 'state' }, { label: 'connected now', num: true }, { label: 'description' }], rows)),
         el('div', { class: 'card' }, el('h2', {}, 'Messages since start'), msgRows.length ? table([{ label: 'message' }, { label: 'count', num: true }, { label: 'errors', num: true }], msgRows) : el('p', { class: 'empty' }, 'No SIP2 messages yet.')),
       ];
     },

@@ -47,6 +47,11 @@ export class LockerRepository {
     return lockers.map((l) => ({ ...l, compartments: comps.filter((c) => c.locker === l.code) }));
   }
 
+  /** Every locker site and whether it is online (the metrics gauge). */
+  onlineStates(): Promise<{ code: string; online: boolean }[]> {
+    return this.ds.query(`SELECT code, online FROM delivery.lockers ORDER BY code`);
+  }
+
   async compartments(locker?: string): Promise<CompartmentView[]> {
     return this.ds.query(
       `SELECT locker_code AS locker, number, size, state, order_id AS "orderId" FROM delivery.compartments

@@ -57,6 +57,8 @@ export function toEventData(
     compartment: o.compartment,
     pickupDeadline: o.pickupDeadline?.toISOString() ?? null,
     titles: items.filter((i) => i.orderId === o.id).map((i) => i.title),
+    stockLocation: o.stockLocation,
+    copiesLent: items.filter((i) => i.orderId === o.id && (i.state === 'loaned' || i.state === 'returned')).length,
     phone: o.phone,
     ...extra,
   };

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@app/common';
+import { DomainError, OutboxService } from '@app/common';
 import {
+  CirculationChannel,
   ErrorCode,
+  FinePaid,
+  FineSettledEventData,
+  FineWaived,
   FinesPage,
   FineStatus,
   ListFinesDto,
@@ -19,7 +23,7 @@ import { LoanEntity } from '../shared/loan.entity';
 import { LoanPolicyService } from '../rules/loan-policy.service';
 import { toFineView } from './fine.mapper';
 import { FineBlocksService } from './fine-blocks.service';
-import { FineBalance, FineRow, FinesRepository } from './fines.repository';
+import { FineBalance, FineRow, FinesRepository, FineTransactionRow } from './fines.repository';
 import { overdueFine } from './overdue-fine';
 
 /** Overdue fines, payments and waivers. Every change is one transaction; the block follows after commit. */
@@ -32,6 +36,7 @@ export class FinesService {
     private readonly calendars: CalendarService,
     private readonly blocks: FineBlocksService,
     private readonly env: LoansEnvDto,
+    private readonly outbox: OutboxService,
   ) {}
 
   /**
@@ -141,24 +146,22 @@ export class FinesService {
         if (left === 0) break;
         const part = Math.min(left, f.amountFen - f.paidFen - f.waivedFen);
         const after = await this.fines.settle(m, f.id, part, 0, now);
-        await this.fines.insertTransaction(
-          m,
-          {
-            id: randomUUID(),
-            fineId: f.id,
-            patronAgency: agency,
-            patronBarcode: barcode,
-            kind: 'payment',
-            amountFen: part,
-            paymentType: dto.paymentType,
-            transactionId: dto.transactionId ?? null,
-            branch: dto.branch ?? null,
-            channel: dto.channel ?? 'api',
-            actor: dto.actor ?? null,
-            note: null,
-          },
-          now,
-        );
+        const movement: FineTransactionRow = {
+          id: randomUUID(),
+          fineId: f.id,
+          patronAgency: agency,
+          patronBarcode: barcode,
+          kind: 'payment',
+          amountFen: part,
+          paymentType: dto.paymentType,
+          transactionId: dto.transactionId ?? null,
+          branch: dto.branch ?? null,
+          channel: dto.channel ?? 'api',
+          actor: dto.actor ?? null,
+          note: null,
+        };
+        await this.fines.insertTransaction(m, movement, now);
+        await this.outbox.add(m, FinePaid, fineEventData(after, movement), now);
         applied.push({
           fineId: f.id,
           amountFen: part,
@@ -169,6 +172,7 @@ export class FinesService {
       }
       return { replayed: false, applied, balance: await this.fines.balance(agency, barcode, m) };
     });
+    if (!outcome.replayed) this.outbox.notifyCommitted();
     const finesBlock = await this.blocks.sync(dto.patron, outcome.balance, 'reduced');
     return {
       patron: { agency, barcode },
@@ -190,6 +194,7 @@ export class FinesService {
       const current = (await this.fines.find(dto.fineId, m, true))!;
       return this.waiveLocked(m, current, dto.amountFen, dto.reason, dto.actor ?? null, now);
     });
+    this.outbox.notifyCommitted();
     const finesBlock = await this.blocks.sync(
       { agency: fine.patronAgency, barcode: fine.patronBarcode },
       balance,
@@ -198,7 +203,10 @@ export class FinesService {
     return { fine: toFineView(fine), outstandingFen: balance.outstandingFen, finesBlock };
   }
 
-  /** Waive (part of) a fine already locked in the caller's transaction. */
+  /**
+   * Waive (part of) a fine already locked in the caller's transaction; its fine-waived event goes in the
+   * same transaction (the caller calls `outbox.notifyCommitted()` after the commit).
+   */
   async waiveLocked(
     m: EntityManager,
     fine: FineRow,
@@ -206,6 +214,7 @@ export class FinesService {
     reason: string,
     actor: string | null,
     at: Date,
+    where: { branch: string | null; channel: CirculationChannel | null } = { branch: null, channel: null },
   ): Promise<{ fine: FineRow; balance: FineBalance }> {
     const owed = fine.amountFen - fine.paidFen - fine.waivedFen;
     if (fine.status !== 'open')
@@ -220,24 +229,39 @@ export class FinesService {
         { owedFen: owed },
       );
     const after = await this.fines.settle(m, fine.id, 0, amount, at);
-    await this.fines.insertTransaction(
-      m,
-      {
-        id: randomUUID(),
-        fineId: fine.id,
-        patronAgency: fine.patronAgency,
-        patronBarcode: fine.patronBarcode,
-        kind: 'waiver',
-        amountFen: amount,
-        paymentType: null,
-        transactionId: null,
-        branch: null,
-        channel: null,
-        actor,
-        note: reason,
-      },
-      at,
-    );
+    const movement: FineTransactionRow = {
+      id: randomUUID(),
+      fineId: fine.id,
+      patronAgency: fine.patronAgency,
+      patronBarcode: fine.patronBarcode,
+      kind: 'waiver',
+      amountFen: amount,
+      paymentType: null,
+      transactionId: null,
+      branch: where.branch,
+      channel: where.channel,
+      actor,
+      note: reason,
+    };
+    await this.fines.insertTransaction(m, movement, at);
+    await this.outbox.add(m, FineWaived, fineEventData(after, movement), at);
     return { fine: after, balance: await this.fines.balance(fine.patronAgency, fine.patronBarcode, m) };
   }
+}
+
+/** The statistics event of one money movement on a fine (no actor, no note: who and why stay in loans). */
+export function fineEventData(fine: FineRow, t: FineTransactionRow): FineSettledEventData {
+  return {
+    fineTransactionId: t.id,
+    fineId: fine.id,
+    fineKind: fine.kind,
+    patron: { agency: t.patronAgency, barcode: t.patronBarcode },
+    item: fine.itemAgency && fine.itemBarcode ? { agency: fine.itemAgency, barcode: fine.itemBarcode } : null,
+    loanId: fine.loanId,
+    amountFen: t.amountFen,
+    outstandingFen: fine.amountFen - fine.paidFen - fine.waivedFen,
+    paymentType: t.paymentType,
+    branch: t.branch,
+    channel: (t.channel as CirculationChannel | null) ?? null,
+  };
 }

@@ -149,7 +149,10 @@ export class LostItemsService {
       let waivedFen = 0;
       let balance = null;
       if (fee && fee.status === 'open' && fee.paidFen === 0) {
-        const waived = await this.fines.waiveLocked(m, fee, undefined, 'lost item found and returned', 'loans', at);
+        const waived = await this.fines.waiveLocked(m, fee, undefined, 'lost item found and returned', 'loans', at, {
+          branch,
+          channel,
+        });
         waivedFen = waived.fine.waivedFen - fee.waivedFen;
         balance = waived.balance;
       } else if (fee && fee.paidFen > 0) {

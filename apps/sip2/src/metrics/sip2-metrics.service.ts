@@ -48,6 +48,8 @@ export class Sip2MetricsService {
   readonly pins = { failed: 0, throttled: 0 };
 
   private readonly terminals = new BoundedLabel(SIP2_METRICS_MAX_TERMINALS);
+  /** the listener's open, logged-in connections by terminal login (read when asked, never kept) */
+  private connected: () => Map<string, number> = () => new Map();
   private readonly messageChildren = new Map<string, MessageChild>();
   private readonly durationChildren = new Map<string, DurationChild>();
   private readonly promMessages = metricCounter(
@@ -68,6 +70,15 @@ export class Sip2MetricsService {
     metricGauge('sip2_connections_open', 'SIP2 connections open now', [], function () {
       this.set(current?.connections.open ?? 0);
     });
+    metricGauge(
+      'sip2_terminal_connected',
+      'SIP2 connections logged in now, by terminal login (a terminal with none is absent; other past the label cap)',
+      ['terminal'],
+      function () {
+        this.reset();
+        for (const [terminal, n] of current?.connectedByTerminal() ?? []) this.set({ terminal }, n);
+      },
+    );
     metricCounterFrom(
       'sip2_connections_total',
       'SIP2 connections since start, by kind (tcp, tls accepted; rejected over a limit; login_timeout)',
@@ -95,6 +106,21 @@ export class Sip2MetricsService {
       'outcome',
       () => current?.pins,
     );
+  }
+
+  /** The listener tells where its live connections are (called once at its bootstrap). */
+  connectedFrom(read: () => Map<string, number>): void {
+    this.connected = read;
+  }
+
+  /** Logged-in connections now by terminal login, labels bounded like sip2_messages_total's. */
+  connectedByTerminal(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [login, n] of this.connected()) {
+      const label = this.terminals.value(login);
+      out.set(label, (out.get(label) ?? 0) + n);
+    }
+    return out;
   }
 
   recordExchange(code: string, ms: number, error: boolean, terminal?: string): void {
@@ -141,6 +167,7 @@ export class Sip2MetricsService {
       logins: { ...this.logins },
       frames: { ...this.frames },
       pins: { ...this.pins },
+      connectedByTerminal: Object.fromEntries([...this.connected()].sort(([a], [b]) => a.localeCompare(b))),
       messages,
     };
   }

@@ -30,6 +30,8 @@ const normalizeAddress = (a: string | undefined) => (a ?? 'unknown').replace(/^:
 @Injectable()
 export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly connections = new Set<Sip2Connection>();
+  /** the session of every open connection: terminals connected now are counted from them */
+  private readonly sessions = new Set<Sip2Session>();
   /** connections not logged in yet, oldest first (pruned lazily on accept) */
   private readonly unauthenticated = new Set<Sip2Connection>();
   /** displaced, socket not closed yet */
@@ -57,6 +59,7 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    this.metrics.connectedFrom(() => this.connectedByTerminal());
     this.exchange = new Sip2Exchange({
       handlers: SIP2_HANDLERS,
       metrics: this.metrics,
@@ -224,6 +227,7 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
       () => this.metrics.connections.timedOut++,
     );
     this.connections.add(connection);
+    this.sessions.add(session);
     this.unauthenticated.add(connection);
     this.perAddress.set(remote, fromHere + 1);
     this.metrics.connections.open++;
@@ -231,6 +235,7 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
     this.metrics.connections[transport]++;
     socket.once('close', () => {
       this.connections.delete(connection);
+      this.sessions.delete(session);
       this.unauthenticated.delete(connection);
       this.displacing.delete(connection);
       const n = (this.perAddress.get(remote) ?? 1) - 1;
@@ -240,6 +245,17 @@ export class Sip2ListenerService implements OnApplicationBootstrap, BeforeApplic
     });
     this.logger.debug({ event: 'sip2.connect', conn: session.id, remote, transport }, 'SIP2 connection');
     connection.start();
+  }
+
+  /** Open connections logged in now, by terminal login (a terminal may hold several). */
+  connectedByTerminal(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const s of this.sessions) {
+      if (!s.loggedIn) continue;
+      const login = s.terminalLogin!;
+      out.set(login, (out.get(login) ?? 0) + 1);
+    }
+    return out;
   }
 
   private contextFor(session: Sip2Session): HandlerContext {

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { BaseEnvDto } from '@app/common';
+import { ISIL_PATTERN } from '@app/contracts';
 
 export class StatisticsEnvDto extends BaseEnvDto {
   /**
@@ -13,6 +14,14 @@ export class StatisticsEnvDto extends BaseEnvDto {
   })
   @MaxLength(200)
   STATS_PATRON_HASH_KEY: string;
+
+  /**
+   * Our own agency (as federation's LIBRARY_ISIL): a loan of another agency's item, to another agency's
+   * reader, or to a partner library's ILL patron is also counted as a partner loan.
+   */
+  @IsOptional()
+  @Matches(ISIL_PATTERN)
+  LIBRARY_ISIL = 'CN-320583-1-KSL';
 
   /** Residents of the county served (县域人口), for loans per resident. */
   @IsOptional()

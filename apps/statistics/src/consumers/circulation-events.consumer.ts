@@ -3,7 +3,7 @@ import { EventConsumerService } from '@app/common';
 import { EventEnvelope, ItemCreated, ItemEventData, ItemUpdated } from '@app/contracts';
 import { StatisticsEnvDto } from '../config/statistics-env.dto';
 import { ItemHolding, StatisticsRepository } from '../repositories/statistics.repository';
-import { actionOf, ActionRow, COUNTED_SUBJECTS, PatronPseudonymizer } from '../services/action-mapper';
+import { actionsOf, COUNTED_SUBJECTS, PatronPseudonymizer } from '../services/action-mapper';
 import { BranchDirectoryService } from '../services/branch-directory.service';
 
 const ITEM_SUBJECTS: string[] = [ItemCreated.subject, ItemUpdated.subject];
@@ -47,7 +47,7 @@ export class CirculationEventsConsumer implements OnApplicationBootstrap {
           }))
           .filter((r) => r.branch),
       );
-      const rows = counted.map((e) => actionOf(e, kindOf, this.patrons)).filter((r): r is ActionRow => r !== null);
+      const rows = counted.flatMap((e) => actionsOf(e, kindOf, this.patrons, this.env.LIBRARY_ISIL));
       await this.repo.record(rows, this.env.LIBRARY_TIMEZONE);
     }
     const items = events

@@ -29,21 +29,26 @@ export class StatisticsRepository {
          FROM jsonb_to_recordset($1::jsonb) AS x(
            key text, "eventId" uuid, action text, "occurredAt" timestamptz, branch text, channel text, "rawChannel" text,
            "itemAgency" text, "owningBranch" text, "itemType" text, "patronAgency" text, "patronType" text,
-           "patronHash" text, "loanId" uuid, source text)
+           "patronHash" text, "loanId" uuid, source text, "amountFen" bigint, "itemCount" integer, detail text)
        ), ins AS (
          INSERT INTO statistics.circulation_actions (action_key, event_id, action, occurred_at, local_date, local_hour, iso_dow,
-           branch, channel, raw_channel, item_agency, owning_branch, item_type, patron_agency, patron_type, patron_hash, loan_id, source)
+           branch, channel, raw_channel, item_agency, owning_branch, item_type, patron_agency, patron_type, patron_hash, loan_id, source,
+           amount_fen, item_count, detail)
          SELECT key, "eventId", action, "occurredAt", local_ts::date, extract(hour FROM local_ts)::smallint, extract(isodow FROM local_ts)::smallint,
-           branch, channel, "rawChannel", "itemAgency", "owningBranch", "itemType", "patronAgency", "patronType", "patronHash", "loanId", source
+           branch, channel, "rawChannel", "itemAgency", "owningBranch", "itemType", "patronAgency", "patronType", "patronHash", "loanId", source,
+           "amountFen", COALESCE("itemCount", 1), detail
          FROM input
          ON CONFLICT (action_key) DO NOTHING
-         RETURNING local_date, local_hour, iso_dow, action, branch, channel, item_agency, owning_branch, item_type, patron_agency, patron_type, patron_hash
+         RETURNING local_date, local_hour, iso_dow, action, branch, channel, item_agency, owning_branch, item_type, patron_agency, patron_type, patron_hash,
+           amount_fen, item_count
        ), daily AS (
-         INSERT INTO statistics.daily_circulation AS d (local_date, action, branch, channel, item_agency, owning_branch, item_type, patron_agency, patron_type, count)
-         SELECT local_date, action, branch, channel, item_agency, owning_branch, item_type, patron_agency, patron_type, count(*)
+         INSERT INTO statistics.daily_circulation AS d (local_date, action, branch, channel, item_agency, owning_branch, item_type, patron_agency, patron_type,
+           count, amount_fen, item_count)
+         SELECT local_date, action, branch, channel, item_agency, owning_branch, item_type, patron_agency, patron_type,
+           count(*), COALESCE(sum(amount_fen), 0), sum(item_count)
          FROM ins GROUP BY local_date, action, branch, channel, item_agency, owning_branch, item_type, patron_agency, patron_type
          ON CONFLICT (local_date, action, branch, channel, item_agency, owning_branch, item_type, patron_agency, patron_type)
-         DO UPDATE SET count = d.count + EXCLUDED.count
+         DO UPDATE SET count = d.count + EXCLUDED.count, amount_fen = d.amount_fen + EXCLUDED.amount_fen, item_count = d.item_count + EXCLUDED.item_count
        ), hourly AS (
          INSERT INTO statistics.hourly_circulation AS h (local_date, local_hour, iso_dow, action, branch, channel, count)
          SELECT local_date, local_hour, min(iso_dow), action, branch, channel, count(*)
@@ -142,10 +147,14 @@ export class StatisticsRepository {
     );
   }
 
-  /** Totals of a range by action and channel, for the annual report. */
-  totals(from: string, to: string): Promise<{ action: string; channel: string; count: number }[]> {
+  /** Totals of a range by action and channel (actions, books, fen), for the annual report. */
+  totals(
+    from: string,
+    to: string,
+  ): Promise<{ action: string; channel: string; count: number; items: number; amountFen: number }[]> {
     return this.ds.query(
-      `SELECT action, channel, sum(count)::int AS count FROM statistics.daily_circulation
+      `SELECT action, channel, sum(count)::int AS count, sum(item_count)::int AS items, sum(amount_fen)::bigint::float8 AS "amountFen"
+       FROM statistics.daily_circulation
        WHERE local_date BETWEEN $1 AND $2 GROUP BY action, channel`,
       [from, to],
     );
@@ -162,7 +171,8 @@ export class StatisticsRepository {
   async visitsAndUsers(from: string, to: string): Promise<{ visits: number; activePatrons: number; o2oUsers: number }> {
     const [r] = (await this.ds.query(
       `SELECT count(*)::int AS visits, count(DISTINCT patron_hash)::int AS "activePatrons",
-         count(DISTINCT patron_hash) FILTER (WHERE 'o2o' = ANY (channels))::int AS "o2oUsers"
+         (SELECT count(DISTINCT patron_hash)::int FROM statistics.circulation_actions
+          WHERE local_date BETWEEN $1 AND $2 AND action = 'o2o_order') AS "o2oUsers"
        FROM statistics.patron_days WHERE local_date BETWEEN $1 AND $2`,
       [from, to],
     )) as { visits: number; activePatrons: number; o2oUsers: number }[];

@@ -1,5 +1,17 @@
-import { EventEnvelope, HoldPlaced, HoldReady, LoanClosed, LoanCreated, LoanRenewed } from '@app/contracts';
-import { actionOf, PatronPseudonymizer, statisticsChannel } from './action-mapper';
+import {
+  EventEnvelope,
+  FinePaid,
+  FineWaived,
+  HoldPlaced,
+  HoldReady,
+  LoanClosed,
+  LoanCreated,
+  LoanRenewed,
+  OrderDelivered,
+  OrderPlaced,
+  ParcelCollected,
+} from '@app/contracts';
+import { actionOf, actionsOf, PatronPseudonymizer, statisticsChannel } from './action-mapper';
 import { rowsOfLoan } from './backfill.service';
 
 const patrons = new PatronPseudonymizer('unit-test-key-0123456789');
@@ -34,6 +46,8 @@ describe('statistics channel', () => {
     ['api', 'KSL-MAIN', 'desk'],
     ['o2o', 'KSL-LOCK', 'o2o'],
     ['ncip', 'KSL-MAIN', 'partner'],
+    ['locker', 'KSL-LOCK', 'locker'],
+    ['delivery', 'KSL-MAIN', 'o2o'],
     [undefined, 'KSL-MAIN', '-'],
   ])('%s at %s counts as %s', (raw, branch, expected) => {
     expect(statisticsChannel(raw, kindOf(branch))).toBe(expected);
@@ -64,6 +78,7 @@ describe('actionOf', () => {
       },
       kindOf,
       patrons,
+      'A',
     );
     expect(history.map((r) => [r.key, r.channel])).toEqual([
       ['checkout:L1', '24h'],
@@ -118,5 +133,105 @@ describe('actionOf', () => {
     );
     expect(hold).toMatchObject({ key: 'hold_placed:H1', branch: 'KSL-LOCK', action: 'hold_placed' });
     expect(actionOf(loanEvent(HoldReady.subject, {}), kindOf, patrons)).toBeNull();
+  });
+
+  it('fines paid and waived are one row per fine transaction, with the amount in fen', () => {
+    const fine = (type: string, id: string, extra: Record<string, unknown>): EventEnvelope => ({
+      ...loanEvent(type, {}),
+      data: {
+        fineTransactionId: id,
+        fineId: 'F1',
+        fineKind: 'overdue',
+        patron: { agency: 'A', barcode: 'P1' },
+        item: { agency: 'A', barcode: 'B1' },
+        loanId: 'L1',
+        amountFen: 150,
+        outstandingFen: 0,
+        paymentType: 'cash',
+        branch: 'KSL-24H',
+        channel: 'sip2',
+        ...extra,
+      },
+    });
+    expect(actionOf(fine(FinePaid.subject, 'T1', {}), kindOf, patrons)).toMatchObject({
+      key: 'fine_paid:T1',
+      action: 'fine_paid',
+      branch: 'KSL-24H',
+      channel: '24h',
+      amountFen: 150,
+      itemCount: 0,
+      detail: 'overdue',
+    });
+    expect(
+      actionOf(fine(FineWaived.subject, 'T2', { branch: null, channel: null, paymentType: null }), kindOf, patrons),
+    ).toMatchObject({ key: 'fine_waived:T2', branch: '-', channel: '-', amountFen: 150 });
+  });
+
+  it('O2O orders count on the platform; a parcel collected at a locker or delivered home counts its books once per order', () => {
+    const order = (type: string, extra: Record<string, unknown>): EventEnvelope => ({
+      ...loanEvent(type, {}),
+      data: {
+        orderId: 'O1',
+        patron: { agency: 'A', barcode: 'P1' },
+        status: 'placed',
+        mode: 'locker',
+        action: 'placed',
+        locker: 'KSL-LOCK',
+        lockerName: null,
+        compartment: null,
+        pickupDeadline: null,
+        titles: ['a', 'b', 'c'],
+        stockLocation: 'KSL-O2O',
+        ...extra,
+      },
+    });
+    expect(actionOf(order(OrderPlaced.subject, { copiesLent: 0 }), kindOf, patrons)).toMatchObject({
+      key: 'o2o_order:O1',
+      channel: 'o2o',
+      branch: 'KSL-LOCK',
+      itemCount: 3,
+    });
+    expect(actionOf(order(ParcelCollected.subject, { copiesLent: 3 }), kindOf, patrons)).toMatchObject({
+      key: 'o2o_collected:O1',
+      channel: 'locker',
+      branch: 'KSL-LOCK',
+      itemCount: 3,
+    });
+    expect(
+      actionOf(order(OrderDelivered.subject, { mode: 'home', locker: null, copiesLent: 2 }), kindOf, patrons),
+    ).toMatchObject({ key: 'o2o_collected:O1', channel: 'o2o', branch: 'KSL-O2O', itemCount: 2 });
+  });
+
+  it('a checkout of a partner loan is also a partner_loan row (channel partner, the borrower home agency)', () => {
+    const own = 'A';
+    const rows = (data: Record<string, unknown>) =>
+      actionsOf(loanEvent(LoanCreated.subject, data), kindOf, patrons, own).map((r) => [
+        r.key,
+        r.action,
+        r.channel,
+        r.patronAgency,
+        r.detail ?? null,
+      ]);
+    expect(rows({})).toEqual([['checkout:L1', 'checkout', 'desk', 'A', null]]);
+    expect(rows({ patron: { agency: 'TCL', barcode: 'T1' }, branch: 'KSL-24H', channel: 'sip2' })).toEqual([
+      ['checkout:L1', 'checkout', '24h', 'TCL', null],
+      ['partner_loan:L1', 'partner_loan', 'partner', 'TCL', 'partner_patron'],
+    ]);
+    expect(rows({ patron: { agency: 'A', barcode: 'ILL-TCL' } })).toEqual([
+      ['checkout:L1', 'checkout', 'desk', 'A', null],
+      ['partner_loan:L1', 'partner_loan', 'partner', 'TCL', 'lent_to_partner'],
+    ]);
+    expect(rows({ item: { agency: 'TCL', barcode: 'X1' } })[1]).toEqual([
+      'partner_loan:L1',
+      'partner_loan',
+      'partner',
+      'A',
+      'ill_borrowed',
+    ]);
+    expect(rows({ channel: 'ncip' })[1]).toEqual(['partner_loan:L1', 'partner_loan', 'partner', 'A', 'at_partner']);
+    // renewals and returns are not loans: no partner row
+    expect(
+      actionsOf(loanEvent(LoanClosed.subject, { patron: { agency: 'TCL', barcode: 'T1' } }), kindOf, patrons, own),
+    ).toHaveLength(1);
   });
 });

@@ -3,7 +3,7 @@ import { NatsRpcClient } from '@app/common';
 import { BackfillDto, BackfillReport, LoanHistoryRow, LoansHistory } from '@app/contracts';
 import { StatisticsEnvDto } from '../config/statistics-env.dto';
 import { StatisticsRepository } from '../repositories/statistics.repository';
-import { ActionRow, PatronPseudonymizer, statisticsChannel, UNKNOWN } from './action-mapper';
+import { ActionRow, partnerRowOf, PatronPseudonymizer, statisticsChannel, UNKNOWN } from './action-mapper';
 import { BranchDirectoryService } from './branch-directory.service';
 
 const PAGE = 1000;
@@ -38,7 +38,7 @@ export class BackfillService {
       if (page.items.length > 0) {
         // history is older than the directory: unknown branches stay unknown without a refresh each page
         const kindOf = await this.branches.ready([]);
-        const rows = page.items.flatMap((l) => rowsOfLoan(l, kindOf, this.patrons));
+        const rows = page.items.flatMap((l) => rowsOfLoan(l, kindOf, this.patrons, this.env.LIBRARY_ISIL));
         report.rowsInserted += await this.repo.record(rows, this.env.LIBRARY_TIMEZONE);
       }
       if (!page.next) break;
@@ -53,6 +53,7 @@ export function rowsOfLoan(
   l: LoanHistoryRow,
   kindOf: (code: string) => import('@app/contracts').BranchKind | undefined,
   patrons: PatronPseudonymizer,
+  ownAgency: string,
 ): ActionRow[] {
   const common = {
     eventId: null,
@@ -76,6 +77,8 @@ export function rowsOfLoan(
       rawChannel: l.channel,
     },
   ];
+  const partner = partnerRowOf(rows[0], ownAgency, l.patron.barcode);
+  if (partner) rows.push(partner);
   for (let n = 1; n <= l.renewals; n++) {
     rows.push({
       ...common,

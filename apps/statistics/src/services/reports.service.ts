@@ -102,10 +102,12 @@ export class ReportsService {
       this.repo.loansByBranch(from, to),
       this.repo.visitsAndUsers(from, to),
     ]);
-    const sum = (action: string, channels?: string[]) =>
+    const total = (field: 'count' | 'items' | 'amountFen', action: string, channels?: string[]) =>
       totals
         .filter((t) => t.action === action && (!channels || channels.includes(t.channel)))
-        .reduce((a, t) => a + t.count, 0);
+        .reduce((a, t) => a + Number(t[field]), 0);
+    const sum = (action: string, channels?: string[]) => total('count', action, channels);
+    const o2oLoans = total('items', 'o2o_collected');
     const checkouts = sum('checkout');
     const checkins = sum('checkin');
     const outreach = sum('checkout', OUTREACH_CHANNELS);
@@ -140,12 +142,22 @@ export class ReportsService {
         {
           indicator: 'O2O平台用户 O2O users',
           value: people.o2oUsers,
-          note: 'readers with at least one O2O delivery loan',
+          note: `readers who placed at least one O2O order (${sum('o2o_order')} orders)`,
         },
         {
           indicator: 'O2O平台借阅量 O2O loans',
-          value: sum('checkout', ['o2o']),
-          note: 'checkouts delivered to home or locker',
+          value: o2oLoans,
+          note: `books lent by O2O parcels collected at a locker (${total('items', 'o2o_collected', ['locker'])}) or delivered home (${total('items', 'o2o_collected', ['o2o'])})`,
+        },
+        {
+          indicator: '馆际互借 partner loans',
+          value: sum('partner_loan'),
+          note: "partner libraries' readers, our copies lent to partner libraries, partner copies lent to our readers, our readers at partner branches (included in loans)",
+        },
+        {
+          indicator: '罚款收入 fines paid (fen)',
+          value: total('amountFen', 'fine_paid'),
+          note: `${sum('fine_paid')} payments; ${total('amountFen', 'fine_waived')} fen waived in ${sum('fine_waived')} waivers`,
         },
         {
           indicator: '持证读者借阅人数 active borrowers',

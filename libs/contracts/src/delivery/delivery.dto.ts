@@ -563,6 +563,10 @@ export interface OrderEventData {
   compartment: number | null;
   pickupDeadline: string | null;
   titles: string[];
+  /** the lending-stock location the copies come from (absent in events written before it was added) */
+  stockLocation?: string;
+  /** copies of the order lent so far (state loaned or returned): the books an O2O collection lent */
+  copiesLent?: number;
   /** parcel-ready only: the pickup code sealed (AES-256-GCM) for the notifier; never logged */
   sealedCode?: string;
   /** raw phone for the notifier (the stream is internal); never logged */

@@ -215,3 +215,27 @@ export interface MarkLostResult {
 export interface ClaimReturnedResult {
   loan: LoanView;
 }
+
+/**
+ * `events.loans.fine-paid.v1` / `events.loans.fine-waived.v1`: one event per money movement on a fine
+ * (a payment spread over several fines is one event per fine), published with the payment or waiver.
+ * `fineTransactionId` is unique per movement: statistics counts each once, however often it is replayed.
+ */
+export interface FineSettledEventData {
+  fineTransactionId: string;
+  fineId: string;
+  fineKind: FineKind;
+  patron: { agency: string; barcode: string };
+  /** the item the fine is for (absent for a fine without an item) */
+  item: { agency: string; barcode: string } | null;
+  loanId: string | null;
+  /** integer fen moved by this transaction */
+  amountFen: number;
+  /** what is still owed on this fine after it */
+  outstandingFen: number;
+  /** payments only */
+  paymentType: PaymentType | null;
+  /** where it happened (a waiver from staff without a branch: null) */
+  branch: string | null;
+  channel: CirculationChannel | null;
+}

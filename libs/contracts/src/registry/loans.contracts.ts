@@ -24,6 +24,7 @@ import type { CacheInvalidatedData, CalendarView, ClosureReport, ClosureView } f
 import { ClaimReturnedDto, ListFinesDto, MarkLostDto, PayFinesDto, WaiveFineDto } from '../loans/fines.dto';
 import type {
   ClaimReturnedResult,
+  FineSettledEventData,
   FinesPage,
   MarkLostResult,
   PayFinesResult,
@@ -91,6 +92,9 @@ export const LoansFinesPay = rpc('loans.fines.pay.v1', PayFinesDto, as<PayFinesR
 export const LoansFinesWaive = rpc('loans.fines.waive.v1', WaiveFineDto, as<WaiveFineResult>());
 export const LoansMarkLost = rpc('loans.mark-lost.v1', MarkLostDto, as<MarkLostResult>());
 export const LoansClaimReturned = rpc('loans.claim-returned.v1', ClaimReturnedDto, as<ClaimReturnedResult>());
+/** money moved on a fine, in the payment's or waiver's transaction (statistics counts them) */
+export const FinePaid = event('events.loans.fine-paid.v1', as<FineSettledEventData>());
+export const FineWaived = event('events.loans.fine-waived.v1', as<FineSettledEventData>());
 
 /** the item states the catalog mirrors: lost, claimed returned, found again */
 export const LoanLost = event('events.loans.loan-lost.v1', as<LoanEventData>());

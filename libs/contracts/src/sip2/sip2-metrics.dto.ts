@@ -27,6 +27,8 @@ export interface Sip2MetricsView {
     timedOut: number;
   };
   logins: { ok: number; failed: number; throttled: number };
+  /** connections logged in now, by terminal login (terminals with none are absent) */
+  connectedByTerminal: Record<string, number>;
   frames: {
     checksumErrors: number;
     missingChecksum: number;
