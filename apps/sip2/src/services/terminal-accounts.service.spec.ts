@@ -43,5 +43,6 @@ describe('TerminalAccountsService.checkLogin timing', () => {
     ).toEqual(['stored', 'dummy', 'stored']);
     // same scrypt parameters, so the same cost
     expect(dummy.split('$').slice(0, 4)).toEqual(stored.split('$').slice(0, 4));
-  });
+    // five real scrypt runs (16 MiB each): seconds on a loaded 2-core machine, beyond the unit default
+  }, 60_000);
 });
