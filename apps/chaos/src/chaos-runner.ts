@@ -106,7 +106,9 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     // the verdict: the whole log against the databases, counted per phase
     const loans = await checks.loans(PREFIX);
     const items = new Set(work.flatMap((w) => w.items));
-    const findings = reconcile(txLog.records, loans, items);
+    // refusals the loans service made good after the fact (write-unresolved: a checkout undone, a checkin listed)
+    const compensated = await checks.compensations(PREFIX);
+    const findings = reconcile(txLog.records, loans, items, compensated);
     for (const p of phases) {
       p.findings = findings.get(p.fault) ?? emptyFindings();
       for (const e of p.findings.examples) p.notes.push(e);

@@ -13,7 +13,9 @@ const tx = (over: Partial<TxRecord>): TxRecord => ({
   phase: 'f',
   ...over,
 });
+let loanIds = 0;
 const loan = (checkedOutAt: number, returnedAt: number | null = null, item = 'I1'): LoanRow => ({
+  id: `L${++loanIds}`,
   item,
   patron: 'P1',
   checkedOutAt,
@@ -43,6 +45,25 @@ describe("reconcile (the kiosks' log against the loans table)", () => {
     const log = [tx({ sentAt: 1000, outcome: 'refused', phase: 'pause loans' })];
     const f = reconcile(log, [loan(9000)], items).get('pause loans')!;
     expect(f).toMatchObject({ refused: 1, refusedButCommitted: 1, lost: 0, duplicated: 0 });
+  });
+
+  it('counts a refused write that committed and was made good after (checkout undone, checkin listed) apart', () => {
+    // the checkout committed before loans hung; its refusal came back through write-unresolved and closed it
+    const undone = loan(1005, 9000);
+    const log = [tx({ sentAt: 1000, outcome: 'refused', phase: 'pause loans' })];
+    const f = reconcile(log, [undone], items, new Map([[undone.id, 'checkout']])).get('pause loans')!;
+    expect(f).toMatchObject({ refusedCompensated: 1, refusedButCommitted: 0, duplicated: 0 });
+    // a refused checkin that closed the loan, on the exceptions list
+    const returned = loan(1005, 2004);
+    const log2 = [
+      tx({ sentAt: 1000 }),
+      tx({ kind: 'checkin', sentAt: 2000, outcome: 'refused', phase: 'pause loans' }),
+    ];
+    const g = reconcile(log2, [returned], items, new Map([[returned.id, 'checkin']])).get('pause loans')!;
+    expect(g).toMatchObject({ refusedCompensated: 1, refusedButCommitted: 0 });
+    // an exception for another kind of write does not excuse it
+    const h = reconcile(log2, [returned], items, new Map([[returned.id, 'renew']])).get('pause loans')!;
+    expect(h).toMatchObject({ refusedCompensated: 0, refusedButCommitted: 1 });
   });
 
   it('counts an unanswered checkout that was committed apart (the kiosk could not know)', () => {

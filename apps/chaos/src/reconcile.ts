@@ -1,7 +1,11 @@
 import { TxRecord } from './transaction-log';
 
+/** The kind of write an `abandoned_after_commit` exception names. */
+export type CompensatedKind = 'checkout' | 'checkin' | 'renew';
+
 /** A loan row as the loans schema has it (times in ms since the epoch). */
 export interface LoanRow {
+  id: string;
   item: string;
   patron: string;
   checkedOutAt: number;
@@ -18,6 +22,11 @@ export interface PhaseFindings {
   duplicated: number;
   /** refused transactions the database has anyway */
   refusedButCommitted: number;
+  /**
+   * refused transactions that had committed and that the loans service made good afterwards, as the
+   * refusal obliges it to (a checkout undone; a checkin on the staff exceptions list): docs/reliability.md
+   */
+  refusedCompensated: number;
   /** unanswered transactions that were committed (the kiosk could not know; not an error by itself) */
   unansweredCommitted: number;
   /** a few examples, for the report */
@@ -31,6 +40,7 @@ export const emptyFindings = (): PhaseFindings => ({
   lost: 0,
   duplicated: 0,
   refusedButCommitted: 0,
+  refusedCompensated: 0,
   unansweredCommitted: 0,
   examples: [],
 });
@@ -51,7 +61,12 @@ const SLACK_MS = 5;
  * - a row or return no transaction explains is counted as duplicated.
  * Findings are counted in the phase of the transaction.
  */
-export function reconcile(log: TxRecord[], loans: LoanRow[], items: Set<string>): Map<string, PhaseFindings> {
+export function reconcile(
+  log: TxRecord[],
+  loans: LoanRow[],
+  items: Set<string>,
+  compensated: Map<string, CompensatedKind> = new Map(),
+): Map<string, PhaseFindings> {
   const byPhase = new Map<string, PhaseFindings>();
   const f = (phase: string) => {
     let v = byPhase.get(phase);
@@ -73,7 +88,8 @@ export function reconcile(log: TxRecord[], loans: LoanRow[], items: Set<string>)
     const txs = (txByItem.get(item) ?? []).slice().sort((a, b) => a.sentAt - b.sentAt);
     const rows = loansByItem.get(item) ?? [];
     const owners = new Map<TxRecord, number>();
-    const own = (kind: TxRecord['kind'], at: number, what: string): void => {
+    const ownedRows = new Map<TxRecord, LoanRow[]>();
+    const own = (kind: TxRecord['kind'], at: number, what: string, row: LoanRow): void => {
       let owner: TxRecord | undefined;
       for (const t of txs) {
         if (t.sentAt - SLACK_MS > at) break;
@@ -86,11 +102,16 @@ export function reconcile(log: TxRecord[], loans: LoanRow[], items: Set<string>)
         return;
       }
       owners.set(owner, (owners.get(owner) ?? 0) + 1);
+      ownedRows.set(owner, [...(ownedRows.get(owner) ?? []), row]);
     };
     for (const row of rows) {
-      own('checkout', row.checkedOutAt, 'loan');
-      if (row.returnedAt !== null) own('checkin', row.returnedAt, 'return');
+      own('checkout', row.checkedOutAt, 'loan', row);
+      // an undone checkout's return is the loans service's, not a driver's checkin
+      if (row.returnedAt !== null && compensated.get(row.id) !== 'checkout')
+        own('checkin', row.returnedAt, 'return', row);
     }
+    const madeGood = (t: TxRecord): boolean =>
+      (ownedRows.get(t) ?? []).every((row) => compensated.get(row.id) === t.kind);
     for (const t of txs) {
       const n = owners.get(t) ?? 0;
       const expectOne = t.outcome === 'acked' && (t.kind === 'checkout' || t.closedLoan === true);
@@ -105,6 +126,12 @@ export function reconcile(log: TxRecord[], loans: LoanRow[], items: Set<string>)
         example(
           t.phase,
           `${t.kind} of ${item} by ${t.driver} at ${new Date(t.sentAt).toISOString()} is in the database ${n} times`,
+        );
+      } else if (t.outcome === 'refused' && n > 0 && madeGood(t)) {
+        f(t.phase).refusedCompensated++;
+        example(
+          t.phase,
+          `refused ${t.kind} of ${item} by ${t.driver} at ${new Date(t.sentAt).toISOString()} had committed; made good (${t.kind === 'checkout' ? 'undone' : 'on the exceptions list'})`,
         );
       } else if (t.outcome === 'refused' && n > 0) {
         f(t.phase).refusedButCommitted++;

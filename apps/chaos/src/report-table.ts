@@ -34,6 +34,7 @@ export function formatTable(report: ChaosReport): string {
     'lost',
     'duplicated',
     'refused but committed',
+    'refused, made good after',
     'unanswered, committed',
     'recovery s',
     'converged s',
@@ -46,6 +47,7 @@ export function formatTable(report: ChaosReport): string {
     p.findings.lost,
     p.findings.duplicated,
     p.findings.refusedButCommitted,
+    p.findings.refusedCompensated,
     p.findings.unansweredCommitted,
     secs(p.recoveryMs),
     secs(p.convergedMs),
@@ -62,10 +64,11 @@ export function formatTable(report: ChaosReport): string {
             p.findings.lost,
             p.findings.duplicated,
             p.findings.refusedButCommitted,
+            p.findings.refusedCompensated,
             p.findings.unansweredCommitted,
           ][i],
       ),
-    [0, 0, 0, 0, 0, 0, 0],
+    [0, 0, 0, 0, 0, 0, 0, 0],
   );
   rows.push(['**total**', ...total, '', '']);
   const line = (cells: unknown[]) => `| ${cells.join(' | ')} |`;

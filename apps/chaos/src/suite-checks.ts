@@ -1,7 +1,7 @@
 import { EVENT_STREAM } from '@app/contracts';
 import { connect, DiscardPolicy, NatsConnection } from 'nats';
 import { Client } from 'pg';
-import { LoanRow } from './reconcile';
+import { CompensatedKind, LoanRow } from './reconcile';
 
 /** Reads the suite's state straight from PostgreSQL and JetStream: the truth the kiosks' log is checked against. */
 export class SuiteChecks {
@@ -40,18 +40,33 @@ export class SuiteChecks {
   }
 
   async loans(barcodePrefix: string): Promise<LoanRow[]> {
-    const rows = await this.query<{ item: string; patron: string; co: string; ret: string | null }>(
-      `SELECT item_barcode AS item, patron_barcode AS patron,
+    const rows = await this.query<{ id: string; item: string; patron: string; co: string; ret: string | null }>(
+      `SELECT id, item_barcode AS item, patron_barcode AS patron,
               (extract(epoch FROM checked_out_at) * 1000)::float8 AS co, (extract(epoch FROM returned_at) * 1000)::float8 AS ret
        FROM loans.loans WHERE item_barcode LIKE $1`,
       [`${barcodePrefix}%`],
     );
     return rows.map((r) => ({
+      id: r.id,
       item: r.item,
       patron: r.patron,
       checkedOutAt: Number(r.co),
       returnedAt: r.ret === null ? null : Number(r.ret),
     }));
+  }
+
+  /**
+   * Writes a terminal was refused after they had committed, made good by the loans service
+   * (`abandoned_after_commit` on the staff exceptions list: a checkout undone, another write listed):
+   * loan id → the kind of write.
+   */
+  async compensations(barcodePrefix: string): Promise<Map<string, CompensatedKind>> {
+    const rows = await this.query<{ loan: string; kind: CompensatedKind }>(
+      `SELECT loan_id AS loan, kind FROM loans.circulation_exceptions
+       WHERE reason = 'abandoned_after_commit' AND loan_id IS NOT NULL AND item_barcode LIKE $1`,
+      [`${barcodePrefix}%`],
+    );
+    return new Map(rows.map((r) => [r.loan, r.kind]));
   }
 
   /** Items whose catalog status disagrees with loans (on_loan ⇔ an open loan; all chaos checkins are at home, so otherwise available). */
