@@ -17,6 +17,8 @@ describe('log scan for secrets', () => {
       'authorization: Bearer demo-admin-key-123',
       'stored scrypt$16384$8$1$abc',
       'the key kc_supersecretvalue leaked',
+      '{"correlationId":"6430b8e6-0012-4537-8147-b18940401220","other":"0a1b2c3d-0000-4000-8000-13912345678a"}',
+      'sms to +86-13912345678',
     ];
     const found = scanLogText(lines.join('\n'), 'services.log', ['kc_supersecretvalue']);
     expect(found.map((f) => [f.line, f.kind])).toEqual([
@@ -29,6 +31,7 @@ describe('log scan for secrets', () => {
       [9, 'authorization header'],
       [10, 'scrypt hash'],
       [11, 'known secret value'],
+      [13, 'phone number'],
     ]);
     expect(JSON.stringify(found)).not.toContain('1234"');
     expect(JSON.stringify(found)).not.toContain('13912345678');

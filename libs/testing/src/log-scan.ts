@@ -25,8 +25,9 @@ const RULES: { kind: string; pattern: RegExp }[] = [
   },
   { kind: 'phone field', pattern: /"(phone|mobile|telephone|tel)"\s*:\s*"[^"]+"/gi },
   { kind: 'address field', pattern: /"(address|homeAddress|deliveryAddress|street)"\s*:\s*"[^"]+"/gi },
-  // mainland mobile numbers anywhere (11 digits, 13x-19x), not inside longer digit runs (timestamps)
-  { kind: 'phone number', pattern: /(?<![\d.])1[3-9]\d{9}(?![\d])/g },
+  // mainland mobile numbers anywhere (11 digits, 13x-19x), not inside longer digit runs (timestamps) nor
+  // inside words (a UUID's last group such as b18940401220)
+  { kind: 'phone number', pattern: /(?<![\dA-Za-z.])1[3-9]\d{9}(?![\dA-Za-z])/g },
   { kind: 'scrypt hash', pattern: /scrypt\$\d+\$/g },
   { kind: 'authorization header', pattern: /Bearer\s+[A-Za-z0-9._~+/=-]{8,}/g },
   // SIP2 frames: AD patron password, CO terminal password, AC terminal password (only when non-empty)
