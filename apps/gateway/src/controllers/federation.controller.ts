@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NatsRpcClient } from '@app/common';
 import {
-  ActOnIllRequestBodyDto,
   CreateIllRequestDto,
   ExchangeView,
   FailedExchangeView,
@@ -32,12 +31,12 @@ import {
   PartnerItemReturnDto,
   PartnerKeyView,
   PartnerView,
-  ResolveFailedExchangeBodyDto,
   UnitView,
   UpsertPartnerDto,
   UpsertUnitDto,
 } from '@app/contracts';
 import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
+import { ActOnIllRequestBodyDto, ResolveFailedExchangeBodyDto } from '../dto';
 import type { GatewayRequest } from '../http/gateway-request';
 
 const actor = (req: GatewayRequest) => `staff:${req.apiKey?.name ?? 'unknown'}`;
