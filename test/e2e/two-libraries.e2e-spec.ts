@@ -301,6 +301,12 @@ describe('two libraries over NCIP (e2e, two deployments)', () => {
     });
     await eventually(async () => (await lendingAtKsl(asked.id))?.state === 'shipped', 30_000);
     await eventually(async () => (await tclRequest(asked.id)).state === 'received', 30_000);
+    // 'received' is recorded before the handler makes the copy available and places the hold: the
+    // AcceptItem exchange is logged only once the handler is done
+    await eventually(
+      async () => (await exchanges('tcl', `service=AcceptItem&direction=in&outcome=ok&partner=${KSL}`)).length > 0,
+      30_000,
+    );
     const temp = await atTcl<{ agency: string; status: string }>('GET', `/api/items/${KSL}/B0000024`);
     expect(temp).toMatchObject({ agency: KSL, status: 'available' });
 

@@ -1,14 +1,15 @@
 import { NatsRpcClient, RemoteError } from '@app/common';
 import {
   BranchKind,
-  CatalogSubjects,
+  CatalogCreateItem,
+  CatalogCreateRecord,
+  CatalogGetItem,
+  CatalogSearchRecords,
+  CatalogUpsertBranch,
   CompartmentSpecDto,
   DeliveryUpsertLocker,
   ErrorCode,
   GatewayUpsertDeviceKey,
-  ItemView,
-  Page,
-  RecordView,
   UpsertLockerDto,
 } from '@app/contracts';
 import { DEMO_TITLES, KSL } from './demo-data';
@@ -70,7 +71,7 @@ export const DEMO_O2O_ITEMS = Array.from({ length: 12 }, (_, i) => {
 
 async function exists(rpc: NatsRpcClient, agency: string, barcode: string): Promise<boolean> {
   try {
-    await rpc.request<ItemView>(CatalogSubjects.getItem, { agency, barcode });
+    await rpc.call(CatalogGetItem, { agency, barcode });
     return true;
   } catch (err) {
     if (err instanceof RemoteError && err.code === ErrorCode.ItemUnknown) return false;
@@ -83,25 +84,25 @@ export const o2oDemo: DemoSeedStep = {
   async run(rpc) {
     let n = 0;
     for (const b of DEMO_O2O_BRANCHES) {
-      await rpc.request(CatalogSubjects.upsertBranch, b);
+      await rpc.call(CatalogUpsertBranch, b);
       n++;
     }
     for (const it of DEMO_O2O_ITEMS) {
       if (await exists(rpc, it.agency, it.barcode)) continue;
       // the demo records exist already (seeded with the B items)
-      const found = await rpc.request<Page<RecordView>>(CatalogSubjects.searchRecords, {
+      const found = await rpc.call(CatalogSearchRecords, {
         title: it.title.title,
         limit: 50,
       });
       let record = found.items.find((r) => r.title === it.title.title && r.author === it.title.author);
-      record ??= await rpc.request<RecordView>(CatalogSubjects.createRecord, {
+      record ??= await rpc.call(CatalogCreateRecord, {
         title: it.title.title,
         author: it.title.author,
         publisher: it.title.publisher,
         year: it.title.year,
         clcCallNumber: it.title.clc,
       });
-      await rpc.request(CatalogSubjects.createItem, {
+      await rpc.call(CatalogCreateItem, {
         agency: it.agency,
         barcode: it.barcode,
         recordId: record.id,

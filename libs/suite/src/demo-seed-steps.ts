@@ -1,7 +1,9 @@
 import { NatsRpcClient } from '@app/common';
 import {
   CreateClosureDto,
-  FederationSubjects,
+  FederationIssuePartnerKey,
+  FederationUpsertPartner,
+  FederationUpsertUnit,
   LoansCalendarsUpsert,
   LoansClosuresCreate,
   LoansFloatingRulesUpsert,
@@ -167,9 +169,9 @@ const circulationRules: DemoSeedStep = {
 const federation: DemoSeedStep = {
   name: 'federation',
   async run(rpc) {
-    await rpc.request(FederationSubjects.upsertPartner, DEMO_PARTNER);
-    await rpc.request(FederationSubjects.issuePartnerKey, { isil: TCL, key: DEMO_PARTNER_KEY, label: 'demo' });
-    for (const u of DEMO_UNITS) await rpc.request(FederationSubjects.upsertUnit, u);
+    await rpc.call(FederationUpsertPartner, DEMO_PARTNER);
+    await rpc.call(FederationIssuePartnerKey, { isil: TCL, key: DEMO_PARTNER_KEY, label: 'demo' });
+    for (const u of DEMO_UNITS) await rpc.call(FederationUpsertUnit, u);
     return 2 + DEMO_UNITS.length;
   },
 };

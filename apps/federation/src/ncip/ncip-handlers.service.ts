@@ -5,24 +5,30 @@ import { DataSource } from 'typeorm';
 import { DomainError, NatsRpcClient, RemoteError } from '@app/common';
 import {
   BARCODE_PATTERN,
-  CatalogSubjects,
+  CatalogCreateItem,
+  CatalogCreateRecord,
+  CatalogGetItem,
+  CatalogGetRecord,
+  CatalogSearchRecords,
+  CatalogUpdateItem,
   CheckinResult,
-  CheckoutResult,
   ErrorCode,
-  HoldSubjects,
   HoldView,
   IDEMPOTENCY_KEY_PATTERN,
   IllRequestView,
   ItemView,
-  LoanSubjects,
+  LoansCheckin,
+  LoansCheckout,
+  LoansHoldsCancel,
+  LoansHoldsPlace,
+  LoansItemLoan,
   LoansRecall,
-  LoanView,
-  Page,
-  PatronSubjects,
+  LoansRenew,
+  PatronsCreate,
+  PatronsGet,
+  PatronsVerifyPin,
   PatronView,
   RecordView,
-  RenewResult,
-  VerifyPinResult,
 } from '@app/contracts';
 import { FederationEnvDto } from '../config/federation-env.dto';
 import { Partner } from '../partners/partner-registry.service';
@@ -168,7 +174,7 @@ export class NcipHandlersService {
 
   private async catalogItem(agency: string, barcode: string): Promise<ItemView | null> {
     try {
-      return await this.rpc.request<ItemView>(CatalogSubjects.getItem, { agency, barcode });
+      return await this.rpc.call(CatalogGetItem, { agency, barcode });
     } catch (e) {
       if (
         e instanceof RemoteError &&
@@ -244,7 +250,7 @@ export class NcipHandlersService {
     let patron: PatronView;
     try {
       if (auth.pin !== undefined) {
-        const v = await this.rpc.request<VerifyPinResult>(PatronSubjects.verifyPin, { ...patronRef, pin: auth.pin });
+        const v = await this.rpc.call(PatronsVerifyPin, { ...patronRef, pin: auth.pin });
         if (!v.valid)
           throw problem(
             'User Authentication Failed',
@@ -254,7 +260,7 @@ export class NcipHandlersService {
           );
         patron = v.patron;
       } else {
-        patron = await this.rpc.request<PatronView>(PatronSubjects.get, patronRef);
+        patron = await this.rpc.call(PatronsGet, patronRef);
       }
     } catch (e) {
       this.refusal(e, s, { user: user.value });
@@ -289,7 +295,7 @@ export class NcipHandlersService {
     if (!item) throw problem('Unknown Item', s, 'no such item', 'ItemId/ItemIdentifierValue', i.value);
     const loan =
       item.status === 'on_loan'
-        ? await this.rpc.request<LoanView | null>(LoanSubjects.itemLoan, { agency: item.agency, barcode: item.barcode })
+        ? await this.rpc.call(LoansItemLoan, { agency: item.agency, barcode: item.barcode })
         : null;
     return [
       itemIdEl({ agency: item.agency, type: 'Barcode', value: item.barcode }),
@@ -317,7 +323,7 @@ export class NcipHandlersService {
     if (item) {
       // ours (or a partner's item we accepted): a real loan, recorded with channel ncip
       try {
-        const r = await this.rpc.request<CheckoutResult>(LoanSubjects.checkout, {
+        const r = await this.rpc.call(LoansCheckout, {
           patron,
           item: { agency: item.agency, barcode: item.barcode },
           branch: this.branchFor(ctx.partner),
@@ -328,7 +334,7 @@ export class NcipHandlersService {
       } catch (e) {
         // a retry whose first answer was lost: the loan is already there, to the same patron → same answer
         if (e instanceof RemoteError && e.code === ErrorCode.ItemAlreadyOnLoan) {
-          const loan = await this.rpc.request<LoanView | null>(LoanSubjects.itemLoan, {
+          const loan = await this.rpc.call(LoansItemLoan, {
             agency: item.agency,
             barcode: item.barcode,
           });
@@ -339,9 +345,7 @@ export class NcipHandlersService {
       }
     } else if (ref.agency === ctx.partner.isil) {
       // our reader borrowed the partner's own item at the partner: kept as a remote loan of our patron
-      await this.rpc
-        .request<PatronView>(PatronSubjects.get, patron)
-        .catch((e) => this.refusal(e, s, { user: user.value }));
+      await this.rpc.call(PatronsGet, patron).catch((e) => this.refusal(e, s, { user: user.value }));
       const desired = readDate(ctx.req.node, 'DesiredDateDue');
       const due = desired ?? new Date(Date.now() + ctx.partner.agreement.loanDays * 86_400_000).toISOString();
       const rows = await this.db.query(
@@ -388,7 +392,7 @@ export class NcipHandlersService {
     if (item) {
       let r: CheckinResult;
       try {
-        r = await this.rpc.request<CheckinResult>(LoanSubjects.checkin, {
+        r = await this.rpc.call(LoansCheckin, {
           item: { agency: item.agency, barcode: item.barcode },
           branch: this.branchFor(ctx.partner),
           channel: 'ncip',
@@ -434,14 +438,14 @@ export class NcipHandlersService {
     let renewals: number;
     if (item) {
       // our copy lent to the partner library itself (interlibrary loan): the loan is the library patron's
-      const loan = await this.rpc.request<LoanView | null>(LoanSubjects.itemLoan, {
+      const loan = await this.rpc.call(LoansItemLoan, {
         agency: item.agency,
         barcode: item.barcode,
       });
       const libraryPatron = `ILL-${ctx.partner.isil}`.slice(0, 32);
       const patron = loan?.patron.barcode === libraryPatron ? loan.patron : { agency: this.isil, barcode: user.value };
       try {
-        const r = await this.rpc.request<RenewResult>(LoanSubjects.renew, {
+        const r = await this.rpc.call(LoansRenew, {
           patron,
           item: { agency: item.agency, barcode: item.barcode },
           branch: this.branchFor(ctx.partner),
@@ -525,7 +529,7 @@ export class NcipHandlersService {
     const libraryPatron = await this.ensureLibraryPatron(ctx.partner);
     let hold: HoldView;
     try {
-      hold = await this.rpc.request<HoldView>(HoldSubjects.place, {
+      hold = await this.rpc.call(LoansHoldsPlace, {
         patron: libraryPatron,
         ...(target.item ? { item: target.item } : { recordId: target.recordId }),
         // picked up at our interlibrary desk, packed and shipped from there
@@ -572,7 +576,7 @@ export class NcipHandlersService {
   private async findRecord(id: string): Promise<RecordView | null> {
     if (UUID.test(id)) {
       try {
-        return await this.rpc.request<RecordView>(CatalogSubjects.getRecord, { id });
+        return await this.rpc.call(CatalogGetRecord, { id });
       } catch (e) {
         if (e instanceof RemoteError && (e.code === ErrorCode.NotFound || e.code === 'RECORD_NOT_FOUND')) return null;
         throw e;
@@ -580,18 +584,18 @@ export class NcipHandlersService {
     }
     const isbn = id.replace(/-/g, '');
     if (!/^(97[89])?\d{9}[\dX]$/.test(isbn)) return null;
-    const page = await this.rpc.request<Page<RecordView>>(CatalogSubjects.searchRecords, { isbn, limit: 1 });
+    const page = await this.rpc.call(CatalogSearchRecords, { isbn, limit: 1 });
     return page.items[0] ?? null;
   }
 
   private async ensureLibraryPatron(partner: Partner): Promise<{ agency: string; barcode: string }> {
     const ref = { agency: this.isil, barcode: `ILL-${partner.isil}`.slice(0, 32) };
     try {
-      await this.rpc.request<PatronView>(PatronSubjects.get, ref);
+      await this.rpc.call(PatronsGet, ref);
     } catch (e) {
       if (!(e instanceof RemoteError && e.code === ErrorCode.PatronUnknown)) throw e;
       await this.rpc
-        .request<PatronView>(PatronSubjects.create, {
+        .call(PatronsCreate, {
           ...ref,
           name: partner.name,
           patronType: 'partner_library',
@@ -636,7 +640,7 @@ export class NcipHandlersService {
         throw problem('Request Already Processed', s, `the request is ${r.state}`, 'RequestId', rid?.value);
       }
       if (r.holdId) {
-        await this.rpc.request(HoldSubjects.cancel, { holdId: r.holdId, cancelledBy: 'staff' }).catch((e) => {
+        await this.rpc.call(LoansHoldsCancel, { holdId: r.holdId, cancelledBy: 'staff' }).catch((e) => {
           if (!(
             e instanceof RemoteError &&
             (e.code === ErrorCode.HoldNotCancellable || e.code === ErrorCode.HoldNotFound)
@@ -672,13 +676,13 @@ export class NcipHandlersService {
     if (!item) {
       // a temporary copy owned by the partner's ISIL, shelved at our interlibrary desk; it and its stub
       // record are suppressed: readers never find them in search (staff do, by barcode)
-      const record = await this.rpc.request<RecordView>(CatalogSubjects.createRecord, {
+      const record = await this.rpc.call(CatalogCreateRecord, {
         title: title.slice(0, 500),
         author: textAt(bib, 'Author')?.slice(0, 300),
         suppressed: true,
       });
       try {
-        item = await this.rpc.request<ItemView>(CatalogSubjects.createItem, {
+        item = await this.rpc.call(CatalogCreateItem, {
           agency: owner,
           barcode,
           recordId: record.id,
@@ -717,11 +721,11 @@ export class NcipHandlersService {
       recordId: item.recordId,
     });
     // make it lendable and hold it for our reader at the pickup branch
-    await this.rpc.request(CatalogSubjects.updateItem, { agency: owner, barcode, status: 'available' });
+    await this.rpc.call(CatalogUpdateItem, { agency: owner, barcode, status: 'available' });
     const patron = received.patron?.barcode ? { agency: this.isil, barcode: received.patron.barcode } : null;
     if (patron && !received.holdId) {
       const hold = await this.rpc
-        .request<HoldView>(HoldSubjects.place, {
+        .call(LoansHoldsPlace, {
           patron,
           item: { agency: owner, barcode },
           pickupBranch: this.env.NCIP_DEFAULT_BRANCH,
@@ -765,7 +769,7 @@ export class NcipHandlersService {
             this.refusal(e, s, { item: itemId.value });
         }
       } else if (item.status === 'on_loan') {
-        const loan = await this.rpc.request<LoanView | null>(LoanSubjects.itemLoan, {
+        const loan = await this.rpc.call(LoansItemLoan, {
           agency: item.agency,
           barcode: item.barcode,
         });
@@ -838,7 +842,7 @@ export class NcipHandlersService {
     if (item.status === 'on_loan')
       throw problem('Item Not Checked In', s, 'the item is still on loan here', 'ItemId', itemId.value);
     if (item.status !== 'withdrawn')
-      await this.rpc.request(CatalogSubjects.updateItem, {
+      await this.rpc.call(CatalogUpdateItem, {
         agency: item.agency,
         barcode: item.barcode,
         status: 'withdrawn',

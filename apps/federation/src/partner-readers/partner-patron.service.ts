@@ -5,9 +5,8 @@ import { DataSource } from 'typeorm';
 import { DomainError, NatsRpcClient, TtlCache } from '@app/common';
 import {
   ErrorCode,
-  LoanSubjects,
+  LoansPatronSummary,
   PartnerCardRule,
-  PatronSummary,
   PatronType,
   PatronTypes,
   PatronView,
@@ -81,7 +80,7 @@ export class PartnerPatronService {
     const { agreement } = partner;
     const typeAllowed =
       !agreement.patronTypesAllowed.length || agreement.patronTypesAllowed.includes(home.patronType as PatronType);
-    const summary = await this.rpc.request<PatronSummary>(LoanSubjects.patronSummary, {
+    const summary = await this.rpc.call(LoansPatronSummary, {
       patron: { agency: partner.isil, barcode: dto.barcode },
     });
     const limit = home.offline ? agreement.offlineMaxItems : agreement.maxItems;

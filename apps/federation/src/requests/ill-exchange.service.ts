@@ -2,15 +2,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, NatsRpcClient, RemoteError } from '@app/common';
 import {
   ActOnIllRequestDto,
-  CatalogSubjects,
+  CatalogGetItem,
+  CatalogUpdateItem,
   CreateIllRequestDto,
   ErrorCode,
-  HoldSubjects,
   IllRequestView,
-  LoanSubjects,
+  LoansHoldsCancel,
   LoansRecall,
-  PatronSubjects,
-  RenewResult,
+  LoansRenew,
+  PatronsGet,
 } from '@app/contracts';
 import { FederationEnvDto } from '../config/federation-env.dto';
 import { itemIdEl, requestIdEl, userIdEl } from '../ncip/ncip-message';
@@ -50,7 +50,7 @@ export class IllExchangeService {
       throw new DomainError(ErrorCode.ValidationFailed, 'itemBarcode or bibliographicId is required', {
         fields: { itemBarcode: ['itemBarcode or bibliographicId is required'] },
       });
-    await this.rpc.request(PatronSubjects.get, { agency: this.env.LIBRARY_ISIL, barcode: dto.patronBarcode });
+    await this.rpc.call(PatronsGet, { agency: this.env.LIBRARY_ISIL, barcode: dto.patronBarcode });
     const actor = dto.actor ?? 'staff';
     const r = await this.requests.create(
       {
@@ -123,10 +123,10 @@ export class IllExchangeService {
         { queueOnFailure: true },
       );
       if (r.holdId)
-        await this.rpc.request(HoldSubjects.cancel, { holdId: r.holdId, cancelledBy: 'staff' }).catch(() => undefined);
+        await this.rpc.call(LoansHoldsCancel, { holdId: r.holdId, cancelledBy: 'staff' }).catch(() => undefined);
     }
     if (r.direction === 'lending' && dto.action === 'cancel' && r.holdId) {
-      await this.rpc.request(HoldSubjects.cancel, { holdId: r.holdId, cancelledBy: 'staff' }).catch(() => undefined);
+      await this.rpc.call(LoansHoldsCancel, { holdId: r.holdId, cancelledBy: 'staff' }).catch(() => undefined);
     }
     if (r.direction === 'borrowing' && dto.action === 'renew') {
       if (r.state !== 'loaned' || !r.item || !r.patron)
@@ -143,7 +143,7 @@ export class IllExchangeService {
         );
       const partnerDue = textAt(res.body, 'DateDue');
       // the partner agreed: renew our reader's loan of the copy here too
-      const local = await this.rpc.request<RenewResult>(LoanSubjects.renew, {
+      const local = await this.rpc.call(LoansRenew, {
         patron: { agency: this.env.LIBRARY_ISIL, barcode: r.patron.barcode },
         item: r.item,
         channel: 'ncip',
@@ -162,7 +162,7 @@ export class IllExchangeService {
         queueOnFailure: true,
       });
       await this.rpc
-        .request(CatalogSubjects.updateItem, { ...r.item, status: 'in_transit', loanable: false })
+        .call(CatalogUpdateItem, { ...r.item, status: 'in_transit', loanable: false })
         .catch(() => undefined);
       return shipped;
     }
@@ -214,7 +214,7 @@ export class IllExchangeService {
     const title =
       r.title ??
       (await this.rpc
-        .request<{ title: string }>(CatalogSubjects.getItem, r.item)
+        .call(CatalogGetItem, r.item)
         .then((i) => i.title)
         .catch(() => null));
     await this.client.call(

@@ -2,11 +2,24 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NatsRpcClient } from '@app/common';
 import {
-  ActOnIllRequestBodyDto,
   CreateIllRequestDto,
   ExchangeView,
   FailedExchangeView,
-  FederationSubjects,
+  FederationActOnRequest,
+  FederationCreateRequest,
+  FederationGetRequest,
+  FederationIssuePartnerKey,
+  FederationListExchanges,
+  FederationListFailed,
+  FederationListPartners,
+  FederationListRequests,
+  FederationListUnits,
+  FederationResolveFailed,
+  FederationRetryFailed,
+  FederationReturnPartnerItem,
+  FederationRevokePartnerKey,
+  FederationUpsertPartner,
+  FederationUpsertUnit,
   IllRequestView,
   IssuedPartnerKey,
   IssuePartnerKeyDto,
@@ -18,12 +31,12 @@ import {
   PartnerItemReturnDto,
   PartnerKeyView,
   PartnerView,
-  ResolveFailedExchangeBodyDto,
   UnitView,
   UpsertPartnerDto,
   UpsertUnitDto,
 } from '@app/contracts';
 import { ApiKeyAuth, RequireRole } from '../auth/auth.decorators';
+import { ActOnIllRequestBodyDto, ResolveFailedExchangeBodyDto } from '../dto';
 import type { GatewayRequest } from '../http/gateway-request';
 
 const actor = (req: GatewayRequest) => `staff:${req.apiKey?.name ?? 'unknown'}`;
@@ -39,7 +52,7 @@ export class FederationController {
   @ApiOperation({ summary: 'Partner agencies with agreements, NCIP settings and their keys (prefixes only)' })
   @ApiOkResponse({ description: 'PartnerView[]' })
   partners(): Promise<PartnerView[]> {
-    return this.rpc.request(FederationSubjects.listPartners, {});
+    return this.rpc.call(FederationListPartners, {});
   }
 
   @Put('partners')
@@ -47,7 +60,7 @@ export class FederationController {
   @ApiOperation({ summary: 'Create or update a partner agency, its agreement and NCIP settings (ops)' })
   @ApiOkResponse({ description: 'PartnerView' })
   upsertPartner(@Body() dto: UpsertPartnerDto): Promise<PartnerView> {
-    return this.rpc.request(FederationSubjects.upsertPartner, dto);
+    return this.rpc.call(FederationUpsertPartner, dto);
   }
 
   @Post('partners/keys')
@@ -58,7 +71,7 @@ export class FederationController {
   })
   @ApiOkResponse({ description: 'IssuedPartnerKey' })
   issueKey(@Body() dto: IssuePartnerKeyDto): Promise<IssuedPartnerKey> {
-    return this.rpc.request(FederationSubjects.issuePartnerKey, dto);
+    return this.rpc.call(FederationIssuePartnerKey, dto);
   }
 
   @Post('partners/keys/:id/revoke')
@@ -67,7 +80,7 @@ export class FederationController {
   @ApiOperation({ summary: 'Revoke a partner NCIP key (ops)' })
   @ApiOkResponse({ description: 'PartnerKeyView' })
   revokeKey(@Param('id', new ParseUUIDPipe()) id: string): Promise<PartnerKeyView> {
-    return this.rpc.request(FederationSubjects.revokePartnerKey, { id });
+    return this.rpc.call(FederationRevokePartnerKey, { id });
   }
 
   @Get('units')
@@ -76,7 +89,7 @@ export class FederationController {
   })
   @ApiOkResponse({ description: 'UnitView[]' })
   units(@Query() q: ListUnitsDto): Promise<UnitView[]> {
-    return this.rpc.request(FederationSubjects.listUnits, q);
+    return this.rpc.call(FederationListUnits, q);
   }
 
   @Put('units')
@@ -84,14 +97,14 @@ export class FederationController {
   @ApiOperation({ summary: 'Create or update a unit and its parent (ops)' })
   @ApiOkResponse({ description: 'UnitView' })
   upsertUnit(@Body() dto: UpsertUnitDto): Promise<UnitView> {
-    return this.rpc.request(FederationSubjects.upsertUnit, dto);
+    return this.rpc.call(FederationUpsertUnit, dto);
   }
 
   @Get('requests')
   @ApiOperation({ summary: 'Interlibrary requests, both directions, filtered by state, direction or partner' })
   @ApiOkResponse({ description: 'Page<IllRequestView>' })
   requests(@Query() q: ListIllRequestsDto): Promise<Page<IllRequestView>> {
-    return this.rpc.request(FederationSubjects.listRequests, q);
+    return this.rpc.call(FederationListRequests, q);
   }
 
   @Post('requests')
@@ -101,14 +114,14 @@ export class FederationController {
   })
   @ApiOkResponse({ description: 'IllRequestView' })
   createRequest(@Body() dto: CreateIllRequestDto, @Req() req: GatewayRequest): Promise<IllRequestView> {
-    return this.rpc.request(FederationSubjects.createRequest, { ...dto, actor: actor(req) });
+    return this.rpc.call(FederationCreateRequest, { ...dto, actor: actor(req) });
   }
 
   @Get('requests/:id')
   @ApiOperation({ summary: 'One interlibrary request with every transition (who, why, when)' })
   @ApiOkResponse({ description: 'IllRequestView' })
   request(@Param('id', new ParseUUIDPipe()) id: string): Promise<IllRequestView> {
-    return this.rpc.request(FederationSubjects.getRequest, { id });
+    return this.rpc.call(FederationGetRequest, { id });
   }
 
   @Post('requests/:id/act')
@@ -122,7 +135,7 @@ export class FederationController {
     @Body() body: ActOnIllRequestBodyDto,
     @Req() req: GatewayRequest,
   ): Promise<IllRequestView> {
-    return this.rpc.request(FederationSubjects.actOnRequest, {
+    return this.rpc.call(FederationActOnRequest, {
       id,
       action: body.action,
       reason: body.reason,
@@ -136,14 +149,14 @@ export class FederationController {
   })
   @ApiOkResponse({ description: 'Page<ExchangeView>' })
   exchanges(@Query() q: ListExchangesDto): Promise<Page<ExchangeView>> {
-    return this.rpc.request(FederationSubjects.listExchanges, q);
+    return this.rpc.call(FederationListExchanges, q);
   }
 
   @Get('failed')
   @ApiOperation({ summary: 'Exchanges with partners that failed after retries and need a person' })
   @ApiOkResponse({ description: 'Page<FailedExchangeView>' })
   failed(@Query() q: ListFailedExchangesDto): Promise<Page<FailedExchangeView>> {
-    return this.rpc.request(FederationSubjects.listFailed, q);
+    return this.rpc.call(FederationListFailed, q);
   }
 
   @Post('failed/:id/retry')
@@ -153,7 +166,7 @@ export class FederationController {
   })
   @ApiOkResponse({ description: 'FailedExchangeView' })
   retry(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: GatewayRequest): Promise<FailedExchangeView> {
-    return this.rpc.request(FederationSubjects.retryFailed, { id, actor: actor(req) });
+    return this.rpc.call(FederationRetryFailed, { id, actor: actor(req) });
   }
 
   @Post('returns')
@@ -164,7 +177,7 @@ export class FederationController {
   })
   @ApiOkResponse({ description: 'IllRequestView (state returned)' })
   returnPartnerItem(@Body() dto: PartnerItemReturnDto): Promise<IllRequestView> {
-    return this.rpc.request(FederationSubjects.returnPartnerItem, dto);
+    return this.rpc.call(FederationReturnPartnerItem, dto);
   }
 
   @Post('failed/:id/resolve')
@@ -176,6 +189,6 @@ export class FederationController {
     @Body() body: ResolveFailedExchangeBodyDto,
     @Req() req: GatewayRequest,
   ): Promise<FailedExchangeView> {
-    return this.rpc.request(FederationSubjects.resolveFailed, { id, note: body.note, actor: actor(req) });
+    return this.rpc.call(FederationResolveFailed, { id, note: body.note, actor: actor(req) });
   }
 }

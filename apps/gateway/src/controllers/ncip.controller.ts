@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { NatsRpcClient } from '@app/common';
-import { FederationSubjects, NcipExchangeReply } from '@app/contracts';
+import { FederationNcipExchange, NcipExchangeReply } from '@app/contracts';
 import { Public } from '../auth/auth.decorators';
 import type { GatewayResponse } from '../http/gateway-request';
 import type { NcipRequest } from '../http/ncip-body.middleware';
@@ -66,7 +66,7 @@ export class NcipController {
     const xml = typeof req.body === 'string' ? req.body : '';
     let reply: NcipExchangeReply;
     try {
-      reply = await this.rpc.request<NcipExchangeReply>(FederationSubjects.ncipExchange, {
+      reply = await this.rpc.call(FederationNcipExchange, {
         xml,
         key: key?.slice(0, 200),
         refused: req.ncipRefused,

@@ -1,6 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, NatsRpcClient, RemoteError } from '@app/common';
-import { ErrorCode, FederationSubjects, PartnerCardRule, PatronRefDto, VerifyPinResult } from '@app/contracts';
+import {
+  ErrorCode,
+  FederationPartnerCards,
+  FederationResolvePartnerPatron,
+  PatronRefDto,
+  VerifyPinResult,
+} from '@app/contracts';
 
 const RULES_TTL_MS = 60_000;
 const RULES_RETRY_MS = 5_000;
@@ -29,7 +35,7 @@ export class PartnerCardsService {
   private async refresh(force = false): Promise<void> {
     if (!force && Date.now() < this.loadedUntil) return;
     this.loading ??= this.rpc
-      .request<PartnerCardRule[]>(FederationSubjects.partnerCards, {}, { timeoutMs: 2_000 })
+      .call(FederationPartnerCards, {}, { timeoutMs: 2_000 })
       .then((rules) => {
         this.rules = rules.flatMap((r) => {
           const re = r.pattern ? safeRegExp(r.pattern) : null;
@@ -62,8 +68,8 @@ export class PartnerCardsService {
       await this.refresh(true);
     if (!this.rules.some((r) => r.test(ref.barcode))) return null;
     try {
-      return await this.rpc.request<VerifyPinResult>(
-        FederationSubjects.resolvePartnerPatron,
+      return await this.rpc.call(
+        FederationResolvePartnerPatron,
         { barcode: ref.barcode, pin },
         { timeoutMs: RESOLVE_TIMEOUT_MS },
       );

@@ -502,28 +502,6 @@ export interface FailedExchangeView {
   note: string | null;
 }
 
-/** HTTP body of POST /api/federation/requests/:id/act (the id comes from the path, the actor from the API key). */
-export class ActOnIllRequestBodyDto {
-  @ApiProperty({ enum: IllActions })
-  @IsIn(IllActions)
-  action: (typeof IllActions)[number];
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  reason?: string;
-}
-
-/** HTTP body of POST /api/federation/failed/:id/resolve */
-export class ResolveFailedExchangeBodyDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  note?: string;
-}
-
 export interface PartnerCardRule {
   isil: string;
   prefix: string | null;
