@@ -59,13 +59,17 @@ export class Sip2EnvDto extends BaseEnvDto {
   @Max(10000)
   SIP2_MAX_CONNECTIONS_PER_ADDRESS = 64;
 
-  /** connections not logged in yet: a cap of their own, per address and in total; logged-in kiosks never count */
+  /**
+   * connections not logged in yet: a cap of their own, per address and in total; logged-in kiosks never
+   * count. Per address it leaves room for a branch's kiosks behind one NAT address reconnecting together
+   * after a link blip (all of them connected, none logged in yet, for a moment): 16 displaced some.
+   */
   @IsOptional()
   @Int()
   @IsInt()
   @Min(1)
   @Max(10000)
-  SIP2_MAX_UNAUTHENTICATED_PER_ADDRESS = 16;
+  SIP2_MAX_UNAUTHENTICATED_PER_ADDRESS = 48;
 
   @IsOptional()
   @Int()
