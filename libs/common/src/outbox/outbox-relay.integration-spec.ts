@@ -1,6 +1,7 @@
 import { EVENT_STREAM } from '@app/contracts';
 import { createTestEnvironment, eventually, TestEnvironment } from '@app/testing';
 import { JSONCodec } from 'nats';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { NatsConnectionProvider } from '../messaging/nats-connection.provider';
 import { buildDataSourceOptions, ensureSchema } from '../persistence/database.options';
@@ -147,5 +148,28 @@ describe('OutboxRelayService (real PostgreSQL + NATS)', () => {
     ]);
     expect((await streamed('events.relaytest.ok')).map((m) => m.n).sort()).toEqual([1, 3]); // order: see the first test
     await ds.query(`DELETE FROM outbox WHERE id = $1`, [ids[1]]); // stop the poll retrying it
+  });
+
+  it('after a reconnect, recent events the stream lacks are published again and the ones it has are dropped by id', async () => {
+    const { outbox, relay } = started[0];
+    // two events relayed as usual, and two the relay marked published that the stream does not have
+    // (what a nats-server killed before writing them leaves behind)
+    await ds.transaction(async (m) => {
+      for (const n of [1, 2]) await outbox.add(m, 'events.relaytest.resend', { n });
+    });
+    relay.kick();
+    await eventually(async () => (await streamed('events.relaytest.resend')).length === 2);
+    for (const n of [3, 4]) {
+      const id = randomUUID();
+      await ds.query(
+        `INSERT INTO outbox (id, subject, envelope, published_at, attempts) VALUES ($1, 'events.relaytest.resend', $2, now(), 1)`,
+        [id, JSON.stringify({ id, data: { n } })],
+      );
+    }
+    expect(await relay.resendRecent()).toBe(2);
+    expect((await streamed('events.relaytest.resend')).map((e) => e.n).sort()).toEqual([1, 2, 3, 4]);
+    // again: the stream has them all now
+    expect(await relay.resendRecent()).toBe(0);
+    expect(await streamed('events.relaytest.resend')).toHaveLength(4);
   });
 });

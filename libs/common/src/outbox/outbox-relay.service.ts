@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STREAM, EVENT_SUBJECT_PREFIX } from '@app/contracts';
-import { JetStreamClient, JSONCodec, RetentionPolicy, StorageType } from 'nats';
+import { Events, JetStreamClient, JSONCodec, RetentionPolicy, StorageType } from 'nats';
 import { DataSource } from 'typeorm';
 import { NatsConnectionProvider } from '../messaging/nats-connection.provider';
 import { metricHistogram } from '../metrics/metrics-registry';
@@ -17,6 +17,10 @@ const relayLag = () =>
   );
 const BATCH = 200;
 const POLL_MS = 1000;
+/** Published within this long before a reconnect: sent again (inside the stream's 10-minute de-duplication window). */
+const RESEND_WINDOW_SECONDS = 540;
+/** At most this many rows per resend (a busy network writes ~100 events a minute). */
+const RESEND_LIMIT = 20_000;
 /** How long a commit notification waits for others to share its drain. */
 export const KICK_DELAY_MS = 2;
 
@@ -68,6 +72,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   private running = false;
   private again = false;
   private stopped = false;
+  /** NATS reconnected: recent events are sent again before the next batch (see resendRecent) */
+  private resend = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -81,6 +87,13 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     const nc = await this.nats.get();
     await ensureEventStream(nc, this.nats.streamReplicas);
     this.js = nc.jetstream();
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type !== Events.Reconnect) continue;
+        this.resend = true;
+        this.kick();
+      }
+    })().catch(() => undefined);
     this.timer = setInterval(() => this.kick(), POLL_MS);
     this.timer.unref();
     this.kick();
@@ -125,11 +138,46 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   /** Publish until the outbox is empty. Returns how many events were relayed. */
   async drain(): Promise<number> {
     let total = 0;
+    if (this.resend) {
+      this.resend = false;
+      await this.resendRecent().catch((err: Error) => {
+        this.resend = true; // NATS went away again: the next drain tries once more
+        throw err;
+      });
+    }
     for (;;) {
       const n = await this.relayBatch();
       total += n;
       if (n < BATCH || this.stopped) return total;
     }
+  }
+
+  /**
+   * After a reconnect, the events published in the last minutes are sent again with their ids. A
+   * nats-server killed (kill -9) has been seen to come back without a message it had acknowledged
+   * (nats-server 2.9, docs/reliability.md); the stream stores what it lacks and drops, by Nats-Msg-Id,
+   * what it has, and consumers are idempotent and order-tolerant. Returns how many the stream lacked.
+   */
+  async resendRecent(): Promise<number> {
+    const js = this.js!;
+    const rows = (await this.dataSource.query(
+      `SELECT id, subject, envelope FROM outbox
+        WHERE published_at IS NOT NULL AND published_at > now() - make_interval(secs => $1)
+        ORDER BY occurred_at, id LIMIT $2`,
+      [RESEND_WINDOW_SECONDS, RESEND_LIMIT],
+    )) as Omit<ClaimedRow, 'at_us'>[];
+    let restored = 0;
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const acks = await Promise.all(
+        rows.slice(i, i + BATCH).map((row) => js.publish(row.subject, codec.encode(row.envelope), { msgID: row.id })),
+      );
+      restored += acks.filter((a) => !a.duplicate).length;
+    }
+    if (restored > 0)
+      this.logger.warn(
+        `outbox relay: after a NATS reconnect, ${restored} of ${rows.length} recent events were missing from the stream and were published again`,
+      );
+    return restored;
   }
 
   private async relayBatch(): Promise<number> {
