@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '../common/api-doc';
 import { Transform } from 'class-transformer';
 import {
@@ -15,6 +16,19 @@ import {
 } from 'class-validator';
 import { BARCODE_PATTERN, BRANCH_CODE_PATTERN, ISIL_PATTERN } from '../common/identity';
 import { PageQueryDto } from '../common/page.dto';
+
+/** Staff searches may ask for suppressed copies and records (temporary interlibrary copies); readers' never do. */
+function IncludeSuppressedProperty(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      default: false,
+      description: 'staff: include suppressed copies and records (temporary interlibrary copies)',
+    }),
+    IsOptional(),
+    Transform(({ value }: { value: unknown }) => value === true || value === 'true'),
+    IsBoolean(),
+  );
+}
 
 export const AgencyKinds = ['member', 'partner'] as const;
 export type AgencyKind = (typeof AgencyKinds)[number];
@@ -160,13 +174,7 @@ export class SearchRecordsDto extends PageQueryDto {
   @MaxLength(200)
   author?: string;
 
-  @ApiPropertyOptional({
-    default: false,
-    description: 'staff: include suppressed copies and records (temporary interlibrary copies)',
-  })
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) => value === true || value === 'true')
-  @IsBoolean()
+  @IncludeSuppressedProperty()
   includeSuppressed?: boolean;
 }
 
@@ -309,13 +317,7 @@ export class SearchItemsDto extends PageQueryDto {
   @Matches(BRANCH_CODE_PATTERN)
   branch?: string;
 
-  @ApiPropertyOptional({
-    default: false,
-    description: 'staff: include suppressed copies and records (temporary interlibrary copies)',
-  })
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) => value === true || value === 'true')
-  @IsBoolean()
+  @IncludeSuppressedProperty()
   includeSuppressed?: boolean;
 }
 
