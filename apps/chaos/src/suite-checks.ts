@@ -152,20 +152,45 @@ export class SuiteChecks {
   }
 
   /**
-   * "Fills the disk" of the NATS store safely: the event stream is limited to what it holds now plus
+   * "Fills the disk" of the NATS store safely: the event stream is limited to what it holds plus
    * `headroomBytes`, refusing new events (discard new), as a full store would. Returns the undo.
+   *
+   * nats-server removes the oldest messages when an update sets `max_bytes` below the stream's size,
+   * whatever the discard policy (filestore `enforceBytesLimit`). Events relayed between reading the size
+   * and the update would push it over, and the fault would delete the first events of the run (seen:
+   * the chaos seeding's item-created events). So new events are first refused by a 1-byte message-size
+   * limit (which removes nothing), the size is read once it stops moving, and only then is the byte limit
+   * set; a moved first sequence means events were removed anyway, and the run fails loudly.
    */
-  async fillStream(headroomBytes: number): Promise<() => Promise<void>> {
+  async fillStream(headroomBytes: number, stream = EVENT_STREAM): Promise<() => Promise<void>> {
     const jsm = await this.nc.jetstreamManager({ timeout: 5_000 });
-    const info = await jsm.streams.info(EVENT_STREAM);
-    const original = info.config;
-    await jsm.streams.update(EVENT_STREAM, {
+    const before = await jsm.streams.info(stream);
+    const original = before.config;
+    await jsm.streams.update(stream, { ...original, max_msg_size: 1 });
+    // publishes the leader accepted before the update may still be applied: wait for last_seq to settle
+    let state = (await jsm.streams.info(stream)).state;
+    for (let i = 0; i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const next = (await jsm.streams.info(stream)).state;
+      const settled = next.last_seq === state.last_seq && next.bytes === state.bytes;
+      state = next;
+      if (settled) break;
+    }
+    await jsm.streams.update(stream, {
       ...original,
-      max_bytes: info.state.bytes + headroomBytes,
+      max_bytes: state.bytes + headroomBytes,
       discard: DiscardPolicy.New,
     });
-    return async () => {
-      await jsm.streams.update(EVENT_STREAM, { ...original });
+    const after = (await jsm.streams.info(stream)).state;
+    const undo = async () => {
+      await jsm.streams.update(stream, { ...original });
     };
+    if (after.first_seq !== before.state.first_seq) {
+      await undo();
+      throw new Error(
+        `the full-store fault removed events ${before.state.first_seq}..${after.first_seq - 1} from the stream`,
+      );
+    }
+    return undo;
   }
 }
