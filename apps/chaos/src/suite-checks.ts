@@ -99,12 +99,17 @@ export class SuiteChecks {
   }
 
   /** Events in the stream, and what each durable consumer has not yet had acked. */
-  async stream(): Promise<{ messages: number; replicas: number; consumers: Record<string, number> }> {
+  async stream(): Promise<{ messages: number; firstSeq: number; replicas: number; consumers: Record<string, number> }> {
     const jsm = await this.nc.jetstreamManager({ timeout: 5_000 });
     const info = await jsm.streams.info(EVENT_STREAM);
     const consumers: Record<string, number> = {};
     for await (const c of jsm.consumers.list(EVENT_STREAM)) consumers[c.name] = c.num_pending + c.num_ack_pending;
-    return { messages: info.state.messages, replicas: info.config.num_replicas, consumers };
+    return {
+      messages: info.state.messages,
+      firstSeq: info.state.first_seq,
+      replicas: info.config.num_replicas,
+      consumers,
+    };
   }
 
   /** Outbox rows whose event is not in the stream (by `Nats-Msg-Id`), and event ids in the stream twice. */
