@@ -154,9 +154,10 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
 
   /**
    * After a reconnect, the events published in the last minutes are sent again with their ids. A
-   * nats-server killed (kill -9) has been seen to come back without a message it had acknowledged
-   * (nats-server 2.9, docs/reliability.md); the stream stores what it lacks and drops, by Nats-Msg-Id,
-   * what it has, and consumers are idempotent and order-tolerant. Returns how many the stream lacked.
+   * nats-server whose machine crashed loses what it had acknowledged but not yet synced to disk
+   * (JetStream syncs every 2 minutes by default); the stream stores what it lacks and drops, by
+   * Nats-Msg-Id, what it has, and consumers are idempotent and order-tolerant. Returns how many the
+   * stream lacked (docs/reliability.md).
    */
   async resendRecent(): Promise<number> {
     const js = this.js!;
