@@ -448,8 +448,35 @@ describe('per-terminal SIP2 profiles change the wire answers (e2e)', () => {
     r = await send(c, checkinMsg('PF-0002', sipDate(new Date()), sipDate(new Date())));
     expect(r.fixed).toMatchObject({ ok: '1', alert: 'Y' });
     expect(r.fields.alertType).toBe('01');
+
+    // the reader is told, once, on the phone on her card: which title waits at which branch until when
+    const readyNotices = async () =>
+      ((await (await fetch(`${env.noticeSinkUrl}/notices`)).json()) as SinkNotice[]).filter(
+        (n) => n.template === 'hold_ready' && n.holdId === hold.body.id,
+      );
+    const [ready] = await waitFor(async () => (await readyNotices()).length > 0 && readyNotices());
+    expect(ready).toMatchObject({
+      orderId: null,
+      patron: { agency: KSL, barcode: 'PF-READER' },
+      phone: '13900000000',
+      params: { titles: '终端配置测试', branch: '总馆' },
+    });
+    expect(ready.params.deadline).toMatch(/^\d{2}月\d{2}日 \d{2}:\d{2}$/);
+    expect(ready.text).toContain(`请于${ready.params.deadline}前`);
   });
 });
+
+/** A notice as the notifier's webhook posted it to the e2e sink. */
+interface SinkNotice {
+  orderId: string | null;
+  holdId?: string;
+  loanId?: string;
+  template: string;
+  patron: { agency: string; barcode: string };
+  phone: string | null;
+  params: Record<string, string>;
+  text: string;
+}
 
 /** Polls until `check` gives a truthy value (services answering, a log line written); never a fixed sleep. */
 async function waitFor<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {

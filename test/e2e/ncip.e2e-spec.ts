@@ -1,4 +1,6 @@
+import { EVENT_STREAM } from '@app/contracts';
 import { eventually, ncipSamples, ncipSchemaErrors } from '@app/testing';
+import { connect } from 'nats';
 import { Client } from 'pg';
 import { e2eEnv } from './e2e-env';
 
@@ -302,11 +304,15 @@ describe('NCIP 2.02 server (e2e, POST /ncip)', () => {
           )
         ).items.find((x) => x.partnerRequestId === 'TCL-ILL-42')!;
       expect((await borrowing()).state).toBe('received');
-      const out = await api<{ loan: { dueDate: string; dueAt: string } }>('POST', '/api/circulation/checkout', {
-        patron: { agency: KSL, barcode: 'P0000001' },
-        item: { agency: TCL, barcode: 'T0000042' },
-        branch: 'KSL-MAIN',
-      });
+      const out = await api<{ loan: { id: string; dueDate: string; dueAt: string } }>(
+        'POST',
+        '/api/circulation/checkout',
+        {
+          patron: { agency: KSL, barcode: 'P0000001' },
+          item: { agency: TCL, barcode: 'T0000042' },
+          branch: 'KSL-MAIN',
+        },
+      );
       expect(out.loan.dueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       await eventually(async () => (await borrowing()).state === 'loaned');
 
@@ -328,6 +334,32 @@ describe('NCIP 2.02 server (e2e, POST /ncip)', () => {
 
       await api('POST', '/api/circulation/checkin', { item: { agency: TCL, barcode: 'T0000042' }, branch: 'KSL-MAIN' });
       await eventually(async () => (await borrowing()).state === 'returned');
+
+      // our reader was told of the recall once, with the new due date, though the owner recalled twice:
+      // federation saw the return, so both recall events (relayed before it, in order) are in the stream;
+      // once the notifier's consumer has nothing pending, the notices are final
+      const nc = await connect({ servers: env.natsUrl });
+      try {
+        const jsm = await nc.jetstreamManager();
+        await eventually(async () => {
+          const c = await jsm.consumers.info(EVENT_STREAM, 'delivery-notifier-recalls');
+          return c.num_pending === 0 && c.num_ack_pending === 0;
+        });
+      } finally {
+        await nc.close();
+      }
+      const recalled = ((await (await fetch(`${env.noticeSinkUrl}/notices`)).json()) as SinkNotice[]).filter(
+        (n) => n.template === 'recalled' && n.loanId === out.loan.id,
+      );
+      expect(recalled).toHaveLength(1);
+      expect(recalled[0]).toMatchObject({ orderId: null, patron: { agency: KSL, barcode: 'P0000001' } });
+      const localDue = new Intl.DateTimeFormat('zh-CN', {
+        timeZone: 'Asia/Shanghai',
+        month: '2-digit',
+        day: '2-digit',
+      }).formatToParts(new Date(recalledDue!));
+      const [month, day] = ['month', 'day'].map((t) => localDue.find((p) => p.type === t)!.value);
+      expect(recalled[0].params.dueDate.startsWith(`${month}月${day}日`)).toBe(true);
 
       const del = await valid(await ncip(msg('DeleteItem', item('T0000042', TCL))));
       expect(del.xml).toMatch(/DeleteItemResponse[\s\S]*T0000042/);
@@ -420,3 +452,12 @@ describe('NCIP 2.02 server (e2e, POST /ncip)', () => {
     });
   });
 });
+
+/** A notice as the notifier's webhook posted it to the e2e sink. */
+interface SinkNotice {
+  orderId: string | null;
+  loanId?: string;
+  template: string;
+  patron: { agency: string; barcode: string };
+  params: Record<string, string>;
+}

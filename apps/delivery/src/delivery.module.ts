@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceCoreModule } from '@app/common';
 import { CirculationClient } from './clients/circulation.client';
+import { NoticeLookupsClient } from './clients/notice-lookups.client';
 import { DeliveryEnvDto } from './config/delivery-env.dto';
 import { DeliveryController } from './delivery.controller';
 import { LockerDeviceUseCase } from './device/locker-device.usecase';
@@ -10,7 +11,10 @@ import { LockerMetrics } from './lockers/locker-metrics.service';
 import { LockerRepository } from './lockers/locker.repository';
 import { CreateDeliverySchema1764057600100 } from './migrations/1764057600100-create-delivery-schema';
 import { OrdersLockersTimeline1764700000000 } from './migrations/1764700000000-orders-lockers-timeline';
+import { CirculationNotices1764900000000 } from './migrations/1764900000000-circulation-notices';
 import { NOTICE_SENDER } from './notifier/notice';
+import { CirculationNoticesConsumer } from './notifier/circulation-notices.consumer';
+import { NoticeLedger } from './notifier/notice-ledger.repository';
 import { NotifierConsumer } from './notifier/notifier.consumer';
 import { createSender } from './notifier/senders';
 import { LoanEventsConsumer } from './orders/loan-events.consumer';
@@ -22,7 +26,11 @@ import { PlaceOrderUseCase } from './orders/place-order.usecase';
 import { StockService } from './orders/stock.service';
 import { IdempotentRequests } from './shared/idempotent-requests.service';
 
-export const DELIVERY_MIGRATIONS = [CreateDeliverySchema1764057600100, OrdersLockersTimeline1764700000000];
+export const DELIVERY_MIGRATIONS = [
+  CreateDeliverySchema1764057600100,
+  OrdersLockersTimeline1764700000000,
+  CirculationNotices1764900000000,
+];
 
 /** O2O delivery: lending stock, orders, fulfilment, lockers and their devices, home delivery, notices. */
 @Module({})
@@ -55,7 +63,10 @@ export class DeliveryModule {
         LockerDeviceUseCase,
         ClearanceUseCase,
         ParcelJobs,
+        NoticeLedger,
+        NoticeLookupsClient,
         NotifierConsumer,
+        CirculationNoticesConsumer,
         LoanEventsConsumer,
         { provide: NOTICE_SENDER, useFactory: () => createSender(env) },
       ],

@@ -1,12 +1,25 @@
 import { DeliveryEventSubjects, OrderEventData } from '@app/contracts';
 
 export type NoticeTemplate =
-  'ready' | 'reminder' | 'expired' | 'code_locked' | 'delivered' | 'handed_over' | 'cancelled' | 'overdue';
+  | 'ready'
+  | 'reminder'
+  | 'expired'
+  | 'code_locked'
+  | 'delivered'
+  | 'handed_over'
+  | 'cancelled'
+  | 'overdue'
+  // circulation notices (not about an O2O order): notifier/circulation-notice.ts
+  | 'hold_ready'
+  | 'recalled';
 
 /** One message to one reader. `params.code` is present only in `ready` notices. */
 export interface Notice {
   eventId: string;
-  orderId: string;
+  /** the O2O order; null for a circulation notice, which names its hold or loan instead */
+  orderId: string | null;
+  holdId?: string;
+  loanId?: string;
   template: NoticeTemplate;
   patron: { agency: string; barcode: string };
   phone: string | null;
@@ -116,6 +129,8 @@ export function loggable(n: Notice): Record<string, unknown> {
   return {
     eventId: n.eventId,
     orderId: n.orderId,
+    ...(n.holdId ? { holdId: n.holdId } : {}),
+    ...(n.loanId ? { loanId: n.loanId } : {}),
     template: n.template,
     patron: `${n.patron.agency}/${n.patron.barcode}`,
     params: Object.keys(n.params),

@@ -1,11 +1,11 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { EventConsumerService } from '@app/common';
 import { EventEnvelope, OrderEventData } from '@app/contracts';
-import { DataSource } from 'typeorm';
 import { DeliveryEnvDto } from '../config/delivery-env.dto';
 import { LockerRepository } from '../lockers/locker.repository';
 import { unsealCode } from '../shared/pickup-code';
 import { NOTICE_SENDER, NoticeSender, noticeFor } from './notice';
+import { NoticeLedger } from './notice-ledger.repository';
 
 /**
  * Sends reader notices from delivery events. Idempotent: a notice is recorded per event id after it was
@@ -17,7 +17,7 @@ import { NOTICE_SENDER, NoticeSender, noticeFor } from './notice';
 export class NotifierConsumer implements OnApplicationBootstrap {
   constructor(
     private readonly consumer: EventConsumerService,
-    private readonly ds: DataSource,
+    private readonly ledger: NoticeLedger,
     private readonly lockers: LockerRepository,
     @Inject(NOTICE_SENDER) private readonly sender: NoticeSender,
     private readonly env: DeliveryEnvDto,
@@ -33,21 +33,12 @@ export class NotifierConsumer implements OnApplicationBootstrap {
 
   async handle(event: EventEnvelope): Promise<void> {
     const data = event.data as OrderEventData;
-    const [seen] = await this.ds.query(`SELECT 1 FROM delivery.notices WHERE event_id = $1`, [event.id]);
-    if (seen) return;
+    if (await this.ledger.sent(event.id)) return;
     const code = data.sealedCode ? unsealCode(data.sealedCode, await this.lockers.sealKey()) : null;
     const notice = noticeFor(event.type, data, code, this.env.LIBRARY_TIMEZONE);
     if (!notice) return;
-    await this.sender.send({ ...notice, eventId: event.id });
-    await this.ds.query(
-      `INSERT INTO delivery.notices (event_id, order_id, template, channel, recipient) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING`,
-      [
-        event.id,
-        notice.orderId,
-        notice.template,
-        this.sender.channel,
-        `${notice.patron.agency}/${notice.patron.barcode}`,
-      ],
-    );
+    const sent = { ...notice, eventId: event.id };
+    await this.sender.send(sent);
+    await this.ledger.record(sent, this.sender.channel);
   }
 }

@@ -34,6 +34,8 @@ export class WebhookSender implements NoticeSender {
     await postJson(this.url, {
       eventId: n.eventId,
       orderId: n.orderId,
+      ...(n.holdId ? { holdId: n.holdId } : {}),
+      ...(n.loanId ? { loanId: n.loanId } : {}),
       template: n.template,
       patron: n.patron,
       phone: n.phone,

@@ -1,4 +1,4 @@
-import type { CheckinHoldInfo, HoldEventData, HoldShelfEntry, HoldView } from '@app/contracts';
+import type { CheckinHoldInfo, CirculationChannel, HoldEventData, HoldShelfEntry, HoldView } from '@app/contracts';
 import { localDate } from '@app/time';
 import { HoldRow } from './hold.repository';
 
@@ -72,4 +72,5 @@ export const toHoldEventData = (h: HoldRow, tz: string): HoldEventData => ({
     : {}),
   ...(h.endReason ? { endReason: h.endReason } : {}),
   ...(h.loanId ? { loanId: h.loanId } : {}),
+  channel: h.channel as CirculationChannel,
 });

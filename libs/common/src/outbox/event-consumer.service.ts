@@ -19,6 +19,8 @@ interface CommonConsumeOptions {
   filterSubject: string;
   /** only these subjects reach the handler; others are acked and skipped */
   subjects?: string[];
+  /** see {@link TypedCommonConsumeOptions.fromNow} */
+  fromNow?: boolean;
 }
 
 /** One event at a time: the next message is handled after this one's handler settled. */
@@ -49,6 +51,12 @@ interface TypedCommonConsumeOptions<C extends EventContract> {
   filterSubject: string;
   /** only these events reach the handler (others are acked and skipped); they type its envelopes */
   events: readonly C[];
+  /**
+   * a durable created now starts with the events published from now on, not the stream's past days
+   * (reader notices added to a running network must not replay a month of them); once it exists it
+   * resumes where it stopped, like any other
+   */
+  fromNow?: boolean;
 }
 
 /**
@@ -96,7 +104,7 @@ export class EventConsumerService implements OnApplicationShutdown {
     const config = {
       durable_name: opts.durable,
       ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
+      deliver_policy: opts.fromNow ? DeliverPolicy.New : DeliverPolicy.All,
       ack_wait: 30_000_000_000,
       max_deliver: -1,
       filter_subject: opts.filterSubject,

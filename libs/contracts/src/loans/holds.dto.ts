@@ -317,4 +317,6 @@ export interface HoldEventData {
   pickupDeadlineDate?: string;
   endReason?: HoldEndReason;
   loanId?: string;
+  /** how the hold was placed (`o2o`: an O2O order's copy, whose reader gets the order's notices instead) */
+  channel?: CirculationChannel;
 }
