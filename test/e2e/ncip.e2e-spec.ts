@@ -335,9 +335,9 @@ describe('NCIP 2.02 server (e2e, POST /ncip)', () => {
       await api('POST', '/api/circulation/checkin', { item: { agency: TCL, barcode: 'T0000042' }, branch: 'KSL-MAIN' });
       await eventually(async () => (await borrowing()).state === 'returned');
 
-      // our reader was told of the recall once, with the new due date, though the owner recalled twice:
-      // federation saw the return, so both recall events (relayed before it, in order) are in the stream;
-      // once the notifier's consumer has nothing pending, the notices are final
+      // our reader was told of the recall once, with the new due date; the repeated RecallItem told nothing
+      // more. Federation saw the return, so every recall event (relayed before it, in order) is in the
+      // stream; once the notifier's consumer has nothing pending, the notices are final
       const nc = await connect({ servers: env.natsUrl });
       try {
         const jsm = await nc.jetstreamManager();

@@ -16,6 +16,7 @@ import { Client } from 'pg';
 import { DeliveryEnvDto } from './config/delivery-env.dto';
 import { DeliveryModule } from './delivery.module';
 import { ParcelJobs } from './jobs/parcel-jobs.job';
+import { NoticeLedger } from './notifier/notice-ledger.repository';
 
 const KSL = 'CN-320583-1-KSL';
 const LOCKER = 'KSL-LK-T1';
@@ -117,6 +118,35 @@ describe('delivery service (two replicas, real PostgreSQL + NATS)', () => {
       const list = received.filter((n) => n.orderId === orderId && n.template === 'ready').map((n) => n.params.code);
       return list.length >= count ? list : null;
     });
+
+  it('keeps one circulation notice per reference: another event for the same recall due date counts as sent', async () => {
+    const ledger = replicas[0].get(NoticeLedger);
+    const ref = `recalled:${randomUUID()}:2026-12-10T15:59:59.000Z`;
+    const notice: Parameters<NoticeLedger['record']>[0] = {
+      eventId: randomUUID(),
+      orderId: null,
+      loanId: 'l-1',
+      template: 'recalled',
+      patron: { agency: KSL, barcode: 'P0000001' },
+      phone: null,
+      params: {},
+      text: '',
+    };
+    expect(await ledger.sent(notice.eventId, ref)).toBe(false);
+    await ledger.record(notice, 'webhook', ref);
+    const other = randomUUID();
+    expect(await ledger.sent(other, ref)).toBe(true);
+    expect(await ledger.sent(other, `${ref}-a-new-due-date`)).toBe(false);
+    // the other replica's record of the same notice (both sent it in a race) is taken, not an error
+    await ledger.record({ ...notice, eventId: other }, 'webhook', ref);
+    const { rows } = await db.query(`SELECT event_id FROM delivery.notices WHERE reference = $1`, [ref]);
+    expect(rows.map((r) => r.event_id)).toEqual([notice.eventId]);
+    // O2O notices have no reference and stay one per event
+    const o2o = { ...notice, eventId: randomUUID(), orderId: randomUUID(), template: 'ready' as const };
+    await ledger.record(o2o, 'webhook');
+    await ledger.record({ ...o2o, eventId: randomUUID() }, 'webhook');
+    expect(await ledger.sent(o2o.eventId)).toBe(true);
+  });
 
   it('registers a locker with compartments of two sizes; a second upsert keeps their state', async () => {
     const spec = {
