@@ -371,6 +371,21 @@ describe('O2O lending through lockers and home delivery (e2e)', () => {
     expect(open.body).toMatchObject({ door: 'open', orderId });
   });
 
+  it('a locker controller says it is alive with its key alone; staff see when each site was last heard', async () => {
+    const beat = await api('POST', '/api/device/heartbeat', undefined, WXH);
+    expect(beat.status).toBe(200);
+    expect(beat.body).toMatchObject({ locker: 'KSL-LK-WXH', online: true });
+    const sites = await api('GET', '/api/delivery/lockers');
+    const wxh = (sites.body as { code: string; lastSeenAt: string | null; silent: boolean }[]).find(
+      (l) => l.code === 'KSL-LK-WXH',
+    )!;
+    expect(new Date(wxh.lastSeenAt!).getTime()).toBeGreaterThanOrEqual(new Date(beat.body.lastSeenAt).getTime());
+    expect(wxh.silent).toBe(false);
+    // only a device key bound to a site may say so
+    expect((await api('POST', '/api/device/heartbeat', undefined, env.apiKey)).status).toBe(403);
+    expect((await api('POST', '/api/device/heartbeat', undefined, null)).status).toBe(401);
+  });
+
   it('an uncollected parcel expires, is cleared from the compartment and can be ordered again', async () => {
     const { recordId } = await stockTitle('逾期未取');
     const { token } = await newReader('E');

@@ -11,6 +11,7 @@ import {
   DeliveryClearanceList,
   DeliveryDeviceDeposit,
   DeliveryDeviceDoorClosed,
+  DeliveryDeviceHeartbeat,
   DeliveryDevicePickup,
   DeliveryDeviceReturn,
   DeliveryGetOrder,
@@ -26,6 +27,8 @@ import {
   DepositResult,
   DeviceDepositDto,
   DeviceDoorClosedDto,
+  DeviceHeartbeatDto,
+  DeviceHeartbeatResult,
   DevicePickupDto,
   DeviceReturnDto,
   DeviceReturnResult,
@@ -125,23 +128,32 @@ export class DeliveryController {
   }
 
   @Handles(DeliveryDeviceDeposit)
-  deposit(@Payload() dto: DeviceDepositDto): Promise<DepositResult> {
+  async deposit(@Payload() dto: DeviceDepositDto): Promise<DepositResult> {
+    await this.device.heartbeat(dto);
     return this.device.deposit(dto);
   }
 
   @Handles(DeliveryDevicePickup)
-  pickup(@Payload() dto: DevicePickupDto): Promise<PickupDecision> {
+  async pickup(@Payload() dto: DevicePickupDto): Promise<PickupDecision> {
+    await this.device.heartbeat(dto);
     return this.device.pickup(dto);
   }
 
   @Handles(DeliveryDeviceDoorClosed)
-  doorClosed(@Payload() dto: DeviceDoorClosedDto): Promise<CompartmentView> {
+  async doorClosed(@Payload() dto: DeviceDoorClosedDto): Promise<CompartmentView> {
+    await this.device.heartbeat(dto);
     return this.device.doorClosed(dto);
   }
 
   @Handles(DeliveryDeviceReturn)
-  returnItem(@Payload() dto: DeviceReturnDto): Promise<DeviceReturnResult> {
+  async returnItem(@Payload() dto: DeviceReturnDto): Promise<DeviceReturnResult> {
+    await this.device.heartbeat(dto);
     return this.device.returnItem(dto);
+  }
+
+  @Handles(DeliveryDeviceHeartbeat)
+  heartbeat(@Payload() dto: DeviceHeartbeatDto): Promise<DeviceHeartbeatResult> {
+    return this.device.heartbeat(dto);
   }
 
   @Handles(DeliveryRunJobs)

@@ -1,5 +1,16 @@
 import { INestMicroservice } from '@nestjs/common';
-import { DeliverySubjects, DepositResult, ErrorCode, LockerView, OrderView, PickupDecision } from '@app/contracts';
+import {
+  DeliveryDeviceHeartbeat,
+  DeliveryListLockers,
+  DeliveryPlaceOrder,
+  DeliverySubjects,
+  DepositResult,
+  DeviceHeartbeatResult,
+  ErrorCode,
+  LockerView,
+  OrderView,
+  PickupDecision,
+} from '@app/contracts';
 import {
   createRpcTestClient,
   createTestEnvironment,
@@ -184,6 +195,56 @@ describe('delivery service (two replicas, real PostgreSQL + NATS)', () => {
     // back online: the next scrape says so (the state is read at scrape time, whichever replica changed it)
     await rpc.request<LockerView>(DeliverySubjects.upsertLocker, { ...spec, online: true });
     expect((await metricsExposition()).body).toContain('delivery_locker_online{locker="KSL-LK-OFF"} 1');
+  });
+
+  it('hears a locker controller (heartbeat or any device call); one silent too long takes no orders and shows 0', async () => {
+    const code = 'KSL-LK-HB';
+    const here = { ...device, location: code };
+    const site = () =>
+      rpc.request<LockerView[]>(DeliveryListLockers.subject, {}).then((all) => all.find((l) => l.code === code)!);
+    const gauge = async () =>
+      (await metricsExposition()).body
+        .split('\n')
+        .find((l) => l.startsWith(`delivery_locker_online{locker="${code}"}`));
+    await rpc.request<LockerView>(DeliverySubjects.upsertLocker, {
+      code,
+      agency: KSL,
+      name: '心跳柜',
+      address: '昆山市',
+      branch: 'KSL-MAIN',
+    });
+    // a controller that never called is judged by the staff flag alone (vendors without heartbeats)
+    expect(await site()).toMatchObject({ online: true, lastSeenAt: null, silent: false });
+    const beat = await rpc.request<DeviceHeartbeatResult>(DeliveryDeviceHeartbeat.subject, {
+      locker: code,
+      actor: here,
+    });
+    expect(beat).toMatchObject({ locker: code, online: true });
+    expect((await site()).lastSeenAt).toBe(beat.lastSeenAt);
+
+    // it went quiet an hour ago (LOCKER_SILENT_AFTER_SECONDS is 300): silent, 0, and readers cannot order to it
+    await db.query(`UPDATE delivery.lockers SET last_seen_at = now() - interval '1 hour' WHERE code = $1`, [code]);
+    expect(await site()).toMatchObject({ online: true, silent: true });
+    expect(await gauge()).toBe(`delivery_locker_online{locker="${code}"} 0`);
+    await expect(
+      rpc.request(DeliveryPlaceOrder.subject, {
+        patron: { agency: KSL, barcode: 'P-HB' },
+        titles: [randomUUID()],
+        mode: 'locker',
+        locker: code,
+      }),
+    ).rejects.toMatchObject(refusal(ErrorCode.LockerOffline));
+
+    // any device call is heard, even one refused (this site has no compartment 9)
+    await expect(
+      rpc.request(DeliverySubjects.deviceDoorClosed, { requestId: rid(), locker: code, compartment: 9, actor: here }),
+    ).rejects.toMatchObject(refusal(ErrorCode.CompartmentNotFound));
+    expect(await site()).toMatchObject({ silent: false });
+    expect(await gauge()).toBe(`delivery_locker_online{locker="${code}"} 1`);
+    // a controller of a site not registered is told so
+    await expect(
+      rpc.request(DeliveryDeviceHeartbeat.subject, { locker: 'KSL-LK-NONE', actor: here }),
+    ).rejects.toMatchObject(refusal(ErrorCode.LockerUnknown));
   });
 
   it('deposits into fitting compartments (concurrently, never the same one), idempotently; a full locker keeps the parcel waiting', async () => {

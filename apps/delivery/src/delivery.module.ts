@@ -12,6 +12,7 @@ import { LockerRepository } from './lockers/locker.repository';
 import { CreateDeliverySchema1764057600100 } from './migrations/1764057600100-create-delivery-schema';
 import { OrdersLockersTimeline1764700000000 } from './migrations/1764700000000-orders-lockers-timeline';
 import { CirculationNotices1764900000000 } from './migrations/1764900000000-circulation-notices';
+import { LockerHeartbeats1764950000000 } from './migrations/1764950000000-locker-heartbeats';
 import { NOTICE_SENDER } from './notifier/notice';
 import { CirculationNoticesConsumer } from './notifier/circulation-notices.consumer';
 import { NoticeLedger } from './notifier/notice-ledger.repository';
@@ -30,6 +31,7 @@ export const DELIVERY_MIGRATIONS = [
   CreateDeliverySchema1764057600100,
   OrdersLockersTimeline1764700000000,
   CirculationNotices1764900000000,
+  LockerHeartbeats1764950000000,
 ];
 
 /** O2O delivery: lending stock, orders, fulfilment, lockers and their devices, home delivery, notices. */

@@ -255,7 +255,10 @@
         card.append(el('p', { class: 'empty', 'data-empty': 'lockers' }, 'No lockers registered.'));
         return [card];
       }
-      const online = lockers.filter((l) => l.online).length;
+      // takes orders: in service (staff) and its controller not silent (docs/o2o-delivery.md, Heartbeats)
+      const online = lockers.filter((l) => l.online && !l.silent).length;
+      const state = (l) =>
+        !l.online ? 'offline' : l.silent ? `silent since ${new Date(l.lastSeenAt).toLocaleString()}` : 'online';
       const rows = lockers.map((l) => {
         const states = {};
         for (const c of l.compartments) states[c.state] = (states[c.state] || 0) + 1;
@@ -265,7 +268,7 @@
           el('td', {}, l.code),
           el('td', {}, l.name),
           el('td', {}, l.branch),
-          el('td', { class: l.online ? 'status-up' : 'status-down' }, l.online ? 'online' : 'offline'),
+          el('td', { class: l.online && !l.silent ? 'status-up' : 'status-down' }, state(l)),
           num(l.compartments.length, 'compartments:' + l.code),
           el('td', {}, Object.entries(states).map(([s, n]) => `${s} ${n}`).join(', ')),
         );

@@ -45,6 +45,18 @@ export class DeliveryEnvDto extends BaseEnvDto {
   @Max(86_400_000)
   DELIVERY_JOB_INTERVAL_MS = 60_000;
 
+  /**
+   * A locker controller that has called before and not for this long is silent: orders for the site are
+   * refused and `delivery_locker_online` is 0 (the LockerOffline alert). Controllers send a heartbeat
+   * every minute or so (POST /api/device/heartbeat).
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(30)
+  @Max(86_400)
+  LOCKER_SILENT_AFTER_SECONDS = 300;
+
   /** Hours before the pickup deadline when the "expires tomorrow" reminder goes out. */
   @IsOptional()
   @Type(() => Number)

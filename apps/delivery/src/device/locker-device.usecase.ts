@@ -6,6 +6,8 @@ import {
   DepositResult,
   DeviceDepositDto,
   DeviceDoorClosedDto,
+  DeviceHeartbeatDto,
+  DeviceHeartbeatResult,
   DevicePickupDto,
   DeviceReturnDto,
   DeviceReturnResult,
@@ -40,6 +42,16 @@ export class LockerDeviceUseCase {
     private readonly circulation: CirculationClient,
     private readonly env: DeliveryEnvDto,
   ) {}
+
+  /**
+   * The controller is alive. Every device call counts (the delivery controller records one before each);
+   * a site whose controller called before and then went quiet is "silent" (LockerRepository).
+   */
+  async heartbeat(dto: DeviceHeartbeatDto): Promise<DeviceHeartbeatResult> {
+    const seen = await this.lockers.seen(dto.locker);
+    if (!seen) throw new DomainError(ErrorCode.LockerUnknown, `locker ${dto.locker} is not registered`);
+    return { locker: dto.locker, lastSeenAt: seen.lastSeenAt.toISOString(), online: seen.online };
+  }
 
   deposit(dto: DeviceDepositDto): Promise<DepositResult> {
     return this.requests.run(dto.requestId, `device.deposit/${dto.locker}/${dto.orderId}`, dto.actor, async (m) => {

@@ -4,7 +4,8 @@ import { LockerRepository } from './locker.repository';
 
 /**
  * `delivery_locker_online{locker}`: 1 for a locker site delivery takes orders for, 0 for one marked
- * offline (`online: false` on the locker, what place-order refuses with LOCKER_OFFLINE). Read from the
+ * offline (`online: false` on the locker) or silent (its controller called before and not for
+ * LOCKER_SILENT_AFTER_SECONDS): what place-order refuses with LOCKER_OFFLINE. Read from the
  * delivery schema when Prometheus scrapes, so every replica reports the same state and a change made
  * through another replica shows at the next scrape. The LockerOffline alert fires on 0.
  */

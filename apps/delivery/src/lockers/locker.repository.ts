@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CompartmentSize, CompartmentView, LockerView, UpsertLockerDto } from '@app/contracts';
 import { DataSource, EntityManager } from 'typeorm';
+import { DeliveryEnvDto } from '../config/delivery-env.dto';
 
 export interface LockerRow {
   code: string;
@@ -10,13 +11,26 @@ export interface LockerRow {
   branch: string;
   pickupHours: number;
   online: boolean;
+  lastSeenAt: Date | null;
+  /** its controller called before and not for LOCKER_SILENT_AFTER_SECONDS */
+  silent: boolean;
 }
 
-const LOCKER_COLUMNS = `code, agency, name, address, branch, pickup_hours AS "pickupHours", online`;
+/** `$n`: the parameter holding LOCKER_SILENT_AFTER_SECONDS */
+const silentSql = (n: number) => `(last_seen_at IS NOT NULL AND last_seen_at < now() - make_interval(secs => $${n}))`;
+const lockerColumns = (n: number) =>
+  `code, agency, name, address, branch, pickup_hours AS "pickupHours", online, last_seen_at AS "lastSeenAt", ${silentSql(n)} AS silent`;
 
 @Injectable()
 export class LockerRepository {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly env: DeliveryEnvDto,
+  ) {}
+
+  private get silentAfter(): number {
+    return this.env.LOCKER_SILENT_AFTER_SECONDS;
+  }
 
   async upsert(dto: UpsertLockerDto): Promise<void> {
     await this.ds.transaction(async (m) => {
@@ -37,19 +51,39 @@ export class LockerRepository {
   }
 
   async find(code: string, m?: EntityManager): Promise<LockerRow | null> {
-    const rows = await (m ?? this.ds).query(`SELECT ${LOCKER_COLUMNS} FROM delivery.lockers WHERE code = $1`, [code]);
+    const rows = await (m ?? this.ds).query(`SELECT ${lockerColumns(2)} FROM delivery.lockers WHERE code = $1`, [
+      code,
+      this.silentAfter,
+    ]);
     return rows[0] ?? null;
   }
 
   async list(): Promise<LockerView[]> {
-    const lockers: LockerRow[] = await this.ds.query(`SELECT ${LOCKER_COLUMNS} FROM delivery.lockers ORDER BY code`);
+    const lockers: LockerRow[] = await this.ds.query(`SELECT ${lockerColumns(1)} FROM delivery.lockers ORDER BY code`, [
+      this.silentAfter,
+    ]);
     const comps = await this.compartments();
-    return lockers.map((l) => ({ ...l, compartments: comps.filter((c) => c.locker === l.code) }));
+    return lockers.map((l) => ({
+      ...l,
+      lastSeenAt: l.lastSeenAt?.toISOString() ?? null,
+      compartments: comps.filter((c) => c.locker === l.code),
+    }));
   }
 
-  /** Every locker site and whether it is online (the metrics gauge). */
+  /** Every locker site and whether it takes orders: in service and not silent (the metrics gauge). */
   onlineStates(): Promise<{ code: string; online: boolean }[]> {
-    return this.ds.query(`SELECT code, online FROM delivery.lockers ORDER BY code`);
+    return this.ds.query(`SELECT code, online AND NOT ${silentSql(1)} AS online FROM delivery.lockers ORDER BY code`, [
+      this.silentAfter,
+    ]);
+  }
+
+  /** Its controller called now; null for a locker not registered. */
+  async seen(code: string): Promise<{ lastSeenAt: Date; online: boolean } | null> {
+    const rows = await this.ds.query(
+      `UPDATE delivery.lockers SET last_seen_at = now() WHERE code = $1 RETURNING last_seen_at AS "lastSeenAt", online`,
+      [code],
+    );
+    return rows[0]?.[0] ?? null;
   }
 
   async compartments(locker?: string): Promise<CompartmentView[]> {

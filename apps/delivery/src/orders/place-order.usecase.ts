@@ -54,6 +54,11 @@ export class PlaceOrderUseCase {
       const locker = await this.lockers.find(dto.locker);
       if (!locker) throw new DomainError(ErrorCode.LockerUnknown, `locker ${dto.locker} is not registered`);
       if (!locker.online) throw new DomainError(ErrorCode.LockerOffline, `locker ${dto.locker} is offline`);
+      if (locker.silent)
+        throw new DomainError(
+          ErrorCode.LockerOffline,
+          `locker ${dto.locker} has not been heard from since ${locker.lastSeenAt!.toISOString()}`,
+        );
       pickupBranch = locker.code;
     } else {
       if (!dto.address || !dto.phone || dto.locker)

@@ -5,11 +5,13 @@ import {
   CompartmentView,
   DeliveryDeviceDeposit,
   DeliveryDeviceDoorClosed,
+  DeliveryDeviceHeartbeat,
   DeliveryDevicePickup,
   DeliveryDeviceReturn,
   DepositResult,
   DeviceDepositBodyDto,
   DeviceDoorClosedBodyDto,
+  DeviceHeartbeatResult,
   DevicePickupBodyDto,
   DeviceReturnBodyDto,
   DeviceReturnResult,
@@ -36,6 +38,18 @@ function bound(req: GatewayRequest): { locker: string; actor: { kind: 'device'; 
 @Controller('api/device')
 export class DeviceController {
   constructor(private readonly rpc: NatsRpcClient) {}
+
+  @Post('heartbeat')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'The controller is alive (every minute or so; any device call counts too). No body.',
+    description:
+      'A locker that called before and then not for LOCKER_SILENT_AFTER_SECONDS (default 300) is silent: orders for it are refused (LOCKER_OFFLINE) and delivery_locker_online is 0 until it calls again.',
+  })
+  @ApiOkResponse({ description: 'DeviceHeartbeatResult' })
+  heartbeat(@Req() req: GatewayRequest): Promise<DeviceHeartbeatResult> {
+    return this.rpc.call(DeliveryDeviceHeartbeat, bound(req));
+  }
 
   @Post('deposit')
   @HttpCode(HttpStatus.OK)

@@ -326,7 +326,15 @@ export interface LockerView {
   address: string;
   branch: string;
   pickupHours: number;
+  /** staff: the site takes orders (false: closed for maintenance, moved …) */
   online: boolean;
+  /** when its controller last called (a heartbeat or any device call); null: never */
+  lastSeenAt: string | null;
+  /**
+   * the controller called before and has not for LOCKER_SILENT_AFTER_SECONDS: orders are refused and
+   * `delivery_locker_online` is 0 until it calls again (a site that never called is judged by `online`)
+   */
+  silent: boolean;
   compartments: CompartmentView[];
 }
 
@@ -408,6 +416,16 @@ export class DeviceDoorClosedDto extends DeviceCallDto {
 export class DeviceReturnDto extends DeviceCallDto {
   @NestedRef(ItemRefDto)
   item: ItemRefDto;
+}
+
+/** A controller's "still here" (every minute or so): no request id, it changes nothing but the time seen. */
+export class DeviceHeartbeatDto extends OmitType(DeviceCallDto, ['requestId'] as const) {}
+
+export interface DeviceHeartbeatResult {
+  locker: string;
+  lastSeenAt: string;
+  /** staff's in-service flag: false means orders are refused whatever the heartbeat */
+  online: boolean;
 }
 
 /** HTTP bodies of the device endpoints: the locker and actor come from the device key. */

@@ -5,6 +5,7 @@ import {
   ClearCompartmentDto,
   DeviceDepositDto,
   DeviceDoorClosedDto,
+  DeviceHeartbeatDto,
   DevicePickupDto,
   DeviceReturnDto,
   ListOrdersDto,
@@ -23,6 +24,7 @@ import type {
   CompartmentView,
   DeliveryJobsReport,
   DepositResult,
+  DeviceHeartbeatResult,
   DeviceReturnResult,
   LockerView,
   OrderEventData,
@@ -52,6 +54,11 @@ export const DeliveryDeviceDoorClosed = rpc(
   as<CompartmentView>(),
 );
 export const DeliveryDeviceReturn = rpc('delivery.device.return.v1', DeviceReturnDto, as<DeviceReturnResult>());
+export const DeliveryDeviceHeartbeat = rpc(
+  'delivery.device.heartbeat.v1',
+  DeviceHeartbeatDto,
+  as<DeviceHeartbeatResult>(),
+);
 export const DeliveryRunJobs = rpc('delivery.jobs.run.v1', RunDeliveryJobsDto, as<DeliveryJobsReport>());
 
 /** the gateway's own handler: install a locker device key with a given value (seed, provisioning) */
